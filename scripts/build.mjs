@@ -1,0 +1,37 @@
+// Builds the three bundles. One options object per target; `--watch` rebuilds on change.
+import * as esbuild from 'esbuild';
+import { mkdirSync } from 'node:fs';
+
+const watch = process.argv.includes('--watch');
+const production = process.argv.includes('--production');
+mkdirSync('dist', { recursive: true });
+
+/** @type {esbuild.BuildOptions} */
+const common = {
+  bundle: true,
+  sourcemap: production ? false : 'linked',
+  minify: production,
+  logLevel: 'warning',
+  legalComments: 'none',
+};
+
+/** @type {Record<string, esbuild.BuildOptions>} */
+export const targets = {
+  // The extension host: CommonJS for Node, `vscode` provided by the editor.
+  extension: { ...common, entryPoints: ['src/host/extension.ts'], outfile: 'dist/extension.js', platform: 'node', format: 'cjs', target: 'node20', external: ['vscode'] },
+  // Worker thread that parses large traces off the extension host's main thread.
+  parseWorker: { ...common, entryPoints: ['src/core/worker/parse-worker.ts'], outfile: 'dist/parse-worker.js', platform: 'node', format: 'cjs', target: 'node20' },
+  // The command-line tool (summary, receive, fetch).
+  cli: { ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', platform: 'node', format: 'cjs', target: 'node20', banner: { js: '#!/usr/bin/env node' } },
+  // The webview: a browser IIFE with preact; no Node built-ins.
+  webview: { ...common, entryPoints: ['webview/main.tsx'], outfile: 'dist/webview.js', platform: 'browser', format: 'iife', target: 'chrome120', jsx: 'automatic', jsxImportSource: 'preact', loader: { '.css': 'css' } },
+};
+
+import { existsSync } from 'node:fs';
+const selected = Object.entries(targets).filter(([, o]) => existsSync(/** @type {string[]} */ (o.entryPoints)[0]));
+if (watch) {
+  for (const [, o] of selected) await (await esbuild.context(o)).watch();
+  console.log(`watching ${selected.map(([n]) => n).join(', ')}`);
+} else {
+  await Promise.all(selected.map(([, o]) => esbuild.build(o)));
+}

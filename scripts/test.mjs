@@ -1,0 +1,29 @@
+// The whole test suite in one `node --test` run, so the closing summary counts everything.
+//   node scripts/test.mjs            build, then every test under test/
+//   node scripts/test.mjs unit core  only files whose path contains "unit" or "core"
+import { spawnSync } from 'node:child_process';
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+
+const filters = process.argv.slice(2);
+const build = spawnSync(process.execPath, ['scripts/build.mjs'], { stdio: 'inherit' });
+if (build.status !== 0) process.exit(build.status ?? 1);
+
+function walk(dir) {
+  const out = [];
+  for (const name of readdirSync(dir).sort()) {
+    const p = join(dir, name);
+    if (name === 'node_modules' || name === 'fixtures') continue;
+    if (statSync(p).isDirectory()) out.push(...walk(p));
+    else if (/\.test\.(ts|tsx|mjs)$/.test(name)) out.push(p);
+  }
+  return out;
+}
+const files = walk('test').filter(f => filters.length === 0 || filters.some(x => f.includes(x)));
+if (files.length === 0) {
+  console.error(`no test files match ${filters.join(' ')}`);
+  process.exit(1);
+}
+const args = ['--import', 'tsx', '--test', '--test-reporter=spec', ...files];
+const r = spawnSync(process.execPath, args, { stdio: 'inherit', env: { ...process.env, SPANSCOPE_TEST: '1' } });
+process.exit(r.status ?? 1);
