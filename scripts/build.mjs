@@ -20,7 +20,7 @@ export const targets = {
   // The extension host: CommonJS for Node, `vscode` provided by the editor.
   extension: { ...common, entryPoints: ['src/host/extension.ts'], outfile: 'dist/extension.js', platform: 'node', format: 'cjs', target: 'node20', external: ['vscode'] },
   // Worker thread that parses large traces off the extension host's main thread.
-  parseWorker: { ...common, entryPoints: ['src/core/worker/parse-worker.ts'], outfile: 'dist/parse-worker.js', platform: 'node', format: 'cjs', target: 'node20' },
+  parseWorker: { ...common, entryPoints: ['src/worker/parse-worker.ts'], outfile: 'dist/parse-worker.js', platform: 'node', format: 'cjs', target: 'node20' },
   // The command-line tool (summary, receive, fetch).
   cli: { ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', platform: 'node', format: 'cjs', target: 'node20', banner: { js: '#!/usr/bin/env node' } },
   // The webview: a browser IIFE with preact; no Node built-ins.

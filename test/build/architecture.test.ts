@@ -45,8 +45,6 @@ test('src/core and webview import no Node built-ins', () => {
   for (const dir of ['src/core', 'src/protocol', 'webview']) {
     for (const f of sources(dir)) {
       const rel = relative(PROJECT_ROOT, f);
-      // The parse worker is the core's one door to a Node thread; it lives under src/core/worker.
-      if (rel.startsWith('src/core/worker/')) continue;
       const bad = importsOf(f).filter(s => NODE_BUILTIN.test(s));
       if (bad.length) offenders.push(`${rel} (${bad.join(', ')})`);
     }

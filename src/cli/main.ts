@@ -1,0 +1,49 @@
+// `node dist/cli.js <command> …` — the core, the receiver and the backend clients without VS Code.
+// Each command lives in its own module and registers here. Exit codes: 0 ok, 2 bad input/usage,
+// 3 not found, 4 backend error, 1 anything unexpected (a bug).
+import type { CliCommand } from './command';
+
+const commands: Record<string, () => Promise<CliCommand>> = {
+  // summary: './summary' — trace summary and findings as JSON
+  // receive: './receive' — headless OTLP receiver
+  // fetch:   './fetch'   — fetch a trace by ID from backends
+};
+
+function usage(): string {
+  return [
+    'usage: spanscope <command> [options]',
+    '',
+    'commands:',
+    '  summary <file|-> [--format auto|jaeger|otlp|otlp-proto|zipkin] [--skew raw|adjust]',
+    '          print one JSON summary of every trace in the document (findings included)',
+    '  receive [--port 4318] [--host 127.0.0.1] [--out DIR]',
+    '          run the OTLP receiver; write each completed trace to DIR as OTLP JSON',
+    '  fetch <trace ID in any form> --backend jaeger=URL|tempo=URL|zipkin=URL [--backend …] [--tenant T] [--out FILE]',
+    '          fetch a trace from the first backend that has it',
+    '',
+    'run `spanscope <command> --help` for details.',
+  ].join('\n');
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    process.stdout.write(usage() + '\n');
+    return name ? 0 : 2;
+  }
+  const load = commands[name];
+  if (!load) {
+    process.stderr.write(`spanscope: unknown command "${name}"\n${usage()}\n`);
+    return 2;
+  }
+  const cmd = await load();
+  return cmd.run(rest);
+}
+
+main(process.argv.slice(2)).then(
+  code => { process.exitCode = code; },
+  err => {
+    process.stderr.write(`spanscope: internal error: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exitCode = 1;
+  },
+);
