@@ -1,0 +1,254 @@
+// code-server 4.100.3 (VS Code 1.100.3 on Node 20) as the real editor for the demo and the E2E tests.
+// The install recipe is the verified one from ../shared/e2e/CODE-SERVER.md; it is cached in a folder keyed by
+// version, with a completion marker so that an interrupted install is redone rather than trusted.
+//   node scripts/code-server.mjs install                 install (or reuse) the cached copy and print its folder
+//   node scripts/code-server.mjs start WORKSPACE [PORT]  start it on 127.0.0.1 with a throwaway user-data-dir
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { homedir, tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const CODE_SERVER_VERSION = '4.100.3';
+const APT_PACKAGES = ['libkrb5-dev', 'ripgrep', 'chromium'];
+const MARKER = '.spanscope-install-complete';
+
+/** User settings that keep first-run dialogs (trust, welcome page, telemetry notice) out of the way. */
+export const FIRST_RUN_SETTINGS = Object.freeze({
+  'security.workspace.trust.enabled': false,
+  'workbench.startupEditor': 'none',
+  'telemetry.telemetryLevel': 'off',
+  'workbench.tips.enabled': false,
+  'workbench.welcomePage.walkthroughs.openOnInstall': false,
+  'extensions.ignoreRecommendations': true,
+  'update.mode': 'none',
+});
+
+export function cacheRoot() {
+  const base = process.env.XDG_CACHE_HOME || join(homedir(), '.cache');
+  return join(base, 'spanscope');
+}
+
+export function codeServerDir(version = CODE_SERVER_VERSION) {
+  return join(cacheRoot(), `code-server-${version}`);
+}
+
+export function codeServerEntry(version = CODE_SERVER_VERSION) {
+  return join(codeServerDir(version), 'node_modules', 'code-server', 'out', 'node', 'entry.js');
+}
+
+export function isCodeServerInstalled(version = CODE_SERVER_VERSION) {
+  return existsSync(join(codeServerDir(version), MARKER)) && existsSync(codeServerEntry(version));
+}
+
+function run(cmd, args, opts = {}) {
+  const log = opts.log ?? (m => process.stderr.write(m + '\n'));
+  log(`[code-server] $ ${cmd} ${args.join(' ')}${opts.cwd ? `   (in ${opts.cwd})` : ''}`);
+  const r = spawnSync(cmd, args, {
+    cwd: opts.cwd,
+    env: { ...process.env, ...opts.env },
+    stdio: opts.quiet ? ['ignore', 'pipe', 'pipe'] : ['ignore', 'inherit', 'inherit'],
+    encoding: 'utf8',
+  });
+  if (r.status !== 0) {
+    const tail = opts.quiet ? `\n${(r.stdout ?? '').slice(-2000)}${(r.stderr ?? '').slice(-2000)}` : '';
+    throw new Error(`${cmd} ${args.join(' ')} failed with ${r.status ?? r.signal}${tail}`);
+  }
+  return r;
+}
+
+/** Installs the Debian packages code-server and the E2E tests need, only those that are missing. */
+export function ensureAptPackages(packages = APT_PACKAGES, log) {
+  const missing = packages.filter(p => spawnSync('dpkg', ['-s', p], { stdio: 'ignore' }).status !== 0);
+  if (missing.length === 0) return;
+  if (process.getuid?.() !== 0) {
+    throw new Error(`missing Debian packages: ${missing.join(' ')} (install them: sudo apt-get install -y ${missing.join(' ')})`);
+  }
+  run('apt-get', ['update'], { log, env: { DEBIAN_FRONTEND: 'noninteractive' } });
+  run('apt-get', ['install', '-y', '--no-install-recommends', ...missing], { log, env: { DEBIAN_FRONTEND: 'noninteractive' } });
+}
+
+/** node-gyp would download Node headers from nodejs.org, which is unreachable here; the local ones are enough. */
+function nodeGypEnv() {
+  const prefix = dirname(dirname(process.execPath));
+  return existsSync(join(prefix, 'include', 'node', 'node.h')) ? { npm_config_nodedir: prefix } : {};
+}
+
+function installUnlocked(version, log) {
+  const dir = codeServerDir(version);
+  if (isCodeServerInstalled(version)) return;
+  const started = Date.now();
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'spanscope-code-server-cache', private: true }) + '\n');
+  const env = { ...nodeGypEnv(), npm_config_audit: 'false', npm_config_fund: 'false', npm_config_update_notifier: 'false' };
+  const npm = (args, cwd, extra = {}) => run('npm', args, { cwd, log, env: { ...env, ...extra } });
+
+  npm(['install', '--ignore-scripts', `code-server@${version}`], dir);
+  const vscodeDir = join(dir, 'node_modules', 'code-server', 'lib', 'vscode');
+  npm(['install', '--omit=dev', '--ignore-scripts'], vscodeDir);
+  npm(['rebuild', 'kerberos', '@parcel/watcher', '@vscode/spdlog', 'native-watchdog', 'node-pty'], vscodeDir, { npm_config_yes: 'true' });
+  const rgBin = join(vscodeDir, 'node_modules', '@vscode', 'ripgrep', 'bin');
+  mkdirSync(rgBin, { recursive: true });
+  rmSync(join(rgBin, 'rg'), { force: true });
+  symlinkSync('/usr/bin/rg', join(rgBin, 'rg'));
+  rmSync(join(vscodeDir, 'node_modules.asar'), { force: true });
+  symlinkSync('node_modules', join(vscodeDir, 'node_modules.asar'));
+  npm(['install', '--omit=dev', '--ignore-scripts'], join(vscodeDir, 'extensions'));
+  npm(['rebuild', 'argon2', '--build-from-source'], dir);
+  writeFileSync(join(dir, MARKER), JSON.stringify({ version, installedAt: new Date().toISOString(), seconds: (Date.now() - started) / 1000 }) + '\n');
+  log?.(`[code-server] installed ${version} in ${((Date.now() - started) / 1000).toFixed(0)} s at ${dir}`);
+}
+
+/**
+ * Installs code-server into the version-keyed cache unless a completed install is there, and returns the path of its
+ * entry script. Concurrent callers (two test processes, a demo and a test) are serialized with flock on a lock file,
+ * so the ~3 min install never runs twice at once.
+ */
+export function ensureCodeServer({ version = CODE_SERVER_VERSION, log = m => process.stderr.write(m + '\n') } = {}) {
+  ensureAptPackages(APT_PACKAGES, log);
+  if (isCodeServerInstalled(version)) return codeServerEntry(version);
+  mkdirSync(cacheRoot(), { recursive: true });
+  const lock = join(cacheRoot(), `code-server-${version}.lock`);
+  log(`[code-server] installing code-server ${version} into ${codeServerDir(version)} (about 3 min, once)`);
+  run('flock', [lock, process.execPath, fileURLToPath(import.meta.url), '__install-locked', version], { log });
+  if (!isCodeServerInstalled(version)) throw new Error(`code-server ${version} install did not complete`);
+  return codeServerEntry(version);
+}
+
+/** Installs a .vsix into the given extensions dir (the extension is then loaded by a code-server started on it). */
+export function installExtension(vsixPath, { userDataDir, extensionsDir, version = CODE_SERVER_VERSION }) {
+  const entry = codeServerEntry(version);
+  mkdirSync(userDataDir, { recursive: true });
+  mkdirSync(extensionsDir, { recursive: true });
+  const r = spawnSync(process.execPath, [entry, '--install-extension', resolve(vsixPath), '--force',
+    '--user-data-dir', userDataDir, '--extensions-dir', extensionsDir], { encoding: 'utf8', timeout: 120_000 });
+  if (r.status !== 0) {
+    throw new Error(`installing ${vsixPath} into code-server failed (${r.status ?? r.signal}): ${r.stdout}${r.stderr}`);
+  }
+  return `${r.stdout}`.trim();
+}
+
+/** A free TCP port on 127.0.0.1 (the port is released before return; the caller binds it right away). */
+export function freePort(preferred = 0) {
+  return new Promise((resolvePort, reject) => {
+    const srv = createServer();
+    srv.unref();
+    srv.once('error', err => {
+      if (preferred !== 0) freePort(0).then(resolvePort, reject);
+      else reject(err);
+    });
+    srv.listen(preferred, '127.0.0.1', () => {
+      const addr = srv.address();
+      srv.close(() => resolvePort(typeof addr === 'object' && addr ? addr.port : preferred));
+    });
+  });
+}
+
+export function writeUserSettings(userDataDir, settings = {}) {
+  const userDir = join(userDataDir, 'User');
+  mkdirSync(userDir, { recursive: true });
+  writeFileSync(join(userDir, 'settings.json'), JSON.stringify({ ...FIRST_RUN_SETTINGS, ...settings }, null, 2) + '\n');
+}
+
+async function waitUntilAnswering(url, child, timeoutMs) {
+  const deadline = Date.now() + timeoutMs;
+  let lastError = '';
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null || child.signalCode !== null) {
+      throw new Error(`code-server exited (${child.exitCode ?? child.signalCode}) before answering`);
+    }
+    try {
+      const res = await fetch(new URL('healthz', url), { signal: AbortSignal.timeout(2000) });
+      if (res.ok) return;
+      lastError = `HTTP ${res.status}`;
+    } catch (err) {
+      lastError = String(err?.cause?.code ?? err?.message ?? err);
+    }
+    await new Promise(r => setTimeout(r, 200));
+  }
+  throw new Error(`code-server did not answer at ${url} within ${timeoutMs} ms (${lastError})`);
+}
+
+/**
+ * Starts code-server on 127.0.0.1 (port 0 picks a free one) without auth, opening `workspace`, and waits until it
+ * answers. `stop()` ends its whole process group (code-server forks the extension host and helpers).
+ * Returns { url, workspaceUrl, port, pid, output(), stop() }.
+ */
+export async function startCodeServer({
+  workspace,
+  port = 0,
+  userDataDir,
+  extensionsDir,
+  settings = {},
+  env = {},
+  version = CODE_SERVER_VERSION,
+  timeoutMs = 60_000,
+  stdio = 'pipe',
+}) {
+  const entry = codeServerEntry(version);
+  if (!existsSync(entry)) throw new Error(`code-server ${version} is not installed; call ensureCodeServer() first`);
+  mkdirSync(userDataDir, { recursive: true });
+  mkdirSync(extensionsDir, { recursive: true });
+  writeUserSettings(userDataDir, settings);
+  const actualPort = port === 0 ? await freePort() : port;
+  const args = [entry, '--auth', 'none', '--bind-addr', `127.0.0.1:${actualPort}`, '--user-data-dir', userDataDir,
+    '--extensions-dir', extensionsDir, '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust',
+    '--disable-getting-started-override', '--ignore-last-opened'];
+  if (workspace) args.push(resolve(workspace));
+  const child = spawn(process.execPath, args, {
+    detached: true, // own process group, so stop() reaches the extension host and pty helpers too
+    env: { ...process.env, ...env },
+    stdio: stdio === 'inherit' ? ['ignore', 'inherit', 'inherit'] : ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  const keep = chunk => { out = (out + chunk).slice(-200_000); };
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
+  const url = `http://127.0.0.1:${actualPort}/`;
+  let stopped;
+  const stop = () => {
+    stopped ??= new Promise(resolveStop => {
+      if (child.exitCode !== null || child.signalCode !== null) return resolveStop();
+      const kill = sig => { try { process.kill(-child.pid, sig); } catch { /* already gone */ } };
+      const timer = setTimeout(() => kill('SIGKILL'), 5000);
+      child.once('exit', () => { clearTimeout(timer); kill('SIGKILL'); resolveStop(); });
+      kill('SIGTERM');
+    });
+    return stopped;
+  };
+  try {
+    await waitUntilAnswering(url, child, timeoutMs);
+  } catch (err) {
+    await stop();
+    throw new Error(`${err.message}\n--- code-server output ---\n${out.slice(-4000)}`);
+  }
+  const workspaceUrl = workspace ? `${url}?folder=${encodeURIComponent(resolve(workspace))}` : url;
+  return { url, workspaceUrl, port: actualPort, pid: child.pid, process: child, output: () => out, stop };
+}
+
+const isMain = process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url);
+if (isMain) {
+  const [cmd, ...rest] = process.argv.slice(2);
+  if (cmd === '__install-locked') {
+    installUnlocked(rest[0] ?? CODE_SERVER_VERSION, m => process.stderr.write(m + '\n'));
+  } else if (cmd === 'install') {
+    ensureCodeServer();
+    console.log(codeServerDir());
+  } else if (cmd === 'start') {
+    ensureCodeServer();
+    const base = mkdtempSync(join(tmpdir(), 'spanscope-cs-'));
+    const cs = await startCodeServer({
+      workspace: rest[0] ?? process.cwd(), port: Number(rest[1] ?? 0),
+      userDataDir: join(base, 'user-data'), extensionsDir: join(base, 'extensions'), stdio: 'inherit',
+    });
+    console.log(`code-server: ${cs.workspaceUrl}`);
+    const end = () => cs.stop().then(() => { rmSync(base, { recursive: true, force: true }); process.exit(0); });
+    process.on('SIGINT', end);
+    process.on('SIGTERM', end);
+  } else {
+    console.error('usage: node scripts/code-server.mjs install | start WORKSPACE [PORT]');
+    process.exit(2);
+  }
+}
