@@ -1,0 +1,193 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Span, Trace } from '../../../../src/core/model';
+import { TraceStore, estimateSpanBytes } from '../../../../src/backends/receiver/store';
+
+const RES = { serviceName: 'svc', attributes: [] };
+
+function span(traceNo: number, spanNo: number, opts: Partial<Span> = {}): Span {
+  return {
+    traceId: traceNo.toString(16).padStart(32, '0'),
+    spanId: spanNo.toString(16).padStart(16, '0'),
+    name: `op${spanNo}`,
+    kind: 'internal',
+    resource: RES,
+    status: { code: 'unset' },
+    startNs: 1_700_000_000_000_000_000n + BigInt(spanNo) * 1000n,
+    durationNs: 500,
+    attributes: [],
+    events: [],
+    links: [],
+    ...opts,
+  };
+}
+function trace(traceNo: number, spans: Span[]): Trace {
+  return { traceId: traceNo.toString(16).padStart(32, '0'), spans, format: 'otlp-proto', warnings: [] };
+}
+const tid = (n: number) => n.toString(16).padStart(32, '0');
+
+function record(store: TraceStore) {
+  const log: string[] = [];
+  store.onTraceAdded(id => log.push(`added ${parseInt(id, 16)}`));
+  store.onTraceUpdated(id => log.push(`updated ${parseInt(id, 16)}`));
+  store.onTraceEvicted(id => log.push(`evicted ${parseInt(id, 16)}`));
+  store.onTraceCompleted(id => log.push(`completed ${parseInt(id, 16)}`));
+  return log;
+}
+
+test('spans of one trace arriving in several batches are merged; a retried batch adds nothing', () => {
+  const store = new TraceStore({ autoSweep: false });
+  const log = record(store);
+  const a = [span(1, 1), span(1, 2, { parentId: span(1, 1).spanId })];
+  const b = [span(1, 3, { parentId: span(1, 1).spanId })];
+  assert.deepEqual(store.add([trace(1, a)]), { accepted: 2, duplicates: 0, refused: 0 });
+  assert.deepEqual(store.add([trace(1, b)]), { accepted: 1, duplicates: 0, refused: 0 });
+  assert.deepEqual(store.add([trace(1, [...a, ...b])]), { accepted: 0, duplicates: 3, refused: 0 });
+  assert.deepEqual(log, ['added 1', 'updated 1']);
+  assert.deepEqual(store.get(tid(1))!.spans.map(s => s.spanId), [a[0]!.spanId, a[1]!.spanId, b[0]!.spanId]);
+  assert.equal(store.stats().spans, 3);
+  assert.equal(store.stats().duplicateSpans, 3);
+});
+
+test('the same span ID with another start time is a different span (kept), duplicates inside one batch are not', () => {
+  const store = new TraceStore({ autoSweep: false });
+  const s = span(1, 1);
+  const r = store.add([trace(1, [s, s, { ...s, startNs: s.startNs + 1n }])]);
+  assert.deepEqual(r, { accepted: 2, duplicates: 1, refused: 0 });
+});
+
+test('list: newest start first, root service/name, duration from first start to last end, error count', () => {
+  let now = 1000;
+  const store = new TraceStore({ autoSweep: false, now: () => now });
+  const root = span(1, 1, { name: 'GET /', resource: { serviceName: 'gateway', attributes: [] }, durationNs: 10_000 });
+  const child = span(1, 2, { parentId: root.spanId, status: { code: 'error', message: 'boom' }, startNs: root.startNs + 20_000n, durationNs: 5_000 });
+  store.add([trace(1, [child])]);
+  now = 2000;
+  store.add([trace(1, [root])]);
+  store.add([trace(2, [span(2, 1, { startNs: root.startNs - 1n })])]);
+  const items = store.list();
+  assert.deepEqual(items.map(i => i.traceId), [tid(1), tid(2)]);
+  assert.deepEqual(items[0], {
+    traceId: tid(1), rootService: 'gateway', rootName: 'GET /', startNs: root.startNs, durationNs: 25_000,
+    spanCount: 2, errorCount: 1, lastUpdateMs: 2000, completed: false,
+  });
+});
+
+test('policy oldest: whole traces evicted in first-seen order when the trace bound is reached', () => {
+  const store = new TraceStore({ autoSweep: false, maxTraces: 3, policy: 'oldest' });
+  const log = record(store);
+  for (let t = 1; t <= 5; t++) store.add([trace(t, [span(t, 1), span(t, 2)])]);
+  assert.deepEqual(store.list().map(i => parseInt(i.traceId, 16)).sort(), [3, 4, 5]);
+  assert.deepEqual(log.filter(l => l.startsWith('evicted')), ['evicted 1', 'evicted 2']);
+  assert.deepEqual(store.stats(), { traces: 3, spans: 6, bytes: store.stats().bytes, evictedTraces: 2, evictedSpans: 4, refusedSpans: 0, duplicateSpans: 0 });
+});
+
+test('policy keep-errors-and-slow: error and slow traces outlive newer ordinary ones, up to their share', () => {
+  const store = new TraceStore({ autoSweep: false, maxTraces: 6, keepShare: 0.5, slowTraceMs: 1 });
+  store.add([trace(1, [span(1, 1, { status: { code: 'error' } })])]);
+  store.add([trace(2, [span(2, 1, { durationNs: 2_000_000 })])]); // slow
+  for (let t = 3; t <= 20; t++) store.add([trace(t, [span(t, 1)])]);
+  const ids = store.list().map(i => parseInt(i.traceId, 16)).sort((a, b) => a - b);
+  assert.deepEqual(ids, [1, 2, 17, 18, 19, 20]);
+  // Over their share (3 of 6), kept traces are evicted oldest first too.
+  for (let t = 21; t <= 25; t++) store.add([trace(t, [span(t, 1, { status: { code: 'error' } })])]);
+  const after = store.list().map(i => parseInt(i.traceId, 16)).sort((a, b) => a - b);
+  assert.ok(!after.includes(1) && !after.includes(2), `oldest kept traces evicted: ${after}`);
+  assert.ok(after.includes(25));
+  assert.equal(after.length, 6);
+});
+
+test('policy oldest evicts error traces like any other', () => {
+  const store = new TraceStore({ autoSweep: false, maxTraces: 2, policy: 'oldest' });
+  store.add([trace(1, [span(1, 1, { status: { code: 'error' } })])]);
+  store.add([trace(2, [span(2, 1)])]);
+  store.add([trace(3, [span(3, 1)])]);
+  assert.equal(store.has(tid(1)), false);
+});
+
+test('span and byte bounds evict whole traces; a trace larger than the store keeps the prefix that fits', () => {
+  const store = new TraceStore({ autoSweep: false, maxSpans: 10, policy: 'oldest' });
+  store.add([trace(1, Array.from({ length: 6 }, (_, i) => span(1, i + 1)))]);
+  store.add([trace(2, Array.from({ length: 6 }, (_, i) => span(2, i + 1)))]);
+  assert.equal(store.has(tid(1)), false);
+  assert.equal(store.stats().spans, 6);
+  const r = store.add([trace(3, Array.from({ length: 12 }, (_, i) => span(3, i + 1)))]);
+  assert.deepEqual(r, { accepted: 10, duplicates: 0, refused: 2 });
+  assert.equal(store.has(tid(2)), false);
+
+  const one = estimateSpanBytes(span(1, 1));
+  const byBytes = new TraceStore({ autoSweep: false, maxBytes: one * 3 + 1, policy: 'oldest' });
+  byBytes.add([trace(1, [span(1, 1), span(1, 2)])]);
+  byBytes.add([trace(2, [span(2, 1), span(2, 2)])]);
+  assert.deepEqual(byBytes.list().map(i => i.traceId), [tid(2)]);
+  assert.ok(byBytes.stats().bytes <= one * 3 + 1);
+});
+
+test('evictWhenFull false: new spans are refused and counted, nothing is evicted, isFull says so', () => {
+  const store = new TraceStore({ autoSweep: false, maxSpans: 3, evictWhenFull: false });
+  assert.deepEqual(store.add([trace(1, [span(1, 1), span(1, 2)])]), { accepted: 2, duplicates: 0, refused: 0 });
+  assert.equal(store.isFull, false);
+  assert.deepEqual(store.add([trace(2, [span(2, 1), span(2, 2)])]), { accepted: 1, duplicates: 0, refused: 1 });
+  assert.equal(store.isFull, true);
+  assert.deepEqual(store.add([trace(3, [span(3, 1)])]), { accepted: 0, duplicates: 0, refused: 1 });
+  assert.equal(store.stats().evictedTraces, 0);
+  assert.equal(store.stats().refusedSpans, 2);
+  // A retry of what is already held is still recognised as duplicate, not refused.
+  assert.deepEqual(store.add([trace(1, [span(1, 1)])]), { accepted: 0, duplicates: 1, refused: 0 });
+});
+
+test('completion: a trace idle for completeAfterMs completes; a late span reopens it and it completes again', () => {
+  let now = 0;
+  const store = new TraceStore({ autoSweep: false, completeAfterMs: 100, now: () => now });
+  const log = record(store);
+  store.add([trace(1, [span(1, 1)])]);
+  now = 50;
+  store.add([trace(2, [span(2, 1)])]);
+  now = 99; store.sweep();
+  assert.deepEqual(log, ['added 1', 'added 2']);
+  now = 100; store.sweep();
+  assert.deepEqual(log.slice(2), ['completed 1']);
+  assert.equal(store.list().find(i => i.traceId === tid(1))!.completed, true);
+  now = 120;
+  store.add([trace(1, [span(1, 2)])]);
+  assert.equal(store.list().find(i => i.traceId === tid(1))!.completed, false);
+  now = 150; store.sweep();
+  now = 220; store.sweep();
+  assert.deepEqual(log.slice(3), ['updated 1', 'completed 2', 'completed 1']);
+  store.add([trace(3, [span(3, 1)])]);
+  store.completeAll();
+  assert.deepEqual(log.slice(6), ['added 3', 'completed 3']);
+});
+
+test('the auto sweep completes traces on its own timer', async () => {
+  const store = new TraceStore({ completeAfterMs: 60 });
+  const keepAlive = setTimeout(() => {}, 5000); // the store's own timer is unref'd
+  const done = new Promise<string>(resolve => store.onTraceCompleted(resolve));
+  store.add([trace(7, [span(7, 1)])]);
+  assert.equal(await done, tid(7));
+  clearTimeout(keepAlive);
+  store.dispose();
+});
+
+test('get returns a stable snapshot until the next update', () => {
+  const store = new TraceStore({ autoSweep: false });
+  store.add([trace(1, [span(1, 1)])]);
+  const a = store.get(tid(1))!;
+  assert.equal(store.get(tid(1)), a);
+  store.add([trace(1, [span(1, 2)])]);
+  const b = store.get(tid(1))!;
+  assert.equal(a.spans.length, 1);
+  assert.equal(b.spans.length, 2);
+  assert.equal(store.get(tid(99)), undefined);
+});
+
+test('clear removes every trace and announces each as evicted', () => {
+  const store = new TraceStore({ autoSweep: false });
+  const log = record(store);
+  store.add([trace(1, [span(1, 1)]), trace(2, [span(2, 1)])]);
+  store.clear();
+  assert.deepEqual(log, ['added 1', 'added 2', 'evicted 1', 'evicted 2']);
+  assert.equal(store.stats().spans, 0);
+  assert.equal(store.stats().bytes, 0);
+  assert.deepEqual(store.list(), []);
+});
