@@ -1,0 +1,238 @@
+// The traces the user has open, where each came from, which one is active, and the history (recent and pinned).
+// Every way in (file, clipboard, receiver, backend, link) ends in `open`; every view (waterfall, editor, side
+// panel) listens to the events here instead of to each other. Span data itself is kept only while a trace is
+// open; the history keeps enough to open it again (source + IDs), never the spans.
+import * as vscode from 'vscode';
+import { Disposable } from '../lifecycle';
+
+/** What B's `prepareTraces` returns per trace; kept structural so the host does not depend on its internals. */
+export interface TraceSummaryLike {
+  readonly traceId: string;
+  readonly rootService?: string;
+  readonly rootName?: string;
+  readonly spanCount?: number;
+  readonly errorCount?: number;
+  readonly durationUs?: number;
+  readonly startUs?: number;
+}
+export interface PreparedTraceLike<S extends TraceSummaryLike = TraceSummaryLike, C = unknown> {
+  readonly summary: S;
+  readonly compact: C;
+}
+
+export type TraceSourceKind = 'file' | 'receiver' | 'backend' | 'clipboard' | 'link';
+
+/** Where a trace came from: enough to show it to the user and to fetch it again. Plain JSON (stored in globalState). */
+export interface TraceSource {
+  readonly kind: TraceSourceKind;
+  /** Short, human: the file's name, the backend's name, "OTLP receiver", "Clipboard". */
+  readonly label: string;
+  /** `file`: the file's URI string. */
+  readonly uri?: string;
+  /** `backend`: the configured backend's name. */
+  readonly backend?: string;
+}
+
+export interface OpenTrace<S extends TraceSummaryLike = TraceSummaryLike, C = unknown> {
+  /** Unique per open trace: the same trace ID from two sources gives two keys. See `traceKeyOf`. */
+  readonly traceKey: string;
+  readonly traceId: string;
+  readonly summary: S;
+  readonly compact: C;
+  readonly source: TraceSource;
+  /** Date.now() of open or last update. */
+  readonly updatedAt: number;
+}
+
+/** A history entry: no span data, just what is needed to list it and open it again. */
+export interface TraceHistoryEntry {
+  readonly traceKey: string;
+  readonly traceId: string;
+  readonly source: TraceSource;
+  readonly rootService?: string;
+  readonly rootName?: string;
+  readonly spanCount?: number;
+  readonly errorCount?: number;
+  readonly durationUs?: number;
+  /** Date.now() when last opened. */
+  readonly openedAt: number;
+}
+
+export interface OpenOptions {
+  /** Span to select when the view opens (canonical hex span ID). */
+  readonly selectSpanId?: string;
+  /** Do not take focus (e.g. traces arriving at the receiver). */
+  readonly preserveFocus?: boolean;
+}
+
+export interface TraceOpenedEvent {
+  readonly trace: OpenTrace;
+  readonly options: OpenOptions;
+}
+
+export function traceKeyOf(source: TraceSource, traceId: string): string {
+  const origin = source.kind === 'file' ? source.uri ?? source.label
+    : source.kind === 'backend' ? source.backend ?? source.label
+    : source.kind === 'receiver' ? 'receiver'
+    : source.label;
+  return `${source.kind}:${origin}#${traceId}`;
+}
+
+const RECENT_KEY = 'spanscope.recentTraces';
+const PINNED_KEY = 'spanscope.pinnedTraces';
+/** Pinned entries are kept until unpinned; still bounded so globalState cannot grow without end. */
+export const MAX_PINNED = 200;
+
+export class TraceService extends Disposable {
+  private readonly _open = new Map<string, OpenTrace>();
+  private _activeKey: string | undefined;
+
+  private readonly _onDidOpen = this._register(new vscode.EventEmitter<TraceOpenedEvent>());
+  /** A trace was opened (or opened again): views show it. */
+  readonly onDidOpen = this._onDidOpen.event;
+  private readonly _onDidUpdate = this._register(new vscode.EventEmitter<OpenTrace>());
+  /** An open trace got more spans (late spans, refresh): views update in place. */
+  readonly onDidUpdate = this._onDidUpdate.event;
+  private readonly _onDidClose = this._register(new vscode.EventEmitter<string>());
+  /** An open trace was closed (its traceKey). */
+  readonly onDidClose = this._onDidClose.event;
+  private readonly _onDidChangeActive = this._register(new vscode.EventEmitter<OpenTrace | undefined>());
+  /** The trace the user is looking at changed (the focused waterfall), or none. */
+  readonly onDidChangeActive = this._onDidChangeActive.event;
+  private readonly _onDidChangeHistory = this._register(new vscode.EventEmitter<void>());
+  /** Recent or pinned changed. */
+  readonly onDidChangeHistory = this._onDidChangeHistory.event;
+
+  constructor(
+    private readonly _state: vscode.Memento,
+    private readonly _recentLimit: () => number = () => 30,
+  ) {
+    super();
+  }
+
+  /** Opens (or re-opens, replacing its data) a trace and makes it active. Returns the open trace. */
+  open(prepared: PreparedTraceLike, source: TraceSource, options: OpenOptions = {}): OpenTrace {
+    const traceId = prepared.summary.traceId;
+    const traceKey = traceKeyOf(source, traceId);
+    const trace: OpenTrace = { traceKey, traceId, summary: prepared.summary, compact: prepared.compact, source, updatedAt: Date.now() };
+    this._open.set(traceKey, trace);
+    void this._remember(trace);
+    this._onDidOpen.fire({ trace, options });
+    this.setActive(traceKey);
+    return trace;
+  }
+
+  /** Replaces the data of an open trace (more spans arrived). Ignored when the trace is not open; returns whether it was. */
+  update(traceKey: string, prepared: PreparedTraceLike): boolean {
+    const old = this._open.get(traceKey);
+    if (!old) return false;
+    const trace: OpenTrace = { ...old, summary: prepared.summary, compact: prepared.compact, updatedAt: Date.now() };
+    this._open.set(traceKey, trace);
+    this._onDidUpdate.fire(trace);
+    if (this._activeKey === traceKey) this._onDidChangeActive.fire(trace);
+    return true;
+  }
+
+  /** Forgets an open trace's data (its view closed). History keeps it. */
+  close(traceKey: string): void {
+    if (!this._open.delete(traceKey)) return;
+    this._onDidClose.fire(traceKey);
+    if (this._activeKey === traceKey) this.setActive(undefined);
+  }
+
+  get(traceKey: string): OpenTrace | undefined {
+    return this._open.get(traceKey);
+  }
+
+  /** Open traces, oldest first. */
+  all(): OpenTrace[] {
+    return [...this._open.values()];
+  }
+
+  /** Open traces with this trace ID (from any source). */
+  byTraceId(traceId: string): OpenTrace[] {
+    return this.all().filter(t => t.traceId === traceId);
+  }
+
+  get active(): OpenTrace | undefined {
+    return this._activeKey === undefined ? undefined : this._open.get(this._activeKey);
+  }
+
+  /** Views call this when their trace gains focus (undefined: none). */
+  setActive(traceKey: string | undefined): void {
+    const key = traceKey !== undefined && this._open.has(traceKey) ? traceKey : undefined;
+    if (key === this._activeKey) return;
+    this._activeKey = key;
+    this._onDidChangeActive.fire(this.active);
+  }
+
+  /** Most recent first, bounded by `spanscope.trace.recentLimit`. */
+  recent(): TraceHistoryEntry[] {
+    return readEntries(this._state, RECENT_KEY);
+  }
+
+  pinned(): TraceHistoryEntry[] {
+    return readEntries(this._state, PINNED_KEY);
+  }
+
+  isPinned(traceKey: string): boolean {
+    return this.pinned().some(e => e.traceKey === traceKey);
+  }
+
+  async pin(traceKey: string): Promise<void> {
+    const entry = this.recent().find(e => e.traceKey === traceKey) ?? toEntry(this._open.get(traceKey));
+    if (!entry) return;
+    const pinned = [entry, ...this.pinned().filter(e => e.traceKey !== traceKey)].slice(0, MAX_PINNED);
+    await this._state.update(PINNED_KEY, pinned);
+    this._onDidChangeHistory.fire();
+  }
+
+  async unpin(traceKey: string): Promise<void> {
+    await this._state.update(PINNED_KEY, this.pinned().filter(e => e.traceKey !== traceKey));
+    this._onDidChangeHistory.fire();
+  }
+
+  async clearRecent(): Promise<void> {
+    await this._state.update(RECENT_KEY, []);
+    this._onDidChangeHistory.fire();
+  }
+
+  private async _remember(trace: OpenTrace): Promise<void> {
+    const entry = toEntry(trace)!;
+    // Clipboard traces cannot be opened again from their source; keep them out of the history.
+    if (trace.source.kind === 'clipboard') return;
+    const limit = this._recentLimit();
+    const recent = [entry, ...this.recent().filter(e => e.traceKey !== entry.traceKey)].slice(0, limit);
+    await this._state.update(RECENT_KEY, recent);
+    if (this.isPinned(entry.traceKey)) {
+      await this._state.update(PINNED_KEY, this.pinned().map(e => (e.traceKey === entry.traceKey ? entry : e)));
+    }
+    this._onDidChangeHistory.fire();
+  }
+}
+
+function toEntry(trace: OpenTrace | undefined): TraceHistoryEntry | undefined {
+  if (!trace) return undefined;
+  const s = trace.summary;
+  return {
+    traceKey: trace.traceKey,
+    traceId: trace.traceId,
+    source: trace.source,
+    ...(s.rootService !== undefined ? { rootService: s.rootService } : {}),
+    ...(s.rootName !== undefined ? { rootName: s.rootName } : {}),
+    ...(s.spanCount !== undefined ? { spanCount: s.spanCount } : {}),
+    ...(s.errorCount !== undefined ? { errorCount: s.errorCount } : {}),
+    ...(s.durationUs !== undefined ? { durationUs: s.durationUs } : {}),
+    openedAt: Date.now(),
+  };
+}
+
+/** globalState survives versions and hand edits: keep only well-formed entries. */
+function readEntries(state: vscode.Memento, key: string): TraceHistoryEntry[] {
+  const raw = state.get<unknown>(key);
+  if (!Array.isArray(raw)) return [];
+  return raw.filter((e): e is TraceHistoryEntry =>
+    typeof e === 'object' && e !== null && typeof e.traceKey === 'string' && typeof e.traceId === 'string'
+    && typeof e.source === 'object' && e.source !== null && typeof e.source.kind === 'string' && typeof e.source.label === 'string'
+    && typeof e.openedAt === 'number');
+}

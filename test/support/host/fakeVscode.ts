@@ -1,0 +1,321 @@
+// A minimal stand-in for the `vscode` module, enough to run `activate` and host modules in plain Node and to record
+// what they register. Real behaviour where our code depends on it (EventEmitter, Memento, configuration values,
+// command registry, Uri paths); everything else is an auto-stub: any member is a callable that records its calls and
+// returns another stub with `dispose()`, so feature modules that call APIs this file does not know still activate.
+// Install with `installFakeVscode()` BEFORE the module under test is first required.
+import Module from 'node:module';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+type Listener<T> = (e: T) => unknown;
+
+export class EventEmitter<T> {
+  private listeners: Listener<T>[] = [];
+  readonly event = (l: Listener<T>): { dispose(): void } => {
+    this.listeners.push(l);
+    return { dispose: () => { this.listeners = this.listeners.filter(x => x !== l); } };
+  };
+  fire(e: T): void {
+    for (const l of [...this.listeners]) l(e);
+  }
+  dispose(): void {
+    this.listeners = [];
+  }
+}
+
+export class Disposable {
+  constructor(private readonly fn: () => void) {}
+  static from(...ds: { dispose(): unknown }[]): Disposable {
+    return new Disposable(() => ds.forEach(d => d.dispose()));
+  }
+  dispose(): void {
+    this.fn();
+  }
+}
+
+export class Uri {
+  private constructor(readonly scheme: string, readonly authority: string, readonly path: string, readonly query = '', readonly fragment = '') {}
+  static file(p: string): Uri {
+    return new Uri('file', '', path.resolve(p));
+  }
+  static parse(s: string): Uri {
+    const u = new URL(s);
+    return new Uri(u.protocol.replace(/:$/, ''), u.host, decodeURIComponent(u.pathname), u.search.replace(/^\?/, ''), u.hash.replace(/^#/, ''));
+  }
+  static joinPath(base: Uri, ...parts: string[]): Uri {
+    return new Uri(base.scheme, base.authority, path.posix.join(base.path, ...parts));
+  }
+  get fsPath(): string {
+    return this.path;
+  }
+  with(change: { scheme?: string; path?: string; query?: string }): Uri {
+    return new Uri(change.scheme ?? this.scheme, this.authority, change.path ?? this.path, change.query ?? this.query, this.fragment);
+  }
+  toString(): string {
+    return this.scheme === 'file' ? pathToFileURL(this.path).href : `${this.scheme}://${this.authority}${this.path}${this.query ? `?${this.query}` : ''}`;
+  }
+  toJSON(): unknown {
+    return { scheme: this.scheme, path: this.path };
+  }
+}
+
+export class Position {
+  constructor(readonly line: number, readonly character: number) {}
+}
+export class Range {
+  constructor(readonly start: Position, readonly end: Position) {}
+}
+export class Selection extends Range {}
+export class CancellationError extends Error {}
+export class ThemeColor {
+  constructor(readonly id: string) {}
+}
+export class ThemeIcon {
+  constructor(readonly id: string, readonly color?: ThemeColor) {}
+}
+export class MarkdownString {
+  constructor(public value = '', public supportThemeIcons = false) {}
+  isTrusted: boolean | { enabledCommands: string[] } = false;
+  appendMarkdown(s: string): this { this.value += s; return this; }
+  appendText(s: string): this { this.value += s; return this; }
+}
+export class CancellationTokenSource {
+  private readonly emitter = new EventEmitter<void>();
+  readonly token = { isCancellationRequested: false, onCancellationRequested: this.emitter.event };
+  cancel(): void {
+    (this.token as { isCancellationRequested: boolean }).isCancellationRequested = true;
+    this.emitter.fire();
+  }
+  dispose(): void {}
+}
+
+export class MemoryMemento {
+  private readonly map = new Map<string, unknown>();
+  keys(): readonly string[] { return [...this.map.keys()]; }
+  get<T>(key: string, fallback?: T): T | undefined {
+    return this.map.has(key) ? structuredClone(this.map.get(key)) as T : fallback;
+  }
+  async update(key: string, value: unknown): Promise<void> {
+    if (value === undefined) this.map.delete(key);
+    else this.map.set(key, structuredClone(value));
+  }
+  setKeysForSync(): void {}
+}
+
+/** Records every call to an auto-stubbed member: `calls` of `window.showErrorMessage` etc. */
+export interface CallRecord { readonly api: string; readonly args: readonly unknown[] }
+
+function autoStub(name: string, calls: CallRecord[]): unknown {
+  const target = function () { /* stub */ };
+  return new Proxy(target, {
+    get(_t, prop) {
+      if (prop === 'dispose') return () => undefined;
+      if (prop === 'then') return undefined; // not a thenable
+      if (typeof prop === 'symbol') return undefined;
+      return autoStub(`${name}.${prop}`, calls);
+    },
+    apply(_t, _this, args) {
+      calls.push({ api: name, args });
+      return autoStub(`${name}()`, calls);
+    },
+    set() { return true; },
+  });
+}
+
+/** An object whose listed members are real and every other member is an auto-stub. */
+function partial<T extends object>(name: string, real: T, calls: CallRecord[]): T {
+  return new Proxy(real, {
+    get(t, prop, recv) {
+      if (typeof prop === 'symbol' || prop in t) return Reflect.get(t, prop, recv);
+      return autoStub(`${name}.${prop}`, calls);
+    },
+  });
+}
+
+export interface FakeLog {
+  readonly lines: { level: string; message: string }[];
+}
+
+export interface FakeVscode {
+  /** The module object `require('vscode')` returns. */
+  readonly api: Record<string, unknown>;
+  /** Command id → handler, as registered. */
+  readonly commands: Map<string, (...args: unknown[]) => unknown>;
+  readonly calls: CallRecord[];
+  /** `spanscope.receiver.port` style keys → value (the user's settings). */
+  readonly settings: Map<string, unknown>;
+  readonly log: FakeLog;
+  /** What `window.show*Message` should answer next (FIFO); undefined when empty. */
+  readonly messageAnswers: (string | undefined)[];
+  readonly messages: { level: string; text: string; items: unknown[] }[];
+  readonly configEvents: EventEmitter<{ affectsConfiguration(s: string): boolean }>;
+  clipboard: string;
+  workspaceTrusted: boolean;
+  workspaceFolders: { uri: Uri; name: string; index: number }[] | undefined;
+  newContext(): FakeExtensionContext;
+}
+
+export interface FakeExtensionContext {
+  subscriptions: { dispose(): unknown }[];
+  globalState: MemoryMemento;
+  workspaceState: MemoryMemento;
+  secrets: { get(k: string): Promise<string | undefined>; store(k: string, v: string): Promise<void>; delete(k: string): Promise<void>; onDidChange: unknown };
+  extensionUri: Uri;
+  extensionPath: string;
+  globalStorageUri: Uri;
+  storageUri: Uri | undefined;
+  logUri: Uri;
+  extensionMode: number;
+  extension: { id: string; packageJSON: Record<string, unknown> };
+  asAbsolutePath(p: string): string;
+}
+
+export function createFakeVscode(projectRoot: string): FakeVscode {
+  const calls: CallRecord[] = [];
+  const commands = new Map<string, (...args: unknown[]) => unknown>();
+  const settings = new Map<string, unknown>();
+  const lines: FakeLog['lines'] = [];
+  const messageAnswers: (string | undefined)[] = [];
+  const messages: FakeVscode['messages'] = [];
+  const configEvents = new EventEmitter<{ affectsConfiguration(s: string): boolean }>();
+  const trustEvents = new EventEmitter<void>();
+  const state = { clipboard: '', workspaceTrusted: true, workspaceFolders: undefined as FakeVscode['workspaceFolders'] };
+
+  const register = (id: string, fn: (...args: unknown[]) => unknown) => {
+    if (commands.has(id)) throw new Error(`command '${id}' already exists`);
+    commands.set(id, fn);
+    return new Disposable(() => commands.delete(id));
+  };
+  const message = (level: string) => async (text: string, ...items: unknown[]) => {
+    messages.push({ level, text, items });
+    return messageAnswers.shift();
+  };
+  const makeLog = () => {
+    const at = (level: string) => (message: unknown, ...rest: unknown[]) => {
+      lines.push({ level, message: [message, ...rest].map(x => (x instanceof Error ? x.message : String(x))).join(' ') });
+    };
+    return partial('log', { trace: at('trace'), debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error'), appendLine: at('info'), show: () => undefined, dispose: () => undefined, logLevel: 2, onDidChangeLogLevel: new EventEmitter<number>().event }, calls);
+  };
+  const getConfiguration = (section?: string) => {
+    const prefix = section ? `${section}.` : '';
+    return partial('configuration', {
+      get: (key: string, fallback?: unknown) => (settings.has(prefix + key) ? settings.get(prefix + key) : fallback),
+      has: (key: string) => settings.has(prefix + key),
+      inspect: (key: string) => ({ key: prefix + key, globalValue: settings.get(prefix + key) }),
+      update: async (key: string, value: unknown) => { settings.set(prefix + key, value); },
+    }, calls);
+  };
+
+  const api: Record<string, unknown> = {
+    EventEmitter, Disposable, Uri, Position, Range, Selection, CancellationError, ThemeColor, ThemeIcon, MarkdownString, CancellationTokenSource,
+    StatusBarAlignment: { Left: 1, Right: 2 },
+    ViewColumn: { Active: -1, Beside: -2, One: 1, Two: 2 },
+    ProgressLocation: { SourceControl: 1, Window: 10, Notification: 15 },
+    FileType: { Unknown: 0, File: 1, Directory: 2, SymbolicLink: 64 },
+    TextEditorRevealType: { Default: 0, InCenter: 1, InCenterIfOutsideViewport: 2, AtTop: 3 },
+    ConfigurationTarget: { Global: 1, Workspace: 2, WorkspaceFolder: 3 },
+    ExtensionMode: { Production: 1, Development: 2, Test: 3 },
+    TreeItemCollapsibleState: { None: 0, Collapsed: 1, Expanded: 2 },
+    QuickPickItemKind: { Separator: -1, Default: 0 },
+    LogLevel: { Off: 0, Trace: 1, Debug: 2, Info: 3, Warning: 4, Error: 5 },
+    DecorationRangeBehavior: { OpenOpen: 0, ClosedClosed: 1, OpenClosed: 2, ClosedOpen: 3 },
+    OverviewRulerLane: { Left: 1, Center: 2, Right: 4, Full: 7 },
+    commands: partial('commands', {
+      registerCommand: register,
+      registerTextEditorCommand: register,
+      executeCommand: async (id: string, ...args: unknown[]) => {
+        calls.push({ api: 'commands.executeCommand', args: [id, ...args] });
+        const fn = commands.get(id);
+        return fn ? fn(...args) : undefined;
+      },
+      getCommands: async () => [...commands.keys()],
+    }, calls),
+    window: partial('window', {
+      createOutputChannel: () => makeLog(),
+      showInformationMessage: message('info'),
+      showWarningMessage: message('warning'),
+      showErrorMessage: message('error'),
+      withProgress: async (_o: unknown, task: (p: unknown, t: unknown) => unknown) => task({ report: () => undefined }, new CancellationTokenSource().token),
+    }, calls),
+    workspace: partial('workspace', {
+      getConfiguration,
+      onDidChangeConfiguration: configEvents.event,
+      onDidGrantWorkspaceTrust: trustEvents.event,
+      get isTrusted() { return state.workspaceTrusted; },
+      get workspaceFolders() { return state.workspaceFolders; },
+    }, calls),
+    env: partial('env', {
+      clipboard: { readText: async () => state.clipboard, writeText: async (s: string) => { state.clipboard = s; } },
+      language: 'en',
+      appName: 'Fake Code',
+      uriScheme: 'vscode',
+    }, calls),
+    l10n: { t: (s: string | { message: string }, ...args: unknown[]) => {
+      const text = typeof s === 'string' ? s : s.message;
+      return text.replace(/\{(\d+)\}/g, (_m, i: string) => String(args[Number(i)]));
+    } },
+    version: '1.100.3',
+  };
+  for (const ns of ['languages', 'extensions', 'tasks', 'debug', 'scm', 'tests', 'chat', 'lm', 'notebooks', 'authentication']) {
+    api[ns] = autoStub(ns, calls);
+  }
+  const moduleApi = partial('vscode', api, calls);
+
+  const fake: FakeVscode = {
+    api: moduleApi,
+    commands, calls, settings, log: { lines }, messageAnswers, messages, configEvents,
+    get clipboard() { return state.clipboard; },
+    set clipboard(v: string) { state.clipboard = v; },
+    get workspaceTrusted() { return state.workspaceTrusted; },
+    set workspaceTrusted(v: boolean) { state.workspaceTrusted = v; if (v) trustEvents.fire(); },
+    get workspaceFolders() { return state.workspaceFolders; },
+    set workspaceFolders(v) { state.workspaceFolders = v; },
+    newContext() {
+      const storage = mkdtempSync(path.join(tmpdir(), 'spanscope-ctx-'));
+      const secrets = new Map<string, string>();
+      const pkg = JSON.parse(readFileSync(path.join(projectRoot, 'package.json'), 'utf8')) as Record<string, unknown>;
+      return {
+        subscriptions: [],
+        globalState: new MemoryMemento(),
+        workspaceState: new MemoryMemento(),
+        secrets: {
+          get: async (k: string) => secrets.get(k),
+          store: async (k: string, v: string) => { secrets.set(k, v); },
+          delete: async (k: string) => { secrets.delete(k); },
+          onDidChange: new EventEmitter<unknown>().event,
+        },
+        extensionUri: Uri.file(projectRoot),
+        extensionPath: projectRoot,
+        globalStorageUri: Uri.file(path.join(storage, 'global')),
+        storageUri: Uri.file(path.join(storage, 'workspace')),
+        logUri: Uri.file(path.join(storage, 'log')),
+        extensionMode: 3,
+        extension: { id: 'spanscope.spanscope', packageJSON: pkg },
+        asAbsolutePath: (p: string) => path.join(projectRoot, p),
+      };
+    },
+  };
+  return fake;
+}
+
+let installed: FakeVscode | undefined;
+
+/** Makes `require('vscode')` return the fake (once per process; later calls return the same fake). */
+export function installFakeVscode(projectRoot: string): FakeVscode {
+  if (installed) return installed;
+  const fake = createFakeVscode(projectRoot);
+  const M = Module as unknown as { _resolveFilename: (req: string, ...rest: unknown[]) => string };
+  const original = M._resolveFilename;
+  M._resolveFilename = function (request: string, ...rest: unknown[]) {
+    if (request === 'vscode') return 'vscode';
+    return original.call(this, request, ...rest);
+  };
+  const mod = new Module('vscode');
+  mod.exports = fake.api;
+  mod.loaded = true;
+  (Module as unknown as { _cache: Record<string, unknown> })._cache['vscode'] = mod;
+  installed = fake;
+  return fake;
+}

@@ -1,0 +1,69 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import '../../support/host/register';
+import { MemoryMemento } from '../../support/host/fakeVscode';
+import { TraceService, traceKeyOf } from '../../../src/host/traces/traceService';
+
+const prepared = (traceId: string, spanCount = 3) => ({ summary: { traceId, spanCount, rootService: 'gateway', rootName: 'GET /' }, compact: { spans: spanCount } });
+const file = (name: string) => ({ kind: 'file' as const, label: name, uri: `file:///tmp/${name}` });
+
+test('open makes a trace active and fires open; update replaces data of open traces only', () => {
+  const svc = new TraceService(new MemoryMemento());
+  const opened: string[] = [];
+  const updated: number[] = [];
+  const active: (string | undefined)[] = [];
+  svc.onDidOpen(e => opened.push(e.trace.traceKey));
+  svc.onDidUpdate(t => updated.push((t.compact as { spans: number }).spans));
+  svc.onDidChangeActive(t => active.push(t?.traceId));
+  const t = svc.open(prepared('aa'), file('a.json'));
+  assert.equal(t.traceKey, traceKeyOf(file('a.json'), 'aa'));
+  assert.deepEqual(opened, [t.traceKey]);
+  assert.equal(svc.active?.traceKey, t.traceKey);
+  assert.equal(svc.update(t.traceKey, prepared('aa', 10)), true);
+  assert.deepEqual(updated, [10]);
+  assert.equal(svc.get(t.traceKey)?.summary.spanCount, 10);
+  assert.equal(svc.update('file:nope#bb', prepared('bb')), false);
+  svc.close(t.traceKey);
+  assert.equal(svc.get(t.traceKey), undefined);
+  assert.equal(svc.active, undefined);
+  assert.deepEqual(active, ['aa', 'aa', undefined]);
+  svc.dispose();
+});
+
+test('the same trace ID from two sources gives two open traces', () => {
+  const svc = new TraceService(new MemoryMemento());
+  svc.open(prepared('cc'), file('c.json'));
+  svc.open(prepared('cc'), { kind: 'receiver', label: 'OTLP receiver' });
+  assert.equal(svc.all().length, 2);
+  assert.equal(svc.byTraceId('cc').length, 2);
+  svc.dispose();
+});
+
+test('recent history is bounded, most recent first, without clipboard traces; pinned survives a new service', async () => {
+  const state = new MemoryMemento();
+  const svc = new TraceService(state, () => 3);
+  for (const id of ['01', '02', '03', '04']) svc.open(prepared(id), file(`${id}.json`));
+  svc.open(prepared('05'), { kind: 'clipboard', label: 'Clipboard' });
+  svc.open(prepared('02'), file('02.json'));
+  await new Promise(r => setImmediate(r));
+  assert.deepEqual(svc.recent().map(e => e.traceId), ['02', '04', '03']);
+  await svc.pin(svc.recent()[1]!.traceKey);
+  await svc.clearRecent();
+  svc.dispose();
+  const again = new TraceService(state, () => 3);
+  assert.deepEqual(again.recent(), []);
+  assert.deepEqual(again.pinned().map(e => [e.traceId, e.rootService, e.source.kind]), [['04', 'gateway', 'file']]);
+  await again.unpin(again.pinned()[0]!.traceKey);
+  assert.deepEqual(again.pinned(), []);
+  again.dispose();
+});
+
+test('malformed history in globalState is ignored, not trusted', async () => {
+  const state = new MemoryMemento();
+  await state.update('spanscope.recentTraces', [null, 1, { traceKey: 'k' }, { traceKey: 'k', traceId: 'x', source: { kind: 'file', label: 'f' }, openedAt: 1 }]);
+  await state.update('spanscope.pinnedTraces', 'garbage');
+  const svc = new TraceService(state);
+  assert.deepEqual(svc.recent().map(e => e.traceId), ['x']);
+  assert.deepEqual(svc.pinned(), []);
+  svc.dispose();
+});
