@@ -1,0 +1,156 @@
+// Every message between the extension host and the waterfall webview, defined once.
+//
+// Handshake (pull model): the webview sends `ready`; the host answers with ONE `init` that carries all initial
+// state and pushes nothing before it. Requests from the webview carry an `id`; the host answers each with a
+// `reply` of the same id (`ok: false` + `error` is a rejection). Both sides validate what they receive with
+// these schemas and drop (and log) anything that does not match.
+
+import { z } from 'zod';
+import type { CompactTrace } from './compact';
+
+export const PROTOCOL_VERSION = 1;
+
+const typed = <T>(ctor: { new (...a: never[]): T; name: string }) =>
+  z.custom<T>(v => v instanceof ctor || (ArrayBuffer.isView(v) && (v as object).constructor?.name === ctor.name), { message: `expected ${ctor.name}` });
+
+const u32 = typed(Uint32Array);
+const i32 = typed(Int32Array);
+const u16 = typed(Uint16Array);
+const u8 = typed(Uint8Array);
+const f64 = typed(Float64Array);
+
+const codeLocationSchema = z.object({
+  filePath: z.string().max(4096).optional(),
+  line: z.number().int().nonnegative().optional(),
+  column: z.number().int().nonnegative().optional(),
+  function: z.string().max(4096).optional(),
+  namespace: z.string().max(4096).optional(),
+  source: z.enum(['code.attributes', 'code.attributes.old', 'datadog.code_origin', 'stacktrace']),
+});
+
+const statsBase = {
+  count: z.number(), totalNs: z.number(), selfTotalNs: z.number(), p50Ns: z.number(), p95Ns: z.number(), maxNs: z.number(), errors: z.number(),
+};
+
+/** Shape check of a CompactTrace (cheap: no per-element work); `validateCompactTrace` checks the indices. */
+export const compactTraceSchema = z.object({
+  v: z.literal(1),
+  traceId: z.string().max(4096),
+  format: z.string().max(64),
+  startNs: z.string().regex(/^-?\d{1,30}$/),
+  durationNs: z.number(),
+  spanCount: z.number().int().nonnegative(),
+  traceWarnings: z.array(z.string()),
+  strings: z.string(),
+  stringEnds: u32,
+  cols: z.object({
+    spanId: u32, parentId: u32, name: u32, resource: u32, scope: i32, kind: u8, status: u8, statusMessage: u32,
+    parent: i32, depth: u16, flags: u16, relStartNs: f64, durationNs: f64, selfNs: f64, skewNs: f64,
+    codeFile: u32, codeLine: u32, codeColumn: u32, codeFunction: u32, codeNamespace: u32, codeSource: u8,
+    attrRange: u32, eventStart: u32, linkStart: u32, warnStart: u32, preorder: i32,
+    resService: u32, resAttrRange: u32, scopeName: u32, scopeVersion: u32, scopeAttrRange: u32,
+    eventRelNs: f64, eventName: u32, eventAttrRange: u32,
+    linkTraceId: u32, linkSpanId: u32, linkType: u8, linkAttrRange: u32, warnText: u32,
+    attrKey: u32, attrType: u8, attrValue: u32,
+    criticalPath: i32, errorOrigins: i32, propagatedErrors: i32,
+  }),
+  findings: z.array(z.object({
+    kind: z.enum(['orphan', 'client-without-server', 'multiple-roots', 'n-plus-one', 'sequential-chain', 'error-origin', 'duplicate-span-id', 'clock-skew']),
+    spanIndex: z.number().int(),
+    relatedSpanIndices: z.array(z.number().int()),
+    message: z.string(),
+    totalNs: z.number().optional(),
+    codeLocation: codeLocationSchema.optional(),
+  })),
+  services: z.array(z.object({ service: z.string(), ...statsBase })),
+  operations: z.array(z.object({ service: z.string(), operation: z.string(), ...statsBase })),
+  maxDepth: z.number().int().nonnegative(),
+  errorCount: z.number().int().nonnegative(),
+}) as unknown as z.ZodType<CompactTrace>;
+
+const spanIndexList = z.union([i32, z.array(z.number().int().nonnegative())]);
+
+/** Which spans map to files of the open workspace, and which to the active editor's file (host-computed). */
+export const sourceMappingSchema = z.object({
+  workspaceSpans: spanIndexList,
+  currentFileSpans: spanIndexList,
+  currentFile: z.string().max(4096).optional(),
+});
+export type SourceMapping = z.infer<typeof sourceMappingSchema>;
+
+const spanId = z.string().min(1).max(256);
+const requestId = z.number().int().nonnegative();
+
+// ---- host → webview ---------------------------------------------------------------------------------------------
+
+export const hostToWebviewSchema = z.discriminatedUnion('type', [
+  z.object({
+    type: z.literal('init'),
+    protocol: z.literal(PROTOCOL_VERSION),
+    traceKey: z.string().max(1024),
+    sourceLabel: z.string().max(4096),
+    compact: compactTraceSchema,
+    selectSpanId: spanId.optional(),
+    mapping: sourceMappingSchema.optional(),
+  }),
+  /** More spans of the same trace (live receiver, refresh): replace the data, keep the view state. */
+  z.object({ type: z.literal('update'), compact: compactTraceSchema }),
+  z.object({ type: z.literal('reveal'), spanId }),
+  z.object({ type: z.literal('mapping'), mapping: sourceMappingSchema }),
+  z.discriminatedUnion('ok', [
+    z.object({ type: z.literal('reply'), id: requestId, ok: z.literal(true) }),
+    z.object({ type: z.literal('reply'), id: requestId, ok: z.literal(false), error: z.string().max(4096) }),
+  ]),
+  /** The trace could not be loaded; the webview shows the message instead of rows. */
+  z.object({ type: z.literal('error'), message: z.string().max(4096) }),
+]);
+export type HostToWebview = z.infer<typeof hostToWebviewSchema>;
+
+// ---- webview → host ---------------------------------------------------------------------------------------------
+
+const location = z.object({
+  filePath: z.string().min(1).max(4096),
+  /** 1-based, as in the span. */
+  line: z.number().int().positive().optional(),
+  /** 1-based, as in the span. */
+  column: z.number().int().positive().optional(),
+});
+export type SourceRequestLocation = z.infer<typeof location>;
+
+export const webviewToHostSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('ready'), protocol: z.literal(PROTOCOL_VERSION) }),
+  /** Request: open this file at this line (from Go to source, Enter on a row, a stack frame). */
+  z.object({ type: z.literal('openSource'), id: requestId, spanId: spanId.optional(), location }),
+  /** Request: open another trace (a span link). */
+  z.object({ type: z.literal('openTrace'), id: requestId, traceId: z.string().min(1).max(256), spanId: spanId.optional() }),
+  z.object({ type: z.literal('selectionChanged'), spanId: spanId.nullable() }),
+  z.object({ type: z.literal('copyText'), text: z.string().max(4 * 1024 * 1024) }),
+  z.object({ type: z.literal('log'), level: z.enum(['info', 'warn', 'error']), message: z.string().max(16_384) }),
+]);
+export type WebviewToHost = z.infer<typeof webviewToHostSchema>;
+export type WebviewRequest = Extract<WebviewToHost, { id: number }>;
+
+export type Logger = (message: string) => void;
+
+function describe(error: z.ZodError): string {
+  return error.issues.slice(0, 3).map(i => `${i.path.join('.') || '$'}: ${i.message}`).join('; ');
+}
+function kindOf(data: unknown): string {
+  return typeof data === 'object' && data !== null && 'type' in data ? String((data as { type: unknown }).type).slice(0, 40) : typeof data;
+}
+
+/** Validate a message received by the webview; undefined (and a log line) when invalid. */
+export function parseHostMessage(data: unknown, log: Logger): HostToWebview | undefined {
+  const r = hostToWebviewSchema.safeParse(data);
+  if (r.success) return r.data;
+  log(`dropped invalid host message (${kindOf(data)}): ${describe(r.error)}`);
+  return undefined;
+}
+
+/** Validate a message received by the host; undefined (and a log line) when invalid. */
+export function parseWebviewMessage(data: unknown, log: Logger): WebviewToHost | undefined {
+  const r = webviewToHostSchema.safeParse(data);
+  if (r.success) return r.data;
+  log(`dropped invalid webview message (${kindOf(data)}): ${describe(r.error)}`);
+  return undefined;
+}
