@@ -4,7 +4,10 @@ import { mkdirSync } from 'node:fs';
 
 const watch = process.argv.includes('--watch');
 const production = process.argv.includes('--production');
-mkdirSync('dist', { recursive: true });
+// `--outdir DIR` builds somewhere else than dist/ (packaging stages a clean copy there).
+const outdirAt = process.argv.indexOf('--outdir');
+const outdir = outdirAt >= 0 ? process.argv[outdirAt + 1] : 'dist';
+mkdirSync(outdir, { recursive: true });
 
 /** @type {esbuild.BuildOptions} */
 const common = {
@@ -18,13 +21,13 @@ const common = {
 /** @type {Record<string, esbuild.BuildOptions>} */
 export const targets = {
   // The extension host: CommonJS for Node, `vscode` provided by the editor.
-  extension: { ...common, entryPoints: ['src/host/extension.ts'], outfile: 'dist/extension.js', platform: 'node', format: 'cjs', target: 'node20', external: ['vscode'] },
+  extension: { ...common, entryPoints: ['src/host/extension.ts'], outfile: `${outdir}/extension.js`, platform: 'node', format: 'cjs', target: 'node20', external: ['vscode'] },
   // Worker thread that parses large traces off the extension host's main thread.
-  parseWorker: { ...common, entryPoints: ['src/worker/parse-worker.ts'], outfile: 'dist/parse-worker.js', platform: 'node', format: 'cjs', target: 'node20' },
+  parseWorker: { ...common, entryPoints: ['src/worker/parse-worker.ts'], outfile: `${outdir}/parse-worker.js`, platform: 'node', format: 'cjs', target: 'node20' },
   // The command-line tool (summary, receive, fetch).
-  cli: { ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', platform: 'node', format: 'cjs', target: 'node20', banner: { js: '#!/usr/bin/env node' } },
+  cli: { ...common, entryPoints: ['src/cli/main.ts'], outfile: `${outdir}/cli.js`, platform: 'node', format: 'cjs', target: 'node20', banner: { js: '#!/usr/bin/env node' } },
   // The webview: a browser IIFE with preact; no Node built-ins.
-  webview: { ...common, entryPoints: ['webview/main.tsx'], outfile: 'dist/webview.js', platform: 'browser', format: 'iife', target: 'chrome120', jsx: 'automatic', jsxImportSource: 'preact', loader: { '.css': 'css' } },
+  webview: { ...common, entryPoints: ['webview/main.tsx'], outfile: `${outdir}/webview.js`, platform: 'browser', format: 'iife', target: 'chrome120', jsx: 'automatic', jsxImportSource: 'preact', loader: { '.css': 'css' } },
 };
 
 import { existsSync } from 'node:fs';
