@@ -1,0 +1,71 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { aggregateLocations, percentileSorted } from '../../../../src/core/mapping/aggregate';
+import { formatDuration } from '../../../../src/core/mapping/format';
+import { heatByRank, heatByShare } from '../../../../src/core/mapping/heat';
+import { annotateFile, FileSpans, lensText } from '../../../../src/core/mapping/lineAnnotations';
+import { codeLine, fromEditorLine, toEditorLine } from '../../../../src/core/mapping/lines';
+
+const MS = 1_000_000;
+
+test('1-based code lines become 0-based editor lines in one place; bad lines are refused', () => {
+  assert.equal(toEditorLine(codeLine(1)!), 0);
+  assert.equal(fromEditorLine(toEditorLine(codeLine(182)!)), 182);
+  assert.equal(codeLine('42'), 42);
+  assert.equal(codeLine(42n), 42);
+  for (const bad of [0, -1, 1.5, '4x', NaN, 1e12, undefined, null]) assert.equal(codeLine(bad), undefined, String(bad));
+});
+
+test('durations read the way people write them', () => {
+  assert.equal(formatDuration(850), '850 ns');
+  assert.equal(formatDuration(12_500), '12.5 µs');
+  assert.equal(formatDuration(182 * MS), '182 ms');
+  assert.equal(formatDuration(1.5 * MS), '1.5 ms');
+  assert.equal(formatDuration(1_250_000_000), '1.25 s');
+  assert.equal(formatDuration(125_000_000_000), '2m 05s');
+});
+
+test('nearest-rank percentiles and per-location aggregation', () => {
+  const sorted = Float64Array.from({ length: 20 }, (_, i) => i + 1);
+  assert.equal(percentileSorted(sorted, 0.5), 10);
+  assert.equal(percentileSorted(sorted, 0.95), 19);
+  assert.equal(percentileSorted(new Float64Array(0), 0.5), 0);
+  const stats = aggregateLocations([
+    { key: 'a', durationNs: 30, selfNs: 10, error: false, traceIndex: 0 },
+    { key: 'a', durationNs: 10, selfNs: 5, error: true, traceIndex: 1 },
+    { key: 'a', durationNs: 20, selfNs: 5, error: false, traceIndex: 1 },
+    { key: 'b', durationNs: 7, selfNs: 7, error: false, traceIndex: 2 },
+  ]);
+  assert.deepEqual(stats.get('a'), { count: 3, errors: 1, errorRate: 1 / 3, totalNs: 60, selfTotalNs: 20, p50Ns: 20, p95Ns: 30, maxNs: 30, traces: 2 });
+  assert.equal(stats.get('b')?.traces, 1);
+});
+
+test('heat by share of the trace and by rank within the file', () => {
+  assert.deepEqual([0, 0.049, 0.05, 0.15, 0.3, 0.49, 0.5, 1.7].map(heatByShare), [0, 0, 1, 2, 3, 3, 4, 4]);
+  assert.deepEqual([...heatByRank([10, 20, 30, 40, 50])], [0, 1, 2, 3, 4]);
+  assert.deepEqual([...heatByRank([5, 5, 5, 5])], [4, 4, 4, 4], 'equal values share the level their group reaches');
+  assert.deepEqual([...heatByRank([0, 0, 100])], [0, 0, 4], 'zero is never hot');
+  assert.deepEqual([...heatByRank([])], []);
+});
+
+test('a file\'s lines get totals, share, calls, errors and heat; lines past the end are counted, not drawn', () => {
+  const s = new FileSpans(2); // grows past its capacity
+  s.push(codeLine(12)!, 100 * MS, 40 * MS, false, 0);
+  s.push(codeLine(12)!, 60 * MS, 60 * MS, false, 1);
+  s.push(codeLine(12)!, 22 * MS, 22 * MS, true, 2);
+  s.push(codeLine(3)!, 5 * MS, 5 * MS, false, 3);
+  s.push(codeLine(999)!, 5 * MS, 5 * MS, false, 4);
+  const a = annotateFile(s, { kind: 'trace', traceDurationNs: 480 * MS }, 100);
+  assert.equal(a.outOfRange, 1);
+  assert.deepEqual(a.lines.map(l => [l.line, l.text, l.heat]), [
+    [2, '5 ms · 1% · 1 call', 0],
+    [11, '182 ms · 38% · 3 calls · 1 error', 3],
+  ]);
+  const l12 = a.lines[1]!;
+  assert.deepEqual([l12.p50Ns, l12.p95Ns, l12.maxNs, l12.selfTotalNs, l12.errors], [60 * MS, 100 * MS, 100 * MS, 122 * MS, 1]);
+  assert.deepEqual([...a.order.subarray(l12.from, l12.to)].sort(), [0, 1, 2]);
+  const agg = annotateFile(s, { kind: 'aggregate' }, 100);
+  assert.deepEqual(agg.lines.map(l => [l.text, l.heat]), [['p95 5 ms · 1 call', 2], ['p95 100 ms · 3 calls · 1 error', 4]]);
+  assert.equal(lensText({ count: 42, errors: 2, p50Ns: 12 * MS, p95Ns: 180 * MS }), 'p50 12 ms · p95 180 ms · 42 spans · 2 errors');
+  assert.equal(lensText({ count: 1, errors: 0, p50Ns: 12 * MS, p95Ns: 12 * MS }), 'p50 12 ms · p95 12 ms · 1 span');
+});
