@@ -228,8 +228,7 @@ export async function startCodeServer({
   return { url, workspaceUrl, port: actualPort, pid: child.pid, process: child, output: () => out, stop };
 }
 
-const isMain = process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url);
-if (isMain) {
+async function main() {
   const [cmd, ...rest] = process.argv.slice(2);
   if (cmd === '__install-locked') {
     installUnlocked(rest[0] ?? CODE_SERVER_VERSION, m => process.stderr.write(m + '\n'));
@@ -251,4 +250,12 @@ if (isMain) {
     console.error('usage: node scripts/code-server.mjs install | start WORKSPACE [PORT]');
     process.exit(2);
   }
+}
+
+// No top-level await: test files load this module through tsx's CommonJS path.
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  main().catch(err => {
+    console.error(err.message);
+    process.exit(1);
+  });
 }

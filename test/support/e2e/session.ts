@@ -1,0 +1,209 @@
+// One clean E2E session: a fresh user-data-dir and extensions dir with the packaged extension installed, a copy of
+// a test workspace in a temp dir, code-server on a free loopback port, and Chromium on the workbench.
+// Everything a session starts is ended when the test ends — also on failure, on timeout (`t.after`) and on exit.
+//
+//   test('…', E2E_TEST, t => withWorkbench(t, { workspace: 'basic' }, async s => { await s.wb.runCommand('…'); }));
+import { spawn, type ChildProcess } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import type { TestContext } from 'node:test';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { ensureCodeServer, installExtension, startCodeServer, type CodeServer } from '../../../scripts/code-server.mjs';
+import { PROJECT_ROOT } from '../paths';
+import { ensureVsix } from './vsix';
+import { Workbench, poll } from './workbench';
+
+export const CHROMIUM = '/usr/bin/chromium';
+export const CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+export const VIEWPORT = { width: 1600, height: 1000 };
+export const RESULTS_DIR = join(PROJECT_ROOT, 'test-results');
+export const SCREENSHOTS_DIR = join(PROJECT_ROOT, 'docs', 'screenshots');
+/** Test workspaces live in test/e2e/workspaces/<name>; `demo-shop` is the demo's own workspace, demo/shop. */
+export const WORKSPACES_DIR = join(PROJECT_ROOT, 'test', 'e2e', 'workspaces');
+
+/** Why E2E tests cannot run here, or false. Never skipped in CI: there a missing piece must fail loudly. */
+export const E2E_SKIP: string | false = process.env.CI || existsSync(CHROMIUM)
+  ? false
+  : `Chromium not found at ${CHROMIUM} (apt-get install chromium); CI always has it`;
+/** Options for an E2E `test()`: skip rule and a timeout that covers the code-server start. */
+export const E2E_TEST = { skip: E2E_SKIP, timeout: 180_000 } as const;
+
+export interface SessionOptions {
+  /** A folder name under test/e2e/workspaces, or 'demo-shop'; copied to a temp dir. Default: 'basic'. */
+  workspace?: string;
+  /** User settings merged over the first-run-skipping ones. */
+  settings?: Record<string, unknown>;
+  /** Extra environment for code-server (and so the extension host). */
+  env?: Record<string, string>;
+}
+
+export interface Session {
+  readonly wb: Workbench;
+  readonly page: Page;
+  readonly browser: Browser;
+  readonly codeServer: CodeServer;
+  /** The temp copy of the workspace (what the editor has open). */
+  readonly workspace: string;
+  readonly userDataDir: string;
+  /** Starts a process that the session ends with everything else; output kept for failure reports. */
+  spawn(label: string, command: string, args: readonly string[], options?: { env?: Record<string, string>; cwd?: string }): SpawnedProcess;
+  /** Text of the extension's "Spanscope" log channel as written under the user-data-dir (empty until written). */
+  extensionLog(): string;
+  /** Writes a screenshot of a flow to docs/screenshots/<name>.png when SPANSCOPE_SCREENSHOTS=1. */
+  flowScreenshot(name: string): Promise<void>;
+}
+
+export interface SpawnedProcess {
+  readonly child: ChildProcess;
+  output(): string;
+  /** Resolves with the first output line matching `pattern`. */
+  waitForOutput(pattern: RegExp, timeout?: number): Promise<RegExpExecArray>;
+}
+
+// Process groups started by sessions of this test process, killed on exit whatever happens.
+const livePids = new Set<number>();
+process.on('exit', () => {
+  for (const pid of livePids) {
+    try { process.kill(-pid, 'SIGKILL'); } catch { /* gone */ }
+  }
+});
+
+let codeServerReady = false;
+
+function collectLogs(dir: string, into: string): void {
+  if (!existsSync(dir)) return;
+  for (const name of readdirSync(dir)) {
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) collectLogs(p, into);
+    else if (name.endsWith('.log')) {
+      const target = join(into, relative(dir, p).replace(/[\\/]/g, '_'));
+      cpSync(p, target);
+    }
+  }
+}
+
+function findFiles(dir: string, test: (name: string) => boolean): string[] {
+  if (!existsSync(dir)) return [];
+  const out: string[] = [];
+  for (const name of readdirSync(dir)) {
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) out.push(...findFiles(p, test));
+    else if (test(name)) out.push(p);
+  }
+  return out;
+}
+
+function slug(name: string): string {
+  return name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 80) || 'test';
+}
+
+/**
+ * Runs `body` in a fresh session. On failure it saves test-results/<test>.png, the extension host logs and the
+ * outputs of the processes it started, then rethrows.
+ */
+export async function withWorkbench(t: TestContext, options: SessionOptions, body: (s: Session) => Promise<void>): Promise<void> {
+  if (!codeServerReady) {
+    ensureCodeServer({ log: m => t.diagnostic(m) });
+    codeServerReady = true;
+  }
+  const vsix = ensureVsix();
+  const base = mkdtempSync(join(tmpdir(), 'spanscope-e2e-'));
+  const userDataDir = join(base, 'user-data');
+  const extensionsDir = join(base, 'extensions');
+  const workspaceName = options.workspace ?? 'basic';
+  const source = workspaceName === 'demo-shop' ? join(PROJECT_ROOT, 'demo', 'shop') : join(WORKSPACES_DIR, workspaceName);
+  const workspace = join(base, 'workspace');
+  cpSync(source, workspace, { recursive: true, filter: src => !src.includes('node_modules') });
+
+  const cleanups: (() => Promise<void> | void)[] = [];
+  const processes: { label: string; proc: SpawnedProcess }[] = [];
+  let cleaned: Promise<void> | undefined;
+  const cleanup = () => {
+    cleaned ??= (async () => {
+      for (const fn of cleanups.reverse()) {
+        try { await fn(); } catch { /* keep ending the others */ }
+      }
+      rmSync(base, { recursive: true, force: true });
+    })();
+    return cleaned;
+  };
+  t.after(cleanup);
+
+  let page: Page | undefined;
+  let codeServerOutput = () => '';
+  try {
+    installExtension(vsix, { userDataDir, extensionsDir });
+    const codeServer = await startCodeServer({
+      workspace, userDataDir, extensionsDir, settings: options.settings ?? {}, env: options.env ?? {},
+    });
+    livePids.add(codeServer.pid);
+    codeServerOutput = () => codeServer.output();
+    cleanups.push(async () => { await codeServer.stop(); livePids.delete(codeServer.pid); });
+
+    const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_FLAGS, headless: true });
+    cleanups.push(() => browser.close());
+    const context = await browser.newContext({ viewport: VIEWPORT });
+    page = await context.newPage();
+    await page.goto(codeServer.workspaceUrl);
+    const wb = new Workbench(page);
+    await wb.ready();
+
+    const session: Session = {
+      wb, page, browser, codeServer, workspace, userDataDir,
+      spawn(label, command, args, opts = {}) {
+        const child = spawn(command, [...args], {
+          cwd: opts.cwd ?? workspace, detached: true, stdio: ['ignore', 'pipe', 'pipe'],
+          env: { ...process.env, ...opts.env },
+        });
+        if (child.pid) livePids.add(child.pid);
+        let out = '';
+        const keep = (chunk: Buffer) => { out = (out + chunk.toString()).slice(-200_000); };
+        child.stdout?.on('data', keep);
+        child.stderr?.on('data', keep);
+        cleanups.push(() => new Promise<void>(done => {
+          const pid = child.pid;
+          if (pid) livePids.delete(pid);
+          if (child.exitCode !== null || child.signalCode !== null || !pid) return done();
+          const kill = (sig: NodeJS.Signals) => { try { process.kill(-pid, sig); } catch { /* gone */ } };
+          const timer = setTimeout(() => kill('SIGKILL'), 4000);
+          child.once('exit', () => { clearTimeout(timer); kill('SIGKILL'); done(); });
+          kill('SIGTERM');
+        }));
+        const proc: SpawnedProcess = {
+          child,
+          output: () => out,
+          waitForOutput: (pattern, timeout = 15_000) =>
+            poll(async () => pattern.exec(out) ?? undefined, timeout, `${label} output matching ${pattern}`),
+        };
+        processes.push({ label, proc });
+        return proc;
+      },
+      extensionLog() {
+        return findFiles(join(userDataDir, 'logs'), name => /Spanscope\.log$/.test(name))
+          .map(f => readFileSync(f, 'utf8')).join('\n');
+      },
+      async flowScreenshot(name) {
+        if (process.env.SPANSCOPE_SCREENSHOTS !== '1') return;
+        mkdirSync(SCREENSHOTS_DIR, { recursive: true });
+        await page!.screenshot({ path: join(SCREENSHOTS_DIR, `${name}.png`) });
+      },
+    };
+    await body(session);
+  } catch (err) {
+    const dir = join(RESULTS_DIR, slug(t.name));
+    try {
+      rmSync(dir, { recursive: true, force: true });
+      mkdirSync(dir, { recursive: true });
+      if (page) await page.screenshot({ path: join(dir, 'screenshot.png') }).catch(() => undefined);
+      collectLogs(join(userDataDir, 'logs'), dir);
+      writeFileSync(join(dir, 'code-server.out.txt'), codeServerOutput());
+      for (const { label, proc } of processes) writeFileSync(join(dir, `${slug(label)}.out.txt`), proc.output());
+      t.diagnostic(`failure artefacts in ${relative(PROJECT_ROOT, dir)}`);
+    } catch { /* the original failure matters more */ }
+    throw err;
+  } finally {
+    await cleanup();
+  }
+}

@@ -1,0 +1,155 @@
+// Drives the code-server workbench in Chromium the way a user does: the command palette (F1), quick inputs,
+// the status bar, notifications, and the content of webviews (nested frames).
+import type { Frame, Page } from 'playwright-core';
+
+const DEFAULT_TIMEOUT = 15_000;
+
+export class Workbench {
+  constructor(readonly page: Page) {}
+
+  /** Waits until the workbench is drawn and its status bar is there. */
+  async ready(timeout = 60_000): Promise<void> {
+    await this.page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout });
+    await this.page.locator('.part.statusbar').waitFor({ state: 'visible', timeout });
+  }
+
+  /** Opens the command palette with F1 and types `text` after its `>`. */
+  async openPalette(text = ''): Promise<void> {
+    const input = this.page.locator('.quick-input-widget .quick-input-box input');
+    if (!(await input.isVisible())) {
+      await this.page.keyboard.press('F1');
+      try {
+        await input.waitFor({ state: 'visible', timeout: 3000 });
+      } catch {
+        // The keyboard focus was outside the workbench (e.g. in a webview): focus the editor area and retry.
+        await this.page.locator('.part.editor').click({ force: true });
+        await this.page.keyboard.press('F1');
+        await input.waitFor({ state: 'visible', timeout: DEFAULT_TIMEOUT });
+      }
+    }
+    await input.fill(`>${text}`);
+  }
+
+  /**
+   * The palette rows for `text`. Extension contributions appear a moment after the workbench is drawn, so the
+   * query is retyped until a row contains `text` (or the timeout passes; then the rows there are are returned).
+   */
+  async paletteEntries(text: string, timeout = DEFAULT_TIMEOUT): Promise<string[]> {
+    const rows = this.page.locator('.quick-input-widget .quick-input-list .monaco-list-row');
+    const deadline = Date.now() + timeout;
+    let labels: string[] = [];
+    for (;;) {
+      await this.openPalette(text);
+      await rows.first().waitFor({ state: 'visible', timeout: 2000 }).catch(() => undefined);
+      labels = await rows.evaluateAll(els => els.map(el => el.getAttribute('aria-label') ?? el.textContent ?? ''));
+      if (labels.some(l => l.toLowerCase().includes(text.toLowerCase())) || Date.now() > deadline) break;
+      await this.page.keyboard.press('Escape');
+      await new Promise(resolve => setTimeout(resolve, 300));
+    }
+    await this.page.keyboard.press('Escape');
+    return labels;
+  }
+
+  /**
+   * Runs a command by its palette title, e.g. "Spanscope: Show Log". Waits for the exact row (the palette also
+   * lists fuzzy matches) and selects it.
+   */
+  async runCommand(title: string, timeout = DEFAULT_TIMEOUT): Promise<void> {
+    const entries = await this.paletteEntries(title, timeout);
+    if (!entries.some(e => e.includes(title))) {
+      throw new Error(`"${title}" is not in the command palette; it lists: ${entries.slice(0, 10).join(' / ')}`);
+    }
+    await this.openPalette(title);
+    const row = this.page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: title }).first();
+    await row.waitFor({ state: 'visible', timeout });
+    await row.click();
+  }
+
+  /** Types into the open quick input (an input box or a quick pick) and accepts it with Enter. */
+  async answerQuickInput(text: string, timeout = DEFAULT_TIMEOUT): Promise<void> {
+    const input = this.page.locator('.quick-input-widget .quick-input-box input');
+    await input.waitFor({ state: 'visible', timeout });
+    await input.fill(text);
+    await this.page.keyboard.press('Enter');
+  }
+
+  /** Selects the row of the open quick pick whose label contains `label`. */
+  async pickQuickInput(label: string, timeout = DEFAULT_TIMEOUT): Promise<void> {
+    const row = this.page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: label }).first();
+    await row.waitFor({ state: 'visible', timeout });
+    await row.click();
+  }
+
+  /** Opens a workspace file by name through Quick Open (Ctrl+P). */
+  async openFile(relativePath: string, timeout = DEFAULT_TIMEOUT): Promise<void> {
+    await this.openPalette('');
+    const input = this.page.locator('.quick-input-widget .quick-input-box input');
+    await input.fill(relativePath);
+    const row = this.page.locator('.quick-input-widget .quick-input-list .monaco-list-row').first();
+    await row.waitFor({ state: 'visible', timeout });
+    await this.page.keyboard.press('Enter');
+    const name = relativePath.split('/').pop() ?? relativePath;
+    await this.page.locator('.tabs-container .tab', { hasText: name }).first().waitFor({ state: 'visible', timeout });
+  }
+
+  /** The status bar's text, items separated by " | ". */
+  async statusBarText(): Promise<string> {
+    const items = await this.page.locator('.part.statusbar .statusbar-item').allInnerTexts();
+    return items.map(s => s.trim()).filter(Boolean).join(' | ');
+  }
+
+  /** Waits for the status bar to show text matching `pattern` (e.g. /Ln 5, Col 1/) and returns the match. */
+  async waitForStatusBar(pattern: RegExp, timeout = DEFAULT_TIMEOUT): Promise<string> {
+    return poll(async () => pattern.exec(await this.statusBarText())?.[0], timeout, `status bar matching ${pattern}`);
+  }
+
+  /** Texts of the notification toasts on screen. */
+  async notifications(): Promise<string[]> {
+    return this.page.locator('.notifications-toasts .notification-list-item-message').allInnerTexts();
+  }
+
+  async waitForNotification(pattern: RegExp, timeout = DEFAULT_TIMEOUT): Promise<string> {
+    return poll(async () => (await this.notifications()).find(t => pattern.test(t)), timeout, `notification matching ${pattern}`);
+  }
+
+  /**
+   * The frame (at any depth: webviews are an iframe holding an iframe) whose document text contains `text`.
+   * Waits until one does.
+   */
+  async frameWithText(text: string | RegExp, timeout = DEFAULT_TIMEOUT): Promise<Frame> {
+    return poll(async () => {
+      for (const frame of this.page.frames()) {
+        if (frame === this.page.mainFrame()) continue;
+        const body = await frame.evaluate(() => document.body?.innerText ?? '').catch(() => '');
+        if (typeof text === 'string' ? body.includes(text) : text.test(body)) return frame;
+      }
+      return undefined;
+    }, timeout, `a webview frame containing ${String(text)}`);
+  }
+
+  /** Visible text of every webview frame, for assertions and failure messages. */
+  async webviewTexts(): Promise<string[]> {
+    const out: string[] = [];
+    for (const frame of this.page.frames()) {
+      if (frame === this.page.mainFrame()) continue;
+      const body = await frame.evaluate(() => document.body?.innerText ?? '').catch(() => '');
+      if (body.trim()) out.push(body);
+    }
+    return out;
+  }
+
+  async screenshot(path: string): Promise<void> {
+    await this.page.screenshot({ path });
+  }
+}
+
+/** Calls `probe` until it returns a value (not undefined) or `timeout` ms pass. */
+export async function poll<T>(probe: () => Promise<T | undefined>, timeout: number, what: string, everyMs = 100): Promise<T> {
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeout} ms waiting for ${what}`);
+    await new Promise(resolve => setTimeout(resolve, everyMs));
+  }
+}
