@@ -117,12 +117,23 @@ export interface OperationStats extends DurationStats {
   readonly operation: string;
 }
 
+/** One stretch of the critical path: `spanIndex` was the bottleneck from `startNs` to `endNs` (relative ns). */
+export interface CriticalSection {
+  readonly spanIndex: number;
+  readonly startNs: Nanos;
+  readonly endNs: Nanos;
+}
+
 export interface TraceAnalysis {
   readonly tree: TraceTree;
+  /** Which times the analysis used. */
+  readonly skew?: 'raw' | 'adjust';
   /** Self time per span (duration not covered by children), ns. */
   readonly selfTimeNs: Float64Array;
   /** Critical path span indices, in time order. */
   readonly criticalPath: readonly number[];
+  /** The critical path as sections, latest first (as walked back from the end). */
+  readonly criticalSections?: readonly CriticalSection[];
   readonly services: readonly ServiceStats[];
   readonly operations: readonly OperationStats[];
   /** Spans whose error started there (no erroring child explains it). */

@@ -1,0 +1,253 @@
+// Findings: broken propagation (orphans, a CLIENT call whose server never showed up although its service
+// is in the trace, several roots from one service), N+1 calls, the slowest sequential chain, error
+// origins, duplicate span IDs and clock skew. Each one is written for a person: what was seen, what it
+// probably means, what to do, and where in the code when the span says so.
+import type { Span } from '../model';
+import { attr, attrToString } from '../model';
+import type { CodeLocation, Finding, FindingKind, TraceTree } from './types';
+import { SpanFlag } from './types';
+
+/** Sibling calls with the same name or statement under one parent from which we report N+1. */
+export const N_PLUS_ONE_MIN = 5;
+/** Shortest sequential chain worth reporting. */
+export const SEQUENTIAL_CHAIN_MIN = 3;
+
+const KIND_ORDER: readonly FindingKind[] = [
+  'orphan', 'client-without-server', 'multiple-roots', 'duplicate-span-id', 'clock-skew', 'error-origin', 'n-plus-one', 'sequential-chain',
+];
+
+export function formatDuration(ns: number): string {
+  const a = Math.abs(ns);
+  if (a < 1e3) return `${Math.round(ns)} ns`;
+  if (a < 1e6) return `${+(ns / 1e3).toFixed(a < 1e4 ? 2 : 1)} µs`;
+  if (a < 1e9) return `${+(ns / 1e6).toFixed(a < 1e7 ? 2 : 1)} ms`;
+  return `${+(ns / 1e9).toFixed(2)} s`;
+}
+
+function quote(s: string, max = 120): string {
+  const t = s.length > max ? s.slice(0, max - 1) + '…' : s;
+  return `"${t.replace(/[\r\n\t]+/g, ' ')}"`;
+}
+
+function label(span: Span): string {
+  return `${quote(span.name)} (${span.resource.serviceName})`;
+}
+
+function plural(n: number, one: string, many = one + 's'): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
+function normalizeName(s: string): string {
+  return s.toLowerCase().replace(/[^a-z0-9]/g, '');
+}
+
+const CALLEE_KEYS = ['peer.service', 'server.address', 'net.peer.name', 'rpc.service', 'messaging.destination.name', 'messaging.destination'];
+
+/** The service of the trace a CLIENT span says it calls, if any. */
+function calleeService(span: Span, services: Map<string, string>): string | undefined {
+  for (const key of CALLEE_KEYS) {
+    const v = attr(span.attributes, key);
+    if (typeof v !== 'string' || v.length === 0 || v.length > 512) continue;
+    const host = v.replace(/^[a-z]+:\/\//i, '').replace(/[:/].*$/, '');
+    const candidates = [v, host, host.split('.')[0] ?? '', v.split(/[./]/).pop() ?? ''];
+    for (const c of candidates) {
+      const hit = services.get(normalizeName(c));
+      if (hit !== undefined) return hit;
+    }
+  }
+  return undefined;
+}
+
+function statementOf(span: Span): string | undefined {
+  const v = attr(span.attributes, 'db.query.text') ?? attr(span.attributes, 'db.statement');
+  return typeof v === 'string' && v.length > 0 ? v : undefined;
+}
+
+function isCall(span: Span): boolean {
+  return span.kind === 'client' || span.kind === 'producer' || attr(span.attributes, 'db.system') !== undefined || attr(span.attributes, 'db.system.name') !== undefined;
+}
+
+export interface FindingInput {
+  readonly tree: TraceTree;
+  readonly start: Float64Array;
+  readonly codeLocations: readonly (CodeLocation | undefined)[];
+  readonly errorOrigins: readonly number[];
+  readonly skew: 'raw' | 'adjust';
+}
+
+export function computeFindings({ tree, start, codeLocations, errorOrigins, skew }: FindingInput): Finding[] {
+  const spans = tree.trace.spans;
+  const n = spans.length;
+  const flags = tree.flags;
+  const out: Finding[] = [];
+  const add = (kind: FindingKind, spanIndex: number, related: readonly number[], message: string, totalNs?: number, locAt: number = spanIndex) => {
+    const loc = codeLocations[locAt] ?? codeLocations[spanIndex];
+    out.push({ kind, spanIndex, relatedSpanIndices: related, message, ...(totalNs !== undefined ? { totalNs } : {}), ...(loc ? { codeLocation: loc } : {}) });
+  };
+
+  // ---- orphans, one finding per missing parent
+  const orphansByParent = new Map<string, number[]>();
+  const rootsByService = new Map<string, number[]>();
+  const dupGroups = new Map<string, number[]>();
+  for (let i = 0; i < n; i++) {
+    const f = flags[i]!;
+    if (f & SpanFlag.Orphan) {
+      const pid = spans[i]!.parentId!;
+      const g = orphansByParent.get(pid);
+      if (g) g.push(i); else orphansByParent.set(pid, [i]);
+    } else if (tree.parent[i]! < 0 && !(f & SpanFlag.CycleBroken)) {
+      const svc = spans[i]!.resource.serviceName;
+      const g = rootsByService.get(svc);
+      if (g) g.push(i); else rootsByService.set(svc, [i]);
+    }
+    if (f & SpanFlag.Duplicate) {
+      const id = spans[i]!.spanId;
+      const g = dupGroups.get(id);
+      if (g) g.push(i); else dupGroups.set(id, [i]);
+    }
+  }
+  for (const [pid, orphans] of orphansByParent) {
+    const first = orphans[0]!;
+    const names = orphans.slice(0, 3).map(i => label(spans[i]!)).join(', ') + (orphans.length > 3 ? ` and ${orphans.length - 3} more` : '');
+    add('orphan', first, orphans,
+      `${plural(orphans.length, 'span')} (${names}) ${orphans.length === 1 ? 'names' : 'name'} parent span ${pid}, which is not in this trace. ` +
+      'The caller did not export its span (sampling, a crash, another backend), or the trace context was lost on the way and these spans attached to a stale parent.');
+  }
+
+  // ---- CLIENT spans whose server never showed up although its service is in this trace
+  const services = new Map<string, string>();
+  for (let i = 0; i < n; i++) {
+    const svc = spans[i]!.resource.serviceName;
+    const key = normalizeName(svc);
+    if (key && !services.has(key)) services.set(key, svc);
+  }
+  for (let i = 0; i < n; i++) {
+    const s = spans[i]!;
+    if (s.kind !== 'client') continue;
+    const callee = calleeService(s, services);
+    if (callee === undefined) continue;
+    const kids = tree.children[i]!;
+    let served = false;
+    for (const c of kids) {
+      const k = spans[c]!;
+      if (k.kind === 'server' || k.resource.serviceName === callee && k.resource.serviceName !== s.resource.serviceName) { served = true; break; }
+    }
+    if (served) continue;
+    add('client-without-server', i, [],
+      `${label(s)} calls ${callee}, and ${callee} is in this trace, but no ${callee} server span is a child of this call. ` +
+      `The trace context was probably not propagated here: the call did not send the traceparent (or b3) header, or ${callee} did not extract it and started a new trace.`);
+  }
+
+  // ---- several roots from one service
+  for (const [svc, roots] of rootsByService) {
+    if (roots.length < 2) continue;
+    add('multiple-roots', roots[1]!, roots,
+      `${svc} started ${roots.length} root spans in this trace (${roots.slice(0, 3).map(i => quote(spans[i]!.name)).join(', ')}${roots.length > 3 ? ', …' : ''}). ` +
+      `Spans that should have continued an incoming trace started new ones: ${svc} probably did not extract the incoming context, or work ran outside the request's context.`);
+  }
+
+  // ---- duplicate span IDs
+  for (const [id, members] of dupGroups) {
+    add('duplicate-span-id', members[0]!, members,
+      `${plural(members.length, 'span')} share the span ID ${id}. ` +
+      'The instrumentation reuses IDs or the same span was exported twice; their children attach to the first one, so parts of the tree may be wrong.');
+  }
+
+  // ---- clock skew
+  for (let i = 0; i < n; i++) {
+    if (!(flags[i]! & SpanFlag.Skewed)) continue;
+    const p = tree.parent[i]!;
+    const s = spans[i]!;
+    const ps = spans[p]!;
+    const adj = tree.skewNs[i]!;
+    const rawStart = tree.relStartNs[i]!, pStart = tree.relStartNs[p]! + tree.skewNs[p]!;
+    const what = rawStart < pStart
+      ? `starts ${formatDuration(pStart - rawStart)} before`
+      : `ends ${formatDuration(rawStart + s.durationNs - (pStart + ps.durationNs))} after`;
+    add('clock-skew', i, [p],
+      `${label(s)} ${what} its ${ps.kind} parent ${label(ps)}: the clocks of ${s.resource.serviceName} and ${ps.resource.serviceName} disagree by about ${formatDuration(Math.abs(adj))}. ` +
+      (skew === 'adjust'
+        ? `Times here are adjusted: ${s.resource.serviceName}'s spans below this call are shifted by ${formatDuration(adj)}.`
+        : 'Times here are raw; adjust for skew (--skew adjust) to see this call centred inside its caller.'));
+  }
+
+  // ---- error origins
+  for (const i of errorOrigins) {
+    const s = spans[i]!;
+    let up = 0;
+    for (let p = tree.parent[i]!; p >= 0 && flags[p]! & SpanFlag.Error && up < n; p = tree.parent[p]!) up++;
+    const why = s.status.message ?? exceptionSummary(s);
+    add('error-origin', i, [],
+      `${label(s)} failed here${why ? `: ${quote(why, 200)}` : ''}. ` +
+      (up > 0 ? `${plural(up, 'ancestor span')} report${up === 1 ? 's' : ''} the error only because of this one.` : 'No child span explains it, so this is where the error started.'));
+  }
+
+  // ---- N+1 and sequential chains (per parent)
+  let bestChain: { parent: number; members: number[]; total: number } | undefined;
+  for (let p = 0; p < n; p++) {
+    const kids = tree.children[p]!;
+    if (kids.length < Math.min(N_PLUS_ONE_MIN, SEQUENTIAL_CHAIN_MIN)) continue;
+    if (kids.length >= N_PLUS_ONE_MIN) {
+      const groups = new Map<string, number[]>();
+      for (const c of kids) {
+        const s = spans[c]!;
+        const stmt = statementOf(s);
+        if (stmt === undefined && !isCall(s)) continue;
+        const key = stmt !== undefined ? `q\0${stmt}` : `n\0${s.resource.serviceName}\0${s.name}`;
+        const g = groups.get(key);
+        if (g) g.push(c); else groups.set(key, [c]);
+      }
+      for (const [key, members] of groups) {
+        if (members.length < N_PLUS_ONE_MIN) continue;
+        let total = 0;
+        for (const c of members) total += spans[c]!.durationNs;
+        const first = spans[members[0]!]!;
+        const what = key.startsWith('q\0') ? `the statement ${quote(key.slice(2))}` : quote(first.name);
+        add('n-plus-one', members[0]!, members,
+          `${label(spans[p]!)} made ${members.length} calls to ${what}, ${formatDuration(total)} in total: an N+1 pattern (one call per item in a loop). ` +
+          'Fetch the items in one batched call or query.', total, members[0]!);
+      }
+    }
+    // maximal runs of children (in start order) that each start after the previous one ended
+    let runStart = 0;
+    let runEnd = -Infinity;
+    for (let k = 0; k <= kids.length; k++) {
+      const c = kids[k];
+      const sequential = c !== undefined && start[c]! >= runEnd;
+      if (c !== undefined && (k === runStart || sequential)) {
+        runEnd = start[c]! + spans[c]!.durationNs;
+        continue;
+      }
+      const len = k - runStart;
+      if (len >= SEQUENTIAL_CHAIN_MIN) {
+        let total = 0;
+        for (let m = runStart; m < k; m++) total += spans[kids[m]!]!.durationNs;
+        if (!bestChain || total > bestChain.total) bestChain = { parent: p, members: kids.slice(runStart, k), total };
+      }
+      runStart = k;
+      if (c !== undefined) runEnd = start[c]! + spans[c]!.durationNs;
+    }
+  }
+  if (bestChain) {
+    const { parent, members, total } = bestChain;
+    add('sequential-chain', members[0]!, members,
+      `${label(spans[parent]!)} ran ${members.length} child spans strictly one after another (${members.slice(0, 3).map(i => quote(spans[i]!.name, 60)).join(', ')}${members.length > 3 ? ', …' : ''}), ` +
+      `${formatDuration(total)} in total. If they do not depend on each other, running them concurrently would save up to ${formatDuration(total - Math.max(...members.map(i => spans[i]!.durationNs)))}.`,
+      total, parent);
+  }
+
+  const rank = new Map(KIND_ORDER.map((k, i) => [k, i]));
+  return out.map((f, i) => [f, i] as const).sort((a, b) => rank.get(a[0].kind)! - rank.get(b[0].kind)! || a[1] - b[1]).map(e => e[0]);
+}
+
+function exceptionSummary(span: Span): string | undefined {
+  for (const e of span.events) {
+    if (e.name !== 'exception') continue;
+    const t = attr(e.attributes, 'exception.type');
+    const m = attr(e.attributes, 'exception.message');
+    const parts = [t, m].filter(x => x !== undefined).map(x => attrToString(x!));
+    if (parts.length) return parts.join(': ');
+  }
+  const err = attr(span.attributes, 'error.type') ?? attr(span.attributes, 'error.message');
+  return err !== undefined ? attrToString(err) : undefined;
+}

@@ -1,0 +1,78 @@
+// Clock skew between a client and the server it called, detected and corrected the way Zipkin's
+// CorrectForClockSkew does: when a SERVER span starts before its CLIENT parent or ends after it, the
+// server's clock is assumed off; the network latency is taken as half of (client duration − server
+// duration) and the server is shifted so that it sits centred inside the client. The shift carries to the
+// server's descendants in the same service (same clock); a descendant RPC gets its own correction,
+// computed against its already-corrected client. A CONSUMER that starts before its PRODUCER is a one-way
+// case: it is moved to just after the producer's start.
+// Raw times stay the default; callers opt in to the adjusted times (analyzeTrace {skew:'adjust'}).
+import type { Span } from '../model';
+import { SpanFlag } from './types';
+
+/** Zipkin's minimum separation when it cannot do better (1 µs), in ns. */
+const MIN_SEPARATION_NS = 1000;
+
+/**
+ * Adjustment (ns) for `server` given its parent `client`, in relative ns, or 0 when there is no skew.
+ * `clientStart` is the parent's (already adjusted) start.
+ */
+export function skewAdjustment(
+  clientKind: Span['kind'], clientStart: number, clientDur: number,
+  serverKind: Span['kind'], serverStart: number, serverDur: number,
+): number {
+  if (clientKind === 'producer' && serverKind === 'consumer') {
+    return serverStart < clientStart ? clientStart - serverStart + MIN_SEPARATION_NS : 0;
+  }
+  if (clientKind !== 'client' || serverKind !== 'server') return 0;
+  const outside = serverStart < clientStart || serverStart + serverDur > clientStart + clientDur;
+  if (!outside) return 0;
+  if (!(clientDur > 0) || !(serverDur > 0)) {
+    // one-way: only the start is known
+    return serverStart < clientStart ? clientStart - serverStart + MIN_SEPARATION_NS : 0;
+  }
+  if (clientDur < serverDur) {
+    // the server took longer than the client saw: push them apart by the minimum
+    return clientStart + MIN_SEPARATION_NS - serverStart;
+  }
+  const latency = (clientDur - serverDur) / 2;
+  const skew = serverStart - latency - clientStart;
+  return skew === 0 ? 0 : -skew;
+}
+
+/**
+ * Per-span adjustment in ns (adjusted start = relStartNs + result). Sets SpanFlag.Skewed on every span
+ * whose own clock was found off (not on descendants that merely move with it).
+ */
+export function computeClockSkew(
+  spans: readonly Span[],
+  parent: Int32Array,
+  preorder: Int32Array,
+  relStartNs: Float64Array,
+  flags: Uint16Array,
+): Float64Array {
+  const n = spans.length;
+  const skewNs = new Float64Array(n);
+  // The correction in force for each span's subtree and the service whose clock it corrects (-1: none).
+  const carryAdj = new Float64Array(n);
+  const carryService: (string | undefined)[] = new Array<string | undefined>(n);
+  for (let k = 0; k < n; k++) {
+    const i = preorder[k]!;
+    const p = parent[i]!;
+    if (p < 0) continue;
+    const s = spans[i]!;
+    const ps = spans[p]!;
+    const own = skewAdjustment(ps.kind, relStartNs[p]! + skewNs[p]!, ps.durationNs, s.kind, relStartNs[i]!, s.durationNs);
+    if (own !== 0) {
+      skewNs[i] = own;
+      flags[i]! |= SpanFlag.Skewed;
+      carryAdj[i] = own;
+      carryService[i] = s.resource.serviceName;
+    } else {
+      const svc = carryService[p];
+      carryAdj[i] = carryAdj[p]!;
+      carryService[i] = svc;
+      if (svc !== undefined && svc === s.resource.serviceName) skewNs[i] = carryAdj[p]!;
+    }
+  }
+  return skewNs;
+}
