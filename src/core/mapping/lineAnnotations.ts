@@ -63,8 +63,6 @@ export interface LineAnnotation {
   readonly maxNs: Nanos;
   /** Total duration over the trace duration (trace mode); 0 in aggregate mode. */
   readonly share: number;
-  /** Inline text: `182 ms · 38% · 3 calls · 1 error`. */
-  readonly text: string;
   /** First and one-past-last position of this line's spans in `order`. */
   readonly from: number;
   readonly to: number;
@@ -73,6 +71,7 @@ export interface LineAnnotation {
 export type AnnotationMode = { readonly kind: 'trace'; readonly traceDurationNs: Nanos } | { readonly kind: 'aggregate' };
 
 export interface FileAnnotations {
+  readonly mode: AnnotationMode;
   readonly lines: readonly LineAnnotation[];
   /** Span positions in FileSpans, grouped by line (see LineAnnotation.from/to). */
   readonly order: Int32Array;
@@ -121,22 +120,50 @@ export function annotateFile(spans: FileSpans, mode: AnnotationMode, lineCount =
     const count = to - from;
     const p50 = percentileSorted(d, 0.5), p95 = percentileSorted(d, 0.95), max = d[d.length - 1]!;
     const share = traceNs > 0 ? total / traceNs : 0;
-    const errText = errors > 0 ? ` · ${plural(errors, 'error')}` : '';
-    const text = mode.kind === 'trace'
-      ? `${formatDuration(total)} · ${formatShare(share)} · ${plural(count, 'call')}${errText}`
-      : `p95 ${formatDuration(p95)} · ${plural(count, 'call')}${errText}`;
-    lines.push({ line: toEditorLine(l as CodeLine), heat: heatByShare(share), count, errors, totalNs: total, selfTotalNs: self, p50Ns: p50, p95Ns: p95, maxNs: max, share, text, from, to });
+    lines.push({ line: toEditorLine(l as CodeLine), heat: heatByShare(share), count, errors, totalNs: total, selfTotalNs: self, p50Ns: p50, p95Ns: p95, maxNs: max, share, from, to });
     p95s.push(p95);
   }
   if (mode.kind === 'aggregate') {
     const ranks = heatByRank(p95s);
     for (let i = 0; i < lines.length; i++) (lines[i] as { heat: HeatLevel }).heat = ranks[i] as HeatLevel;
   }
-  return { lines, order, outOfRange };
+  return { mode, lines, order, outOfRange };
+}
+
+/** Inline text: `182 ms · 38% · 3 calls · 1 error` (trace), `p95 180 ms · 42 calls · 2 errors` (aggregate). */
+export function annotationText(l: LineAnnotation, mode: AnnotationMode): string {
+  const errText = l.errors > 0 ? ` · ${plural(l.errors, 'error')}` : '';
+  return mode.kind === 'trace'
+    ? `${formatDuration(l.totalNs)} · ${formatShare(l.share)} · ${plural(l.count, 'call')}${errText}`
+    : `p95 ${formatDuration(l.p95Ns)} · ${plural(l.count, 'call')}${errText}`;
 }
 
 /** CodeLens text: `p50 12 ms · p95 180 ms · 42 spans · 2 errors`. */
 export function lensText(s: { count: number; errors: number; p50Ns: Nanos; p95Ns: Nanos }): string {
   const errText = s.errors > 0 ? ` · ${plural(s.errors, 'error')}` : '';
   return `p50 ${formatDuration(s.p50Ns)} · p95 ${formatDuration(s.p95Ns)} · ${plural(s.count, 'span')}${errText}`;
+}
+
+/**
+ * What the editor sets per update: the lines of each decoration type (five heat levels; error lines take the
+ * error mark instead of a heat mark) and the inline texts. One array per type, so one setDecorations per type.
+ */
+export interface DecorationPlan {
+  readonly heat: readonly (readonly EditorLine[])[];
+  readonly error: readonly EditorLine[];
+  readonly inline: readonly { readonly line: EditorLine; readonly text: string }[];
+}
+
+export function planDecorations(a: FileAnnotations, options: { inline: boolean; visible?: { from: EditorLine; to: EditorLine }[] }): DecorationPlan {
+  const heat: EditorLine[][] = [[], [], [], [], []];
+  const error: EditorLine[] = [];
+  const inline: { line: EditorLine; text: string }[] = [];
+  const vis = options.visible;
+  for (const l of a.lines) {
+    if (l.errors > 0) error.push(l.line);
+    else heat[l.heat]!.push(l.line);
+    // Inline texts only where the user can see them (plus a margin): they are the costly part to render.
+    if (options.inline && (!vis || vis.some(r => l.line >= r.from - 100 && l.line <= r.to + 100))) inline.push({ line: l.line, text: annotationText(l, a.mode) });
+  }
+  return { heat, error, inline };
 }

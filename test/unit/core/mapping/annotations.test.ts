@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { aggregateLocations, percentileSorted } from '../../../../src/core/mapping/aggregate';
 import { formatDuration } from '../../../../src/core/mapping/format';
 import { heatByRank, heatByShare } from '../../../../src/core/mapping/heat';
-import { annotateFile, FileSpans, lensText } from '../../../../src/core/mapping/lineAnnotations';
+import { annotateFile, annotationText, FileSpans, lensText, planDecorations } from '../../../../src/core/mapping/lineAnnotations';
 import { codeLine, fromEditorLine, toEditorLine } from '../../../../src/core/mapping/lines';
 
 const MS = 1_000_000;
@@ -57,7 +57,7 @@ test('a file\'s lines get totals, share, calls, errors and heat; lines past the 
   s.push(codeLine(999)!, 5 * MS, 5 * MS, false, 4);
   const a = annotateFile(s, { kind: 'trace', traceDurationNs: 480 * MS }, 100);
   assert.equal(a.outOfRange, 1);
-  assert.deepEqual(a.lines.map(l => [l.line, l.text, l.heat]), [
+  assert.deepEqual(a.lines.map(l => [l.line, annotationText(l, a.mode), l.heat]), [
     [2, '5 ms · 1% · 1 call', 0],
     [11, '182 ms · 38% · 3 calls · 1 error', 3],
   ]);
@@ -65,7 +65,13 @@ test('a file\'s lines get totals, share, calls, errors and heat; lines past the 
   assert.deepEqual([l12.p50Ns, l12.p95Ns, l12.maxNs, l12.selfTotalNs, l12.errors], [60 * MS, 100 * MS, 100 * MS, 122 * MS, 1]);
   assert.deepEqual([...a.order.subarray(l12.from, l12.to)].sort(), [0, 1, 2]);
   const agg = annotateFile(s, { kind: 'aggregate' }, 100);
-  assert.deepEqual(agg.lines.map(l => [l.text, l.heat]), [['p95 5 ms · 1 call', 2], ['p95 100 ms · 3 calls · 1 error', 4]]);
+  assert.deepEqual(agg.lines.map(l => [annotationText(l, agg.mode), l.heat]), [['p95 5 ms · 1 call', 2], ['p95 100 ms · 3 calls · 1 error', 4]]);
+  const plan = planDecorations(a, { inline: true });
+  assert.deepEqual(plan.heat.map(h => [...h]), [[2], [], [], [], []], 'the error line takes the error mark, not a heat mark');
+  assert.deepEqual(plan.error, [11]);
+  assert.deepEqual(plan.inline.map(x => x.line), [2, 11]);
+  assert.deepEqual(planDecorations(a, { inline: true, visible: [{ from: 300 as never, to: 400 as never }] }).inline, []);
+  assert.deepEqual(planDecorations(a, { inline: false }).inline, []);
   assert.equal(lensText({ count: 42, errors: 2, p50Ns: 12 * MS, p95Ns: 180 * MS }), 'p50 12 ms · p95 180 ms · 42 spans · 2 errors');
   assert.equal(lensText({ count: 1, errors: 0, p50Ns: 12 * MS, p95Ns: 12 * MS }), 'p50 12 ms · p95 12 ms · 1 span');
 });
