@@ -2,7 +2,9 @@
 // Resolution lives in `resolveSource`, the one place to extend (path mappings, source maps, symbols come with the
 // editor surfaces); the 1-based → 0-based conversion is `toEditorPosition` in sourcePaths.ts.
 import * as vscode from 'vscode';
-import { bestSuffixMatch, classifySpanPath, isInside, toEditorPosition } from './sourcePaths';
+import { basename, isCaseInsensitive, isInside, normalizeLocalPath, parseSpanPath } from '../core/mapping/paths';
+import { SuffixIndex } from '../core/mapping/suffixIndex';
+import { toEditorPosition } from './sourcePaths';
 
 /** A code location as the webview or a span gives it: path as written, 1-based line and column. */
 export interface SourceRequest {
@@ -52,34 +54,60 @@ function folders(): readonly vscode.WorkspaceFolder[] {
   return (vscode.workspace.workspaceFolders ?? []).filter(f => f.uri.scheme === 'file');
 }
 
-export function isInWorkspace(uri: vscode.Uri): boolean {
-  return uri.scheme === 'file' && folders().some(f => isInside(f.uri.fsPath, uri.fsPath));
+/** Normalized local path ('/a/b', 'C:/a/b') of a file URI, in the core's path form. */
+function localPath(uri: vscode.Uri): string | undefined {
+  return uri.scheme === 'file' ? normalizeLocalPath(uri.fsPath) : undefined;
 }
 
-/** Resolves a span's file path to a file: absolute path, then workspace-relative, then longest suffix match. */
+export function isInWorkspace(uri: vscode.Uri): boolean {
+  const p = localPath(uri);
+  if (p === undefined) return false;
+  const ci = process.platform === 'win32';
+  return folders().some(f => {
+    const root = localPath(f.uri);
+    return root !== undefined && p !== root && isInside(p, root, ci);
+  });
+}
+
+/**
+ * Resolves a span's file path to a file: extension steps first (path mappings), then the path as written when it
+ * is absolute here, then relative to each workspace folder, then the workspace file with the longest common suffix.
+ * The path is parsed by the core's hostile-path guard (`parseSpanPath`): other URI schemes, device paths and
+ * traversal above a root never get here; UNC paths are not opened.
+ */
 export async function resolveSource(req: SourceRequest, token?: vscode.CancellationToken): Promise<SourceResolution> {
   for (const step of extraSteps) {
     const r = await step(req, token);
     if (r) return r;
   }
-  const cls = classifySpanPath(req.filePath);
-  if (cls.kind === 'rejected') return { kind: 'unresolved', reason: cls.reason };
-  if (cls.kind === 'absolute') {
-    const uri = vscode.Uri.file(cls.path);
+  const verdict = parseSpanPath(req.filePath);
+  if (!verdict.ok) return { kind: 'unresolved', reason: verdict.reason };
+  const p = verdict.path;
+  if (p.flavor === 'unc') return { kind: 'unresolved', reason: 'network (UNC) paths are not opened' };
+  const absoluteHere = p.flavor === 'posix' ? process.platform !== 'win32' : p.flavor === 'windows' ? process.platform === 'win32' : false;
+  if (absoluteHere && !p.fromBundlerUri) {
+    const uri = vscode.Uri.file(p.normalized);
     if (await exists(uri)) return { kind: 'resolved', uri, how: 'absolute', inWorkspace: isInWorkspace(uri) };
-  } else {
+  } else if (p.flavor === 'relative' && !p.climbs) {
     for (const f of folders()) {
-      const uri = vscode.Uri.joinPath(f.uri, cls.path);
-      if (isInside(f.uri.fsPath, uri.fsPath) && await exists(uri)) return { kind: 'resolved', uri, how: 'workspace-relative', inWorkspace: true };
+      const uri = vscode.Uri.joinPath(f.uri, p.normalized);
+      if (isInWorkspace(uri) && await exists(uri)) return { kind: 'resolved', uri, how: 'workspace-relative', inWorkspace: true };
     }
   }
   // Suffix match: the deployed path (/app/src/x.ts, C:\build\src\x.ts) rarely equals the local one.
-  const base = cls.path.split(/[\\/]/).pop();
-  if (!base || folders().length === 0) return { kind: 'unresolved', reason: 'no workspace file matches' };
-  const found = await vscode.workspace.findFiles(`**/${escapeGlob(base)}`, '**/node_modules/**', 500, token);
-  const best = bestSuffixMatch(cls.path, found.filter(isInWorkspace).map(u => u.fsPath));
-  if (!best) return { kind: 'unresolved', reason: `no workspace file named ${base}` };
-  return { kind: 'resolved', uri: vscode.Uri.file(best.path), how: 'suffix', inWorkspace: true, ambiguous: best.ambiguous };
+  const base = basename(p.normalized);
+  if (!base || base === '..' || folders().length === 0) return { kind: 'unresolved', reason: 'no workspace file matches' };
+  const found = await vscode.workspace.findFiles(`**/${escapeGlob(base)}`, '**/node_modules/**', 2000, token);
+  const index = new SuffixIndex();
+  const byPath = new Map<string, vscode.Uri>();
+  for (const uri of found) {
+    const lp = localPath(uri);
+    if (lp !== undefined && isInWorkspace(uri)) { index.add(lp); byPath.set(lp, uri); }
+  }
+  const m = index.match(p.segments.filter(s => s !== '..'), { caseInsensitive: isCaseInsensitive(p) });
+  if (m.kind === 'none') return { kind: 'unresolved', reason: `no workspace file named ${base}` };
+  const path = m.kind === 'unique' ? m.path : m.candidates[0]!;
+  return { kind: 'resolved', uri: byPath.get(path) ?? vscode.Uri.file(path), how: 'suffix', inWorkspace: true, ambiguous: m.kind === 'ambiguous' };
 }
 
 function escapeGlob(s: string): string {

@@ -4,7 +4,7 @@
 // returns another stub with `dispose()`, so feature modules that call APIs this file does not know still activate.
 // Install with `installFakeVscode()` BEFORE the module under test is first required.
 import Module from 'node:module';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -151,6 +151,8 @@ export interface FakeVscode {
   readonly messageAnswers: (string | undefined)[];
   readonly messages: { level: string; text: string; items: unknown[] }[];
   readonly configEvents: EventEmitter<{ affectsConfiguration(s: string): boolean }>;
+  /** Editors opened with window.showTextDocument, in order. */
+  readonly shownEditors: { document: { uri: Uri }; selection?: Range }[];
   clipboard: string;
   workspaceTrusted: boolean;
   workspaceFolders: { uri: Uri; name: string; index: number }[] | undefined;
@@ -180,6 +182,7 @@ export function createFakeVscode(projectRoot: string): FakeVscode {
   const messageAnswers: (string | undefined)[] = [];
   const messages: FakeVscode['messages'] = [];
   const configEvents = new EventEmitter<{ affectsConfiguration(s: string): boolean }>();
+  const shown: FakeVscode['shownEditors'] = [];
   const trustEvents = new EventEmitter<void>();
   const state = { clipboard: '', workspaceTrusted: true, workspaceFolders: undefined as FakeVscode['workspaceFolders'] };
 
@@ -237,6 +240,11 @@ export function createFakeVscode(projectRoot: string): FakeVscode {
       showInformationMessage: message('info'),
       showWarningMessage: message('warning'),
       showErrorMessage: message('error'),
+      showTextDocument: async (doc: { uri: Uri }, options?: { selection?: Range }) => {
+        const editor = { document: doc, selection: options?.selection, revealRange: () => undefined };
+        shown.push(editor);
+        return editor;
+      },
       withProgress: async (_o: unknown, task: (p: unknown, t: unknown) => unknown) => task({ report: () => undefined }, new CancellationTokenSource().token),
     }, calls),
     workspace: partial('workspace', {
@@ -244,6 +252,34 @@ export function createFakeVscode(projectRoot: string): FakeVscode {
       onDidChangeConfiguration: configEvents.event,
       onDidGrantWorkspaceTrust: trustEvents.event,
       get isTrusted() { return state.workspaceTrusted; },
+      fs: {
+        stat: async (uri: Uri) => {
+          const st = statSync(uri.fsPath);
+          return { type: st.isDirectory() ? 2 : 1, size: st.size, ctime: st.ctimeMs, mtime: st.mtimeMs };
+        },
+        readFile: async (uri: Uri) => new Uint8Array(readFileSync(uri.fsPath)),
+        writeFile: async (uri: Uri, data: Uint8Array) => { writeFileSync(uri.fsPath, data); },
+      },
+      // Supports the `**/<name>` patterns the host uses (glob escapes like [*] allowed in the name).
+      findFiles: async (include: string, exclude?: string, max = Infinity) => {
+        const name = include.replace(/^\*\*\//, '').replace(/\[(.)\]/g, '$1');
+        const out: Uri[] = [];
+        const walk = (dir: string) => {
+          for (const e of readdirSync(dir, { withFileTypes: true })) {
+            if (out.length >= max) return;
+            if (e.name === 'node_modules' && exclude?.includes('node_modules')) continue;
+            const full = path.join(dir, e.name);
+            if (e.isDirectory()) walk(full);
+            else if (e.name === name) out.push(Uri.file(full));
+          }
+        };
+        for (const f of state.workspaceFolders ?? []) walk(f.uri.fsPath);
+        return out;
+      },
+      openTextDocument: async (uri: Uri) => {
+        const lines = readFileSync(uri.fsPath, 'utf8').split('\n');
+        return { uri, lineCount: lines.length, lineAt: (n: number) => ({ text: lines[n] ?? '' }) };
+      },
       get workspaceFolders() { return state.workspaceFolders; },
     }, calls),
     env: partial('env', {
@@ -265,7 +301,7 @@ export function createFakeVscode(projectRoot: string): FakeVscode {
 
   const fake: FakeVscode = {
     api: moduleApi,
-    commands, calls, settings, log: { lines }, messageAnswers, messages, configEvents,
+    commands, calls, settings, log: { lines }, messageAnswers, messages, configEvents, shownEditors: shown,
     get clipboard() { return state.clipboard; },
     set clipboard(v: string) { state.clipboard = v; },
     get workspaceTrusted() { return state.workspaceTrusted; },

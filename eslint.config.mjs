@@ -1,0 +1,71 @@
+// Lint guards each runtime (habit from vscode-gitlens): only src/host imports `vscode` as a value; the core, the
+// protocol and the webview import no Node built-ins; no default exports anywhere. Plus typescript-eslint's
+// recommended rules. `npm run lint`; test/build/lint.test.ts runs it in CI.
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+import { builtinModules } from 'node:module';
+
+const nodeBuiltins = [...new Set(builtinModules.flatMap(m => [m, `node:${m}`]))];
+
+export default tseslint.config(
+  {
+    ignores: ['dist/**', 'node_modules/**', 'out/**', '.tmp/**', '.cache/**', 'test-results/**', 'bench/gen-trace.mjs', 'proto/**', '**/*.d.ts', 'src/**/generated/**', 'src/**/*.generated.*', 'src/core/proto/otlp.js', 'demo/**/node_modules/**'],
+  },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: {
+      ecmaVersion: 2022,
+      sourceType: 'module',
+      globals: {
+        // Node and browser globals both occur (scripts, tests, webview); the architecture rules below keep each in its room.
+        console: 'readonly', process: 'readonly', Buffer: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly',
+        setInterval: 'readonly', clearInterval: 'readonly', setImmediate: 'readonly', clearImmediate: 'readonly',
+        queueMicrotask: 'readonly', structuredClone: 'readonly', URL: 'readonly', URLSearchParams: 'readonly',
+        TextEncoder: 'readonly', TextDecoder: 'readonly', AbortController: 'readonly', AbortSignal: 'readonly',
+        performance: 'readonly', fetch: 'readonly', Response: 'readonly', Request: 'readonly', Headers: 'readonly',
+        globalThis: 'readonly', window: 'readonly', document: 'readonly', navigator: 'readonly', requestAnimationFrame: 'readonly',
+        cancelAnimationFrame: 'readonly', __dirname: 'readonly', __filename: 'readonly', require: 'readonly', module: 'writable',
+      },
+    },
+    rules: {
+      'no-restricted-exports': ['error', { restrictDefaultExports: { direct: true, named: true, defaultFrom: true, namedFrom: true, namespaceFrom: true } }],
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
+      '@typescript-eslint/no-explicit-any': 'error',
+      'no-constant-condition': ['error', { checkLoops: false }],
+    },
+  },
+  {
+    // Everything outside the extension host: `vscode` only as a type (there is no vscode module at run time).
+    files: ['**/*.{ts,tsx,mts,mjs,js}'],
+    ignores: ['src/host/**', 'test/support/host/**', 'test/electron/**'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': ['error', {
+        paths: [{ name: 'vscode', allowTypeImports: true, message: 'Only src/host imports vscode; pass what you need in.' }],
+      }],
+    },
+  },
+  {
+    // Code that runs in the webview or anywhere (core, protocol): no Node built-ins, no vscode at all.
+    files: ['src/core/**', 'src/protocol/**', 'webview/**'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': ['error', {
+        paths: [
+          { name: 'vscode', message: 'The core, the protocol and the webview never import vscode.' },
+          ...nodeBuiltins.map(name => ({ name, message: 'The core, the protocol and the webview run without Node: no built-ins.' })),
+        ],
+      }],
+    },
+  },
+  {
+    // The demo's sample services are plain CommonJS Node programs.
+    files: ['demo/**/*.js', '**/*.cjs'],
+    languageOptions: { sourceType: 'commonjs' },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+  {
+    // Config files whose tools require a default export.
+    files: ['eslint.config.mjs', '**/*.config.{js,mjs,ts}'],
+    rules: { 'no-restricted-exports': 'off' },
+  },
+);
