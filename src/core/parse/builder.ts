@@ -1,0 +1,166 @@
+// Shared machinery for every parser: string interning, one Resource per process/resource and one Scope per scope,
+// traces grouped in order of first appearance, warnings with paths, and the "one bad span" rule.
+//
+// The model must not keep references into the parsed JSON (heap budget): everything here copies what it keeps
+// into fresh, small objects, and interns keys and short repeated strings so 100k spans share them.
+import {
+  NO_ATTRIBUTES, TraceParseError, UNKNOWN_SERVICE,
+  type Attr, type AttrValue, type Attributes, type ParseResult, type ParseWarning, type Resource, type Scope,
+  type SourceFormat, type Span, type Trace,
+} from '../model';
+
+/** Thrown inside a span normalizer: the span is dropped and a warning with this path is recorded. */
+export class BadSpan extends Error {
+  constructor(message: string, readonly relPath: string = '') {
+    super(message);
+  }
+}
+
+/** Longest string value that is interned (longer ones are usually unique: SQL, stack traces, URLs with IDs). */
+const INTERN_MAX = 48;
+/** Deepest nesting of array/kvlist attribute values we follow; deeper data is cut with a warning. */
+export const MAX_VALUE_DEPTH = 32;
+
+export class Builder {
+  private readonly strings = new Map<string, string>();
+  private readonly resources = new Map<string, Resource>();
+  private readonly scopes = new Map<string, Scope>();
+  private readonly traceSpans = new Map<string, Span[]>();
+  private readonly traceWarnings = new Map<string, string[]>();
+  readonly warnings: ParseWarning[] = [];
+  private badSpans = 0;
+  private firstBad: ParseWarning | undefined;
+  /** Cap on stored warnings so a document of 1M broken spans cannot explode memory. */
+  private static readonly MAX_WARNINGS = 1000;
+
+  constructor(readonly format: SourceFormat) {}
+
+  /** The same string object for equal strings (keys, names, short values). */
+  intern(s: string): string {
+    if (s.length > INTERN_MAX) return s;
+    const hit = this.strings.get(s);
+    if (hit !== undefined) return hit;
+    this.strings.set(s, s);
+    return s;
+  }
+
+  warn(path: string, message: string): void {
+    if (this.warnings.length < Builder.MAX_WARNINGS) this.warnings.push({ path, message });
+    else if (this.warnings.length === Builder.MAX_WARNINGS) this.warnings.push({ path, message: 'more warnings omitted' });
+  }
+
+  /** Record a dropped span. */
+  badSpan(path: string, err: unknown): void {
+    const message = err instanceof BadSpan ? err.message : err instanceof RangeError ? 'span is nested too deeply' : `unreadable span: ${String((err as Error)?.message ?? err)}`;
+    const full = err instanceof BadSpan && err.relPath ? path + err.relPath : path;
+    this.badSpans++;
+    const w = { path: full, message: `span skipped: ${message}` };
+    if (!this.firstBad) this.firstBad = w;
+    this.warn(w.path, w.message);
+  }
+
+  /** One Resource object per distinct (service, attributes). `key` identifies the source object cheaply when given. */
+  resource(serviceName: string | undefined, attributes: Attributes, key?: string): Resource {
+    const k = key ?? resourceKey(serviceName, attributes);
+    const hit = this.resources.get(k);
+    if (hit) return hit;
+    const r: Resource = { serviceName: serviceName ? this.intern(serviceName) : UNKNOWN_SERVICE, attributes };
+    this.resources.set(k, r);
+    return r;
+  }
+
+  scope(name: string, version: string | undefined, attributes: Attributes): Scope {
+    const k = attributes.length === 0 ? `${name}\u0000${version ?? '\u0001'}` : `${name}\u0000${version ?? '\u0001'}\u0000${attrsKey(attributes)}`;
+    const hit = this.scopes.get(k);
+    if (hit) return hit;
+    const s: Scope = version === undefined
+      ? { name: this.intern(name), attributes }
+      : { name: this.intern(name), version: this.intern(version), attributes };
+    this.scopes.set(k, s);
+    return s;
+  }
+
+  addSpan(span: Span): void {
+    const list = this.traceSpans.get(span.traceId);
+    if (list) list.push(span);
+    else this.traceSpans.set(span.traceId, [span]);
+  }
+
+  addTraceWarnings(traceId: string, warnings: readonly string[]): void {
+    if (warnings.length === 0) return;
+    const list = this.traceWarnings.get(traceId);
+    if (list) list.push(...warnings);
+    else this.traceWarnings.set(traceId, [...warnings]);
+  }
+
+  spanCount(): number {
+    let n = 0;
+    for (const l of this.traceSpans.values()) n += l.length;
+    return n;
+  }
+
+  /** The result; throws when the document had spans but none could be read. */
+  finish(): ParseResult {
+    if (this.traceSpans.size === 0 && this.badSpans > 0 && this.firstBad) {
+      throw new TraceParseError(`no readable span: ${this.firstBad.message.replace(/^span skipped: /, '')}` +
+        (this.badSpans > 1 ? ` (and ${this.badSpans - 1} more bad spans)` : ''), this.firstBad.path);
+    }
+    const traces: Trace[] = [];
+    for (const [traceId, spans] of this.traceSpans) {
+      traces.push({ traceId, spans, format: this.format, warnings: this.traceWarnings.get(traceId) ?? NO_STRINGS });
+    }
+    return { traces, format: this.format, warnings: this.warnings };
+  }
+}
+
+const NO_STRINGS: readonly string[] = Object.freeze([]);
+
+function resourceKey(serviceName: string | undefined, attributes: Attributes): string {
+  return `${serviceName ?? ''}\u0000${attrsKey(attributes)}`;
+}
+
+function attrsKey(attributes: Attributes): string {
+  let s = '';
+  for (const a of attributes) s += `${a.key}\u0001${valueKey(a.value)}\u0002`;
+  return s;
+}
+
+function valueKey(v: AttrValue): string {
+  switch (typeof v) {
+    case 'string': return 's' + v;
+    case 'number': return 'd' + String(v);
+    case 'bigint': return 'i' + v.toString();
+    case 'boolean': return v ? 'T' : 'F';
+    default:
+      if ('bytes' in v) return 'b' + v.bytes;
+      if ('array' in v) return 'a[' + v.array.map(valueKey).join('\u0003') + ']';
+      return 'k{' + attrsKey(v.kvlist) + '}';
+  }
+}
+
+/** A readonly attribute list, or the shared empty one. */
+export function attrs(list: Attr[]): Attributes {
+  return list.length === 0 ? NO_ATTRIBUTES : list;
+}
+
+export function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** Own property read that never walks the prototype (`__proto__`/`constructor` keys in data stay data). */
+export function own(o: Record<string, unknown>, key: string): unknown {
+  return Object.prototype.hasOwnProperty.call(o, key) ? o[key] : undefined;
+}
+
+export function describe(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'an array';
+  if (typeof v === 'object') return 'an object';
+  if (typeof v === 'string') return v.length > 40 ? `a string ("${v.slice(0, 40)}…")` : `a string ("${v}")`;
+  return `${typeof v} ${String(v)}`;
+}
+
+/** `$.a.b` or `$["weird key"]` path segment for a key. */
+export function keyPath(key: string): string {
+  return /^[A-Za-z_$][\w$]*$/.test(key) ? `.${key}` : `[${JSON.stringify(key)}]`;
+}
