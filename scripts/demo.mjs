@@ -80,6 +80,7 @@ async function main() {
   if (flag('--cli-receiver')) startChild('receiver', process.execPath, [join(ROOT, 'dist', 'cli.js'), 'receive', '--port', '4318']);
   startChild('shop', process.execPath, [join(workspace, 'run.js')], {
     OTEL_EXPORTER_OTLP_ENDPOINT: process.env.OTEL_EXPORTER_OTLP_ENDPOINT ?? 'http://127.0.0.1:4318',
+    DEMO_LOG: process.env.DEMO_LOG ?? 'summary',
   });
 
   console.log('');

@@ -3,7 +3,8 @@
 // $OTEL_EXPORTER_OTLP_ENDPOINT (default http://127.0.0.1:4318, Spanscope's embedded receiver).
 //   node demo/shop/run.js
 // Environment: DEMO_INTERVAL_MS (1000), DEMO_REQUESTS (stop after N requests; default: run until Ctrl+C),
-// GATEWAY_PORT / ORDERS_PORT / INVENTORY_PORT (default: free ports).
+// GATEWAY_PORT / ORDERS_PORT / INVENTORY_PORT (default: free ports), DEMO_LOG=summary (one line per 10 requests
+// instead of one per request).
 'use strict';
 
 const { fork } = require('node:child_process');
@@ -11,6 +12,7 @@ const path = require('node:path');
 
 const INTERVAL_MS = Number(process.env.DEMO_INTERVAL_MS ?? 1000);
 const MAX_REQUESTS = process.env.DEMO_REQUESTS ? Number(process.env.DEMO_REQUESTS) : Infinity;
+const LOG_SUMMARY = process.env.DEMO_LOG === 'summary';
 
 // A fixed rotation, so every kind of trace shows up within a few seconds: successes, a cache miss then hits,
 // an out-of-stock conflict and a declined payment (an exception deep in orders).
@@ -68,6 +70,15 @@ async function main() {
   console.log(`demo shop: gateway ${gateway}, orders ${orders}, inventory ${inventory}; sending spans to ${endpoint}`);
 
   let sent = 0;
+  const tally = { ok: 0, failed: 0 };
+  const report = line => {
+    if (!LOG_SUMMARY) return console.log(line);
+    if (sent % 10 === 0) {
+      console.log(`${sent} requests sent (last 10: ${tally.ok} ok, ${tally.failed} failed); last: ${line}`);
+      tally.ok = 0;
+      tally.failed = 0;
+    }
+  };
   const tick = async () => {
     if (stopping) return;
     if (sent >= MAX_REQUESTS) {
@@ -81,9 +92,12 @@ async function main() {
     try {
       const res = await fetch(gateway + route, { signal: AbortSignal.timeout(10_000) });
       await res.arrayBuffer();
-      console.log(`GET ${route} -> ${res.status} in ${Date.now() - started} ms, trace ${res.headers.get('x-trace-id') ?? '?'}`);
+      tally[res.status < 400 ? 'ok' : 'failed'] += 1;
+      report(`GET ${route} -> ${res.status} in ${Date.now() - started} ms, trace ${res.headers.get('x-trace-id') ?? '?'}`);
     } catch (err) {
-      console.log(`GET ${route} -> failed: ${err.message}`);
+      if (stopping) return;
+      tally.failed += 1;
+      report(`GET ${route} -> failed: ${err.message}`);
     }
     setTimeout(tick, Math.max(0, INTERVAL_MS - (Date.now() - started)));
   };

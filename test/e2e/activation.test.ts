@@ -1,20 +1,10 @@
 // The packaged extension in real VS Code (code-server): it activates, its commands are in the palette and run,
 // and a trace file opens in the waterfall.
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { test } from 'node:test';
-import { PROJECT_ROOT } from '../support/paths';
+import { commandTitle } from '../support/e2e/contributions';
 import { E2E_TEST, withWorkbench } from '../support/e2e/session';
 import { poll } from '../support/e2e/workbench';
-
-interface Contributed { command: string; title: string; category?: string }
-const contributed: Contributed[] =
-  (JSON.parse(readFileSync(join(PROJECT_ROOT, 'package.json'), 'utf8')).contributes?.commands ?? []) as Contributed[];
-const titleOf = (id: string) => {
-  const c = contributed.find(x => x.command === id);
-  return c ? `${c.category ? `${c.category}: ` : ''}${c.title}` : undefined;
-};
 
 test('the extension activates in code-server: its commands are in the palette and Show Log runs', E2E_TEST, t =>
   withWorkbench(t, { workspace: 'basic' }, async s => {
@@ -30,7 +20,7 @@ test('the extension activates in code-server: its commands are in the palette an
     await s.flowScreenshot('activation-log');
   }));
 
-const openInSpanscope = titleOf('spanscope.openInSpanscope');
+const openInSpanscope = commandTitle('spanscope.openInSpanscope');
 test('a trace file opened in the editor shows in the waterfall with its rows', {
   ...E2E_TEST,
   skip: E2E_TEST.skip || (openInSpanscope ? false : 'spanscope.openInSpanscope is not contributed yet'),

@@ -138,6 +138,18 @@ export class Workbench {
     return out;
   }
 
+  /** The pane (a view in a side bar or the panel) whose header title is `title`. */
+  view(title: string) {
+    return this.page.locator('.pane', { has: this.page.locator('.pane-header .title', { hasText: title }) }).first();
+  }
+
+  /** Text of each visible row of a tree/list view, by the view's title (e.g. "Live"). */
+  async viewRows(title: string): Promise<string[]> {
+    const rows = this.view(title).locator('.pane-body .monaco-list-row');
+    return rows.evaluateAll(els => els.map(el => [el.getAttribute('aria-label') ?? '', (el as HTMLElement).innerText ?? '']
+      .filter(Boolean).join(' \u2016 ')));
+  }
+
   async screenshot(path: string): Promise<void> {
     await this.page.screenshot({ path });
   }
