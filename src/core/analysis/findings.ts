@@ -125,7 +125,8 @@ export function computeFindings({ tree, start, codeLocations, errorOrigins, skew
     const s = spans[i]!;
     if (s.kind !== 'client') continue;
     const callee = calleeService(s, services);
-    if (callee === undefined) continue;
+    // a call named after its own service is usually a database or cache labelled with it (Zipkin remoteEndpoint)
+    if (callee === undefined || callee === s.resource.serviceName) continue;
     const kids = tree.children[i]!;
     let served = false;
     for (const c of kids) {

@@ -55,13 +55,20 @@ export function computeClockSkew(
   // The correction in force for each span's subtree and the service whose clock it corrects (-1: none).
   const carryAdj = new Float64Array(n);
   const carryService: (string | undefined)[] = new Array<string | undefined>(n);
+  // Zipkin's correction rests on one client ↔ one server: a CLIENT span with several SERVER children
+  // (retries, fan-out, async work that outlives the call) is ambiguous and left alone
+  const serverChildren = new Uint8Array(n);
+  for (let i = 0; i < n; i++) {
+    const p = parent[i]!;
+    if (p >= 0 && spans[i]!.kind === 'server' && serverChildren[p]! < 2) serverChildren[p]!++;
+  }
   for (let k = 0; k < n; k++) {
     const i = preorder[k]!;
     const p = parent[i]!;
     if (p < 0) continue;
     const s = spans[i]!;
     const ps = spans[p]!;
-    const own = skewAdjustment(ps.kind, relStartNs[p]! + skewNs[p]!, ps.durationNs, s.kind, relStartNs[i]!, s.durationNs);
+    const own = s.kind === 'server' && serverChildren[p]! > 1 ? 0 : skewAdjustment(ps.kind, relStartNs[p]! + skewNs[p]!, ps.durationNs, s.kind, relStartNs[i]!, s.durationNs);
     if (own !== 0) {
       skewNs[i] = own;
       flags[i]! |= SpanFlag.Skewed;

@@ -70,16 +70,29 @@ export function buildTree(trace: Trace): TraceTree {
       g.push(i);
     }
     attachTo = new Map();
-    pairedParent = new Map();
+    const paired = (pairedParent = new Map<number, number>());
     for (const [id, members] of groups) {
-      const client = members.find(i => !spans[i]!.shared);
+      // the client half: a non-shared CLIENT span, else the first non-shared one
+      const client = members.find(i => !spans[i]!.shared && spans[i]!.kind === 'client') ?? members.find(i => !spans[i]!.shared);
       const server = client === undefined ? undefined : members.find(i => spans[i]!.shared);
+      let rest = members.filter(i => i !== server);
       if (client !== undefined && server !== undefined) {
-        pairedParent.set(server, client);
+        paired.set(server, client);
         attachTo.set(id, server);
         flags[server]! |= SpanFlag.SharedServerHalf;
+        // Zipkin reports late fragments of a half (same ID and endpoint, often no kind or timestamp) that it
+        // would merge into that half: keep them as its children rather than calling them duplicates
+        const serverSvc = spans[server]!.resource.serviceName;
+        const clientSvc = spans[client]!.resource.serviceName;
+        rest = rest.filter(i => {
+          if (i === client) return true;
+          const svc = spans[i]!.resource.serviceName;
+          const half = svc === serverSvc ? server : svc === clientSvc ? client : -1;
+          if (half < 0) return true;
+          paired.set(i, half);
+          return false;
+        });
       }
-      const rest = members.filter(i => i !== server);
       if (rest.length > 1) for (const i of rest) flags[i]! |= SpanFlag.Duplicate;
     }
   }

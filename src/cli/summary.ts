@@ -1,0 +1,111 @@
+// `spanscope summary <file|->`: one JSON object summarising every trace in a document, findings included.
+// Meant for CI: bad input exits 2 with one line on stderr saying what is wrong and where.
+import { readFileSync } from 'node:fs';
+import { analyzeTrace } from '../core/analysis/analyze';
+import { summarizeTrace } from '../core/analysis/summary';
+import { TraceParseError, type SourceFormat } from '../core/model';
+import { parseTraceDocument } from '../core/parse/index';
+import { EXIT, type CliCommand } from './command';
+
+const FORMATS = ['auto', 'jaeger', 'jaeger-v3', 'otlp', 'otlp-proto', 'zipkin'] as const;
+const MAX_WARNINGS_SHOWN = 20;
+
+export const HELP = `usage: spanscope summary <file|-> [--format auto|jaeger|jaeger-v3|otlp|otlp-proto|zipkin] [--skew raw|adjust]
+
+Reads a trace document (a file, or standard input with "-"): Jaeger JSON (v1 or api_v3), OTLP JSON
+(also JSON Lines and Tempo), OTLP protobuf, or Zipkin v2 JSON. Prints one JSON object:
+
+  {"traces":[{"traceId","spanCount","serviceCount","rootCount","orphanCount","duplicateSpanIdCount",
+              "errorCount","durationUs","criticalPath":[spanId…],"codeLocationCount",
+              "findings":[{"kind","spanId","message"}]}]}
+
+with the traces in the order they first appear. Findings: orphan, client-without-server, multiple-roots,
+duplicate-span-id, clock-skew, error-origin, n-plus-one, sequential-chain.
+
+options:
+  --format F   the input format; default auto (detected from the document)
+  --skew M     raw (default): timestamps as recorded; adjust: correct client/server clock skew the way
+               Zipkin does before computing durations and the critical path (skew is reported either way)
+  -h, --help   this text
+
+exit codes: 0 ok, 2 bad input or usage (one line on stderr), 1 internal error.
+Spans that cannot be read are skipped with a warning on stderr; the rest are summarised.`;
+
+const say = (line: string) => process.stderr.write(`spanscope summary: ${line.replace(/\s*[\r\n]+\s*/g, ' ')}\n`);
+
+interface Args { file: string; format: 'auto' | SourceFormat; skew: 'raw' | 'adjust' }
+
+function parseArgs(args: string[]): Args | 'help' | string {
+  let file: string | undefined;
+  let format: string = 'auto';
+  let skew: string = 'raw';
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (a === '-h' || a === '--help') return 'help';
+    const eq = a.startsWith('--') ? a.indexOf('=') : -1;
+    const name = eq > 0 ? a.slice(0, eq) : a;
+    if (name === '--format' || name === '--skew') {
+      const v = eq > 0 ? a.slice(eq + 1) : args[++i];
+      if (v === undefined) return `${name} needs a value`;
+      if (name === '--format') format = v; else skew = v;
+    } else if (a.startsWith('-') && a !== '-') return `unknown option ${a} (see --help)`;
+    else if (file === undefined) file = a;
+    else return `unexpected argument ${a}: give one file (or - for standard input)`;
+  }
+  if (file === undefined) return 'missing input: give a file, or - to read standard input (see --help)';
+  if (!(FORMATS as readonly string[]).includes(format)) return `unknown format "${format}" (expected one of ${FORMATS.join(', ')})`;
+  if (skew !== 'raw' && skew !== 'adjust') return `unknown skew mode "${skew}" (expected raw or adjust)`;
+  return { file, format: format as Args['format'], skew };
+}
+
+async function readStdin(): Promise<Uint8Array> {
+  const chunks: Buffer[] = [];
+  for await (const c of process.stdin) chunks.push(c as Buffer);
+  return Buffer.concat(chunks);
+}
+
+function readInput(file: string): Promise<Uint8Array> | Uint8Array {
+  if (file === '-') return readStdin();
+  return readFileSync(file);
+}
+
+export const summaryCommand: CliCommand = {
+  async run(argv: string[]): Promise<number> {
+    const args = parseArgs(argv);
+    if (args === 'help') {
+      process.stdout.write(HELP + '\n');
+      return EXIT.ok;
+    }
+    if (typeof args === 'string') {
+      say(args);
+      return EXIT.badInput;
+    }
+    let input: Uint8Array;
+    try {
+      input = await readInput(args.file);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : code === 'EACCES' ? 'permission denied' : (err as Error).message;
+      say(`cannot read ${args.file === '-' ? 'standard input' : JSON.stringify(args.file)}: ${why}`);
+      return EXIT.badInput;
+    }
+    let result;
+    try {
+      result = parseTraceDocument(input, { format: args.format });
+    } catch (err) {
+      if (err instanceof TraceParseError) {
+        const where = err.message.includes(err.path) ? '' : ` (at ${err.path})`;
+        say(`${args.file === '-' ? 'stdin' : args.file}: ${err.message}${where}`);
+        return EXIT.badInput;
+      }
+      throw err;
+    }
+    const shown = result.warnings.slice(0, MAX_WARNINGS_SHOWN);
+    for (const w of shown) say(`warning: ${w.message}${w.message.includes(w.path) ? '' : ` (at ${w.path})`}`);
+    if (result.warnings.length > shown.length) say(`warning: … and ${result.warnings.length - shown.length} more warnings`);
+    const traces = result.traces.map(t => summarizeTrace(analyzeTrace(t, { skew: args.skew })));
+    process.stdout.write(JSON.stringify({ traces }, null, 2) + '\n');
+    return EXIT.ok;
+  },
+};
+

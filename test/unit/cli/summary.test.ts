@@ -1,0 +1,92 @@
+// Runs the built CLI (`node dist/cli.js`, built by scripts/test.mjs) as a user or a CI job would.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { OWN_FIXTURES, PROJECT_ROOT } from '../../support/paths';
+
+const CLI = join(PROJECT_ROOT, 'dist', 'cli.js');
+if (!existsSync(CLI)) spawnSync(process.execPath, ['scripts/build.mjs'], { cwd: PROJECT_ROOT, stdio: 'inherit' });
+const FIXTURE = join(OWN_FIXTURES, 'cli', 'propagation.otlp.json');
+
+function run(args: string[], stdin?: string | Uint8Array) {
+  const r = spawnSync(process.execPath, [CLI, 'summary', ...args], { input: stdin ?? '', encoding: 'utf8', timeout: 20_000 });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+function assertOneLineError(r: ReturnType<typeof run>, pattern: RegExp) {
+  assert.equal(r.code, 2, r.err);
+  assert.equal(r.out, '');
+  const lines = r.err.trimEnd().split('\n');
+  assert.equal(lines.length, 1, `expected one line on stderr, got:\n${r.err}`);
+  assert.match(lines[0]!, /^spanscope summary: /);
+  assert.match(lines[0]!, pattern);
+  assert.doesNotMatch(r.err, /\n\s+at |Error:/, 'no stack trace');
+}
+
+test('summary prints the documented JSON, traces in order of first appearance', () => {
+  const r = run([FIXTURE]);
+  assert.equal(r.code, 0, r.err);
+  assert.equal(r.err, '');
+  const { traces } = JSON.parse(r.out);
+  assert.deepEqual(traces.map((t: { traceId: string }) => t.traceId), ['5b8efff798038103d269b633813fc60c', 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa']);
+  const [t, w] = traces;
+  assert.deepEqual(Object.keys(t), ['traceId', 'spanCount', 'serviceCount', 'rootCount', 'orphanCount', 'duplicateSpanIdCount', 'errorCount', 'durationUs', 'criticalPath', 'codeLocationCount', 'findings']);
+  assert.equal(t.spanCount, 4);
+  assert.equal(t.serviceCount, 2);
+  assert.equal(t.rootCount, 2);
+  assert.equal(t.orphanCount, 0);
+  assert.equal(t.errorCount, 1);
+  assert.equal(t.durationUs, 100_000);
+  assert.equal(t.codeLocationCount, 2);
+  assert.deepEqual(t.criticalPath, ['1000000000000001', '1000000000000002']);
+  const kinds = t.findings.map((f: { kind: string; spanId: string }) => `${f.kind}:${f.spanId}`);
+  assert.deepEqual(kinds, ['client-without-server:1000000000000002', 'error-origin:2000000000000001']);
+  assert.match(t.findings[0].message, /calls cart-service/);
+  assert.equal(w.orphanCount, 1);
+  assert.equal(w.rootCount, 0);
+  assert.equal(w.findings[0].kind, 'orphan');
+});
+
+test('reads standard input with -, takes --format and --skew (both spellings)', () => {
+  const a = run(['-', '--format', 'otlp', '--skew=adjust'], readFileSync(FIXTURE, 'utf8'));
+  assert.equal(a.code, 0, a.err);
+  assert.equal(JSON.parse(a.out).traces.length, 2);
+});
+
+test('--help documents the command', () => {
+  const r = run(['--help']);
+  assert.equal(r.code, 0);
+  assert.match(r.out, /usage: spanscope summary <file\|-> \[--format .*\] \[--skew raw\|adjust\]/);
+  assert.match(r.out, /criticalPath/);
+});
+
+test('bad input exits 2 with one line saying what and where', () => {
+  assertOneLineError(run(['-'], '{"resourceSpans": [ {"resource": '), /not valid JSON|truncated|end of/i);
+  assertOneLineError(run(['-'], 'hello'), /.+/);
+  assertOneLineError(run(['-'], ''), /empty/);
+  assertOneLineError(run(['-'], '{"foo": 1}'), /unknown trace format.*"foo"/);
+  assertOneLineError(run(['-'], '{"data": 5}'), /\$/);
+  assertOneLineError(run(['-', '--format', 'yaml']), /unknown format "yaml"/);
+  assertOneLineError(run(['-', '--skew', 'sideways']), /unknown skew mode/);
+  assertOneLineError(run([join(OWN_FIXTURES, 'does-not-exist.json')]), /cannot read .*does-not-exist\.json.*no such file/);
+  assertOneLineError(run([]), /missing input/);
+  assertOneLineError(run(['a', 'b']), /unexpected argument b/);
+  assertOneLineError(run(['--frobnicate', 'x']), /unknown option --frobnicate/);
+});
+
+test('one bad span among good ones: the good ones are summarised and a warning names the bad one', () => {
+  const doc = {
+    data: [{
+      traceID: '0000000000000001', processes: { p1: { serviceName: 'a', tags: [] } }, spans: [
+        { traceID: '0000000000000001', spanID: '0000000000000001', operationName: 'ok', references: [], startTime: 1, duration: 2, processID: 'p1', tags: [], logs: [] },
+        { traceID: '0000000000000001', spanID: '0000000000000002', operationName: 'bad', references: [], startTime: 'soon', duration: 2, processID: 'p1', tags: [], logs: [] },
+      ],
+    }],
+  };
+  const r = run(['-'], JSON.stringify(doc));
+  assert.equal(r.code, 0, r.err);
+  assert.equal(JSON.parse(r.out).traces[0].spanCount, 1);
+  assert.match(r.err, /^spanscope summary: warning: .*\$\.data\[0\]\.spans\[1\]/m);
+});
