@@ -4,7 +4,7 @@
 import type { CliCommand } from './command';
 
 const commands: Record<string, () => Promise<CliCommand>> = {
-  // summary: './summary' — trace summary and findings as JSON
+  summary: async () => (await import('./summary')).summaryCommand, // trace summary and findings as JSON
   // receive: './receive' — headless OTLP receiver
   // fetch:   './fetch'   — fetch a trace by ID from backends
 };
