@@ -123,3 +123,13 @@ test('empty trace encodes and decodes', () => {
   assert.equal(v.spanCount, 0);
   assert.deepEqual(v.roots(), []);
 });
+
+test('compact file round trip keeps every column and rejects damaged bytes', async () => {
+  const { serializeCompactTrace, deserializeCompactTrace } = await import('../../../src/protocol/compact-file');
+  const { compact } = sample();
+  const bytes = serializeCompactTrace(compact);
+  const back = deserializeCompactTrace(bytes);
+  assert.deepEqual(back, compact);
+  assert.throws(() => deserializeCompactTrace(bytes.subarray(0, bytes.length - 50)));
+  assert.throws(() => deserializeCompactTrace(new TextEncoder().encode('hello\n')));
+});

@@ -1,0 +1,100 @@
+// The whole trace in miniature (one thin line per span, in row order) with a d3 brush to zoom and pan.
+import { useEffect, useRef } from 'preact/hooks';
+import type { JSX } from 'preact';
+import { brushX } from 'd3-brush';
+import type { BrushBehavior, D3BrushEvent } from 'd3-brush';
+import { select } from 'd3-selection';
+import type { TraceData } from '../data';
+import { PALETTE_SIZE } from '../model/colors';
+
+const HEIGHT = 40;
+
+export function Minimap(p: { data: TraceData; zoom: readonly [number, number]; setZoom(z: readonly [number, number]): void; adjusted: boolean }): JSX.Element {
+  const canvas = useRef<HTMLCanvasElement>(null);
+  const svg = useRef<SVGSVGElement>(null);
+  const brushRef = useRef<BrushBehavior<unknown> | null>(null);
+  const setZoom = useRef(p.setZoom);
+  setZoom.current = p.setZoom;
+  const width = useRef(0);
+
+  // Draw after the first rows are on screen: the minimap is not needed for the first frame.
+  useEffect(() => {
+    let cancelled = false;
+    const draw = (): void => {
+      const cv = canvas.current;
+      if (!cv || cancelled) return;
+      const w = cv.clientWidth, dpr = window.devicePixelRatio || 1;
+      width.current = w;
+      cv.width = Math.max(1, Math.floor(w * dpr));
+      cv.height = Math.floor(HEIGHT * dpr);
+      const ctx = cv.getContext('2d');
+      if (!ctx) return;
+      ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+      ctx.clearRect(0, 0, w, HEIGHT);
+      const { view } = p.data;
+      const n = view.spanCount;
+      const total = view.durationNs || 1;
+      const style = getComputedStyle(cv);
+      const c = view.cols;
+      const rowH = HEIGHT / Math.max(1, n);
+      // Group by colour: one fillStyle switch per palette slot.
+      for (let s = 0; s < PALETTE_SIZE; s++) {
+        ctx.fillStyle = style.getPropertyValue(`--svc-${s}`).trim() || '#888';
+        for (let q = 0; q < n; q++) {
+          const i = c.preorder[q]!;
+          if (p.data.slot(i) !== s) continue;
+          const x = ((c.relStartNs[i]! + (p.adjusted ? c.skewNs[i]! : 0)) / total) * w;
+          ctx.fillRect(x, q * rowH, Math.max(0.7, (c.durationNs[i]! / total) * w), Math.max(0.6, rowH));
+        }
+      }
+      const b = brushRef.current;
+      if (b && svg.current) select(svg.current).select<SVGGElement>('g.brush').call(b.move, [p.zoom[0] * w, p.zoom[1] * w]);
+    };
+    const id = requestAnimationFrame(() => setTimeout(draw, 0));
+    const ro = new ResizeObserver(() => draw());
+    if (canvas.current) ro.observe(canvas.current);
+    return () => { cancelled = true; cancelAnimationFrame(id); ro.disconnect(); };
+  }, [p.data, p.adjusted]);
+
+  useEffect(() => {
+    const el = svg.current;
+    if (!el) return;
+    const b = brushX<unknown>()
+      .extent([[0, 0], [Math.max(1, el.clientWidth), HEIGHT]])
+      .on('end', (e: D3BrushEvent<unknown>) => {
+        if (!e.sourceEvent) return;
+        const w = el.clientWidth || 1;
+        const sel = e.selection as [number, number] | null;
+        if (!sel || sel[1] - sel[0] < 2) setZoom.current([0, 1]);
+        else setZoom.current([Math.max(0, sel[0] / w), Math.min(1, sel[1] / w)]);
+      });
+    brushRef.current = b;
+    const g = select(el).select<SVGGElement>('g.brush');
+    g.call(b);
+    const ro = new ResizeObserver(() => {
+      b.extent([[0, 0], [Math.max(1, el.clientWidth), HEIGHT]]);
+      g.call(b);
+    });
+    ro.observe(el);
+    return () => ro.disconnect();
+  }, []);
+
+  // Follow zoom changes made elsewhere (ruler, keys, wheel).
+  useEffect(() => {
+    const el = svg.current, b = brushRef.current;
+    if (!el || !b) return;
+    const w = el.clientWidth;
+    const g = select(el).select<SVGGElement>('g.brush');
+    if (p.zoom[0] <= 0 && p.zoom[1] >= 1) g.call(b.move, null);
+    else g.call(b.move, [p.zoom[0] * w, p.zoom[1] * w]);
+  }, [p.zoom[0], p.zoom[1]]);
+
+  return (
+    <div class="minimap" title="Drag to zoom and pan; click to reset">
+      <canvas ref={canvas} style={{ height: `${HEIGHT}px` }} aria-hidden="true" />
+      <svg ref={svg} height={HEIGHT} aria-label="Trace overview; drag to choose a time window">
+        <g class="brush" />
+      </svg>
+    </div>
+  );
+}

@@ -1,0 +1,262 @@
+// The virtualized waterfall: fixed row height, only the rows in view plus a buffer in the DOM, each bar placed
+// by one view-range function in percent of the zoom window. Scroll work happens in the scroll event, which the
+// browser already delivers once per frame, so a frame never paints rows that were not drawn.
+import { useLayoutEffect, useRef, useState } from 'preact/hooks';
+import type { JSX } from 'preact';
+import type { TraceData } from '../data';
+import type { CollapseState } from '../model/rows';
+import { isCollapsed } from '../model/rows';
+import { formatDuration } from '../model/format';
+import { SpanFlag } from '../../src/core/analysis/types';
+import { Ruler } from './Ruler';
+import { Minimap } from './Minimap';
+
+export const ROW_HEIGHT = 24;
+const INDENT = 14;
+const MAX_TICKS = 24;
+
+export interface WaterfallProps {
+  data: TraceData;
+  rows: Int32Array;
+  collapse: CollapseState;
+  selected: number;
+  focus: number;
+  matches: Uint8Array | undefined;
+  mapped: Uint8Array | undefined;
+  zoom: readonly [number, number];
+  adjusted: boolean;
+  initialScrollTop: number;
+  onScrollTop(top: number): void;
+  setZoom(z: readonly [number, number]): void;
+  onFocus(i: number): void;
+  onSelect(i: number): void;
+  onToggle(i: number, expand?: boolean): void;
+  onActivate(i: number): void;
+  onEscape(): void;
+}
+
+/** The one view-range function: a time interval (ns from trace start) → left/width in percent of the window. */
+export function placeInWindow(startNs: number, durNs: number, totalNs: number, zoom: readonly [number, number]): { left: number; width: number } {
+  const span = (zoom[1] - zoom[0]) * totalNs || 1;
+  const from = zoom[0] * totalNs;
+  const left = ((startNs - from) / span) * 100;
+  const width = (durNs / span) * 100;
+  return { left, width };
+}
+
+export function Waterfall(p: WaterfallProps): JSX.Element {
+  const { data, rows, zoom } = p;
+  const { view } = data;
+  const scroller = useRef<HTMLDivElement>(null);
+  const [vp, setVp] = useState({ top: p.initialScrollTop, height: 800 });
+  const lastReported = useRef(-1);
+
+  useLayoutEffect(() => {
+    const el = scroller.current;
+    if (!el) return;
+    el.scrollTop = p.initialScrollTop;
+    setVp({ top: el.scrollTop, height: el.clientHeight || 800 });
+    const ro = new ResizeObserver(() => setVp({ top: el.scrollTop, height: el.clientHeight }));
+    ro.observe(el);
+    return () => ro.disconnect();
+  }, []);
+
+  const onScroll = (): void => {
+    const el = scroller.current!;
+    const top = el.scrollTop;
+    setVp(v => (v.top === top ? v : { top, height: v.height }));
+    if (lastReported.current !== top) { lastReported.current = top; p.onScrollTop(top); }
+  };
+
+  // Keep the focused row in view.
+  useLayoutEffect(() => {
+    const el = scroller.current;
+    if (!el || p.focus < 0) return;
+    const pos = rows.indexOf(p.focus);
+    if (pos < 0) return;
+    const y = pos * ROW_HEIGHT;
+    if (y < el.scrollTop) el.scrollTop = y;
+    else if (y + ROW_HEIGHT > el.scrollTop + el.clientHeight) el.scrollTop = y + ROW_HEIGHT - el.clientHeight;
+    else return;
+    setVp({ top: el.scrollTop, height: el.clientHeight });
+  }, [p.focus, rows]);
+
+  const pageRows = Math.max(1, Math.floor(vp.height / ROW_HEIGHT) - 1);
+  const onKeyDown = (e: KeyboardEvent): void => {
+    if (rows.length === 0) return;
+    let pos = p.focus >= 0 ? rows.indexOf(p.focus) : -1;
+    const go = (q: number): void => { e.preventDefault(); const c = Math.max(0, Math.min(rows.length - 1, q)); p.onFocus(rows[c]!); };
+    const i = pos >= 0 ? rows[pos]! : -1;
+    switch (e.key) {
+      case 'ArrowDown': return go(pos + 1);
+      case 'ArrowUp': return go(pos < 0 ? 0 : pos - 1);
+      case 'Home': return go(0);
+      case 'End': return go(rows.length - 1);
+      case 'PageDown': return go((pos < 0 ? 0 : pos) + pageRows);
+      case 'PageUp': return go((pos < 0 ? 0 : pos) - pageRows);
+      case 'ArrowRight':
+        e.preventDefault();
+        if (i < 0) return go(0);
+        if (data.index.childCount[i]! > 0) {
+          if (isCollapsed(p.collapse, view, data.index, i)) p.onToggle(i, true);
+          else if (pos + 1 < rows.length && view.cols.parent[rows[pos + 1]!] === i) go(pos + 1);
+        }
+        return;
+      case 'ArrowLeft': {
+        e.preventDefault();
+        if (i < 0) return go(0);
+        if (data.index.childCount[i]! > 0 && !isCollapsed(p.collapse, view, data.index, i)) { p.onToggle(i, false); return; }
+        const par = view.cols.parent[i]!;
+        if (par >= 0 && rows.indexOf(par) >= 0) p.onFocus(par);
+        return;
+      }
+      case 'Enter': e.preventDefault(); if (i >= 0) p.onActivate(i); return;
+      case ' ': e.preventDefault(); if (i >= 0) p.onSelect(i); return;
+      case 'Escape': p.onEscape(); return;
+      case '+': case '=': if (!e.ctrlKey && !e.metaKey) { e.preventDefault(); zoomBy(0.5); } return;
+      case '-': if (!e.ctrlKey && !e.metaKey) { e.preventDefault(); zoomBy(2); } return;
+      case '0': e.preventDefault(); p.setZoom([0, 1]); return;
+    }
+    void pos;
+    pos = -1;
+  };
+
+  const zoomBy = (factor: number, centre = (zoom[0] + zoom[1]) / 2): void => {
+    const w = Math.min(1, Math.max(1e-6, (zoom[1] - zoom[0]) * factor));
+    let a = centre - (centre - zoom[0]) * (w / (zoom[1] - zoom[0]));
+    a = Math.max(0, Math.min(1 - w, a));
+    p.setZoom([a, a + w]);
+  };
+
+  const onWheel = (e: WheelEvent): void => {
+    if (!e.ctrlKey && !e.metaKey) return;
+    e.preventDefault();
+    const tl = (e.currentTarget as HTMLElement).querySelector('.spacer') as HTMLElement;
+    const r = tl.getBoundingClientRect();
+    const nameW = nameColumnWidth(r.width);
+    const x = (e.clientX - r.left - nameW) / (r.width - nameW);
+    const centre = zoom[0] + Math.max(0, Math.min(1, x)) * (zoom[1] - zoom[0]);
+    zoomBy(e.deltaY > 0 ? 1.25 : 0.8, centre);
+  };
+
+  // Visible slice plus a buffer of one viewport above and below (covers fast flings between two scroll events).
+  const buffer = Math.max(20, Math.ceil(vp.height / ROW_HEIGHT));
+  const first = Math.max(0, Math.floor(vp.top / ROW_HEIGHT) - buffer);
+  const last = Math.min(rows.length, Math.ceil((vp.top + vp.height) / ROW_HEIGHT) + buffer);
+  const items: JSX.Element[] = [];
+  const total = view.durationNs;
+  const c = view.cols;
+  for (let pos = first; pos < last; pos++) {
+    const i = rows[pos]!;
+    const start = c.relStartNs[i]! + (p.adjusted ? c.skewNs[i]! : 0);
+    const dur = c.durationNs[i]!;
+    const { left, width } = placeInWindow(start, dur, total, zoom);
+    const hasKids = data.index.childCount[i]! > 0;
+    const collapsed = hasKids && isCollapsed(p.collapse, view, data.index, i);
+    const depth = c.depth[i]!;
+    const err = data.errors[i] === 1;
+    const crit = data.critical[i] === 1;
+    const flags = c.flags[i]!;
+    const match = p.matches ? p.matches[i] === 1 : false;
+    const dim = p.matches !== undefined && !match;
+    const cls = `row${i === p.selected ? ' selected' : ''}${i === p.focus ? ' focused' : ''}${err ? ' error' : ''}${crit ? ' critical' : ''}${match ? ' match' : ''}${dim ? ' dim' : ''}`;
+    const slot = data.slot(i);
+    const evCount = view.eventCount(i);
+    const ticks: JSX.Element[] = [];
+    if (evCount > 0) {
+      const times = view.eventTimes(i);
+      const step = Math.max(1, Math.ceil(times.length / MAX_TICKS));
+      for (let k = 0; k < times.length; k += step) {
+        const x = placeInWindow(times[k]! + (p.adjusted ? c.skewNs[i]! : 0), 0, total, zoom).left;
+        if (x >= 0 && x <= 100) ticks.push(<span class="tick" style={{ left: `${x}%` }} />);
+      }
+    }
+    const selfFrac = dur > 0 ? Math.min(1, Math.max(0, c.selfNs[i]! / dur)) : 1;
+    const labelRight = left + width < 80;
+    const name = view.name(i);
+    const service = view.service(i);
+    items.push(
+      <div
+        key={i}
+        role="treeitem"
+        id={`span-${i}`}
+        class={cls}
+        aria-level={depth + 1}
+        aria-expanded={hasKids ? !collapsed : undefined}
+        aria-selected={i === p.selected}
+        aria-label={`${service} ${name} ${formatDuration(dur)}${err ? ', error' : ''}`}
+        data-pos={pos}
+        data-span-id={view.spanId(i)}
+        style={{ transform: `translateY(${pos * ROW_HEIGHT}px)` }}
+        onClick={() => p.onSelect(i)}
+        onDblClick={() => p.onActivate(i)}
+      >
+        <div class="name-cell">
+          <span class="indent" style={{ width: `${Math.min(depth, 60) * INDENT}px` }} />
+          {hasKids ? (
+            <button class="twisty" tabIndex={-1} aria-hidden="true" title={collapsed ? 'Expand' : 'Collapse'} onClick={e => { e.stopPropagation(); p.onToggle(i); }}>
+              {collapsed ? '▸' : '▾'}
+            </button>
+          ) : <span class="twisty-space" />}
+          <span class="chip" style={{ background: `var(--svc-${slot})` }} />
+          <span class="svc">{service}</span>
+          <span class="op">{name}</span>
+          {collapsed ? <span class="badge count" title="Hidden descendants">{countLabel(data.index.subtreeEnd[data.index.posOf[i]!]! - data.index.posOf[i]! - 1)}</span> : null}
+          {err ? <span class="badge err" title={view.statusMessage(i) ?? 'Error'}>!</span> : null}
+          {view.linkCount(i) > 0 ? <span class="badge link" title={`${view.linkCount(i)} link(s)`}>⇢</span> : null}
+          {flags & SpanFlag.Skewed ? <span class="badge skew" title="Clock skew: this span's times look shifted relative to its parent">skew</span> : null}
+          {flags & SpanFlag.Orphan ? <span class="badge orphan" title="Parent span is missing from the trace">orphan</span> : null}
+          {p.mapped && p.mapped[i] === 1 ? <span class="badge src" title="Code in this workspace">{'</>'}</span> : null}
+        </div>
+        <div class="timeline-cell">
+          <div class="bar" style={{ left: `${clamp(left)}%`, width: `${Math.max(0.05, clamp(left + width) - clamp(left))}%`, background: `var(--svc-${slot})` }}>
+            <div class="self" style={{ width: `${selfFrac * 100}%` }} />
+          </div>
+          {ticks}
+          <span class={`dur ${labelRight ? 'right' : 'left'}`} style={labelRight ? { left: `calc(${clamp(left + width)}% + 4px)` } : { right: `calc(${100 - clamp(left)}% + 4px)` }}>{formatDuration(dur)}</span>
+        </div>
+      </div>,
+    );
+  }
+
+  return (
+    <div class="waterfall">
+      <div class="wf-top">
+        <div class="name-head">
+          <span class="muted">{rows.length.toLocaleString()} of {view.spanCount.toLocaleString()} rows</span>
+        </div>
+        <div class="wf-scales">
+          <Minimap data={data} zoom={zoom} setZoom={p.setZoom} adjusted={p.adjusted} />
+          <Ruler totalNs={total} zoom={zoom} setZoom={p.setZoom} />
+        </div>
+      </div>
+      <div
+        class="rows"
+        ref={scroller}
+        role="tree"
+        aria-label="Spans"
+        aria-multiselectable="false"
+        tabIndex={0}
+        aria-activedescendant={p.focus >= 0 && rows.indexOf(p.focus) >= 0 ? `span-${p.focus}` : undefined}
+        onScroll={onScroll}
+        onKeyDown={onKeyDown}
+        onWheel={onWheel}
+        onFocus={() => { if (p.focus < 0 && rows.length) p.onFocus(rows[Math.min(rows.length - 1, Math.floor(vp.top / ROW_HEIGHT))]!); }}
+        data-testid="rows"
+      >
+        <div class="spacer" style={{ height: `${rows.length * ROW_HEIGHT}px` }}>{items}</div>
+      </div>
+    </div>
+  );
+}
+
+function clamp(x: number): number {
+  return x < 0 ? 0 : x > 100 ? 100 : x;
+}
+function countLabel(n: number): string {
+  return n >= 10_000 ? `${Math.round(n / 1000)}k` : String(n);
+}
+/** Must match .name-cell width in media/waterfall.css. */
+export function nameColumnWidth(total: number): number {
+  return Math.max(240, Math.min(total * 0.36, 560));
+}
