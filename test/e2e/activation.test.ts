@@ -16,8 +16,13 @@ test('the extension activates in code-server: its commands are in the palette an
     // The log channel opens in the panel and says how long activation took.
     await s.page.locator('.part.panel .monaco-editor', { hasText: 'activated in' }).first().waitFor({ timeout: 15_000 });
     const log = await poll(async () => /activated in ([\d.]+) ms/.exec(s.extensionLog()) ?? undefined, 10_000, 'the activation line in the log');
-    t.diagnostic(`activation took ${log[1]} ms (from the Spanscope log)`);
+    t.diagnostic(`activate() took ${log[1]} ms (from the Spanscope log)`);
     await s.flowScreenshot('activation-log');
+
+    // The publishing budget (issue 8): activation as VS Code measures it, code loading included, within 100 ms.
+    const activationMs = await s.wb.activationTimeMs('Spanscope');
+    t.diagnostic(`activation time ${activationMs} ms (Developer: Show Running Extensions; budget 100 ms)`);
+    assert.ok(activationMs <= 100, `activation took ${activationMs} ms, over the 100 ms budget`);
   }));
 
 const openInSpanscope = commandTitle('spanscope.openInSpanscope');

@@ -138,6 +138,18 @@ export class Workbench {
     return out;
   }
 
+  /**
+   * VS Code's own activation time for an extension (code loading + activate), from "Developer: Show Running
+   * Extensions", in ms. The extension must have activated already.
+   */
+  async activationTimeMs(extensionName: string, timeout = DEFAULT_TIMEOUT): Promise<number> {
+    await this.runCommand('Developer: Show Running Extensions');
+    const rows = this.page.locator('.runtime-extensions-editor .monaco-list-row');
+    const text = await poll(async () => (await rows.allInnerTexts()).find(r => r.startsWith(`${extensionName}\n`) && /Activation: \d/.test(r)),
+      timeout, `${extensionName} in Running Extensions`);
+    return Number(/Activation: (\d+(?:\.\d+)?)\s*ms/.exec(text)?.[1] ?? NaN);
+  }
+
   /** The pane (a view in a side bar or the panel) whose header title is `title`. */
   view(title: string) {
     return this.page.locator('.pane', { has: this.page.locator('.pane-header .title', { hasText: title }) }).first();
