@@ -1,0 +1,56 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { prepareDocument, prepareTraces } from '../../../src/worker/client';
+import { TraceParseError } from '../../../src/core/model';
+import { decodeCompactTrace } from '../../../src/protocol/compact';
+import { PROJECT_ROOT } from '../../support/paths';
+// @ts-expect-error plain JS module without types
+import { generateTrace } from '../../../bench/gen-trace.mjs';
+
+const workerPath = join(PROJECT_ROOT, 'dist', 'parse-worker.js');
+if (!existsSync(workerPath)) spawnSync(process.execPath, ['scripts/build.mjs'], { cwd: PROJECT_ROOT, stdio: 'inherit' });
+const enc = new TextEncoder();
+const doc = () => enc.encode(JSON.stringify(generateTrace({ n: 500, seed: 3, format: 'otlp' })));
+
+test('inline and worker give the same summaries and compact traces', async () => {
+  const inline = await prepareTraces(doc(), { workerPath });
+  const viaWorker = await prepareTraces(doc(), { workerPath, workerThresholdBytes: 0, transferInput: true });
+  assert.equal(inline.length, 1);
+  assert.deepEqual(viaWorker.map(t => t.summary), inline.map(t => t.summary));
+  assert.equal(viaWorker[0]!.summary.spanCount, 500);
+  const view = decodeCompactTrace(viaWorker[0]!.compact);
+  assert.equal(viaWorker[0]!.compact.spanCount, 500);
+  assert.ok(view);
+  assert.deepEqual(Array.from(viaWorker[0]!.compact.cols.preorder), Array.from(inline[0]!.compact.cols.preorder));
+});
+
+test('the input can be transferred (no copy) or copied (caller keeps it)', async () => {
+  const kept = doc();
+  await prepareTraces(kept, { workerPath, workerThresholdBytes: 0 });
+  assert.ok(kept.byteLength > 0, 'copied: still usable');
+  const moved = doc();
+  await prepareTraces(moved, { workerPath, workerThresholdBytes: 0, transferInput: true });
+  assert.equal(moved.byteLength, 0, 'transferred: detached');
+});
+
+test('bad input rejects with TraceParseError (path kept), inline and in the worker', async () => {
+  for (const threshold of [Infinity, 0]) {
+    await assert.rejects(prepareTraces(enc.encode('{"data": [{"spans": 3}]}'), { workerPath, workerThresholdBytes: threshold }), (err: unknown) => {
+      assert.ok(err instanceof TraceParseError, String(err));
+      assert.match(err.path, /^\$/);
+      return true;
+    });
+  }
+});
+
+test('options reach the worker; abort terminates it', async () => {
+  const d = await prepareDocument(doc(), { workerPath, workerThresholdBytes: 0, format: 'otlp', skew: 'adjust' });
+  assert.equal(d.format, 'otlp');
+  const ac = new AbortController();
+  const p = prepareTraces(doc(), { workerPath, workerThresholdBytes: 0, signal: ac.signal });
+  ac.abort(new Error('user cancelled'));
+  await assert.rejects(p, /user cancelled/);
+});
