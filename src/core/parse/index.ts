@@ -104,7 +104,7 @@ function detectValue(v: unknown, path: string): SourceFormat {
   if (!isObject(v)) throw new TraceParseError(`unknown trace format: expected a JSON object or array, got ${describe(v)}`, path);
   if (isObject(v.result) && findResourceSpans(v)) return 'jaeger-v3';
   if (findResourceSpans(v)) return 'otlp';
-  if ('data' in v && (Array.isArray(v.data) || v.data === null)) return 'jaeger';
+  if ('data' in v) return 'jaeger'; // the envelope's own validation says what is wrong inside
   if (Array.isArray(v.spans) && ('traceID' in v || 'processes' in v || v.spans.length === 0 || (isObject(v.spans[0]) && 'spanID' in v.spans[0]))) return 'jaeger';
   if (isObject(v.error) && typeof v.error.message === 'string') throw new TraceParseError(`the document is an error response, not a trace: ${v.error.message}`, `${path}.error`);
   const keys = Object.keys(v).slice(0, 6).map(k => JSON.stringify(k)).join(', ');

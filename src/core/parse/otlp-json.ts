@@ -171,8 +171,9 @@ function otlpSpan(s: unknown, resource: Resource, scope: Scope | undefined, b: B
     for (let i = 0; i < linksRaw.length; i++) {
       const l = readLink(linksRaw[i], b);
       if (typeof l === 'string') { b.warn(`${where()}.links[${i}]`, `link skipped: ${l}`); continue; }
-      // Jaeger's OTLP form of a FOLLOWS_FROM parent: the parent is also a link typed follows_from.
-      if (l.type === 'follows_from' && parentId !== undefined && l.spanId === parentId && l.traceId === traceId && parentRefType === undefined && l.attributes.length === 0) {
+      // A FOLLOWS_FROM parent in OTLP (gen-trace, our encoder): parentSpanId plus, as the FIRST link, a link to the
+      // parent typed follows_from. A follows_from link to the parent in another position is an ordinary link.
+      if (i === 0 && l.type === 'follows_from' && parentId !== undefined && l.spanId === parentId && l.traceId === traceId && l.attributes.length === 0) {
         parentRefType = 'follows_from';
         continue;
       }

@@ -349,8 +349,9 @@ function span(r: Reader, end: number, resource: Resource, scope: Scope | undefin
   }
   let parentRefType: 'follows_from' | undefined;
   if (links && parentId) {
-    const i = links.findIndex(l => l.type === 'follows_from' && l.spanId === parentId && l.traceId === traceId && l.attributes.length === 0);
-    if (i >= 0) { parentRefType = 'follows_from'; links.splice(i, 1); }
+    // As in otlp-json.ts: a follows_from link to the parent in FIRST position marks a FOLLOWS_FROM parent.
+    const l = links[0]!;
+    if (l.type === 'follows_from' && l.spanId === parentId && l.traceId === traceId && l.attributes.length === 0) { parentRefType = 'follows_from'; links.shift(); }
   }
   const kindName = KIND_BY_NUMBER[kind];
   if (kindName === undefined) (warnings ??= []).push(`unknown span kind ${kind}`);
