@@ -1,0 +1,201 @@
+// Typed errors of every backend call. Each names the backend, the URL (credentials stripped) and what to do
+// next, so the host can show it as it is and offer the matching action.
+
+/** What the host can offer next to the message. */
+export type BackendAction = 'setCredentials' | 'openSettings' | 'retry';
+
+export type BackendErrorKind =
+  | 'not-found'
+  | 'unauthorized'
+  | 'forbidden'
+  | 'http-status'
+  | 'server-error'
+  | 'connection-refused'
+  | 'connection-reset'
+  | 'dns-failure'
+  | 'tls-failure'
+  | 'timeout'
+  | 'body-too-large'
+  | 'malformed-body'
+  | 'cancelled';
+
+export interface BackendErrorInit {
+  /** Display name of the backend, e.g. "Jaeger (local)". */
+  readonly backend: string;
+  /** The request URL; credentials are stripped here. */
+  readonly url: string;
+  readonly status?: number;
+  readonly cause?: unknown;
+  /** Overrides the default "what to do next". */
+  readonly hint?: string;
+}
+
+export abstract class BackendError extends Error {
+  abstract readonly kind: BackendErrorKind;
+  readonly backend: string;
+  /** Request URL with user info and secret-looking query parameters removed. */
+  readonly url: string;
+  readonly status?: number;
+  /** What the user can do next, one sentence. */
+  readonly hint: string;
+  /** Actions the host should offer with the message. */
+  readonly actions: readonly BackendAction[];
+
+  protected constructor(init: BackendErrorInit, what: string, hint: string, actions: readonly BackendAction[]) {
+    const url = redactUrl(init.url);
+    const h = init.hint ?? hint;
+    super(`${init.backend}: ${what} (${url}). ${h}`, init.cause === undefined ? undefined : { cause: init.cause });
+    this.backend = init.backend;
+    this.url = url;
+    if (init.status !== undefined) this.status = init.status;
+    this.hint = h;
+    this.actions = actions;
+  }
+
+  /** The cause alone, without backend and URL: "not found", "connection refused"… (for one-line summaries). */
+  abstract get shortCause(): string;
+}
+
+export class NotFoundError extends BackendError {
+  readonly kind = 'not-found';
+  override readonly name = 'NotFoundError';
+  constructor(init: BackendErrorInit) {
+    super(init, 'not found', 'Check the ID, the time range, and that this backend is the one that received the trace.', []);
+  }
+  get shortCause(): string { return 'not found'; }
+}
+
+export class UnauthorizedError extends BackendError {
+  readonly kind = 'unauthorized';
+  override readonly name = 'UnauthorizedError';
+  constructor(init: BackendErrorInit) {
+    super(init, 'authentication required (HTTP 401)', 'Set the backend credentials ("Spanscope: Set Backend Credentials…").', ['setCredentials']);
+  }
+  get shortCause(): string { return 'authentication required (401)'; }
+}
+
+export class ForbiddenError extends BackendError {
+  readonly kind = 'forbidden';
+  override readonly name = 'ForbiddenError';
+  constructor(init: BackendErrorInit) {
+    super(init, 'access denied (HTTP 403)', 'Check the credentials and, for Tempo, the tenant (X-Scope-OrgID) ("Spanscope: Set Backend Credentials…").', ['setCredentials', 'openSettings']);
+  }
+  get shortCause(): string { return 'access denied (403)'; }
+}
+
+/** A 4xx other than 401/403/404: the request was refused as it was. */
+export class HttpStatusError extends BackendError {
+  readonly kind = 'http-status';
+  override readonly name = 'HttpStatusError';
+  constructor(init: BackendErrorInit & { readonly status: number; readonly detail?: string }) {
+    super(init, `refused the request with HTTP ${init.status}${init.detail ? `: ${init.detail}` : ''}`, 'Check the backend type and URL in the settings.', ['openSettings']);
+  }
+  get shortCause(): string { return `HTTP ${this.status ?? '?'}`; }
+}
+
+export class ServerError extends BackendError {
+  readonly kind = 'server-error';
+  override readonly name = 'ServerError';
+  constructor(init: BackendErrorInit & { readonly status: number; readonly detail?: string }) {
+    super(init, `server error HTTP ${init.status}${init.detail ? `: ${init.detail}` : ''}`, 'The backend failed; try again later or check its logs.', ['retry']);
+  }
+  get shortCause(): string { return `server error (HTTP ${this.status ?? '?'})`; }
+}
+
+export class ConnectionRefusedError extends BackendError {
+  readonly kind = 'connection-refused';
+  override readonly name = 'ConnectionRefusedError';
+  constructor(init: BackendErrorInit) {
+    super(init, 'connection refused', 'Is the backend running, and is the URL (host and port) in the settings right?', ['retry', 'openSettings']);
+  }
+  get shortCause(): string { return 'connection refused'; }
+}
+
+export class ConnectionResetError extends BackendError {
+  readonly kind = 'connection-reset';
+  override readonly name = 'ConnectionResetError';
+  constructor(init: BackendErrorInit) {
+    super(init, 'the connection was closed before the response was complete', 'Try again; a proxy or load balancer in between may be cutting long responses.', ['retry']);
+  }
+  get shortCause(): string { return 'connection reset'; }
+}
+
+export class DnsFailureError extends BackendError {
+  readonly kind = 'dns-failure';
+  override readonly name = 'DnsFailureError';
+  constructor(init: BackendErrorInit) {
+    super(init, 'host name not found (DNS)', 'Check the host name in the backend URL, or your network/VPN.', ['openSettings']);
+  }
+  get shortCause(): string { return 'host name not found'; }
+}
+
+export class TlsFailureError extends BackendError {
+  readonly kind = 'tls-failure';
+  override readonly name = 'TlsFailureError';
+  constructor(init: BackendErrorInit & { readonly detail?: string }) {
+    super(init, `TLS failed${init.detail ? `: ${init.detail}` : ''}`, 'Set the backend\'s tls.caFile to the CA that signed its certificate (or, for a test server only, tls.insecureSkipVerify).', ['openSettings']);
+  }
+  get shortCause(): string { return 'TLS failure'; }
+}
+
+export class TimeoutError extends BackendError {
+  readonly kind = 'timeout';
+  override readonly name = 'TimeoutError';
+  constructor(init: BackendErrorInit & { readonly timeoutMs: number }) {
+    super(init, `no answer within ${init.timeoutMs} ms`, 'The backend is slow or unreachable; try again or raise the backend\'s timeoutMs.', ['retry', 'openSettings']);
+  }
+  get shortCause(): string { return 'timed out'; }
+}
+
+export class BodyTooLargeError extends BackendError {
+  readonly kind = 'body-too-large';
+  override readonly name = 'BodyTooLargeError';
+  constructor(init: BackendErrorInit & { readonly limitBytes: number }) {
+    super(init, `response larger than the limit of ${formatBytes(init.limitBytes)}`, 'Raise spanscope.maxResponseSize if this trace is really that large.', ['openSettings']);
+  }
+  get shortCause(): string { return 'response too large'; }
+}
+
+export class MalformedBodyError extends BackendError {
+  readonly kind = 'malformed-body';
+  override readonly name = 'MalformedBodyError';
+  constructor(init: BackendErrorInit & { readonly detail: string }) {
+    super(init, `unreadable response: ${init.detail}`, 'Is this URL really a backend of the configured type (Jaeger, Tempo or Zipkin) and not a proxy or login page?', ['openSettings']);
+  }
+  get shortCause(): string { return 'unreadable response'; }
+}
+
+export class CancelledError extends BackendError {
+  readonly kind = 'cancelled';
+  override readonly name = 'CancelledError';
+  constructor(init: BackendErrorInit) {
+    super(init, 'cancelled', 'Nothing to do.', []);
+  }
+  get shortCause(): string { return 'cancelled'; }
+}
+
+export function isBackendError(e: unknown): e is BackendError {
+  return e instanceof BackendError;
+}
+
+const SECRET_PARAM = /^(token|access_token|api_key|apikey|key|password|secret|auth|authorization|sig|signature)$/i;
+
+/** The URL without user info and with secret-looking query parameters replaced by "***". Never throws. */
+export function redactUrl(raw: string): string {
+  let u: URL;
+  try {
+    u = new URL(raw);
+  } catch {
+    return raw.replace(/\/\/[^/@\s]*@/, '//');
+  }
+  u.username = '';
+  u.password = '';
+  for (const k of [...u.searchParams.keys()]) if (SECRET_PARAM.test(k)) u.searchParams.set(k, '***');
+  return u.toString();
+}
+
+function formatBytes(n: number): string {
+  if (n >= 1024 * 1024) return `${Math.round(n / (1024 * 1024))} MB`;
+  if (n >= 1024) return `${Math.round(n / 1024)} KB`;
+  return `${n} bytes`;
+}
