@@ -9,6 +9,7 @@ export const Commands = {
   openTraceFile: 'spanscope.openTraceFile',
   openInSpanscope: 'spanscope.openInSpanscope',
   openFromClipboard: 'spanscope.openFromClipboard',
+  openSample: 'spanscope.openSample',
   openRecent: 'spanscope.openRecent',
   pinTrace: 'spanscope.pinTrace',
   unpinTrace: 'spanscope.unpinTrace',
@@ -20,6 +21,7 @@ export const Commands = {
   receiverStatus: 'spanscope.receiver.status',
   setReceiverToken: 'spanscope.receiver.setToken',
   clearReceiverStore: 'spanscope.receiver.clear',
+  openReceiverTrace: 'spanscope.receiver.openTrace',
 } as const;
 
 export type CommandId = (typeof Commands)[keyof typeof Commands];

@@ -1,29 +1,106 @@
-// Entry point: builds the host context and registers every feature module. Activation is on our own commands,
-// views, URI handler and webview restore only (package.json `activationEvents`), and must stay cheap: features
-// do their heavy work lazily, when first used.
+// Entry point: builds the host context and wires the feature modules to each other through TraceService.
+// Activation is on our own commands, views, URI handler, webview restore, and once after start-up (the receiver's
+// auto-start); it stays cheap: the receiver starts, and its snapshot loads, after `activate` has returned.
 import * as vscode from 'vscode';
 import { Commands, registerCommand } from './commands';
 import { traceSettings } from './config';
 import type { HostContext } from './hostContext';
-import { TraceService } from './traces/traceService';
+import { ReceiverController } from './receiver/receiverController';
+import { openSource } from './sourceResolver';
+import { TraceOpener } from './traces/openTraces';
+import { prepareModel } from './traces/prepareModel';
+import { parseTraceKey, summaryFromCompact, TraceService } from './traces/traceService';
+import { WaterfallPanels, type PreparedTrace as PanelTrace } from './waterfall/panels';
+import { prepareTraces } from '../worker/client';
 
-export function activate(context: vscode.ExtensionContext): HostContext {
+/** What `activate` returns: the host context plus the controllers other extensions' tests may reach. */
+export interface SpanscopeApi extends HostContext {
+  readonly opener: TraceOpener;
+  readonly receiver: ReceiverController;
+  readonly panels: WaterfallPanels;
+}
+
+export function activate(context: vscode.ExtensionContext): SpanscopeApi {
   const started = performance.now();
   const log = vscode.window.createOutputChannel('Spanscope', { log: true });
   context.subscriptions.push(log);
   const traces = new TraceService(context.globalState, () => traceSettings().recentLimit);
   context.subscriptions.push(traces);
   const host: HostContext = { extension: context, log, traces };
+  const sub = <T extends vscode.Disposable>(d: T): T => { context.subscriptions.push(d); return d; };
 
-  context.subscriptions.push(
-    registerCommand(Commands.showLog, () => log.show(true), log),
-  );
+  sub(registerCommand(Commands.showLog, () => log.show(true), log));
 
+  // Opening documents: parse + analysis in a worker thread for big inputs; cancellation aborts it.
+  const opener = sub(new TraceOpener(host, (bytes, opts) => prepareTraces(bytes, { format: opts.format, skew: opts.skew, ...(opts.signal ? { signal: opts.signal } : {}) })));
+
+  // The embedded receiver: the store's traces are analysed inline (they are small and already parsed).
+  const receiver = sub(new ReceiverController(host, async trace => prepareModel(trace, traceSettings().skew)));
+  sub(opener.registerReopener('receiver', entry => receiver.openTrace(entry.traceId)));
+
+  // Waterfall panels show what TraceService opens and follow its updates.
+  const toPanel = (t: { traceKey: string; compact: PanelTrace['compact']; source: { label: string } }): PanelTrace =>
+    ({ traceKey: t.traceKey, compact: t.compact, sourceLabel: t.source.label });
+  const panels = sub(new WaterfallPanels(context, log, {
+    resolveTrace: async key => {
+      const open = traces.get(key);
+      if (open) return toPanel(open);
+      // After a reload, receiver traces come back from the restored store and keep updating live.
+      const parsed = parseTraceKey(key);
+      if (parsed?.source.kind === 'receiver') {
+        await receiver.ready;
+        const t = receiver.getTrace(parsed.traceId);
+        if (t) {
+          const prepared = prepareModel(t, traceSettings().skew);
+          traces.adopt(key, prepared, parsed.source);
+          return toPanel({ traceKey: key, compact: prepared.compact, source: parsed.source });
+        }
+      }
+      return undefined; // the panel uses its own stored copy; adopted below when it reports itself
+    },
+  }));
+  sub(traces.onDidOpen(({ trace, options }) => {
+    if (options.restored) return;
+    panels.show(toPanel(trace), {
+      ...(options.selectSpanId ? { selectSpanId: options.selectSpanId } : {}),
+      ...(options.preserveFocus !== undefined ? { preserveFocus: options.preserveFocus } : {}),
+    });
+  }));
+  sub(traces.onDidUpdate(trace => { panels.update(trace.traceKey, trace.compact); }));
+  sub(traces.onDidChangeActive(t => void vscode.commands.executeCommand('setContext', 'spanscope.hasActiveTrace', t !== undefined)));
+  sub(panels.onDidChangeActivePanel(key => {
+    // Panels are the views of open traces: a closed panel closes its trace, a restored one is adopted.
+    const shown = new Set(panels.openTraceKeys);
+    for (const t of traces.all()) if (!shown.has(t.traceKey)) traces.close(t.traceKey);
+    for (const k of shown) {
+      if (traces.get(k)) continue;
+      const compact = panels.compactOf(k);
+      const parsed = parseTraceKey(k);
+      if (compact && parsed) traces.adopt(k, { summary: summaryFromCompact(compact), compact }, parsed.source);
+    }
+    traces.setActive(key);
+  }));
+  sub(panels.onDidRequestOpenSource(req => {
+    req.waitUntil(openSource({ filePath: req.filePath, ...(req.line !== undefined ? { line: req.line } : {}), ...(req.column !== undefined ? { column: req.column } : {}) }, log));
+  }));
+  sub(panels.onDidRequestOpenTrace(req => {
+    // A span link to another trace: the receiver first (it is local), then the backends (Open Trace by ID).
+    req.waitUntil((async () => {
+      if (receiver.getTrace(req.traceId)) return receiver.openTrace(req.traceId, req.spanId ? { selectSpanId: req.spanId } : {});
+      const all = await vscode.commands.getCommands(true);
+      if (all.includes('spanscope.openTraceById')) return vscode.commands.executeCommand('spanscope.openTraceById', req.traceId);
+      throw new Error(vscode.l10n.t('Trace {0} is not in the receiver, and no backend is configured to fetch it from.', req.traceId));
+    })());
+  }));
+
+  const api: SpanscopeApi = { ...host, opener, receiver, panels };
   log.info(`Spanscope ${String(context.extension.packageJSON.version ?? '')} activated in ${(performance.now() - started).toFixed(1)} ms`);
-  return host;
+  // After activation: restore the receiver's store and auto-start it (never blocks activation, never throws).
+  setTimeout(() => void receiver.initialize().catch(err => log.error('receiver start-up failed', err)), 0);
+  return api;
 }
 
 export function deactivate(): void {
-  // Everything is in context.subscriptions; VS Code disposes them. Async shutdown work (the receiver's store
-  // snapshot) is done by its own dispose.
+  // Everything is in context.subscriptions; VS Code disposes them. The receiver keeps its store synchronously
+  // in its dispose, while the window closes.
 }

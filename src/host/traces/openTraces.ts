@@ -6,12 +6,12 @@ import { Commands, registerCommand } from '../commands';
 import { traceSettings } from '../config';
 import type { HostContext } from '../hostContext';
 import { Disposable } from '../lifecycle';
-import type { OpenOptions, OpenTrace, PreparedTraceLike, TraceHistoryEntry, TraceSource, TraceSourceKind } from './traceService';
+import { describeCompact, type OpenOptions, type OpenTrace, type PreparedTraceLike, type TraceHistoryEntry, type TraceSource, type TraceSourceKind } from './traceService';
 
 export type TraceFormat = 'auto' | 'jaeger' | 'otlp' | 'otlp-proto' | 'zipkin';
 
 /** Parse + analyse a document into one prepared trace per trace in it (B's `prepareTraces`). */
-export type PrepareFn = (bytes: Uint8Array, options: { format: TraceFormat; skew: 'raw' | 'adjust' }) => Promise<PreparedTraceLike[]>;
+export type PrepareFn = (bytes: Uint8Array, options: { format: TraceFormat; skew: 'raw' | 'adjust'; signal?: AbortSignal }) => Promise<PreparedTraceLike[]>;
 
 /** Trace files the dialog and the explorer menu offer. Keep in step with the `resourceExtname` when clauses in package.json. */
 export const TRACE_FILE_EXTENSIONS = ['json', 'jsonl', 'pb', 'bin'] as const;
@@ -42,6 +42,7 @@ export class TraceOpener extends Disposable {
     this._register(registerCommand(Commands.openTraceFile, () => this.pickAndOpenFiles(), log));
     this._register(registerCommand(Commands.openInSpanscope, (uri?: vscode.Uri, uris?: vscode.Uri[]) => this.openFromExplorer(uri, uris), log));
     this._register(registerCommand(Commands.openFromClipboard, () => this.openFromClipboard(), log));
+    this._register(registerCommand(Commands.openSample, () => this.openUri(vscode.Uri.joinPath(_host.extension.extensionUri, 'media', 'sample-trace.json')), log));
     this._register(registerCommand(Commands.openRecent, (entry?: TraceHistoryEntry) => (entry?.traceKey ? this.reopen(entry) : this.pickRecent()), log));
     this._register(registerCommand(Commands.pinTrace, (arg?: unknown) => this._pin(arg, true), log));
     this._register(registerCommand(Commands.unpinTrace, (arg?: unknown) => this._pin(arg, false), log));
@@ -214,8 +215,10 @@ export class TraceOpener extends Disposable {
       return undefined;
     }
     const started = Date.now();
+    const abort = new AbortController();
+    const onCancel = token.onCancellationRequested(() => abort.abort(new vscode.CancellationError()));
     try {
-      const work = this._prepare(bytes, { format, skew: traceSettings().skew });
+      const work = this._prepare(bytes, { format, skew: traceSettings().skew, signal: abort.signal });
       const prepared = await Promise.race([
         work,
         new Promise<undefined>(resolve => token.onCancellationRequested(() => resolve(undefined))),
@@ -228,8 +231,11 @@ export class TraceOpener extends Disposable {
       }
       return prepared;
     } catch (err) {
+      if (token.isCancellationRequested) return undefined;
       this._fail(vscode.l10n.t('{0} is not a trace Spanscope can read: {1}', name, errorText(err)), err, uri);
       return undefined;
+    } finally {
+      onCancel.dispose();
     }
   }
 
@@ -242,8 +248,9 @@ export class TraceOpener extends Disposable {
       { label: '', kind: vscode.QuickPickItemKind.Separator },
       ...prepared.map(p => {
         const s = p.summary;
+        const d = describeCompact(p.compact);
         return {
-          label: `${s.rootService ?? '?'}: ${s.rootName ?? '?'}`,
+          label: `${d.rootService || '?'}: ${d.rootName || '?'}`,
           description: s.traceId,
           detail: summaryDetail(s),
           p,

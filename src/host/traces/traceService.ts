@@ -3,21 +3,31 @@
 // panel) listens to the events here instead of to each other. Span data itself is kept only while a trace is
 // open; the history keeps enough to open it again (source + IDs), never the spans.
 import * as vscode from 'vscode';
+import { CompactView, type CompactTrace } from '../../protocol/compact';
 import { Disposable } from '../lifecycle';
 
-/** What B's `prepareTraces` returns per trace; kept structural so the host does not depend on its internals. */
+/** The part of the analysis summary (core/analysis/summary.ts `TraceSummary`) the host reads. */
 export interface TraceSummaryLike {
   readonly traceId: string;
-  readonly rootService?: string;
-  readonly rootName?: string;
   readonly spanCount?: number;
   readonly errorCount?: number;
   readonly durationUs?: number;
-  readonly startUs?: number;
 }
-export interface PreparedTraceLike<S extends TraceSummaryLike = TraceSummaryLike, C = unknown> {
+/** One trace as `prepareTraces` returns it: the summary and the compact form the webview draws. */
+export interface PreparedTraceLike<S extends TraceSummaryLike = TraceSummaryLike, C = CompactTrace> {
   readonly summary: S;
   readonly compact: C;
+}
+
+/** Root service and operation of a compact trace (its first row), for titles and lists. */
+export function describeCompact(compact: CompactTrace): { rootService: string; rootName: string; startMs: number } {
+  const view = new CompactView(compact);
+  const first = compact.spanCount > 0 ? compact.cols.preorder[0] : undefined;
+  return {
+    rootService: first === undefined ? '' : view.service(first),
+    rootName: first === undefined ? '' : view.name(first),
+    startMs: Number(view.startNs / 1_000_000n),
+  };
 }
 
 export type TraceSourceKind = 'file' | 'receiver' | 'backend' | 'clipboard' | 'link';
@@ -33,12 +43,17 @@ export interface TraceSource {
   readonly backend?: string;
 }
 
-export interface OpenTrace<S extends TraceSummaryLike = TraceSummaryLike, C = unknown> {
+export interface OpenTrace<S extends TraceSummaryLike = TraceSummaryLike> {
   /** Unique per open trace: the same trace ID from two sources gives two keys. See `traceKeyOf`. */
   readonly traceKey: string;
   readonly traceId: string;
   readonly summary: S;
-  readonly compact: C;
+  readonly compact: CompactTrace;
+  /** Service and name of the first root span ('' when the trace has no spans). */
+  readonly rootService: string;
+  readonly rootName: string;
+  /** Earliest span start, ms since the epoch. */
+  readonly startMs: number;
   readonly source: TraceSource;
   /** Date.now() of open or last update. */
   readonly updatedAt: number;
@@ -63,11 +78,30 @@ export interface OpenOptions {
   readonly selectSpanId?: string;
   /** Do not take focus (e.g. traces arriving at the receiver). */
   readonly preserveFocus?: boolean;
+  /** Set by `adopt`: a view restored itself after a window reload; views must not open another one. */
+  readonly restored?: boolean;
 }
 
 export interface TraceOpenedEvent {
   readonly trace: OpenTrace;
   readonly options: OpenOptions;
+}
+
+/** The source and trace ID a key was made from (keys of restored panels carry nothing else). */
+export function parseTraceKey(traceKey: string): { source: TraceSource; traceId: string } | undefined {
+  const m = /^(file|receiver|backend|clipboard|link):(.*)#([^#]*)$/.exec(traceKey);
+  if (!m) return undefined;
+  const kind = m[1] as TraceSourceKind;
+  const origin = m[2]!;
+  const traceId = m[3]!;
+  const label = kind === 'file' ? decodeURIComponent(origin.split('/').pop() ?? origin) : kind === 'receiver' ? 'OTLP receiver' : origin;
+  const source: TraceSource = kind === 'file' ? { kind, label, uri: origin } : kind === 'backend' ? { kind, label, backend: origin } : { kind, label };
+  return { source, traceId };
+}
+
+/** A summary good enough for lists when only the compact trace is at hand (a panel restored from its stored copy). */
+export function summaryFromCompact(compact: CompactTrace): TraceSummaryLike {
+  return { traceId: compact.traceId, spanCount: compact.spanCount, errorCount: compact.errorCount, durationUs: compact.durationNs / 1000 };
 }
 
 export function traceKeyOf(source: TraceSource, traceId: string): string {
@@ -114,7 +148,7 @@ export class TraceService extends Disposable {
   open(prepared: PreparedTraceLike, source: TraceSource, options: OpenOptions = {}): OpenTrace {
     const traceId = prepared.summary.traceId;
     const traceKey = traceKeyOf(source, traceId);
-    const trace: OpenTrace = { traceKey, traceId, summary: prepared.summary, compact: prepared.compact, source, updatedAt: Date.now() };
+    const trace: OpenTrace = { traceKey, traceId, summary: prepared.summary, compact: prepared.compact, ...describeCompact(prepared.compact), source, updatedAt: Date.now() };
     this._open.set(traceKey, trace);
     void this._remember(trace);
     this._onDidOpen.fire({ trace, options });
@@ -122,11 +156,22 @@ export class TraceService extends Disposable {
     return trace;
   }
 
+  /**
+   * Registers a trace whose view already exists (restored after a window reload) under its existing key.
+   * Fires onDidOpen with `restored: true` (views skip it) so that other listeners learn about it; not remembered.
+   */
+  adopt(traceKey: string, prepared: PreparedTraceLike, source: TraceSource): OpenTrace {
+    const trace: OpenTrace = { traceKey, traceId: prepared.summary.traceId, summary: prepared.summary, compact: prepared.compact, ...describeCompact(prepared.compact), source, updatedAt: Date.now() };
+    this._open.set(traceKey, trace);
+    this._onDidOpen.fire({ trace, options: { restored: true, preserveFocus: true } });
+    return trace;
+  }
+
   /** Replaces the data of an open trace (more spans arrived). Ignored when the trace is not open; returns whether it was. */
   update(traceKey: string, prepared: PreparedTraceLike): boolean {
     const old = this._open.get(traceKey);
     if (!old) return false;
-    const trace: OpenTrace = { ...old, summary: prepared.summary, compact: prepared.compact, updatedAt: Date.now() };
+    const trace: OpenTrace = { ...old, summary: prepared.summary, compact: prepared.compact, ...describeCompact(prepared.compact), updatedAt: Date.now() };
     this._open.set(traceKey, trace);
     this._onDidUpdate.fire(trace);
     if (this._activeKey === traceKey) this._onDidChangeActive.fire(trace);
@@ -218,8 +263,8 @@ function toEntry(trace: OpenTrace | undefined): TraceHistoryEntry | undefined {
     traceKey: trace.traceKey,
     traceId: trace.traceId,
     source: trace.source,
-    ...(s.rootService !== undefined ? { rootService: s.rootService } : {}),
-    ...(s.rootName !== undefined ? { rootName: s.rootName } : {}),
+    ...(trace.rootService ? { rootService: trace.rootService } : {}),
+    ...(trace.rootName ? { rootName: trace.rootName } : {}),
     ...(s.spanCount !== undefined ? { spanCount: s.spanCount } : {}),
     ...(s.errorCount !== undefined ? { errorCount: s.errorCount } : {}),
     ...(s.durationUs !== undefined ? { durationUs: s.durationUs } : {}),

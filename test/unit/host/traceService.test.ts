@@ -2,9 +2,18 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import '../../support/host/register';
 import { MemoryMemento } from '../../support/host/fakeVscode';
-import { TraceService, traceKeyOf } from '../../../src/host/traces/traceService';
+import { parseTraceKey, summaryFromCompact, TraceService, traceKeyOf } from '../../../src/host/traces/traceService';
+import { analyzeTrace } from '../../../src/core/analysis/analyze';
+import { encodeCompactTrace } from '../../../src/protocol/compact';
+import { trace } from '../../support/builders';
 
-const prepared = (traceId: string, spanCount = 3) => ({ summary: { traceId, spanCount, rootService: 'gateway', rootName: 'GET /' }, compact: { spans: spanCount } });
+/** A real compact trace of `spanCount` spans under a gateway root, with the given trace ID. */
+const prepared = (traceId: string, spanCount = 3) => {
+  const t = trace([{ id: 'r', name: 'GET /', service: 'gateway', dur: 1000 },
+    ...Array.from({ length: spanCount - 1 }, (_, i) => ({ id: `c${i}`, parent: 'r', service: 'orders', start: i, dur: 10 }))]);
+  const compact = { ...encodeCompactTrace(analyzeTrace({ ...t, traceId })), traceId };
+  return { summary: { traceId, spanCount }, compact };
+};
 const file = (name: string) => ({ kind: 'file' as const, label: name, uri: `file:///tmp/${name}` });
 
 test('open makes a trace active and fires open; update replaces data of open traces only', () => {
@@ -13,12 +22,13 @@ test('open makes a trace active and fires open; update replaces data of open tra
   const updated: number[] = [];
   const active: (string | undefined)[] = [];
   svc.onDidOpen(e => opened.push(e.trace.traceKey));
-  svc.onDidUpdate(t => updated.push((t.compact as { spans: number }).spans));
+  svc.onDidUpdate(t => updated.push(t.compact.spanCount));
   svc.onDidChangeActive(t => active.push(t?.traceId));
   const t = svc.open(prepared('aa'), file('a.json'));
   assert.equal(t.traceKey, traceKeyOf(file('a.json'), 'aa'));
   assert.deepEqual(opened, [t.traceKey]);
   assert.equal(svc.active?.traceKey, t.traceKey);
+  assert.deepEqual([t.rootService, t.rootName], ['gateway', 'GET /']);
   assert.equal(svc.update(t.traceKey, prepared('aa', 10)), true);
   assert.deepEqual(updated, [10]);
   assert.equal(svc.get(t.traceKey)?.summary.spanCount, 10);
@@ -65,5 +75,22 @@ test('malformed history in globalState is ignored, not trusted', async () => {
   const svc = new TraceService(state);
   assert.deepEqual(svc.recent().map(e => e.traceId), ['x']);
   assert.deepEqual(svc.pinned(), []);
+  svc.dispose();
+});
+
+test('trace keys round-trip to their source; adopted traces fire a restored open', () => {
+  const src = { kind: 'file' as const, label: 'a b.json', uri: 'file:///tmp/a%20b.json' };
+  const key = traceKeyOf(src, 'ab12');
+  assert.deepEqual(parseTraceKey(key), { source: src, traceId: 'ab12' });
+  assert.deepEqual(parseTraceKey(traceKeyOf({ kind: 'backend', label: 'jaeger', backend: 'jaeger' }, 'cd'))?.source, { kind: 'backend', label: 'jaeger', backend: 'jaeger' });
+  assert.equal(parseTraceKey('nonsense'), undefined);
+  const svc = new TraceService(new MemoryMemento());
+  const events: boolean[] = [];
+  svc.onDidOpen(e => events.push(e.options.restored === true));
+  const p = prepared('ef');
+  const t = svc.adopt(key, { summary: summaryFromCompact(p.compact), compact: p.compact }, src);
+  assert.equal(svc.get(key), t);
+  assert.deepEqual(events, [true]);
+  assert.equal(t.summary.spanCount, 3);
   svc.dispose();
 });

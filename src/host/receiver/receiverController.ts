@@ -1,0 +1,451 @@
+// The embedded OTLP receiver inside VS Code: start/stop/status commands, the status bar item, auto-start, settings,
+// the bearer token in SecretStorage, port-in-use handling, live updates of open traces, and the store kept across
+// window reloads. The receiver and its store themselves live in src/backends/receiver (no vscode there).
+import * as vscode from 'vscode';
+import * as path from 'node:path';
+import type { Trace } from '../../core/model';
+import { isLoopbackHost } from '../../backends/receiver/policy';
+import { PortInUseError } from '../../backends/receiver/ports';
+import { NonLoopbackBindError, OtlpReceiver, type ReceiverAddress, type ReceiverStats } from '../../backends/receiver/receiver';
+import { TraceStore, type TraceListItem } from '../../backends/receiver/store';
+import { Commands, registerCommand } from '../commands';
+import { onDidChangeSettings, openSettings, receiverSettings, settingOrigin, type ReceiverSettings } from '../config';
+import type { HostContext } from '../hostContext';
+import { Disposable, toDisposable } from '../lifecycle';
+import { traceKeyOf, type OpenOptions, type OpenTrace, type PreparedTraceLike, type TraceSource } from '../traces/traceService';
+import { decodeSnapshot, encodeSnapshot, readSnapshot, writeSnapshotSync } from './snapshot';
+
+/** Analyse one trace of the store for the views (core analysis + compact encoding). */
+export type PrepareModelFn = (trace: Trace) => Promise<PreparedTraceLike>;
+
+export type ReceiverState =
+  | { readonly kind: 'stopped' }
+  | { readonly kind: 'starting' }
+  | { readonly kind: 'running'; readonly address: ReceiverAddress }
+  | { readonly kind: 'failed'; readonly message: string };
+
+export const RECEIVER_SOURCE: TraceSource = { kind: 'receiver', label: 'OTLP receiver' };
+const TOKEN_SECRET = 'spanscope.receiver.token';
+const SNAPSHOT_FILE = 'receiver-store.bin';
+/** Late spans of an open trace are gathered this long before the view is refreshed. */
+const UPDATE_DEBOUNCE_MS = 250;
+
+export class ReceiverController extends Disposable {
+  private _store: TraceStore;
+  private _storeEvents: vscode.Disposable | undefined;
+  private _receiver: OtlpReceiver | undefined;
+  private _state: ReceiverState = { kind: 'stopped' };
+  private readonly _statusItem: vscode.StatusBarItem;
+  private _ticker: ReturnType<typeof setInterval> | undefined;
+  private readonly _pendingUpdates = new Map<string, ReturnType<typeof setTimeout>>();
+  private _restored: Promise<void> = Promise.resolve();
+  private _busy: Promise<unknown> = Promise.resolve();
+
+  private readonly _onDidChangeState = this._register(new vscode.EventEmitter<ReceiverState>());
+  /** Started, stopped, failed. */
+  readonly onDidChangeState = this._onDidChangeState.event;
+  private readonly _onDidChangeTraces = this._register(new vscode.EventEmitter<{ readonly added: readonly string[]; readonly updated: readonly string[]; readonly removed: readonly string[] }>());
+  /** Traces arrived, grew or were evicted (the Live list refreshes on this). */
+  readonly onDidChangeTraces = this._onDidChangeTraces.event;
+
+  constructor(private readonly _host: HostContext, private readonly _prepare: PrepareModelFn) {
+    super();
+    this._store = this._createStore(receiverSettings());
+    this._statusItem = this._register(vscode.window.createStatusBarItem('spanscope.receiver', vscode.StatusBarAlignment.Right, 100));
+    this._statusItem.name = vscode.l10n.t('Spanscope OTLP Receiver');
+    this._statusItem.command = Commands.receiverStatus;
+    const log = _host.log;
+    this._register(registerCommand(Commands.startReceiver, () => this.start({ interactive: true }), log));
+    this._register(registerCommand(Commands.stopReceiver, () => this.stop(), log));
+    this._register(registerCommand(Commands.receiverStatus, () => this.showStatus(), log));
+    this._register(registerCommand(Commands.setReceiverToken, () => this.setToken(), log));
+    this._register(registerCommand(Commands.clearReceiverStore, () => this.clear(), log));
+    this._register(registerCommand(Commands.openReceiverTrace, (traceId?: unknown, options?: OpenOptions) =>
+      typeof traceId === 'string' ? this.openTrace(traceId, options) : this.pickTrace(), log));
+    this._register(onDidChangeSettings(['receiver'], () => void this._onSettingsChanged()));
+    this._register(toDisposable(() => this._shutdown()));
+    this._render();
+  }
+
+  get state(): ReceiverState {
+    return this._state;
+  }
+
+  get address(): ReceiverAddress | undefined {
+    return this._state.kind === 'running' ? this._state.address : undefined;
+  }
+
+  /** Traces held, newest first. */
+  list(): TraceListItem[] {
+    return this._store.list();
+  }
+
+  /** A trace held by the store (the receiver is a backend like the others: Open Trace by ID asks here too). */
+  getTrace(traceId: string): Trace | undefined {
+    return this._store.get(traceId);
+  }
+
+  stats(): ReceiverStats | undefined {
+    return this._receiver?.stats();
+  }
+
+  /** Settles once the last session's store has been restored (or there was none). */
+  get ready(): Promise<void> {
+    return this._restored;
+  }
+
+  /** Restores the snapshot, then starts when the settings say so. Called once after activation. */
+  async initialize(): Promise<void> {
+    this._restored = this._restore().catch(err => this._host.log.warn('receiver: could not restore the last session\'s traces', err));
+    await this._restored;
+    if (this._shouldAutoStart()) await this.start({ interactive: false });
+  }
+
+  private _shouldAutoStart(): boolean {
+    const s = receiverSettings();
+    if (s.autoStart === 'never') return false;
+    if (s.autoStart === 'always') return true;
+    // 'whenNoBackend'. In Restricted Mode only the user's own backends count: a workspace must not switch it off or on.
+    const backends = vscode.workspace.getConfiguration('spanscope').inspect<unknown[]>('backends');
+    const value = vscode.workspace.isTrusted
+      ? (backends?.workspaceFolderValue ?? backends?.workspaceValue ?? backends?.globalValue)
+      : backends?.globalValue;
+    return !Array.isArray(value) || value.length === 0;
+  }
+
+  /** Starts listening. Interactive starts explain failures with actions; auto-starts say less. Returns success. */
+  start(options: { interactive: boolean } = { interactive: true }): Promise<boolean> {
+    const run = this._busy.then(() => this._start(options));
+    this._busy = run.catch(() => undefined);
+    return run;
+  }
+
+  stop(): Promise<void> {
+    const run = this._busy.then(() => this._stop());
+    this._busy = run.catch(() => undefined);
+    return run;
+  }
+
+  private async _start({ interactive }: { interactive: boolean }): Promise<boolean> {
+    if (this.isDisposed) return false;
+    if (this._state.kind === 'running') {
+      if (interactive) void this.showStatus();
+      return true;
+    }
+    const s = receiverSettings();
+    let allowNonLoopback = false;
+    if (!isLoopbackHost(s.host)) {
+      allowNonLoopback = await this._confirmNonLoopback(s.host, interactive);
+      if (!allowNonLoopback) {
+        this._setState({ kind: 'failed', message: vscode.l10n.t('not started: {0} is not a loopback address', s.host) });
+        return false;
+      }
+    }
+    this._setState({ kind: 'starting' });
+    const token = await this._host.extension.secrets.get(TOKEN_SECRET);
+    const receiver = new OtlpReceiver({
+      store: this._store,
+      host: s.host,
+      allowNonLoopback,
+      port: s.port,
+      grpcPort: s.grpcPort === 0 ? false : s.grpcPort,
+      ...(token ? { bearerToken: token } : {}),
+      corsAllowedOrigins: s.corsOrigins,
+    });
+    receiver.onWarning(w => this._host.log.warn(`receiver: ${w}`));
+    receiver.onInternalError(e => this._host.log.error('receiver: internal error while handling a request', e));
+    try {
+      const address = await receiver.start();
+      this._receiver = receiver;
+      this._setState({ kind: 'running', address });
+      this._host.log.info(`receiver listening: OTLP/HTTP ${address.httpUrl}${address.grpcUrl ? `, OTLP/gRPC ${address.grpcUrl}` : ''}${token ? ' (bearer token required)' : ''}`);
+      this._ticker = setInterval(() => this._render(), 1000);
+      return true;
+    } catch (err) {
+      receiver.dispose();
+      const message = err instanceof Error ? err.message : String(err);
+      this._setState({ kind: 'failed', message });
+      this._host.log.warn(`receiver not started: ${message}`);
+      void this._explainStartFailure(err);
+      return false;
+    }
+  }
+
+  private async _stop(): Promise<void> {
+    if (this._ticker) clearInterval(this._ticker);
+    this._ticker = undefined;
+    const r = this._receiver;
+    this._receiver = undefined;
+    if (r) {
+      await r.stop();
+      r.dispose();
+      this._host.log.info('receiver stopped');
+    }
+    if (!this.isDisposed) this._setState({ kind: 'stopped' });
+  }
+
+  private async _explainStartFailure(err: unknown): Promise<void> {
+    const settings = vscode.l10n.t('Open Settings');
+    const showLog = vscode.l10n.t('Show Log');
+    if (err instanceof PortInUseError) {
+      const key = err.protocol === 'grpc' ? 'receiver.grpcPort' : 'receiver.port';
+      const use = err.suggestedPort !== undefined ? vscode.l10n.t('Use Port {0}', err.suggestedPort) : undefined;
+      const disableGrpc = err.protocol === 'grpc' ? vscode.l10n.t('Turn gRPC Off') : undefined;
+      const choice = await vscode.window.showWarningMessage(
+        vscode.l10n.t('Spanscope receiver: {0}', err.message),
+        ...[use, disableGrpc, settings].filter((x): x is string => x !== undefined),
+      );
+      if (choice === use && err.suggestedPort !== undefined) {
+        await vscode.workspace.getConfiguration('spanscope').update(key, err.suggestedPort, vscode.ConfigurationTarget.Global);
+        await this.start({ interactive: true });
+      } else if (choice === disableGrpc) {
+        await vscode.workspace.getConfiguration('spanscope').update('receiver.grpcPort', 0, vscode.ConfigurationTarget.Global);
+        await this.start({ interactive: true });
+      } else if (choice === settings) {
+        await openSettings(key);
+      }
+      return;
+    }
+    if (err instanceof NonLoopbackBindError) {
+      const choice = await vscode.window.showWarningMessage(err.message, settings);
+      if (choice === settings) await openSettings('receiver.host');
+      return;
+    }
+    const retry = vscode.l10n.t('Retry');
+    const choice = await vscode.window.showErrorMessage(vscode.l10n.t('Spanscope receiver could not start: {0}', err instanceof Error ? err.message : String(err)), retry, settings, showLog);
+    if (choice === retry) await this.start({ interactive: true });
+    else if (choice === settings) await openSettings('receiver');
+    else if (choice === showLog) this._host.log.show(true);
+  }
+
+  private async _confirmNonLoopback(host: string, interactive: boolean): Promise<boolean> {
+    const key = `spanscope.receiver.allowedHost`;
+    if (this._host.extension.globalState.get<string>(key) === host && settingOrigin('receiver.host') === 'user') return true;
+    const listen = vscode.l10n.t('Listen on {0}', host);
+    const message = vscode.l10n.t('The Spanscope receiver is set to listen on {0}, which other machines can reach: anyone who can connect can send spans into your editor.', host);
+    const choice = interactive
+      ? await vscode.window.showWarningMessage(message, { modal: true, detail: vscode.l10n.t('Set a bearer token with "Spanscope: Set Receiver Token…" to require authentication.') }, listen)
+      : await vscode.window.showWarningMessage(message, listen);
+    if (choice !== listen) return false;
+    if (settingOrigin('receiver.host') === 'user') await this._host.extension.globalState.update(key, host);
+    return true;
+  }
+
+  async showStatus(): Promise<void> {
+    const st = this._state;
+    const start = vscode.l10n.t('Start');
+    const stop = vscode.l10n.t('Stop');
+    const copy = vscode.l10n.t('Copy Endpoint');
+    const settings = vscode.l10n.t('Open Settings');
+    const open = vscode.l10n.t('Open a Trace…');
+    const stats = this._receiver?.stats();
+    const held = this._store.stats();
+    const holding = vscode.l10n.t('{0} traces, {1} spans held', held.traces, held.spans);
+    let message: string;
+    let actions: string[];
+    if (st.kind === 'running') {
+      const a = st.address;
+      message = vscode.l10n.t('Spanscope receiver is listening: OTLP/HTTP {0}{1}. {2}; {3} spans/s; {4} dropped.',
+        a.httpUrl, a.grpcUrl ? vscode.l10n.t(', OTLP/gRPC {0}', a.grpcUrl) : '', holding, Math.round(stats?.spansPerSecond ?? 0), stats?.spansDropped ?? 0);
+      actions = [copy, open, stop, settings];
+    } else if (st.kind === 'failed') {
+      message = vscode.l10n.t('Spanscope receiver is not running: {0}. {1}.', st.message, holding);
+      actions = [start, settings];
+    } else {
+      message = vscode.l10n.t('Spanscope receiver is {0}. {1}.', st.kind === 'starting' ? vscode.l10n.t('starting') : vscode.l10n.t('stopped'), holding);
+      actions = [start, open, settings];
+    }
+    if (!vscode.workspace.isTrusted) message += ' ' + vscode.l10n.t('Restricted Mode: workspace settings for the receiver are ignored.');
+    const choice = await vscode.window.showInformationMessage(message, ...actions);
+    if (choice === start) await this.start({ interactive: true });
+    else if (choice === stop) await this.stop();
+    else if (choice === copy && st.kind === 'running') {
+      await vscode.env.clipboard.writeText(`http://${st.address.host.includes(':') ? `[${st.address.host}]` : st.address.host}:${st.address.httpPort}`);
+      void vscode.window.showInformationMessage(vscode.l10n.t('Copied. Set OTEL_EXPORTER_OTLP_ENDPOINT to it in your app (the exporter adds /v1/traces).'));
+    } else if (choice === open) await this.pickTrace();
+    else if (choice === settings) await openSettings('receiver');
+  }
+
+  async setToken(): Promise<void> {
+    const value = await vscode.window.showInputBox({
+      title: vscode.l10n.t('Receiver Bearer Token'),
+      prompt: vscode.l10n.t('Exporters must send "Authorization: Bearer <token>". Leave empty to accept spans without a token.'),
+      password: true,
+      ignoreFocusOut: true,
+    });
+    if (value === undefined) return;
+    if (value.trim()) await this._host.extension.secrets.store(TOKEN_SECRET, value.trim());
+    else await this._host.extension.secrets.delete(TOKEN_SECRET);
+    this._host.log.info(`receiver token ${value.trim() ? 'set' : 'removed'}`);
+    if (this._state.kind === 'running') {
+      await this.stop();
+      await this.start({ interactive: true });
+    }
+  }
+
+  async clear(): Promise<void> {
+    this._store.clear();
+    this._render();
+  }
+
+  /** Opens a stored trace in the views. Later spans of it update the views in place. */
+  async openTrace(traceId: string, options: OpenOptions = {}): Promise<OpenTrace | undefined> {
+    await this._restored;
+    const trace = this._store.get(traceId);
+    if (!trace) {
+      void vscode.window.showWarningMessage(vscode.l10n.t('Trace {0} is not (or no longer) held by the receiver.', traceId));
+      return undefined;
+    }
+    const prepared = await this._prepare(trace);
+    return this._host.traces.open(prepared, RECEIVER_SOURCE, options);
+  }
+
+  async pickTrace(): Promise<OpenTrace | undefined> {
+    await this._restored;
+    const items = this._store.list().slice(0, 500).map(t => ({
+      label: `${t.rootService || '?'}: ${t.rootName || '?'}`,
+      description: t.traceId,
+      detail: vscode.l10n.t('{0} spans · {1} ms · {2} errors · {3}', t.spanCount, (t.durationNs / 1e6).toFixed(1), t.errorCount, new Date(Number(t.startNs / 1_000_000n)).toLocaleTimeString()),
+      traceId: t.traceId,
+    }));
+    if (items.length === 0) {
+      const start = vscode.l10n.t('Start Receiver');
+      const choice = await vscode.window.showInformationMessage(
+        this._state.kind === 'running'
+          ? vscode.l10n.t('No traces received yet. Point your app\'s OTLP exporter at {0}.', this._state.address.httpUrl)
+          : vscode.l10n.t('No traces received yet, and the receiver is not running.'),
+        ...(this._state.kind === 'running' ? [] : [start]));
+      if (choice === start) await this.start({ interactive: true });
+      return undefined;
+    }
+    const picked = await vscode.window.showQuickPick(items, { title: vscode.l10n.t('Traces Received'), matchOnDescription: true, matchOnDetail: true });
+    return picked ? this.openTrace(picked.traceId) : undefined;
+  }
+
+  // ---- store, live updates, persistence ---------------------------------------------------------------
+
+  private _createStore(s: ReceiverSettings, carry: readonly Trace[] = []): TraceStore {
+    const store = new TraceStore({
+      maxTraces: s.maxTraces,
+      maxSpans: s.maxSpans,
+      maxBytes: s.maxMegabytes * 1024 * 1024,
+      policy: s.eviction === 'oldestFirst' ? 'oldest' : 'keep-errors-and-slow',
+    });
+    if (carry.length) store.add(carry);
+    this._storeEvents?.dispose();
+    const subs = [
+      store.onTraceAdded(id => this._onDidChangeTraces.fire({ added: [id], updated: [], removed: [] })),
+      store.onTraceUpdated(id => { this._onDidChangeTraces.fire({ added: [], updated: [id], removed: [] }); this._scheduleUpdate(id); }),
+      store.onTraceEvicted(id => this._onDidChangeTraces.fire({ added: [], updated: [], removed: [id] })),
+    ];
+    this._storeEvents = toDisposable(() => subs.forEach(x => x.dispose()));
+    return store;
+  }
+
+  /** Late spans: refresh the open view of this trace, once per burst. */
+  private _scheduleUpdate(traceId: string): void {
+    const key = traceKeyOf(RECEIVER_SOURCE, traceId);
+    if (!this._host.traces.get(key) || this._pendingUpdates.has(traceId)) return;
+    this._pendingUpdates.set(traceId, setTimeout(() => {
+      this._pendingUpdates.delete(traceId);
+      const trace = this._store.get(traceId);
+      if (!trace || this.isDisposed) return;
+      this._prepare(trace).then(
+        p => { this._host.traces.update(key, p); },
+        err => this._host.log.warn(`receiver: could not refresh trace ${traceId}`, err),
+      );
+    }, UPDATE_DEBOUNCE_MS));
+  }
+
+  private async _onSettingsChanged(): Promise<void> {
+    const s = receiverSettings();
+    const old = this._store;
+    const carry = old.list().map(t => old.get(t.traceId)).filter((t): t is Trace => t !== undefined);
+    const wasRunning = this._state.kind === 'running';
+    if (wasRunning) await this.stop();
+    this._store = this._createStore(s, carry);
+    old.dispose();
+    if (wasRunning || (this._state.kind !== 'running' && s.autoStart === 'always')) await this.start({ interactive: true });
+    this._render();
+  }
+
+  private _snapshotFile(): string {
+    return path.join(this._host.extension.globalStorageUri.fsPath, SNAPSHOT_FILE);
+  }
+
+  private async _restore(): Promise<void> {
+    const s = receiverSettings();
+    if (!s.persist) return;
+    const bytes = await readSnapshot(this._snapshotFile());
+    if (!bytes) return;
+    const started = Date.now();
+    const { traces, damaged } = decodeSnapshot(bytes);
+    if (traces.length) this._store.add(traces);
+    this._host.log.info(`receiver: restored ${traces.length} trace(s) from the last session in ${Date.now() - started} ms${damaged ? ' (the snapshot was damaged; the rest was dropped)' : ''}`);
+  }
+
+  /** Synchronous: runs while the window closes. Newest traces first, within the persist bound. */
+  private _persist(): void {
+    const s = receiverSettings();
+    try {
+      if (!s.persist || s.persistMaxMegabytes <= 0) {
+        writeSnapshotSync(this._snapshotFile(), Buffer.alloc(0));
+        return;
+      }
+      const traces = this._store.list().map(t => this._store.get(t.traceId)).filter((t): t is Trace => t !== undefined);
+      const { bytes, count } = encodeSnapshot(traces, s.persistMaxMegabytes * 1024 * 1024);
+      writeSnapshotSync(this._snapshotFile(), bytes);
+      this._host.log.info(`receiver: kept ${count} of ${traces.length} trace(s) (${bytes.length} bytes) for the next session`);
+    } catch (err) {
+      this._host.log.warn('receiver: could not keep the store for the next session', err instanceof Error ? err : String(err));
+    }
+  }
+
+  private _shutdown(): void {
+    for (const t of this._pendingUpdates.values()) clearTimeout(t);
+    this._pendingUpdates.clear();
+    if (this._ticker) clearInterval(this._ticker);
+    this._ticker = undefined;
+    this._persist();
+    this._receiver?.dispose();
+    this._receiver = undefined;
+    this._storeEvents?.dispose();
+    this._store.dispose();
+  }
+
+  // ---- status bar ---------------------------------------------------------------------------------------
+
+  private _setState(state: ReceiverState): void {
+    this._state = state;
+    this._render();
+    this._onDidChangeState.fire(state);
+    void vscode.commands.executeCommand('setContext', 'spanscope.receiverRunning', state.kind === 'running');
+  }
+
+  private _render(): void {
+    if (this.isDisposed) return;
+    const item = this._statusItem;
+    const st = this._state;
+    if (st.kind === 'running') {
+      const rate = Math.round(this._receiver?.stats().spansPerSecond ?? 0);
+      item.text = `$(radio-tower) ${st.address.httpPort}${rate > 0 ? ` · ${rate}/s` : ''}`;
+      const held = this._store.stats();
+      item.tooltip = new vscode.MarkdownString(vscode.l10n.t('**Spanscope OTLP receiver**\n\nOTLP/HTTP `{0}`{1}\n\n{2} traces, {3} spans held · {4} spans/s\n\nClick for status and actions.',
+        st.address.httpUrl, st.address.grpcUrl ? `\n\nOTLP/gRPC \`${st.address.grpcUrl}\`` : '', held.traces, held.spans, rate));
+      item.backgroundColor = undefined;
+      item.show();
+    } else if (st.kind === 'failed') {
+      item.text = '$(radio-tower) $(warning)';
+      item.tooltip = vscode.l10n.t('Spanscope OTLP receiver is not running: {0}', st.message);
+      item.backgroundColor = new vscode.ThemeColor('statusBarItem.warningBackground');
+      item.show();
+    } else if (st.kind === 'starting') {
+      item.text = '$(loading~spin) OTLP';
+      item.tooltip = vscode.l10n.t('Spanscope OTLP receiver is starting');
+      item.backgroundColor = undefined;
+      item.show();
+    } else {
+      item.hide();
+    }
+  }
+}
