@@ -86,6 +86,8 @@ export interface ReceiverStats {
   readonly spansRejected: number;
   /** Spans evicted from the store to make room (whole traces). */
   readonly spansDropped: number;
+  /** HTTP requests being read or decoded right now. */
+  readonly inFlight: number;
   /** Answers by HTTP status (gRPC: by `grpc-<code>`). */
   readonly responses: Readonly<Record<string, number>>;
   readonly store: TraceStoreStats;
@@ -225,6 +227,7 @@ export class OtlpReceiver {
       spansDuplicate: this.counts.duplicate,
       spansRejected: this.counts.rejected,
       spansDropped: store.evictedSpans,
+      inFlight: this.inFlight,
       responses: { ...this.responses },
       store,
     };

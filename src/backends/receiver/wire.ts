@@ -1,6 +1,8 @@
 // The two small messages the receiver itself writes: ExportTraceServiceResponse (success, maybe partial) and
 // google.rpc.Status (the body of an OTLP/HTTP error), in the encoding of the request as the OTLP spec asks.
-// Request decoding is the core parser's job (src/core/parse); these are write-only and tiny.
+// Request decoding and the binary ExportTraceServiceResponse are the core's OTLP codec (src/core/otlp/proto.ts);
+// google.rpc.Status is not an OTLP message, so its three-field encoding lives here.
+import { encodeExportTraceServiceResponse } from '../../core/otlp/proto';
 
 export type WireEncoding = 'proto' | 'json';
 
@@ -17,13 +19,8 @@ export function encodeExportResponse(partial: PartialSuccess | undefined, encodi
       ? { partialSuccess: { rejectedSpans: String(partial.rejectedSpans), errorMessage: partial.errorMessage } }
       : {}));
   }
-  if (!partial || (partial.rejectedSpans === 0 && !partial.errorMessage)) return Buffer.alloc(0);
-  const inner: number[] = [];
-  if (partial.rejectedSpans > 0) { inner.push(0x08); varint(inner, partial.rejectedSpans); }
-  if (partial.errorMessage) lengthDelimited(inner, 2, Buffer.from(partial.errorMessage, 'utf8'));
-  const out: number[] = [];
-  lengthDelimited(out, 1, Buffer.from(inner));
-  return Buffer.from(out);
+  const bytes = encodeExportTraceServiceResponse(partial ?? {});
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
 /** gRPC status codes used for OTLP/HTTP error bodies. */
