@@ -5,7 +5,7 @@ import type { CliCommand } from './command';
 
 const commands: Record<string, () => Promise<CliCommand>> = {
   summary: async () => (await import('./summary')).summaryCommand, // trace summary and findings as JSON
-  // receive: './receive' — headless OTLP receiver
+  receive: async () => (await import('./receive')).receiveCommand, // headless OTLP receiver
   // fetch:   './fetch'   — fetch a trace by ID from backends
 };
 
@@ -16,7 +16,7 @@ function usage(): string {
     'commands:',
     '  summary <file|-> [--format auto|jaeger|otlp|otlp-proto|zipkin] [--skew raw|adjust]',
     '          print one JSON summary of every trace in the document (findings included)',
-    '  receive [--port 4318] [--host 127.0.0.1] [--out DIR]',
+    '  receive [--port 4318] [--grpc-port 4317|--no-grpc] [--host 127.0.0.1] [--out DIR] [--idle-ms N]',
     '          run the OTLP receiver; write each completed trace to DIR as OTLP JSON',
     '  fetch <trace ID in any form> --backend jaeger=URL|tempo=URL|zipkin=URL [--backend …] [--tenant T] [--out FILE]',
     '          fetch a trace from the first backend that has it',

@@ -8,6 +8,8 @@
 // most `keepShare` of the capacity so that fresh ordinary traces still get in.
 import type { Span, SourceFormat, Trace } from '../../core/model';
 import { spanEndNs } from '../../core/model';
+import { encodeOtlpProtobuf } from '../../core/otlp/proto';
+import { parseTraceDocument } from '../../core/parse/index';
 import { Emitter, type Event } from './emitter';
 
 export type EvictionPolicy = 'oldest' | 'keep-errors-and-slow';
@@ -333,6 +335,36 @@ export class TraceStore {
   /** Marks every open trace completed now (shutdown flush). */
   completeAll(): void {
     this.complete([...this.open.keys()]);
+  }
+
+  /**
+   * The stored traces as one OTLP protobuf ExportTraceServiceRequest of at most `maxBytes`, most recently updated
+   * first (to keep across a window reload). Traces that do not fit whole are left out.
+   */
+  snapshot(maxBytes = 32 * 1024 * 1024): Uint8Array {
+    const parts: Uint8Array[] = [];
+    let size = 0;
+    const newestFirst = [...this.entries.values()].sort((a, b) => b.lastUpdateMs - a.lastUpdateMs);
+    for (const e of newestFirst) {
+      // Concatenated protobuf messages parse as one message with the repeated fields appended.
+      const bytes = encodeOtlpProtobuf([this.get(e.traceId)!]);
+      if (size + bytes.length > maxBytes) continue;
+      parts.push(bytes);
+      size += bytes.length;
+    }
+    const out = new Uint8Array(size);
+    let o = 0;
+    for (const p of parts) { out.set(p, o); o += p.length; }
+    return out;
+  }
+
+  /** Adds the traces of a `snapshot()` (within this store's bounds) as completed traces. Returns spans restored. */
+  restore(bytes: Uint8Array): number {
+    if (bytes.length === 0) return 0;
+    const { traces } = parseTraceDocument(bytes, { format: 'otlp-proto' });
+    const { accepted } = this.add(traces);
+    this.complete(traces.map(t => t.traceId).filter(id => this.open.has(id)));
+    return accepted;
   }
 
   /** Removes every trace; counters of evictions and refusals are kept. */

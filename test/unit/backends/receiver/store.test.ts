@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import type { Span, Trace } from '../../../../src/core/model';
 import { TraceStore, estimateSpanBytes } from '../../../../src/backends/receiver/store';
 
-const RES = { serviceName: 'svc', attributes: [] };
+const RES = { serviceName: 'svc', attributes: [{ key: 'service.name', value: 'svc' }] };
 
 function span(traceNo: number, spanNo: number, opts: Partial<Span> = {}): Span {
   return {
@@ -190,4 +190,29 @@ test('clear removes every trace and announces each as evicted', () => {
   assert.equal(store.stats().spans, 0);
   assert.equal(store.stats().bytes, 0);
   assert.deepEqual(store.list(), []);
+});
+
+test('snapshot and restore keep every span exactly, within the byte bound, restored traces completed', () => {
+  const a = new TraceStore({ autoSweep: false });
+  const rich = span(1, 1, {
+    attributes: [{ key: 'n', value: 12345678901234567n }, { key: 'd', value: 0.5 }, { key: 'arr', value: { array: ['x', true] } }],
+    events: [{ timeNs: 1_700_000_000_000_000_123n, name: 'ev', attributes: [] }],
+    status: { code: 'error', message: 'bad' },
+    scope: { name: 'lib', version: '1.0', attributes: [] },
+  });
+  a.add([trace(1, [rich, span(1, 2, { parentId: rich.spanId })]), trace(2, [span(2, 1)])]);
+  const bytes = a.snapshot();
+  const b = new TraceStore({ autoSweep: false });
+  const log = record(b);
+  assert.equal(b.restore(bytes), 3);
+  assert.deepEqual(b.get(tid(1))!.spans.map(s => ({ ...s, format: undefined })), a.get(tid(1))!.spans.map(s => ({ ...s, format: undefined })));
+  assert.equal(b.list().every(i => i.completed), true);
+  assert.ok(log.includes('completed 1') && log.includes('completed 2'));
+
+  // A bound that fits only one trace keeps the most recently updated one.
+  const one = a.snapshot(a.snapshot().length - 1);
+  const c = new TraceStore({ autoSweep: false });
+  c.restore(one);
+  assert.equal(c.list().length, 1);
+  assert.equal(b.restore(new Uint8Array(0)), 0);
 });

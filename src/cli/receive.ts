@@ -1,0 +1,189 @@
+// `spanscope receive`: the embedded OTLP receiver without VS Code. Logs one line per completed trace (no new span
+// for --idle-ms) on stdout and, with --out, writes it as OTLP JSON to DIR/<traceId>.json so that
+// `spanscope summary DIR/<traceId>.json` works — e.g. a CI job capturing the traces of its test run.
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { Span, Trace } from '../core/model';
+import { traceToOtlpJson } from '../core/otlp/encode';
+import { parseTraceDocument } from '../core/parse/index';
+import { DEFAULT_GRPC_PORT, DEFAULT_HTTP_PORT, NonLoopbackBindError, OtlpReceiver } from '../backends/receiver/receiver';
+import { PortInUseError } from '../backends/receiver/ports';
+import { isLoopbackHost } from '../backends/receiver/policy';
+import { TraceStore, type TraceListItem } from '../backends/receiver/store';
+import { EXIT, type CliCommand } from './command';
+
+export const HELP = `usage: spanscope receive [--port 4318] [--grpc-port 4317 | --no-grpc] [--host 127.0.0.1] [--out DIR]
+                        [--idle-ms 5000] [--token T] [--cors-origin ORIGIN]… [--max-spans N] [--max-traces N]
+
+Runs the Spanscope OTLP receiver: OTLP/HTTP at http://HOST:PORT/v1/traces (protobuf or JSON, gzip/deflate)
+and OTLP/gRPC at HOST:GRPC_PORT. Point an app's exporter at it, e.g.
+  OTEL_EXPORTER_OTLP_ENDPOINT=http://127.0.0.1:4318 OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf
+
+A trace is complete when no span of it arrived for --idle-ms. Each completed trace is logged as one line on
+stdout and, with --out, written to DIR/<traceId>.json as OTLP JSON (late spans rewrite the file, merged).
+Ctrl-C / SIGTERM completes every open trace, writes it, and exits 0. Status lines go to stderr.
+
+options:
+  --port N            OTLP/HTTP port (default ${DEFAULT_HTTP_PORT}; 0 picks a free one)
+  --grpc-port N       OTLP/gRPC port (default ${DEFAULT_GRPC_PORT}; 0 picks a free one)
+  --no-grpc           no OTLP/gRPC listener
+  --host H            address to listen on (default 127.0.0.1); a non-loopback address is reachable from other
+                      machines: Spanscope warns, and you should set --token
+  --out DIR           write each completed trace to DIR/<traceId>.json (created if missing)
+  --idle-ms N         quiet time after which a trace is complete (default 5000)
+  --token T           require "Authorization: Bearer T" (also from SPANSCOPE_RECEIVER_TOKEN)
+  --cors-origin O     allow browser exports from origin O (repeatable; "*" for any; default none)
+  --max-spans N       spans kept in memory (default 200000); oldest traces are evicted beyond it
+  --max-traces N      traces kept in memory (default 2000)
+  -h, --help          this text
+
+exit codes: 0 stopped by a signal, 2 bad usage or the port is taken (the message offers a free port), 1 internal error.`;
+
+const say = (line: string) => process.stderr.write(`spanscope receive: ${line}\n`);
+
+interface Args {
+  port: number;
+  grpcPort: number | false;
+  host: string;
+  out: string | undefined;
+  idleMs: number;
+  token: string | undefined;
+  corsOrigins: string[];
+  maxSpans: number | undefined;
+  maxTraces: number | undefined;
+}
+
+function parseArgs(args: string[]): Args | 'help' | string {
+  const a: Args = {
+    port: DEFAULT_HTTP_PORT, grpcPort: DEFAULT_GRPC_PORT, host: '127.0.0.1', out: undefined, idleMs: 5000,
+    token: process.env.SPANSCOPE_RECEIVER_TOKEN || undefined, corsOrigins: [], maxSpans: undefined, maxTraces: undefined,
+  };
+  const int = (name: string, v: string | undefined, min: number, max: number): number | string => {
+    if (v === undefined) return `${name} needs a value`;
+    const n = Number(v);
+    return Number.isInteger(n) && n >= min && n <= max ? n : `${name} must be a whole number from ${min} to ${max}, got "${v}"`;
+  };
+  for (let i = 0; i < args.length; i++) {
+    const raw = args[i]!;
+    if (raw === '-h' || raw === '--help') return 'help';
+    const eq = raw.startsWith('--') ? raw.indexOf('=') : -1;
+    const name = eq > 0 ? raw.slice(0, eq) : raw;
+    const value = () => (eq > 0 ? raw.slice(eq + 1) : args[++i]);
+    let n: number | string;
+    switch (name) {
+      case '--port': if (typeof (n = int(name, value(), 0, 65535)) === 'string') return n; a.port = n; break;
+      case '--grpc-port': if (typeof (n = int(name, value(), 0, 65535)) === 'string') return n; a.grpcPort = n; break;
+      case '--no-grpc': a.grpcPort = false; break;
+      case '--idle-ms': if (typeof (n = int(name, value(), 1, 86_400_000)) === 'string') return n; a.idleMs = n; break;
+      case '--max-spans': if (typeof (n = int(name, value(), 1, 100_000_000)) === 'string') return n; a.maxSpans = n; break;
+      case '--max-traces': if (typeof (n = int(name, value(), 1, 10_000_000)) === 'string') return n; a.maxTraces = n; break;
+      case '--host': { const v = value(); if (!v) return '--host needs a value'; a.host = v; break; }
+      case '--out': { const v = value(); if (!v) return '--out needs a directory'; a.out = v; break; }
+      case '--token': { const v = value(); if (!v) return '--token needs a value'; a.token = v; break; }
+      case '--cors-origin': { const v = value(); if (!v) return '--cors-origin needs an origin'; a.corsOrigins.push(v); break; }
+      default: return `unknown argument ${raw} (see --help)`;
+    }
+  }
+  if (a.grpcPort !== false && a.grpcPort !== 0 && a.grpcPort === a.port) return '--port and --grpc-port must differ';
+  return a;
+}
+
+export const receiveCommand: CliCommand = {
+  async run(argv: string[]): Promise<number> {
+    const args = parseArgs(argv);
+    if (args === 'help') { process.stdout.write(HELP + '\n'); return EXIT.ok; }
+    if (typeof args === 'string') { say(args); return EXIT.badInput; }
+
+    const outDir = args.out === undefined ? undefined : resolve(args.out);
+    if (outDir) mkdirSync(outDir, { recursive: true });
+    const store = new TraceStore({
+      completeAfterMs: args.idleMs,
+      ...(args.maxSpans !== undefined ? { maxSpans: args.maxSpans } : {}),
+      ...(args.maxTraces !== undefined ? { maxTraces: args.maxTraces } : {}),
+    });
+    const receiver = new OtlpReceiver({
+      store,
+      host: args.host,
+      // On the command line, --host itself is the explicit choice; the receiver still warns.
+      allowNonLoopback: !isLoopbackHost(args.host),
+      port: args.port,
+      grpcPort: args.grpcPort,
+      ...(args.token ? { bearerToken: args.token } : {}),
+      corsAllowedOrigins: args.corsOrigins,
+    });
+    receiver.onWarning(w => say(`warning: ${w}`));
+    receiver.onInternalError(e => say(`internal error while handling a request: ${e.message}`));
+
+    const writer = outDir ? new TraceFileWriter(outDir) : undefined;
+    store.onTraceCompleted(traceId => {
+      const trace = store.get(traceId);
+      const item = store.list().find(i => i.traceId === traceId);
+      if (!trace || !item) return;
+      let where = '';
+      try {
+        if (writer) where = ` -> ${writer.write(trace)}`;
+      } catch (err) {
+        where = ` (NOT written: ${(err as Error).message})`;
+      }
+      process.stdout.write(traceLine(item) + where + '\n');
+    });
+
+    try {
+      const addr = await receiver.start();
+      say(`listening: OTLP/HTTP ${addr.httpUrl}${addr.grpcUrl ? `, OTLP/gRPC ${addr.grpcUrl}` : ''}`
+        + (outDir ? `; writing completed traces to ${outDir}` : '') + '; Ctrl-C to stop');
+    } catch (err) {
+      store.dispose();
+      if (err instanceof PortInUseError || err instanceof NonLoopbackBindError) { say(err.message); return EXIT.badInput; }
+      throw err;
+    }
+
+    await new Promise<void>(resolveStop => {
+      const stop = (signal: string) => {
+        process.off('SIGINT', onInt);
+        process.off('SIGTERM', onTerm);
+        say(`${signal}: stopping, writing open traces`);
+        resolveStop();
+      };
+      const onInt = () => stop('SIGINT');
+      const onTerm = () => stop('SIGTERM');
+      process.on('SIGINT', onInt);
+      process.on('SIGTERM', onTerm);
+    });
+    await receiver.stop();
+    store.completeAll();
+    const s = receiver.stats();
+    say(`stopped: ${s.spansAccepted} spans accepted in ${s.requests} requests, ${s.spansRejected} rejected, ${s.spansDropped} evicted`);
+    store.dispose();
+    return EXIT.ok;
+  },
+};
+
+function traceLine(i: TraceListItem): string {
+  const ms = (i.durationNs / 1e6).toFixed(i.durationNs < 10e6 ? 3 : 1);
+  const name = JSON.stringify(`${i.rootService} ${i.rootName}`.trim());
+  return `trace ${i.traceId} ${name} spans=${i.spanCount} errors=${i.errorCount} duration=${ms}ms`;
+}
+
+/** Writes DIR/<traceId>.json atomically; a trace written before (and since evicted) is merged with the file. */
+class TraceFileWriter {
+  private readonly written = new Map<string, number>();
+  constructor(private readonly dir: string) {}
+
+  write(trace: Trace): string {
+    const file = join(this.dir, `${trace.traceId}.json`);
+    let spans: readonly Span[] = trace.spans;
+    const before = this.written.get(trace.traceId);
+    if (before !== undefined && before > spans.length && existsSync(file)) {
+      // The store evicted this trace after we wrote it and late spans made it anew: keep what the file had.
+      const old = parseTraceDocument(readFileSync(file), { format: 'otlp' }).traces.flatMap(t => t.spans);
+      const seen = new Set(spans.map(s => `${s.spanId}/${s.startNs}`));
+      spans = [...spans, ...old.filter(s => !seen.has(`${s.spanId}/${s.startNs}`))];
+    }
+    const tmp = `${file}.${process.pid}.tmp`;
+    writeFileSync(tmp, JSON.stringify(traceToOtlpJson([{ ...trace, spans }])));
+    renameSync(tmp, file);
+    this.written.set(trace.traceId, spans.length);
+    return file;
+  }
+}
