@@ -195,6 +195,7 @@ export class ReceiverController extends Disposable {
         vscode.l10n.t('Spanscope receiver: {0}', err.message),
         ...[use, disableGrpc, settings].filter((x): x is string => x !== undefined),
       );
+      if (choice === undefined) return;
       if (choice === use && err.suggestedPort !== undefined) {
         await vscode.workspace.getConfiguration('spanscope').update(key, err.suggestedPort, vscode.ConfigurationTarget.Global);
         await this.start({ interactive: true });

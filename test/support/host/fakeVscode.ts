@@ -151,6 +151,12 @@ export interface FakeVscode {
   readonly messageAnswers: (string | undefined)[];
   readonly messages: { level: string; text: string; items: unknown[] }[];
   readonly configEvents: EventEmitter<{ affectsConfiguration(s: string): boolean }>;
+  /** Status bar items created, in order. */
+  readonly statusItems: { text: string; tooltip: unknown; visible: boolean }[];
+  /** Answers window.showQuickPick: gets the items, returns the picked one (undefined: dismissed). */
+  pick: ((items: unknown[]) => unknown) | undefined;
+  openDialogAnswer: Uri[] | undefined;
+  inputAnswer: string | undefined;
   /** Editors opened with window.showTextDocument, in order. */
   readonly shownEditors: { document: { uri: Uri }; selection?: Range }[];
   clipboard: string;
@@ -183,6 +189,8 @@ export function createFakeVscode(projectRoot: string): FakeVscode {
   const messages: FakeVscode['messages'] = [];
   const configEvents = new EventEmitter<{ affectsConfiguration(s: string): boolean }>();
   const shown: FakeVscode['shownEditors'] = [];
+  const statusItems: FakeVscode['statusItems'] = [];
+  const fakeRef: { pick?: (items: unknown[]) => unknown; openDialogAnswer?: Uri[]; inputAnswer?: string } = {};
   const trustEvents = new EventEmitter<void>();
   const state = { clipboard: '', workspaceTrusted: true, workspaceFolders: undefined as FakeVscode['workspaceFolders'] };
 
@@ -207,7 +215,11 @@ export function createFakeVscode(projectRoot: string): FakeVscode {
       get: (key: string, fallback?: unknown) => (settings.has(prefix + key) ? settings.get(prefix + key) : fallback),
       has: (key: string) => settings.has(prefix + key),
       inspect: (key: string) => ({ key: prefix + key, globalValue: settings.get(prefix + key) }),
-      update: async (key: string, value: unknown) => { settings.set(prefix + key, value); },
+      update: async (key: string, value: unknown) => {
+        settings.set(prefix + key, value);
+        const full = prefix + key;
+        configEvents.fire({ affectsConfiguration: (s: string) => full === s || full.startsWith(`${s}.`) });
+      },
     }, calls);
   };
 
@@ -244,6 +256,19 @@ export function createFakeVscode(projectRoot: string): FakeVscode {
         const editor = { document: doc, selection: options?.selection, revealRange: () => undefined };
         shown.push(editor);
         return editor;
+      },
+      showQuickPick: async (items: unknown, options?: unknown) => {
+        const list = await items as unknown[];
+        calls.push({ api: 'window.showQuickPick', args: [list, options] });
+        return fakeRef.pick ? fakeRef.pick(list) : undefined;
+      },
+      showOpenDialog: async () => fakeRef.openDialogAnswer,
+      showInputBox: async () => fakeRef.inputAnswer,
+      createStatusBarItem: () => {
+        const item = { text: '', tooltip: undefined as unknown, command: undefined as unknown, name: '', backgroundColor: undefined as unknown, visible: false,
+          show() { item.visible = true; }, hide() { item.visible = false; }, dispose() { item.visible = false; } };
+        statusItems.push(item);
+        return item;
       },
       withProgress: async (_o: unknown, task: (p: unknown, t: unknown) => unknown) => task({ report: () => undefined }, new CancellationTokenSource().token),
     }, calls),
@@ -301,7 +326,13 @@ export function createFakeVscode(projectRoot: string): FakeVscode {
 
   const fake: FakeVscode = {
     api: moduleApi,
-    commands, calls, settings, log: { lines }, messageAnswers, messages, configEvents, shownEditors: shown,
+    commands, calls, settings, log: { lines }, messageAnswers, messages, configEvents, shownEditors: shown, statusItems,
+    get pick() { return fakeRef.pick; },
+    set pick(v) { fakeRef.pick = v; },
+    get openDialogAnswer() { return fakeRef.openDialogAnswer; },
+    set openDialogAnswer(v) { fakeRef.openDialogAnswer = v; },
+    get inputAnswer() { return fakeRef.inputAnswer; },
+    set inputAnswer(v) { fakeRef.inputAnswer = v; },
     get clipboard() { return state.clipboard; },
     set clipboard(v: string) { state.clipboard = v; },
     get workspaceTrusted() { return state.workspaceTrusted; },

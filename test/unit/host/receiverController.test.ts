@@ -1,0 +1,146 @@
+// The receiver inside VS Code, against the real OtlpReceiver on free loopback ports: auto-start, OTLP/HTTP export
+// reaching the store, opening a received trace, late spans updating it in place, the status bar, a port in use
+// answered with another port, and the store kept across a window reload.
+import { fakeVscode } from '../../support/host/register';
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { createServer, type Server } from 'node:net';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { MemoryMemento, type FakeExtensionContext } from '../../support/host/fakeVscode';
+import { TraceService } from '../../../src/host/traces/traceService';
+import { ReceiverController } from '../../../src/host/receiver/receiverController';
+import { prepareModel } from '../../../src/host/traces/prepareModel';
+import type { HostContext } from '../../../src/host/hostContext';
+
+const TRACE = '5b8efff798038103d269b633813fc60c';
+function exportBody(spanIds: string[], parent?: string): string {
+  return JSON.stringify({
+    resourceSpans: [{
+      resource: { attributes: [{ key: 'service.name', value: { stringValue: 'checkout' } }] },
+      scopeSpans: [{
+        scope: { name: 'test' },
+        spans: spanIds.map((id, i) => ({
+          traceId: TRACE, spanId: id, ...(parent ? { parentSpanId: parent } : {}), name: i === 0 && !parent ? 'POST /checkout' : `step-${id.slice(0, 4)}`, kind: 2,
+          startTimeUnixNano: String(1_700_000_000_000_000_000n + BigInt(i) * 1000n), endTimeUnixNano: String(1_700_000_000_500_000_000n),
+        })),
+      }],
+    }],
+  });
+}
+
+function makeHost(ctx: FakeExtensionContext): { host: HostContext; traces: TraceService } {
+  const log = (fakeVscode.api.window as { createOutputChannel(n: string, o: unknown): unknown }).createOutputChannel('t', { log: true });
+  const traces = new TraceService(new MemoryMemento());
+  return { host: { extension: ctx, log, traces } as unknown as HostContext, traces };
+}
+
+const cleanup: (() => unknown)[] = [];
+after(async () => { for (const c of cleanup.reverse()) await c(); });
+
+async function until(cond: () => boolean, ms = 3000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error('timed out waiting');
+    await new Promise(r => setTimeout(r, 20));
+  }
+}
+
+test('auto-starts on free ports, receives an export, opens the trace, and updates it with late spans', async () => {
+  fakeVscode.settings.set('spanscope.receiver.port', 0);
+  fakeVscode.settings.set('spanscope.receiver.grpcPort', 0);
+  const ctx = fakeVscode.newContext();
+  const { host, traces } = makeHost(ctx);
+  const rc = new ReceiverController(host, async t => prepareModel(t));
+  try {
+  await rc.initialize();
+  assert.equal(rc.state.kind, 'running');
+  const addr = rc.address!;
+  assert.equal(addr.host, '127.0.0.1');
+  assert.ok(addr.httpPort > 0);
+  assert.equal(addr.grpcPort, undefined, 'grpcPort 0 turns gRPC off');
+  const item = fakeVscode.statusItems.at(-1)!;
+  assert.equal(item.visible, true);
+  assert.match(item.text, new RegExp(`radio-tower\\) ${addr.httpPort}`));
+
+  const res = await fetch(addr.httpUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: exportBody(['aaaaaaaaaaaaaaaa']) });
+  assert.equal(res.status, 200);
+  assert.deepEqual(rc.list().map(t => [t.traceId, t.rootService, t.rootName, t.spanCount]), [[TRACE, 'checkout', 'POST /checkout', 1]]);
+
+  const opened = await rc.openTrace(TRACE);
+  assert.equal(opened?.compact.spanCount, 1);
+  const updates: number[] = [];
+  traces.onDidUpdate(t => updates.push(t.compact.spanCount));
+  await fetch(addr.httpUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: exportBody(['bbbbbbbbbbbbbbbb', 'cccccccccccccccc'], 'aaaaaaaaaaaaaaaa') });
+  await until(() => updates.length > 0);
+  assert.deepEqual(updates, [3], 'two late spans arrive as one update');
+  assert.equal(traces.get(opened!.traceKey)?.compact.spanCount, 3);
+
+  await rc.stop();
+  assert.equal(rc.state.kind, 'stopped');
+  assert.equal(item.visible, false);
+  await assert.rejects(fetch(addr.httpUrl, { method: 'POST', body: '{}' }));
+  } finally {
+    rc.dispose();
+    traces.dispose();
+  }
+});
+
+test('a port in use is explained, and "Use Port N" starts there', async () => {
+  const blocker: Server = createServer();
+  await new Promise<void>(r => blocker.listen(0, '127.0.0.1', () => r()));
+  cleanup.push(() => new Promise(r => blocker.close(r)));
+  const busy = (blocker.address() as { port: number }).port;
+  fakeVscode.settings.set('spanscope.receiver.port', busy);
+  fakeVscode.settings.set('spanscope.receiver.grpcPort', 0);
+  const { host, traces } = makeHost(fakeVscode.newContext());
+  const rc = new ReceiverController(host, async t => prepareModel(t));
+  try {
+  const n = fakeVscode.messages.length;
+  fakeVscode.messageAnswers.push(undefined);
+  // The answer is read when the message shows; push the choice the user makes in the next round.
+  assert.equal(await rc.start({ interactive: true }), false);
+  await until(() => fakeVscode.messages.length > n);
+  const m = fakeVscode.messages[n]!;
+  assert.match(m.text, new RegExp(`127\\.0\\.0\\.1:${busy} is in use`));
+  const use = m.items.find(i => typeof i === 'string' && i.startsWith('Use Port')) as string | undefined;
+  assert.ok(use, `no "Use Port" action in ${JSON.stringify(m.items)}`);
+  assert.equal(rc.state.kind, 'failed');
+
+  fakeVscode.messageAnswers.push(use);
+  await rc.start({ interactive: true });
+  await until(() => rc.state.kind === 'running');
+  const suggested = Number(/\d+/.exec(use)![0]);
+  assert.equal(fakeVscode.settings.get('spanscope.receiver.port'), suggested);
+  assert.equal(rc.address?.httpPort, suggested);
+  await rc.stop();
+  } finally {
+    rc.dispose();
+    traces.dispose();
+  }
+});
+
+test('received traces are kept across a reload, within the bound', async () => {
+  fakeVscode.settings.set('spanscope.receiver.port', 0);
+  fakeVscode.settings.set('spanscope.receiver.grpcPort', 0);
+  fakeVscode.settings.set('spanscope.receiver.autoStart', 'always');
+  const ctx = fakeVscode.newContext();
+  const first = makeHost(ctx);
+  const rc1 = new ReceiverController(first.host, async t => prepareModel(t));
+  await rc1.initialize();
+  await fetch(rc1.address!.httpUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: exportBody(['aaaaaaaaaaaaaaaa', 'dddddddddddddddd']) });
+  rc1.dispose(); // the window closes
+  first.traces.dispose();
+  assert.ok(existsSync(join(ctx.globalStorageUri.fsPath, 'receiver-store.bin')));
+
+  fakeVscode.settings.set('spanscope.receiver.autoStart', 'never');
+  const second = makeHost(ctx);
+  const rc2 = new ReceiverController(second.host, async t => prepareModel(t));
+  cleanup.push(() => rc2.dispose(), () => second.traces.dispose());
+  await rc2.initialize();
+  assert.equal(rc2.state.kind, 'stopped', 'autoStart never');
+  assert.deepEqual(rc2.list().map(t => [t.traceId, t.spanCount, t.rootService]), [[TRACE, 2, 'checkout']]);
+  const span = rc2.getTrace(TRACE)!.spans.find(s => s.spanId === 'dddddddddddddddd')!;
+  assert.equal(span.startNs, 1_700_000_000_000_001_000n, 'nanosecond times survive');
+  fakeVscode.settings.delete('spanscope.receiver.autoStart');
+});
