@@ -13,7 +13,7 @@ import { onDidChangeSettings, openSettings, receiverSettings, settingOrigin, typ
 import type { HostContext } from '../hostContext';
 import { Disposable, toDisposable } from '../lifecycle';
 import { traceKeyOf, type OpenOptions, type OpenTrace, type PreparedTraceLike, type TraceSource } from '../traces/traceService';
-import { decodeSnapshot, encodeSnapshot, readSnapshot, writeSnapshotSync } from './snapshot';
+import { readSnapshot, writeSnapshotSync } from './snapshot';
 
 /** Analyse one trace of the store for the views (core analysis + compact encoding). */
 export type PrepareModelFn = (trace: Trace) => Promise<PreparedTraceLike>;
@@ -378,25 +378,23 @@ export class ReceiverController extends Disposable {
     const s = receiverSettings();
     if (!s.persist) return;
     const bytes = await readSnapshot(this._snapshotFile());
-    if (!bytes) return;
+    if (!bytes || bytes.length === 0) return;
     const started = Date.now();
-    const { traces, damaged } = decodeSnapshot(bytes);
-    if (traces.length) this._store.add(traces);
-    this._host.log.info(`receiver: restored ${traces.length} trace(s) from the last session in ${Date.now() - started} ms${damaged ? ' (the snapshot was damaged; the rest was dropped)' : ''}`);
+    try {
+      const spans = this._store.restore(bytes);
+      this._host.log.info(`receiver: restored ${this._store.stats().traces} trace(s), ${spans} span(s) from the last session in ${Date.now() - started} ms`);
+    } catch (err) {
+      this._host.log.warn('receiver: the traces kept from the last session could not be read; starting empty', err instanceof Error ? err.message : String(err));
+    }
   }
 
   /** Synchronous: runs while the window closes. Newest traces first, within the persist bound. */
   private _persist(): void {
     const s = receiverSettings();
     try {
-      if (!s.persist || s.persistMaxMegabytes <= 0) {
-        writeSnapshotSync(this._snapshotFile(), Buffer.alloc(0));
-        return;
-      }
-      const traces = this._store.list().map(t => this._store.get(t.traceId)).filter((t): t is Trace => t !== undefined);
-      const { bytes, count } = encodeSnapshot(traces, s.persistMaxMegabytes * 1024 * 1024);
+      const bytes = s.persist && s.persistMaxMegabytes > 0 ? this._store.snapshot(s.persistMaxMegabytes * 1024 * 1024) : new Uint8Array(0);
       writeSnapshotSync(this._snapshotFile(), bytes);
-      this._host.log.info(`receiver: kept ${count} of ${traces.length} trace(s) (${bytes.length} bytes) for the next session`);
+      if (bytes.length) this._host.log.info(`receiver: kept ${bytes.length} bytes of traces for the next session`);
     } catch (err) {
       this._host.log.warn('receiver: could not keep the store for the next session', err instanceof Error ? err : String(err));
     }
