@@ -22,6 +22,22 @@ export const Commands = {
   setReceiverToken: 'spanscope.receiver.setToken',
   clearReceiverStore: 'spanscope.receiver.clear',
   openReceiverTrace: 'spanscope.receiver.openTrace',
+  // Editor surfaces and code mapping (G)
+  toggleAnnotations: 'spanscope.annotations.toggle',
+  chooseAnnotationSource: 'spanscope.annotations.chooseSource',
+  clearAnnotations: 'spanscope.annotations.clear',
+  aggregateAnnotations: 'spanscope.annotations.aggregate',
+  mapSpanToCursor: 'spanscope.mapSpanToCursor',
+  showUnmappedSpans: 'spanscope.showUnmappedSpans',
+  addPathMapping: 'spanscope.addPathMapping',
+  revealSpans: 'spanscope.revealSpans',
+  revealSpanInWaterfall: 'spanscope.revealSpanInWaterfall',
+  showSpanDetails: 'spanscope.showSpanDetails',
+  openCodeLocation: 'spanscope.openCodeLocation',
+  // Side panel (G)
+  searchTraces: 'spanscope.traces.search',
+  openSearchResult: 'spanscope.traces.openSearchResult',
+  refreshSidebar: 'spanscope.sidebar.refresh',
 } as const;
 
 export type CommandId = (typeof Commands)[keyof typeof Commands];

@@ -4,6 +4,7 @@
 import * as vscode from 'vscode';
 import { Commands, registerCommand } from './commands';
 import { traceSettings } from './config';
+import { registerCodeInsights, type CodeInsights } from './editor/registerCodeInsights';
 import type { HostContext } from './hostContext';
 import { ReceiverController } from './receiver/receiverController';
 import { openSource } from './sourceResolver';
@@ -18,6 +19,7 @@ export interface SpanscopeApi extends HostContext {
   readonly opener: TraceOpener;
   readonly receiver: ReceiverController;
   readonly panels: WaterfallPanels;
+  readonly insights: CodeInsights;
 }
 
 export function activate(context: vscode.ExtensionContext): SpanscopeApi {
@@ -93,7 +95,10 @@ export function activate(context: vscode.ExtensionContext): SpanscopeApi {
     })());
   }));
 
-  const api: SpanscopeApi = { ...host, opener, receiver, panels };
+  // Editor surfaces (gutter, inline, CodeLens, hover, status bar) and the side panel's views.
+  const insights = sub(registerCodeInsights(host, { receiver, panels, prepare: trace => prepareModel(trace, traceSettings().skew) }));
+
+  const api: SpanscopeApi = { ...host, opener, receiver, panels, insights };
   log.info(`Spanscope ${String(context.extension.packageJSON.version ?? '')} activated in ${(performance.now() - started).toFixed(1)} ms`);
   // After activation: restore the receiver's store and auto-start it (never blocks activation, never throws).
   setTimeout(() => void receiver.initialize().catch(err => log.error('receiver start-up failed', err)), 0);

@@ -1,0 +1,89 @@
+// What the side panel and the editor surfaces need from other feature modules, as structural types so that this
+// room does not depend on their internals: the embedded receiver (Live list, Backends, aggregates), the
+// waterfall panels (selection both ways), and configured backends (Backends view, trace search).
+import type * as vscode from 'vscode';
+import type { Trace } from '../../core/model';
+import type { PreparedTraceLike } from '../traces/traceService';
+
+export interface ReceiverListItem {
+  readonly traceId: string;
+  readonly rootService: string;
+  readonly rootName: string;
+  readonly startNs: bigint;
+  readonly durationNs: number;
+  readonly spanCount: number;
+  readonly errorCount: number;
+  readonly lastUpdateMs: number;
+  readonly completed: boolean;
+}
+
+export type ReceiverStateLike =
+  | { readonly kind: 'stopped' }
+  | { readonly kind: 'starting' }
+  | { readonly kind: 'running'; readonly address: { readonly httpUrl: string; readonly grpcUrl?: string } }
+  | { readonly kind: 'failed'; readonly message: string };
+
+export interface ReceiverLike {
+  readonly state: ReceiverStateLike;
+  readonly onDidChangeState: vscode.Event<unknown>;
+  readonly onDidChangeTraces: vscode.Event<unknown>;
+  list(): ReceiverListItem[];
+  getTrace?(traceId: string): Trace | undefined;
+}
+
+export interface PanelsLike {
+  readonly onDidChangeSelection: vscode.Event<{ readonly traceKey: string; readonly spanId: string | null }>;
+  /** Reveals a span in an open panel; false when the trace has no panel. */
+  reveal(traceKey: string, spanId: string): boolean;
+  /** Marks spans mapped to the workspace / to the active editor's file in the waterfall. */
+  setMapping?(traceKey: string, mapping: { workspaceSpans: number[]; currentFileSpans: number[]; currentFile?: string }): void;
+}
+
+/** A configured backend as the Backends view lists it. */
+export interface BackendItem {
+  readonly id: string;
+  readonly label: string;
+  readonly kind: string;
+  readonly status: 'ok' | 'error' | 'unknown' | 'checking';
+  readonly detail?: string;
+}
+
+export interface TraceSearchQuery {
+  readonly service?: string;
+  readonly operation?: string;
+  /** Tags `k=v k2=v2`, or a TraceQL query for Tempo. */
+  readonly tags?: string;
+  readonly minDurationMs?: number;
+  readonly maxDurationMs?: number;
+  /** Look-back in minutes. */
+  readonly lookbackMinutes: number;
+  readonly limit: number;
+}
+
+export interface TraceSearchResult {
+  readonly traceId: string;
+  readonly rootService: string;
+  readonly rootName: string;
+  readonly durationNs: number;
+  readonly spanCount: number;
+  readonly errorCount: number;
+  readonly startMs: number;
+}
+
+/** Backends (F) register one of these; the receiver is built in. */
+export interface BackendsSource {
+  readonly onDidChange: vscode.Event<unknown>;
+  list(): BackendItem[];
+  /** Searches one backend. */
+  search?(backendId: string, q: TraceSearchQuery, token: vscode.CancellationToken): Promise<TraceSearchResult[]>;
+  /** Opens a search result (fetch + TraceService.open). */
+  open?(backendId: string, traceId: string): Promise<unknown>;
+  services?(backendId: string, token: vscode.CancellationToken): Promise<string[]>;
+}
+
+export interface CodeInsightsDeps {
+  readonly receiver?: ReceiverLike;
+  readonly panels?: PanelsLike;
+  /** Analyses a receiver trace for aggregates (core analysis + compact encoding). */
+  readonly prepare?: (trace: Trace) => PreparedTraceLike | Promise<PreparedTraceLike>;
+}

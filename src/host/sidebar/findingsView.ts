@@ -1,0 +1,57 @@
+// Findings of the active trace (broken propagation, errors where they started, N+1, sequential chains…);
+// click reveals the span in the waterfall.
+import * as vscode from 'vscode';
+import type { FindingKind } from '../../core/analysis/types';
+import { formatDuration } from '../../core/mapping/format';
+import type { CompactFinding } from '../../protocol/compact';
+import { Commands } from '../commands';
+import { viewOf } from '../editor/annotationModel';
+import { Disposable } from '../lifecycle';
+import type { TraceService } from '../traces/traceService';
+
+export const FINDING_LABEL: Readonly<Record<FindingKind, { label: string; icon: string }>> = {
+  'orphan': { label: 'Lost parent', icon: 'debug-disconnect' },
+  'client-without-server': { label: 'Context not propagated', icon: 'debug-disconnect' },
+  'multiple-roots': { label: 'Several roots', icon: 'type-hierarchy' },
+  'n-plus-one': { label: 'N+1 calls', icon: 'list-ordered' },
+  'sequential-chain': { label: 'Sequential calls', icon: 'arrow-right' },
+  'error-origin': { label: 'Error started here', icon: 'error' },
+  'duplicate-span-id': { label: 'Duplicate span ID', icon: 'warning' },
+  'clock-skew': { label: 'Clock skew', icon: 'watch' },
+};
+
+interface Node { readonly traceKey: string; readonly finding: CompactFinding; readonly n: number }
+
+export class FindingsView extends Disposable implements vscode.TreeDataProvider<Node> {
+  private readonly _onDidChange = this._register(new vscode.EventEmitter<void>());
+  readonly onDidChangeTreeData = this._onDidChange.event;
+
+  constructor(private readonly _traces: TraceService) {
+    super();
+    this._register(_traces.onDidChangeActive(() => this._onDidChange.fire()));
+    this._register(_traces.onDidUpdate(() => this._onDidChange.fire()));
+  }
+
+  getChildren(node?: Node): Node[] {
+    const t = this._traces.active;
+    if (node || !t) return [];
+    const findings = (t.compact as { findings?: readonly CompactFinding[] } | undefined)?.findings ?? [];
+    return findings.slice(0, 1000).map((finding, n) => ({ traceKey: t.traceKey, finding, n }));
+  }
+
+  getTreeItem(node: Node): vscode.TreeItem {
+    const f = node.finding;
+    const meta = FINDING_LABEL[f.kind] ?? { label: f.kind, icon: 'info' };
+    const item = new vscode.TreeItem(meta.label);
+    item.id = `${node.traceKey}#${node.n}`;
+    item.description = `${f.message.length > 120 ? f.message.slice(0, 119) + '…' : f.message}${f.totalNs !== undefined ? ` (${formatDuration(f.totalNs)})` : ''}`;
+    item.tooltip = f.message;
+    item.iconPath = new vscode.ThemeIcon(meta.icon, f.kind === 'error-origin' ? new vscode.ThemeColor('errorForeground') : undefined);
+    const t = this._traces.get(node.traceKey);
+    const v = t ? viewOf(t) : undefined;
+    if (v && f.spanIndex >= 0 && f.spanIndex < v.spanCount) {
+      item.command = { command: Commands.revealSpanInWaterfall, title: 'Reveal span', arguments: [{ traceKey: node.traceKey, spanId: v.spanId(f.spanIndex) }] };
+    }
+    return item;
+  }
+}

@@ -1,0 +1,200 @@
+// Traces view: a search form (a step-by-step input: service, operation, tags or TraceQL, duration, time range,
+// limit) with its results, Live (the embedded receiver's traces, newest first, refreshed as they arrive),
+// Recent and Pinned (from TraceService; pinned survive restarts).
+import * as vscode from 'vscode';
+import { formatDuration } from '../../core/mapping/format';
+import { Commands } from '../commands';
+import { Disposable } from '../lifecycle';
+import type { TraceHistoryEntry, TraceService } from '../traces/traceService';
+import type { BackendsSource, ReceiverLike, TraceSearchQuery, TraceSearchResult } from './deps';
+
+type Node =
+  | { readonly kind: 'search' }
+  | { readonly kind: 'group'; readonly group: 'results' | 'live' | 'recent' | 'pinned' }
+  | { readonly kind: 'live'; readonly traceId: string }
+  // traceKey at the top level: Pin/Unpin (E1) take the tree node as their argument.
+  | { readonly kind: 'history'; readonly traceKey: string; readonly entry: TraceHistoryEntry; readonly pinned: boolean }
+  | { readonly kind: 'result'; readonly backendId: string; readonly result: TraceSearchResult; readonly maxNs: number };
+
+export const MAX_LIVE_ITEMS = 200;
+const RECEIVER_ID = 'receiver';
+
+export function age(ms: number, now = Date.now()): string {
+  const s = Math.max(0, Math.round((now - ms) / 1000));
+  if (s < 60) return `${s}s ago`;
+  if (s < 3600) return `${Math.floor(s / 60)}m ago`;
+  if (s < 86400) return `${Math.floor(s / 3600)}h ago`;
+  return `${Math.floor(s / 86400)}d ago`;
+}
+
+/** A text duration bar, 8 cells, relative to the slowest result. */
+export function durationBar(ns: number, maxNs: number): string {
+  const cells = maxNs > 0 ? Math.max(1, Math.round((ns / maxNs) * 8)) : 0;
+  return '█'.repeat(cells) + '░'.repeat(8 - cells);
+}
+
+export class TracesView extends Disposable implements vscode.TreeDataProvider<Node> {
+  private readonly _onDidChange = this._register(new vscode.EventEmitter<Node | undefined>());
+  readonly onDidChangeTreeData = this._onDidChange.event;
+  private _results: { backendId: string; query: TraceSearchQuery; items: TraceSearchResult[] } | undefined;
+  private _liveTimer: ReturnType<typeof setTimeout> | undefined;
+  private readonly _groups = { results: { kind: 'group', group: 'results' } as Node, live: { kind: 'group', group: 'live' } as Node, recent: { kind: 'group', group: 'recent' } as Node, pinned: { kind: 'group', group: 'pinned' } as Node };
+
+  constructor(private readonly _traces: TraceService, private readonly _receiver: ReceiverLike | undefined, private readonly _backends: () => BackendsSource | undefined) {
+    super();
+    this._register(_traces.onDidChangeHistory(() => this._onDidChange.fire(undefined)));
+    if (_receiver) {
+      // Traces arrive in bursts: refresh the Live group at most every 250 ms.
+      this._register(_receiver.onDidChangeTraces(() => {
+        if (this._liveTimer) return;
+        this._liveTimer = setTimeout(() => { this._liveTimer = undefined; this._onDidChange.fire(this._groups.live); }, 250);
+      }));
+      this._register(_receiver.onDidChangeState(() => this._onDidChange.fire(this._groups.live)));
+    }
+    this._register({ dispose: () => { if (this._liveTimer) clearTimeout(this._liveTimer); } });
+  }
+
+  refresh(): void {
+    this._onDidChange.fire(undefined);
+  }
+
+  getChildren(node?: Node): Node[] {
+    if (!node) {
+      const out: Node[] = [{ kind: 'search' }];
+      if (this._results) out.push(this._groups.results);
+      if (this._receiver) out.push(this._groups.live);
+      out.push(this._groups.recent, this._groups.pinned);
+      return out;
+    }
+    if (node.kind !== 'group') return [];
+    switch (node.group) {
+      case 'results': {
+        const items = this._results?.items ?? [];
+        const maxNs = Math.max(0, ...items.map(r => r.durationNs));
+        return items.map(result => ({ kind: 'result', backendId: this._results!.backendId, result, maxNs }));
+      }
+      case 'live':
+        return (this._receiver?.list() ?? []).sort((a, b) => b.lastUpdateMs - a.lastUpdateMs).slice(0, MAX_LIVE_ITEMS).map(i => ({ kind: 'live', traceId: i.traceId }));
+      case 'recent':
+        return this._traces.recent().map(entry => ({ kind: 'history', traceKey: entry.traceKey, entry, pinned: false }));
+      case 'pinned':
+        return this._traces.pinned().map(entry => ({ kind: 'history', traceKey: entry.traceKey, entry, pinned: true }));
+    }
+  }
+
+  getTreeItem(node: Node): vscode.TreeItem {
+    switch (node.kind) {
+      case 'search': {
+        const item = new vscode.TreeItem(vscode.l10n.t('Search traces…'));
+        item.iconPath = new vscode.ThemeIcon('search');
+        item.command = { command: Commands.searchTraces, title: 'Search' };
+        item.contextValue = 'search';
+        return item;
+      }
+      case 'group': {
+        const labels = { results: vscode.l10n.t('Search results'), live: vscode.l10n.t('Live'), recent: vscode.l10n.t('Recent'), pinned: vscode.l10n.t('Pinned') };
+        const item = new vscode.TreeItem(labels[node.group], node.group === 'pinned' || node.group === 'live' || node.group === 'results' ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed);
+        item.id = `group:${node.group}`;
+        item.contextValue = `group.${node.group}`;
+        if (node.group === 'live') {
+          const st = this._receiver?.state;
+          item.description = st?.kind === 'running' ? st.address.httpUrl : st?.kind === 'failed' ? vscode.l10n.t('receiver failed') : vscode.l10n.t('receiver stopped');
+          item.iconPath = new vscode.ThemeIcon(st?.kind === 'running' ? 'broadcast' : 'debug-disconnect');
+        }
+        if (node.group === 'results' && this._results) item.description = describeQuery(this._results.query);
+        return item;
+      }
+      case 'live': {
+        const i = this._receiver?.list().find(x => x.traceId === node.traceId);
+        const item = new vscode.TreeItem(i ? `${i.rootService}: ${i.rootName}` : node.traceId);
+        item.id = `live:${node.traceId}`;
+        if (i) {
+          item.description = `${formatDuration(i.durationNs)} · ${i.spanCount} spans${i.errorCount ? ` · ${i.errorCount} errors` : ''} · ${age(i.lastUpdateMs)}${i.completed ? '' : ' · receiving'}`;
+          item.iconPath = new vscode.ThemeIcon(i.errorCount ? 'error' : 'pulse', i.errorCount ? new vscode.ThemeColor('errorForeground') : undefined);
+        }
+        item.tooltip = `trace ${node.traceId}`;
+        item.contextValue = 'trace.live';
+        item.command = { command: Commands.openReceiverTrace, title: 'Open', arguments: [node.traceId] };
+        return item;
+      }
+      case 'history': {
+        const e = node.entry;
+        const item = new vscode.TreeItem(e.rootService || e.rootName ? `${e.rootService ?? ''}${e.rootName ? `: ${e.rootName}` : ''}` : e.traceId);
+        item.id = `${node.pinned ? 'pinned' : 'recent'}:${e.traceKey}`;
+        item.description = [e.durationUs !== undefined ? formatDuration(e.durationUs * 1000) : undefined, e.spanCount !== undefined ? `${e.spanCount} spans` : undefined, e.errorCount ? `${e.errorCount} errors` : undefined, e.source.label, age(e.openedAt)].filter(Boolean).join(' · ');
+        item.tooltip = `trace ${e.traceId}\n${e.source.label}`;
+        item.iconPath = new vscode.ThemeIcon(node.pinned ? 'pinned' : 'history');
+        item.contextValue = node.pinned || this._traces.isPinned(e.traceKey) ? 'trace.pinned' : 'trace.recent';
+        item.command = { command: Commands.openRecent, title: 'Open', arguments: [e] };
+        return item;
+      }
+      case 'result': {
+        const r = node.result;
+        const item = new vscode.TreeItem(`${r.rootService}: ${r.rootName}`);
+        item.id = `result:${node.backendId}:${r.traceId}`;
+        item.description = `${durationBar(r.durationNs, node.maxNs)} ${formatDuration(r.durationNs)} · ${r.spanCount} spans${r.errorCount ? ` · ${r.errorCount} errors` : ''} · ${age(r.startMs)}`;
+        item.tooltip = `trace ${r.traceId}`;
+        item.iconPath = new vscode.ThemeIcon(r.errorCount ? 'error' : 'circle-outline');
+        item.contextValue = 'trace.result';
+        item.command = { command: Commands.openSearchResult, title: 'Open', arguments: [node.backendId, r.traceId] };
+        return item;
+      }
+    }
+  }
+
+  /** The search form: backend, service, operation, tags/TraceQL, duration, time range, limit. */
+  async search(): Promise<void> {
+    const backends = this._backends();
+    const choices = [
+      ...(this._receiver ? [{ label: vscode.l10n.t('Embedded receiver'), id: RECEIVER_ID }] : []),
+      ...(backends?.list() ?? []).filter(() => backends?.search !== undefined).map(b => ({ label: b.label, description: b.kind, id: b.id })),
+    ];
+    if (choices.length === 0) { void vscode.window.showInformationMessage(vscode.l10n.t('Add a backend or start the receiver to search traces.')); return; }
+    const backend = choices.length === 1 ? choices[0]! : await vscode.window.showQuickPick(choices, { title: vscode.l10n.t('Search traces in…') });
+    if (!backend) return;
+    const services = backend.id === RECEIVER_ID ? [...new Set((this._receiver?.list() ?? []).map(i => i.rootService))].sort() : await backends?.services?.(backend.id, new vscode.CancellationTokenSource().token).catch(() => []) ?? [];
+    const service = services.length
+      ? (await vscode.window.showQuickPick([{ label: vscode.l10n.t('(any service)'), value: '' }, ...services.map(s => ({ label: s, value: s }))], { title: vscode.l10n.t('Service (1/5)') }))?.value
+      : await vscode.window.showInputBox({ title: vscode.l10n.t('Service (1/5)'), prompt: vscode.l10n.t('Empty for any') });
+    if (service === undefined) return;
+    const operation = await vscode.window.showInputBox({ title: vscode.l10n.t('Operation (2/5)'), prompt: vscode.l10n.t('Span name; empty for any') });
+    if (operation === undefined) return;
+    const tags = await vscode.window.showInputBox({ title: vscode.l10n.t('Tags or TraceQL (3/5)'), prompt: vscode.l10n.t('http.status_code=500 error=true, or a TraceQL query for Tempo; empty for none') });
+    if (tags === undefined) return;
+    const duration = await vscode.window.showInputBox({ title: vscode.l10n.t('Duration (4/5)'), prompt: vscode.l10n.t('min-max in ms, e.g. 100- or 50-2000; empty for any'), validateInput: v => (v.trim() === '' || /^\s*\d*\s*-?\s*\d*\s*$/.test(v) ? undefined : vscode.l10n.t('Write min-max in ms')) });
+    if (duration === undefined) return;
+    const range = await vscode.window.showQuickPick([
+      { label: vscode.l10n.t('Last 15 minutes'), minutes: 15 }, { label: vscode.l10n.t('Last hour'), minutes: 60 },
+      { label: vscode.l10n.t('Last 6 hours'), minutes: 360 }, { label: vscode.l10n.t('Last 24 hours'), minutes: 1440 }, { label: vscode.l10n.t('Last 7 days'), minutes: 10080 },
+    ], { title: vscode.l10n.t('Time range (5/5)') });
+    if (!range) return;
+    const [minS, maxS] = duration.split('-').map(s => s.trim());
+    const q: TraceSearchQuery = {
+      ...(service ? { service } : {}), ...(operation.trim() ? { operation: operation.trim() } : {}), ...(tags.trim() ? { tags: tags.trim() } : {}),
+      ...(minS ? { minDurationMs: Number(minS) } : {}), ...(maxS ? { maxDurationMs: Number(maxS) } : {}),
+      lookbackMinutes: range.minutes, limit: 50,
+    };
+    const items = await vscode.window.withProgress({ location: { viewId: 'spanscope.traces' }, cancellable: true }, async (_p, token) =>
+      backend.id === RECEIVER_ID ? searchReceiver(this._receiver!, q) : (await backends?.search?.(backend.id, q, token)) ?? []);
+    this._results = { backendId: backend.id, query: q, items };
+    this._onDidChange.fire(undefined);
+  }
+}
+
+export function describeQuery(q: TraceSearchQuery): string {
+  return [q.service, q.operation, q.tags, q.minDurationMs !== undefined || q.maxDurationMs !== undefined ? `${q.minDurationMs ?? ''}-${q.maxDurationMs ?? ''} ms` : undefined, `${q.lookbackMinutes} min`].filter(Boolean).join(' · ');
+}
+
+/** The receiver's store as a search backend (service, operation = root name, duration, time range, limit). */
+export function searchReceiver(r: Pick<ReceiverLike, 'list'>, q: TraceSearchQuery, now = Date.now()): TraceSearchResult[] {
+  const since = now - q.lookbackMinutes * 60_000;
+  return r.list()
+    .filter(i => (!q.service || i.rootService === q.service) && (!q.operation || i.rootName.includes(q.operation))
+      && (q.minDurationMs === undefined || i.durationNs >= q.minDurationMs * 1e6) && (q.maxDurationMs === undefined || i.durationNs <= q.maxDurationMs * 1e6)
+      // The store keeps summaries only: of the tags, just "error" can be answered.
+      && (!q.tags || !/\berror\b/.test(q.tags) || i.errorCount > 0)
+      && Number(i.startNs / 1_000_000n) >= since)
+    .sort((a, b) => Number(b.startNs - a.startNs))
+    .slice(0, q.limit)
+    .map(i => ({ traceId: i.traceId, rootService: i.rootService, rootName: i.rootName, durationNs: i.durationNs, spanCount: i.spanCount, errorCount: i.errorCount, startMs: Number(i.startNs / 1_000_000n) }));
+}
