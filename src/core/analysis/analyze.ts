@@ -67,6 +67,8 @@ export function analyzeTree(tree: TraceTree, opts: AnalyzeOptions = {}): TraceAn
   }
   const criticalSections = computeCriticalPath(tree, start, spans, root);
   const criticalPath = criticalPathSpans(criticalSections, start, tree.depth);
+  // the tree may be analysed again with other options: the Critical bit reflects this analysis only
+  for (let i = 0; i < n; i++) flags[i]! &= ~SpanFlag.Critical;
   for (const i of criticalPath) flags[i]! |= SpanFlag.Critical;
 
   const errorOrigins: number[] = [];

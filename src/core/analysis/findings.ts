@@ -41,30 +41,51 @@ function normalizeName(s: string): string {
   return s.toLowerCase().replace(/[^a-z0-9]/g, '');
 }
 
-const CALLEE_KEYS = ['peer.service', 'server.address', 'net.peer.name', 'rpc.service', 'messaging.destination.name', 'messaging.destination'];
+const CALLEE_KEYS = new Set(['peer.service', 'server.address', 'net.peer.name', 'rpc.service', 'messaging.destination.name', 'messaging.destination']);
 
-/** The service of the trace a CLIENT span says it calls, if any. */
-function calleeService(span: Span, services: Map<string, string>): string | undefined {
-  for (const key of CALLEE_KEYS) {
-    const v = attr(span.attributes, key);
-    if (typeof v !== 'string' || v.length === 0 || v.length > 512) continue;
-    const host = v.replace(/^[a-z]+:\/\//i, '').replace(/[:/].*$/, '');
-    const candidates = [v, host, host.split('.')[0] ?? '', v.split(/[./]/).pop() ?? ''];
-    for (const c of candidates) {
-      const hit = services.get(normalizeName(c));
-      if (hit !== undefined) return hit;
+/** Resolves attribute values to a service of the trace; values repeat a lot, so answers are cached. */
+class CalleeResolver {
+  private readonly cache = new Map<string, string | null>();
+  constructor(private readonly services: Map<string, string>) {}
+  resolve(v: string): string | undefined {
+    let hit = this.cache.get(v);
+    if (hit === undefined) {
+      hit = null;
+      if (v.length > 0 && v.length <= 512) {
+        const host = v.replace(/^[a-z]+:\/\//i, '').replace(/[:/].*$/, '');
+        for (const c of [v, host, host.split('.')[0] ?? '', v.split(/[./]/).pop() ?? '']) {
+          const svc = this.services.get(normalizeName(c));
+          if (svc !== undefined) { hit = svc; break; }
+        }
+      }
+      this.cache.set(v, hit);
     }
+    return hit ?? undefined;
   }
-  return undefined;
+  /** The service of the trace a CLIENT span says it calls, if any (first matching key wins). */
+  calleeOf(span: Span): string | undefined {
+    for (const a of span.attributes) {
+      if (typeof a.value !== 'string' || !CALLEE_KEYS.has(a.key)) continue;
+      const svc = this.resolve(a.value);
+      if (svc !== undefined) return svc;
+    }
+    return undefined;
+  }
 }
 
-function statementOf(span: Span): string | undefined {
-  const v = attr(span.attributes, 'db.query.text') ?? attr(span.attributes, 'db.statement');
-  return typeof v === 'string' && v.length > 0 ? v : undefined;
-}
-
-function isCall(span: Span): boolean {
-  return span.kind === 'client' || span.kind === 'producer' || attr(span.attributes, 'db.system') !== undefined || attr(span.attributes, 'db.system.name') !== undefined;
+/** The DB statement of a span, '' for a call without one, undefined for a span that is not a call. */
+function callKey(span: Span): string | undefined {
+  let stmt: string | undefined;
+  let db = false;
+  for (const a of span.attributes) {
+    const k = a.key;
+    if (k.charCodeAt(0) !== 100 /* d */ || !k.startsWith('db.')) continue;
+    if ((k === 'db.query.text' || k === 'db.statement') && typeof a.value === 'string' && a.value.length > 0) {
+      if (stmt === undefined || k === 'db.query.text') stmt = a.value;
+    } else if (k === 'db.system' || k === 'db.system.name') db = true;
+  }
+  if (stmt !== undefined) return stmt;
+  return db || span.kind === 'client' || span.kind === 'producer' ? '' : undefined;
 }
 
 export interface FindingInput {
@@ -121,10 +142,11 @@ export function computeFindings({ tree, start, codeLocations, errorOrigins, skew
     const key = normalizeName(svc);
     if (key && !services.has(key)) services.set(key, svc);
   }
+  const callees = new CalleeResolver(services);
   for (let i = 0; i < n; i++) {
     const s = spans[i]!;
     if (s.kind !== 'client') continue;
-    const callee = calleeService(s, services);
+    const callee = callees.calleeOf(s);
     // a call named after its own service is usually a database or cache labelled with it (Zipkin remoteEndpoint)
     if (callee === undefined || callee === s.resource.serviceName) continue;
     const kids = tree.children[i]!;
@@ -189,15 +211,21 @@ export function computeFindings({ tree, start, codeLocations, errorOrigins, skew
     const kids = tree.children[p]!;
     if (kids.length < Math.min(N_PLUS_ONE_MIN, SEQUENTIAL_CHAIN_MIN)) continue;
     if (kids.length >= N_PLUS_ONE_MIN) {
-      const groups = new Map<string, number[]>();
+      // calls with a statement group by statement, the others by name
+      const byStmt = new Map<string, number[]>();
+      const byName = new Map<string, number[]>();
       for (const c of kids) {
         const s = spans[c]!;
-        const stmt = statementOf(s);
-        if (stmt === undefined && !isCall(s)) continue;
-        const key = stmt !== undefined ? `q\0${stmt}` : `n\0${s.resource.serviceName}\0${s.name}`;
-        const g = groups.get(key);
-        if (g) g.push(c); else groups.set(key, [c]);
+        const stmt = callKey(s);
+        if (stmt === undefined) continue;
+        const m = stmt ? byStmt : byName;
+        const key = stmt || s.name;
+        const g = m.get(key);
+        if (g) g.push(c); else m.set(key, [c]);
       }
+      const groups: [string, number[]][] = [];
+      for (const [k, g] of byStmt) if (g.length >= N_PLUS_ONE_MIN) groups.push([`q\0${k}`, g]);
+      for (const [k, g] of byName) if (g.length >= N_PLUS_ONE_MIN) groups.push([`n\0${k}`, g]);
       for (const [key, members] of groups) {
         if (members.length < N_PLUS_ONE_MIN) continue;
         let total = 0;

@@ -24,7 +24,7 @@ export function isErrorSpan(span: Span, format: Trace['format']): boolean {
 }
 
 function hasNoParent(parentId: string | undefined): boolean {
-  return parentId === undefined || parentId === '' || /^0+$/.test(parentId);
+  return parentId === undefined || parentId === '' || (parentId.charCodeAt(0) === 48 /* 0 */ && /^0+$/.test(parentId));
 }
 
 export function buildTree(trace: Trace): TraceTree {

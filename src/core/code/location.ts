@@ -21,14 +21,13 @@ interface Fields { file?: string; line?: number; column?: number; fn?: string; n
 
 function build(f: Fields, source: CodeLocation['source']): CodeLocation | undefined {
   if (f.file === undefined && f.fn === undefined) return undefined;
-  return {
-    source,
-    ...(f.file !== undefined ? { filePath: f.file } : {}),
-    ...(f.line !== undefined ? { line: f.line } : {}),
-    ...(f.column !== undefined ? { column: f.column } : {}),
-    ...(f.fn !== undefined ? { function: f.fn } : {}),
-    ...(f.ns !== undefined ? { namespace: f.ns } : {}),
-  };
+  const loc: { -readonly [K in keyof CodeLocation]: CodeLocation[K] } = { source };
+  if (f.file !== undefined) loc.filePath = f.file;
+  if (f.line !== undefined) loc.line = f.line;
+  if (f.column !== undefined) loc.column = f.column;
+  if (f.fn !== undefined) loc.function = f.fn;
+  if (f.ns !== undefined) loc.namespace = f.ns;
+  return loc;
 }
 
 /** One pass over the attributes; keys that cannot be code locations are rejected by their first letters. */
@@ -68,7 +67,10 @@ function fromAttributes(attrs: Attributes): CodeLocation | undefined {
   }
   if (fresh) {
     // a span may mix generations (new path, old namespace): take each field from the newest name present
-    const merged: Fields = { ...old, ...Object.fromEntries(Object.entries(fresh).filter(([, v]) => v !== undefined)) };
+    const merged: Fields = {
+      file: fresh.file ?? old?.file, line: fresh.line ?? old?.line, column: fresh.column ?? old?.column,
+      fn: fresh.fn ?? old?.fn, ns: fresh.ns ?? old?.ns,
+    };
     const loc = build(merged, 'code.attributes');
     if (loc) return loc;
   }

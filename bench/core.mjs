@@ -1,0 +1,166 @@
+#!/usr/bin/env node
+// npm run bench:core — the core's cost against bare JSON.parse, in one run, on generated traces
+// (bench/gen-trace.mjs) of 1k, 10k and 100k spans in Jaeger JSON and OTLP JSON.
+//
+//   JSON.parse      bare JSON.parse of the document text (the baseline)
+//   pipeline        parseTraceDocument (detect + validate + normalize) + analyzeTrace (tree, skew, self time,
+//                   critical path, stats, code locations, findings) for every trace in the document
+//   analysis        analyzeTrace alone (tree + everything after it)
+//   heap            retained heap (V8 heap + ArrayBuffers, after gc) of the parsed model (ParseResult) and of
+//                   model + analysis, against that of the bare JSON.parse result
+//   proto           the same trace as OTLP protobuf: parseTraceDocument(bytes) + analyzeTrace, vs the JSON pipeline
+//   block           longest main-thread stall (1 ms ticks; also the event-loop-delay histogram max) while
+//                   prepareTraces() handles the 100k document in the worker, in a fresh process that read the file
+// Times are medians of several runs. Targets at 100k: pipeline/JSON.parse ≤ 2.0, heap ratio ≤ 1.0,
+// proto ≤ JSON pipeline, block ≤ 50 ms.
+//   node --expose-gc bench/core.mjs [--sizes 1000,10000] [--runs N]
+import * as esbuild from 'esbuild';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { generateTrace } from './gen-trace.mjs';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const arg = name => { const i = process.argv.indexOf(name); return i > 0 ? process.argv[i + 1] : undefined; };
+const SIZES = (arg('--sizes') ?? '1000,10000,100000').split(',').map(Number);
+const RUNS_OVERRIDE = arg('--runs') ? Number(arg('--runs')) : undefined;
+if (typeof globalThis.gc !== 'function') {
+  console.error('run with node --expose-gc (npm run bench:core does)');
+  process.exit(2);
+}
+
+// The core is TypeScript: bundle the pieces the benchmark calls, exactly as the extension bundles them.
+const outDir = join(root, 'node_modules', '.cache', 'spanscope-bench');
+mkdirSync(outDir, { recursive: true });
+const entry = `
+export { parseTraceDocument } from ${JSON.stringify(join(root, 'src/core/parse/index.ts'))};
+export { analyzeTrace } from ${JSON.stringify(join(root, 'src/core/analysis/analyze.ts'))};
+export { encodeOtlpProtobuf } from ${JSON.stringify(join(root, 'src/core/otlp/proto.ts'))};
+export { prepareTraces } from ${JSON.stringify(join(root, 'src/worker/client.ts'))};
+`;
+const bundle = join(outDir, 'core-bench.mjs');
+await esbuild.build({ stdin: { contents: entry, resolveDir: root, loader: 'ts' }, bundle: true, platform: 'node', format: 'esm', target: 'node20', outfile: bundle, logLevel: 'warning', banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" } });
+const core = await import(pathToFileURL(bundle).href);
+const workerPath = join(root, 'dist', 'parse-worker.js');
+
+const now = () => performance.now();
+const median = xs => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]; };
+function time(fn, runs) {
+  const out = [];
+  for (let r = 0; r < runs; r++) { const t0 = now(); fn(); out.push(now() - t0); }
+  return median(out);
+}
+function settle() { for (let i = 0; i < 3; i++) globalThis.gc(); }
+function used() { const m = process.memoryUsage(); return m.heapUsed + m.arrayBuffers; }
+/** Retained bytes of what `make` returns (kept alive until measured). */
+function retained(make) {
+  settle();
+  const before = used();
+  let keep = make();
+  settle();
+  const after = used();
+  if (keep === 42) console.log(''); // keep `keep` alive across the gc
+  keep = undefined;
+  settle();
+  return after - before;
+}
+
+const analyzeAll = res => res.traces.map(t => core.analyzeTrace(t));
+
+// The block is measured in a fresh process holding only what an extension host would (not this
+// benchmark's hundreds of MB of documents, whose garbage collection would stall the loop by itself).
+const blockProbe = join(outDir, 'block-probe.mjs');
+writeFileSync(blockProbe, `
+import { readFile } from 'node:fs/promises';
+const core = await import(${JSON.stringify(pathToFileURL(bundle).href)});
+const bytes = new Uint8Array(await readFile(process.argv[2]));
+await new Promise(r => setTimeout(r, 100));
+const h = monitorEventLoopDelay({ resolution: 1 });
+let last = performance.now(), worst = 0;
+const tick = setInterval(() => { const t = performance.now(); worst = Math.max(worst, t - last); last = t; }, 1);
+h.enable();
+const t0 = performance.now();
+const traces = await core.prepareTraces(bytes, { workerPath: ${JSON.stringify(workerPath)}, transferInput: true });
+const total = performance.now() - t0;
+await new Promise(r => setTimeout(r, 10)); // the turns right after the result arrives count too
+h.disable();
+clearInterval(tick);
+process.stdout.write(JSON.stringify({ gap: worst, histMax: h.max / 1e6, total, spans: traces[0].summary.spanCount }));
+`);
+function mainThreadBlock(text, runs) {
+  const file = join(outDir, 'block-doc.json');
+  writeFileSync(file, text);
+  const results = [];
+  for (let r = 0; r < runs; r++) {
+    const out = spawnSync(process.execPath, [blockProbe, file], { encoding: 'utf8' });
+    if (out.status !== 0) throw new Error(`block probe failed: ${out.stderr}`);
+    results.push(JSON.parse(out.stdout));
+  }
+  rmSync(file);
+  const m = median(results.map(x => x.gap));
+  return { ...results.find(x => x.gap === m), runs: results.map(x => x.gap) };
+}
+
+const rows = [];
+const fmt = (x, d = 1) => (x === undefined ? '—' : x.toFixed(d));
+for (const n of SIZES) {
+  for (const format of ['jaeger', 'otlp']) {
+    const runs = RUNS_OVERRIDE ?? (n >= 100_000 ? 5 : n >= 10_000 ? 7 : 15);
+    const text = JSON.stringify(generateTrace({ n, seed: 1, format }));
+    const bytes = new TextEncoder().encode(text);
+    const proto = core.encodeOtlpProtobuf(core.parseTraceDocument(text).traces);
+    // warm up every path once
+    JSON.parse(text); analyzeAll(core.parseTraceDocument(text)); analyzeAll(core.parseTraceDocument(proto));
+    // Each run times every variant back to back, so that load from other processes hits them alike;
+    // ratios are taken per run, then the median.
+    const m = { json: [], parse: [], analysis: [], pipeline: [], proto: [], ratio: [], analysisRatio: [], protoRatio: [] };
+    for (let r = 0; r < runs; r++) {
+      settle();
+      let t0 = now(); JSON.parse(text); const json = now() - t0;
+      settle();
+      t0 = now(); const parsed = core.parseTraceDocument(text); const parse = now() - t0;
+      t0 = now(); analyzeAll(parsed); const analysis = now() - t0;
+      settle();
+      t0 = now(); analyzeAll(core.parseTraceDocument(proto)); const protoMs = now() - t0;
+      const pipeline = parse + analysis;
+      m.json.push(json); m.parse.push(parse); m.analysis.push(analysis); m.pipeline.push(pipeline); m.proto.push(protoMs);
+      m.ratio.push(pipeline / json); m.analysisRatio.push(analysis / json); m.protoRatio.push(protoMs / pipeline);
+    }
+    const jsonHeap = retained(() => JSON.parse(text));
+    const modelHeap = retained(() => core.parseTraceDocument(text));
+    const fullHeap = retained(() => { const r = core.parseTraceDocument(text); return [r, analyzeAll(r)]; });
+    const block = n >= 100_000 ? mainThreadBlock(text, 3) : undefined;
+    rows.push({
+      n, format, mb: bytes.length / 1e6, protoMb: proto.length / 1e6,
+      jsonMs: median(m.json), parseMs: median(m.parse), analysisMs: median(m.analysis), pipelineMs: median(m.pipeline), protoMs: median(m.proto),
+      ratio: median(m.ratio), analysisRatio: median(m.analysisRatio), protoRatio: median(m.protoRatio),
+      jsonHeap, modelHeap, fullHeap, block,
+    });
+    console.error(`  measured ${n} ${format} (${fmt(bytes.length / 1e6)} MB JSON, ${fmt(proto.length / 1e6)} MB protobuf, ${runs} runs)`);
+  }
+}
+
+const head = ['spans', 'format', 'MB', 'JSON.parse ms', 'pipeline ms', 'ratio', 'parse ms', 'analysis ms', 'analysis/JSON', 'proto ms', 'proto/JSON pipe', 'heap JSON MB', 'heap model MB', 'model/JSON', 'model+analysis/JSON', 'block ms (worker)'];
+const table = rows.map(r => [
+  String(r.n), r.format, fmt(r.mb), fmt(r.jsonMs), fmt(r.pipelineMs), fmt(r.ratio, 2), fmt(r.parseMs), fmt(r.analysisMs),
+  fmt(r.analysisRatio, 2), fmt(r.protoMs), fmt(r.protoRatio, 2), fmt(r.jsonHeap / 1e6), fmt(r.modelHeap / 1e6),
+  fmt(r.modelHeap / r.jsonHeap, 2), fmt(r.fullHeap / r.jsonHeap, 2), r.block ? `${fmt(r.block.gap)} (hist ${fmt(r.block.histMax)}, total ${fmt(r.block.total, 0)})` : '—',
+]);
+const widths = head.map((h, i) => Math.max(h.length, ...table.map(row => row[i].length)));
+const line = cells => '| ' + cells.map((c, i) => c.padStart(widths[i])).join(' | ') + ' |';
+console.log(line(head));
+console.log('|' + widths.map(w => '-'.repeat(w + 2)).join('|') + '|');
+for (const row of table) console.log(line(row));
+
+const big = rows.filter(r => r.n >= 100_000);
+if (big.length) {
+  console.log('\ntargets at 100k spans:');
+  for (const r of big) {
+    const ok = (c) => (c ? 'ok  ' : 'MISS');
+    console.log(`  ${r.format.padEnd(6)} time ratio ${fmt(r.ratio, 2)} ≤ 2.0 ${ok(r.ratio <= 2)}` +
+      ` | heap ratio ${fmt(r.modelHeap / r.jsonHeap, 2)} ≤ 1.0 ${ok(r.modelHeap / r.jsonHeap <= 1)}` +
+      ` | proto/JSON pipeline ${fmt(r.protoRatio, 2)} ≤ 1.0 ${ok(r.protoRatio <= 1)}` +
+      ` | block ${fmt(r.block.gap)} ms ≤ 50 ${ok(r.block.gap <= 50)} (runs ${r.block.runs.map(x => fmt(x)).join(', ')})`);
+  }
+}
