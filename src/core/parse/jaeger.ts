@@ -117,7 +117,7 @@ export function tagValue(type: unknown, value: unknown, b: Builder): AttrValue |
   const t = typeof type === 'string' ? type : '';
   switch (t) {
     case 'string': case 'STRING':
-      return typeof value === 'string' ? b.intern(value) : value === null || value === undefined ? '' : String(value);
+      return typeof value === 'string' ? value : value === null || value === undefined ? '' : String(value);
     case 'bool': case 'BOOL':
       if (typeof value === 'boolean') return value;
       if (value === 'true') return true;
@@ -133,7 +133,7 @@ export function tagValue(type: unknown, value: unknown, b: Builder): AttrValue |
       return typeof value === 'string' ? { bytes: value } : undefined;
     default:
       // No or unknown type: go by the JSON type.
-      if (typeof value === 'string') return b.intern(value);
+      if (typeof value === 'string') return value;
       if (typeof value === 'boolean') return value;
       if (typeof value === 'number') return Number.isInteger(value) ? BigInt(value) : value;
       return undefined;

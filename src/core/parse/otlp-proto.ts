@@ -119,6 +119,31 @@ class Reader {
     return s;
   }
 
+  /**
+   * A string field that repeats (attribute keys, names): looked up by a hash of its bytes and compared byte by byte,
+   * so the 1.5M keys of a 100k-span trace cost no string allocation and no string hashing.
+   */
+  private readonly byHash = new Map<number, string>();
+  internedString(end: number): string {
+    const e = this.len(end);
+    const buf = this.buf;
+    const start = this.pos;
+    this.pos = e;
+    const n = e - start;
+    if (n > 64) return this.b.intern(utf8(buf, start, e));
+    let h = n;
+    for (let i = start; i < e; i++) h = Math.imul(h ^ buf[i]!, 16777619);
+    const hit = this.byHash.get(h);
+    if (hit !== undefined && hit.length === n) {
+      let same = true;
+      for (let i = 0; i < n; i++) if (hit.charCodeAt(i) !== buf[start + i]) { same = false; break; }
+      if (same) return hit;
+    }
+    const s = this.b.intern(utf8(buf, start, e));
+    if (hit === undefined) this.byHash.set(h, s);
+    return s;
+  }
+
   skip(wire: number, end: number): void {
     switch (wire) {
       case 0: this.varint(); return;
@@ -131,14 +156,8 @@ class Reader {
 }
 
 function utf8(buf: Uint8Array, start: number, end: number): string {
-  if (end - start > 64) return textDecoder.decode(buf.subarray(start, end));
-  let s = '';
-  for (let i = start; i < end; i++) {
-    const c = buf[i]!;
-    if (c >= 0x80) return textDecoder.decode(buf.subarray(start, end));
-    s += String.fromCharCode(c);
-  }
-  return s;
+  // TextDecoder on a subarray beats building strings char by char (that makes ropes: slower, and more heap).
+  return start === end ? '' : textDecoder.decode(buf.subarray(start, end));
 }
 const textDecoder = new TextDecoder('utf-8');
 
@@ -295,7 +314,7 @@ function span(r: Reader, end: number, resource: Resource, scope: Scope | undefin
       case (2 << 3) | 2: spanId = id(r, end, 16); break; // span_id = 2
       case (3 << 3) | 2: traceState = r.string(end); break; // trace_state = 3
       case (4 << 3) | 2: parentId = id(r, end, 16); break; // parent_span_id = 4
-      case (5 << 3) | 2: name = b.intern(r.string(end)); break; // name = 5
+      case (5 << 3) | 2: name = r.internedString(end); break; // name = 5
       case (6 << 3) | 0: kind = r.varint(); break; // kind = 6
       case (7 << 3) | 1: r.fixed64(); sLo = r.lo; sHi = r.hi; haveStart = true; break; // start_time_unix_nano = 7
       case (8 << 3) | 1: r.fixed64(); eLo = r.lo; eHi = r.hi; haveEnd = true; break; // end_time_unix_nano = 8
@@ -379,7 +398,7 @@ function event(r: Reader, end: number): SpanEvent {
     const tag = r.varint();
     switch (tag) {
       case (1 << 3) | 1: r.fixed64(); lo = r.lo; hi = r.hi; break; // time_unix_nano = 1
-      case (2 << 3) | 2: name = r.b.intern(r.string(end)); break; // name = 2
+      case (2 << 3) | 2: name = r.internedString(end); break; // name = 2
       case (3 << 3) | 2: { // attributes = 3
         const e = r.len(end);
         const kv = keyValue(r, e, 0);
@@ -438,7 +457,7 @@ function keyValue(r: Reader, end: number, depth: number): Attr | undefined {
   let value: AttrValue = '';
   while (r.pos < end) {
     const tag = r.varint();
-    if (tag === ((1 << 3) | 2)) key = r.b.intern(r.string(end)); // key = 1
+    if (tag === ((1 << 3) | 2)) key = r.internedString(end); // key = 1
     else if (tag === ((2 << 3) | 2)) { // value = 2
       const e = r.len(end);
       value = anyValue(r, e, depth);
@@ -453,7 +472,7 @@ function anyValue(r: Reader, end: number, depth: number): AttrValue {
   while (r.pos < end) {
     const tag = r.varint();
     switch (tag) {
-      case (1 << 3) | 2: value = r.b.intern(r.string(end)); break; // string_value = 1
+      case (1 << 3) | 2: value = r.string(end); break; // string_value = 1
       case (2 << 3) | 0: value = r.varint() !== 0; break; // bool_value = 2
       case (3 << 3) | 0: value = r.int64(); break; // int_value = 3
       case (4 << 3) | 1: value = r.double(); break; // double_value = 4

@@ -76,7 +76,7 @@ function bool(v: unknown): boolean | undefined {
 export function anyValue(v: unknown, b: Builder, depth: number): AttrValue | undefined {
   if (!isObject(v)) return undefined;
   let x = v.stringValue;
-  if (x !== undefined) return typeof x === 'string' ? b.intern(x) : undefined;
+  if (x !== undefined) return typeof x === 'string' ? x : undefined;
   x = v.intValue;
   if (x !== undefined) return int64(x);
   x = v.boolValue;

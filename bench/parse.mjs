@@ -1,0 +1,93 @@
+#!/usr/bin/env node
+// The parsers' share of the core budget (issue 3 §5), on bench/gen-trace.mjs traces, in one run:
+//   JSON.parse     bare JSON.parse of the text (baseline)
+//   parse          parseTraceDocument(text): detect + JSON.parse + zod + normalize into the model
+//   extra          parse − JSON.parse, as a ratio of JSON.parse (target ≤ 0.6 at 100k: B's tree + analysis
+//                  need the rest of the 2.0× budget)
+//   heap           retained heap of the ParseResult vs the bare JSON.parse result (target ≤ 0.9)
+//   proto          parseTraceDocument(OTLP protobuf bytes of the same trace) vs the OTLP JSON path (target ≤ 1.0)
+// Times are medians.   node --expose-gc bench/parse.mjs [--sizes 1000,100000] [--runs N] [--formats jaeger,otlp]
+import * as esbuild from 'esbuild';
+import { mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { generateTrace } from './gen-trace.mjs';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const arg = name => { const i = process.argv.indexOf(name); return i > 0 ? process.argv[i + 1] : undefined; };
+const SIZES = (arg('--sizes') ?? '1000,10000,100000').split(',').map(Number);
+const FORMATS = (arg('--formats') ?? 'jaeger,otlp').split(',');
+const RUNS = arg('--runs') ? Number(arg('--runs')) : undefined;
+if (typeof globalThis.gc !== 'function') {
+  console.error('run with node --expose-gc bench/parse.mjs');
+  process.exit(2);
+}
+
+// Bundle the TypeScript core as the extension does (same minification-free esbuild output).
+const outDir = join(root, 'node_modules', '.cache', 'spanscope-bench');
+mkdirSync(outDir, { recursive: true });
+const entry = `
+export { parseTraceDocument } from ${JSON.stringify(join(root, 'src/core/parse/index.ts'))};
+export { encodeOtlpProtobuf } from ${JSON.stringify(join(root, 'src/core/otlp/proto.ts'))};
+`;
+const bundle = join(outDir, 'parse-bench.mjs');
+await esbuild.build({ stdin: { contents: entry, resolveDir: root, loader: 'ts' }, bundle: true, platform: 'node', format: 'esm', target: 'node20', outfile: bundle, logLevel: 'warning', banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" } });
+const { parseTraceDocument, encodeOtlpProtobuf } = await import(pathToFileURL(bundle).href);
+
+const now = () => performance.now();
+const median = xs => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]; };
+function time(fn, runs) {
+  const out = [];
+  for (let r = 0; r < runs; r++) { globalThis.gc(); const t0 = now(); fn(); out.push(now() - t0); }
+  return median(out);
+}
+function settle() { for (let i = 0; i < 3; i++) globalThis.gc(); }
+function used() { const m = process.memoryUsage(); return m.heapUsed + m.arrayBuffers; }
+function retained(make) {
+  settle();
+  const before = used();
+  let keep = make();
+  settle();
+  const after = used();
+  if (keep === 42) console.log(''); // keep alive
+  keep = undefined;
+  return after - before;
+}
+const mb = n => (n / 1048576).toFixed(1) + ' MB';
+const ms = n => n.toFixed(1) + ' ms';
+
+console.log(`node ${process.version}; medians; extra = (parse − JSON.parse) / JSON.parse`);
+for (const n of SIZES) {
+  const runs = RUNS ?? (n >= 100000 ? 5 : n >= 10000 ? 9 : 25);
+  for (const format of FORMATS) {
+    const text = JSON.stringify(generateTrace({ n, seed: 1, format }));
+    // warm up both paths
+    for (let i = 0; i < (n >= 100000 ? 1 : 3); i++) { JSON.parse(text); parseTraceDocument(text); }
+    // Interleaved so that both see the same machine load (the box is shared); medians of each and of the ratios.
+    const tj = [], tp = [];
+    for (let r = 0; r < runs; r++) {
+      globalThis.gc(); let t0 = now(); JSON.parse(text); tj.push(now() - t0);
+      globalThis.gc(); t0 = now(); parseTraceDocument(text); tp.push(now() - t0);
+    }
+    const tJson = median(tj), tParse = median(tp);
+    const extraRatio = median(tp.map((t, i) => (t - tj[i]) / tj[i]));
+    const hJson = retained(() => JSON.parse(text));
+    const hModel = retained(() => parseTraceDocument(text));
+    const spans = parseTraceDocument(text).traces.reduce((a, t) => a + t.spans.length, 0);
+    let line = `${format.padEnd(6)} ${String(n).padStart(6)} spans (${spans}), ${mb(text.length)} text: JSON.parse ${ms(tJson)}, parse ${ms(tParse)}, ` +
+      `extra ${extraRatio.toFixed(2)} (target ≤ 0.60), total ${(1 + extraRatio).toFixed(2)}×; ` +
+      `heap model ${mb(hModel)} vs JSON.parse ${mb(hJson)} = ${(hModel / hJson).toFixed(2)} (target ≤ 0.90)`;
+    if (format === 'otlp') {
+      const bytes = encodeOtlpProtobuf(parseTraceDocument(text).traces);
+      parseTraceDocument(bytes);
+      const tb = [], tj2 = [];
+      for (let r = 0; r < runs; r++) {
+        globalThis.gc(); let t0 = now(); parseTraceDocument(bytes); tb.push(now() - t0);
+        globalThis.gc(); t0 = now(); parseTraceDocument(text); tj2.push(now() - t0);
+      }
+      const protoRatio = median(tb.map((t, i) => t / tj2[i]));
+      line += `; proto ${mb(bytes.length)} decode ${ms(median(tb))} = ${protoRatio.toFixed(2)} of the OTLP JSON path (target ≤ 1.0)`;
+    }
+    console.log(line);
+  }
+}
