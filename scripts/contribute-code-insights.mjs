@@ -9,7 +9,7 @@ const mine = [
   ['spanscope.annotations.chooseSource', 'Annotate Code With…', '$(graph)'],
   ['spanscope.annotations.clear', 'Clear Code Annotations', '$(clear-all)'],
   ['spanscope.annotations.aggregate', 'Annotate Code With an Aggregate of Open Traces', '$(graph)'],
-  ['spanscope.mapSpanToCursor', 'Map a Span to the Cursor Location', undefined],
+  ['spanscope.mapSpanToCursor', 'Map This Span to the Cursor Location', undefined],
   ['spanscope.showUnmappedSpans', 'Show Unmapped Spans', '$(question)'],
   ['spanscope.addPathMapping', 'Add Path Mapping…', '$(add)'],
   ['spanscope.revealSpans', 'Reveal Spans', undefined],
@@ -59,6 +59,7 @@ c.views ??= {};
 c.views.spanscope = [
   { id: 'spanscope.backends', name: 'Backends', icon: '$(server)' },
   { id: 'spanscope.traces', name: 'Traces', icon: '$(list-unordered)' },
+  { id: 'spanscope.live', name: 'Live', icon: '$(broadcast)' },
   { id: 'spanscope.spans', name: 'Spans', icon: '$(list-tree)' },
   { id: 'spanscope.hotspots', name: 'Hot Spots', icon: '$(flame)' },
   { id: 'spanscope.findings', name: 'Findings', icon: '$(lightbulb)' },
@@ -66,6 +67,7 @@ c.views.spanscope = [
 const welcome = [
   { view: 'spanscope.backends', contents: 'No backend is configured and the receiver is not available.\n[Add Backend](command:spanscope.addBackend)\n[Start Receiver](command:spanscope.receiver.start)' },
   { view: 'spanscope.traces', contents: 'Open a trace to explore it here and see its latency in your code.\n[Open Trace File](command:spanscope.openTraceFile)\n[Open Trace by ID](command:spanscope.openTraceById)\n[Start Receiver](command:spanscope.receiver.start)' },
+  { view: 'spanscope.live', contents: 'Traces your app sends to the embedded OTLP receiver appear here as they arrive, newest first.\n[Start Receiver](command:spanscope.receiver.start)' },
   { view: 'spanscope.spans', contents: 'The spans of the active trace appear here.\n[Open Trace File](command:spanscope.openTraceFile)\n[Open Trace by ID](command:spanscope.openTraceById)', when: '!spanscope.hasActiveTrace' },
   { view: 'spanscope.hotspots', contents: 'Code locations of the active trace, by self time, appear here once its spans map to files of this workspace.\n[Open Trace File](command:spanscope.openTraceFile)\n[Add Path Mapping](command:spanscope.addPathMapping)' },
   { view: 'spanscope.findings', contents: 'Broken context propagation, where errors started, N+1 calls and other findings of the active trace appear here.\n[Open Trace File](command:spanscope.openTraceFile)', when: '!spanscope.hasActiveTrace' },

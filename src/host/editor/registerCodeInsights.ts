@@ -14,7 +14,7 @@ import type { BackendsSource, CodeInsightsDeps } from '../sidebar/deps';
 import { FindingsView } from '../sidebar/findingsView';
 import { HotSpotsView } from '../sidebar/hotSpotsView';
 import { SpansView } from '../sidebar/spansView';
-import { TracesView } from '../sidebar/tracesView';
+import { LiveView, TracesView } from '../sidebar/tracesView';
 import { registerSourceResolverStep } from '../sourceResolver';
 import { AggregateController } from './aggregate';
 import { AnnotationModel } from './annotationModel';
@@ -85,6 +85,7 @@ export class CodeInsights extends Disposable {
     this._register(vscode.window.createTreeView('spanscope.backends', { treeDataProvider: this.backends }));
     this.traces = this._register(new TracesView(host.traces, receiver, () => this.backends.source));
     this._register(vscode.window.createTreeView('spanscope.traces', { treeDataProvider: this.traces }));
+    if (receiver) this._register(new LiveView(receiver, node => this.traces.getTreeItem(node)));
     this.spans = this._register(new SpansView(host.traces, deps.panels, (traceKey, spanId) => void revealSpan(host.traces, { traceKey, spanId }, this.model)));
     const hot = this._register(new HotSpotsView(this.model));
     this._register(vscode.window.createTreeView('spanscope.hotspots', { treeDataProvider: hot }));

@@ -1,6 +1,6 @@
 // Traces view: a search form (a step-by-step input: service, operation, tags or TraceQL, duration, time range,
-// limit) with its results, Live (the embedded receiver's traces, newest first, refreshed as they arrive),
-// Recent and Pinned (from TraceService; pinned survive restarts).
+// limit) with its results, Recent and Pinned (from TraceService; pinned survive restarts). The Live view: the
+// embedded receiver's traces, newest first, refreshed as they arrive.
 import * as vscode from 'vscode';
 import { formatDuration } from '../../core/mapping/format';
 import { Commands } from '../commands';
@@ -10,7 +10,7 @@ import type { BackendsSource, ReceiverLike, TraceSearchQuery, TraceSearchResult 
 
 type Node =
   | { readonly kind: 'search' }
-  | { readonly kind: 'group'; readonly group: 'results' | 'live' | 'recent' | 'pinned' }
+  | { readonly kind: 'group'; readonly group: 'results' | 'recent' | 'pinned' }
   | { readonly kind: 'live'; readonly traceId: string }
   // traceKey at the top level: Pin/Unpin (E1) take the tree node as their argument.
   | { readonly kind: 'history'; readonly traceKey: string; readonly entry: TraceHistoryEntry; readonly pinned: boolean }
@@ -33,25 +33,49 @@ export function durationBar(ns: number, maxNs: number): string {
   return '█'.repeat(cells) + '░'.repeat(8 - cells);
 }
 
+/** Live: the receiver's traces, newest first. Refreshed at most every 250 ms while traces arrive in bursts. */
+export class LiveView extends Disposable implements vscode.TreeDataProvider<Node> {
+  private readonly _onDidChange = this._register(new vscode.EventEmitter<void>());
+  readonly onDidChangeTreeData = this._onDidChange.event;
+  private _timer: ReturnType<typeof setTimeout> | undefined;
+  readonly tree: vscode.TreeView<Node>;
+
+  constructor(private readonly _receiver: ReceiverLike, private readonly _items: (node: Node) => vscode.TreeItem) {
+    super();
+    this.tree = this._register(vscode.window.createTreeView('spanscope.live', { treeDataProvider: this }));
+    this._register(_receiver.onDidChangeTraces(() => {
+      if (this._timer) return;
+      this._timer = setTimeout(() => { this._timer = undefined; this._onDidChange.fire(); }, 250);
+    }));
+    this._register(_receiver.onDidChangeState(() => { this._describe(); this._onDidChange.fire(); }));
+    this._register({ dispose: () => { if (this._timer) clearTimeout(this._timer); } });
+    this._describe();
+  }
+
+  private _describe(): void {
+    const st = this._receiver.state;
+    this.tree.description = st.kind === 'running' ? st.address.httpUrl : st.kind === 'failed' ? vscode.l10n.t('receiver failed') : vscode.l10n.t('receiver {0}', st.kind);
+  }
+
+  getChildren(node?: Node): Node[] {
+    if (node) return [];
+    return this._receiver.list().sort((a, b) => b.lastUpdateMs - a.lastUpdateMs).slice(0, MAX_LIVE_ITEMS).map(i => ({ kind: 'live', traceId: i.traceId }));
+  }
+
+  getTreeItem(node: Node): vscode.TreeItem {
+    return this._items(node);
+  }
+}
+
 export class TracesView extends Disposable implements vscode.TreeDataProvider<Node> {
   private readonly _onDidChange = this._register(new vscode.EventEmitter<Node | undefined>());
   readonly onDidChangeTreeData = this._onDidChange.event;
   private _results: { backendId: string; query: TraceSearchQuery; items: TraceSearchResult[] } | undefined;
-  private _liveTimer: ReturnType<typeof setTimeout> | undefined;
-  private readonly _groups = { results: { kind: 'group', group: 'results' } as Node, live: { kind: 'group', group: 'live' } as Node, recent: { kind: 'group', group: 'recent' } as Node, pinned: { kind: 'group', group: 'pinned' } as Node };
+  private readonly _groups = { results: { kind: 'group', group: 'results' } as Node, recent: { kind: 'group', group: 'recent' } as Node, pinned: { kind: 'group', group: 'pinned' } as Node };
 
   constructor(private readonly _traces: TraceService, private readonly _receiver: ReceiverLike | undefined, private readonly _backends: () => BackendsSource | undefined) {
     super();
     this._register(_traces.onDidChangeHistory(() => this._onDidChange.fire(undefined)));
-    if (_receiver) {
-      // Traces arrive in bursts: refresh the Live group at most every 250 ms.
-      this._register(_receiver.onDidChangeTraces(() => {
-        if (this._liveTimer) return;
-        this._liveTimer = setTimeout(() => { this._liveTimer = undefined; this._onDidChange.fire(this._groups.live); }, 250);
-      }));
-      this._register(_receiver.onDidChangeState(() => this._onDidChange.fire(this._groups.live)));
-    }
-    this._register({ dispose: () => { if (this._liveTimer) clearTimeout(this._liveTimer); } });
   }
 
   refresh(): void {
@@ -62,7 +86,6 @@ export class TracesView extends Disposable implements vscode.TreeDataProvider<No
     if (!node) {
       const out: Node[] = [{ kind: 'search' }];
       if (this._results) out.push(this._groups.results);
-      if (this._receiver) out.push(this._groups.live);
       out.push(this._groups.recent, this._groups.pinned);
       return out;
     }
@@ -73,8 +96,6 @@ export class TracesView extends Disposable implements vscode.TreeDataProvider<No
         const maxNs = Math.max(0, ...items.map(r => r.durationNs));
         return items.map(result => ({ kind: 'result', backendId: this._results!.backendId, result, maxNs }));
       }
-      case 'live':
-        return (this._receiver?.list() ?? []).sort((a, b) => b.lastUpdateMs - a.lastUpdateMs).slice(0, MAX_LIVE_ITEMS).map(i => ({ kind: 'live', traceId: i.traceId }));
       case 'recent':
         return this._traces.recent().map(entry => ({ kind: 'history', traceKey: entry.traceKey, entry, pinned: false }));
       case 'pinned':
@@ -92,15 +113,10 @@ export class TracesView extends Disposable implements vscode.TreeDataProvider<No
         return item;
       }
       case 'group': {
-        const labels = { results: vscode.l10n.t('Search results'), live: vscode.l10n.t('Live'), recent: vscode.l10n.t('Recent'), pinned: vscode.l10n.t('Pinned') };
-        const item = new vscode.TreeItem(labels[node.group], node.group === 'pinned' || node.group === 'live' || node.group === 'results' ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed);
+        const labels = { results: vscode.l10n.t('Search results'), recent: vscode.l10n.t('Recent'), pinned: vscode.l10n.t('Pinned') };
+        const item = new vscode.TreeItem(labels[node.group], vscode.TreeItemCollapsibleState.Expanded);
         item.id = `group:${node.group}`;
         item.contextValue = `group.${node.group}`;
-        if (node.group === 'live') {
-          const st = this._receiver?.state;
-          item.description = st?.kind === 'running' ? st.address.httpUrl : st?.kind === 'failed' ? vscode.l10n.t('receiver failed') : vscode.l10n.t('receiver stopped');
-          item.iconPath = new vscode.ThemeIcon(st?.kind === 'running' ? 'broadcast' : 'debug-disconnect');
-        }
         if (node.group === 'results' && this._results) item.description = describeQuery(this._results.query);
         return item;
       }
@@ -109,7 +125,7 @@ export class TracesView extends Disposable implements vscode.TreeDataProvider<No
         const item = new vscode.TreeItem(i ? `${i.rootService}: ${i.rootName}` : node.traceId);
         item.id = `live:${node.traceId}`;
         if (i) {
-          item.description = `${formatDuration(i.durationNs)} · ${i.spanCount} spans${i.errorCount ? ` · ${i.errorCount} errors` : ''} · ${age(i.lastUpdateMs)}${i.completed ? '' : ' · receiving'}`;
+          item.description = `${node.traceId.slice(0, 8)} · ${formatDuration(i.durationNs)} · ${i.spanCount} spans${i.errorCount ? ` · ${i.errorCount} errors` : ''} · ${age(i.lastUpdateMs)}${i.completed ? '' : ' · receiving'}`;
           item.iconPath = new vscode.ThemeIcon(i.errorCount ? 'error' : 'pulse', i.errorCount ? new vscode.ThemeColor('errorForeground') : undefined);
         }
         item.tooltip = `trace ${node.traceId}`;
