@@ -117,7 +117,7 @@ export const receiveCommand: CliCommand = {
     const writer = outDir ? new TraceFileWriter(outDir) : undefined;
     store.onTraceCompleted(traceId => {
       const trace = store.get(traceId);
-      const item = store.list().find(i => i.traceId === traceId);
+      const item = store.item(traceId);
       if (!trace || !item) return;
       let where = '';
       try {

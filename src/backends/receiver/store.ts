@@ -87,6 +87,8 @@ interface Entry {
   lastUpdateMs: number;
   completed: boolean;
   kept: boolean;
+  /** The span a list shows for the trace (see `betterRoot`), kept up to date as spans arrive. */
+  root: Span | undefined;
   cached: Trace | undefined;
 }
 
@@ -225,6 +227,7 @@ export class TraceStore {
           lastUpdateMs: now,
           completed: false,
           kept: false,
+          root: undefined,
           cached: undefined,
         };
         this.entries.set(trace.traceId, entry);
@@ -239,6 +242,7 @@ export class TraceStore {
         entry.spans.push(span);
         entry.keys.add(freshKeys[i]!);
         if (span.status.code === 'error') entry.errorCount++;
+        if (betterRoot(span, entry.root)) entry.root = span;
         if (span.startNs < entry.minStart) entry.minStart = span.startNs;
         const end = spanEndNs(span);
         if (end > entry.maxEnd) entry.maxEnd = end;
@@ -291,21 +295,14 @@ export class TraceStore {
   /** Every trace held, newest (latest start) first. */
   list(): TraceListItem[] {
     const out: TraceListItem[] = [];
-    for (const e of this.entries.values()) {
-      const root = rootOf(e.spans);
-      out.push({
-        traceId: e.traceId,
-        rootService: root?.resource.serviceName ?? '',
-        rootName: root?.name ?? '',
-        startNs: e.minStart,
-        durationNs: Number(e.maxEnd - e.minStart),
-        spanCount: e.spans.length,
-        errorCount: e.errorCount,
-        lastUpdateMs: e.lastUpdateMs,
-        completed: e.completed,
-      });
-    }
+    for (const e of this.entries.values()) out.push(listItem(e));
     return out.sort((a, b) => (a.startNs < b.startNs ? 1 : a.startNs > b.startNs ? -1 : b.lastUpdateMs - a.lastUpdateMs));
+  }
+
+  /** The list row of one trace. */
+  item(traceId: string): TraceListItem | undefined {
+    const e = this.entries.get(traceId);
+    return e && listItem(e);
   }
 
   stats(): TraceStoreStats {
@@ -427,18 +424,26 @@ function oldest(queue: Map<string, Entry>, protect: string): Entry | undefined {
   return undefined;
 }
 
-/** The span a list shows for the trace: the earliest parentless span, else the earliest span. */
-function rootOf(spans: readonly Span[]): Span | undefined {
-  let best: Span | undefined;
-  let bestIsRoot = false;
-  for (const s of spans) {
-    const isRoot = s.parentId === undefined;
-    if (!best || (isRoot && !bestIsRoot) || (isRoot === bestIsRoot && s.startNs < best.startNs)) {
-      best = s;
-      bestIsRoot = isRoot;
-    }
-  }
-  return best;
+/** The span a list shows for a trace is the earliest parentless span, else the earliest span. */
+function betterRoot(s: Span, best: Span | undefined): boolean {
+  if (!best) return true;
+  const isRoot = s.parentId === undefined;
+  const bestIsRoot = best.parentId === undefined;
+  return (isRoot && !bestIsRoot) || (isRoot === bestIsRoot && s.startNs < best.startNs);
+}
+
+function listItem(e: Entry): TraceListItem {
+  return {
+    traceId: e.traceId,
+    rootService: e.root?.resource.serviceName ?? '',
+    rootName: e.root?.name ?? '',
+    startNs: e.minStart,
+    durationNs: Number(e.maxEnd - e.minStart),
+    spanCount: e.spans.length,
+    errorCount: e.errorCount,
+    lastUpdateMs: e.lastUpdateMs,
+    completed: e.completed,
+  };
 }
 
 /**

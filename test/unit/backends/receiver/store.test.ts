@@ -71,6 +71,8 @@ test('list: newest start first, root service/name, duration from first start to 
     traceId: tid(1), rootService: 'gateway', rootName: 'GET /', startNs: root.startNs, durationNs: 25_000,
     spanCount: 2, errorCount: 1, lastUpdateMs: 2000, completed: false,
   });
+  assert.deepEqual(store.item(tid(1)), items[0]);
+  assert.equal(store.item(tid(99)), undefined);
 });
 
 test('policy oldest: whole traces evicted in first-seen order when the trace bound is reached', () => {
