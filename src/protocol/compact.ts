@@ -24,6 +24,8 @@ const STATUS_CODES: readonly StatusCode[] = ['unset', 'ok', 'error'];
 const LINK_TYPES = ['link', 'follows_from', 'child_of'] as const;
 const CODE_SOURCES: readonly (CodeLocation['source'] | undefined)[] = [undefined, 'code.attributes', 'code.attributes.old', 'datadog.code_origin', 'stacktrace'];
 const NO_NUMBER = 0xffffffff;
+/** Attribute values longer than this are stored without de-duplication. */
+const INTERN_MAX = 48;
 
 /** Every typed array of the compact trace. Grouped by what they are indexed by. */
 export interface CompactColumns {
@@ -151,6 +153,14 @@ class StringTable {
     }
     return k;
   }
+  /** Append without looking for an equal string (long values are rarely repeated; hashing them costs more). */
+  append(s: string): number {
+    const k = this.parts.length;
+    this.parts.push(s);
+    this.length += s.length;
+    this.ends.push(this.length);
+    return k;
+  }
   finish(): { strings: string; stringEnds: Uint32Array } {
     return { strings: this.parts.join(''), stringEnds: Uint32Array.from(this.ends) };
   }
@@ -213,7 +223,7 @@ export function encodeCompactTrace(analysis: TraceAnalysis, opts: EncodeOptions 
       const long = text.length > maxValue;
       attrKey.push(S(a.key));
       attrType.push(type | (long ? ATTR_TRUNCATED : 0));
-      attrValue.push(st.intern(long ? text.slice(0, maxValue) : text));
+      attrValue.push(text.length > INTERN_MAX ? st.append(long ? text.slice(0, maxValue) : text) : text.length === 0 ? 0 : st.intern(text));
     }
     range.push(attrKey.n);
   };

@@ -148,3 +148,60 @@ export function sampleSpecs(): SpanSpec[] {
     { id: '00000000000000a6', parent: '00000000000000ff', name: 'orphan.work', service: 'worker', startMs: 30, durMs: 5 },
   ];
 }
+
+// ---- documents for the harness (so the webview tests go through the real parse + analysis) ----
+
+function otlpValue(v: AttrValue): unknown {
+  if (typeof v === 'string') return { stringValue: v };
+  if (typeof v === 'boolean') return { boolValue: v };
+  if (typeof v === 'number') return { doubleValue: v };
+  if (typeof v === 'bigint') return { intValue: v.toString() };
+  if ('bytes' in v) return { bytesValue: v.bytes };
+  if ('array' in v) return { arrayValue: { values: v.array.map(otlpValue) } };
+  return { kvlistValue: { values: v.kvlist.map(a => ({ key: a.key, value: otlpValue(a.value) })) } };
+}
+const otlpKv = (o: Record<string, AttrValue> | undefined) => Object.entries(o ?? {}).map(([key, value]) => ({ key, value: otlpValue(value) }));
+const KIND_NUM: Record<SpanKind, number> = { unspecified: 0, internal: 1, server: 2, client: 3, producer: 4, consumer: 5 };
+
+/** An OTLP JSON document (TracesData) with these spans, one resource per service. */
+export function otlpDocument(specs: readonly SpanSpec[], traceId = '0af7651916cd43dd8448eb211c80319c'): string {
+  const byService = new Map<string, SpanSpec[]>();
+  for (const s of specs) { const k = s.service ?? 'svc'; byService.set(k, [...(byService.get(k) ?? []), s]); }
+  const ns = (ms: number) => (BASE_NS + BigInt(Math.round(ms * 1e6))).toString();
+  const resourceSpans = [...byService].map(([service, list]) => ({
+    resource: { attributes: otlpKv({ 'service.name': service, 'host.name': 'box-1' }) },
+    scopeSpans: [{
+      scope: { name: 'test-scope', version: '1.0' },
+      spans: list.map(s => {
+        const attrs: Record<string, AttrValue> = { ...(s.attrs ?? {}) };
+        if (s.code?.filePath) attrs['code.filepath'] = s.code.filePath;
+        if (s.code?.line) attrs['code.lineno'] = BigInt(s.code.line);
+        if (s.code?.column) attrs['code.column'] = BigInt(s.code.column);
+        if (s.code?.function) attrs['code.function'] = s.code.function;
+        return {
+          traceId, spanId: s.id, ...(s.parent ? { parentSpanId: s.parent } : {}), name: s.name, kind: KIND_NUM[s.kind ?? 'internal'],
+          startTimeUnixNano: ns(s.startMs), endTimeUnixNano: ns(s.startMs + s.durMs), attributes: otlpKv(attrs),
+          events: (s.events ?? []).map(e => ({ timeUnixNano: ns(e.atMs), name: e.name, attributes: otlpKv(e.attrs) })),
+          links: (s.links ?? []).map(l => ({ traceId: l.traceId, spanId: l.spanId })),
+          status: s.error ? { code: 2, ...(typeof s.error === 'string' ? { message: s.error } : {}) } : {},
+        };
+      }),
+    }],
+  }));
+  return JSON.stringify({ resourceSpans });
+}
+
+/** A wide tree: `fanout` children per span down to `depth` levels, under one root (for scroll and collapse tests). */
+export function treeSpecs(fanout: number, depth: number): SpanSpec[] {
+  const out: SpanSpec[] = [];
+  let next = 1;
+  const make = (parent: string | undefined, level: number, start: number, dur: number): void => {
+    const id = (next++).toString(16).padStart(16, '0');
+    out.push({ id, ...(parent ? { parent } : {}), name: `op-${level}-${out.length}`, service: `svc-${level % 4}`, startMs: start, durMs: dur });
+    if (level + 1 >= depth) return;
+    const w = dur / fanout;
+    for (let k = 0; k < fanout; k++) make(id, level + 1, start + k * w, w * 0.9);
+  };
+  make(undefined, 0, 0, 1000);
+  return out;
+}

@@ -48,7 +48,7 @@ export function Minimap(p: { data: TraceData; zoom: readonly [number, number]; s
         }
       }
       const b = brushRef.current;
-      if (b && svg.current) select(svg.current).select<SVGGElement>('g.brush').call(b.move, [p.zoom[0] * w, p.zoom[1] * w]);
+      if (b && svg.current && (p.zoom[0] > 0 || p.zoom[1] < 1)) select(svg.current).select<SVGGElement>('g.brush').call(b.move, [p.zoom[0] * w, p.zoom[1] * w]);
     };
     const id = requestAnimationFrame(() => setTimeout(draw, 0));
     const ro = new ResizeObserver(() => draw());

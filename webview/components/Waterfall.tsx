@@ -68,7 +68,7 @@ export function Waterfall(p: WaterfallProps): JSX.Element {
     if (lastReported.current !== top) { lastReported.current = top; p.onScrollTop(top); }
   };
 
-  // Keep the focused row in view.
+  // Bring the focused row into view when focus moves (not when rows change: a live update keeps the scroll).
   useLayoutEffect(() => {
     const el = scroller.current;
     if (!el || p.focus < 0) return;
@@ -79,7 +79,7 @@ export function Waterfall(p: WaterfallProps): JSX.Element {
     else if (y + ROW_HEIGHT > el.scrollTop + el.clientHeight) el.scrollTop = y + ROW_HEIGHT - el.clientHeight;
     else return;
     setVp({ top: el.scrollTop, height: el.clientHeight });
-  }, [p.focus, rows]);
+  }, [p.focus >= 0 ? view.spanId(p.focus) : '']);
 
   const pageRows = Math.max(1, Math.floor(vp.height / ROW_HEIGHT) - 1);
   const onKeyDown = (e: KeyboardEvent): void => {

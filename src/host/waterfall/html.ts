@@ -14,6 +14,10 @@ export interface WaterfallHtmlOptions {
   /** Scripts that must run before the bundle (the harness's stand-in for the host). Same nonce. */
   readonly preludeScriptUris?: readonly string[];
   readonly bodyClass?: string;
+  /** Extra stylesheets (the harness's stand-in for VS Code's theme variables). */
+  readonly extraStyleUris?: readonly string[];
+  /** Extra CSP directives (the harness's worker only; the panel adds none). */
+  readonly extraCsp?: readonly string[];
 }
 
 const escapeAttr = (s: string): string => s.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
@@ -25,6 +29,7 @@ export function renderWaterfallHtml(o: WaterfallHtmlOptions): string {
     `img-src ${o.cspSource} data:`,
     `font-src ${o.cspSource}`,
     `script-src 'nonce-${o.nonce}'`,
+    ...(o.extraCsp ?? []),
   ].join('; ');
   const scripts = [...(o.preludeScriptUris ?? []), o.scriptUri].map(u => `<script nonce="${escapeAttr(o.nonce)}" src="${escapeAttr(u)}"></script>`).join('\n    ');
   return `<!DOCTYPE html>
@@ -33,7 +38,7 @@ export function renderWaterfallHtml(o: WaterfallHtmlOptions): string {
     <meta charset="UTF-8">
     <meta http-equiv="Content-Security-Policy" content="${escapeAttr(csp)}">
     <meta name="viewport" content="width=device-width, initial-scale=1.0">
-    <link rel="stylesheet" href="${escapeAttr(o.styleUri)}">
+    ${[...(o.extraStyleUris ?? []), o.styleUri].map(u => `<link rel="stylesheet" href="${escapeAttr(u)}">`).join('\n    ')}
     <title>${escapeAttr(o.title)}</title>
   </head>
   <body${o.bodyClass ? ` class="${escapeAttr(o.bodyClass)}"` : ''}>

@@ -1,0 +1,273 @@
+// The real webview bundle in headless Chromium, inside the harness that plays the extension host.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { CHROMIUM_SKIP } from '../support/chromium';
+import { otlpDocument, sampleSpecs, treeSpecs } from '../support/webview-builders';
+import { received, rowCount, startRig, totalRows } from './support';
+import type { Rig } from './support';
+
+describe('waterfall webview', { skip: CHROMIUM_SKIP, timeout: 120_000 }, () => {
+  let rig: Rig;
+  let sampleUrl: string;
+  let treeUrl: string;
+  before(async () => {
+    rig = await startRig();
+    sampleUrl = rig.harness.addDocument(otlpDocument(sampleSpecs()));
+    treeUrl = rig.harness.addDocument(otlpDocument(treeSpecs(6, 5)));  // 1 + 6 + 36 + 216 + 1296 = 1555 spans
+  });
+  after(async () => { await rig?.close(); });
+
+  test('renders rows as an ARIA tree after the ready handshake, with only a window of rows in the DOM', async () => {
+    const { page, log, close } = await rig.open(`?trace=${encodeURIComponent(treeUrl)}`);
+    try {
+      const msgs = await received(page);
+      assert.equal(msgs[0]?.type, 'ready', 'the webview speaks first');
+      const sent = await page.evaluate(() => (window as unknown as { __harness: { sent: { message: { type: string } }[] } }).__harness.sent.map(s => s.message.type));
+      assert.deepEqual(sent, ['init']);
+      assert.equal(await page.locator('[role=tree]').count(), 1);
+      assert.equal(await totalRows(page), 1555);
+      const inDom = await rowCount(page);
+      assert.ok(inDom > 30 && inDom < 250, `rows in DOM: ${inDom}`);
+      const first = page.locator('[role=treeitem]').first();
+      assert.equal(await first.getAttribute('aria-level'), '1');
+      assert.equal(await first.getAttribute('aria-expanded'), 'true');
+      assert.match(await page.locator('[data-testid=header]').innerText(), /1,555\s+spans/);
+      // Every row has the same fixed height.
+      const heights = await page.$$eval('[role=treeitem]', els => [...new Set(els.map(e => e.getBoundingClientRect().height))]);
+      assert.deepEqual(heights, [24]);
+      // Rows carry the offsets of the flat row array; scrolling far draws the rows there.
+      await page.locator('[data-testid=rows]').evaluate(el => { el.scrollTop = 24 * 1000; });
+      await page.waitForSelector('[role=treeitem][data-pos="1000"]');
+      assert.deepEqual(log.filter(l => l.startsWith('pageerror')), []);
+    } finally { await close(); }
+  });
+
+  test('collapse and expand: a row, all, to depth N', async () => {
+    const { page, close } = await rig.open(`?trace=${encodeURIComponent(treeUrl)}`);
+    try {
+      const second = page.locator('[role=treeitem][data-pos="1"]');
+      await second.locator('.twisty').click();
+      assert.equal(await second.getAttribute('aria-expanded'), 'false');
+      assert.equal(await totalRows(page), 1555 - 258);
+      await page.click('[data-testid=collapse-all]');
+      assert.equal(await totalRows(page), 1);
+      assert.equal(await page.locator('[role=treeitem]').first().getAttribute('aria-expanded'), 'false');
+      await page.click('[data-testid=expand-all]');
+      assert.equal(await totalRows(page), 1555);
+      await page.selectOption('select[aria-label="Expand to depth"]', '2');
+      assert.equal(await totalRows(page), 7);
+      await page.selectOption('select[aria-label="Expand to depth"]', '3');
+      assert.equal(await totalRows(page), 43);
+    } finally { await close(); }
+  });
+
+  test('search: free text, key=value, duration, status; count, next with Enter, hide others', async () => {
+    const { page, close } = await rig.open(`?trace=${encodeURIComponent(sampleUrl)}`);
+    try {
+      const search = page.locator('[data-testid=search]');
+      const count = page.locator('[data-testid=match-count]');
+      await page.keyboard.press('/');
+      assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('data-testid')), 'search');
+      await page.keyboard.type('cart');
+      assert.equal(await count.innerText(), '2 matches');             // cart.load, SELECT cart (name + statement)
+      assert.equal(await page.locator('.row.match').count(), 2);
+      assert.ok(await page.locator('.row.dim').count() >= 3);
+      await search.fill('status=error');
+      assert.equal(await count.innerText(), '1 match');
+      await search.fill('user=alice');
+      assert.equal(await count.innerText(), '1 match');
+      await search.fill('duration>45ms');
+      assert.equal(await count.innerText(), '3 matches');              // 120, 60, 50 ms
+      await search.fill('service=db');
+      assert.equal(await count.innerText(), '1 match');
+      await search.fill('00000000000000a5');
+      assert.equal(await count.innerText(), '1 match');
+      await search.press('Enter');
+      assert.match(await page.locator('[data-testid=details] .d-title').innerText(), /payment\.charge/);
+      await search.fill('duration>45ms');
+      await page.check('text=Hide others');
+      assert.equal(await totalRows(page), 3);
+      await search.press('Escape');
+      assert.equal(await search.inputValue(), '');
+      assert.equal(await totalRows(page), 6);
+    } finally { await close(); }
+  });
+
+  test('keyboard: arrows, Home/End, Left collapses and goes to the parent, focus is visible', async () => {
+    const { page, close } = await rig.open(`?trace=${encodeURIComponent(treeUrl)}`);
+    try {
+      const tree = page.locator('[role=tree]');
+      await tree.focus();
+      const active = () => tree.getAttribute('aria-activedescendant');
+      const first = await active();
+      assert.ok(first);
+      await page.keyboard.press('ArrowDown');
+      await page.keyboard.press('ArrowDown');
+      const third = await active();
+      assert.equal(await page.locator(`#${third}`).getAttribute('data-pos'), '2');
+      const outline = await page.locator(`#${third}`).evaluate(el => getComputedStyle(el).outlineStyle);
+      assert.equal(outline, 'solid');
+      await page.keyboard.press('ArrowLeft');                          // collapse (it has children)
+      assert.equal(await page.locator(`#${third}`).getAttribute('aria-expanded'), 'false');
+      await page.keyboard.press('ArrowLeft');                          // to the parent
+      assert.equal(await page.locator(`#${await active()}`).getAttribute('data-pos'), '1');
+      await page.keyboard.press('End');
+      const last = await totalRows(page);
+      assert.equal(await page.locator(`#${await active()}`).getAttribute('data-pos'), String(last - 1));
+      await page.keyboard.press('Home');
+      assert.equal(await page.locator(`#${await active()}`).getAttribute('data-pos'), '0');
+      await page.keyboard.press('PageDown');
+      assert.ok(Number(await page.locator(`#${await active()}`).getAttribute('data-pos')) > 20);
+      await page.keyboard.press(' ');
+      assert.equal(await page.locator('[data-testid=details]').count(), 1);
+    } finally { await close(); }
+  });
+
+  test('details: fields, grouped attributes, events, exception frames, links', async () => {
+    const { page, close } = await rig.open(`?trace=${encodeURIComponent(sampleUrl)}`);
+    try {
+      await page.locator('[role=treeitem]', { hasText: 'payment.charge' }).click();
+      const d = page.locator('[data-testid=details]');
+      const text = await d.innerText();
+      assert.match(text, /payment\.charge/);
+      assert.match(text, /Service\s+payments/);
+      assert.match(text, /error: card declined/);
+      assert.match(text, /Resource/);
+      assert.match(text, /host\.name/);
+      assert.match(text, /Scope test-scope 1\.0/);
+      assert.match(text, /exception/);
+      assert.equal(await d.locator('button.frame').count(), 2);
+      assert.equal(await d.locator('[data-testid=open-link]').count(), 1);
+      // Attribute filter.
+      await d.locator('.attr-filter').fill('host');
+      assert.equal(await d.locator('.attr-group').first().locator('tr').count(), 0);
+      // The details pane resizes with the splitter.
+      const before = await page.locator('.details-pane').evaluate(el => el.getBoundingClientRect().width);
+      const box = (await page.locator('.splitter').boundingBox())!;
+      await page.mouse.move(box.x + 2, box.y + 100);
+      await page.mouse.down();
+      await page.mouse.move(box.x - 98, box.y + 100);
+      await page.mouse.up();
+      const afterW = await page.locator('.details-pane').evaluate(el => el.getBoundingClientRect().width);
+      assert.ok(Math.abs(afterW - before - 100) < 3, `${before} → ${afterW}`);
+    } finally { await close(); }
+  });
+
+  test('jump to source: the button, Enter on a row and a stack frame send openSource; a failure is shown', async () => {
+    const { page, close } = await rig.open(`?trace=${encodeURIComponent(sampleUrl)}`);
+    try {
+      await page.locator('[role=treeitem]', { hasText: 'GET /checkout' }).click();
+      await page.click('[data-testid=go-to-source]');
+      await page.locator('[role=tree]').focus();
+      await page.keyboard.press('Enter');
+      await page.locator('[role=treeitem]', { hasText: 'payment.charge' }).click();
+      await page.locator('button.frame').first().click();
+      await page.waitForFunction(() => (window as unknown as { __harness: { received: { message: { type: string } }[] } }).__harness.received.filter(r => r.message.type === 'openSource').length === 3);
+      const opens = (await received(page)).filter(m => m.type === 'openSource');
+      assert.deepEqual(opens[0], { type: 'openSource', id: opens[0]!.id, spanId: '00000000000000a1', location: { filePath: '/app/src/checkout.ts', line: 42, column: 7 } });
+      assert.deepEqual(opens[1]?.location, { filePath: '/app/src/checkout.ts', line: 42, column: 7 });
+      assert.deepEqual(opens[2]?.location, { filePath: '/app/src/payment.ts', line: 17, column: 9 });
+      assert.notEqual(opens[0]!.id, opens[1]!.id);
+    } finally { await close(); }
+    const failing = await rig.open(`?trace=${encodeURIComponent(sampleUrl)}&sourceFails=1`);
+    try {
+      await failing.page.locator('[role=treeitem]', { hasText: 'GET /checkout' }).click();
+      await failing.page.click('[data-testid=go-to-source]');
+      await failing.page.waitForFunction(() => document.querySelector('[data-testid=toast]')?.textContent?.includes('file not found'));
+    } finally { await failing.close(); }
+  });
+
+  test('state (selection, collapse, scroll, query, tab) survives a reload', async () => {
+    const { page, close } = await rig.open(`?trace=${encodeURIComponent(treeUrl)}`);
+    try {
+      await page.locator('[role=treeitem][data-pos="1"] .twisty').click();
+      await page.locator('[data-testid=rows]').evaluate(el => { el.scrollTop = 480; });
+      await page.locator('[role=treeitem][data-pos="25"]').click();
+      const selectedId = await page.locator('[role=treeitem][data-pos="25"]').getAttribute('data-span-id');
+      await page.locator('[data-testid=search]').fill('op-4');
+      await page.waitForTimeout(400);                                  // persistence is debounced
+      await page.reload();
+      await page.waitForSelector('[role=treeitem]');
+      assert.equal(await page.locator('[role=treeitem][data-pos="1"]').getAttribute('aria-expanded'), 'false');
+      assert.equal(await page.locator('[role=treeitem][aria-selected=true]').getAttribute('data-span-id'), selectedId);
+      assert.equal(await page.locator('[data-testid=rows]').evaluate(el => el.scrollTop), 480);
+      assert.equal(await page.locator('[data-testid=search]').inputValue(), 'op-4');
+    } finally { await close(); }
+  });
+
+  test('live update keeps scroll, selection and collapse', async () => {
+    const small = treeSpecs(6, 5).filter(s => Number(s.name.split('-')[1]) < 4);   // the first 4 levels: 259 spans
+    const smallUrl = rig.harness.addDocument(otlpDocument(small));
+    const { page, close } = await rig.open(`?trace=${encodeURIComponent(smallUrl)}`);
+    try {
+      await page.locator('[role=treeitem][data-pos="2"] .twisty').click();
+      await page.locator('[data-testid=rows]').evaluate(el => { el.scrollTop = 240; });
+      await page.locator('[role=treeitem][data-pos="12"]').click();
+      const sel = await page.locator('[role=treeitem][aria-selected=true]').getAttribute('data-span-id');
+      const rowsBefore = await totalRows(page);
+      await page.evaluate(u => (window as unknown as { __harness: { sendUpdate(u: string): Promise<void> } }).__harness.sendUpdate(u), treeUrl);
+      await page.waitForFunction(() => document.querySelector('[data-testid=header]')?.textContent?.includes('1,555'));
+      assert.equal(await page.locator('[role=treeitem][aria-selected=true]').getAttribute('data-span-id'), sel);
+      assert.equal(await page.locator('[role=treeitem][data-pos="2"]').getAttribute('aria-expanded'), 'false');
+      assert.equal(await page.locator('[data-testid=rows]').evaluate(el => el.scrollTop), 240);
+      assert.ok((await totalRows(page)) > rowsBefore);
+    } finally { await close(); }
+  });
+
+  test('other views: span table sorts, statistics and flame graph render', async () => {
+    const { page, close } = await rig.open(`?trace=${encodeURIComponent(sampleUrl)}`);
+    try {
+      await page.click('role=tab[name="Span table"]');
+      const firstName = () => page.locator('.t-body .tr .name').first().innerText();
+      assert.equal(await firstName(), 'GET /checkout');                // longest first
+      await page.click('role=columnheader[name=/Self time/] >> button');
+      await page.click('role=columnheader[name=/Start/] >> button');
+      assert.equal(await firstName(), 'payment.charge');               // latest start first
+      await page.click('role=columnheader[name=/Start/] >> button');
+      assert.equal(await firstName(), 'GET /checkout');                // then ascending
+      await page.click('role=tab[name="Statistics"]');
+      assert.match(await page.locator('[data-testid=stats]').innerText(), /payments/);
+      await page.click('role=tab[name="Flame graph"]');
+      const box = (await page.locator('[data-testid=flame] canvas').boundingBox())!;
+      await page.mouse.click(box.x + 5, box.y + 5);                     // the root at depth 0, time 0
+      assert.match(await page.locator('[data-testid=details] .d-title').innerText(), /GET \/checkout/);
+    } finally { await close(); }
+  });
+
+  test('invalid host messages are dropped and logged; the view keeps working', async () => {
+    const { page, close } = await rig.open(`?trace=${encodeURIComponent(sampleUrl)}`);
+    try {
+      await page.evaluate(() => {
+        const h = (window as unknown as { __harness: { post(m: unknown): void } }).__harness;
+        h.post({ type: 'init', protocol: 1, traceKey: 'x', sourceLabel: 'x', compact: { v: 1, cols: 'nope' } });
+        h.post({ type: 'reveal' });
+        h.post('garbage');
+      });
+      await page.waitForFunction(() => (window as unknown as { __harness: { received: { message: { type: string } }[] } }).__harness.received.filter(r => r.message.type === 'log').length >= 3);
+      const logs = (await received(page)).filter(m => m.type === 'log');
+      assert.ok(logs.every(l => /dropped invalid host message/.test(String(l.message))), JSON.stringify(logs));
+      assert.equal(await totalRows(page), 6);
+      await page.evaluate(() => (window as unknown as { __harness: { post(m: unknown): void } }).__harness.post({ type: 'reveal', spanId: '00000000000000a4' }));
+      await page.waitForFunction(() => document.querySelector('[data-testid=details] .d-title')?.textContent === 'SELECT cart');
+    } finally { await close(); }
+  });
+
+  test('themes: light, dark and high contrast are readable', async () => {
+    for (const theme of ['light', 'dark', 'hc']) {
+      const { page, close } = await rig.open(`?trace=${encodeURIComponent(sampleUrl)}&theme=${theme}`);
+      try {
+        const [fg, bg] = await page.evaluate(() => {
+          const op = document.querySelector('.row .op')!;
+          return [getComputedStyle(op).color, getComputedStyle(document.body).backgroundColor];
+        });
+        const lum = (c: string) => {
+          const [r, g, b] = c.match(/\d+(\.\d+)?/g)!.slice(0, 3).map(Number).map(v => { const s = v / 255; return s <= 0.03928 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4; });
+          return 0.2126 * r! + 0.7152 * g! + 0.0722 * b!;
+        };
+        const [a, b] = [lum(fg), lum(bg)].sort((x, y) => y - x);
+        const ratio = (a! + 0.05) / (b! + 0.05);
+        assert.ok(ratio >= 4.5, `${theme}: contrast ${ratio.toFixed(2)} (${fg} on ${bg})`);
+      } finally { await close(); }
+    }
+  });
+});

@@ -1,0 +1,132 @@
+// Harness host: plays the extension host for dist/webview.js in a plain page. It implements acquireVsCodeApi,
+// answers `ready` with `init` (the trace prepared by the harness worker), answers requests, and records every
+// message both ways on `window.__harness` for tests and benchmarks. Query parameters:
+//   ?n=<spans>&seed=<seed>[&format=jaeger|otlp]  a trace from bench/gen-trace.mjs (served by the harness)
+//   ?trace=<url>[&traceId=<id>]                   any Jaeger/OTLP/Zipkin document (CORS)
+//   ?hold=1                                        do not answer `ready` until __harness.go() (tests)
+//   ?sourceFails=1                                 answer openSource with an error
+import { PROTOCOL_VERSION } from '../../src/protocol/messages';
+import type { CompactTrace } from '../../src/protocol/compact';
+import { transferables } from '../../src/protocol/compact';
+
+interface Recorded { readonly at: number; readonly message: unknown }
+interface Harness {
+  received: Recorded[];
+  sent: Recorded[];
+  initPostedAt: number | undefined;
+  prepared: { fetchMs: number; prepareMs: number; bytes: number; spanCount: number; format: string } | undefined;
+  error: string | undefined;
+  sourceFails: boolean;
+  post(message: unknown, transfer?: Transferable[]): void;
+  go(): void;
+  state(): unknown;
+  /** Prepare another document and send it as a live `update` of the open trace. */
+  sendUpdate(url: string): Promise<void>;
+}
+
+const params = new URLSearchParams(location.search);
+const STATE_KEY = 'spanscope-harness-state';
+let compact: CompactTrace | undefined;
+let webviewReady = false;
+let held = params.get('hold') === '1';
+let initSent = false;
+
+const harness: Harness = {
+  received: [],
+  sent: [],
+  initPostedAt: undefined,
+  prepared: undefined,
+  error: undefined,
+  sourceFails: params.get('sourceFails') === '1',
+  post(message, transfer) {
+    harness.sent.push({ at: performance.now(), message: summarize(message) });
+    window.postMessage(message, { targetOrigin: location.origin, ...(transfer ? { transfer } : {}) });
+  },
+  go() { held = false; maybeInit(); },
+  state() { const s = sessionStorage.getItem(STATE_KEY); return s ? JSON.parse(s) : undefined; },
+  async sendUpdate(url) {
+    const r = await prepare(new URL(url, location.href).href);
+    if (!r.ok) throw new Error(r.error);
+    compact = r.compact;
+    const c = structuredClone(r.compact);
+    harness.post({ type: 'update', compact: c }, transferables(c));
+  },
+};
+(window as unknown as { __harness: Harness }).__harness = harness;
+
+function summarize(m: unknown): unknown {
+  if (m && typeof m === 'object' && 'compact' in m) return { ...(m as object), compact: `[compact ${(m as { compact: CompactTrace }).compact.spanCount} spans]` };
+  return m;
+}
+
+let acquired = false;
+(window as unknown as { acquireVsCodeApi: () => unknown }).acquireVsCodeApi = () => {
+  if (acquired) throw new Error('acquireVsCodeApi can only be called once');
+  acquired = true;
+  return {
+    postMessage(message: unknown) {
+      // VS Code serializes what the webview posts; a structured clone is the closest stand-in.
+      const copy = structuredClone(message);
+      harness.received.push({ at: performance.now(), message: copy });
+      onWebviewMessage(copy);
+    },
+    getState: () => harness.state(),
+    setState(s: unknown) { sessionStorage.setItem(STATE_KEY, JSON.stringify(s)); },
+  };
+};
+
+function onWebviewMessage(m: unknown): void {
+  const msg = m as { type?: string; id?: number };
+  if (msg.type === 'ready') { webviewReady = true; initSent = false; maybeInit(); return; }
+  if (msg.type === 'openSource' || msg.type === 'openTrace') {
+    const id = msg.id!;
+    setTimeout(() => harness.post(harness.sourceFails ? { type: 'reply', id, ok: false, error: 'harness: file not found' } : { type: 'reply', id, ok: true }), 0);
+  }
+}
+
+function traceKey(): string {
+  return params.get('trace') ?? `gen:${params.get('n')}:${params.get('seed') ?? '1'}`;
+}
+
+function maybeInit(): void {
+  if (!webviewReady || held || initSent) return;
+  if (harness.error) { initSent = true; harness.post({ type: 'error', message: harness.error }); return; }
+  if (!compact) return;
+  initSent = true;
+  harness.initPostedAt = performance.now();
+  performance.mark('harness:init-posted');
+  // The harness keeps its copy for reloads of the webview; transfer a clone (as the host's serializer copies).
+  const c = structuredClone(compact);
+  harness.post({ type: 'init', protocol: PROTOCOL_VERSION, traceKey: traceKey(), sourceLabel: params.get('trace') ?? `gen-trace n=${params.get('n')} seed=${params.get('seed') ?? '1'}`, compact: c, ...(params.get('select') ? { selectSpanId: params.get('select')! } : {}) }, transferables(c));
+}
+
+function documentUrl(): string | undefined {
+  const t = params.get('trace');
+  if (t) return new URL(t, location.href).href;
+  const n = params.get('n');
+  if (n) return `/gen/trace.json?n=${encodeURIComponent(n)}&seed=${encodeURIComponent(params.get('seed') ?? '1')}&format=${encodeURIComponent(params.get('format') ?? 'jaeger')}`;
+  return undefined;
+}
+
+type Prepared = { ok: true; compact: CompactTrace; fetchMs: number; prepareMs: number; bytes: number; format: string } | { ok: false; error: string };
+function prepare(url: string, traceId?: string): Promise<Prepared> {
+  return new Promise(resolve => {
+    const worker = new Worker('/harness/worker.js');
+    worker.onmessage = (e: MessageEvent) => { worker.terminate(); resolve(e.data as Prepared); };
+    worker.onerror = e => { worker.terminate(); resolve({ ok: false, error: `harness worker: ${e.message}` }); };
+    worker.postMessage({ url, ...(traceId ? { traceId } : {}) });
+  });
+}
+
+const url = documentUrl();
+if (!url) {
+  harness.error = 'Harness: give ?n=<spans>&seed=<seed> or ?trace=<url>.';
+} else {
+  void prepare(url, params.get('traceId') ?? undefined).then(r => {
+    if (r.ok) {
+      compact = r.compact;
+      harness.prepared = { fetchMs: r.fetchMs, prepareMs: r.prepareMs, bytes: r.bytes, spanCount: r.compact.spanCount, format: r.format };
+    } else harness.error = r.error;
+    maybeInit();
+  });
+}
