@@ -62,9 +62,11 @@ function jsonLines(text: string): JsonInput | undefined {
 function syntaxError(text: string, err: unknown, where: string): TraceParseError {
   const msg = err instanceof Error ? err.message : String(err);
   const m = /position (\d+)/.exec(msg);
+  // Some V8 messages ("Unexpected token 'x', …") carry no position: find it ourselves.
+  const found = m ? Number(m[1]) : firstSyntaxErrorOffset(text);
   let loc: string;
-  if (m) {
-    const pos = Number(m[1]);
+  if (found !== undefined && found < text.length) {
+    const pos = found;
     let line = 1;
     let lineStart = 0;
     for (let i = 0; i < pos && i < text.length; i++) if (text.charCodeAt(i) === 10) { line++; lineStart = i + 1; }
@@ -77,4 +79,64 @@ function syntaxError(text: string, err: unknown, where: string): TraceParseError
   const truncated = /end of JSON input|Unterminated/i.test(msg);
   const short = msg.length > 160 ? msg.slice(0, 160) + '…' : msg;
   return new TraceParseError(`${truncated ? 'truncated JSON' : 'not valid JSON'} (${short}) at ${loc}`, loc);
+}
+
+/**
+ * Offset of the first JSON syntax error (undefined when the text is valid or ends early). Only used to say where a
+ * document is broken, so it is a plain iterative scanner (no recursion: deep nesting cannot overflow the stack).
+ */
+export function firstSyntaxErrorOffset(t: string): number | undefined {
+  const stack: number[] = []; // 0 = in array, 1 = in object
+  let i = 0;
+  const n = t.length;
+  const ws = () => { while (i < n && (t[i] === ' ' || t[i] === '\n' || t[i] === '\r' || t[i] === '\t')) i++; };
+  const str = (): boolean => {
+    i++; // opening quote
+    while (i < n) {
+      const c = t.charCodeAt(i);
+      if (c === 34) { i++; return true; }
+      if (c === 92) { i += 2; continue; }
+      if (c < 32) return false;
+      i++;
+    }
+    return false;
+  };
+  const value = (): boolean => {
+    ws();
+    const c = t[i];
+    if (c === '"') return str();
+    if (c === '{' || c === '[') return true; // opened by the caller loop
+    const m = /^(?:-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?|true|false|null)/.exec(t.slice(i, i + 400));
+    if (!m) return false;
+    i += m[0].length;
+    return true;
+  };
+  ws();
+  for (;;) {
+    ws();
+    if (i >= n) return undefined;
+    const c = t[i];
+    if (c === '{' || c === '[') {
+      stack.push(c === '{' ? 1 : 0);
+      i++;
+      ws();
+      if (t[i] === (c === '{' ? '}' : ']')) { stack.pop(); i++; }
+      else if (c === '{') { if (t[i] !== '"') return i; if (!str()) return i; ws(); if (t[i] !== ':') return i; i++; continue; }
+      else continue;
+    } else if (!value()) return i;
+    // after a value: a comma, a closer, or the end
+    for (;;) {
+      ws();
+      if (stack.length === 0) { return i < n ? i : undefined; }
+      if (i >= n) return undefined;
+      const top = stack[stack.length - 1];
+      if (t[i] === ',') {
+        i++;
+        if (top === 1) { ws(); if (t[i] !== '"') return i; if (!str()) return i; ws(); if (t[i] !== ':') return i; i++; }
+        break;
+      }
+      if ((top === 1 && t[i] === '}') || (top === 0 && t[i] === ']')) { stack.pop(); i++; continue; }
+      return i;
+    }
+  }
 }

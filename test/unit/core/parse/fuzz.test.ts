@@ -116,3 +116,17 @@ test('__proto__ and constructor keys in the data pollute nothing', () => {
   assert.deepEqual(Object.getOwnPropertyNames(Object.prototype).sort(), before);
   assert.equal(({} as Record<string, unknown>).polluted, undefined);
 });
+
+test('the syntax-error locator agrees with JSON.parse on valid documents', async () => {
+  const { firstSyntaxErrorOffset } = await import('../../../../src/core/parse/json-text');
+  fc.assert(fc.property(fc.jsonValue({ maxDepth: 5 }), fc.boolean(), (v, pretty) => {
+    assert.equal(firstSyntaxErrorOffset(JSON.stringify(v, null, pretty ? 2 : 0) ?? 'null'), undefined);
+  }), { numRuns: 300, ...BOUND });
+  fc.assert(fc.property(fc.string({ maxLength: 60 }), s => {
+    let valid = true;
+    try { JSON.parse(s); } catch { valid = false; }
+    const at = firstSyntaxErrorOffset(s);
+    if (valid) assert.equal(at, undefined, s);
+    else if (at !== undefined) assert.ok(at >= 0 && at <= s.length);
+  }), { numRuns: 300, ...BOUND });
+});
