@@ -1,6 +1,7 @@
 // Builds the three bundles. One options object per target; `--watch` rebuilds on change.
 import * as esbuild from 'esbuild';
 import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 
 const watch = process.argv.includes('--watch');
 const production = process.argv.includes('--production');
@@ -18,10 +19,26 @@ const common = {
   legalComments: 'none',
 };
 
+// The extension host loads its heavy parts (parsers with zod schemas, protobuf, gRPC, the receiver) on first use
+// from a second bundle: `import('…/host/lazy')` in host code becomes `require('./extension-lazy.js')`, so VS Code
+// parses only the small bundle at activation. Tests running the TypeScript sources import src/host/lazy.ts itself.
+/** @type {esbuild.Plugin} */
+const lazyHostModules = {
+  name: 'lazy-host-modules',
+  setup(build) {
+    build.onResolve({ filter: /(^|\/)lazy$/ }, args => {
+      const abs = join(args.resolveDir, args.path);
+      return abs === resolve('src/host/lazy') && args.kind === 'dynamic-import' ? { path: './extension-lazy.js', external: true } : undefined;
+    });
+  },
+};
+
 /** @type {Record<string, esbuild.BuildOptions>} */
 export const targets = {
   // The extension host: CommonJS for Node, `vscode` provided by the editor.
-  extension: { ...common, entryPoints: ['src/host/extension.ts'], outfile: `${outdir}/extension.js`, platform: 'node', format: 'cjs', target: 'node20', external: ['vscode'] },
+  extension: { ...common, entryPoints: ['src/host/extension.ts'], outfile: `${outdir}/extension.js`, platform: 'node', format: 'cjs', target: 'node20', external: ['vscode'], plugins: [lazyHostModules] },
+  // What the extension host loads on first use (see lazyHostModules).
+  extensionLazy: { ...common, entryPoints: ['src/host/lazy.ts'], outfile: `${outdir}/extension-lazy.js`, platform: 'node', format: 'cjs', target: 'node20', external: ['vscode'] },
   // Worker thread that parses large traces off the extension host's main thread.
   parseWorker: { ...common, entryPoints: ['src/worker/parse-worker.ts'], outfile: `${outdir}/parse-worker.js`, platform: 'node', format: 'cjs', target: 'node20' },
   // The command-line tool (summary, receive, fetch).

@@ -12,7 +12,6 @@ import { TraceOpener } from './traces/openTraces';
 import { prepareModel } from './traces/prepareModel';
 import { parseTraceKey, summaryFromCompact, TraceService } from './traces/traceService';
 import { WaterfallPanels, type PreparedTrace as PanelTrace } from './waterfall/panels';
-import { prepareTraces } from '../worker/client';
 
 /** What `activate` returns: the host context plus the controllers other extensions' tests may reach. */
 export interface SpanscopeApi extends HostContext {
@@ -34,7 +33,11 @@ export function activate(context: vscode.ExtensionContext): SpanscopeApi {
   sub(registerCommand(Commands.showLog, () => log.show(true), log));
 
   // Opening documents: parse + analysis in a worker thread for big inputs; cancellation aborts it.
-  const opener = sub(new TraceOpener(host, (bytes, opts) => prepareTraces(bytes, { format: opts.format, skew: opts.skew, ...(opts.signal ? { signal: opts.signal } : {}) })));
+  // The parsers (zod schemas, protobuf) load on first use: requiring them would cost most of the activation budget.
+  const opener = sub(new TraceOpener(host, async (bytes, opts) => {
+    const { prepareTraces } = await import('./lazy');
+    return prepareTraces(bytes, { format: opts.format, skew: opts.skew, ...(opts.signal ? { signal: opts.signal } : {}) });
+  }));
 
   // The embedded receiver: the store's traces are analysed inline (they are small and already parsed).
   const receiver = sub(new ReceiverController(host, async trace => prepareModel(trace, traceSettings().skew)));

@@ -6,8 +6,8 @@ import * as path from 'node:path';
 import type { Trace } from '../../core/model';
 import { isLoopbackHost } from '../../backends/receiver/policy';
 import { PortInUseError } from '../../backends/receiver/ports';
-import { NonLoopbackBindError, OtlpReceiver, type ReceiverAddress, type ReceiverStats } from '../../backends/receiver/receiver';
-import { TraceStore, type TraceListItem } from '../../backends/receiver/store';
+import type { OtlpReceiver, ReceiverAddress, ReceiverStats } from '../../backends/receiver/receiver';
+import type { TraceListItem, TraceStore } from '../../backends/receiver/store';
 import { Commands, registerCommand } from '../commands';
 import { onDidChangeSettings, openSettings, receiverSettings, settingOrigin, type ReceiverSettings } from '../config';
 import type { HostContext } from '../hostContext';
@@ -30,15 +30,29 @@ const SNAPSHOT_FILE = 'receiver-store.bin';
 /** Late spans of an open trace are gathered this long before the view is refreshed. */
 const UPDATE_DEBOUNCE_MS = 250;
 
+/**
+ * The receiver's code (gRPC, protobuf, the parsers) is loaded on first use, after activation: requiring it costs
+ * more than the whole activation budget.
+ */
+async function loadReceiverModules() {
+  const lazy = await import('../lazy');
+  return { OtlpReceiver: lazy.OtlpReceiver, NonLoopbackBindError: lazy.NonLoopbackBindError, TraceStore: lazy.TraceStore };
+}
+type ReceiverModules = Awaited<ReturnType<typeof loadReceiverModules>>;
+
 export class ReceiverController extends Disposable {
-  private _store: TraceStore;
+  private _modules: Promise<ReceiverModules> | undefined;
+  private _loaded: ReceiverModules | undefined;
+  private _store: TraceStore | undefined;
   private _storeEvents: vscode.Disposable | undefined;
   private _receiver: OtlpReceiver | undefined;
   private _state: ReceiverState = { kind: 'stopped' };
   private readonly _statusItem: vscode.StatusBarItem;
   private _ticker: ReturnType<typeof setInterval> | undefined;
   private readonly _pendingUpdates = new Map<string, ReturnType<typeof setTimeout>>();
-  private _restored: Promise<void> = Promise.resolve();
+  /** Settles when `initialize` has loaded the store and restored the last session (never rejects). */
+  private readonly _restored: Promise<void>;
+  private _markRestored: () => void = () => undefined;
   private _busy: Promise<unknown> = Promise.resolve();
 
   private readonly _onDidChangeState = this._register(new vscode.EventEmitter<ReceiverState>());
@@ -50,7 +64,7 @@ export class ReceiverController extends Disposable {
 
   constructor(private readonly _host: HostContext, private readonly _prepare: PrepareModelFn) {
     super();
-    this._store = this._createStore(receiverSettings());
+    this._restored = new Promise(resolve => { this._markRestored = resolve; });
     this._statusItem = this._register(vscode.window.createStatusBarItem('spanscope.receiver', vscode.StatusBarAlignment.Right, 100));
     this._statusItem.name = vscode.l10n.t('Spanscope OTLP Receiver');
     this._statusItem.command = Commands.receiverStatus;
@@ -75,14 +89,23 @@ export class ReceiverController extends Disposable {
     return this._state.kind === 'running' ? this._state.address : undefined;
   }
 
-  /** Traces held, newest first. */
+  /** Traces held, newest first (none before `ready`). */
   list(): TraceListItem[] {
-    return this._store.list();
+    return this._store?.list() ?? [];
   }
 
   /** A trace held by the store (the receiver is a backend like the others: Open Trace by ID asks here too). */
   getTrace(traceId: string): Trace | undefined {
-    return this._store.get(traceId);
+    return this._store?.get(traceId);
+  }
+
+  /** Loads the receiver's code and creates the store, once. */
+  private async _load(): Promise<{ modules: ReceiverModules; store: TraceStore }> {
+    this._modules ??= loadReceiverModules();
+    const modules = await this._modules;
+    this._loaded = modules;
+    if (!this._store && !this.isDisposed) this._store = this._createStore(modules, receiverSettings());
+    return { modules, store: this._store! };
   }
 
   stats(): ReceiverStats | undefined {
@@ -96,8 +119,8 @@ export class ReceiverController extends Disposable {
 
   /** Restores the snapshot, then starts when the settings say so. Called once after activation. */
   async initialize(): Promise<void> {
-    this._restored = this._restore().catch(err => this._host.log.warn('receiver: could not restore the last session\'s traces', err));
-    await this._restored;
+    await this._load().then(() => this._restore()).catch(err => this._host.log.warn('receiver: could not restore the last session\'s traces', err));
+    this._markRestored();
     if (this._shouldAutoStart()) await this.start({ interactive: false });
   }
 
@@ -142,9 +165,10 @@ export class ReceiverController extends Disposable {
       }
     }
     this._setState({ kind: 'starting' });
+    const { modules, store } = await this._load();
     const token = await this._host.extension.secrets.get(TOKEN_SECRET);
-    const receiver = new OtlpReceiver({
-      store: this._store,
+    const receiver = new modules.OtlpReceiver({
+      store,
       host: s.host,
       allowNonLoopback,
       port: s.port,
@@ -207,7 +231,7 @@ export class ReceiverController extends Disposable {
       }
       return;
     }
-    if (err instanceof NonLoopbackBindError) {
+    if (this._loaded && err instanceof this._loaded.NonLoopbackBindError) {
       const choice = await vscode.window.showWarningMessage(err.message, settings);
       if (choice === settings) await openSettings('receiver.host');
       return;
@@ -240,7 +264,7 @@ export class ReceiverController extends Disposable {
     const settings = vscode.l10n.t('Open Settings');
     const open = vscode.l10n.t('Open a Trace…');
     const stats = this._receiver?.stats();
-    const held = this._store.stats();
+    const held = this._store?.stats() ?? { traces: 0, spans: 0 };
     const holding = vscode.l10n.t('{0} traces, {1} spans held', held.traces, held.spans);
     let message: string;
     let actions: string[];
@@ -285,14 +309,14 @@ export class ReceiverController extends Disposable {
   }
 
   async clear(): Promise<void> {
-    this._store.clear();
+    this._store?.clear();
     this._render();
   }
 
   /** Opens a stored trace in the views. Later spans of it update the views in place. */
   async openTrace(traceId: string, options: OpenOptions = {}): Promise<OpenTrace | undefined> {
     await this._restored;
-    const trace = this._store.get(traceId);
+    const trace = this.getTrace(traceId);
     if (!trace) {
       void vscode.window.showWarningMessage(vscode.l10n.t('Trace {0} is not (or no longer) held by the receiver.', traceId));
       return undefined;
@@ -303,7 +327,7 @@ export class ReceiverController extends Disposable {
 
   async pickTrace(): Promise<OpenTrace | undefined> {
     await this._restored;
-    const items = this._store.list().slice(0, 500).map(t => ({
+    const items = this.list().slice(0, 500).map(t => ({
       label: `${t.rootService || '?'}: ${t.rootName || '?'}`,
       description: t.traceId,
       detail: vscode.l10n.t('{0} spans · {1} ms · {2} errors · {3}', t.spanCount, (t.durationNs / 1e6).toFixed(1), t.errorCount, new Date(Number(t.startNs / 1_000_000n)).toLocaleTimeString()),
@@ -325,8 +349,8 @@ export class ReceiverController extends Disposable {
 
   // ---- store, live updates, persistence ---------------------------------------------------------------
 
-  private _createStore(s: ReceiverSettings, carry: readonly Trace[] = []): TraceStore {
-    const store = new TraceStore({
+  private _createStore(modules: ReceiverModules, s: ReceiverSettings, carry: readonly Trace[] = []): TraceStore {
+    const store = new modules.TraceStore({
       maxTraces: s.maxTraces,
       maxSpans: s.maxSpans,
       maxBytes: s.maxMegabytes * 1024 * 1024,
@@ -349,7 +373,7 @@ export class ReceiverController extends Disposable {
     if (!this._host.traces.get(key) || this._pendingUpdates.has(traceId)) return;
     this._pendingUpdates.set(traceId, setTimeout(() => {
       this._pendingUpdates.delete(traceId);
-      const trace = this._store.get(traceId);
+      const trace = this.getTrace(traceId);
       if (!trace || this.isDisposed) return;
       this._prepare(trace).then(
         p => { this._host.traces.update(key, p); },
@@ -361,11 +385,16 @@ export class ReceiverController extends Disposable {
   private async _onSettingsChanged(): Promise<void> {
     const s = receiverSettings();
     const old = this._store;
-    const carry = old.list().map(t => old.get(t.traceId)).filter((t): t is Trace => t !== undefined);
     const wasRunning = this._state.kind === 'running';
-    if (wasRunning) await this.stop();
-    this._store = this._createStore(s, carry);
-    old.dispose();
+    if (old && this._loaded) {
+      // New bounds or eviction policy: a new store, with the traces held so far.
+      const carry = old.list().map(t => old.get(t.traceId)).filter((t): t is Trace => t !== undefined);
+      if (wasRunning) await this.stop();
+      this._store = this._createStore(this._loaded, s, carry);
+      old.dispose();
+    } else if (wasRunning) {
+      await this.stop();
+    }
     if (wasRunning || (this._state.kind !== 'running' && s.autoStart === 'always')) await this.start({ interactive: true });
     this._render();
   }
@@ -378,7 +407,7 @@ export class ReceiverController extends Disposable {
     const s = receiverSettings();
     if (!s.persist) return;
     const bytes = await readSnapshot(this._snapshotFile());
-    if (!bytes || bytes.length === 0) return;
+    if (!bytes || bytes.length === 0 || !this._store) return;
     const started = Date.now();
     try {
       const spans = this._store.restore(bytes);
@@ -390,6 +419,8 @@ export class ReceiverController extends Disposable {
 
   /** Synchronous: runs while the window closes. Newest traces first, within the persist bound. */
   private _persist(): void {
+    // Never loaded: nothing arrived, and the last session's snapshot stays as it was.
+    if (!this._store) return;
     const s = receiverSettings();
     try {
       const bytes = s.persist && s.persistMaxMegabytes > 0 ? this._store.snapshot(s.persistMaxMegabytes * 1024 * 1024) : new Uint8Array(0);
@@ -409,7 +440,7 @@ export class ReceiverController extends Disposable {
     this._receiver?.dispose();
     this._receiver = undefined;
     this._storeEvents?.dispose();
-    this._store.dispose();
+    this._store?.dispose();
   }
 
   // ---- status bar ---------------------------------------------------------------------------------------
@@ -428,7 +459,7 @@ export class ReceiverController extends Disposable {
     if (st.kind === 'running') {
       const rate = Math.round(this._receiver?.stats().spansPerSecond ?? 0);
       item.text = `$(radio-tower) ${st.address.httpPort}${rate > 0 ? ` · ${rate}/s` : ''}`;
-      const held = this._store.stats();
+      const held = this._store?.stats() ?? { traces: 0, spans: 0 };
       item.tooltip = new vscode.MarkdownString(vscode.l10n.t('**Spanscope OTLP receiver**\n\nOTLP/HTTP `{0}`{1}\n\n{2} traces, {3} spans held · {4} spans/s\n\nClick for status and actions.',
         st.address.httpUrl, st.address.grpcUrl ? `\n\nOTLP/gRPC \`${st.address.grpcUrl}\`` : '', held.traces, held.spans, rate));
       item.backgroundColor = undefined;

@@ -113,6 +113,8 @@ function autoStub(name: string, calls: CallRecord[]): unknown {
     get(_t, prop) {
       if (prop === 'dispose') return () => undefined;
       if (prop === 'then') return undefined; // not a thenable
+      if (prop === Symbol.iterator) return function* () { /* an empty collection */ };
+      if (prop === 'length') return 0;
       if (typeof prop === 'symbol') return undefined;
       return autoStub(`${name}.${prop}`, calls);
     },
@@ -252,6 +254,8 @@ export function createFakeVscode(projectRoot: string): FakeVscode {
       showInformationMessage: message('info'),
       showWarningMessage: message('warning'),
       showErrorMessage: message('error'),
+      visibleTextEditors: [],
+      activeTextEditor: undefined,
       showTextDocument: async (doc: { uri: Uri }, options?: { selection?: Range }) => {
         const editor = { document: doc, selection: options?.selection, revealRange: () => undefined };
         shown.push(editor);

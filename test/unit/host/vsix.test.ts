@@ -22,7 +22,7 @@ const ALLOWED = [
   /^extension\/readme\.md$/i,
   /^extension\/license(\.txt|\.md)?$/i,
   /^extension\/changelog\.md$/i,
-  /^extension\/dist\/(extension|parse-worker|webview)\.(js|css)$/,
+  /^extension\/dist\/(extension|extension-lazy|parse-worker|webview)\.(js|css)$/,
   /^extension\/media\/[^/].*$/,
 ];
 
@@ -42,6 +42,7 @@ test('the .vsix holds only dist bundles, media, package.json, README, LICENSE, C
     assert.deepEqual(unexpected, [], `unexpected files in the .vsix: ${unexpected.join(', ')}`);
     assert.ok(names.includes('extension/package.json'));
     assert.ok(names.includes('extension/dist/extension.js'), 'the extension bundle is missing');
+    assert.ok(names.includes('extension/dist/extension-lazy.js'), 'the bundle of modules loaded on first use is missing');
     assert.ok(names.some(n => /^extension\/license/i.test(n)), 'LICENSE is missing');
     assert.ok(names.some(n => /^extension\/changelog\.md$/i.test(n)), 'CHANGELOG.md is missing');
     assert.ok(names.includes('extension/media/icon.png'), 'the icon is missing');

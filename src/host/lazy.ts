@@ -1,0 +1,7 @@
+// The extension host's heavy modules, loaded on first use with `await import('./lazy')` (relative to src/host).
+// The build turns that import into `require('./extension-lazy.js')`, a second bundle, so that VS Code parses only
+// the small main bundle at activation (budget: 100 ms). Import these modules only through here from host code
+// that runs at activation.
+export { OtlpReceiver, NonLoopbackBindError } from '../backends/receiver/receiver';
+export { TraceStore } from '../backends/receiver/store';
+export { prepareTraces } from '../worker/client';
