@@ -4,6 +4,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
@@ -152,4 +155,35 @@ test('ExportTraceServiceResponse encode/decode, checked against the OTel JS resp
 test('the committed generated code is what scripts/gen-proto.mjs produces from proto/', () => {
   const out = execFileSync(process.execPath, [join(PROJECT_ROOT, 'scripts', 'gen-proto.mjs'), '--check'], { encoding: 'utf8' });
   assert.match(out, /up to date/);
+});
+
+test('the real OTLPTraceExporter (proto over HTTP) sends what we decode and accepts our ExportTraceServiceResponse', async () => {
+  const bodies: Uint8Array[] = [];
+  const server = createServer((req, res) => {
+    const chunks: Uint8Array[] = [];
+    req.on('data', (c: Uint8Array) => chunks.push(c));
+    req.on('end', () => {
+      const total = chunks.reduce((n, c) => n + c.length, 0);
+      const body = new Uint8Array(total);
+      let o = 0;
+      for (const c of chunks) { body.set(c, o); o += c.length; }
+      bodies.push(body);
+      res.writeHead(200, { 'content-type': 'application/x-protobuf' });
+      res.end(encodeExportTraceServiceResponse({ rejectedSpans: 0, errorMessage: '' }));
+    });
+  });
+  await new Promise<void>(r => server.listen(0, '127.0.0.1', r));
+  try {
+    const port = (server.address() as AddressInfo).port;
+    const exporter = new OTLPTraceExporter({ url: `http://127.0.0.1:${port}/v1/traces`, compression: 'none' as never });
+    const result = await new Promise<{ code: number; error?: Error }>(r => exporter.export(realSpans(), r));
+    await exporter.shutdown();
+    assert.equal(result.code, 0, `export failed: ${String(result.error)}`);
+    assert.equal(bodies.length, 1);
+    const parsed = parseTraceDocument(bodies[0]!);
+    assert.equal(parsed.format, 'otlp-proto');
+    assert.deepEqual(parsed.traces.flatMap(t => t.spans.map(s => s.name)).sort(), ['POST /checkout', 'SELECT orders']);
+  } finally {
+    await new Promise<void>(r => server.close(() => r()));
+  }
 });
