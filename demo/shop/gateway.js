@@ -4,7 +4,7 @@
 
 const { startTracing, api } = require('./lib/tracing');
 const { tracer, shutdown } = startTracing('gateway', { codeAttributes: 'new' });
-const { sendJson, callJson, serve } = require('./lib/http');
+const { sendJson, callJson, serve, nameRoute } = require('./lib/http');
 const { Cache } = require('./lib/cache');
 
 const ORDERS_URL = process.env.ORDERS_URL ?? 'http://127.0.0.1:4001';
@@ -36,11 +36,13 @@ async function productPage(sku) {
 serve('gateway', Number(process.env.GATEWAY_PORT ?? 0), async (req, res) => {
   const url = new URL(req.url ?? '/', 'http://gateway');
   if (req.method === 'GET' && url.pathname === '/checkout') {
+    nameRoute(req, '/checkout');
     const { status, body } = await checkout(url.searchParams.get('sku') ?? 'widget', url.searchParams.get('customer') ?? 'alice');
     return sendJson(res, status, body);
   }
   const product = /^\/product\/(\w+)$/.exec(url.pathname);
   if (req.method === 'GET' && product) {
+    nameRoute(req, '/product/:sku');
     const { status, body } = await productPage(product[1] ?? '');
     return sendJson(res, status, body);
   }

@@ -3,7 +3,7 @@
 
 const { startTracing, api } = require('./lib/tracing');
 const { tracer, shutdown } = startTracing('inventory', { codeAttributes: 'new' });
-const { readJson, sendJson, serve, sleep } = require('./lib/http');
+const { readJson, sendJson, serve, sleep, nameRoute } = require('./lib/http');
 
 const stock = new Map([['widget', 1000], ['gadget', 250], ['gizmo', 0], ['crash', 50]]);
 
@@ -37,16 +37,19 @@ serve('inventory', Number(process.env.INVENTORY_PORT ?? 0), async (req, res) => 
   const url = new URL(req.url ?? '/', 'http://inventory');
   const stockMatch = /^\/stock\/(\w+)$/.exec(url.pathname);
   if (req.method === 'GET' && stockMatch) {
+    nameRoute(req, '/stock/:sku');
     const sku = stockMatch[1] ?? '';
     await sleep(5);
     return sendJson(res, 200, { sku, available: stock.get(sku) ?? 0 });
   }
   if (req.method === 'POST' && url.pathname === '/reserve') {
+    nameRoute(req, '/reserve');
     const { sku, quantity } = await readJson(req);
     const ok = await reserve(String(sku), Number(quantity ?? 1));
     return sendJson(res, ok ? 200 : 409, ok ? { reserved: true } : { error: `out of stock: ${sku}` });
   }
   if (req.method === 'POST' && url.pathname === '/ship') {
+    nameRoute(req, '/ship');
     const { orderId } = await readJson(req);
     await scheduleShipment(Number(orderId));
     return sendJson(res, 202, { scheduled: true });

@@ -5,7 +5,7 @@
 
 const { startTracing, api } = require('./lib/tracing');
 const { tracer, shutdown } = startTracing('orders', { codeAttributes: 'old' });
-const { readJson, sendJson, callJson, serve, sleep } = require('./lib/http');
+const { readJson, sendJson, callJson, serve, sleep, nameRoute } = require('./lib/http');
 const { query } = require('./lib/fake-db');
 const { Queue } = require('./lib/queue');
 
@@ -109,6 +109,7 @@ orderEvents.consume(message => {
 serve('orders', Number(process.env.ORDERS_PORT ?? 0), async (req, res) => {
   const url = new URL(req.url ?? '/', 'http://orders');
   if (req.method === 'POST' && url.pathname === '/orders') {
+    nameRoute(req, '/orders');
     const order = await readJson(req);
     try {
       const { status, body } = await placeOrder({

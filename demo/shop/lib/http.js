@@ -104,4 +104,14 @@ function serve(name, port, handler, shutdownTracing) {
 
 const sleep = ms => new Promise(resolve => setTimeout(resolve, ms));
 
-module.exports = { readJson, sendJson, callJson, serve, sleep };
+/**
+ * Names the server span after the matched route ("GET /product/:sku"), as web frameworks' instrumentations do;
+ * the HTTP instrumentation alone only knows the method.
+ */
+function nameRoute(req, route) {
+  const span = api.trace.getActiveSpan();
+  span?.updateName(`${req.method} ${route}`);
+  span?.setAttribute('http.route', route);
+}
+
+module.exports = { readJson, sendJson, callJson, serve, sleep, nameRoute };

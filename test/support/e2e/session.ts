@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import type { TestContext } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { ensureCodeServer, installExtension, startCodeServer, type CodeServer } from '../../../scripts/code-server.mjs';
+import { ensureCodeServer, freePort, installExtension, startCodeServer, type CodeServer } from '../../../scripts/code-server.mjs';
 import { PROJECT_ROOT } from '../paths';
 import { ensureVsix } from './vsix';
 import { Workbench, poll } from './workbench';
@@ -33,7 +33,10 @@ export const E2E_TEST = { skip: E2E_SKIP, timeout: 180_000 } as const;
 export interface SessionOptions {
   /** A folder name under test/e2e/workspaces, or 'demo-shop'; copied to a temp dir. Default: 'basic'. */
   workspace?: string;
-  /** User settings merged over the first-run-skipping ones. */
+  /**
+   * User settings merged over the first-run-skipping ones. Unless given, the embedded receiver gets free ports
+   * (it auto-starts), so a test never collides with a running demo or collector on 4317/4318.
+   */
   settings?: Record<string, unknown>;
   /** Extra environment for code-server (and so the extension host). */
   env?: Record<string, string>;
@@ -135,9 +138,12 @@ export async function withWorkbench(t: TestContext, options: SessionOptions, bod
   let codeServerOutput = () => '';
   try {
     installExtension(vsix, { userDataDir, extensionsDir });
-    const codeServer = await startCodeServer({
-      workspace, userDataDir, extensionsDir, settings: options.settings ?? {}, env: options.env ?? {},
-    });
+    const settings = {
+      'spanscope.receiver.port': await freePort(),
+      'spanscope.receiver.grpcPort': await freePort(),
+      ...options.settings,
+    };
+    const codeServer = await startCodeServer({ workspace, userDataDir, extensionsDir, settings, env: options.env ?? {} });
     livePids.add(codeServer.pid);
     codeServerOutput = () => codeServer.output();
     cleanups.push(async () => { await codeServer.stop(); livePids.delete(codeServer.pid); });
