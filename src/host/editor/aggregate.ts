@@ -1,12 +1,13 @@
 // Aggregate mode: the code annotated with p50/p95/max/count/error rate per location over the last N traces of a
 // service/operation. Traces come from providers (the embedded receiver, a backend) registered here, or from the
-// traces already open. Fetching and mapping run under a cancellable progress notification; each trace is mapped
-// in its own turn of the event loop so the extension host stays responsive.
+// traces already open. Fetching and mapping run under a cancellable progress notification (each trace mapped in
+// its own turn of the event loop); the per-location statistics are computed in a worker thread.
 import * as vscode from 'vscode';
 import type { CompactTrace } from '../../protocol/compact';
 import type { HostContext } from '../hostContext';
 import type { PreparedTraceLike, TraceSource } from '../traces/traceService';
-import { viewOf, type AnnotatedTrace, type AnnotationModel } from './annotationModel';
+import { annotateAggregateOffThread } from './aggregateClient';
+import { AnnotationModel, viewOf, type AnnotatedTrace } from './annotationModel';
 
 export interface AggregateGroup {
   readonly service: string;
@@ -86,7 +87,12 @@ export class AggregateController {
       return out;
     });
     if (!done) return;
-    this._model.showAggregate(done, label);
+    // Per-location statistics for every file, in a worker thread.
+    const stats = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Computing p50/p95 per code location'), cancellable: true },
+      (_p, token) => annotateAggregateOffThread(AnnotationModel.filesOf(done), token));
+    if (!stats) return;
+    this._host.log.debug(`aggregate statistics computed ${stats.where === 'worker' ? 'in a worker thread' : 'inline (no worker bundle)'}`);
+    this._model.showAggregate(done, label, stats.result);
     this._host.log.info(`annotations: ${label}; ${done.reduce((n, t) => n + t.mapping.spans.filter(Boolean).length, 0)} spans mapped`);
   }
 }

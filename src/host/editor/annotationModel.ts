@@ -51,6 +51,7 @@ export class AnnotationModel extends Disposable {
   private readonly _annotations = new Map<string, { lineCount: number; version: number; remapped: boolean; a: FileAnnotations }>();
   /** The FileSpans each cached annotation was computed from (a drift-remapped copy or the original). */
   private readonly _spansFor = new Map<string, FileSpans>();
+  private _precomputed: Map<string, FileAnnotations> | undefined;
   private readonly _onDidChange = this._register(new vscode.EventEmitter<AnnotationState>());
   readonly onDidChange = this._onDidChange.event;
 
@@ -76,12 +77,15 @@ export class AnnotationModel extends Disposable {
     return this.refresh();
   }
 
-  /** Shows an aggregate over already mapped traces. */
-  showAggregate(traces: AnnotatedTrace[], label: string): void {
+  /**
+   * Shows an aggregate over already mapped traces. `precomputed`: the per-file annotations computed off the main
+   * thread (aggregateClient); without them each file is annotated when first shown.
+   */
+  showAggregate(traces: AnnotatedTrace[], label: string, precomputed?: Map<string, FileAnnotations>): void {
     this._kind = 'aggregate';
     this._aggregate = traces;
     this._aggregateLabel = label;
-    this._publish(traces, { kind: 'aggregate' }, label);
+    this._publish(traces, { kind: 'aggregate' }, label, precomputed);
   }
 
   clear(): void {
@@ -130,7 +134,8 @@ export class AnnotationModel extends Disposable {
     }
   }
 
-  private _publish(traces: AnnotatedTrace[], mode: AnnotationMode, label: string): void {
+  /** Mapped spans per file over several traces (FileSpans.trace = index into `traces`). */
+  static filesOf(traces: readonly AnnotatedTrace[]): Map<string, FileSpans> {
     const files = new Map<string, FileSpans>();
     traces.forEach((t, ti) => {
       for (const [path, fs] of t.mapping.files) {
@@ -139,6 +144,12 @@ export class AnnotationModel extends Disposable {
         for (let k = 0; k < fs.length; k++) out.push(fs.line[k] as never, fs.durationNs[k]!, fs.selfNs[k]!, fs.error[k] === 1, fs.ref[k]!, ti);
       }
     });
+    return files;
+  }
+
+  private _publish(traces: AnnotatedTrace[], mode: AnnotationMode, label: string, precomputed?: Map<string, FileAnnotations>): void {
+    const files = AnnotationModel.filesOf(traces);
+    this._precomputed = precomputed;
     this._annotations.clear();
     this._spansFor.clear();
     this._state = { kind: traces.length === 0 ? (this._kind === 'off' ? 'off' : this._kind) : this._kind, mode, traces, files, label };
@@ -151,7 +162,17 @@ export class AnnotationModel extends Disposable {
     if (!spans) return undefined;
     const c = this._annotations.get(path);
     if (c && c.lineCount === lineCount && c.version === version && c.remapped === (remapped !== undefined)) return c.a;
-    const a = annotateFile(spans, this._state.mode, lineCount);
+    const pre = remapped ? undefined : this._precomputed?.get(path);
+    let a: FileAnnotations;
+    if (pre) {
+      // Computed off the main thread for the whole file; lines past the document's end are dropped here.
+      const kept = pre.lines.filter(l => l.line < lineCount);
+      let dropped = 0;
+      for (const l of pre.lines) if (l.line >= lineCount) dropped += l.count;
+      a = kept.length === pre.lines.length ? pre : { ...pre, lines: kept, outOfRange: pre.outOfRange + dropped };
+    } else {
+      a = annotateFile(spans, this._state.mode, lineCount);
+    }
     this._annotations.set(path, { lineCount, version, remapped: remapped !== undefined, a });
     this._spansFor.set(path, spans);
     return a;
