@@ -10,10 +10,12 @@
 //                   model + analysis, against that of the bare JSON.parse result
 //   proto           the same trace as OTLP protobuf: parseTraceDocument(bytes) + analyzeTrace, vs the JSON pipeline
 //   block           longest main-thread stall (1 ms ticks; also the event-loop-delay histogram max) while
-//                   prepareTraces() handles the 100k document in the worker, in a fresh process that read the file
+//                   prepareTraces() handles the 100k document in the worker, in a fresh process that read the file;
+//                   'control' = the longest gap over the same time while a worker only burns CPU (the machine's own
+//                   scheduling noise), 'loop busy' = event-loop active time (an upper bound on what we blocked)
 // Times are medians of several runs. Targets at 100k: pipeline/JSON.parse ≤ 2.0, heap ratio ≤ 1.0,
 // proto ≤ JSON pipeline, block ≤ 50 ms.
-//   node --expose-gc bench/core.mjs [--sizes 1000,10000] [--runs N]
+//   node --expose-gc bench/core.mjs [--sizes 1000,10000] [--runs N] [--block-at 100000]
 import * as esbuild from 'esbuild';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
@@ -24,6 +26,7 @@ import { generateTrace } from './gen-trace.mjs';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const arg = name => { const i = process.argv.indexOf(name); return i > 0 ? process.argv[i + 1] : undefined; };
 const SIZES = (arg('--sizes') ?? '1000,10000,100000').split(',').map(Number);
+const BLOCK_AT = Number(arg('--block-at') ?? 100_000);
 const RUNS_OVERRIDE = arg('--runs') ? Number(arg('--runs')) : undefined;
 if (typeof globalThis.gc !== 'function') {
   console.error('run with node --expose-gc (npm run bench:core does)');
@@ -73,20 +76,34 @@ const analyzeAll = res => res.traces.map(t => core.analyzeTrace(t));
 const blockProbe = join(outDir, 'block-probe.mjs');
 writeFileSync(blockProbe, `
 import { readFile } from 'node:fs/promises';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 const core = await import(${JSON.stringify(pathToFileURL(bundle).href)});
 const bytes = new Uint8Array(await readFile(process.argv[2]));
 await new Promise(r => setTimeout(r, 100));
-const h = monitorEventLoopDelay({ resolution: 1 });
-let last = performance.now(), worst = 0;
-const tick = setInterval(() => { const t = performance.now(); worst = Math.max(worst, t - last); last = t; }, 1);
-h.enable();
+const { Worker } = await import('node:worker_threads');
+// Ticks every 1 ms and records the longest gap; returns a stop function.
+function ticker() {
+  const h = monitorEventLoopDelay({ resolution: 1 });
+  let last = performance.now(), worst = 0;
+  const tick = setInterval(() => { const t = performance.now(); worst = Math.max(worst, t - last); last = t; }, 1);
+  h.enable();
+  const elu0 = performance.eventLoopUtilization();
+  return () => { h.disable(); clearInterval(tick); return { gap: worst, histMax: h.max / 1e6, activeMs: performance.eventLoopUtilization(elu0).active }; };
+}
+let stop = ticker();
 const t0 = performance.now();
 const traces = await core.prepareTraces(bytes, { workerPath: ${JSON.stringify(workerPath)}, transferInput: true });
 const total = performance.now() - t0;
 await new Promise(r => setTimeout(r, 10)); // the turns right after the result arrives count too
-h.disable();
-clearInterval(tick);
-process.stdout.write(JSON.stringify({ gap: worst, histMax: h.max / 1e6, total, spans: traces[0].summary.spanCount }));
+const work = stop();
+// Control: the same wall time with a worker that only burns CPU (what the machine's scheduling alone costs).
+await new Promise(r => setTimeout(r, 100));
+stop = ticker();
+const spin = new Worker('const end = Date.now() + ' + Math.round(total) + '; while (Date.now() < end) {} require("node:worker_threads").parentPort.postMessage(1);', { eval: true });
+await new Promise(r => spin.once('message', r));
+await spin.terminate();
+const control = stop();
+process.stdout.write(JSON.stringify({ ...work, total, controlGap: control.gap, spans: traces[0].summary.spanCount }));
 `);
 function mainThreadBlock(text, runs) {
   const file = join(outDir, 'block-doc.json');
@@ -99,7 +116,7 @@ function mainThreadBlock(text, runs) {
   }
   rmSync(file);
   const m = median(results.map(x => x.gap));
-  return { ...results.find(x => x.gap === m), runs: results.map(x => x.gap) };
+  return { ...results.find(x => x.gap === m), runs: results.map(x => x.gap), controls: results.map(x => x.controlGap) };
 }
 
 const rows = [];
@@ -130,7 +147,7 @@ for (const n of SIZES) {
     const jsonHeap = retained(() => JSON.parse(text));
     const modelHeap = retained(() => core.parseTraceDocument(text));
     const fullHeap = retained(() => { const r = core.parseTraceDocument(text); return [r, analyzeAll(r)]; });
-    const block = n >= 100_000 ? mainThreadBlock(text, 3) : undefined;
+    const block = n >= BLOCK_AT ? mainThreadBlock(text, 3) : undefined;
     rows.push({
       n, format, mb: bytes.length / 1e6, protoMb: proto.length / 1e6,
       jsonMs: median(m.json), parseMs: median(m.parse), analysisMs: median(m.analysis), pipelineMs: median(m.pipeline), protoMs: median(m.proto),
@@ -145,7 +162,7 @@ const head = ['spans', 'format', 'MB', 'JSON.parse ms', 'pipeline ms', 'ratio', 
 const table = rows.map(r => [
   String(r.n), r.format, fmt(r.mb), fmt(r.jsonMs), fmt(r.pipelineMs), fmt(r.ratio, 2), fmt(r.parseMs), fmt(r.analysisMs),
   fmt(r.analysisRatio, 2), fmt(r.protoMs), fmt(r.protoRatio, 2), fmt(r.jsonHeap / 1e6), fmt(r.modelHeap / 1e6),
-  fmt(r.modelHeap / r.jsonHeap, 2), fmt(r.fullHeap / r.jsonHeap, 2), r.block ? `${fmt(r.block.gap)} (hist ${fmt(r.block.histMax)}, total ${fmt(r.block.total, 0)})` : '—',
+  fmt(r.modelHeap / r.jsonHeap, 2), fmt(r.fullHeap / r.jsonHeap, 2), r.block ? `${fmt(r.block.gap)} (control ${fmt(r.block.controlGap)}, loop busy ${fmt(r.block.activeMs)} of ${fmt(r.block.total, 0)})` : '—',
 ]);
 const widths = head.map((h, i) => Math.max(h.length, ...table.map(row => row[i].length)));
 const line = cells => '| ' + cells.map((c, i) => c.padStart(widths[i])).join(' | ') + ' |';
@@ -161,6 +178,6 @@ if (big.length) {
     console.log(`  ${r.format.padEnd(6)} time ratio ${fmt(r.ratio, 2)} ≤ 2.0 ${ok(r.ratio <= 2)}` +
       ` | heap ratio ${fmt(r.modelHeap / r.jsonHeap, 2)} ≤ 1.0 ${ok(r.modelHeap / r.jsonHeap <= 1)}` +
       ` | proto/JSON pipeline ${fmt(r.protoRatio, 2)} ≤ 1.0 ${ok(r.protoRatio <= 1)}` +
-      ` | block ${fmt(r.block.gap)} ms ≤ 50 ${ok(r.block.gap <= 50)} (runs ${r.block.runs.map(x => fmt(x)).join(', ')})`);
+      ` | block ${fmt(r.block.gap)} ms ≤ 50 ${ok(r.block.gap <= 50)} (runs ${r.block.runs.map(x => fmt(x)).join(', ')}; control gaps ${r.block.controls.map(x => fmt(x)).join(', ')})`);
   }
 }

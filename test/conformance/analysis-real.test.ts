@@ -147,5 +147,5 @@ test('smartthings (1041 spans, shared halves): no duplicates, every span in the 
   assert.equal(new Set(tree.preorder).size, 1041);
   const paired = Array.from(tree.flags).filter(f => f & SpanFlag.SharedServerHalf).length;
   assert.ok(paired >= 280, `${paired} shared server halves paired`);
-  assert.ok(ms < 2000, `${ms} ms`);
+  assert.ok(ms < 10_000, `${ms} ms`);
 });

@@ -9,10 +9,13 @@ import { SpanFlag, type TraceTree } from './types';
 const NO_CHILDREN: readonly number[] = Object.freeze([]);
 const MAX_DEPTH = 0xffff;
 
-/** Status error, or an `error` tag: `true`, `"true"`, and (Zipkin, where any value means error) any string. */
+/**
+ * Status error, or (Jaeger and Zipkin, whose parsers normally turn it into the status already) an `error`
+ * tag: `true`, `"true"`, and for Zipkin, where any value means error, any string. OTLP has only the status.
+ */
 export function isErrorSpan(span: Span, format: Trace['format']): boolean {
   if (span.status.code === 'error') return true;
-  if (span.status.code === 'ok') return false;
+  if (span.status.code === 'ok' || (format !== 'jaeger' && format !== 'zipkin')) return false;
   for (const a of span.attributes) {
     if (a.key !== 'error') continue;
     const v = a.value;
@@ -48,12 +51,12 @@ export function buildTree(trace: Trace): TraceTree {
   }
 
   // ---- span ID → index; groups of spans sharing an ID are rare and handled apart
+  // filled backwards so that the first span with an ID wins with one map operation per span
   const first = new Map<string, number>();
+  for (let i = n - 1; i >= 0; i--) first.set(spans[i]!.spanId, i);
   let dupIndices: number[] | undefined;
-  for (let i = 0; i < n; i++) {
-    const id = spans[i]!.spanId;
-    if (first.has(id)) (dupIndices ??= []).push(i);
-    else first.set(id, i);
+  if (first.size < n) {
+    for (let i = 0; i < n; i++) if (first.get(spans[i]!.spanId) !== i) (dupIndices ??= []).push(i);
   }
   const flags = new Uint16Array(n);
   const parent = new Int32Array(n).fill(-1);

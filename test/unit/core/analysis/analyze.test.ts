@@ -79,7 +79,7 @@ test('error origin vs propagated errors', () => {
     { id: 'r', status: 'error', start: 0, dur: 10 },
     { id: 'm', parent: 'r', status: 'error', start: 1, dur: 5 },
     { id: 'leaf', parent: 'm', status: 'error', statusMessage: 'connection refused', start: 2, dur: 1 },
-    { id: 'other', parent: 'r', attrs: { error: true }, start: 7, dur: 1, events: [{ name: 'exception', attrs: { 'exception.type': 'KeyError', 'exception.stacktrace': 'Traceback (most recent call last):\n  File "/app/a.py", line 3, in main\n  File "/app/b.py", line 9, in get\nKeyError: x' } }] },
+    { id: 'other', parent: 'r', status: 'error', start: 7, dur: 1, events: [{ name: 'exception', attrs: { 'exception.type': 'KeyError', 'exception.stacktrace': 'Traceback (most recent call last):\n  File "/app/a.py", line 3, in main\n  File "/app/b.py", line 9, in get\nKeyError: x' } }] },
   ]);
   const a = analyzeTrace(t);
   assert.deepEqual(ids(t, a.errorOrigins), ['leaf', 'other']);

@@ -101,7 +101,7 @@ test('several roots and empty traces', () => {
   assert.equal(empty.durationNs, 0);
 });
 
-test('errors: status error, error tag true or "true", and any Zipkin error tag (even empty)', () => {
+test('errors: status error; Jaeger/Zipkin error tag true or "true", any Zipkin error tag (even empty)', () => {
   const t = trace([
     { id: 'a', status: 'error' },
     { id: 'b', attrs: { error: true } },
@@ -109,10 +109,12 @@ test('errors: status error, error tag true or "true", and any Zipkin error tag (
     { id: 'd', attrs: { error: '' } },
     { id: 'e', attrs: { error: false } },
   ]);
-  const f = buildTree(t).flags;
+  const f = buildTree({ ...t, format: 'jaeger' }).flags;
   assert.deepEqual([0, 1, 2, 3, 4].map(i => has(f, i, SpanFlag.Error)), [true, true, true, false, false]);
   const z = buildTree({ ...t, format: 'zipkin' }).flags;
   assert.ok(has(z, 3, SpanFlag.Error));
+  const o = buildTree(t).flags;
+  assert.deepEqual([0, 1, 2, 3, 4].map(i => has(o, i, SpanFlag.Error)), [true, false, false, false, false], 'OTLP: the status only');
 });
 
 test('100k spans (wide and a deep chain) build fast and completely', () => {
@@ -126,7 +128,8 @@ test('100k spans (wide and a deep chain) build fast and completely', () => {
   const ms = performance.now() - t0;
   assert.equal(tree.preorder.length, 100_000);
   assert.equal(new Set(tree.preorder).size, 100_000);
-  assert.ok(ms < 1000, `took ${ms} ms`);
+  // a generous bound: it catches quadratic behaviour (minutes at 100k), not a loaded CI machine
+  assert.ok(ms < 10_000, `took ${ms} ms`);
   const chain = trace(Array.from({ length: 100_000 }, (_, i) => ({ id: `c${i}`, parent: i ? `c${i - 1}` : undefined, start: i, dur: 1e6 - i })));
   const deep = buildTree(chain);
   assert.equal(deep.depth[99_999], 65_535);
