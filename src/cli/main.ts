@@ -6,7 +6,7 @@ import type { CliCommand } from './command';
 const commands: Record<string, () => Promise<CliCommand>> = {
   summary: async () => (await import('./summary')).summaryCommand, // trace summary and findings as JSON
   receive: async () => (await import('./receive')).receiveCommand, // headless OTLP receiver
-  // fetch:   './fetch'   — fetch a trace by ID from backends
+  fetch: async () => (await import('./fetch')).fetchCommand, // fetch a trace by ID from backends
 };
 
 function usage(): string {

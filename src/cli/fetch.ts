@@ -1,0 +1,152 @@
+// `spanscope fetch <trace ID in any form> --backend jaeger=URL|tempo=URL|zipkin=URL [--backend …] [--tenant T] [--out FILE]`
+// Asks every backend at once with the extension's own clients; prints the trace's summary (as `summary` does)
+// or writes it as OTLP JSON. Exit codes: 0 found, 2 malformed/all-zero ID or usage (before any request),
+// 3 not found in any backend, 4 any other backend error; each failure is one line on stderr.
+import { writeFileSync } from 'node:fs';
+import { analyzeTrace } from '../core/analysis/analyze';
+import { summarizeTrace } from '../core/analysis/summary';
+import { traceToOtlpJson } from '../core/otlp/encode';
+import { parseTraceIdInput, TraceIdInputError } from '../core/trace-id-input';
+import { BackendError } from '../backends/http/errors';
+import { createBackend, findTraceInBackends, TraceNotFoundError } from '../backends/registry';
+import { BACKEND_TYPES, type BackendConfig, type BackendSecrets, type BackendType } from '../backends/types';
+import { EXIT, type CliCommand } from './command';
+
+export const HELP = `usage: spanscope fetch <trace ID in any form> --backend jaeger=URL|tempo=URL|zipkin=URL [--backend …]
+                      [--tenant T] [--out FILE] [--timeout MS]
+
+The trace ID may be given as raw hex (16 or 32 digits, any case), a traceparent, an uber-trace-id, a B3 header,
+a Jaeger/Grafana/Tempo/Zipkin URL, or a log line that contains it (quote it).
+Every backend is asked at once; the first that has the trace wins (named on stderr).
+
+options:
+  --backend T=URL  a backend to ask: jaeger, tempo or zipkin, and its base URL (repeatable)
+  --tenant T       Tempo tenant (X-Scope-OrgID)
+  --out FILE       write the trace as OTLP JSON to FILE instead of printing its summary
+  --timeout MS     per-request timeout (default 30000)
+  -h, --help       this text
+
+environment: SPANSCOPE_BEARER_TOKEN, or SPANSCOPE_USERNAME + SPANSCOPE_PASSWORD, are sent to every backend.
+
+exit codes: 0 found, 2 malformed or all-zero ID or bad usage (no request is made), 3 not found in any backend,
+4 a backend error (unreachable, unauthorized, …), 1 internal error.`;
+
+const say = (line: string): void => {
+  process.stderr.write(`spanscope fetch: ${line.replace(/\s*[\r\n]+\s*/g, ' ')}\n`);
+};
+
+interface Args {
+  readonly input: string;
+  readonly backends: BackendConfig[];
+  readonly out?: string;
+}
+
+function parseArgs(argv: string[]): Args | 'help' | string {
+  const positional: string[] = [];
+  const specs: string[] = [];
+  let tenant: string | undefined;
+  let out: string | undefined;
+  let timeoutMs: number | undefined;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === '-h' || a === '--help') return 'help';
+    const eq = a.startsWith('--') ? a.indexOf('=') : -1;
+    const name = eq > 0 ? a.slice(0, eq) : a;
+    if (['--backend', '--tenant', '--out', '--timeout'].includes(name)) {
+      const v = eq > 0 ? a.slice(eq + 1) : argv[++i];
+      if (v === undefined) return `${name} needs a value`;
+      if (name === '--backend') specs.push(v);
+      else if (name === '--tenant') tenant = v;
+      else if (name === '--out') out = v;
+      else {
+        timeoutMs = Number(v);
+        if (!Number.isInteger(timeoutMs) || timeoutMs <= 0) return `--timeout needs a positive number of milliseconds, not "${v}"`;
+      }
+    } else if (a.startsWith('--')) return `unknown option ${a} (see --help)`;
+    else positional.push(a);
+  }
+  if (positional.length === 0) return 'missing trace ID (see --help)';
+  if (specs.length === 0) return 'give at least one --backend jaeger=URL, tempo=URL or zipkin=URL';
+  const backends: BackendConfig[] = [];
+  for (const spec of specs) {
+    const m = /^([a-z]+)=(.+)$/.exec(spec);
+    if (!m || !(BACKEND_TYPES as readonly string[]).includes(m[1]!)) return `--backend ${spec}: expected jaeger=URL, tempo=URL or zipkin=URL`;
+    let url: URL;
+    try {
+      url = new URL(m[2]!);
+    } catch {
+      return `--backend ${spec}: "${m[2]}" is not a URL`;
+    }
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') return `--backend ${spec}: only http and https URLs`;
+    const type = m[1] as BackendType;
+    backends.push({
+      name: url.host,
+      type,
+      url: url.toString(),
+      ...(type === 'tempo' && tenant ? { tenant } : {}),
+      ...(timeoutMs ? { timeoutMs } : {}),
+    });
+  }
+  return { input: positional.join(' '), backends, ...(out ? { out } : {}) };
+}
+
+function secretsFromEnv(): BackendSecrets | undefined {
+  const token = process.env.SPANSCOPE_BEARER_TOKEN;
+  if (token) return { bearerToken: token };
+  const username = process.env.SPANSCOPE_USERNAME;
+  const password = process.env.SPANSCOPE_PASSWORD;
+  if (username || password) return { ...(username ? { username } : {}), ...(password ? { password } : {}) };
+  return undefined;
+}
+
+export const fetchCommand: CliCommand = {
+  async run(argv: string[]): Promise<number> {
+    const args = parseArgs(argv);
+    if (args === 'help') {
+      process.stdout.write(HELP + '\n');
+      return EXIT.ok;
+    }
+    if (typeof args === 'string') {
+      say(args);
+      return EXIT.badInput;
+    }
+    let traceId: string;
+    try {
+      traceId = parseTraceIdInput(args.input).traceId;
+    } catch (e) {
+      if (e instanceof TraceIdInputError) {
+        say(e.message);
+        return EXIT.badInput;
+      }
+      throw e;
+    }
+    const secrets = secretsFromEnv();
+    const backends = args.backends.map(c => createBackend(c, secrets));
+    const ac = new AbortController();
+    const onSignal = (): void => ac.abort();
+    process.once('SIGINT', onSignal);
+    try {
+      const found = await findTraceInBackends(traceId, backends, ac.signal);
+      say(`found ${traceId} in ${found.source} (${found.trace.spans.length} spans${found.partial ? `; partial: ${found.partial}` : ''})`);
+      if (args.out) {
+        writeFileSync(args.out, JSON.stringify(traceToOtlpJson([found.trace]), null, 2) + '\n');
+      } else {
+        process.stdout.write(JSON.stringify({ traces: [summarizeTrace(analyzeTrace(found.trace))] }, null, 2) + '\n');
+      }
+      return EXIT.ok;
+    } catch (e) {
+      if (e instanceof TraceNotFoundError) {
+        say(e.message);
+        return e.everywhereNotFound ? EXIT.notFound : EXIT.backend;
+      }
+      if (e instanceof BackendError) {
+        say(`${e.backend}: ${e.shortCause}`);
+        return EXIT.backend;
+      }
+      throw e;
+    } finally {
+      process.off('SIGINT', onSignal);
+      for (const b of backends) b.dispose();
+    }
+  },
+};
