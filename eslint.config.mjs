@@ -4,6 +4,7 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import { builtinModules } from 'node:module';
+import globals from 'globals';
 
 const nodeBuiltins = [...new Set(builtinModules.flatMap(m => [m, `node:${m}`]))];
 
@@ -17,16 +18,7 @@ export default tseslint.config(
     languageOptions: {
       ecmaVersion: 2022,
       sourceType: 'module',
-      globals: {
-        // Node and browser globals both occur (scripts, tests, webview); the architecture rules below keep each in its room.
-        console: 'readonly', process: 'readonly', Buffer: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly',
-        setInterval: 'readonly', clearInterval: 'readonly', setImmediate: 'readonly', clearImmediate: 'readonly',
-        queueMicrotask: 'readonly', structuredClone: 'readonly', URL: 'readonly', URLSearchParams: 'readonly',
-        TextEncoder: 'readonly', TextDecoder: 'readonly', AbortController: 'readonly', AbortSignal: 'readonly',
-        performance: 'readonly', fetch: 'readonly', Response: 'readonly', Request: 'readonly', Headers: 'readonly',
-        globalThis: 'readonly', window: 'readonly', document: 'readonly', navigator: 'readonly', requestAnimationFrame: 'readonly',
-        cancelAnimationFrame: 'readonly', __dirname: 'readonly', __filename: 'readonly', require: 'readonly', module: 'writable',
-      },
+      globals: { ...globals.node },
     },
     rules: {
       'no-restricted-exports': ['error', { restrictDefaultExports: { direct: true, named: true, defaultFrom: true, namedFrom: true, namespaceFrom: true } }],
@@ -34,6 +26,11 @@ export default tseslint.config(
       '@typescript-eslint/no-explicit-any': 'error',
       'no-constant-condition': ['error', { checkLoops: false }],
     },
+  },
+  {
+    // Code that runs in a browser: the webview, its tests and benchmarks (page.evaluate bodies).
+    files: ['webview/**', 'test/webview/**', 'bench/webview*.mjs', 'scripts/harness*.mjs'],
+    languageOptions: { globals: { ...globals.browser } },
   },
   {
     // Everything outside the extension host: `vscode` only as a type (there is no vscode module at run time).
@@ -58,8 +55,8 @@ export default tseslint.config(
     },
   },
   {
-    // The demo's sample services are plain CommonJS Node programs.
-    files: ['demo/**/*.js', '**/*.cjs'],
+    // The demo's sample services and the E2E workspaces' sources are plain CommonJS Node programs.
+    files: ['demo/**/*.js', 'test/e2e/workspaces/**/*.js', '**/*.cjs'],
     languageOptions: { sourceType: 'commonjs' },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },

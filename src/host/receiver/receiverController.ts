@@ -77,6 +77,10 @@ export class ReceiverController extends Disposable {
     this._register(registerCommand(Commands.openReceiverTrace, (traceId?: unknown, options?: OpenOptions) =>
       typeof traceId === 'string' ? this.openTrace(traceId, options) : this.pickTrace(), log));
     this._register(onDidChangeSettings(['receiver'], () => void this._onSettingsChanged()));
+    // Trusting the workspace makes its receiver settings count: start now if they ask for it.
+    this._register(vscode.workspace.onDidGrantWorkspaceTrust(() => {
+      if (this._state.kind !== 'running' && this._shouldAutoStart()) void this.start({ interactive: false });
+    }));
     this._register(toDisposable(() => this._shutdown()));
     this._render();
   }
