@@ -6,8 +6,8 @@
 //              OTLP/HTTP requests of 100–1000 spans (bench/gen-trace.mjs traces, each request with a fresh trace ID
 //              so every span is stored, not de-duplicated), protobuf and JSON; p50/p99 request latency
 //   CPU        server process CPU (process.cpuUsage, user+system) per 10k spans/s of ingest
-//   memory     retained heap (V8 heap + ArrayBuffers, after gc) per million stored spans, against the store's own
-//              size estimate
+//   memory     retained heap (V8 heap + ArrayBuffers, after gc) per million stored spans (the store keeps request
+//              bytes and decodes on view), against the store's own size estimate; time of get() for a large trace
 //   collector  the same client load against a minimal collector (OTLP receiver → nop exporter, built by
 //              scripts/install-otelcol.mjs from the Go module proxy); its CPU from /proc. The collector parses and
 //              drops; Spanscope parses into the trace model and keeps every span: the ratio is spans/s ours ÷ theirs.
@@ -206,7 +206,15 @@ export { encodeOtlpProtobuf } from ${JSON.stringify(join(root, 'src/core/otlp/pr
       const build = spawnSync(process.execPath, [join(root, 'scripts/install-otelcol.mjs')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
       const binary = build.status === 0 ? build.stdout.trim().split('\n').pop() : undefined;
       if (!binary || !existsSync(binary)) note.push(`collector: not measured (scripts/install-otelcol.mjs exited ${build.status})`);
-      else for (const encoding of ['proto', 'json']) rows.push(await collectorRow(binary, encoding, dir));
+      else {
+        for (const encoding of ['proto', 'json']) {
+          try {
+            rows.push(await collectorRow(binary, encoding, dir));
+          } catch (err) {
+            note.push(`collector (${encoding}): not measured: ${err.message}`);
+          }
+        }
+      }
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -215,7 +223,8 @@ export { encodeOtlpProtobuf } from ${JSON.stringify(join(root, 'src/core/otlp/pr
 }
 
 function memoryRow(lib, dir, target) {
-  // Build the stored state directly (parse + store.add, what the receiver does per request) from the protobuf payloads.
+  // Build the stored state directly (parse + store.add with the request bytes as source, what the receiver does per
+  // request) from the protobuf payloads; then time get() of the largest trace (decoding it again from its bytes).
   const payloads = readdirSync(dir).filter(f => f.endsWith('.pb')).sort().map(f => ({
     bytes: readFileSync(join(dir, f)), traceId: JSON.parse(readFileSync(join(dir, f.replace('.pb', '.meta')), 'utf8')).traceId,
   }));
@@ -230,17 +239,21 @@ function memoryRow(lib, dir, target) {
     const needle = Buffer.from(p.traceId, 'hex');
     const id = Buffer.alloc(8); id.writeUInt32BE(k, 4);
     for (let i = b.indexOf(needle); i >= 0; i = b.indexOf(needle, i + 1)) id.copy(b, i + 8);
-    store.add(lib.parseTraceDocument(b, { format: 'otlp-proto' }).traces);
+    store.add(lib.parseTraceDocument(b, { format: 'otlp-proto' }).traces, { bytes: b, format: 'otlp-proto' });
     n++;
   }
   for (let i = 0; i < 3; i++) globalThis.gc();
   const m1 = process.memoryUsage();
   const spans = store.stats().spans;
+  const biggest = store.list().reduce((a, b) => (b.spanCount > a.spanCount ? b : a));
+  const t0 = performance.now();
+  const viewed = store.get(biggest.traceId);
+  const getMs = performance.now() - t0;
   const perMillion = ((m1.heapUsed + m1.arrayBuffers) - before) / spans * 1e6;
   const estimate = store.stats().bytes / spans * 1e6;
   if (store.stats().spans === -1) console.log(n); // keep the store alive across the measurement
   store.dispose();
-  return [{ what: 'Spanscope store memory', memPerMillion: perMillion, notes: `${spans.toLocaleString('en')} spans in ${store.stats().traces.toLocaleString('en')} traces; the store's own estimate ${(estimate / 1048576).toFixed(0)} MB per million` }];
+  return [{ what: 'Spanscope store memory', memPerMillion: perMillion, notes: `${spans.toLocaleString('en')} spans in ${store.stats().traces.toLocaleString('en')} traces; the store's own estimate ${(estimate / 1048576).toFixed(0)} MB per million; get() of a ${viewed.spans.length}-span trace (decoded from its bytes) ${getMs.toFixed(1)} ms` }];
 }
 
 async function collectorRow(binary, encoding, dir) {
@@ -280,8 +293,11 @@ service:
       cpuPer10k: cpuCores / (spansPerSec / 10_000), cpuCores, notes: `RSS ${(rss / 1048576).toFixed(0)} MB, statuses ${JSON.stringify(result.statuses)}`,
     };
   } finally {
-    child.kill('SIGTERM');
-    await new Promise(r => child.once('exit', r));
+    if (child.exitCode === null && child.signalCode === null) {
+      const exited = new Promise(r => child.once('exit', r));
+      child.kill('SIGTERM');
+      await exited;
+    }
   }
 }
 

@@ -54,7 +54,8 @@ export function ingest(store: TraceStore, body: Uint8Array, encoding: ExportEnco
     }
   }
 
-  const added = store.add(valid);
+  // The store keeps the request bytes rather than the decoded spans (see TraceStore).
+  const added = store.add(valid, { bytes: body, format: encoding === 'proto' ? 'otlp-proto' : 'otlp' });
   if (added.accepted === 0 && added.refused > 0) {
     return { kind: 'full', received, message: 'the Spanscope trace store is full; retry later or clear it' };
   }

@@ -6,6 +6,12 @@
 // oldest first; with the 'keep-errors-and-slow' policy the traces a developer most likely wants (an error, or
 // slower than `slowTraceMs`) are evicted last, as tail sampling would keep them, but only while they hold at
 // most `keepShare` of the capacity so that fresh ordinary traces still get in.
+//
+// Spans that arrive as an encoded export request are kept as those request bytes (a SpanSource), not as decoded
+// model objects: a span is ~0.4 KB of protobuf but ~1.2 KB of objects on the JS heap, and a heap full of retained
+// span objects makes every major GC of the extension host mark them all (measured: ingest ran at half the speed).
+// `get()` decodes a trace's sources again on demand and keeps the most recently viewed traces decoded, appending
+// late spans to them without decoding again.
 import type { Span, SourceFormat, Trace } from '../../core/model';
 import { spanEndNs } from '../../core/model';
 import { encodeOtlpProtobuf } from '../../core/otlp/proto';
@@ -13,6 +19,13 @@ import { parseTraceDocument } from '../../core/parse/index';
 import { Emitter, type Event } from './emitter';
 
 export type EvictionPolicy = 'oldest' | 'keep-errors-and-slow';
+
+/** The encoded export request a batch of spans was parsed from; the store keeps these bytes instead of the spans. */
+export interface SpanSource {
+  readonly bytes: Uint8Array;
+  readonly format: 'otlp' | 'otlp-proto';
+}
+type Part = SpanSource | readonly Span[];
 
 export interface TraceStoreOptions {
   /** Most traces held at once. Default 2000. */
@@ -33,6 +46,8 @@ export interface TraceStoreOptions {
   readonly completeAfterMs?: number;
   /** Run the completion sweep on a timer (unref'd). Default true when completeAfterMs > 0; tests call sweep(). */
   readonly autoSweep?: boolean;
+  /** Spans kept decoded for the most recently viewed traces (get()), beyond which the oldest are dropped. Default 200 000. */
+  readonly decodedCacheSpans?: number;
   /** Wall clock in ms; injectable for tests. */
   readonly now?: () => number;
 }
@@ -75,8 +90,10 @@ export interface TraceStoreStats {
 
 interface Entry {
   readonly traceId: string;
-  readonly spans: Span[];
-  /** `${spanId}/${startNs}` of every span held. */
+  /** Where the spans are, in arrival order; a source may also hold other traces' spans and refused ones. */
+  readonly parts: Part[];
+  spanCount: number;
+  /** `${spanId}/${startNs}` of every span held: decides which decoded spans belong to the trace. */
   readonly keys: Set<string>;
   readonly format: SourceFormat;
   readonly warnings: string[];
@@ -88,9 +105,21 @@ interface Entry {
   completed: boolean;
   kept: boolean;
   /** The span a list shows for the trace (see `betterRoot`), kept up to date as spans arrive. */
-  root: Span | undefined;
+  root: RootSummary | undefined;
+  /** The spans decoded, while the trace is in the decoded cache. */
+  decoded: Span[] | undefined;
   cached: Trace | undefined;
 }
+
+interface RootSummary {
+  readonly service: string;
+  readonly name: string;
+  readonly startNs: bigint;
+  readonly isRoot: boolean;
+}
+
+/** Heap cost per stored span beyond its share of the source bytes: its key string and Set slot. */
+const KEY_BYTES = 96;
 
 const DEFAULTS = {
   maxTraces: 2000,
@@ -99,6 +128,7 @@ const DEFAULTS = {
   slowTraceMs: 1000,
   keepShare: 0.5,
   completeAfterMs: 5000,
+  decodedCacheSpans: 200_000,
 };
 
 export class TraceStore {
@@ -110,6 +140,7 @@ export class TraceStore {
   private readonly slowNs: bigint;
   private readonly keepShare: number;
   private readonly completeAfterMs: number;
+  private readonly decodedCacheSpans: number;
   private readonly now: () => number;
 
   private readonly entries = new Map<string, Entry>();
@@ -118,6 +149,9 @@ export class TraceStore {
   private readonly kept = new Map<string, Entry>();
   /** Traces not yet completed, in order of last update (re-inserted on every update). */
   private readonly open = new Map<string, Entry>();
+  /** Traces with decoded spans, least recently viewed first. */
+  private readonly decodedLru = new Map<string, Entry>();
+  private decodedSpans = 0;
 
   private spanCount = 0;
   private byteCount = 0;
@@ -151,6 +185,7 @@ export class TraceStore {
     this.slowNs = BigInt(Math.round((options.slowTraceMs ?? DEFAULTS.slowTraceMs) * 1e6));
     this.keepShare = Math.min(1, Math.max(0, options.keepShare ?? DEFAULTS.keepShare));
     this.completeAfterMs = Math.max(0, options.completeAfterMs ?? DEFAULTS.completeAfterMs);
+    this.decodedCacheSpans = positive(options.decodedCacheSpans, DEFAULTS.decodedCacheSpans);
     this.now = options.now ?? Date.now;
     if (this.completeAfterMs > 0 && (options.autoSweep ?? true)) {
       this.timer = setInterval(() => this.sweep(), Math.max(50, Math.min(1000, this.completeAfterMs / 4)));
@@ -158,8 +193,12 @@ export class TraceStore {
     }
   }
 
-  /** Merges the spans of these traces into the store. Events fire after the whole call. */
-  add(traces: readonly Trace[]): AddResult {
+  /**
+   * Merges the spans of these traces into the store. With `source` (the request the traces were parsed from,
+   * untouched), the store keeps those bytes and decodes them again when the trace is viewed; without it, the span
+   * objects themselves. Events fire after the whole call.
+   */
+  add(traces: readonly Trace[], source?: SpanSource): AddResult {
     let accepted = 0;
     let duplicates = 0;
     let refused = 0;
@@ -167,6 +206,11 @@ export class TraceStore {
     const updated = new Set<string>();
     const evicted: string[] = [];
     const now = this.now();
+    let batchSpans = 0;
+    if (source) for (const t of traces) batchSpans += t.spans.length;
+    // Each span's share of the request bytes (the source may also hold spans the caller dropped).
+    const sharePerSpan = source && batchSpans > 0 ? Math.ceil(source.bytes.byteLength / batchSpans) + KEY_BYTES : 0;
+    let kept: SpanSource | undefined;
 
     for (const trace of traces) {
       let entry = this.entries.get(trace.traceId);
@@ -183,7 +227,7 @@ export class TraceStore {
       }
       if (fresh.length === 0) continue;
 
-      let costs = fresh.map(estimateSpanBytes);
+      let costs = source ? fresh.map(() => sharePerSpan) : fresh.map(estimateSpanBytes);
       let cost = sum(costs);
       const needTrace = entry ? 0 : 1;
       if (!this.fits(needTrace, fresh.length, cost)) {
@@ -216,7 +260,8 @@ export class TraceStore {
       if (!entry) {
         entry = {
           traceId: trace.traceId,
-          spans: [],
+          parts: [],
+          spanCount: 0,
           keys: new Set(),
           format: trace.format,
           warnings: [...trace.warnings],
@@ -228,6 +273,7 @@ export class TraceStore {
           completed: false,
           kept: false,
           root: undefined,
+          decoded: undefined,
           cached: undefined,
         };
         this.entries.set(trace.traceId, entry);
@@ -237,12 +283,25 @@ export class TraceStore {
         updated.add(trace.traceId);
       }
 
+      if (source) {
+        // Our own copy of exactly these bytes: a socket chunk may be a view into a larger pooled buffer.
+        kept ??= { bytes: source.bytes.byteLength === source.bytes.buffer.byteLength ? source.bytes : new Uint8Array(source.bytes), format: source.format };
+        entry.parts.push(kept);
+      } else {
+        entry.parts.push(fresh);
+      }
+      if (entry.decoded) {
+        for (const span of fresh) entry.decoded.push(span);
+        this.decodedSpans += fresh.length;
+      }
+      entry.spanCount += fresh.length;
       for (let i = 0; i < fresh.length; i++) {
         const span = fresh[i]!;
-        entry.spans.push(span);
         entry.keys.add(freshKeys[i]!);
         if (span.status.code === 'error') entry.errorCount++;
-        if (betterRoot(span, entry.root)) entry.root = span;
+        if (betterRoot(span, entry.root)) {
+          entry.root = { service: span.resource.serviceName, name: span.name, startNs: span.startNs, isRoot: span.parentId === undefined };
+        }
         if (span.startNs < entry.minStart) entry.minStart = span.startNs;
         const end = spanEndNs(span);
         if (end > entry.maxEnd) entry.maxEnd = end;
@@ -262,12 +321,13 @@ export class TraceStore {
         this.normal.delete(entry.traceId);
         this.kept.set(entry.traceId, entry);
         entry.kept = true;
-        this.keptSpans += entry.spans.length;
+        this.keptSpans += entry.spanCount;
         this.keptBytes += entry.bytes;
       }
       accepted += fresh.length;
     }
     this.duplicateSpans += duplicates;
+    this.trimDecoded();
 
     // A trace both added and evicted within this call was never announced, so it is not retracted either.
     for (const id of evicted) if (!added.has(id)) this._onTraceEvicted.fire(id);
@@ -281,10 +341,18 @@ export class TraceStore {
     return !this.evictWhenFull && (this.entries.size >= this.maxTraces || this.spanCount >= this.maxSpans || this.byteCount >= this.maxBytes);
   }
 
+  /** The trace with every span held, in arrival order. Decodes the trace's request bytes on the first call. */
   get(traceId: string): Trace | undefined {
     const e = this.entries.get(traceId);
     if (!e) return undefined;
-    e.cached ??= { traceId: e.traceId, spans: e.spans.slice(), format: e.format, warnings: e.warnings.slice() };
+    if (!e.decoded) {
+      e.decoded = decodeEntry(e);
+      this.decodedSpans += e.decoded.length;
+    }
+    this.decodedLru.delete(traceId);
+    this.decodedLru.set(traceId, e);
+    e.cached ??= { traceId: e.traceId, spans: e.decoded.slice(), format: e.format, warnings: e.warnings.slice() };
+    this.trimDecoded(e);
     return e.cached;
   }
 
@@ -390,6 +458,23 @@ export class TraceStore {
     for (const id of ids) this._onTraceCompleted.fire(id);
   }
 
+  /** Drops the decoded spans of the least recently viewed traces beyond the cache bound (never `keep`). */
+  private trimDecoded(keep?: Entry): void {
+    for (const e of this.decodedLru.values()) {
+      if (this.decodedSpans <= this.decodedCacheSpans) break;
+      if (e === keep) continue;
+      this.dropDecoded(e);
+    }
+  }
+
+  private dropDecoded(e: Entry): void {
+    if (!e.decoded) return;
+    this.decodedSpans -= e.decoded.length;
+    e.decoded = undefined;
+    e.cached = undefined;
+    this.decodedLru.delete(e.traceId);
+  }
+
   private fits(newTraces: number, spans: number, bytes: number): boolean {
     return this.entries.size + newTraces <= this.maxTraces
       && this.spanCount + spans <= this.maxSpans
@@ -408,14 +493,15 @@ export class TraceStore {
     this.entries.delete(e.traceId);
     this.normal.delete(e.traceId);
     this.open.delete(e.traceId);
+    this.dropDecoded(e);
     if (this.kept.delete(e.traceId)) {
-      this.keptSpans -= e.spans.length;
+      this.keptSpans -= e.spanCount;
       this.keptBytes -= e.bytes;
     }
-    this.spanCount -= e.spans.length;
+    this.spanCount -= e.spanCount;
     this.byteCount -= e.bytes;
     this.evictedTraces++;
-    this.evictedSpans += e.spans.length;
+    this.evictedSpans += e.spanCount;
   }
 }
 
@@ -425,21 +511,49 @@ function oldest(queue: Map<string, Entry>, protect: string): Entry | undefined {
 }
 
 /** The span a list shows for a trace is the earliest parentless span, else the earliest span. */
-function betterRoot(s: Span, best: Span | undefined): boolean {
+function betterRoot(s: Span, best: RootSummary | undefined): boolean {
   if (!best) return true;
   const isRoot = s.parentId === undefined;
-  const bestIsRoot = best.parentId === undefined;
-  return (isRoot && !bestIsRoot) || (isRoot === bestIsRoot && s.startNs < best.startNs);
+  return (isRoot && !best.isRoot) || (isRoot === best.isRoot && s.startNs < best.startNs);
+}
+
+/** The trace's spans from its parts: each source decoded again, keeping the spans the store accepted, once. */
+function decodeEntry(e: Entry): Span[] {
+  const out: Span[] = [];
+  const seen = new Set<string>();
+  for (const part of e.parts) {
+    const spans = isSource(part) ? decodeSource(part, e.traceId) : part;
+    for (const s of spans) {
+      const key = `${s.spanId}/${s.startNs}`;
+      if (!e.keys.has(key) || seen.has(key)) continue;
+      seen.add(key);
+      out.push(s);
+    }
+  }
+  return out;
+}
+
+function isSource(p: Part): p is SpanSource {
+  return !Array.isArray(p);
+}
+
+function decodeSource(source: SpanSource, traceId: string): readonly Span[] {
+  try {
+    return parseTraceDocument(source.bytes, { format: source.format }).traces.find(t => t.traceId === traceId)?.spans ?? [];
+  } catch {
+    // These bytes parsed when they arrived; the parser is deterministic, so this cannot happen short of a bug.
+    return [];
+  }
 }
 
 function listItem(e: Entry): TraceListItem {
   return {
     traceId: e.traceId,
-    rootService: e.root?.resource.serviceName ?? '',
+    rootService: e.root?.service ?? '',
     rootName: e.root?.name ?? '',
     startNs: e.minStart,
     durationNs: Number(e.maxEnd - e.minStart),
-    spanCount: e.spans.length,
+    spanCount: e.spanCount,
     errorCount: e.errorCount,
     lastUpdateMs: e.lastUpdateMs,
     completed: e.completed,

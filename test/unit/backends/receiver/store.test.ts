@@ -1,7 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Span, Trace } from '../../../../src/core/model';
-import { TraceStore, estimateSpanBytes } from '../../../../src/backends/receiver/store';
+import { TraceStore, estimateSpanBytes, type SpanSource } from '../../../../src/backends/receiver/store';
+import { encodeOtlpProtobuf } from '../../../../src/core/otlp/proto';
+import { parseTraceDocument } from '../../../../src/core/parse/index';
 
 const RES = { serviceName: 'svc', attributes: [{ key: 'service.name', value: 'svc' }] };
 
@@ -217,4 +219,61 @@ test('snapshot and restore keep every span exactly, within the byte bound, resto
   c.restore(one);
   assert.equal(c.list().length, 1);
   assert.equal(b.restore(new Uint8Array(0)), 0);
+});
+
+/** What the receiver does: encode a request, parse it, add the parsed traces with the request bytes as source. */
+function viaSource(store: TraceStore, traces: Trace[]) {
+  const bytes = encodeOtlpProtobuf(traces);
+  const parsed = parseTraceDocument(bytes, { format: 'otlp-proto' }).traces;
+  const source: SpanSource = { bytes, format: 'otlp-proto' };
+  return store.add(parsed, source);
+}
+const ids = (t: Trace | undefined) => t?.spans.map(s => s.spanId) ?? [];
+
+test('spans stored as request bytes come back decoded, per trace, in arrival order, without duplicates', () => {
+  const store = new TraceStore({ autoSweep: false });
+  // One request with two traces, then a late span for trace 1, then a retry of the first request.
+  const first = [trace(1, [span(1, 1), span(1, 2, { parentId: span(1, 1).spanId })]), trace(2, [span(2, 1)])];
+  assert.deepEqual(viaSource(store, first), { accepted: 3, duplicates: 0, refused: 0 });
+  assert.deepEqual(viaSource(store, [trace(1, [span(1, 3)])]), { accepted: 1, duplicates: 0, refused: 0 });
+  assert.deepEqual(viaSource(store, first), { accepted: 0, duplicates: 3, refused: 0 });
+  assert.deepEqual(ids(store.get(tid(1))), [span(1, 1).spanId, span(1, 2).spanId, span(1, 3).spanId]);
+  assert.deepEqual(ids(store.get(tid(2))), [span(2, 1).spanId]);
+  const got = store.get(tid(1))!.spans[1]!;
+  assert.equal(got.parentId, span(1, 1).spanId);
+  assert.equal(got.startNs, span(1, 2).startNs);
+  assert.equal(store.item(tid(1))!.spanCount, 3);
+});
+
+test('a viewed trace gets late spans appended without decoding again; the decoded cache is bounded', () => {
+  const store = new TraceStore({ autoSweep: false, decodedCacheSpans: 3 });
+  viaSource(store, [trace(1, [span(1, 1), span(1, 2)])]);
+  viaSource(store, [trace(2, [span(2, 1), span(2, 2)])]);
+  const a = store.get(tid(1))!;
+  viaSource(store, [trace(1, [span(1, 3)])]);
+  const b = store.get(tid(1))!;
+  assert.notEqual(a, b);
+  assert.equal(a.spans.length, 2, 'a snapshot handed out earlier does not change');
+  assert.deepEqual(ids(b), [span(1, 1).spanId, span(1, 2).spanId, span(1, 3).spanId]);
+  // Viewing trace 2 pushes the cache over 3 spans: trace 1 is dropped from it and decoded again when asked.
+  assert.equal(store.get(tid(2))!.spans.length, 2);
+  assert.deepEqual(ids(store.get(tid(1))), ids(b));
+});
+
+test('spans refused for lack of room are not in the decoded trace even though their bytes are kept', () => {
+  const store = new TraceStore({ autoSweep: false, maxSpans: 2, evictWhenFull: false });
+  assert.deepEqual(viaSource(store, [trace(1, [span(1, 1), span(1, 2), span(1, 3)])]), { accepted: 2, duplicates: 0, refused: 1 });
+  assert.deepEqual(ids(store.get(tid(1))), [span(1, 1).spanId, span(1, 2).spanId]);
+});
+
+test('a source is counted at its share of the request bytes, and a view into a larger buffer is copied', () => {
+  const store = new TraceStore({ autoSweep: false });
+  const bytes = encodeOtlpProtobuf([trace(1, [span(1, 1), span(1, 2)])]);
+  const big = new Uint8Array(bytes.length + 1000);
+  big.set(bytes, 500);
+  const view = big.subarray(500, 500 + bytes.length);
+  store.add(parseTraceDocument(view, { format: 'otlp-proto' }).traces, { bytes: view, format: 'otlp-proto' });
+  big.fill(0); // the caller reuses its buffer
+  assert.equal(store.get(tid(1))!.spans.length, 2);
+  assert.ok(store.stats().bytes >= bytes.length && store.stats().bytes < bytes.length + 400, String(store.stats().bytes));
 });
