@@ -7,6 +7,7 @@ import { CompactView, type CompactTrace } from '../../protocol/compact';
 import type { CodeMapper, SpanMapping, TraceMapping, UnmappedSpan } from '../mapping/codeMapper';
 import { Disposable } from '../lifecycle';
 import type { OpenTrace, PreparedTraceLike, TraceService, TraceSource } from '../traces/traceService';
+import { CurrentTrace } from './currentTrace';
 
 /** One trace behind the annotations. */
 export interface AnnotatedTrace {
@@ -55,10 +56,13 @@ export class AnnotationModel extends Disposable {
   private readonly _onDidChange = this._register(new vscode.EventEmitter<AnnotationState>());
   readonly onDidChange = this._onDidChange.event;
 
-  constructor(private readonly _traces: TraceService, readonly mapper: CodeMapper, private readonly _log?: vscode.LogOutputChannel) {
+  /** The trace shown in 'active' mode: the focused waterfall's, or the last one focused while it is open. */
+  readonly current: CurrentTrace;
+
+  constructor(traces: TraceService, readonly mapper: CodeMapper, private readonly _log?: vscode.LogOutputChannel) {
     super();
-    this._register(_traces.onDidChangeActive(() => { if (this._kind === 'active') void this.refresh(); }));
-    this._register(_traces.onDidUpdate(t => { if (this._kind === 'active' && t.traceKey === _traces.active?.traceKey) void this.refresh(); }));
+    this.current = this._register(new CurrentTrace(traces));
+    this._register(this.current.onDidChange(() => { if (this._kind === 'active') void this.refresh(); }));
     this._register(mapper.onDidInvalidate(() => void this.refresh()));
   }
 
@@ -113,7 +117,7 @@ export class AnnotationModel extends Disposable {
       if (gen === this._generation) this._publish(remapped, { kind: 'aggregate' }, this._aggregateLabel);
       return;
     }
-    const active = this._traces.active;
+    const active = this.current.trace;
     const view = active ? viewOf(active) : undefined;
     if (!active || !view) { this._publish([], EMPTY.mode, ''); return; }
     try {

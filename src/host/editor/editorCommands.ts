@@ -25,7 +25,7 @@ export function registerEditorCommands(host: HostContext, model: AnnotationModel
     registerCommand(Commands.clearAnnotations, () => model.clear(), log),
     registerCommand(Commands.chooseAnnotationSource, async () => {
       const items: (vscode.QuickPickItem & { id: string })[] = [
-        { id: 'active', label: vscode.l10n.t('$(pulse) The active trace'), description: traces.active ? traces.active.traceId.slice(0, 16) : vscode.l10n.t('none open') },
+        { id: 'active', label: vscode.l10n.t('$(pulse) The active trace'), description: model.current.trace ? model.current.trace.traceId.slice(0, 16) : vscode.l10n.t('none open') },
         { id: 'open', label: vscode.l10n.t('$(graph) Aggregate of the open traces'), description: vscode.l10n.t('{0} open', traces.all().length) },
         ...aggregate.providers().map(p => ({ id: `provider:${p.id}`, label: `$(graph) ${p.label}`, description: vscode.l10n.t('last {0} traces of a service/operation', aggregate.lastN()) })),
         { id: 'off', label: vscode.l10n.t('$(circle-slash) Off') },
@@ -52,7 +52,7 @@ export function registerEditorCommands(host: HostContext, model: AnnotationModel
       if (!editor || !path) { void vscode.window.showWarningMessage(vscode.l10n.t('Place the cursor in a workspace file first.')); return; }
       let ref = refsOf(arg)[0];
       if (!ref) {
-        const active = traces.active;
+        const active = model.current.trace;
         const v = active ? viewOf(active) : undefined;
         if (!active || !v) { void vscode.window.showWarningMessage(vscode.l10n.t('Open a trace first.')); return; }
         const seen = new Set<string>();

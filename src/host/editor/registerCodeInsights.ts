@@ -86,10 +86,10 @@ export class CodeInsights extends Disposable {
     this.traces = this._register(new TracesView(host.traces, receiver, () => this.backends.source));
     this._register(vscode.window.createTreeView('spanscope.traces', { treeDataProvider: this.traces }));
     if (receiver) this._register(new LiveView(receiver, node => this.traces.getTreeItem(node)));
-    this.spans = this._register(new SpansView(host.traces, deps.panels, (traceKey, spanId) => void revealSpan(host.traces, { traceKey, spanId }, this.model)));
+    this.spans = this._register(new SpansView(this.model.current, deps.panels, (traceKey, spanId) => void revealSpan(host.traces, { traceKey, spanId }, this.model)));
     const hot = this._register(new HotSpotsView(this.model));
     this._register(vscode.window.createTreeView('spanscope.hotspots', { treeDataProvider: hot }));
-    const findings = this._register(new FindingsView(host.traces));
+    const findings = this._register(new FindingsView(host.traces, this.model.current));
     this._register(vscode.window.createTreeView('spanscope.findings', { treeDataProvider: findings }));
     this._register(registerCommand(Commands.searchTraces, () => this.traces.search(), log));
     this._register(registerCommand(Commands.openSearchResult, async (backendId?: unknown, traceId?: unknown) => {

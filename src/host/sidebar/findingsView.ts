@@ -6,6 +6,7 @@ import { formatDuration } from '../../core/mapping/format';
 import type { CompactFinding } from '../../protocol/compact';
 import { Commands } from '../commands';
 import { viewOf } from '../editor/annotationModel';
+import type { CurrentTrace } from '../editor/currentTrace';
 import { Disposable } from '../lifecycle';
 import type { TraceService } from '../traces/traceService';
 
@@ -26,14 +27,13 @@ export class FindingsView extends Disposable implements vscode.TreeDataProvider<
   private readonly _onDidChange = this._register(new vscode.EventEmitter<void>());
   readonly onDidChangeTreeData = this._onDidChange.event;
 
-  constructor(private readonly _traces: TraceService) {
+  constructor(private readonly _traces: TraceService, private readonly _current: CurrentTrace) {
     super();
-    this._register(_traces.onDidChangeActive(() => this._onDidChange.fire()));
-    this._register(_traces.onDidUpdate(() => this._onDidChange.fire()));
+    this._register(_current.onDidChange(() => this._onDidChange.fire()));
   }
 
   getChildren(node?: Node): Node[] {
-    const t = this._traces.active;
+    const t = this._current.trace;
     if (node || !t) return [];
     const findings = (t.compact as { findings?: readonly CompactFinding[] } | undefined)?.findings ?? [];
     return findings.slice(0, 1000).map((finding, n) => ({ traceKey: t.traceKey, finding, n }));

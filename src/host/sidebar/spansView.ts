@@ -4,8 +4,8 @@ import * as vscode from 'vscode';
 import { formatDuration } from '../../core/mapping/format';
 import type { CompactView } from '../../protocol/compact';
 import { Disposable } from '../lifecycle';
-import type { TraceService } from '../traces/traceService';
 import { viewOf } from '../editor/annotationModel';
+import type { CurrentTrace } from '../editor/currentTrace';
 import type { PanelsLike } from './deps';
 
 export interface SpanNode {
@@ -25,11 +25,10 @@ export class SpansView extends Disposable implements vscode.TreeDataProvider<Spa
   readonly tree: vscode.TreeView<SpanNode>;
   private _syncing = false;
 
-  constructor(private readonly _traces: TraceService, private readonly _panels: PanelsLike | undefined, onSelect: (traceKey: string, spanId: string) => void) {
+  constructor(private readonly _current: CurrentTrace, private readonly _panels: PanelsLike | undefined, onSelect: (traceKey: string, spanId: string) => void) {
     super();
     this.tree = this._register(vscode.window.createTreeView('spanscope.spans', { treeDataProvider: this, showCollapseAll: true }));
-    this._register(_traces.onDidChangeActive(() => this._reset()));
-    this._register(_traces.onDidUpdate(t => { if (t.traceKey === this._key) this._reset(); }));
+    this._register(_current.onDidChange(() => this._reset()));
     this._register(this.tree.onDidChangeSelection(e => {
       if (this._syncing) return;
       const n = e.selection[0];
@@ -40,7 +39,7 @@ export class SpansView extends Disposable implements vscode.TreeDataProvider<Spa
   }
 
   private _reset(): void {
-    const active = this._traces.active;
+    const active = this._current.trace;
     this._key = active?.traceKey;
     this._view = active ? viewOf(active) : undefined;
     this._children = undefined;

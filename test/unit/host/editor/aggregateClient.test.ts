@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { annotateFile, FileSpans } from '../../../../src/core/mapping/lineAnnotations';
+import { annotateFile, FileSpans, type FileAnnotations } from '../../../../src/core/mapping/lineAnnotations';
 import { codeLine } from '../../../../src/core/mapping/lines';
 import { annotateAggregateOffThread } from '../../../../src/host/editor/aggregateClient';
 import { PROJECT_ROOT } from '../../../support/paths';
@@ -25,7 +25,7 @@ test('the worker computes what the main thread would', { skip: existsSync(WORKER
   assert.equal(r?.where, 'worker');
   for (const [path, spans] of f) {
     const want = annotateFile(spans, { kind: 'aggregate' });
-    const got = r!.result.get(path)!;
+    const got: FileAnnotations = r!.result.get(path)!;
     assert.deepEqual(got.lines, want.lines);
     assert.deepEqual([...got.order], [...want.order]);
   }
