@@ -2,9 +2,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { OWN_FIXTURES, PROJECT_ROOT } from '../../support/paths';
+import { parseTraceDocument } from '../../../src/core/parse/index';
+import { encodeOtlpProtobuf } from '../../../src/core/otlp/proto';
 
 const CLI = join(PROJECT_ROOT, 'dist', 'cli.js');
 if (!existsSync(CLI)) spawnSync(process.execPath, ['scripts/build.mjs'], { cwd: PROJECT_ROOT, stdio: 'inherit' });
@@ -89,4 +92,21 @@ test('one bad span among good ones: the good ones are summarised and a warning n
   assert.equal(r.code, 0, r.err);
   assert.equal(JSON.parse(r.out).traces[0].spanCount, 1);
   assert.match(r.err, /^spanscope summary: warning: .*\$\.data\[0\]\.spans\[1\]/m);
+});
+
+test('OTLP protobuf input (auto-detected and --format otlp-proto) gives the same summary as its JSON', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'spanscope-cli-'));
+  try {
+    const pb = join(dir, 'trace.pb');
+    writeFileSync(pb, encodeOtlpProtobuf(parseTraceDocument(readFileSync(FIXTURE)).traces));
+    const fromJson = JSON.parse(run([FIXTURE]).out);
+    for (const args of [[pb], [pb, '--format', 'otlp-proto']]) {
+      const r = run(args);
+      assert.equal(r.code, 0, r.err);
+      assert.deepEqual(JSON.parse(r.out), fromJson);
+    }
+    assertOneLineError(run(['-', '--format', 'otlp-proto'], new Uint8Array([0x0a, 0xff, 0xff, 0xff, 0xff, 0x0f])), /.+/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
