@@ -120,7 +120,14 @@ export class TraceOpener extends Disposable {
     if (options.onlyTraceId !== undefined && chosen.length === 0) {
       this._fail(vscode.l10n.t('{0} no longer holds trace {1}.', name, options.onlyTraceId));
     }
-    return chosen.map(p => this._host.traces.open(p, source, options));
+    return this._openAll(chosen, source, options);
+  }
+
+  /** Opens each; with several, the first (the document's first trace) ends up in front. */
+  private _openAll(chosen: readonly PreparedTraceLike[], source: TraceSource, options: OpenOptions): OpenTrace[] {
+    const opened = chosen.map(p => this._host.traces.open(p, source, options));
+    if (opened.length > 1) this._host.traces.open(chosen[0]!, source, options);
+    return opened;
   }
 
   /** Opens a document given as bytes (a file dropped on the panel, a paste). */
@@ -131,7 +138,7 @@ export class TraceOpener extends Disposable {
     );
     if (!prepared) return [];
     const chosen = await this._choose(prepared, source.label);
-    return chosen.map(p => this._host.traces.open(p, source, options));
+    return this._openAll(chosen, source, options);
   }
 
   async openFromClipboard(): Promise<OpenTrace[]> {

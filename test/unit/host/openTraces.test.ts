@@ -72,6 +72,7 @@ test('a protobuf file with two traces offers a pick list; "all" opens both, one 
   fakeVscode.pick = items => { offered = items as typeof offered; return offered[0]; };
   const all = await opener.openUri(Uri.file(file) as never);
   assert.deepEqual(all.map(t => t.traceId).sort(), [A, B]);
+  assert.equal(traces.active?.traceId, A, 'the document\'s first trace is in front');
   assert.match(offered[0]!.label, /Open all 2 traces/);
   assert.ok(offered.some(i => i.label === 'payments: POST /pay' && i.description === B));
   fakeVscode.pick = items => (items as { description?: string }[]).find(i => i.description === B);

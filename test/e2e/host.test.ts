@@ -1,0 +1,52 @@
+// The host's own flows in real VS Code (code-server): the sample trace opens from the palette; a file with two
+// traces offers a pick list and opens both; "Go to source" on a span recorded in a container (/app/shop/orders.js)
+// lands on the workspace's orders.js at the span's line; the receiver's status is one command away.
+import assert from 'node:assert/strict';
+import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { freePort } from '../../scripts/code-server.mjs';
+import { PROJECT_ROOT } from '../support/paths';
+import { E2E_TEST, withWorkbench } from '../support/e2e/session';
+
+/** The root span's name in media/sample-trace.json (what the waterfall must show). */
+function sampleRootName(): string {
+  const doc = JSON.parse(readFileSync(join(PROJECT_ROOT, 'media', 'sample-trace.json'), 'utf8')) as { resourceSpans: { scopeSpans: { spans: { name: string; parentSpanId?: string }[] }[] }[] };
+  const spans = doc.resourceSpans.flatMap(r => r.scopeSpans.flatMap(s => s.spans));
+  return spans.find(s => !s.parentSpanId)!.name;
+}
+
+test('sample trace, a two-trace file with its pick list, jump to source, receiver status', E2E_TEST, async t => {
+  const httpPort = await freePort();
+  await withWorkbench(t, {
+    workspace: 'demo-shop',
+    settings: { 'spanscope.receiver.port': httpPort, 'spanscope.receiver.grpcPort': 0 },
+  }, async s => {
+    // 1. The walkthrough's first step: the sample trace, from the palette.
+    await s.wb.runCommand('Spanscope: Open Sample Trace');
+    await s.wb.frameWithText(sampleRootName(), 30_000);
+
+    // 2. A file holding two traces (the demo's checkout, whose queue call loses the context): pick list, open all.
+    mkdirSync(join(s.workspace, 'traces'), { recursive: true });
+    copyFileSync(join(PROJECT_ROOT, 'test', 'e2e', 'workspaces', 'basic', 'traces', 'checkout.otlp.json'), join(s.workspace, 'traces', 'checkout.otlp.json'));
+    await s.wb.openFile('traces/checkout.otlp.json');
+    await s.wb.runCommand('Spanscope: Open in Spanscope');
+    await s.wb.pickQuickInput('Open all 2 traces');
+    // Both panels exist; the document's first trace is in front (hidden webviews are not rendered).
+    await s.page.locator('.tabs-container .tab', { hasText: 'inventory: POST /ship' }).first().waitFor({ timeout: 30_000 });
+    const frame = await s.wb.frameWithText('charge card', 30_000);
+
+    // 3. Go to source: "charge card" was recorded at /app/shop/orders.js:31 in a container; the workspace has orders.js.
+    await frame.getByText('charge card', { exact: true }).first().click();
+    await frame.locator('[data-testid="go-to-source"]').first().click();
+    await s.wb.waitForStatusBar(/Ln 31, Col 1/, 20_000);
+    const tab = await s.page.locator('.tabs-container .tab.active').innerText();
+    assert.match(tab, /orders\.js/);
+    await s.flowScreenshot('jump-to-source');
+
+    // 4. The receiver started by itself (no backend configured) on the configured port; its status says so.
+    await s.wb.runCommand('Spanscope: Show OTLP Receiver Status');
+    const note = await s.wb.waitForNotification(/receiver is listening/, 20_000);
+    assert.ok(note.includes(`127.0.0.1:${httpPort}/v1/traces`), note);
+  });
+});
