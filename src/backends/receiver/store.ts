@@ -93,8 +93,8 @@ interface Entry {
   /** Where the spans are, in arrival order; a source may also hold other traces' spans and refused ones. */
   readonly parts: Part[];
   spanCount: number;
-  /** `${spanId}/${startNs}` of every span held: decides which decoded spans belong to the trace. */
-  readonly keys: Set<string>;
+  /** Every span held, by span ID and start: decides which decoded spans belong to the trace. */
+  readonly keys: SpanKeySet;
   readonly format: SourceFormat;
   readonly warnings: string[];
   bytes: number;
@@ -216,14 +216,10 @@ export class TraceStore {
       let entry = this.entries.get(trace.traceId);
       // Spans new to the store (also de-duplicated within the batch itself).
       const fresh: Span[] = [];
-      const freshKeys: string[] = [];
-      const batchKeys = new Set<string>();
+      const batchKeys = new SpanKeySet();
       for (const span of trace.spans) {
-        const key = `${span.spanId}/${span.startNs}`;
-        if (entry?.keys.has(key) || batchKeys.has(key)) { duplicates++; continue; }
-        batchKeys.add(key);
+        if (entry?.keys.has(span) || !batchKeys.add(span)) { duplicates++; continue; }
         fresh.push(span);
-        freshKeys.push(key);
       }
       if (fresh.length === 0) continue;
 
@@ -250,7 +246,6 @@ export class TraceStore {
           refused += fresh.length - n;
           this.refusedSpans += fresh.length - n;
           fresh.length = n;
-          freshKeys.length = n;
           costs = costs.slice(0, n);
           cost = c;
           if (n === 0) continue;
@@ -262,7 +257,7 @@ export class TraceStore {
           traceId: trace.traceId,
           parts: [],
           spanCount: 0,
-          keys: new Set(),
+          keys: new SpanKeySet(),
           format: trace.format,
           warnings: [...trace.warnings],
           bytes: 0,
@@ -297,7 +292,7 @@ export class TraceStore {
       entry.spanCount += fresh.length;
       for (let i = 0; i < fresh.length; i++) {
         const span = fresh[i]!;
-        entry.keys.add(freshKeys[i]!);
+        entry.keys.add(span);
         if (span.status.code === 'error') entry.errorCount++;
         if (betterRoot(span, entry.root)) {
           entry.root = { service: span.resource.serviceName, name: span.name, startNs: span.startNs, isRoot: span.parentId === undefined };
@@ -520,17 +515,41 @@ function betterRoot(s: Span, best: RootSummary | undefined): boolean {
 /** The trace's spans from its parts: each source decoded again, keeping the spans the store accepted, once. */
 function decodeEntry(e: Entry): Span[] {
   const out: Span[] = [];
-  const seen = new Set<string>();
+  const seen = new SpanKeySet();
   for (const part of e.parts) {
     const spans = isSource(part) ? decodeSource(part, e.traceId) : part;
-    for (const s of spans) {
-      const key = `${s.spanId}/${s.startNs}`;
-      if (!e.keys.has(key) || seen.has(key)) continue;
-      seen.add(key);
-      out.push(s);
-    }
+    for (const s of spans) if (e.keys.has(s) && seen.add(s)) out.push(s);
   }
   return out;
+}
+
+/**
+ * A set of (span ID, start) pairs: a retried export resends the same spans, while Zipkin's shared client/server
+ * halves reuse one span ID with different starts. Keyed by span ID with the start beside it, so no bigint is
+ * turned into a string on the ingest path.
+ */
+class SpanKeySet {
+  private readonly map = new Map<string, bigint | bigint[]>();
+
+  has(s: Span): boolean {
+    const v = this.map.get(s.spanId);
+    if (v === undefined) return false;
+    return typeof v === 'bigint' ? v === s.startNs : v.includes(s.startNs);
+  }
+
+  /** Adds; false when it was already there. */
+  add(s: Span): boolean {
+    const v = this.map.get(s.spanId);
+    if (v === undefined) { this.map.set(s.spanId, s.startNs); return true; }
+    if (typeof v === 'bigint') {
+      if (v === s.startNs) return false;
+      this.map.set(s.spanId, [v, s.startNs]);
+      return true;
+    }
+    if (v.includes(s.startNs)) return false;
+    v.push(s.startNs);
+    return true;
+  }
 }
 
 function isSource(p: Part): p is SpanSource {
