@@ -1,19 +1,20 @@
-// Positions: the ONE conversion from span/stack-frame positions to editor positions. Kept free of `vscode` so it is
-// unit-tested in plain Node; callers build a vscode.Position from the result.
+// Positions for jump to source: a span's 1-based line and column to a 0-based editor position. The line goes
+// through the core's one line conversion (core/mapping/lines.ts `toEditorLine`); kept free of `vscode` so it is
+// unit-tested in plain Node.
+import { codeLine, toEditorLine } from '../core/mapping/lines';
 
-/** A 0-based editor line/column pair, only made by `toEditorPosition`. */
+/** A 0-based editor line/column pair. */
 export interface EditorPosition {
   readonly line0: number;
   readonly character0: number;
 }
 
 /**
- * THE conversion from span/stack-frame positions (1-based line and column, as OTel `code.lineno` and every stack
- * trace format write them) to 0-based editor positions. Missing, zero or invalid values become the first line or
- * column. Every caller that turns a code location into an editor position uses this function.
+ * From span/stack-frame positions (1-based line and column, as OTel `code.lineno` and every stack trace format write
+ * them) to a 0-based editor position. Missing, zero or invalid values become the first line or column.
  */
 export function toEditorPosition(line1?: number, column1?: number): EditorPosition {
-  const line = typeof line1 === 'number' && Number.isFinite(line1) && line1 >= 1 ? Math.floor(line1) - 1 : 0;
-  const character = typeof column1 === 'number' && Number.isFinite(column1) && column1 >= 1 ? Math.floor(column1) - 1 : 0;
-  return { line0: line, character0: character };
+  const line = codeLine(typeof line1 === 'number' ? Math.floor(line1) : line1);
+  const column = codeLine(typeof column1 === 'number' ? Math.floor(column1) : column1);
+  return { line0: line === undefined ? 0 : toEditorLine(line), character0: column === undefined ? 0 : toEditorLine(column) };
 }
