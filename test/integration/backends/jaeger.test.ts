@@ -2,7 +2,7 @@
 // and every fault through the fault proxy in front of it. The CLI `fetch` command runs against it too.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -211,20 +211,28 @@ describe('Jaeger (real server)', { skip: JAEGER_SKIP }, () => {
 
   describe('CLI fetch', () => {
     const cli = join(PROJECT_ROOT, 'dist', 'cli.js');
-    const run = (...args: string[]) => spawnSync(process.execPath, [cli, 'fetch', ...args], { encoding: 'utf8', timeout: 30_000 });
+    // Asynchronous: the fault proxy runs in this process and must keep answering while the CLI runs.
+    const run = (...args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> => new Promise(resolve => {
+      const child = spawn(process.execPath, [cli, 'fetch', ...args], { stdio: ['ignore', 'pipe', 'pipe'], timeout: 30_000 });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
+      child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
+      child.on('close', status => resolve({ status, stdout, stderr }));
+    });
 
-    test('prints the summary of a trace found by a traceparent', () => {
-      const r = run(`00-${t128.traceId}-${t128.childSpanId}-01`, '--backend', `jaeger=${server.url}`);
+    test('prints the summary of a trace found by a traceparent', async () => {
+      const r = await run(`00-${t128.traceId}-${t128.childSpanId}-01`, '--backend', `jaeger=${server.url}`);
       assert.equal(r.status, 0, r.stderr);
       const summary = JSON.parse(r.stdout) as Record<string, unknown>;
       assert.match(JSON.stringify(summary), new RegExp(t128.traceId));
-      assert.match(r.stderr, /found in Jaeger/);
+      assert.match(r.stderr, /^spanscope fetch: found [0-9a-f]{32} in Jaeger \(127\.0\.0\.1:\d+\) \(3 spans\)$/m);
     });
-    test('--out writes OTLP JSON that parses back to the same spans', () => {
+    test('--out writes OTLP JSON that parses back to the same spans', async () => {
       const dir = mkdtempSync(join(tmpdir(), 'spanscope-fetch-'));
       try {
         const out = join(dir, 'trace.json');
-        const r = run(`${server.url}/trace/${t64.traceId.slice(16)}`, '--backend', `jaeger=${server.url}`, '--out', out);
+        const r = await run(`${server.url}/trace/${t64.traceId.slice(16)}`, '--backend', `jaeger=${server.url}`, '--out', out);
         assert.equal(r.status, 0, r.stderr);
         const doc = JSON.parse(readFileSync(out, 'utf8')) as { resourceSpans: Array<{ scopeSpans: Array<{ spans: unknown[] }> }> };
         const spans = doc.resourceSpans.flatMap(rs => rs.scopeSpans.flatMap(ss => ss.spans));
@@ -233,23 +241,23 @@ describe('Jaeger (real server)', { skip: JAEGER_SKIP }, () => {
         rmSync(dir, { recursive: true, force: true });
       }
     });
-    test('exit 2 for a malformed or all-zero ID, before any request', () => {
+    test('exit 2 for a malformed or all-zero ID, before any request', async () => {
       const before = proxy.requests.length;
       for (const bad of ['not-an-id', '0'.repeat(32), `00-${'0'.repeat(32)}-${t128.childSpanId}-01`]) {
-        const r = run(bad, '--backend', `jaeger=${proxy.url}`);
+        const r = await run(bad, '--backend', `jaeger=${proxy.url}`);
         assert.equal(r.status, 2, `${bad}: ${r.stderr}`);
         assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
       }
       assert.equal(proxy.requests.length, before, 'no request was made');
     });
-    test('exit 3 when no backend has it, naming them', () => {
-      const r = run('0123456789abcdef', '--backend', `jaeger=${server.url}`);
+    test('exit 3 when no backend has it, naming them', async () => {
+      const r = await run('0123456789abcdef', '--backend', `jaeger=${server.url}`);
       assert.equal(r.status, 3, r.stderr);
       assert.equal(r.stderr.trim(), `spanscope fetch: Trace 00000000000000000123456789abcdef not found in Jaeger (${new URL(server.url).host}).`);
     });
-    test('exit 4 on a backend error, one stderr line naming backend and cause', () => {
+    test('exit 4 on a backend error, one stderr line naming backend and cause', async () => {
       proxy.setFault({ kind: 'status', status: 401 });
-      const r = run(t128.traceId, '--backend', `jaeger=${proxy.url}`);
+      const r = await run(t128.traceId, '--backend', `jaeger=${proxy.url}`);
       proxy.setFault({ kind: 'pass' });
       assert.equal(r.status, 4, r.stderr);
       const lines = r.stderr.trim().split('\n');

@@ -85,7 +85,7 @@ describe('Zipkin (real server)', { skip: ZIPKIN_SKIP }, () => {
 
   test('search by service, span name, annotationQuery and duration; services, span names, dependencies', async () => {
     const all = await zipkin.search({ service });
-    assert.ok(all.some(s => s.traceId === sdkTrace.traceId), JSON.stringify(all));
+    assert.ok(all.some(s => s.traceId === sdkTrace.traceId), JSON.stringify(all.map(s => [s.traceId, s.rootName])) + ` want ${sdkTrace.traceId}`);
     assert.ok(all.some(s => s.traceId === sdkTrace64.traceId));
     const byName = await zipkin.search({ service, operation: sdkTrace64.rootName.toLowerCase() });
     assert.deepEqual(byName.map(s => s.traceId), [sdkTrace64.traceId]);
