@@ -14,7 +14,7 @@ const spans = findView(/^spanscope\.spans$/);
 
 /** Every annotation text in the visible editor lines: injected text or ::before/::after content. */
 async function annotationTexts(s: Session): Promise<{ line: string; text: string }[]> {
-  return s.page.evaluate(() => {
+  const found = await s.page.evaluate(() => {
     const out: { line: string; text: string }[] = [];
     for (const line of Array.from(document.querySelectorAll('.part.editor .view-lines .view-line'))) {
       for (const el of Array.from(line.querySelectorAll('span'))) {
@@ -28,6 +28,8 @@ async function annotationTexts(s: Session): Promise<{ line: string; text: string
     }
     return out;
   });
+  // Editor lines render spaces as no-break spaces.
+  return found.map(f => ({ line: f.line.replace(/\u00a0/g, ' '), text: f.text.replace(/\u00a0/g, ' ') }));
 }
 
 test('the mapped trace shows on the right lines: inline text, CodeLens, hover, trees, jumps', {
