@@ -1,7 +1,8 @@
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
-import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { buildSync } from 'esbuild';
 import { join } from 'node:path';
 import { prepareDocument, prepareTraces } from '../../../src/worker/client';
 import { TraceParseError } from '../../../src/core/model';
@@ -10,8 +11,12 @@ import { PROJECT_ROOT } from '../../support/paths';
 // @ts-expect-error plain JS module without types
 import { generateTrace } from '../../../bench/gen-trace.mjs';
 
-const workerPath = join(PROJECT_ROOT, 'dist', 'parse-worker.js');
-if (!existsSync(workerPath)) spawnSync(process.execPath, ['scripts/build.mjs'], { cwd: PROJECT_ROOT, stdio: 'inherit' });
+// A private build of the worker: dist/ is rebuilt by every test run, and a bundle rewritten while a worker
+// loads it would make this test flaky.
+const workerDir = mkdtempSync(join(tmpdir(), 'spanscope-worker-'));
+const workerPath = join(workerDir, 'parse-worker.js');
+buildSync({ entryPoints: [join(PROJECT_ROOT, 'src/worker/parse-worker.ts')], outfile: workerPath, bundle: true, platform: 'node', format: 'cjs', target: 'node20', logLevel: 'warning' });
+after(() => rmSync(workerDir, { recursive: true, force: true }));
 const enc = new TextEncoder();
 const doc = () => enc.encode(JSON.stringify(generateTrace({ n: 500, seed: 3, format: 'otlp' })));
 
