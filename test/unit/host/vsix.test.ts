@@ -22,7 +22,7 @@ const ALLOWED = [
   /^extension\/readme\.md$/i,
   /^extension\/license(\.txt|\.md)?$/i,
   /^extension\/changelog\.md$/i,
-  /^extension\/dist\/(extension|extension-lazy|parse-worker|webview)\.(js|css)$/,
+  /^extension\/dist\/(extension|extension-lazy|parse-worker|aggregate-worker|webview)\.(js|css)$/,
   /^extension\/media\/[^/].*$/,
 ];
 
