@@ -50,6 +50,8 @@ export interface Session {
   /** The temp copy of the workspace (what the editor has open). */
   readonly workspace: string;
   readonly userDataDir: string;
+  /** The embedded receiver's OTLP/HTTP port in this session's settings. */
+  readonly receiverPort: number;
   /** Starts a process that the session ends with everything else; output kept for failure reports. */
   spawn(label: string, command: string, args: readonly string[], options?: { env?: Record<string, string>; cwd?: string }): SpawnedProcess;
   /** Text of the extension's "Spanscope" log channel as written under the user-data-dir (empty until written). */
@@ -158,6 +160,7 @@ export async function withWorkbench(t: TestContext, options: SessionOptions, bod
 
     const session: Session = {
       wb, page, browser, codeServer, workspace, userDataDir,
+      receiverPort: Number(settings['spanscope.receiver.port']),
       spawn(label, command, args, opts = {}) {
         const child = spawn(command, [...args], {
           cwd: opts.cwd ?? workspace, detached: true, stdio: ['ignore', 'pipe', 'pipe'],
