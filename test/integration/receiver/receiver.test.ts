@@ -234,6 +234,33 @@ test('slowloris: slow headers and a slow body are both cut by the timeouts', asy
   });
 });
 
+test('connections beyond maxConnections are closed at once; the ones inside the bound are served', async () => {
+  await withReceiver({ maxConnections: 2 }, async (url) => {
+    const { port } = new URL(url);
+    const open = async () => {
+      const sock = net.connect(Number(port), '127.0.0.1');
+      await new Promise<void>((resolve, reject) => { sock.once('connect', () => resolve()); sock.once('error', reject); });
+      return sock;
+    };
+    const a = await open();
+    const b = await open();
+    const c = await open();
+    const closed = await new Promise<boolean>(resolve => {
+      c.on('close', () => resolve(true));
+      c.on('error', () => {});
+      setTimeout(() => resolve(false), 2000);
+    });
+    assert.equal(closed, true, 'the third connection was dropped');
+    // The first two still work.
+    const body = protoBody([modelTrace(1)]);
+    a.write(`POST /v1/traces HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-protobuf\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n`);
+    a.write(body);
+    const answer = await new Promise<string>(resolve => { let t = ''; a.on('data', d => { t += d; }); a.on('end', () => resolve(t)); });
+    assert.match(answer, /^HTTP\/1\.1 200 /);
+    b.destroy();
+  });
+});
+
 test('non-loopback bind is refused by default; allowed explicitly with a warning', async () => {
   const store = new TraceStore({ autoSweep: false });
   await assert.rejects(new OtlpReceiver({ store, host: '0.0.0.0', port: 0, grpcPort: false }).start(), NonLoopbackBindError);
