@@ -18,7 +18,7 @@ import {
   type Attr, type AttrValue, type Attributes, type Resource, type Span, type SpanEvent, type SpanKind, type SpanLink, type StatusCode,
 } from '../model';
 import { canonicalSpanId, canonicalTraceId, isAllZeroId } from '../ids';
-import { BadSpan, Builder, describe, isObject, keyPath } from './builder';
+import { BadSpan, Builder, describe, isObject, keyPath, makeSpan } from './builder';
 import { int64, kindName, makeStatus, microsToNanos } from './values';
 import { check, validate } from './zod-path';
 
@@ -35,7 +35,6 @@ const zEnvelope = z.object({
   errors: z.array(z.object({ msg: z.string().nullish(), code: z.number().nullish(), traceID: z.string().nullish() }).loose()).nullish(),
 });
 
-type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 export function readJaegerDocument(doc: unknown, base: string, b: Builder): void {
   if (Array.isArray(doc)) {
@@ -96,7 +95,7 @@ function processResource(p: { serviceName?: string | null | undefined; tags?: Ar
   const list: Attr[] = [];
   let hasServiceName = false;
   for (const t of p.tags ?? []) {
-    const v = tagValue(t.type, t.value, b);
+    const v = tagValue(t.type, t.value);
     if (v === undefined) continue;
     if (t.key === 'service.name') hasServiceName = true;
     list.push({ key: b.intern(t.key), value: v });
@@ -113,7 +112,7 @@ function unknownResource(b: Builder): Resource {
 }
 
 /** A Jaeger tag value by its declared type (int64 > 2^53 arrive as strings, binary as base64). */
-export function tagValue(type: unknown, value: unknown, b: Builder): AttrValue | undefined {
+export function tagValue(type: unknown, value: unknown): AttrValue | undefined {
   const t = typeof type === 'string' ? type : '';
   switch (t) {
     case 'string': case 'STRING':
@@ -196,7 +195,7 @@ function jaegerSpan(s: unknown, traceTraceId: string | undefined, processes: Map
       const t = tags[i];
       if (!isObject(t) || typeof t.key !== 'string') { b.warn(`${where()}.tags[${i}]`, 'tag skipped: expected {key, type, value}'); continue; }
       const key = t.key;
-      const value = tagValue(t.type, t.value, b);
+      const value = tagValue(t.type, t.value);
       if (value === undefined) { b.warn(`${where()}.tags[${i}].value`, `tag ${JSON.stringify(key)} skipped: value ${describe(t.value)} does not match type ${describe(t.type)}`); continue; }
       switch (key) {
         case 'span.kind': {
@@ -266,12 +265,11 @@ function jaegerSpan(s: unknown, traceTraceId: string | undefined, processes: Map
   }
 
   const events = readLogs(s.logs, b, where);
-  const span: Mutable<Span> = { traceId, spanId, name, kind, resource, status, startNs, durationNs, attributes, events, links };
-  if (parentId !== undefined) span.parentId = parentId;
+  const flags = s.flags;
+  const span = makeSpan(traceId, spanId, parentId, name, kind, resource, scopeName !== undefined ? b.scope(scopeName, scopeVersion, NO_ATTRIBUTES) : undefined,
+    status, startNs, durationNs, attributes, events, links, typeof flags === 'number' && flags !== 0 ? flags : undefined);
   if (parentRefType) span.parentRefType = parentRefType;
-  if (scopeName !== undefined) span.scope = b.scope(scopeName, scopeVersion, NO_ATTRIBUTES);
   if (traceState) span.traceState = traceState;
-  if (typeof s.flags === 'number' && s.flags !== 0) span.flags = s.flags;
   const sw = s.warnings;
   if (Array.isArray(sw)) for (const w of sw) if (typeof w === 'string') (warnings ??= []).push(w);
   if (warnings) span.warnings = warnings;
@@ -297,7 +295,7 @@ function readLogs(logs: unknown, b: Builder, where: () => string): readonly Span
     if (Array.isArray(fields)) {
       for (const f of fields) {
         if (!isObject(f) || typeof f.key !== 'string') continue;
-        const v = tagValue(f.type, f.value, b);
+        const v = tagValue(f.type, f.value);
         if (v === undefined) continue;
         if (f.key === 'event' && typeof v === 'string' && name === '') { name = v; continue; }
         attrs.push({ key: b.intern(f.key), value: v });

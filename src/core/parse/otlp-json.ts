@@ -11,7 +11,7 @@ import {
   type Attr, type Attributes, type Resource, type Scope, type Span, type SpanEvent, type SpanLink, type LinkType,
 } from '../model';
 import { canonicalSpanId, canonicalTraceId, isAllZeroId } from '../ids';
-import { BadSpan, Builder, describe, isObject } from './builder';
+import { BadSpan, Builder, describe, isObject, makeSpan } from './builder';
 import { makeStatus, nanosField, otlpAttributes, otlpKind, statusCode } from './values';
 import { validate, check, pathOf } from './zod-path';
 
@@ -138,7 +138,7 @@ function otlpSpan(s: unknown, resource: Resource, scope: Scope | undefined, b: B
   if (!isObject(s)) throw new BadSpan(`expected a span object, got ${describe(s)}`);
   const traceId = id(s.traceId, 'traceId', canonicalTraceId, true)!;
   const spanId = id(s.spanId, 'spanId', canonicalSpanId, true)!;
-  let parentId = id(s.parentSpanId, 'parentSpanId', canonicalSpanId, false);
+  const parentId = id(s.parentSpanId, 'parentSpanId', canonicalSpanId, false);
   // proto3 JSON omits zero values: a missing time is 0 (Jaeger's api_v3 golden GetTrace has neither).
   let warnings: string[] | undefined;
   let startNs = nanosField(s.startTimeUnixNano, 'startTimeUnixNano');
@@ -181,16 +181,12 @@ function otlpSpan(s: unknown, resource: Resource, scope: Scope | undefined, b: B
     }
     if (out.length > 0) links = out;
   }
-  const span: Mutable<Span> = {
-    traceId, spanId, name, kind, resource, status, startNs, durationNs, attributes, events, links,
-  };
-  if (parentId !== undefined) span.parentId = parentId;
+  const flags = s.flags;
+  const span = makeSpan(traceId, spanId, parentId, name, kind, resource, scope, status, startNs, durationNs, attributes, events, links,
+    typeof flags === 'number' && flags !== 0 ? flags : undefined);
   if (parentRefType) span.parentRefType = parentRefType;
-  if (scope) span.scope = scope;
   if (typeof s.traceState === 'string' && s.traceState !== '') span.traceState = s.traceState;
-  if (typeof s.flags === 'number' && s.flags !== 0) span.flags = s.flags;
   if (warnings) span.warnings = warnings;
-  parentId = undefined;
   return span;
 }
 

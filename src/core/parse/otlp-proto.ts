@@ -13,7 +13,7 @@ import {
   type SpanEvent, type SpanLink, type StatusCode,
 } from '../model';
 import { bytesToBase64, idBytesToHex, isAllZeroId } from '../ids';
-import { BadSpan, Builder, MAX_VALUE_DEPTH } from './builder';
+import { BadSpan, Builder, MAX_VALUE_DEPTH, makeSpan } from './builder';
 import { KIND_BY_NUMBER, makeStatus } from './values';
 import { REF_TYPE_KEY } from './otlp-json';
 
@@ -60,14 +60,12 @@ class Reader {
     let pos = start;
     let lo = 0;
     let hi = 0;
-    let shift = 0;
     for (let i = 0; i < 10; i++) {
       if (pos >= buf.length) throw new ProtoError('truncated varint', start);
       const c = buf[pos++]!;
       if (i < 4) lo += (c & 0x7f) * 2 ** (7 * i);
       else if (i === 4) { lo += (c & 0x0f) * 2 ** 28; hi += (c & 0x7f) >> 4; }
       else { hi += (c & 0x7f) * 2 ** (3 + 7 * (i - 5)); }
-      shift++;
       if (c < 0x80) {
         this.pos = pos;
         hi = hi % TWO32;
@@ -374,19 +372,11 @@ function span(r: Reader, end: number, resource: Resource, scope: Scope | undefin
   }
   const kindName = KIND_BY_NUMBER[kind];
   if (kindName === undefined) (warnings ??= []).push(`unknown span kind ${kind}`);
-  const s: Mutable<Span> = {
-    traceId, spanId, name, kind: kindName ?? 'unspecified', resource,
-    status: statusCode === 'unset' && statusMessage === undefined ? STATUS_UNSET : makeStatus(statusCode, statusMessage, b),
-    startNs, durationNs,
-    attributes: attributes ?? NO_ATTRIBUTES,
-    events: events ?? NO_EVENTS,
-    links: links && links.length ? links : NO_LINKS,
-  };
-  if (parentId !== '' && !isAllZeroId(parentId)) s.parentId = parentId;
+  const s = makeSpan(traceId, spanId, parentId !== '' && !isAllZeroId(parentId) ? parentId : undefined, name, kindName ?? 'unspecified', resource, scope,
+    statusCode === 'unset' && statusMessage === undefined ? STATUS_UNSET : makeStatus(statusCode, statusMessage, b),
+    startNs, durationNs, attributes ?? NO_ATTRIBUTES, events ?? NO_EVENTS, links && links.length ? links : NO_LINKS, flags !== 0 ? flags : undefined);
   if (parentRefType) s.parentRefType = parentRefType;
-  if (scope) s.scope = scope;
   if (traceState !== '') s.traceState = traceState;
-  if (flags !== 0) s.flags = flags;
   if (warnings) s.warnings = warnings;
   return s;
 }

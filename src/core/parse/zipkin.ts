@@ -6,7 +6,7 @@
 // the span attributes `peer.service`, `network.peer.address`, `network.peer.port`.
 import { NO_ATTRIBUTES, TraceParseError, type Attr, type Resource, type Span, type SpanEvent, type SpanKind, type SpanLink } from '../model';
 import { canonicalSpanId, canonicalTraceId, isAllZeroId } from '../ids';
-import { BadSpan, Builder, describe, isObject } from './builder';
+import { BadSpan, Builder, describe, isObject, makeSpan } from './builder';
 import { kindName, makeStatus, microsToNanos } from './values';
 import { z } from 'zod';
 import { validate } from './zod-path';
@@ -126,13 +126,8 @@ function zipkinSpan(s: unknown, resources: Map<string, Resource>, b: Builder, pa
     if (typeof re.port === 'number' && Number.isInteger(re.port)) attrs.push({ key: 'network.peer.port', value: BigInt(re.port) });
   }
   const status = makeStatus(error !== undefined ? 'error' : 'unset', error, b);
-  const span: Mutable<Span> = {
-    traceId, spanId, name, kind, resource, status, startNs, durationNs,
-    attributes: attrs.length ? attrs : NO_ATTRIBUTES,
-    events: events.length ? events : NO_EVENTS,
-    links: NO_LINKS,
-  };
-  if (parentId !== undefined) span.parentId = parentId;
+  const span = makeSpan(traceId, spanId, parentId, name, kind, resource, undefined, status, startNs, durationNs,
+    attrs.length ? attrs : NO_ATTRIBUTES, events.length ? events : NO_EVENTS, NO_LINKS, undefined);
   if (s.shared === true) span.shared = true;
   if (warnings) span.warnings = warnings;
   if (missingStart) pending.push(span);
