@@ -67,7 +67,8 @@ c.views.spanscope = [
 const welcome = [
   { view: 'spanscope.backends', contents: 'No backend is configured and the receiver is not available.\n[Add Backend](command:spanscope.addBackend)\n[Start Receiver](command:spanscope.receiver.start)' },
   { view: 'spanscope.traces', contents: 'Open a trace to explore it here and see its latency in your code.\n[Open Trace File](command:spanscope.openTraceFile)\n[Open Trace by ID](command:spanscope.openTraceById)\n[Start Receiver](command:spanscope.receiver.start)' },
-  { view: 'spanscope.live', contents: 'Traces your app sends to the embedded OTLP receiver appear here as they arrive, newest first.\n[Start Receiver](command:spanscope.receiver.start)' },
+  { view: 'spanscope.live', contents: 'Traces your app sends to the embedded OTLP receiver appear here as they arrive, newest first.\n[Start Receiver](command:spanscope.receiver.start)', when: '!spanscope.receiverRunning' },
+  { view: 'spanscope.live', contents: 'Waiting for traces. Point your app\'s OTLP exporter (OTEL_EXPORTER_OTLP_ENDPOINT) at the address shown in this view\'s title.\n[Receiver Status](command:spanscope.receiver.status)', when: 'spanscope.receiverRunning' },
   { view: 'spanscope.spans', contents: 'The spans of the active trace appear here.\n[Open Trace File](command:spanscope.openTraceFile)\n[Open Trace by ID](command:spanscope.openTraceById)', when: '!spanscope.hasActiveTrace' },
   { view: 'spanscope.hotspots', contents: 'Code locations of the active trace, by self time, appear here once its spans map to files of this workspace.\n[Open Trace File](command:spanscope.openTraceFile)\n[Add Path Mapping](command:spanscope.addPathMapping)' },
   { view: 'spanscope.findings', contents: 'Broken context propagation, where errors started, N+1 calls and other findings of the active trace appear here.\n[Open Trace File](command:spanscope.openTraceFile)', when: '!spanscope.hasActiveTrace' },
