@@ -53,6 +53,7 @@ test('the mapped trace shows on the right lines: inline text, CodeLens, hover, t
   const at = (code: string) => texts.find(x => x.line.includes(code))?.text;
   assert.equal(at("tx.insert('orders'"), '40 ms · 40% · 1 call');
   assert.equal(at('SELECT * FROM orders'), '40 ms · 40% · 2 calls · 1 error');
+  await s.flowScreenshot('editor-inline');
 
   // CodeLens above the functions (or the lines, without a symbol provider).
   const lenses = await poll(async () => {
