@@ -1,4 +1,4 @@
-// The host's own flows in real VS Code (code-server): the sample trace opens from the palette; a file with two
+// The host's own flows in real VS Code (code-server): the walkthrough opens the sample trace; a file with two
 // traces offers a pick list and opens both; "Go to source" on a span recorded in a container (/app/shop/orders.js)
 // lands on the workspace's orders.js at the span's line; the receiver's status is one command away.
 import assert from 'node:assert/strict';
@@ -16,15 +16,20 @@ function sampleRootName(): string {
   return spans.find(s => !s.parentSpanId)!.name;
 }
 
-test('sample trace, a two-trace file with its pick list, jump to source, receiver status', E2E_TEST, async t => {
+test('walkthrough to the sample trace, a two-trace file with its pick list, jump to source, receiver status', E2E_TEST, async t => {
   const httpPort = await freePort();
   await withWorkbench(t, {
     workspace: 'demo-shop',
     settings: { 'spanscope.receiver.port': httpPort, 'spanscope.receiver.grpcPort': 0 },
   }, async s => {
-    // 1. The walkthrough's first step: the sample trace, from the palette.
-    await s.wb.runCommand('Spanscope: Open Sample Trace');
+    // 1. The walkthrough leads to a first trace: its first step's "Open the Sample Trace" button opens the sample.
+    await s.wb.runCommand('Welcome: Open Walkthrough...');
+    await s.wb.pickQuickInput('Get started with Spanscope');
+    const walkthrough = s.page.locator('.gettingStartedContainer');
+    await walkthrough.getByText('Send traces from your app').first().waitFor({ timeout: 30_000 });
+    await walkthrough.getByRole('button', { name: 'Open the Sample Trace' }).first().click();
     await s.wb.frameWithText(sampleRootName(), 30_000);
+    await s.flowScreenshot('walkthrough-sample');
 
     // 2. A file holding two traces (the demo's checkout, whose queue call loses the context): pick list, open all.
     mkdirSync(join(s.workspace, 'traces'), { recursive: true });
