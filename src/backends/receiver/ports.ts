@@ -55,10 +55,10 @@ export function probeOtlpHttp(host: string, port: number, timeoutMs = 1000): Pro
   });
 }
 
-/** First port after `from` (up to 20 tries) that can be bound on `host` right now. */
-export async function findFreePort(host: string, from: number): Promise<number | undefined> {
+/** First port after `from` (up to 20 tries, skipping `avoid`) that can be bound on `host` right now. */
+export async function findFreePort(host: string, from: number, avoid: readonly number[] = []): Promise<number | undefined> {
   for (let p = from + 1; p <= Math.min(65535, from + 20); p++) {
-    if (await canBind(host, p)) return p;
+    if (!avoid.includes(p) && await canBind(host, p)) return p;
   }
   return undefined;
 }

@@ -76,7 +76,7 @@ export interface ExportEvent {
 export interface ReceiverStats {
   /** Spans accepted per second over the moving window. */
   readonly spansPerSecond: number;
-  /** Export requests answered (HTTP + gRPC, any status). */
+  /** HTTP requests and gRPC calls answered, any status (including 404s, preflights and refusals). */
   readonly requests: number;
   readonly spansReceived: number;
   readonly spansAccepted: number;
@@ -192,7 +192,10 @@ export class OtlpReceiver {
       if (isAddrInUse(err)) {
         const port = grpcFailed ? (this.grpcPortWanted as number) : this.httpPortWanted;
         const occupant: PortOccupant = grpcFailed ? await probeOtlpGrpc(this.host, port) : await probeOtlpHttp(this.host, port);
-        throw new PortInUseError(grpcFailed ? 'grpc' : 'http', this.host, port, occupant, await findFreePort(this.host, port));
+        // Never offer the port the other protocol wants.
+        const other = grpcFailed ? this.httpPortWanted : this.grpcPortWanted;
+        const suggested = await findFreePort(this.host, port, other === false ? [] : [other]);
+        throw new PortInUseError(grpcFailed ? 'grpc' : 'http', this.host, port, occupant, suggested);
       }
       throw err;
     }
