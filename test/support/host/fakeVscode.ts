@@ -114,6 +114,7 @@ function autoStub(name: string, calls: CallRecord[]): unknown {
       if (prop === 'dispose') return () => undefined;
       if (prop === 'then') return undefined; // not a thenable
       if (prop === Symbol.iterator) return function* () { /* an empty collection */ };
+      if (prop === Symbol.toPrimitive || prop === 'toString') return () => `stub:${name}`;
       if (prop === 'length') return 0;
       if (typeof prop === 'symbol') return undefined;
       return autoStub(`${name}.${prop}`, calls);

@@ -26,3 +26,30 @@ test('activate loads only the main bundle; the lazy bundle loads on first use', 
   ext.deactivate();
   fakeVscode.settings.delete('spanscope.receiver.autoStart');
 });
+
+test('the built bundles open a large trace file through the worker thread (dist/extension-lazy.js + dist/parse-worker.js)', async () => {
+  const { generateTrace } = await import('../../../bench/gen-trace.mjs') as { generateTrace(o: { n: number; seed: number; format: string }): unknown };
+  const { mkdtempSync, writeFileSync, rmSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const dir = mkdtempSync(join(tmpdir(), 'spanscope-big-'));
+  const file = join(dir, 'big.json');
+  writeFileSync(file, JSON.stringify(generateTrace({ n: 6000, seed: 3, format: 'otlp' })));
+  assert.ok(statSync(file).size > 2 * 1024 * 1024, 'the file must be above the worker threshold');
+  const main = join(PROJECT_ROOT, 'dist', 'extension.js');
+  const ext = createRequire(main)(main) as { activate(ctx: unknown): { traces: { active?: { compact: { spanCount: number } } } }; deactivate(): void };
+  const ctx = fakeVscode.newContext();
+  fakeVscode.settings.set('spanscope.receiver.autoStart', 'never');
+  try {
+    const api = ext.activate(ctx);
+    const { Uri } = await import('../../support/host/fakeVscode');
+    const t0 = performance.now();
+    await fakeVscode.commands.get('spanscope.openInSpanscope')!(Uri.file(file));
+    console.log(`# opened a ${(statSync(file).size / 1048576).toFixed(1)} MB, 6000-span OTLP file through the worker in ${(performance.now() - t0).toFixed(0)} ms`);
+    assert.equal(api.traces.active?.compact.spanCount, 6000, `no trace opened; messages: ${JSON.stringify(fakeVscode.messages.slice(-2))}`);
+  } finally {
+    for (const d of ctx.subscriptions.reverse()) d.dispose();
+    ext.deactivate();
+    fakeVscode.settings.delete('spanscope.receiver.autoStart');
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
