@@ -40,6 +40,11 @@ export class Builder {
 
   constructor(readonly format: SourceFormat) {}
 
+  /** The path of the item being read, set by the loops so span readers need no per-span closure for messages. */
+  atBase = '$';
+  atIndex = 0;
+  readonly here = (): string => `${this.atBase}[${this.atIndex}]`;
+
   /** The same string object for equal strings (keys, names, short values). */
   intern(s: string): string {
     if (s.length > INTERN_MAX) return s;

@@ -81,9 +81,11 @@ function firstTraceId(spans: unknown[]): string | undefined {
 }
 
 function readSpans(spans: unknown[], path: string, traceId: string | undefined, processes: Map<string, Resource | string> | undefined, b: Builder): void {
+  b.atBase = path;
   for (let i = 0; i < spans.length; i++) {
+    b.atIndex = i;
     try {
-      b.addSpan(jaegerSpan(spans[i], traceId, processes, b, () => `${path}[${i}]`));
+      b.addSpan(jaegerSpan(spans[i], traceId, processes, b, b.here));
     } catch (err) {
       b.badSpan(`${path}[${i}]`, err);
     }
@@ -237,7 +239,11 @@ function jaegerSpan(s: unknown, traceTraceId: string | undefined, processes: Map
   let parentRefType: 'follows_from' | undefined;
   let links: readonly SpanLink[] = NO_LINKS;
   const refs = s.references;
-  if (Array.isArray(refs) && refs.length > 0) {
+  const only = Array.isArray(refs) && refs.length === 1 ? refs[0] : undefined;
+  if (isObject(only) && only.refType === 'CHILD_OF' && typeof only.spanID === 'string' && (only.traceID === s.traceID || only.traceID === undefined) && only.spanID !== '' && !isAllZeroId(only.spanID)) {
+    // The common case, one CHILD_OF to the same trace, without the temporary objects of the general path.
+    parentId = canonicalSpanId(only.spanID);
+  } else if (Array.isArray(refs) && refs.length > 0) {
     let parentIdx = -1;
     const parsed: Array<SpanLink | undefined> = [];
     for (let i = 0; i < refs.length; i++) {

@@ -83,12 +83,13 @@ export function readOtlpDocument(doc: unknown, base: string, b: Builder): void {
       const spans = group.spans;
       if (!spans) continue;
       const spansPath = `${gPath}.spans`;
+      b.atBase = spansPath;
       for (let i = 0; i < spans.length; i++) {
-        const where = () => `${spansPath}[${i}]`;
+        b.atIndex = i;
         try {
-          b.addSpan(otlpSpan(spans[i], res, scope, b, where));
+          b.addSpan(otlpSpan(spans[i], res, scope, b, b.here));
         } catch (err) {
-          b.badSpan(where(), err);
+          b.badSpan(b.here(), err);
         }
       }
     }
@@ -143,11 +144,14 @@ function otlpSpan(s: unknown, resource: Resource, scope: Scope | undefined, b: B
   let warnings: string[] | undefined;
   let startNs = nanosField(s.startTimeUnixNano, 'startTimeUnixNano');
   if (startNs === undefined) { startNs = 0n; (warnings ??= []).push('startTimeUnixNano is missing (read as 0)'); }
-  const endNs = nanosField(s.endTimeUnixNano, 'endTimeUnixNano');
-  let durationNs = 0;
-  if (endNs === undefined) (warnings ??= []).push('endTimeUnixNano is missing: duration set to 0');
-  else if (endNs < startNs) (warnings ??= []).push('endTimeUnixNano is before startTimeUnixNano: duration set to 0');
-  else durationNs = Number(endNs - startNs);
+  let durationNs = decimalDifference(s.startTimeUnixNano, s.endTimeUnixNano);
+  if (durationNs < 0) {
+    durationNs = 0;
+    const endNs = nanosField(s.endTimeUnixNano, 'endTimeUnixNano');
+    if (endNs === undefined) (warnings ??= []).push('endTimeUnixNano is missing: duration set to 0');
+    else if (endNs < startNs) (warnings ??= []).push('endTimeUnixNano is before startTimeUnixNano: duration set to 0');
+    else durationNs = Number(endNs - startNs);
+  }
   const rawName = s.name;
   const name = typeof rawName === 'string' ? b.intern(rawName) : '';
   if (typeof rawName !== 'string' && rawName !== undefined) (warnings ??= []).push(`name is ${describe(rawName)}, not a string`);
@@ -191,6 +195,27 @@ function otlpSpan(s: unknown, resource: Resource, scope: Scope | undefined, b: B
 }
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+/**
+ * end − start of two decimal uint64 strings of the same length whose leading digits agree (the usual case: a span
+ * lasts far less than 10^15 ns), computed on the last 15 digits without allocating bigints; −1 when that does not
+ * apply (the caller then goes the exact bigint way).
+ */
+function decimalDifference(start: unknown, end: unknown): number {
+  if (typeof start !== 'string' || typeof end !== 'string') return -1;
+  const n = start.length;
+  if (n !== end.length || n < 16 || n > 20) return -1;
+  const head = n - 15;
+  for (let i = 0; i < head; i++) if (start.charCodeAt(i) !== end.charCodeAt(i)) return -1;
+  let a = 0, b = 0;
+  for (let i = head; i < n; i++) {
+    const x = start.charCodeAt(i) - 48, y = end.charCodeAt(i) - 48;
+    if (x < 0 || x > 9 || y < 0 || y > 9) return -1;
+    a = a * 10 + x;
+    b = b * 10 + y;
+  }
+  return b >= a ? b - a : -1;
+}
 const NO_LINKS: readonly SpanLink[] = Object.freeze([]);
 const NO_EVENTS: readonly SpanEvent[] = Object.freeze([]);
 

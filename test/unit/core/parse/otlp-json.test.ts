@@ -165,3 +165,18 @@ test('an explicit format skips detection but still validates', () => {
   assert.equal(parseTraceDocument(otlpDoc([otlpSpan()]), { format: 'otlp' }).traces.length, 1);
   assert.throws(() => parseTraceDocument('{"data":[]}', { format: 'otlp' }), /not an OTLP trace document/);
 }, );
+
+test('durations from decimal strings are exact (fast path and bigint path agree)', async () => {
+  const fc = (await import('fast-check')).default;
+  fc.assert(fc.property(fc.bigInt({ min: 0n, max: (1n << 63n) }), fc.bigInt({ min: 0n, max: 1n << 52n }), (start, dur) => {
+    const end = start + dur;
+    const [s] = allSpans(otlpDoc([otlpSpan({ startTimeUnixNano: start.toString(), endTimeUnixNano: end.toString() })]));
+    assert.equal(s!.startNs, start);
+    assert.equal(s!.durationNs, Number(dur));
+  }), { numRuns: 300 });
+  // carries across the 15-digit boundary and length changes
+  for (const [a, b] of [['1699999999999999999', '1700000000000000001'], ['999999999999999999', '1000000000000000000'], ['1700000000000000000', '1700000000000000000']]) {
+    const [s] = allSpans(otlpDoc([otlpSpan({ startTimeUnixNano: a, endTimeUnixNano: b })]));
+    assert.equal(s!.durationNs, Number(BigInt(b!) - BigInt(a!)));
+  }
+});
