@@ -12,6 +12,10 @@ import { AnnotationModel, viewOf, type AnnotatedTrace } from './annotationModel'
 export interface AggregateGroup {
   readonly service: string;
   readonly operation?: string;
+  /** Which backend, for providers that front several. */
+  readonly backendId?: string;
+  /** Shown beside the service in the picker (the backend's name). */
+  readonly detail?: string;
 }
 
 /** A place recent traces come from. The receiver and the backends register one each. */
@@ -24,6 +28,8 @@ export interface AggregateTraceProvider {
   fetch(group: AggregateGroup, limit: number, token: vscode.CancellationToken): Promise<PreparedTraceLike[]>;
   /** How its traces are opened again (for revealing spans from the aggregate). */
   readonly source: TraceSource;
+  /** Per group, when it differs (a provider over several backends). */
+  sourceOf?(group: AggregateGroup): TraceSource;
 }
 
 export const DEFAULT_AGGREGATE_TRACES = 20;
@@ -62,13 +68,14 @@ export class AggregateController {
     try {
       const groups = await p.groups(cts.token);
       if (groups.length === 0) { void vscode.window.showInformationMessage(vscode.l10n.t('{0} has no traces yet.', p.label)); return; }
-      const pick = await vscode.window.showQuickPick(groups.map(g => ({ label: g.operation ?? vscode.l10n.t('(all operations)'), description: g.service, g })), { title: vscode.l10n.t('Aggregate which service/operation?'), matchOnDescription: true });
+      const pick = await vscode.window.showQuickPick(groups.map(g => ({ label: g.operation ?? vscode.l10n.t('(all operations)'), description: g.detail ? `${g.service} · ${g.detail}` : g.service, g })), { title: vscode.l10n.t('Aggregate which service/operation?'), matchOnDescription: true });
       if (!pick) return;
       const n = this.lastN();
       const prepared = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Fetching the last {0} traces of {1}', n, pick.g.service), cancellable: true }, (_p, token) => p.fetch(pick.g, n, token));
       if (prepared.length === 0) { void vscode.window.showInformationMessage(vscode.l10n.t('No traces found.')); return; }
       const label = `${pick.g.service}${pick.g.operation ? ' ' + pick.g.operation : ''}: ${prepared.length} traces`;
-      await this._run(label, prepared.map(x => ({ traceKey: `aggregate:${p.id}#${x.summary.traceId}`, prepared: x, source: p.source })));
+      const source = p.sourceOf?.(pick.g) ?? p.source;
+      await this._run(label, prepared.map(x => ({ traceKey: `aggregate:${p.id}#${x.summary.traceId}`, prepared: x, source })));
     } finally {
       cts.dispose();
     }

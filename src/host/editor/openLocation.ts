@@ -8,7 +8,7 @@ import type { AnnotationModel } from './annotationModel';
 export async function openMappedLocation(path: string, line: number, model: AnnotationModel, log?: vscode.LogOutputChannel): Promise<vscode.TextEditor | undefined> {
   const l = codeLine(line);
   if (l === undefined || !path.startsWith('/')) return undefined;
-  if (!isTrustedLocation(path, { folders: model.mapper.folders.map(f => f.path) })) {
+  if (!isTrustedLocation(path, { folders: model.mapper.folders.map(f => f.path), trustedRoots: model.mapper.trustedRoots() })) {
     const open = vscode.l10n.t('Open');
     const choice = await vscode.window.showWarningMessage(vscode.l10n.t('The trace points at a file outside your workspace folders: {0}. Open it?', path), { modal: true, detail: vscode.l10n.t('Span data comes from the traced application and is not trusted.') }, open);
     if (choice !== open) return undefined;

@@ -129,7 +129,30 @@ export class CodeInsights extends Disposable {
 
   /** The backends module registers its list (Backends view) and search (Traces view). */
   registerBackendsSource(source: BackendsSource): vscode.Disposable {
-    return this.backends.setSource(source);
+    const search = source.search?.bind(source), fetch = source.fetch?.bind(source), services = source.services?.bind(source);
+    const provider = search && fetch && services ? this.aggregate.register({
+      id: 'backends', label: vscode.l10n.t('Aggregate of a backend\'s recent traces'), source: { kind: 'backend', label: 'backend' },
+      sourceOf: g => ({ kind: 'backend', label: g.detail ?? g.backendId ?? 'backend', ...(g.backendId ? { backend: g.backendId } : {}) }),
+      groups: async token => {
+        const out: { service: string; backendId: string; detail: string }[] = [];
+        for (const b of source.list()) {
+          for (const service of await services(b.id, token).catch(() => [] as string[])) out.push({ service, backendId: b.id, detail: b.label });
+        }
+        return out;
+      },
+      fetch: async (g, limit, token) => {
+        if (!g.backendId) return [];
+        const found = await search(g.backendId, { service: g.service, ...(g.operation ? { operation: g.operation } : {}), lookbackMinutes: 60, limit }, token);
+        const out = [];
+        for (const r of found) {
+          if (token.isCancellationRequested) break;
+          out.push(await fetch(g.backendId, r.traceId, token));
+        }
+        return out;
+      },
+    }) : undefined;
+    const sub = this.backends.setSource(source);
+    return new vscode.Disposable(() => { sub.dispose(); provider?.dispose(); });
   }
 }
 

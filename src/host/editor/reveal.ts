@@ -48,6 +48,18 @@ export async function revealSpans(traces: TraceService, refs: readonly SpanRef[]
   const valid = refs.filter(isSpanRef).slice(0, MAX_PICK);
   if (valid.length === 0) return;
   if (valid.length === 1) { await revealSpan(traces, valid[0]!, model); return; }
+  const durationOf = (ref: SpanRef) => {
+    const t = traces.get(ref.traceKey);
+    const v = t ? viewOf(t) : model?.state.traces.find(x => x.traceKey === ref.traceKey)?.view;
+    const i = v ? v.indexOf(ref.spanId) : -1;
+    return v && i >= 0 ? v.durationNsOf(i) : 0;
+  };
+  // All in one trace: its waterfall, at the slowest of them. Several traces: the user picks.
+  if (new Set(valid.map(r => r.traceKey)).size === 1) {
+    const slowest = valid.reduce((a, b) => (durationOf(b) > durationOf(a) ? b : a));
+    await revealSpan(traces, slowest, model);
+    return;
+  }
   const items = valid.map(ref => {
     const t = traces.get(ref.traceKey);
     const v = t ? viewOf(t) : model?.state.traces.find(x => x.traceKey === ref.traceKey)?.view;

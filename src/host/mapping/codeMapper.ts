@@ -54,6 +54,7 @@ const MAX_SEARCH_FILE_BYTES = 1_000_000;
 const MAX_SEARCH_NAMES = 50;
 const SEARCH_BUDGET_MS = 4000;
 const MAX_EXIST_CHECKS = 300;
+export const INVALIDATE_DEBOUNCE_MS = 300;
 
 function symbolKind(k: vscode.SymbolKind): SymbolKindName {
   switch (k) {
@@ -82,11 +83,22 @@ export class CodeMapper extends Disposable {
       if (e.affectsConfiguration('spanscope.pathMappings')) { this._mappings = this._compile(); this._onDidInvalidate.fire(); }
     }));
     this._register(vscode.workspace.onDidChangeWorkspaceFolders(() => { this._folders = workspaceFolderRefs(); this._mappings = this._compile(); this._onDidInvalidate.fire(); }));
-    this._register(_index.onDidChange(() => { this._sourceMaps.clear(); this._onDidInvalidate.fire(); }));
+    // Builds and checkouts create files in bursts: re-map once the burst is over.
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    this._register(_index.onDidChange(() => {
+      if (timer) clearTimeout(timer);
+      timer = setTimeout(() => { timer = undefined; this._sourceMaps.clear(); this._onDidInvalidate.fire(); }, INVALIDATE_DEBOUNCE_MS);
+    }));
+    this._register({ dispose: () => { if (timer) clearTimeout(timer); } });
   }
 
   get folders(): readonly WorkspaceFolderRef[] {
     return this._folders;
+  }
+
+  /** Local roots the user's path mappings point at: files there open without asking, like workspace files. */
+  trustedRoots(): string[] {
+    return this._mappings.rules.map(r => normalizeLocalPath(r.target.replace(/\*.*$/, ''))).filter((x): x is string => x !== undefined);
   }
 
   get mappings(): CompiledPathMappings {
@@ -133,8 +145,7 @@ export class CodeMapper extends Disposable {
         if ((st.type & vscode.FileType.File) !== 0) outside.add(p);
       } catch { /* absent */ }
     }));
-    const trustedRoots = this._mappings.rules.map(r => normalizeLocalPath(r.target.replace(/\*.*$/, ''))).filter((x): x is string => x !== undefined);
-    return { mappings: this._mappings, folders: this._folders.map(f => f.path), trustedRoots, index, exists: p => index.has(p) || outside.has(p) };
+    return { mappings: this._mappings, folders: this._folders.map(f => f.path), trustedRoots: this.trustedRoots(), index, exists: p => index.has(p) || outside.has(p) };
   }
 
   /** Phase 1: everything that needs no provider. */

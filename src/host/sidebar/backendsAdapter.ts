@@ -70,6 +70,7 @@ export function backendsSource(manager: BackendManagerLike, prepare: (t: Trace) 
         spanCount: s.spanCount ?? 0, errorCount: s.errorCount ?? 0, startMs: s.startNs !== undefined ? Number(s.startNs / 1_000_000n) : end.getTime(),
       }));
     },
+    fetch: async (id: string, traceId: string, token: vscode.CancellationToken) => prepare((await manager.findTrace(traceId, { onlyBackend: id, signal: signalOf(token) })).trace),
     open: async (id: string, traceId: string) => {
       const found = await manager.findTrace(traceId, { onlyBackend: id });
       const prepared = await prepare(found.trace);

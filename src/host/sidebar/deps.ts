@@ -78,6 +78,8 @@ export interface BackendsSource {
   search?(backendId: string, q: TraceSearchQuery, token: vscode.CancellationToken): Promise<TraceSearchResult[]>;
   /** Opens a search result (fetch + TraceService.open). */
   open?(backendId: string, traceId: string): Promise<unknown>;
+  /** Fetches and prepares a trace without opening it (aggregates). */
+  fetch?(backendId: string, traceId: string, token: vscode.CancellationToken): Promise<PreparedTraceLike>;
   services?(backendId: string, token: vscode.CancellationToken): Promise<string[]>;
 }
 

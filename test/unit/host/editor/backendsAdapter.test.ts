@@ -45,6 +45,9 @@ test('list, search and open through a backend manager', async () => {
   assert.equal(q.end.getTime() - q.start.getTime(), 15 * 60_000);
   assert.deepEqual([q.service, q.tags, q.limit], ['gateway', { error: 'true' }, 20]);
   assert.deepEqual(await src.search!('nope', { lookbackMinutes: 1, limit: 1 }, token), []);
+  const fetched = await src.fetch!('local', 'ab', token);
+  assert.equal(fetched.summary.traceId, 'ab', 'fetched and prepared, not opened');
+  assert.equal(traces.active, undefined);
   await src.open!('local', t.traceId);
   assert.equal(traces.active?.source.kind, 'backend');
   assert.equal(traces.active?.source.backend, 'local');
