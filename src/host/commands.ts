@@ -22,6 +22,11 @@ export const Commands = {
   setReceiverToken: 'spanscope.receiver.setToken',
   clearReceiverStore: 'spanscope.receiver.clear',
   openReceiverTrace: 'spanscope.receiver.openTrace',
+  // Backends (F)
+  openTraceById: 'spanscope.openTraceById',
+  addBackend: 'spanscope.addBackend',
+  setBackendCredentials: 'spanscope.setBackendCredentials',
+  checkBackends: 'spanscope.checkBackends',
   // Editor surfaces and code mapping (G)
   toggleAnnotations: 'spanscope.annotations.toggle',
   chooseAnnotationSource: 'spanscope.annotations.chooseSource',

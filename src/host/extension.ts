@@ -4,6 +4,7 @@
 import * as vscode from 'vscode';
 import { Commands, registerCommand } from './commands';
 import { traceSettings } from './config';
+import { registerBackends } from './backends/registerBackends';
 import { registerCodeInsights, type CodeInsights } from './editor/registerCodeInsights';
 import type { HostContext } from './hostContext';
 import { ReceiverController } from './receiver/receiverController';
@@ -100,6 +101,9 @@ export function activate(context: vscode.ExtensionContext): SpanscopeApi {
 
   // Editor surfaces (gutter, inline, CodeLens, hover, status bar) and the side panel's views.
   const insights = sub(registerCodeInsights(host, { receiver, panels, prepare: trace => prepareModel(trace, traceSettings().skew) }));
+
+  // Backends (Jaeger, Tempo, Zipkin): Open Trace by ID, trace URIs, terminal links, Add Backend, credentials.
+  sub(registerBackends(host, { receiver, prepare: trace => prepareModel(trace, traceSettings().skew), registerReopener: (kind, r) => opener.registerReopener(kind, r) }));
 
   const api: SpanscopeApi = { ...host, opener, receiver, panels, insights };
   log.info(`Spanscope ${String(context.extension.packageJSON.version ?? '')} activated in ${(performance.now() - started).toFixed(1)} ms`);

@@ -5,3 +5,4 @@
 export { OtlpReceiver, NonLoopbackBindError } from '../backends/receiver/receiver';
 export { TraceStore } from '../backends/receiver/store';
 export { prepareTraces } from '../worker/client';
+export { BackendsController } from './backends/backendsController';

@@ -1,0 +1,125 @@
+// The configured backends as live clients: rebuilt when the settings or credentials change, asked all at once
+// for a trace (plus any extra source such as the embedded receiver), with their health for the side panel and a
+// small cache of recently fetched traces.
+import * as vscode from 'vscode';
+import { createBackend, findTraceInBackends, type FoundTrace, type TraceSource } from '../../backends/registry';
+import type { BackendConfig, BackendHealth, TraceBackend } from '../../backends/types';
+import { Disposable } from '../lifecycle';
+import { backendEnvironment, readBackendSettings, readSecrets, BACKENDS_KEY, MAX_RESPONSE_KEY } from './backendSettings';
+
+/** Fetched traces kept for a quick re-open (span data: keep it small). */
+export const RECENT_FETCH_LIMIT = 8;
+
+export interface FoundTraceWithConfig extends FoundTrace {
+  /** The configured backend's name, when a configured backend had it. */
+  readonly backendName?: string;
+}
+
+/** Turns a VS Code cancellation token into the AbortSignal the clients take. */
+export function abortSignalOf(token: vscode.CancellationToken | undefined): AbortSignal | undefined {
+  if (!token) return undefined;
+  const ac = new AbortController();
+  if (token.isCancellationRequested) ac.abort();
+  else token.onCancellationRequested(() => ac.abort());
+  return ac.signal;
+}
+
+export class BackendManager extends Disposable {
+  private _backends: TraceBackend[] = [];
+  private _problems: readonly string[] = [];
+  private _ignoredWorkspace = false;
+  private _loading: Promise<void>;
+  private readonly _recent = new Map<string, FoundTraceWithConfig>();
+  private readonly _onDidChange = this._register(new vscode.EventEmitter<void>());
+  /** Backends were rebuilt or a health result changed. */
+  readonly onDidChange = this._onDidChange.event;
+
+  constructor(private readonly secrets: vscode.SecretStorage, private readonly log: vscode.LogOutputChannel) {
+    super();
+    this._loading = this.reload();
+    this._register(vscode.workspace.onDidChangeConfiguration(e => {
+      if (e.affectsConfiguration(`spanscope.${BACKENDS_KEY}`) || e.affectsConfiguration(`spanscope.${MAX_RESPONSE_KEY}`) || e.affectsConfiguration('http.proxy')) {
+        this._loading = this.reload();
+      }
+    }));
+    this._register({ dispose: () => this._backends.forEach(b => b.dispose()) });
+  }
+
+  /** Rebuilds the clients from the settings and the stored credentials. */
+  async reload(): Promise<void> {
+    const settings = readBackendSettings();
+    const env = backendEnvironment();
+    const built: TraceBackend[] = [];
+    for (const config of settings.backends) built.push(createBackend(config, await readSecrets(this.secrets, config.name), env));
+    for (const b of this._backends) b.dispose();
+    this._backends = built;
+    this._problems = settings.problems;
+    this._ignoredWorkspace = settings.ignoredWorkspaceValue;
+    for (const p of settings.problems) this.log.warn(`backend settings: ${p}`);
+    if (settings.ignoredWorkspaceValue) this.log.warn('spanscope.backends from this workspace is ignored: the workspace is not trusted (Restricted Mode).');
+    this._onDidChange.fire();
+  }
+
+  get ready(): Promise<void> {
+    return this._loading;
+  }
+
+  get backends(): readonly TraceBackend[] {
+    return this._backends;
+  }
+
+  get problems(): readonly string[] {
+    return this._problems;
+  }
+
+  get ignoredWorkspaceSetting(): boolean {
+    return this._ignoredWorkspace;
+  }
+
+  byName(name: string): TraceBackend | undefined {
+    return this._backends.find(b => b.config.name === name);
+  }
+
+  /** Health of every backend (checks them all, in parallel). */
+  async checkHealth(token?: vscode.CancellationToken): Promise<Array<{ config: BackendConfig; displayName: string; health: BackendHealth }>> {
+    await this._loading;
+    const signal = abortSignalOf(token);
+    const out = await Promise.all(this._backends.map(async b => ({ config: b.config, displayName: b.displayName, health: await b.health(signal) })));
+    this._onDidChange.fire();
+    return out;
+  }
+
+  /** The last known health of each backend (undefined entries were never checked). */
+  healthSnapshot(): Array<{ config: BackendConfig; displayName: string; health: BackendHealth | undefined }> {
+    return this._backends.map(b => ({ config: b.config, displayName: b.displayName, health: b.lastHealth }));
+  }
+
+  /**
+   * Asks `extra` sources (the receiver) and every backend (or only `onlyBackend`) at once; the first that has it
+   * wins. Rejects with TraceNotFoundError naming every source, or CancelledError.
+   */
+  async findTrace(traceId: string, opts: { signal?: AbortSignal; onlyBackend?: string; extra?: readonly TraceSource[]; useCache?: boolean } = {}): Promise<FoundTraceWithConfig> {
+    await this._loading;
+    const cached = opts.useCache !== false ? this._recent.get(traceId) : undefined;
+    if (cached && (!opts.onlyBackend || cached.backendName === opts.onlyBackend)) return cached;
+    const backends = opts.onlyBackend ? this._backends.filter(b => b.config.name === opts.onlyBackend) : this._backends;
+    const sources: TraceSource[] = [...(opts.extra ?? []), ...backends];
+    const found = await findTraceInBackends(traceId, sources, opts.signal);
+    const backend = backends.find(b => b.displayName === found.source);
+    const result: FoundTraceWithConfig = backend ? { ...found, backendName: backend.config.name } : found;
+    this._remember(traceId, result);
+    this._onDidChange.fire();
+    return result;
+  }
+
+  private _remember(traceId: string, found: FoundTraceWithConfig): void {
+    this._recent.delete(traceId);
+    this._recent.set(traceId, found);
+    while (this._recent.size > RECENT_FETCH_LIMIT) this._recent.delete(this._recent.keys().next().value!);
+  }
+
+  /** Recently fetched trace IDs, newest first. */
+  recentTraceIds(): string[] {
+    return [...this._recent.keys()].reverse();
+  }
+}
