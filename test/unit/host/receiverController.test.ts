@@ -53,33 +53,33 @@ test('auto-starts on free ports, receives an export, opens the trace, and update
   const { host, traces } = makeHost(ctx);
   const rc = new ReceiverController(host, async t => prepareModel(t));
   try {
-  await rc.initialize();
-  assert.equal(rc.state.kind, 'running');
-  const addr = rc.address!;
-  assert.equal(addr.host, '127.0.0.1');
-  assert.ok(addr.httpPort > 0);
-  assert.equal(addr.grpcPort, undefined, 'grpcPort 0 turns gRPC off');
-  const item = fakeVscode.statusItems.at(-1)!;
-  assert.equal(item.visible, true);
-  assert.match(item.text, new RegExp(`radio-tower\\) ${addr.httpPort}`));
+    await rc.initialize();
+    assert.equal(rc.state.kind, 'running');
+    const addr = rc.address!;
+    assert.equal(addr.host, '127.0.0.1');
+    assert.ok(addr.httpPort > 0);
+    assert.equal(addr.grpcPort, undefined, 'grpcPort 0 turns gRPC off');
+    const item = fakeVscode.statusItems.at(-1)!;
+    assert.equal(item.visible, true);
+    assert.match(item.text, new RegExp(`radio-tower\\) ${addr.httpPort}`));
 
-  const res = await fetch(addr.httpUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: exportBody(['aaaaaaaaaaaaaaaa']) });
-  assert.equal(res.status, 200);
-  assert.deepEqual(rc.list().map(t => [t.traceId, t.rootService, t.rootName, t.spanCount]), [[TRACE, 'checkout', 'POST /checkout', 1]]);
+    const res = await fetch(addr.httpUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: exportBody(['aaaaaaaaaaaaaaaa']) });
+    assert.equal(res.status, 200);
+    assert.deepEqual(rc.list().map(t => [t.traceId, t.rootService, t.rootName, t.spanCount]), [[TRACE, 'checkout', 'POST /checkout', 1]]);
 
-  const opened = await rc.openTrace(TRACE);
-  assert.equal(opened?.compact.spanCount, 1);
-  const updates: number[] = [];
-  traces.onDidUpdate(t => updates.push(t.compact.spanCount));
-  await fetch(addr.httpUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: exportBody(['bbbbbbbbbbbbbbbb', 'cccccccccccccccc'], 'aaaaaaaaaaaaaaaa') });
-  await until(() => updates.length > 0);
-  assert.deepEqual(updates, [3], 'two late spans arrive as one update');
-  assert.equal(traces.get(opened!.traceKey)?.compact.spanCount, 3);
+    const opened = await rc.openTrace(TRACE);
+    assert.equal(opened?.compact.spanCount, 1);
+    const updates: number[] = [];
+    traces.onDidUpdate(t => updates.push(t.compact.spanCount));
+    await fetch(addr.httpUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: exportBody(['bbbbbbbbbbbbbbbb', 'cccccccccccccccc'], 'aaaaaaaaaaaaaaaa') });
+    await until(() => updates.length > 0);
+    assert.deepEqual(updates, [3], 'two late spans arrive as one update');
+    assert.equal(traces.get(opened!.traceKey)?.compact.spanCount, 3);
 
-  await rc.stop();
-  assert.equal(rc.state.kind, 'stopped');
-  assert.equal(item.visible, false);
-  await assert.rejects(fetch(addr.httpUrl, { method: 'POST', body: '{}' }));
+    await rc.stop();
+    assert.equal(rc.state.kind, 'stopped');
+    assert.equal(item.visible, false);
+    await assert.rejects(fetch(addr.httpUrl, { method: 'POST', body: '{}' }));
   } finally {
     rc.dispose();
     traces.dispose();
@@ -96,24 +96,24 @@ test('a port in use is explained, and "Use Port N" starts there', async () => {
   const { host, traces } = makeHost(fakeVscode.newContext());
   const rc = new ReceiverController(host, async t => prepareModel(t));
   try {
-  const n = fakeVscode.messages.length;
-  fakeVscode.messageAnswers.push(undefined);
-  // The answer is read when the message shows; push the choice the user makes in the next round.
-  assert.equal(await rc.start({ interactive: true }), false);
-  await until(() => fakeVscode.messages.length > n);
-  const m = fakeVscode.messages[n]!;
-  assert.match(m.text, new RegExp(`127\\.0\\.0\\.1:${busy} is in use`));
-  const use = m.items.find(i => typeof i === 'string' && i.startsWith('Use Port')) as string | undefined;
-  assert.ok(use, `no "Use Port" action in ${JSON.stringify(m.items)}`);
-  assert.equal(rc.state.kind, 'failed');
+    const n = fakeVscode.messages.length;
+    fakeVscode.messageAnswers.push(undefined);
+    // The answer is read when the message shows; push the choice the user makes in the next round.
+    assert.equal(await rc.start({ interactive: true }), false);
+    await until(() => fakeVscode.messages.length > n);
+    const m = fakeVscode.messages[n]!;
+    assert.match(m.text, new RegExp(`127\\.0\\.0\\.1:${busy} is in use`));
+    const use = m.items.find(i => typeof i === 'string' && i.startsWith('Use Port')) as string | undefined;
+    assert.ok(use, `no "Use Port" action in ${JSON.stringify(m.items)}`);
+    assert.equal(rc.state.kind, 'failed');
 
-  fakeVscode.messageAnswers.push(use);
-  await rc.start({ interactive: true });
-  await until(() => rc.state.kind === 'running');
-  const suggested = Number(/\d+/.exec(use)![0]);
-  assert.equal(fakeVscode.settings.get('spanscope.receiver.port'), suggested);
-  assert.equal(rc.address?.httpPort, suggested);
-  await rc.stop();
+    fakeVscode.messageAnswers.push(use);
+    await rc.start({ interactive: true });
+    await until(() => rc.state.kind === 'running');
+    const suggested = Number(/\d+/.exec(use)![0]);
+    assert.equal(fakeVscode.settings.get('spanscope.receiver.port'), suggested);
+    assert.equal(rc.address?.httpPort, suggested);
+    await rc.stop();
   } finally {
     rc.dispose();
     traces.dispose();
@@ -136,11 +136,36 @@ test('received traces are kept across a reload, within the bound', async () => {
   fakeVscode.settings.set('spanscope.receiver.autoStart', 'never');
   const second = makeHost(ctx);
   const rc2 = new ReceiverController(second.host, async t => prepareModel(t));
-  cleanup.push(() => rc2.dispose(), () => second.traces.dispose());
-  await rc2.initialize();
-  assert.equal(rc2.state.kind, 'stopped', 'autoStart never');
-  assert.deepEqual(rc2.list().map(t => [t.traceId, t.spanCount, t.rootService]), [[TRACE, 2, 'checkout']]);
-  const span = rc2.getTrace(TRACE)!.spans.find(s => s.spanId === 'dddddddddddddddd')!;
-  assert.equal(span.startNs, 1_700_000_000_000_001_000n, 'nanosecond times survive');
-  fakeVscode.settings.delete('spanscope.receiver.autoStart');
+  try {
+    await rc2.initialize();
+    assert.equal(rc2.state.kind, 'stopped', 'autoStart never');
+    assert.deepEqual(rc2.list().map(t => [t.traceId, t.spanCount, t.rootService]), [[TRACE, 2, 'checkout']]);
+    const span = rc2.getTrace(TRACE)!.spans.find(s => s.spanId === 'dddddddddddddddd')!;
+    assert.equal(span.startNs, 1_700_000_000_000_001_000n, 'nanosecond times survive');
+  } finally {
+    rc2.dispose();
+    second.traces.dispose();
+    fakeVscode.settings.delete('spanscope.receiver.autoStart');
+  }
+});
+
+test('a non-loopback address is not listened on unless the user agrees', async () => {
+  fakeVscode.settings.set('spanscope.receiver.host', '0.0.0.0');
+  fakeVscode.settings.set('spanscope.receiver.port', 0);
+  fakeVscode.settings.set('spanscope.receiver.grpcPort', 0);
+  const { host, traces } = makeHost(fakeVscode.newContext());
+  const rc = new ReceiverController(host, async t => prepareModel(t));
+  try {
+    const n = fakeVscode.messages.length;
+    fakeVscode.messageAnswers.push(undefined); // the user closes the warning
+    assert.equal(await rc.start({ interactive: true }), false);
+    assert.match(fakeVscode.messages[n]!.text, /0\.0\.0\.0, which other machines can reach/);
+    assert.ok(fakeVscode.messages[n]!.items.includes('Listen on 0.0.0.0'));
+    assert.equal(rc.state.kind, 'failed');
+    assert.equal(rc.address, undefined);
+  } finally {
+    rc.dispose();
+    traces.dispose();
+    fakeVscode.settings.delete('spanscope.receiver.host');
+  }
 });
