@@ -47,9 +47,10 @@ test('list, search and open through a backend manager', async () => {
   assert.deepEqual(await src.search!('nope', { lookbackMinutes: 1, limit: 1 }, token), []);
   const fetched = await src.fetch!('local', 'ab', token);
   assert.equal(fetched.summary.traceId, 'ab', 'fetched and prepared, not opened');
-  assert.equal(traces.active, undefined);
+  const active = () => traces.active;
+  assert.equal(active(), undefined);
   await src.open!('local', t.traceId);
-  assert.equal(traces.active?.source.kind, 'backend');
-  assert.equal(traces.active?.source.backend, 'local');
+  assert.equal(active()?.source.kind, 'backend');
+  assert.equal(active()?.source.backend, 'local');
   traces.dispose();
 });
