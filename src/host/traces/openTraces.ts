@@ -71,9 +71,14 @@ export class TraceOpener extends Disposable {
   async openFromExplorer(uri?: vscode.Uri, uris?: vscode.Uri[]): Promise<OpenTrace[]> {
     const list = uris && uris.length > 0 ? uris : uri ? [uri] : [];
     if (list.length === 0) {
-      // Run from the palette: use the active editor's file when it is one we can read.
-      const active = vscode.window.activeTextEditor?.document.uri;
-      if (active && active.scheme !== 'untitled') return this._openMany([active]);
+      // Run from the palette: the active editor's document. Unsaved text is what the user sees, so read that.
+      const doc = vscode.window.activeTextEditor?.document;
+      if (doc && (doc.isUntitled || doc.isDirty)) {
+        const label = doc.uri.path.split('/').pop() || doc.uri.toString();
+        // Not reopenable from disk in this state, so it is kept out of the history like a paste.
+        return this.openBytes(new TextEncoder().encode(doc.getText()), { kind: 'clipboard', label });
+      }
+      if (doc) return this._openMany([doc.uri]);
       return this.pickAndOpenFiles();
     }
     return this._openMany(list);
