@@ -49,6 +49,17 @@ upsert('view/title', [
   { command: 'spanscope.showUnmappedSpans', when: 'view == spanscope.hotspots', group: 'navigation@2' },
   { command: 'spanscope.annotations.toggle', when: 'view == spanscope.hotspots', group: 'navigation@3' },
 ]);
+// Other modules' commands on these views, only once they are contributed (the commands test checks menus).
+const contributed = new Set(cmds.map(x => x.command));
+upsert('view/title', [
+  { command: 'spanscope.addBackend', when: 'view == spanscope.backends', group: '1_backends@1' },
+  { command: 'spanscope.checkBackends', when: 'view == spanscope.backends', group: '1_backends@2' },
+  { command: 'spanscope.setBackendCredentials', when: 'view == spanscope.backends', group: '1_backends@3' },
+  { command: 'spanscope.receiver.start', when: 'view == spanscope.backends && !spanscope.receiverRunning', group: '2_receiver@1' },
+  { command: 'spanscope.receiver.stop', when: 'view == spanscope.backends && spanscope.receiverRunning', group: '2_receiver@1' },
+  { command: 'spanscope.openTraceById', when: 'view == spanscope.traces', group: '1_open@1' },
+  { command: 'spanscope.openTraceFile', when: 'view == spanscope.traces', group: '1_open@2' },
+].filter(m => contributed.has(m.command)));
 upsert('view/item/context', [
   { command: 'spanscope.pinTrace', when: 'view == spanscope.traces && viewItem == trace.recent', group: 'inline' },
   { command: 'spanscope.unpinTrace', when: 'view == spanscope.traces && viewItem == trace.pinned', group: 'inline' },
