@@ -5,6 +5,7 @@ import * as vscode from 'vscode';
 import { Commands, registerCommand } from './commands';
 import { traceSettings } from './config';
 import { registerBackends } from './backends/registerBackends';
+import { backendsSource } from './sidebar/backendsAdapter';
 import { registerCodeInsights, type CodeInsights } from './editor/registerCodeInsights';
 import type { HostContext } from './hostContext';
 import { ReceiverController } from './receiver/receiverController';
@@ -103,7 +104,11 @@ export function activate(context: vscode.ExtensionContext): SpanscopeApi {
   const insights = sub(registerCodeInsights(host, { receiver, panels, prepare: trace => prepareModel(trace, traceSettings().skew) }));
 
   // Backends (Jaeger, Tempo, Zipkin): Open Trace by ID, trace URIs, terminal links, Add Backend, credentials.
-  sub(registerBackends(host, { receiver, prepare: trace => prepareModel(trace, traceSettings().skew), registerReopener: (kind, r) => opener.registerReopener(kind, r) }));
+  const backends = sub(registerBackends(host, { receiver, prepare: trace => prepareModel(trace, traceSettings().skew), registerReopener: (kind, r) => opener.registerReopener(kind, r) }));
+  // The side panel's Backends view and trace search use the same clients; they load after activation (lazy bundle).
+  setTimeout(() => void backends.controller().then(c => {
+    sub(insights.registerBackendsSource(backendsSource(c.manager, trace => prepareModel(trace, traceSettings().skew), traces)));
+  }).catch(err => log.error('backends failed to load', err)), 0);
 
   const api: SpanscopeApi = { ...host, opener, receiver, panels, insights };
   log.info(`Spanscope ${String(context.extension.packageJSON.version ?? '')} activated in ${(performance.now() - started).toFixed(1)} ms`);
