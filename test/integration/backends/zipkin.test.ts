@@ -84,7 +84,12 @@ describe('Zipkin (real server)', { skip: ZIPKIN_SKIP }, () => {
   }
 
   test('search by service, span name, annotationQuery and duration; services, span names, dependencies', async () => {
-    const all = await zipkin.search({ service });
+    // Zipkin accepts spans (202) before they are searchable: wait briefly for both traces to be indexed.
+    let all = await zipkin.search({ service });
+    for (let i = 0; i < 25 && !(all.some(s => s.traceId === sdkTrace.traceId) && all.some(s => s.traceId === sdkTrace64.traceId)); i++) {
+      await new Promise(r => setTimeout(r, 200));
+      all = await zipkin.search({ service });
+    }
     assert.ok(all.some(s => s.traceId === sdkTrace.traceId), JSON.stringify(all.map(s => [s.traceId, s.rootName])) + ` want ${sdkTrace.traceId}`);
     assert.ok(all.some(s => s.traceId === sdkTrace64.traceId));
     const byName = await zipkin.search({ service, operation: sdkTrace64.rootName.toLowerCase() });
