@@ -34,18 +34,24 @@ export function parseJsonText(raw: string): JsonInput {
 
 /** JSON Lines when there are several non-empty lines and the first one is a JSON value by itself. */
 function jsonLines(text: string): JsonInput | undefined {
-  const first = text.indexOf('\n');
-  if (first < 0) return undefined;
+  if (text.indexOf('\n') < 0) return undefined;
+  // Cheap test first (a broken pretty-printed document must not be split into a million lines): the first
+  // non-empty line must be a JSON value by itself.
+  let start = 0;
+  for (;;) {
+    const nl = text.indexOf('\n', start);
+    const line = text.slice(start, nl < 0 ? text.length : nl);
+    if (line.trim().length > 0) {
+      try { JSON.parse(line); } catch { return undefined; }
+      break;
+    }
+    if (nl < 0) return undefined;
+    start = nl + 1;
+  }
   const parts = text.split('\n');
   let nonEmpty = 0;
   for (const p of parts) if (p.trim().length > 0) nonEmpty++;
   if (nonEmpty < 2) return undefined;
-  const firstLine = parts.findIndex(p => p.trim().length > 0);
-  try {
-    JSON.parse(parts[firstLine]!);
-  } catch {
-    return undefined;
-  }
   const docs: JsonDocument[] = [];
   for (let i = 0; i < parts.length; i++) {
     const line = parts[i]!;
