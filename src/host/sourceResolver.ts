@@ -13,7 +13,7 @@ export interface SourceRequest {
   readonly column?: number;
 }
 
-export type HowResolved = 'absolute' | 'workspace-relative' | 'suffix';
+export type HowResolved = 'absolute' | 'workspace-relative' | 'suffix' | 'path-mapping' | 'source-map';
 
 export type SourceResolution =
   | {
@@ -24,6 +24,9 @@ export type SourceResolution =
     readonly inWorkspace: boolean;
     /** Several workspace files matched equally well; `uri` is the first. */
     readonly ambiguous?: boolean;
+    /** 1-based position in `uri` when it differs from the request's (a source map moved it). */
+    readonly line?: number;
+    readonly column?: number;
   }
   | { readonly kind: 'unresolved'; readonly reason: string };
 
@@ -135,7 +138,7 @@ export async function openSource(req: SourceRequest, log?: vscode.LogOutputChann
     if (choice !== open) return undefined;
   }
   if (res.ambiguous) log?.info(`jump to source: ${req.filePath} matched several workspace files; opened ${res.uri.fsPath}`);
-  const pos = toEditorPosition(req.line, req.column);
+  const pos = res.line !== undefined ? toEditorPosition(res.line, res.column) : toEditorPosition(req.line, req.column);
   const doc = await vscode.workspace.openTextDocument(res.uri);
   const line = Math.min(pos.line0, Math.max(0, doc.lineCount - 1));
   const position = new vscode.Position(line, pos.character0);

@@ -2,7 +2,6 @@
 // CodeLens, hovers, status bar, commands; and the Spanscope activity-bar views (Backends, Traces, Spans, Hot
 // spots, Findings). extension.ts calls `registerCodeInsights(host, deps)` once.
 import * as vscode from 'vscode';
-import { resolveFilePath } from '../../core/mapping/resolve';
 import { Commands, registerCommand } from '../commands';
 import type { HostContext } from '../hostContext';
 import { Disposable } from '../lifecycle';
@@ -116,12 +115,12 @@ export class CodeInsights extends Disposable {
       this._register(vscode.window.onDidChangeActiveTextEditor(push));
     }
 
-    // Jump to source from the waterfall honours spanscope.pathMappings (E1's resolver tries this step first).
+    // Jump to source from the waterfall honours spanscope.pathMappings and source maps (E1's resolver tries this
+    // step first; what it leaves — plain absolute, relative, suffix — the built-in steps do the same way).
     this._register(registerSourceResolverStep(async req => {
-      const index = await this.index.get();
-      const r = resolveFilePath(req.filePath, { mappings: this.mapper.mappings, folders: this.mapper.folders.map(f => f.path), index });
-      if (!r.ok || r.how !== 'path-mapping') return undefined;
-      return { kind: 'resolved', uri: vscode.Uri.file(r.path), how: 'absolute', inWorkspace: r.inside };
+      const m = await this.mapper.resolveLocation(req.filePath, req.line, req.column);
+      if (!m || (m.how !== 'path-mapping' && m.how !== 'source-map')) return undefined;
+      return { kind: 'resolved', uri: vscode.Uri.file(m.path), how: m.how, inWorkspace: m.inside, line: m.line, ...(m.column !== undefined ? { column: m.column } : {}) };
     }));
 
     void this.model.showActive();

@@ -192,6 +192,21 @@ export class CodeMapper extends Disposable {
     return result;
   }
 
+  /**
+   * One location (jump to source from the waterfall): path mappings, suffix, then the source map of a generated
+   * file. Undefined when nothing of that applies (the caller's built-in steps take over).
+   */
+  async resolveLocation(filePath: string, line?: number, column?: number): Promise<SpanMapping | undefined> {
+    const index = await this._index.get();
+    const ctx: FileResolveContext = { mappings: this._mappings, folders: this._folders.map(f => f.path), trustedRoots: this.trustedRoots(), index };
+    const r = resolveFilePath(filePath, ctx);
+    if (!r.ok) return undefined;
+    const l = codeLine(line) ?? (1 as CodeLine);
+    const m: SpanMapping = { path: r.path, line: l, ...(column !== undefined ? { column } : {}), how: r.how, detail: r.detail, inside: r.inside };
+    if (JS_RE.test(r.path) && r.inside && codeLine(line) !== undefined) return (await this._throughSourceMap(m, ctx)) ?? m;
+    return m;
+  }
+
   private _firstWorkspaceFrame(view: CompactView, i: number, resolve: (raw: string) => ReturnType<typeof resolveFilePath>) {
     for (const ev of view.events(i)) {
       const st = ev.attributes.find(a => a.key === 'exception.stacktrace');

@@ -102,6 +102,12 @@ test('spans map to code by path mapping, suffix, source map and route search; th
   assert.match(why('g') ?? '', /not in the workspace and no path mapping or file suffix matches it/);
   assert.match(why('r') ?? '', /no code\.\* attributes/);
 
+  // Jump to source from the waterfall uses the same resolution (E1's resolver step).
+  const loc = await mapper.resolveLocation('/app/dist/app.js', chargeLine);
+  assert.deepEqual([loc?.path, loc?.line, loc?.how], [join(dir, 'src', 'app.ts'), 5, 'source-map']);
+  assert.equal((await mapper.resolveLocation('/app/src/orders.ts', 3))?.how, 'path-mapping');
+  assert.equal(await mapper.resolveLocation('command:workbench.action.terminal.new', 1), undefined);
+
   decorations.update();
   // One setDecorations per decoration type per editor: 5 heat levels, errors, inline.
   assert.equal(decorationTypes.length, 7);
