@@ -7,8 +7,9 @@ import type { BackendConfig, BackendHealth, TraceBackend } from '../../backends/
 import { Disposable } from '../lifecycle';
 import { backendEnvironment, readBackendSettings, readSecrets, BACKENDS_KEY, MAX_RESPONSE_KEY } from './backendSettings';
 
-/** Fetched traces kept for a quick re-open (span data: keep it small). */
+/** Fetched traces kept for a quick re-open (span data: keep it small), and for how long (spans may still arrive). */
 export const RECENT_FETCH_LIMIT = 8;
+export const RECENT_FETCH_TTL_MS = 60_000;
 
 export interface FoundTraceWithConfig extends FoundTrace {
   /** The configured backend's name, when a configured backend had it. */
@@ -29,7 +30,7 @@ export class BackendManager extends Disposable {
   private _problems: readonly string[] = [];
   private _ignoredWorkspace = false;
   private _loading: Promise<void>;
-  private readonly _recent = new Map<string, FoundTraceWithConfig>();
+  private readonly _recent = new Map<string, { found: FoundTraceWithConfig; at: number }>();
   private readonly _onDidChange = this._register(new vscode.EventEmitter<void>());
   /** Backends were rebuilt or a health result changed. */
   readonly onDidChange = this._onDidChange.event;
@@ -100,7 +101,8 @@ export class BackendManager extends Disposable {
    */
   async findTrace(traceId: string, opts: { signal?: AbortSignal; onlyBackend?: string; extra?: readonly TraceSource[]; useCache?: boolean } = {}): Promise<FoundTraceWithConfig> {
     await this._loading;
-    const cached = opts.useCache !== false ? this._recent.get(traceId) : undefined;
+    const hit = opts.useCache !== false ? this._recent.get(traceId) : undefined;
+    const cached = hit && Date.now() - hit.at < RECENT_FETCH_TTL_MS ? hit.found : undefined;
     if (cached && (!opts.onlyBackend || cached.backendName === opts.onlyBackend)) return cached;
     const backends = opts.onlyBackend ? this._backends.filter(b => b.config.name === opts.onlyBackend) : this._backends;
     const sources: TraceSource[] = [...(opts.extra ?? []), ...backends];
@@ -114,7 +116,7 @@ export class BackendManager extends Disposable {
 
   private _remember(traceId: string, found: FoundTraceWithConfig): void {
     this._recent.delete(traceId);
-    this._recent.set(traceId, found);
+    this._recent.set(traceId, { found, at: Date.now() });
     while (this._recent.size > RECENT_FETCH_LIMIT) this._recent.delete(this._recent.keys().next().value!);
   }
 
