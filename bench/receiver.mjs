@@ -12,7 +12,8 @@
 //              scripts/install-otelcol.mjs from the Go module proxy); its CPU from /proc. The collector parses and
 //              drops; Spanscope parses into the trace model and keeps every span: the ratio is spans/s ours ÷ theirs.
 // Target: ≥ 100k spans/s (protobuf).
-//   node --expose-gc bench/receiver.mjs [--seconds 6] [--clients 8] [--memory-spans 400000] [--no-collector]
+// Each Spanscope row runs twice: parsing on the serving thread, and in --workers parse worker threads.
+//   node --expose-gc bench/receiver.mjs [--seconds 6] [--clients 8] [--workers 1] [--memory-spans 400000] [--no-collector]
 import * as esbuild from 'esbuild';
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -148,6 +149,10 @@ export { encodeOtlpProtobuf } from ${JSON.stringify(join(root, 'src/core/otlp/pr
   const bundle = join(outDir, 'receiver-bench.mjs');
   await esbuild.build({ stdin: { contents: entry, resolveDir: root, loader: 'ts' }, bundle: true, platform: 'node', format: 'esm', target: 'node20', outfile: bundle, logLevel: 'warning', banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" } });
   const lib = await import(pathToFileURL(bundle).href);
+  // The parse worker, bundled as the extension's dist/receiver-worker.js is.
+  const workerPath = join(outDir, 'receiver-worker.cjs');
+  await esbuild.build({ entryPoints: [join(root, 'src/backends/receiver/ingest-worker.ts')], bundle: true, platform: 'node', format: 'cjs', target: 'node20', outfile: workerPath, logLevel: 'warning' });
+  const workerThreads = Number(arg('--workers', '1'));
 
   // Payloads: generated traces of 100–1000 spans as OTLP JSON (the generator's own output) and OTLP protobuf.
   const dir = mkdtempSync(join(tmpdir(), 'spanscope-bench-receiver-'));
@@ -172,13 +177,15 @@ export { encodeOtlpProtobuf } from ${JSON.stringify(join(root, 'src/core/otlp/pr
     + `${arg('--clients', '8')} keep-alive clients in a separate process, ${arg('--seconds', '6')} s measured after a warm-up; machine: ${(await import('node:os')).cpus().length} cores shared by client and server`);
 
   try {
-    // --- Spanscope receiver, protobuf and JSON
-    for (const encoding of ['proto', 'json']) {
+    // --- Spanscope receiver, protobuf and JSON, parsing inline and in worker threads
+    for (const [encoding, threads] of [['proto', 0], ['json', 0], ['proto', workerThreads], ['json', workerThreads]]) {
       globalThis.gc();
       // The store with the extension's default bounds (200k spans, 256 MiB): once full, old traces are evicted as in
       // a long session, and the heap stays the size a user's extension host would carry.
       const store = new lib.TraceStore({ completeAfterMs: 0 });
-      const receiver = new lib.OtlpReceiver({ store, port: 0, grpcPort: false, maxInFlightRequests: 1024 });
+      const receiver = new lib.OtlpReceiver({
+        store, port: 0, grpcPort: false, maxInFlightRequests: 1024, ...(threads ? { parseWorkers: { workerPath, threads } } : {}),
+      });
       const addr = await receiver.start();
       let cpu0, cpuDelta, accepted0, accepted1;
       const result = await runClients(addr.httpUrl, encoding, dir, {
@@ -189,9 +196,10 @@ export { encodeOtlpProtobuf } from ${JSON.stringify(join(root, 'src/core/otlp/pr
       await receiver.stop();
       store.dispose();
       const spansPerSec = (accepted1 - accepted0) / result.wall;
+      // process.cpuUsage covers every thread of the process, workers included.
       const cpuCores = (cpuDelta.user + cpuDelta.system) / 1e6 / result.wall;
       rows.push({
-        what: `Spanscope OTLP/HTTP ${encoding === 'proto' ? 'protobuf' : 'JSON'}`,
+        what: `Spanscope OTLP/HTTP ${encoding === 'proto' ? 'protobuf' : 'JSON'}${threads ? ` (${threads} parse worker${threads > 1 ? 's' : ''})` : ''}`,
         spansPerSec, p50: result.p50, p99: result.p99, cpuPer10k: cpuCores / (spansPerSec / 10_000), cpuCores,
         notes: `${stats.store.spans.toLocaleString('en')} spans stored, ${stats.spansDropped.toLocaleString('en')} evicted, statuses ${JSON.stringify(result.statuses)}`,
       });
@@ -350,9 +358,9 @@ function printTable(rows, notes) {
   for (const n of notes) console.log(`  ${n}`);
   console.table(table);
   for (const r of rows) if (r.notes) console.log(`  ${r.what}: ${r.notes}`);
-  const ours = rows.find(r => r.what === 'Spanscope OTLP/HTTP protobuf');
+  const ours = rows.filter(r => r.what.startsWith('Spanscope OTLP/HTTP protobuf')).sort((a, b) => b.spansPerSec - a.spansPerSec)[0];
   if (ours) {
-    console.log(`\n  target ≥ 100,000 spans/s (protobuf): ${fmt(ours.spansPerSec)} spans/s measured — ${ours.spansPerSec >= 100_000 ? 'met' : 'NOT met'}; `
+    console.log(`\n  target ≥ 100,000 spans/s (protobuf, best row: ${ours.what}): ${fmt(ours.spansPerSec)} spans/s measured — ${ours.spansPerSec >= 100_000 ? 'met' : 'NOT met'}; `
       + `${fmt(10_000 / ours.cpuPer10k)} spans/s per fully available core (the server got ${fmt(ours.cpuCores, 2)} cores here)`);
   }
   for (const enc of ['protobuf', 'JSON']) {

@@ -41,6 +41,8 @@ export const targets = {
   extensionLazy: { ...common, entryPoints: ['src/host/lazy.ts'], outfile: `${outdir}/extension-lazy.js`, platform: 'node', format: 'cjs', target: 'node20', external: ['vscode'] },
   // Worker thread that parses large traces off the extension host's main thread.
   parseWorker: { ...common, entryPoints: ['src/worker/parse-worker.ts'], outfile: `${outdir}/parse-worker.js`, platform: 'node', format: 'cjs', target: 'node20' },
+  // Worker threads that parse OTLP export requests for the embedded receiver off the thread that serves HTTP.
+  receiverWorker: { ...common, entryPoints: ['src/backends/receiver/ingest-worker.ts'], outfile: `${outdir}/receiver-worker.js`, platform: 'node', format: 'cjs', target: 'node20' },
   // Worker thread for the editor's aggregate mode: per-location statistics off the main thread.
   aggregateWorker: { ...common, entryPoints: ['src/host/editor/aggregateWorker.ts'], outfile: `${outdir}/aggregate-worker.js`, platform: 'node', format: 'cjs', target: 'node20' },
   // The command-line tool (summary, receive, fetch).

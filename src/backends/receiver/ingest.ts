@@ -4,7 +4,9 @@
 import type { Trace } from '../../core/model';
 import { TraceParseError } from '../../core/model';
 import { parseTraceDocument } from '../../core/parse/index';
+import type { ParsePool } from './parse-pool';
 import type { TraceStore } from './store';
+import { summaryTraces } from './summaries';
 
 export type ExportEncoding = 'proto' | 'json';
 
@@ -14,30 +16,70 @@ export type IngestOutcome =
   /** 400 / INVALID_ARGUMENT: the client must not retry. */
   | { readonly kind: 'bad'; readonly message: string }
   /** 429 / UNAVAILABLE with a retry delay: the store is full and may not evict. */
-  | { readonly kind: 'full'; readonly received: number; readonly message: string };
+  | { readonly kind: 'full'; readonly received: number; readonly message: string }
+  /** 503 / UNAVAILABLE: a parse worker failed (it is replaced); the client should retry. */
+  | { readonly kind: 'unavailable'; readonly message: string };
 
 const TRACE_ID = /^(?!0+$)[0-9a-f]{32}$/;
 const SPAN_ID = /^(?!0+$)[0-9a-f]{16}$/;
 
+/** Decodes and stores on this thread. */
 export function ingest(store: TraceStore, body: Uint8Array, encoding: ExportEncoding): IngestOutcome {
+  const early = precheck(store, body, encoding);
+  if (early) return early;
+  let parsed: Parsed;
+  try {
+    const result = parseTraceDocument(body, { format: formatOf(encoding) });
+    let skipped = 0;
+    for (const w of result.warnings) if (w.message.startsWith('span skipped')) skipped++;
+    parsed = { traces: result.traces, skipped };
+  } catch (err) {
+    return parseFailure(err, body, encoding);
+  }
+  return storeParsed(store, parsed, body, encoding, false);
+}
+
+/** Decodes in a worker of `pool` (the store keeps the bytes and decodes views itself), stores on this thread. */
+export async function ingestWith(pool: ParsePool, store: TraceStore, body: Uint8Array, encoding: ExportEncoding): Promise<IngestOutcome> {
+  const early = precheck(store, body, encoding);
+  if (early) return early;
+  let parsed: Parsed;
+  try {
+    const batch = await pool.parse(body, formatOf(encoding));
+    parsed = { traces: summaryTraces(batch, formatOf(encoding)), skipped: batch.skipped };
+  } catch (err) {
+    if (!(err instanceof TraceParseError)) return { kind: 'unavailable', message: `the receiver's parse worker failed (${(err as Error).message}); retry` };
+    return parseFailure(err, body, encoding);
+  }
+  return storeParsed(store, parsed, body, encoding, true);
+}
+
+interface Parsed {
+  readonly traces: readonly Trace[];
+  readonly skipped: number;
+}
+
+function formatOf(encoding: ExportEncoding): 'otlp' | 'otlp-proto' {
+  return encoding === 'proto' ? 'otlp-proto' : 'otlp';
+}
+
+function precheck(store: TraceStore, body: Uint8Array, encoding: ExportEncoding): IngestOutcome | undefined {
   if (store.isFull) return { kind: 'full', received: 0, message: 'the Spanscope trace store is full; retry later or clear it' };
   // An empty protobuf message is a valid ExportTraceServiceRequest with no spans (exporters and probes send it).
   if (body.length === 0 && encoding === 'proto') return okEmpty();
+  return undefined;
+}
 
-  let traces: readonly Trace[];
-  let skipped = 0;
-  try {
-    const result = parseTraceDocument(body, { format: encoding === 'proto' ? 'otlp-proto' : 'otlp' });
-    traces = result.traces;
-    for (const w of result.warnings) if (w.message.startsWith('span skipped')) skipped++;
-  } catch (err) {
-    if (err instanceof TraceParseError) {
-      if (encoding === 'json' && isEmptyJsonRequest(body)) return okEmpty();
-      return { kind: 'bad', message: `invalid OTLP ${encoding === 'proto' ? 'protobuf' : 'JSON'} at ${err.path}: ${err.message}` };
-    }
-    throw err;
+function parseFailure(err: unknown, body: Uint8Array, encoding: ExportEncoding): IngestOutcome {
+  if (err instanceof TraceParseError) {
+    if (encoding === 'json' && isEmptyJsonRequest(body)) return okEmpty();
+    return { kind: 'bad', message: `invalid OTLP ${encoding === 'proto' ? 'protobuf' : 'JSON'} at ${err.path}: ${err.message}` };
   }
+  throw err;
+}
 
+function storeParsed(store: TraceStore, parsed: Parsed, body: Uint8Array, encoding: ExportEncoding, summariesOnly: boolean): IngestOutcome {
+  const { traces, skipped } = parsed;
   let invalid = 0;
   const valid: Trace[] = [];
   let received = skipped;
@@ -55,7 +97,7 @@ export function ingest(store: TraceStore, body: Uint8Array, encoding: ExportEnco
   }
 
   // The store keeps the request bytes rather than the decoded spans (see TraceStore).
-  const added = store.add(valid, { bytes: body, format: encoding === 'proto' ? 'otlp-proto' : 'otlp' });
+  const added = store.add(valid, { bytes: body, format: formatOf(encoding), summariesOnly });
   if (added.accepted === 0 && added.refused > 0) {
     return { kind: 'full', received, message: 'the Spanscope trace store is full; retry later or clear it' };
   }
@@ -72,7 +114,6 @@ export function ingest(store: TraceStore, body: Uint8Array, encoding: ExportEnco
 function okEmpty(): IngestOutcome {
   return { kind: 'ok', received: 0, accepted: 0, duplicates: 0, rejected: 0, message: '' };
 }
-
 /** `{}` or `{"resourceSpans":[]}`: a valid request with nothing in it, which a file parser may call "no traces". */
 function isEmptyJsonRequest(body: Uint8Array): boolean {
   if (body.length > 256) return false;

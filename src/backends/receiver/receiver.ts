@@ -12,7 +12,8 @@ import type { AddressInfo } from 'node:net';
 import * as grpc from '@grpc/grpc-js';
 import { BodyError, contentCoding, readBody, type ContentCoding } from './body';
 import { Emitter, type Event } from './emitter';
-import { ingest, type ExportEncoding, type IngestOutcome } from './ingest';
+import { ingest, ingestWith, type ExportEncoding, type IngestOutcome } from './ingest';
+import { ParsePool, type ParsePoolOptions } from './parse-pool';
 import { BearerCheck, OriginPolicy, isLoopbackHost } from './policy';
 import { PortInUseError, findFreePort, probeOtlpHttp, type PortOccupant } from './ports';
 import { RateMeter } from './rate';
@@ -53,6 +54,11 @@ export interface OtlpReceiverOptions {
   readonly retryAfterSeconds?: number;
   /** Window of the spans/s figure. Default 10 s. */
   readonly rateWindowSeconds?: number;
+  /**
+   * Parse export requests in worker threads (dist/receiver-worker.js) instead of the thread that serves HTTP —
+   * in VS Code, the extension host. Default: parse inline.
+   */
+  readonly parseWorkers?: ParsePoolOptions;
 }
 
 export interface ReceiverAddress {
@@ -119,6 +125,7 @@ export class OtlpReceiver {
 
   private http: http.Server | undefined;
   private grpc: grpc.Server | undefined;
+  private pool: ParsePool | undefined;
   private addr: ReceiverAddress | undefined;
   private inFlight = 0;
   private counts = { requests: 0, received: 0, accepted: 0, duplicate: 0, rejected: 0 };
@@ -169,6 +176,7 @@ export class OtlpReceiver {
         + (this.auth ? '' : ' and without a bearer token: anyone who can reach it can send spans'));
     }
     const server = this.createHttpServer();
+    if (this.options.parseWorkers) this.pool = new ParsePool(this.options.parseWorkers);
     try {
       const httpPort = await listen(server, this.host, this.httpPortWanted);
       this.http = server;
@@ -208,6 +216,8 @@ export class OtlpReceiver {
     this.http = undefined;
     this.grpc = undefined;
     this.addr = undefined;
+    this.pool?.dispose();
+    this.pool = undefined;
     const closing: Promise<void>[] = [];
     if (server) {
       closing.push(new Promise(resolve => server.close(() => resolve())));
@@ -245,8 +255,12 @@ export class OtlpReceiver {
 
   // ---- shared ------------------------------------------------------------------------------------------
 
+  private ingest(body: Uint8Array, encoding: ExportEncoding): IngestOutcome | Promise<IngestOutcome> {
+    return this.pool ? ingestWith(this.pool, this.store, body, encoding) : ingest(this.store, body, encoding);
+  }
+
   private record(transport: 'http' | 'grpc', encoding: ExportEncoding, outcome: IngestOutcome): void {
-    if (outcome.kind === 'bad') return;
+    if (outcome.kind === 'bad' || outcome.kind === 'unavailable') return;
     this.counts.received += outcome.received;
     if (outcome.kind === 'full') {
       this.counts.rejected += outcome.received;
@@ -390,7 +404,7 @@ export class OtlpReceiver {
     }
     let outcome: IngestOutcome;
     try {
-      outcome = ingest(this.store, body, encoding);
+      outcome = await this.ingest(body, encoding);
     } finally {
       this.inFlight--;
     }
@@ -404,6 +418,9 @@ export class OtlpReceiver {
         return;
       case 'full':
         this.replyStatus(res, 429, encoding, RPC_CODE.resourceExhausted, outcome.message, { 'retry-after': this.retryAfter });
+        return;
+      case 'unavailable':
+        this.replyStatus(res, 503, encoding, RPC_CODE.unavailable, outcome.message, { 'retry-after': '1' });
         return;
     }
   }
@@ -432,7 +449,7 @@ export class OtlpReceiver {
       },
     };
     server.addService(definition, {
-      Export: (call: grpc.ServerUnaryCall<Buffer, Buffer>, callback: grpc.sendUnaryData<Buffer>) => {
+      Export: async (call: grpc.ServerUnaryCall<Buffer, Buffer>, callback: grpc.sendUnaryData<Buffer>) => {
         this.counts.requests++;
         const fail = (code: grpc.status, details: string) => {
           this.count(`grpc-${code}`);
@@ -447,7 +464,7 @@ export class OtlpReceiver {
         }
         let outcome: IngestOutcome;
         try {
-          outcome = ingest(this.store, call.request, 'proto');
+          outcome = await this.ingest(call.request, 'proto');
         } catch (err) {
           this._onInternalError.fire(err instanceof Error ? err : new Error(String(err)));
           fail(grpc.status.INTERNAL, 'internal error in the Spanscope receiver');
@@ -463,6 +480,7 @@ export class OtlpReceiver {
             fail(grpc.status.INVALID_ARGUMENT, outcome.message);
             return;
           case 'full':
+          case 'unavailable':
             // UNAVAILABLE is the retryable code for OTLP/gRPC (RESOURCE_EXHAUSTED needs RetryInfo details).
             fail(grpc.status.UNAVAILABLE, outcome.message);
             return;

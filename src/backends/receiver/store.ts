@@ -24,6 +24,11 @@ export type EvictionPolicy = 'oldest' | 'keep-errors-and-slow';
 export interface SpanSource {
   readonly bytes: Uint8Array;
   readonly format: 'otlp' | 'otlp-proto';
+  /**
+   * The traces passed with this source are summaries (IDs, times, name, service, error status only — what a parse
+   * worker sends back), so a viewed trace is decoded again instead of having them appended.
+   */
+  readonly summariesOnly?: boolean;
 }
 type Part = SpanSource | readonly Span[];
 
@@ -285,7 +290,9 @@ export class TraceStore {
       } else {
         entry.parts.push(fresh);
       }
-      if (entry.decoded) {
+      if (entry.decoded && source?.summariesOnly) {
+        this.dropDecoded(entry);
+      } else if (entry.decoded) {
         for (const span of fresh) entry.decoded.push(span);
         this.decodedSpans += fresh.length;
       }

@@ -1,0 +1,73 @@
+// The receiver with its parse worker threads (dist/receiver-worker.js, as built): same answers, same stored spans.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { OTLPTraceExporter as ProtoExporter } from '@opentelemetry/exporter-trace-otlp-proto';
+import { OTLPTraceExporter as JsonExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import { OTLPTraceExporter as GrpcExporter } from '@opentelemetry/exporter-trace-otlp-grpc';
+import { TraceStore } from '../../../src/backends/receiver/store';
+import { OtlpReceiver } from '../../../src/backends/receiver/receiver';
+import { PROJECT_ROOT } from '../../support/paths';
+import { assertStoredEqualsSent, emitThroughSdk } from './sdk';
+import { jsonBody, modelTrace, post, protoBody, traceIdOf } from './payloads';
+
+const WORKER = join(PROJECT_ROOT, 'dist', 'receiver-worker.js');
+
+async function withWorkers(fn: (r: OtlpReceiver, store: TraceStore) => Promise<void>, workerPath = WORKER): Promise<void> {
+  assert.ok(existsSync(WORKER), 'dist/receiver-worker.js is built (scripts/test.mjs builds first)');
+  const store = new TraceStore({ autoSweep: false });
+  const receiver = new OtlpReceiver({ store, port: 0, grpcPort: 0, parseWorkers: { workerPath, threads: 2 } });
+  await receiver.start();
+  try {
+    await fn(receiver, store);
+  } finally {
+    await receiver.stop();
+    store.dispose();
+  }
+}
+
+test('parse workers: real SDK exports over HTTP protobuf, JSON and gRPC are stored exactly', async () => {
+  await withWorkers(async (receiver, store) => {
+    const a = await emitThroughSdk(new ProtoExporter({ url: receiver.address!.httpUrl, compression: 'gzip' as never }), 6);
+    const b = await emitThroughSdk(new JsonExporter({ url: receiver.address!.httpUrl }), 6);
+    const c = await emitThroughSdk(new GrpcExporter({ url: receiver.address!.grpcUrl! }), 6);
+    for (const sent of [a, b, c]) assertStoredEqualsSent(sent, id => store.get(id)?.spans);
+    assert.equal(receiver.stats().spansAccepted, 3 * 6 * 7);
+    // The list is built from the workers' summaries.
+    const item = store.item(a.spans[0]!.spanContext().traceId)!;
+    assert.equal(item.rootService, 'conformance-svc');
+    assert.match(item.rootName, /^GET \/orders\/\d$/);
+    assert.equal(item.errorCount, 2);
+  });
+});
+
+test('parse workers: bad data is 400, partial success reported, late spans refresh a viewed trace', async () => {
+  await withWorkers(async (receiver, store) => {
+    const url = receiver.address!.httpUrl;
+    const whole = protoBody([modelTrace(1, 20)]);
+    assert.equal((await post(url, whole.subarray(0, 40), { 'content-type': 'application/x-protobuf' })).status, 400);
+    assert.equal((await post(url, '{"resourceSpans":[', { 'content-type': 'application/json' })).status, 400);
+
+    const doc = JSON.parse(jsonBody([modelTrace(2)]).toString());
+    doc.resourceSpans[0].scopeSpans[0].spans[1].spanId = '0000000000000000';
+    const partial = await post(url, JSON.stringify(doc), { 'content-type': 'application/json' });
+    assert.equal(JSON.parse(partial.body.toString()).partialSuccess.rejectedSpans, '1');
+
+    const t = modelTrace(3, 4);
+    await post(url, protoBody([{ ...t, spans: t.spans.slice(0, 2) }]), { 'content-type': 'application/x-protobuf' });
+    assert.equal(store.get(traceIdOf(3))!.spans.length, 2);
+    await post(url, protoBody([{ ...t, spans: t.spans.slice(2) }]), { 'content-type': 'application/x-protobuf' });
+    const viewed = store.get(traceIdOf(3))!;
+    assert.equal(viewed.spans.length, 4);
+    assert.deepEqual(viewed.spans[3]!.attributes, t.spans[3]!.attributes, 'decoded from the bytes, not the summaries');
+  });
+});
+
+test('a parse worker that cannot run makes the receiver answer 503 with Retry-After, not crash', async () => {
+  await withWorkers(async (receiver) => {
+    const res = await post(receiver.address!.httpUrl, protoBody([modelTrace(1)]), { 'content-type': 'application/x-protobuf' });
+    assert.equal(res.status, 503);
+    assert.equal(res.headers['retry-after'], '1');
+  }, join(PROJECT_ROOT, 'dist', 'no-such-worker.js'));
+});
