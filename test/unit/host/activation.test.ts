@@ -3,10 +3,14 @@
 import { fakeVscode } from '../../support/host/register';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { statSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { PROJECT_ROOT } from '../../support/paths';
+import { Uri } from '../../support/host/fakeVscode';
+// @ts-expect-error plain JS module without types
+import { generateTrace } from '../../../bench/gen-trace.mjs';
 
 test('activate loads only the main bundle; the lazy bundle loads on first use', async () => {
   const main = join(PROJECT_ROOT, 'dist', 'extension.js');
@@ -28,9 +32,6 @@ test('activate loads only the main bundle; the lazy bundle loads on first use', 
 });
 
 test('the built bundles open a large trace file through the worker thread (dist/extension-lazy.js + dist/parse-worker.js)', async () => {
-  const { generateTrace } = await import('../../../bench/gen-trace.mjs') as { generateTrace(o: { n: number; seed: number; format: string }): unknown };
-  const { mkdtempSync, writeFileSync, rmSync } = await import('node:fs');
-  const { tmpdir } = await import('node:os');
   const dir = mkdtempSync(join(tmpdir(), 'spanscope-big-'));
   const file = join(dir, 'big.json');
   writeFileSync(file, JSON.stringify(generateTrace({ n: 6000, seed: 3, format: 'otlp' })));
@@ -41,7 +42,6 @@ test('the built bundles open a large trace file through the worker thread (dist/
   fakeVscode.settings.set('spanscope.receiver.autoStart', 'never');
   try {
     const api = ext.activate(ctx);
-    const { Uri } = await import('../../support/host/fakeVscode');
     const t0 = performance.now();
     await fakeVscode.commands.get('spanscope.openInSpanscope')!(Uri.file(file));
     console.log(`# opened a ${(statSync(file).size / 1048576).toFixed(1)} MB, 6000-span OTLP file through the worker in ${(performance.now() - t0).toFixed(0)} ms`);
