@@ -3,17 +3,20 @@
 import { parentPort } from 'node:worker_threads';
 import { TraceParseError } from '../../core/model';
 import { parseTraceDocument } from '../../core/parse/index';
-import { summarize } from './summaries';
+import { summarize, transferList } from './summaries';
 import type { WorkerReply, WorkerRequest } from './parse-pool';
 
 parentPort?.on('message', (req: WorkerRequest) => {
   let reply: WorkerReply;
+  let transfer: ArrayBuffer[] = [];
   try {
-    reply = { id: req.id, ok: true, batch: summarize(parseTraceDocument(req.bytes, { format: req.format })) };
+    const batch = summarize(parseTraceDocument(req.bytes, { format: req.format }));
+    reply = { id: req.id, ok: true, batch };
+    transfer = transferList(batch);
   } catch (err) {
     reply = err instanceof TraceParseError
       ? { id: req.id, ok: false, parseError: true, message: err.message, path: err.path }
       : { id: req.id, ok: false, parseError: false, message: err instanceof Error ? err.message : String(err), path: '$' };
   }
-  parentPort!.postMessage(reply);
+  parentPort!.postMessage(reply, transfer);
 });
