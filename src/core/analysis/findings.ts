@@ -207,25 +207,41 @@ export function computeFindings({ tree, start, codeLocations, errorOrigins, skew
 
   // ---- N+1 and sequential chains (per parent)
   let bestChain: { parent: number; members: number[]; total: number } | undefined;
+  const byStmt = new Map<string, number>();
+  const byName = new Map<string, number>();
   for (let p = 0; p < n; p++) {
     const kids = tree.children[p]!;
     if (kids.length < Math.min(N_PLUS_ONE_MIN, SEQUENTIAL_CHAIN_MIN)) continue;
     if (kids.length >= N_PLUS_ONE_MIN) {
-      // calls with a statement group by statement, the others by name
-      const byStmt = new Map<string, number[]>();
-      const byName = new Map<string, number[]>();
+      // calls with a statement group by statement, the others by name; count first (with maps reused
+      // across parents), collect members only for the rare groups that reach the threshold
+      byStmt.clear();
+      byName.clear();
+      let big = false;
       for (const c of kids) {
         const s = spans[c]!;
         const stmt = callKey(s);
         if (stmt === undefined) continue;
         const m = stmt ? byStmt : byName;
         const key = stmt || s.name;
-        const g = m.get(key);
-        if (g) g.push(c); else m.set(key, [c]);
+        const count = (m.get(key) ?? 0) + 1;
+        m.set(key, count);
+        if (count >= N_PLUS_ONE_MIN) big = true;
       }
       const groups: [string, number[]][] = [];
-      for (const [k, g] of byStmt) if (g.length >= N_PLUS_ONE_MIN) groups.push([`q\0${k}`, g]);
-      for (const [k, g] of byName) if (g.length >= N_PLUS_ONE_MIN) groups.push([`n\0${k}`, g]);
+      if (big) {
+        const members = new Map<string, number[]>();
+        for (const c of kids) {
+          const s = spans[c]!;
+          const stmt = callKey(s);
+          if (stmt === undefined) continue;
+          const key = stmt ? `q\0${stmt}` : `n\0${s.name}`;
+          if ((stmt ? byStmt.get(stmt) : byName.get(s.name))! < N_PLUS_ONE_MIN) continue;
+          const g = members.get(key);
+          if (g) g.push(c); else members.set(key, [c]);
+        }
+        groups.push(...members);
+      }
       for (const [key, members] of groups) {
         if (members.length < N_PLUS_ONE_MIN) continue;
         let total = 0;

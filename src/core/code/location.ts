@@ -19,37 +19,44 @@ function positive(v: AttrValue | undefined): number | undefined {
 
 interface Fields { file?: string; line?: number; column?: number; fn?: string; ns?: string }
 
-function build(f: Fields, source: CodeLocation['source']): CodeLocation | undefined {
-  if (f.file === undefined && f.fn === undefined) return undefined;
+function build(source: CodeLocation['source'], file: string | undefined, line: number | undefined, column: number | undefined, fn: string | undefined, ns: string | undefined): CodeLocation | undefined {
+  if (file === undefined && fn === undefined) return undefined;
   const loc: { -readonly [K in keyof CodeLocation]: CodeLocation[K] } = { source };
-  if (f.file !== undefined) loc.filePath = f.file;
-  if (f.line !== undefined) loc.line = f.line;
-  if (f.column !== undefined) loc.column = f.column;
-  if (f.fn !== undefined) loc.function = f.fn;
-  if (f.ns !== undefined) loc.namespace = f.ns;
+  if (file !== undefined) loc.filePath = file;
+  if (line !== undefined) loc.line = line;
+  if (column !== undefined) loc.column = column;
+  if (fn !== undefined) loc.function = fn;
+  if (ns !== undefined) loc.namespace = ns;
   return loc;
 }
 
-/** One pass over the attributes; keys that cannot be code locations are rejected by their first letters. */
+/**
+ * One pass over the attributes, no temporary objects (this runs for every span): keys that cannot be
+ * code locations are rejected by their first letter.
+ */
 function fromAttributes(attrs: Attributes): CodeLocation | undefined {
-  let fresh: Fields | undefined;
-  let old: Fields | undefined;
+  let newFile: string | undefined, newLine: number | undefined, newCol: number | undefined, newFn: string | undefined;
+  let oldFile: string | undefined, oldLine: number | undefined, oldCol: number | undefined, oldFn: string | undefined, oldNs: string | undefined;
+  let hasNew = false, hasOld = false;
   let dd: Map<number, Fields> | undefined;
-  for (const a of attrs) {
+  for (let i = 0; i < attrs.length; i++) {
+    const a = attrs[i]!;
     const k = a.key;
-    if (k.charCodeAt(0) === 99 /* c */ && k.startsWith('code.')) {
+    const c0 = k.charCodeAt(0);
+    if (c0 === 99 /* c */) {
+      if (k.length < 9 || !k.startsWith('code.')) continue;
       switch (k) {
-        case 'code.file.path': (fresh ??= {}).file = str(a.value); break;
-        case 'code.line.number': (fresh ??= {}).line = positive(a.value); break;
-        case 'code.column.number': (fresh ??= {}).column = positive(a.value); break;
-        case 'code.function.name': (fresh ??= {}).fn = str(a.value); break;
-        case 'code.filepath': (old ??= {}).file = str(a.value); break;
-        case 'code.lineno': (old ??= {}).line = positive(a.value); break;
-        case 'code.column': (old ??= {}).column = positive(a.value); break;
-        case 'code.function': (old ??= {}).fn = str(a.value); break;
-        case 'code.namespace': (old ??= {}).ns = str(a.value); break;
+        case 'code.file.path': newFile = str(a.value); hasNew = true; break;
+        case 'code.line.number': newLine = positive(a.value); hasNew = true; break;
+        case 'code.column.number': newCol = positive(a.value); hasNew = true; break;
+        case 'code.function.name': newFn = str(a.value); hasNew = true; break;
+        case 'code.filepath': oldFile = str(a.value); hasOld = true; break;
+        case 'code.lineno': oldLine = positive(a.value); hasOld = true; break;
+        case 'code.column': oldCol = positive(a.value); hasOld = true; break;
+        case 'code.function': oldFn = str(a.value); hasOld = true; break;
+        case 'code.namespace': oldNs = str(a.value); hasOld = true; break;
       }
-    } else if (k.charCodeAt(0) === 95 /* _ */ && k.startsWith('_dd.code_origin.frames.')) {
+    } else if (c0 === 95 /* _ */ && k.startsWith('_dd.code_origin.frames.')) {
       const m = /^_dd\.code_origin\.frames\.(\d{1,4})\.(file|line|column|method|type)$/.exec(k);
       if (!m) continue;
       const idx = Number(m[1]);
@@ -65,22 +72,18 @@ function fromAttributes(attrs: Attributes): CodeLocation | undefined {
       }
     }
   }
-  if (fresh) {
+  if (hasNew) {
     // a span may mix generations (new path, old namespace): take each field from the newest name present
-    const merged: Fields = {
-      file: fresh.file ?? old?.file, line: fresh.line ?? old?.line, column: fresh.column ?? old?.column,
-      fn: fresh.fn ?? old?.fn, ns: fresh.ns ?? old?.ns,
-    };
-    const loc = build(merged, 'code.attributes');
+    const loc = build('code.attributes', newFile ?? oldFile, newLine ?? oldLine, newCol ?? oldCol, newFn ?? oldFn, oldNs);
     if (loc) return loc;
   }
-  if (old) {
-    const loc = build(old, 'code.attributes.old');
+  if (hasOld) {
+    const loc = build('code.attributes.old', oldFile, oldLine, oldCol, oldFn, oldNs);
     if (loc) return loc;
   }
   if (dd) {
-    const firstIdx = Math.min(...dd.keys());
-    return build(dd.get(firstIdx)!, 'datadog.code_origin');
+    const f = dd.get(Math.min(...dd.keys()))!;
+    return build('datadog.code_origin', f.file, f.line, f.column, f.fn, f.ns);
   }
   return undefined;
 }
