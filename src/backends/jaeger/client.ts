@@ -37,7 +37,7 @@ export class JaegerBackend extends BaseBackend {
     const { start, end } = searchWindow(q);
     const limit = q.limit ?? DEFAULT_SEARCH_LIMIT;
     const sig = signal ? { signal } : {};
-    if (!q.service) throw new Error('Jaeger search needs a service');
+    if (!q.service) throw new Error(`${this.displayName}: choose a service to search (Jaeger searches by service).`);
     const hasTags = !!q.tags && Object.keys(q.tags).length > 0;
     if (!hasTags) {
       try {

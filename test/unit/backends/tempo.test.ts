@@ -2,7 +2,10 @@
 // stand-in reproduces the documented quirks from FORMATS.md), fed by the real OTel SDK's OTLP/HTTP JSON exporter.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import { PROJECT_ROOT } from '../../support/paths';
 import { TempoBackend } from '../../../src/backends/tempo/client';
 import { findTraceInBackends, TraceNotFoundError } from '../../../src/backends/registry';
 import { NotFoundError, UnauthorizedError } from '../../../src/backends/http/errors';
@@ -133,5 +136,22 @@ describe('Tempo client (against the Tempo API stand-in)', () => {
     await assert.rejects(noTenant.getTrace(t128.traceId), UnauthorizedError);
     await assert.rejects(findTraceInBackends(t128.traceId, [noTenant]), (e: unknown) => e instanceof TraceNotFoundError && !e.everywhereNotFound && /Tempo \(prod\): authentication required/.test(e.message));
     noTenant.dispose();
+  });
+
+  test('CLI fetch with --tenant finds it (exit 0); without the tenant the 401 exits 4 with one line', async () => {
+    const run = (...args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> => new Promise(resolve => {
+      const child = spawn(process.execPath, [join(PROJECT_ROOT, 'dist', 'cli.js'), 'fetch', ...args], { stdio: ['ignore', 'pipe', 'pipe'], timeout: 30_000 });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
+      child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
+      child.on('close', status => resolve({ status, stdout, stderr }));
+    });
+    const ok = await run(`${tempo.url}/api/v2/traces/${t128.traceId}`, '--backend', `tempo=${tempo.url}`, '--tenant', 'team-a');
+    assert.equal(ok.status, 0, ok.stderr);
+    assert.equal((JSON.parse(ok.stdout) as { traces: Array<{ traceId: string; spanCount: number }> }).traces[0]!.spanCount, 3);
+    const denied = await run(t128.traceId, '--backend', `tempo=${tempo.url}`);
+    assert.equal(denied.status, 4, denied.stderr);
+    assert.match(denied.stderr, /^spanscope fetch: Trace [0-9a-f]{32} could not be fetched; Tempo \(127\.0\.0\.1:\d+\): authentication required \(401\)\.\n$/);
   });
 });
