@@ -2,7 +2,6 @@
 // work of every decoration update, so it is columnar and linear: spans are bucketed by line with a counting
 // sort, each line's durations sorted in place for percentiles. 100k spans over 10k lines is a few ms.
 import type { Nanos } from '../model';
-import { percentileSorted } from './aggregate';
 import { formatDuration, formatShare, plural } from './format';
 import { heatByRank, heatByShare, type HeatLevel } from './heat';
 import { toEditorLine, type CodeLine, type EditorLine } from './lines';
@@ -108,8 +107,18 @@ export function annotateFile(spans: FileSpans, mode: AnnotationMode, lineCount =
   for (let l = 1; l <= maxLine; l++) {
     const from = start[l]!, to = start[l + 1]!;
     if (from === to) continue;
-    const d = dur.subarray(from, to);
-    d.sort();
+    const count = to - from;
+    // Most lines hold a few spans: insertion sort in place, no subarray view per line; big groups use the
+    // typed array's native sort.
+    if (count > 32) dur.subarray(from, to).sort();
+    else {
+      for (let k = from + 1; k < to; k++) {
+        const v = dur[k]!;
+        let j = k - 1;
+        while (j >= from && dur[j]! > v) { dur[j + 1] = dur[j]!; j--; }
+        dur[j + 1] = v;
+      }
+    }
     let total = 0, self = 0, errors = 0;
     for (let k = from; k < to; k++) {
       const i = order[k]!;
@@ -117,8 +126,8 @@ export function annotateFile(spans: FileSpans, mode: AnnotationMode, lineCount =
       self += spans.selfNs[i]!;
       errors += spans.error[i]!;
     }
-    const count = to - from;
-    const p50 = percentileSorted(d, 0.5), p95 = percentileSorted(d, 0.95), max = d[d.length - 1]!;
+    // Nearest-rank percentiles, as percentileSorted.
+    const p50 = dur[from + Math.max(1, Math.ceil(0.5 * count)) - 1]!, p95 = dur[from + Math.max(1, Math.ceil(0.95 * count)) - 1]!, max = dur[to - 1]!;
     const share = traceNs > 0 ? total / traceNs : 0;
     lines.push({ line: toEditorLine(l as CodeLine), heat: heatByShare(share), count, errors, totalNs: total, selfTotalNs: self, p50Ns: p50, p95Ns: p95, maxNs: max, share, from, to });
     p95s.push(p95);

@@ -75,3 +75,23 @@ test('a file\'s lines get totals, share, calls, errors and heat; lines past the 
   assert.equal(lensText({ count: 42, errors: 2, p50Ns: 12 * MS, p95Ns: 180 * MS }), 'p50 12 ms · p95 180 ms · 42 spans · 2 errors');
   assert.equal(lensText({ count: 1, errors: 0, p50Ns: 12 * MS, p95Ns: 12 * MS }), 'p50 12 ms · p95 12 ms · 1 span');
 });
+
+test('per-line percentiles equal nearest-rank over each line\'s durations, for small and large groups', () => {
+  let seed = 12345;
+  const rnd = () => { seed = (seed * 1103515245 + 12345) % 2147483648; return seed / 2147483648; };
+  const s = new FileSpans();
+  const byLine = new Map<number, number[]>();
+  for (let i = 0; i < 5000; i++) {
+    // Line 1 gets many spans (native sort path), the others a few (insertion sort path).
+    const line = rnd() < 0.3 ? 1 : 2 + Math.floor(rnd() * 200);
+    const d = Math.floor(rnd() * 1e6);
+    s.push(codeLine(line)!, d, 0, false, i);
+    byLine.set(line, [...(byLine.get(line) ?? []), d]);
+  }
+  const a = annotateFile(s, { kind: 'aggregate' });
+  assert.equal(a.lines.length, byLine.size);
+  for (const l of a.lines) {
+    const ds = Float64Array.from(byLine.get(l.line + 1)!).sort();
+    assert.deepEqual([l.count, l.p50Ns, l.p95Ns, l.maxNs], [ds.length, percentileSorted(ds, 0.5), percentileSorted(ds, 0.95), ds[ds.length - 1]]);
+  }
+});
