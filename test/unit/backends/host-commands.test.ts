@@ -1,0 +1,60 @@
+// The light registration part of the backends in the host (fake `vscode`): the four commands, the URI handler and
+// the terminal link provider are registered at once without loading the clients; terminal links find trace IDs and
+// traceparents and open them through "Open Trace by ID"; the controller loads on first use.
+import { fakeVscode } from '../../support/host/register';
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { MemoryMemento } from '../../support/host/fakeVscode';
+import { TraceService } from '../../../src/host/traces/traceService';
+import { prepareModel } from '../../../src/host/traces/prepareModel';
+import type { HostContext } from '../../../src/host/hostContext';
+import { Commands } from '../../../src/host/commands';
+import { registerBackends } from '../../../src/host/backends/registerBackends';
+
+const TRACE = '4bf92f3577b34da6a3ce929d0e0e4736';
+const SPAN = '00f067aa0ba902b7';
+
+interface LinkProvider {
+  provideTerminalLinks(ctx: { line: string }): Array<{ startIndex: number; length: number; traceId: string; spanId?: string }>;
+  handleTerminalLink(link: unknown): void;
+}
+
+test('commands, URI handler and terminal links are registered; links open traces by ID', async () => {
+  const ctx = fakeVscode.newContext();
+  const log = (fakeVscode.api.window as { createOutputChannel(n: string, o: unknown): unknown }).createOutputChannel('t', { log: true });
+  const traces = new TraceService(new MemoryMemento());
+  const host = { extension: ctx, log, traces } as unknown as HostContext;
+  const reopeners: string[] = [];
+  const reg = registerBackends(host, {
+    prepare: t => prepareModel(t),
+    registerReopener: kind => { reopeners.push(kind); return { dispose: () => undefined }; },
+    offerLocalAfterMs: -1,
+  });
+  for (const id of [Commands.openTraceById, Commands.addBackend, Commands.setBackendCredentials, Commands.checkBackends]) {
+    assert.ok(fakeVscode.commands.has(id), `${id} registered`);
+  }
+  assert.deepEqual(reopeners, ['backend']);
+  assert.ok(fakeVscode.calls.some(c => c.api === 'window.registerUriHandler'));
+  const call = fakeVscode.calls.find(c => c.api === 'window.registerTerminalLinkProvider');
+  assert.ok(call, 'terminal link provider registered');
+  const provider = call.args[0] as LinkProvider;
+
+  const line = `INFO  GET /api/orders 500 traceparent=00-${TRACE}-${SPAN}-01 took 1.2s`;
+  const links = provider.provideTerminalLinks({ line });
+  assert.equal(links.length, 1);
+  assert.equal(line.slice(links[0]!.startIndex, links[0]!.startIndex + links[0]!.length), `00-${TRACE}-${SPAN}-01`);
+  assert.equal(links[0]!.traceId, TRACE);
+  assert.equal(links[0]!.spanId, SPAN);
+  assert.deepEqual(provider.provideTerminalLinks({ line: 'no ids here, just 12345' }), []);
+
+  // Clicking a link runs Open Trace by ID with the trace and span; with no backend configured the user is told so.
+  fakeVscode.settings.set('spanscope.backends', []);
+  fakeVscode.messages.length = 0;
+  provider.handleTerminalLink(links[0]);
+  const exec = fakeVscode.calls.filter(c => c.api === 'commands.executeCommand' && c.args[0] === Commands.openTraceById).at(-1);
+  assert.deepEqual(exec?.args.slice(1), [{ traceId: TRACE, spanId: SPAN }]);
+  for (let i = 0; i < 100 && fakeVscode.messages.length === 0; i++) await new Promise(r => setTimeout(r, 20));
+  assert.match(fakeVscode.messages.at(-1)?.text ?? '', new RegExp(`Trace ${TRACE} is not in the OTLP receiver, and no backend is configured`));
+  reg.dispose();
+  traces.dispose();
+});
