@@ -35,6 +35,7 @@ options:
   --cors-origin O     allow browser exports from origin O (repeatable; "*" for any; default none)
   --max-spans N       spans kept in memory (default 200000); oldest traces are evicted beyond it
   --max-traces N      traces kept in memory (default 2000)
+  --parse-threads N   worker threads that parse requests (default 1; 0 parses on the serving thread)
   -h, --help          this text
 
 exit codes: 0 stopped by a signal, 2 bad usage or the port is taken (the message offers a free port), 1 internal error.`;
@@ -51,12 +52,13 @@ interface Args {
   corsOrigins: string[];
   maxSpans: number | undefined;
   maxTraces: number | undefined;
+  parseThreads: number;
 }
 
 function parseArgs(args: string[]): Args | 'help' | string {
   const a: Args = {
     port: DEFAULT_HTTP_PORT, grpcPort: DEFAULT_GRPC_PORT, host: '127.0.0.1', out: undefined, idleMs: 5000,
-    token: process.env.SPANSCOPE_RECEIVER_TOKEN || undefined, corsOrigins: [], maxSpans: undefined, maxTraces: undefined,
+    token: process.env.SPANSCOPE_RECEIVER_TOKEN || undefined, corsOrigins: [], maxSpans: undefined, maxTraces: undefined, parseThreads: 1,
   };
   const int = (name: string, v: string | undefined, min: number, max: number): number | string => {
     if (v === undefined) return `${name} needs a value`;
@@ -76,6 +78,7 @@ function parseArgs(args: string[]): Args | 'help' | string {
       case '--no-grpc': a.grpcPort = false; break;
       case '--idle-ms': if (typeof (n = int(name, value(), 1, 86_400_000)) === 'string') return n; a.idleMs = n; break;
       case '--max-spans': if (typeof (n = int(name, value(), 1, 100_000_000)) === 'string') return n; a.maxSpans = n; break;
+      case '--parse-threads': if (typeof (n = int(name, value(), 0, 16)) === 'string') return n; a.parseThreads = n; break;
       case '--max-traces': if (typeof (n = int(name, value(), 1, 10_000_000)) === 'string') return n; a.maxTraces = n; break;
       case '--host': { const v = value(); if (!v) return '--host needs a value'; a.host = v; break; }
       case '--out': { const v = value(); if (!v) return '--out needs a directory'; a.out = v; break; }
@@ -101,6 +104,9 @@ export const receiveCommand: CliCommand = {
       ...(args.maxSpans !== undefined ? { maxSpans: args.maxSpans } : {}),
       ...(args.maxTraces !== undefined ? { maxTraces: args.maxTraces } : {}),
     });
+    // The bundled CLI (dist/cli.js) has the worker beside it; run from sources, it parses inline.
+    const workerPath = join(__dirname, 'receiver-worker.js');
+    const parseWorkers = args.parseThreads > 0 && existsSync(workerPath) ? { workerPath, threads: args.parseThreads } : undefined;
     const receiver = new OtlpReceiver({
       store,
       host: args.host,
@@ -110,6 +116,7 @@ export const receiveCommand: CliCommand = {
       grpcPort: args.grpcPort,
       ...(args.token ? { bearerToken: args.token } : {}),
       corsAllowedOrigins: args.corsOrigins,
+      ...(parseWorkers ? { parseWorkers } : {}),
     });
     receiver.onWarning(w => say(`warning: ${w}`));
     receiver.onInternalError(e => say(`internal error while handling a request: ${e.message}`));

@@ -81,7 +81,8 @@ test('receive --out writes each completed trace as OTLP JSON that summary reads;
 test('SIGINT flushes traces that are still open and exits 0; bad usage exits 2', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'spanscope-receive-'));
   try {
-    const r = await startReceive(['--out', dir, '--idle-ms', '600000']);
+    // This run parses on the serving thread; the one above uses the parse worker beside dist/cli.js.
+    const r = await startReceive(['--out', dir, '--idle-ms', '600000', '--parse-threads', '0']);
     assert.equal((await post(r.httpUrl, protoBody([modelTrace(41, 4)]), { 'content-type': 'application/x-protobuf' })).status, 200);
     assert.deepEqual(readdirSync(dir), []);
     r.child.kill('SIGINT');
