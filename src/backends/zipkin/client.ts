@@ -12,7 +12,8 @@ const ArrayOfArrays = z.array(z.array(z.unknown()));
 export class ZipkinBackend extends BaseBackend {
   getTrace(traceId: string, signal?: AbortSignal): Promise<FetchedTrace> {
     return this.track((async () => {
-      // Zipkin keeps 64-bit IDs as 16 hex digits; it also finds a 128-bit trace by its lower half.
+      // Zipkin keeps 64-bit IDs as 16 hex digits (a 32-digit ID with a zero high half is the same trace). With its
+      // default STRICT_TRACE_ID=true a 128-bit trace is not found by its lower half alone.
       const id = shortTraceId(traceId) ?? traceId;
       const res = await this.http.request({ path: `api/v2/trace/${id}`, ...(signal ? { signal } : {}) });
       return this.traceFromResponse(res, 'zipkin', traceId);
