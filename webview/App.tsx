@@ -1,5 +1,5 @@
 // The waterfall panel's app: receives the trace from the host, owns the view state, and lays out the views.
-import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { JSX } from 'preact';
 import type { HostBridge } from './host';
 import type { HostToWebview, SourceMapping } from '../src/protocol/messages';
@@ -122,7 +122,7 @@ export function App(p: { bridge: HostBridge }): JSX.Element {
 
   // ---- the first frame with rows (read by the benchmark and the tests) ----
   const marked = useRef(false);
-  useEffect(() => {
+  useLayoutEffect(() => {
     if (marked.current || rows.length === 0) return;
     marked.current = true;
     requestAnimationFrame(() => performance.mark('spanscope:first-rows'));

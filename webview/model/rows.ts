@@ -8,6 +8,9 @@ export interface TreeIndex {
   /** For preorder position p: the position just after p's last descendant. */
   readonly subtreeEnd: Int32Array;
   readonly childCount: Uint32Array;
+  /** 1-based position among its siblings (top-level spans count as siblings), and the size of that set. */
+  readonly posInSet: Uint32Array;
+  readonly setSize: Uint32Array;
   readonly maxDepth: number;
 }
 
@@ -33,7 +36,17 @@ export function buildTreeIndex(view: CompactView): TreeIndex {
     stack.push(p);
   }
   while (stack.length) subtreeEnd[stack.pop()!] = n;
-  return { posOf, subtreeEnd, childCount, maxDepth };
+  const posInSet = new Uint32Array(n);
+  const setSize = new Uint32Array(n);
+  const seen = new Uint32Array(n);
+  let roots = 0;
+  for (let p = 0; p < n; p++) {
+    const i = preorder[p]!;
+    const par = parent[i]!;
+    posInSet[i] = par >= 0 ? ++seen[par]! : ++roots;
+  }
+  for (let i = 0; i < n; i++) setSize[i] = parent[i]! >= 0 ? childCount[parent[i]!]! : roots;
+  return { posOf, subtreeEnd, childCount, posInSet, setSize, maxDepth };
 }
 
 /** How spans are collapsed: a base rule plus per-span toggles (1 = the opposite of the base rule). */
