@@ -59,6 +59,12 @@ export class BackendManager extends Disposable {
     for (const p of settings.problems) this.log.warn(`backend settings: ${p}`);
     if (settings.ignoredWorkspaceValue) this.log.warn('spanscope.backends from this workspace is ignored: the workspace is not trusted (Restricted Mode).');
     this._onDidChange.fire();
+    // The side panel shows each backend's health: find it out once, in the background.
+    if (built.length > 0) {
+      void Promise.all(built.map(b => b.health())).then(() => {
+        if (this._backends === built) this._onDidChange.fire();
+      });
+    }
   }
 
   get ready(): Promise<void> {

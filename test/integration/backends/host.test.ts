@@ -49,6 +49,14 @@ describe('backend commands in the extension host (real Jaeger)', { skip: JAEGER_
     await server?.stop();
   });
 
+  test('each backend\'s health is found out after loading, for the side panel', async () => {
+    for (let i = 0; i < 50 && controller.manager.healthSnapshot()[0]?.health === undefined; i++) await new Promise(r => setTimeout(r, 50));
+    const [h] = controller.manager.healthSnapshot();
+    assert.equal(h?.displayName, 'Jaeger (local)');
+    assert.equal(h?.health?.reachable, true);
+    assert.equal(h?.health?.lastError, undefined);
+  });
+
   test('a pasted traceparent opens the trace from "Jaeger (local)" with its span selected', async () => {
     opened.length = 0;
     const t = await controller.openTraceById(`traceparent: 00-${sent.traceId}-${sent.childSpanId}-01`);
