@@ -1,6 +1,7 @@
 // The host's own flows in real VS Code (code-server): the walkthrough opens the sample trace; a file with two
 // traces offers a pick list and opens both; "Go to source" on a span recorded in a container (/app/shop/orders.js)
-// lands on the workspace's orders.js at the span's line; the receiver's status is one command away.
+// lands on the workspace's orders.js at the span's line; Open Trace File… through the file dialog; the receiver's
+// status is one command away.
 import assert from 'node:assert/strict';
 import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -49,7 +50,13 @@ test('walkthrough to the sample trace, a two-trace file with its pick list, jump
     assert.match(tab, /orders\.js/);
     await s.flowScreenshot('jump-to-source');
 
-    // 4. The receiver started by itself (no backend configured) on the configured port; its status says so.
+    // 4. Open Trace File… (code-server's simple file dialog): type the path, then pick one trace of the two.
+    await s.wb.runCommand('Spanscope: Open Trace File…');
+    await s.wb.answerQuickInput(join(s.workspace, 'traces', 'checkout.otlp.json'));
+    await s.wb.pickQuickInput('inventory: POST');
+    await s.page.locator('.tabs-container .tab.active', { hasText: 'inventory: POST /ship' }).first().waitFor({ timeout: 30_000 });
+
+    // 5. The receiver started by itself (no backend configured) on the configured port; its status says so.
     await s.wb.runCommand('Spanscope: Show OTLP Receiver Status');
     const note = await s.wb.waitForNotification(/receiver is listening/, 20_000);
     assert.ok(note.includes(`127.0.0.1:${httpPort}/v1/traces`), note);
