@@ -61,6 +61,10 @@ upsert('view/title', [
   { command: 'spanscope.openTraceFile', when: 'view == spanscope.traces', group: '1_open@2' },
 ].filter(m => contributed.has(m.command)));
 upsert('view/item/context', [
+  { command: 'spanscope.revealSpanInWaterfall', when: 'view == spanscope.spans && viewItem == span', group: 'inline@1' },
+  { command: 'spanscope.revealSpanInWaterfall', when: 'view == spanscope.spans && viewItem == span', group: '1_span@1' },
+  { command: 'spanscope.showSpanDetails', when: 'view == spanscope.spans && viewItem == span', group: '1_span@2' },
+  { command: 'spanscope.mapSpanToCursor', when: 'view == spanscope.spans && viewItem == span && editorIsOpen', group: '1_span@3' },
   { command: 'spanscope.pinTrace', when: 'view == spanscope.traces && viewItem == trace.recent', group: 'inline' },
   { command: 'spanscope.unpinTrace', when: 'view == spanscope.traces && viewItem == trace.pinned', group: 'inline' },
 ]);

@@ -11,6 +11,13 @@ import type { SpanRef } from './reveal';
 
 export const MAX_HOVER_ROWS = 15;
 
+/** What a gutter mark's colour means (the legend for the five heat levels). */
+export function heatLegend(level: number, mode: 'trace' | 'aggregate'): string {
+  if (mode === 'aggregate') return `heat ${level + 1}/5 by p95 rank in this file`;
+  const bands = ['under 5%', '5–15%', '15–30%', '30–50%', '50% or more'];
+  return `heat ${level + 1}/5: ${bands[level] ?? ''} of the trace`;
+}
+
 /** Escapes text for a Markdown table cell: no markup, links, HTML or line breaks from span data. */
 export function escapeMarkdown(s: string, max = 120): string {
   const cut = s.length > max ? s.slice(0, max - 1) + '…' : s;
@@ -34,7 +41,7 @@ export class SpanHoverProvider implements vscode.HoverProvider {
     const md = new vscode.MarkdownString();
     md.isTrusted = { enabledCommands: [Commands.revealSpanInWaterfall, Commands.showSpanDetails] };
     md.supportThemeIcons = true;
-    md.appendMarkdown(`**Spanscope** — ${escapeMarkdown(annotationText(line, a.mode))}\n\n`);
+    md.appendMarkdown(`**Spanscope** — ${escapeMarkdown(annotationText(line, a.mode))} · _${escapeMarkdown(heatLegend(line.heat, a.mode.kind))}_\n\n`);
     const drift = this._decorations.driftOf(path);
     if (drift?.drifted) md.appendMarkdown(`$(warning) ${escapeMarkdown(drift.reason ?? 'the file changed since the trace', 300)}\n\n`);
     md.appendMarkdown('| Span | Service | Duration | Status | |\n|---|---|---:|---|---|\n');

@@ -11,6 +11,8 @@ import type { PanelsLike } from './deps';
 export interface SpanNode {
   readonly traceKey: string;
   readonly index: number;
+  /** Makes the node a SpanRef: context-menu commands (reveal, details, map to cursor) take it as is. */
+  readonly spanId: string;
 }
 
 export const MAX_CHILDREN_SHOWN = 5000;
@@ -49,7 +51,7 @@ export class SpansView extends Disposable implements vscode.TreeDataProvider<Spa
   }
 
   private _node(i: number): SpanNode {
-    return (this._nodes[i] ??= { traceKey: this._key!, index: i });
+    return (this._nodes[i] ??= { traceKey: this._key!, index: i, spanId: this._view!.spanId(i) });
   }
 
   private _kids(): number[][] {
