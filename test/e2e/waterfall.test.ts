@@ -17,8 +17,8 @@ const openById = commandTitle('spanscope.openTraceById');
 const openInSpanscope = commandTitle('spanscope.openInSpanscope');
 
 /** Opens the checkout trace the way the product offers: by ID from the embedded receiver, else from its file. */
-async function openCheckout(s: Session): Promise<string> {
-  if (openById) {
+async function openCheckout(s: Session, from: 'id' | 'file' = 'id'): Promise<string> {
+  if (openById && from === 'id') {
     const body = readFileSync(join(WORKSPACES_DIR, 'basic', 'traces', 'checkout.otlp.json'));
     const res = await poll(async () => fetch(`http://127.0.0.1:${s.receiverPort}/v1/traces`, {
       method: 'POST', headers: { 'content-type': 'application/json' }, body,
@@ -61,21 +61,23 @@ test('flow 1: a trace opens in the waterfall with its root and rows; search narr
     await waitForRows(frame, rows => rows.length === SPAN_COUNT, 'every row after Expand all');
   }));
 
-test('flow 6: after Reload Window the open waterfall comes back with its state', E2E_TEST, t =>
-  withWorkbench(t, { workspace: 'basic' }, async s => {
-    await openCheckout(s);
-    const frame = await waterfallFrame(s.wb, 'charge card');
-    await waitForRows(frame, rows => rows.length === SPAN_COUNT, `${SPAN_COUNT} rows`);
-    await search(frame, 'charge');
-    await poll(async () => ((await matchCount(frame)) === '1 match' ? true : undefined), 5000, '"1 match"');
+for (const from of ['id', 'file'] as const) {
+  test(`flow 6: after Reload Window the open waterfall comes back with its state (trace opened from ${from === 'id' ? 'its ID' : 'a file'})`, E2E_TEST, t =>
+    withWorkbench(t, { workspace: 'basic' }, async s => {
+      await openCheckout(s, from);
+      const frame = await waterfallFrame(s.wb, 'charge card');
+      await waitForRows(frame, rows => rows.length === SPAN_COUNT, `${SPAN_COUNT} rows`);
+      await search(frame, 'charge');
+      await poll(async () => ((await matchCount(frame)) === '1 match' ? true : undefined), 5000, '"1 match"');
 
-    await s.wb.runCommand('Developer: Reload Window');
-    await s.page.waitForLoadState('domcontentloaded');
-    await s.wb.ready();
-    const restored = await waterfallFrame(s.wb, 'charge card', 45_000);
-    const rows = await waitForRows(restored, r => r.length === SPAN_COUNT, `${SPAN_COUNT} rows after the reload`, 20_000);
-    assert.match(rows[0] ?? '', /^gateway GET \/checkout /);
-    assert.equal(await restored.locator('[data-testid="search"]').inputValue(), 'charge', 'the search survives the reload');
-    assert.equal(await matchCount(restored), '1 match');
-    t.diagnostic(`rows after reload: ${(await rowLabels(restored)).length}`);
-  }));
+      await s.wb.runCommand('Developer: Reload Window');
+      await s.page.waitForLoadState('domcontentloaded');
+      await s.wb.ready();
+      const restored = await waterfallFrame(s.wb, 'charge card', 45_000);
+      const rows = await waitForRows(restored, r => r.length === SPAN_COUNT, `${SPAN_COUNT} rows after the reload`, 20_000);
+      assert.match(rows[0] ?? '', /^gateway GET \/checkout /);
+      assert.equal(await restored.locator('[data-testid="search"]').inputValue(), 'charge', 'the search survives the reload');
+      assert.equal(await matchCount(restored), '1 match');
+      t.diagnostic(`rows after reload: ${(await rowLabels(restored)).length}`);
+    }));
+}

@@ -152,7 +152,8 @@ export async function withWorkbench(t: TestContext, options: SessionOptions, bod
 
     const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_FLAGS, headless: true });
     cleanups.push(() => browser.close());
-    const context = await browser.newContext({ viewport: VIEWPORT });
+    // Clipboard access granted, as a user of browser VS Code allows it: commands pre-fill from the clipboard.
+    const context = await browser.newContext({ viewport: VIEWPORT, permissions: ['clipboard-read', 'clipboard-write'] });
     page = await context.newPage();
     await page.goto(codeServer.workspaceUrl);
     const wb = new Workbench(page);

@@ -112,6 +112,18 @@ export class Workbench {
     return poll(async () => (await this.notifications()).find(t => pattern.test(t)), timeout, `notification matching ${pattern}`);
   }
 
+  /** The action buttons of the toast whose message matches `pattern`. */
+  async notificationActions(pattern: RegExp): Promise<string[]> {
+    const toast = this.page.locator('.notifications-toasts .notification-list-item')
+      .filter({ has: this.page.locator('.notification-list-item-message', { hasText: pattern }) }).first();
+    return (await toast.locator('.notification-list-item-buttons-container .monaco-button').allInnerTexts()).map(s => s.trim());
+  }
+
+  /** The validation message under the open quick input (an input box's validateInput result). */
+  async quickInputMessage(): Promise<string> {
+    return (await this.page.locator('.quick-input-widget .quick-input-message').innerText().catch(() => '')).trim();
+  }
+
   /**
    * The frame (at any depth: webviews are an iframe holding an iframe) whose document text contains `text`.
    * Waits until one does.
