@@ -149,6 +149,8 @@ export interface FakeVscode {
   readonly calls: CallRecord[];
   /** `spanscope.receiver.port` style keys → value (the user's settings). */
   readonly settings: Map<string, unknown>;
+  /** The same for the workspace's settings (.vscode/settings.json). */
+  readonly workspaceSettings: Map<string, unknown>;
   readonly log: FakeLog;
   /** What `window.show*Message` should answer next (FIFO); undefined when empty. */
   readonly messageAnswers: (string | undefined)[];
@@ -187,6 +189,7 @@ export function createFakeVscode(projectRoot: string): FakeVscode {
   const calls: CallRecord[] = [];
   const commands = new Map<string, (...args: unknown[]) => unknown>();
   const settings = new Map<string, unknown>();
+  const workspaceSettings = new Map<string, unknown>();
   const lines: FakeLog['lines'] = [];
   const messageAnswers: (string | undefined)[] = [];
   const messages: FakeVscode['messages'] = [];
@@ -215,9 +218,11 @@ export function createFakeVscode(projectRoot: string): FakeVscode {
   const getConfiguration = (section?: string) => {
     const prefix = section ? `${section}.` : '';
     return partial('configuration', {
-      get: (key: string, fallback?: unknown) => (settings.has(prefix + key) ? settings.get(prefix + key) : fallback),
-      has: (key: string) => settings.has(prefix + key),
-      inspect: (key: string) => ({ key: prefix + key, globalValue: settings.get(prefix + key) }),
+      // Workspace values win over user values, as in VS Code (Restricted Mode filtering is VS Code's, not modelled).
+      get: (key: string, fallback?: unknown) => (workspaceSettings.has(prefix + key) ? workspaceSettings.get(prefix + key)
+        : settings.has(prefix + key) ? settings.get(prefix + key) : fallback),
+      has: (key: string) => settings.has(prefix + key) || workspaceSettings.has(prefix + key),
+      inspect: (key: string) => ({ key: prefix + key, globalValue: settings.get(prefix + key), workspaceValue: workspaceSettings.get(prefix + key) }),
       update: async (key: string, value: unknown) => {
         settings.set(prefix + key, value);
         const full = prefix + key;
@@ -331,7 +336,7 @@ export function createFakeVscode(projectRoot: string): FakeVscode {
 
   const fake: FakeVscode = {
     api: moduleApi,
-    commands, calls, settings, log: { lines }, messageAnswers, messages, configEvents, shownEditors: shown, statusItems,
+    commands, calls, settings, workspaceSettings, log: { lines }, messageAnswers, messages, configEvents, shownEditors: shown, statusItems,
     get pick() { return fakeRef.pick; },
     set pick(v) { fakeRef.pick = v; },
     get openDialogAnswer() { return fakeRef.openDialogAnswer; },

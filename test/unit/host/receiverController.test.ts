@@ -169,3 +169,28 @@ test('a non-loopback address is not listened on unless the user agrees', async (
     fakeVscode.settings.delete('spanscope.receiver.host');
   }
 });
+
+test('auto-start "whenNoBackend": in Restricted Mode only the user\'s own backends count', async () => {
+  fakeVscode.settings.set('spanscope.receiver.port', 0);
+  fakeVscode.settings.set('spanscope.receiver.grpcPort', 0);
+  fakeVscode.workspaceSettings.set('spanscope.backends', [{ name: 'ws', type: 'jaeger', url: 'http://127.0.0.1:1' }]);
+  const run = async (trusted: boolean): Promise<string> => {
+    fakeVscode.workspaceTrusted = trusted;
+    const { host, traces } = makeHost(fakeVscode.newContext());
+    const rc = new ReceiverController(host, async t => prepareModel(t));
+    try {
+      await rc.initialize();
+      return rc.state.kind;
+    } finally {
+      rc.dispose();
+      traces.dispose();
+    }
+  };
+  try {
+    assert.equal(await run(true), 'stopped', 'a trusted workspace\'s backend means no auto-start');
+    assert.equal(await run(false), 'running', 'an untrusted workspace cannot switch the receiver off (or on) through its backends');
+  } finally {
+    fakeVscode.workspaceSettings.clear();
+    fakeVscode.workspaceTrusted = true;
+  }
+});
