@@ -194,7 +194,9 @@ export class ReceiverController extends Disposable {
       const message = err instanceof Error ? err.message : String(err);
       this._setState({ kind: 'failed', message });
       this._host.log.warn(`receiver not started: ${message}`);
-      void this._explainStartFailure(err);
+      // Auto-start in a second window finds the first window's receiver on the port: the status bar item says so
+      // (warning colour, the reason in its tooltip) rather than a notification in every window.
+      if (interactive || !(err instanceof PortInUseError)) void this._explainStartFailure(err);
       return false;
     }
   }

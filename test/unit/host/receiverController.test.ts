@@ -96,6 +96,13 @@ test('a port in use is explained, and "Use Port N" starts there', async () => {
   const { host, traces } = makeHost(fakeVscode.newContext());
   const rc = new ReceiverController(host, async t => prepareModel(t));
   try {
+    // Auto-start (another window already listens there): no notification, the status bar item tells.
+    const before = fakeVscode.messages.length;
+    assert.equal(await rc.start({ interactive: false }), false);
+    assert.equal(rc.state.kind, 'failed');
+    assert.equal(fakeVscode.messages.length, before, 'auto-start must not notify about a port in use');
+    assert.match(String(fakeVscode.statusItems.at(-1)!.tooltip), /is in use/);
+
     const n = fakeVscode.messages.length;
     fakeVscode.messageAnswers.push(undefined);
     // The answer is read when the message shows; push the choice the user makes in the next round.
