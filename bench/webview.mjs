@@ -14,6 +14,7 @@
 //   collapse / expand all button click → the frame with the new rows
 //
 // Usage: node --import tsx bench/webview.mjs [--sizes=1000,10000,50000,100000] [--runs=3]
+import { cpus, loadavg } from 'node:os';
 import { launchChromium, openPage } from '../test/support/chromium.ts';
 import { startHarness } from '../scripts/harness.mjs';
 
@@ -143,6 +144,7 @@ async function measure(browser, harness, n) {
   }
 }
 
+const loadBefore = loadavg()[0];
 const harness = await startHarness();
 const browser = await launchChromium();
 const results = {};
@@ -166,7 +168,8 @@ try {
 
 const ms = x => (x >= 1000 ? `${(x / 1000).toFixed(2)} s` : `${Math.round(x)} ms`);
 const mb = x => `${x.toFixed(x < 10 ? 1 : 0)} MB`;
-console.log(`\nSpanscope waterfall webview (harness, headless ${process.env.SPANSCOPE_CHROMIUM ?? '/usr/bin/chromium'}, 1600x1000, median of ${RUNS}); Jaeger UI figures from issue 4 in [brackets]\n`);
+console.log(`\nSpanscope waterfall webview (harness, headless ${process.env.SPANSCOPE_CHROMIUM ?? '/usr/bin/chromium'}, 1600x1000, median of ${RUNS}); Jaeger UI figures from issue 4 in [brackets]`);
+console.log(`Machine: ${cpus().length} cores, load average ${loadBefore.toFixed(1)} before and ${loadavg()[0].toFixed(1)} after the run (figures from a loaded machine are slower).\n`);
 console.log('| spans | payload | first rows (?trace=) | first rows (message) | long tasks | heap after GC | scroll frame p50 / p95 | dropped / blank frames | jump p50 / p95 | collapse all | expand all |');
 console.log('|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
 for (const n of SIZES) {

@@ -139,8 +139,9 @@ export function Waterfall(p: WaterfallProps): JSX.Element {
     zoomBy(e.deltaY > 0 ? 1.25 : 0.8, centre);
   };
 
-  // Visible slice plus a buffer of one viewport above and below (covers fast flings between two scroll events).
-  const buffer = Math.max(20, Math.ceil(vp.height / ROW_HEIGHT));
+  // Visible slice plus a buffer above and below: at least 20 rows (480 px, more than a 400 px-per-frame fling
+  // moves between two scroll events), half a viewport on tall screens.
+  const buffer = Math.max(20, Math.ceil(vp.height / ROW_HEIGHT / 2));
   const first = Math.max(0, Math.floor(vp.top / ROW_HEIGHT) - buffer);
   const last = Math.min(rows.length, Math.ceil((vp.top + vp.height) / ROW_HEIGHT) + buffer);
   // Rows are keyed by their slot in a fixed pool (position modulo the pool size), so that scrolling patches

@@ -80,6 +80,9 @@ export class WaterfallPanels extends Disposable implements vscode.WebviewPanelSe
   private readonly _onDidChangeActivePanel = this._register(new vscode.EventEmitter<string | undefined>());
   /** The trace key of the focused waterfall panel, undefined when none is focused. */
   readonly onDidChangeActivePanel = this._onDidChangeActivePanel.event;
+  private readonly _onDidRestore = this._register(new vscode.EventEmitter<PreparedTrace>());
+  /** A panel came back after a window reload with this trace (from `resolveTrace` or the stored copy). */
+  readonly onDidRestore = this._onDidRestore.event;
   private readonly storeDir: vscode.Uri;
 
   constructor(
@@ -172,6 +175,7 @@ export class WaterfallPanels extends Disposable implements vscode.WebviewPanelSe
     }
     panel.title = panelTitle(prepared.compact);
     this.attach(panel, prepared, undefined);
+    this._onDidRestore.fire(prepared);
   }
 
   // ---- internals ----
