@@ -38,6 +38,8 @@ export interface SessionOptions {
    * (it auto-starts), so a test never collides with a running demo or collector on 4317/4318.
    */
   settings?: Record<string, unknown>;
+  /** Files to add to the workspace copy: project-relative source → workspace-relative destination. */
+  files?: Record<string, string>;
   /** Extra environment for code-server (and so the extension host). */
   env?: Record<string, string>;
 }
@@ -121,6 +123,7 @@ export async function withWorkbench(t: TestContext, options: SessionOptions, bod
   const source = workspaceName === 'demo-shop' ? join(PROJECT_ROOT, 'demo', 'shop') : join(WORKSPACES_DIR, workspaceName);
   const workspace = join(base, 'workspace');
   cpSync(source, workspace, { recursive: true, filter: src => !src.includes('node_modules') });
+  for (const [from, to] of Object.entries(options.files ?? {})) cpSync(join(PROJECT_ROOT, from), join(workspace, to), { recursive: true });
 
   const cleanups: (() => Promise<void> | void)[] = [];
   const processes: { label: string; proc: SpawnedProcess }[] = [];
