@@ -218,10 +218,19 @@ export function encodeCompactTrace(analysis: TraceAnalysis, opts: EncodeOptions 
   const attrValue = new U32(n * 8 + 16);
   const pushAttrs = (attrs: readonly Attr[], range: U32): void => {
     range.push(attrKey.n);
-    for (const a of attrs) {
-      const [type, text] = encodeValue(a.value);
+    for (let k = 0; k < attrs.length; k++) {
+      const a = attrs[k]!;
+      const v = a.value;
+      let type: AttrTypeCode;
+      let text: string;
+      // Inline of encodeValue (this loop runs once per attribute: ~700k times for a 100k-span trace).
+      if (typeof v === 'string') { type = AttrType.String; text = v; }
+      else if (typeof v === 'boolean') { type = AttrType.Bool; text = v ? 'true' : 'false'; }
+      else if (typeof v === 'number') { type = AttrType.Double; text = String(v); }
+      else if (typeof v === 'bigint') { type = AttrType.Int; text = v.toString(); }
+      else [type, text] = encodeValue(v);
       const long = text.length > maxValue;
-      attrKey.push(S(a.key));
+      attrKey.push(a.key.length > maxName ? st.intern(a.key.slice(0, maxName)) : st.intern(a.key));
       attrType.push(type | (long ? ATTR_TRUNCATED : 0));
       attrValue.push(text.length > INTERN_MAX ? st.append(long ? text.slice(0, maxValue) : text) : text.length === 0 ? 0 : st.intern(text));
     }
