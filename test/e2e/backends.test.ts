@@ -60,12 +60,12 @@ test('flow 4: Backends shows Jaeger connected; a search lists its traces; clicki
     const label = `${sent.service}: ${sent.rootName}`;
     const result = s.wb.view(tracesView!.name).locator('.monaco-list-row', { hasText: label }).first();
     await result.waitFor({ state: 'visible', timeout: 20_000 });
-    await s.flowScreenshot('backends-search');
 
     await result.click();
     const frame = await waterfallFrame(s.wb, 'decode rows');
     const rows = await waitForRows(frame, r => r.length === 3, '3 rows');
     assert.match(rows[0] ?? '', new RegExp(`^${sent.service} ${sent.rootName.replace(/\//g, '\\/')} `));
+    await s.flowScreenshot('backends-search');
   });
 });
 
