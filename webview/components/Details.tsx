@@ -122,7 +122,7 @@ function AttrGroup(p: { title: string; list: readonly CompactAttr[]; copy(text: 
               <tr>
                 <th scope="row" title={a.type}>{a.key}</th>
                 <td><Value a={a} /></td>
-                <td class="copy-cell"><button class="icon-btn" title="Copy value" aria-label={`Copy ${a.key}`} onClick={() => p.copy(a.value)}>⧉</button></td>
+                <td class="copy-cell"><button class="copy-btn" title="Copy value" aria-label={`Copy ${a.key}`} onClick={() => p.copy(a.value)}>Copy</button></td>
               </tr>
             ))}
           </tbody>

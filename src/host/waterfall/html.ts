@@ -50,7 +50,7 @@ export function renderWaterfallHtml(o: WaterfallHtmlOptions): string {
 
 /** A fresh nonce: 32 characters from a CSPRNG (crypto.getRandomValues exists in Node 20 and browsers). */
 export function makeNonce(): string {
-  const bytes = new Uint8Array(24);
+  const bytes = new Uint8Array(32);
   globalThis.crypto.getRandomValues(bytes);
   let s = '';
   for (const b of bytes) s += 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'[b & 63];
