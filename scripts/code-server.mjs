@@ -23,6 +23,10 @@ export const FIRST_RUN_SETTINGS = Object.freeze({
   'workbench.welcomePage.walkthroughs.openOnInstall': false,
   'extensions.ignoreRecommendations': true,
   'update.mode': 'none',
+  // code-server offers to forward every port a process opens (the receiver's 4317/4318, the demo's services).
+  'remote.autoForwardPorts': false,
+  // The demo and test workspaces sit inside this repository (or a temp dir): no "open the parent repository?" toast.
+  'git.openRepositoryInParentFolders': 'never',
 });
 
 export function cacheRoot() {
