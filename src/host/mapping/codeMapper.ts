@@ -35,6 +35,8 @@ export interface UnmappedSpan {
   /** The path as the span wrote it, when it had one (for proposing a path mapping). */
   readonly filePath?: string;
   readonly candidates?: readonly string[];
+  /** The workspace file the span names when only its line is missing (phase 2 asks its document symbols). */
+  readonly resolvedPath?: string;
 }
 
 export interface TraceMapping {
@@ -55,6 +57,20 @@ const MAX_SEARCH_NAMES = 50;
 const SEARCH_BUDGET_MS = 4000;
 const MAX_EXIST_CHECKS = 300;
 export const INVALIDATE_DEBOUNCE_MS = 300;
+
+/** A document outline as symbol candidates (1-based lines; container = the enclosing symbol's name). */
+export function flattenOutline(symbols: readonly vscode.DocumentSymbol[] | undefined, path: string): SymbolCandidate[] {
+  const out: SymbolCandidate[] = [];
+  const walk = (list: readonly vscode.DocumentSymbol[], container?: string) => {
+    for (const s of list) {
+      if (!s || typeof s.name !== 'string' || !s.range) continue;
+      out.push({ name: s.name, kind: symbolKind(s.kind), path, line: (s.selectionRange ?? s.range).start.line + 1, ...(container ? { containerName: container } : {}) });
+      if (Array.isArray(s.children) && s.children.length) walk(s.children, s.name);
+    }
+  };
+  if (Array.isArray(symbols)) walk(symbols);
+  return out;
+}
 
 function symbolKind(k: vscode.SymbolKind): SymbolKindName {
   switch (k) {
@@ -183,7 +199,7 @@ export class CodeMapper extends Disposable {
         how = 'stack-frame';
       }
       if (!r.ok) { result.unmapped.push({ spanIndex: i, reason: r.reason, filePath: loc.filePath, ...(r.candidates ? { candidates: r.candidates } : {}) }); continue; }
-      if (line === undefined) { result.unmapped.push({ spanIndex: i, reason: `${r.path} has no line number in the span`, filePath: loc.filePath }); continue; }
+      if (line === undefined) { result.unmapped.push({ spanIndex: i, reason: `${r.path} has no line number in the span`, filePath: loc.filePath, resolvedPath: r.path }); continue; }
       let mapping: SpanMapping = { path: r.path, line, ...(column !== undefined ? { column } : {}), how: how ?? r.how, detail: r.detail, inside: r.inside };
       if (JS_RE.test(r.path) && r.inside) mapping = (await this._throughSourceMap(mapping, ctx)) ?? mapping;
       result.spans[i] = mapping;
@@ -259,9 +275,28 @@ export class CodeMapper extends Disposable {
     const view = result.view;
     const ctxIndex = await this._index.get();
     const left = result.unmapped.filter(u => u.filePath === undefined || !result.spans[u.spanIndex]);
+    // A file without a line: the function's symbol in that file's outline.
+    const outlines = new Map<string, Promise<vscode.DocumentSymbol[] | undefined>>();
+    for (const u of left) {
+      if (token?.isCancellationRequested) return;
+      const loc = view.codeLocation(u.spanIndex);
+      const q = u.resolvedPath ? parseQualifiedName(loc?.function, loc?.namespace) : undefined;
+      if (!u.resolvedPath || !q) continue;
+      let outline = outlines.get(u.resolvedPath);
+      if (!outline) {
+        outline = Promise.resolve(vscode.commands.executeCommand<vscode.DocumentSymbol[]>('vscode.executeDocumentSymbolProvider', vscode.Uri.file(u.resolvedPath))).catch(() => undefined);
+        outlines.set(u.resolvedPath, outline);
+      }
+      const symbols = flattenOutline(await outline, u.resolvedPath);
+      const pick = pickSymbol(q, symbols);
+      if (pick.kind === 'unique') {
+        result.spans[u.spanIndex] = { path: u.resolvedPath, line: pick.symbol.line as CodeLine, how: 'symbol', detail: `${q.name} in ${u.resolvedPath} (the span gave no line)`, inside: true };
+      }
+    }
     // Symbols: one provider query per distinct qualified name.
     const symbolCache = new Map<string, SpanMapping | string>();
     for (const u of left) {
+      if (result.spans[u.spanIndex]) continue;
       if (token?.isCancellationRequested) return;
       const loc = view.codeLocation(u.spanIndex);
       const q = parseQualifiedName(loc?.function, loc?.namespace) ?? (loc ? undefined : parseQualifiedName(/^[\w$.#:]+$/.test(view.name(u.spanIndex)) && /[.#:]/.test(view.name(u.spanIndex)) ? view.name(u.spanIndex) : undefined));

@@ -74,7 +74,12 @@ test('spans map to code by path mapping, suffix, source map and route search; th
     // Hostile and unknown.
     { id: 'f', parent: 'r', name: 'evil', service: 'x', start: 700, dur: 5, attrs: { 'code.filepath': 'command:workbench.action.terminal.new', 'code.lineno': 1 } },
     { id: 'g', parent: 'r', name: 'nowhere', service: 'x', start: 710, dur: 5, attrs: { 'code.filepath': '/srv/other/missing.go', 'code.lineno': 3 } },
+    // A file but no line: the function's symbol in that file's outline.
+    { id: 'h', parent: 'r', name: 'ship', service: 'orders', start: 720, dur: 20, attrs: { 'code.filepath': '/app/src/orders.ts', 'code.function': 'shipOrder' } },
   ]);
+  // The document symbol provider of orders.ts (a language extension in real VS Code).
+  fakeVscode.commands.set('vscode.executeDocumentSymbolProvider', (uri: unknown) => ((uri as Uri).fsPath.endsWith('orders.ts')
+    ? [{ name: 'shipOrder', kind: 11, range: new Range(19, 0, 21, 0), selectionRange: new Range(19, 0, 19, 9), children: [] }] : []));
   const compact = encodeCompactTrace(analyzeTrace(t));
   const traces = new TraceService(new MemoryMemento());
   const index = new WorkspaceFileIndex();
@@ -101,6 +106,7 @@ test('spans map to code by path mapping, suffix, source map and route search; th
   assert.match(why('f') ?? '', /scheme "command:" is not a file path and is never followed/);
   assert.match(why('g') ?? '', /not in the workspace and no path mapping or file suffix matches it/);
   assert.match(why('r') ?? '', /no code\.\* attributes/);
+  assert.deepEqual([bySpan('h')?.path, bySpan('h')?.line, bySpan('h')?.how], [ordersPath, 20, 'symbol']);
 
   // Jump to source from the waterfall uses the same resolution (E1's resolver step).
   const loc = await mapper.resolveLocation('/app/dist/app.js', chargeLine);
@@ -118,7 +124,7 @@ test('spans map to code by path mapping, suffix, source map and route search; th
   assert.deepEqual(lines(typeOf(ERROR_COLOR_ID)), [11]);
   assert.deepEqual(lines(typeOf(HEAT_COLOR_IDS[3])), [4]);
   const inline = orders.set.get(decorationTypes[6]!.key) as { range: Range; renderOptions: { after: { contentText: string } } }[];
-  assert.deepEqual(inline.map(i => [i.range.start.line, i.renderOptions.after.contentText]), [[4, '400 µs · 40% · 1 call'], [11, '180 µs · 18% · 2 calls · 1 error']]);
+  assert.deepEqual(inline.map(i => [i.range.start.line, i.renderOptions.after.contentText]), [[4, '400 µs · 40% · 1 call'], [11, '180 µs · 18% · 2 calls · 1 error'], [19, '20 µs · 2% · 1 call']]);
   assert.equal(inline[0]!.range.start.character, ORDERS[4]!.length, 'after the end of the line');
   assert.equal((decorationTypes[6]!.options.after as { color: { id: string } }).color.id, 'spanscope.inlineAnnotationForeground');
 
@@ -132,7 +138,7 @@ test('spans map to code by path mapping, suffix, source map and route search; th
   // CodeLens: no symbol provider here, so one lens per mapped line.
   const lens = new SpanCodeLensProvider(model, decorations);
   const lenses = await lens.provideCodeLenses(orders.document as never, { isCancellationRequested: false } as never);
-  assert.deepEqual(lenses.map(l => [l.range.start.line, l.command?.title]), [[4, 'p50 400 µs · p95 400 µs · 1 span'], [11, 'p50 80 µs · p95 100 µs · 2 spans · 1 error']]);
+  assert.deepEqual(lenses.map(l => [l.range.start.line, l.command?.title]), [[4, 'p50 400 µs · p95 400 µs · 1 span'], [11, 'p50 80 µs · p95 100 µs · 2 spans · 1 error'], [19, 'p50 20 µs · p95 20 µs · 1 span']]);
   assert.equal(lenses[1]!.command?.command, Commands.revealSpans);
   assert.deepEqual((lenses[1]!.command?.arguments?.[0] as { spanId: string }[]).map(r => r.spanId).sort(), ['b', 'c']);
 
