@@ -124,3 +124,51 @@ console.log(`  lookup: ${(perOurs * 1000).toFixed(1)} µs each (${queries.length
 const extra = Array.from({ length: 1000 }, (_, i) => `/home/dev/ws/new/pkg${i % 37}/file_new_${i}.ts`);
 const inc = time(() => { for (const p of extra) index.add(p); for (const p of extra) index.remove(p); }, 5);
 console.log(`  incremental: add+remove 1000 files median ${fmt(inc.median)} (${((inc.median / 2000) * 1000).toFixed(1)} µs per change) vs rebuild ${fmt(build.median)}; removeUnder(folder) ${fmt(time(() => { for (const p of extra) index.add(p); index.removeUnder('/home/dev/ws/new'); }, 3).median)}`);
+
+// ---- 3. mapping a 50k-span trace to the workspace (phase 1: attributes, path mappings, suffix index) ------------
+{
+  const { generateTrace } = await import('./gen-trace.mjs');
+  const { parseTraceDocument } = await import('../src/core/parse/index.ts');
+  const { analyzeTrace } = await import('../src/core/analysis/analyze.ts');
+  const { encodeCompactTrace, CompactView } = await import('../src/protocol/compact.ts');
+  const { resolveFilePath } = await import('../src/core/mapping/resolve.ts');
+  const { compilePathMappings } = await import('../src/core/mapping/pathMappings.ts');
+  const { codeLine } = await import('../src/core/mapping/lines.ts');
+  const N = 50_000;
+  const doc = JSON.stringify(generateTrace({ n: N, seed: 3, format: 'otlp' }));
+  const view = new CompactView(encodeCompactTrace(analyzeTrace(parseTraceDocument(doc).traces[0])));
+  // The workspace: every file the trace names, checked out under /home/dev/ws (so each needs the suffix index
+  // or the mapping), plus the 50k generated files above.
+  const ws = new SuffixIndex();
+  for (const p of all) ws.add(p);
+  const named = new Set();
+  for (let i = 0; i < view.spanCount; i++) { const f = view.codeLocation(i)?.filePath; if (f) named.add(f); }
+  for (const f of named) ws.add(`/home/dev/ws/checkout/${f.replace(/^\/+/, '')}`);
+  const ctx = { mappings: compilePathMappings({}, []), folders: ['/home/dev/ws'], index: ws };
+  let mapped = 0;
+  const hows = new Map();
+  const map = () => {
+    hows.clear();
+    const cache = new Map();
+    const files = new Map();
+    mapped = 0;
+    for (let i = 0; i < view.spanCount; i++) {
+      const loc = view.codeLocation(i);
+      if (!loc?.filePath) continue;
+      let r = cache.get(loc.filePath);
+      if (!r) { r = resolveFilePath(loc.filePath, ctx); cache.set(loc.filePath, r); }
+      const line = codeLine(loc.line);
+      if (!r.ok || line === undefined) continue;
+      hows.set(r.how, (hows.get(r.how) ?? 0) + 1);
+      let fs = files.get(r.path);
+      if (!fs) { fs = new FileSpans(); files.set(r.path, fs); }
+      fs.push(line, view.durationNsOf(i), view.selfNs(i), view.status(i) === 'error', i);
+      mapped++;
+    }
+    return files;
+  };
+  map();
+  const t3 = time(map, 5);
+  console.log(`mapping a ${N}-span trace: ${mapped} spans with code.* mapped (${named.size} distinct paths; ${[...hows].map(([h, n]) => `${h} ${n}`).join(', ')})`);
+  console.log(row('phase 1 (resolve + per-file spans):', t3));
+}
