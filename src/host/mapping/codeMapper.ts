@@ -144,9 +144,11 @@ export class CodeMapper extends Disposable {
       const v = parseSpanPath(p);
       if (v.ok && v.path.flavor === 'posix' && !index.has(v.path.normalized)) seen.add(v.path.normalized);
     };
+    const rawSeen = new Set<string>();
     for (let i = 0; i < view.spanCount; i++) {
       const loc = view.codeLocation(i);
-      if (loc?.filePath === undefined) continue;
+      if (loc?.filePath === undefined || rawSeen.has(loc.filePath)) continue;
+      rawSeen.add(loc.filePath);
       consider(loc.filePath);
       const v = parseSpanPath(loc.filePath);
       if (v.ok && v.path.flavor !== 'relative') {
