@@ -52,8 +52,16 @@ export function activate(context: vscode.ExtensionContext): SpanscopeApi {
     resolveTrace: async key => {
       const open = traces.get(key);
       if (open) return toPanel(open);
-      // After a reload, receiver traces come back from the restored store and keep updating live.
+      // After a reload, receiver traces come back from the restored store and keep updating live; file traces are
+      // read again from their file (what it holds now).
       const parsed = parseTraceKey(key);
+      if (parsed?.source.kind === 'file' && parsed.source.uri) {
+        const prepared = await opener.prepareFromFile(vscode.Uri.parse(parsed.source.uri), parsed.traceId);
+        if (prepared) {
+          traces.adopt(key, prepared, parsed.source);
+          return toPanel({ traceKey: key, compact: prepared.compact, source: parsed.source });
+        }
+      }
       if (parsed?.source.kind === 'receiver') {
         await receiver.ready;
         const t = receiver.getTrace(parsed.traceId);
@@ -75,16 +83,15 @@ export function activate(context: vscode.ExtensionContext): SpanscopeApi {
   }));
   sub(traces.onDidUpdate(trace => { panels.update(trace.traceKey, trace.compact); }));
   sub(traces.onDidChangeActive(t => void vscode.commands.executeCommand('setContext', 'spanscope.hasActiveTrace', t !== undefined)));
+  // Panels are the views of open traces: a panel restored after a reload brings its trace back into TraceService,
+  // a closed panel closes its trace.
+  sub(panels.onDidRestore(p => {
+    const parsed = parseTraceKey(p.traceKey);
+    if (!traces.get(p.traceKey) && parsed) traces.adopt(p.traceKey, { summary: summaryFromCompact(p.compact), compact: p.compact }, parsed.source);
+  }));
   sub(panels.onDidChangeActivePanel(key => {
-    // Panels are the views of open traces: a closed panel closes its trace, a restored one is adopted.
     const shown = new Set(panels.openTraceKeys);
     for (const t of traces.all()) if (!shown.has(t.traceKey)) traces.close(t.traceKey);
-    for (const k of shown) {
-      if (traces.get(k)) continue;
-      const compact = panels.compactOf(k);
-      const parsed = parseTraceKey(k);
-      if (compact && parsed) traces.adopt(k, { summary: summaryFromCompact(compact), compact }, parsed.source);
-    }
     traces.setActive(key);
   }));
   sub(panels.onDidRequestOpenSource(req => {

@@ -128,6 +128,23 @@ export class TraceOpener extends Disposable {
     return this._openAll(chosen, source, options);
   }
 
+  /**
+   * One trace of a file, prepared without any UI (a waterfall restored after a window reload re-reads its file).
+   * Undefined when the file is gone, unreadable, or no longer holds that trace; the reason goes to the log.
+   */
+  async prepareFromFile(uri: vscode.Uri, traceId: string): Promise<PreparedTraceLike | undefined> {
+    try {
+      const bytes = await vscode.workspace.fs.readFile(uri);
+      const prepared = await this._prepare(bytes, { format: formatForFile(basename(uri)), skew: traceSettings().skew });
+      const found = prepared.find(p => p.summary.traceId === traceId);
+      if (!found) this._host.log.info(`${uri.toString()} no longer holds trace ${traceId}`);
+      return found;
+    } catch (err) {
+      this._host.log.info(`could not read ${uri.toString()} again: ${errorText(err)}`);
+      return undefined;
+    }
+  }
+
   /** Opens each; with several, the first (the document's first trace) ends up in front. */
   private _openAll(chosen: readonly PreparedTraceLike[], source: TraceSource, options: OpenOptions): OpenTrace[] {
     const opened = chosen.map(p => this._host.traces.open(p, source, options));

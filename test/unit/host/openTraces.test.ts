@@ -119,3 +119,15 @@ test('a recent file trace reopens from its file, selecting the same trace', asyn
   assert.equal(again?.traceId, B);
   assert.equal(again?.traceKey, entry.traceKey);
 });
+
+test('a file trace can be prepared again without UI (restore after reload), or not when the file changed', async () => {
+  const file = join(dir, 'again.pb');
+  writeFileSync(file, encodeOtlpProtobuf(twoTraces()));
+  const n = fakeVscode.messages.length;
+  const again = await opener.prepareFromFile(Uri.file(file) as never, B);
+  assert.equal(again?.summary.traceId, B);
+  writeFileSync(file, encodeOtlpProtobuf([twoTraces()[0]!]));
+  assert.equal(await opener.prepareFromFile(Uri.file(file) as never, B), undefined);
+  assert.equal(await opener.prepareFromFile(Uri.file(join(dir, 'gone.json')) as never, B), undefined);
+  assert.equal(fakeVscode.messages.length, n, 'no notification while restoring');
+});
