@@ -7,8 +7,9 @@
 
 import { z } from 'zod';
 import type { CompactTrace } from './compact';
+import { PROTOCOL_VERSION } from './version';
 
-export const PROTOCOL_VERSION = 1;
+export { PROTOCOL_VERSION };
 
 const typed = <T>(ctor: { new (...a: never[]): T; name: string }) =>
   z.custom<T>(v => v instanceof ctor || (ArrayBuffer.isView(v) && (v as object).constructor?.name === ctor.name), { message: `expected ${ctor.name}` });

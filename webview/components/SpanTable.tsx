@@ -14,12 +14,13 @@ export function SpanTable(p: { data: TraceData; sort: { key: SortKey; desc: bool
     const idx: number[] = [];
     for (let i = 0; i < view.spanCount; i++) if (!p.keep || p.keep[i]) idx.push(i);
     const k = p.sort.key;
+    // Text keys are read once (not per comparison: a 100k-span sort makes ~1.7M comparisons).
+    const text = k === 'service' || k === 'name' ? new Map(idx.map(i => [i, k === 'service' ? view.service(i) : view.name(i)])) : undefined;
     const cmp: (a: number, b: number) => number =
       k === 'duration' ? (a, b) => c.durationNs[a]! - c.durationNs[b]!
       : k === 'self' ? (a, b) => c.selfNs[a]! - c.selfNs[b]!
       : k === 'start' ? (a, b) => c.relStartNs[a]! - c.relStartNs[b]!
-      : k === 'service' ? (a, b) => (view.service(a) < view.service(b) ? -1 : view.service(a) > view.service(b) ? 1 : 0)
-      : (a, b) => (view.name(a) < view.name(b) ? -1 : view.name(a) > view.name(b) ? 1 : 0);
+      : (a, b) => { const x = text!.get(a)!, y = text!.get(b)!; return x < y ? -1 : x > y ? 1 : 0; };
     idx.sort(p.sort.desc ? (a, b) => cmp(b, a) || a - b : (a, b) => cmp(a, b) || a - b);
     return idx;
   }, [view, p.sort.key, p.sort.desc, p.keep]);

@@ -5,7 +5,7 @@
 //   ?trace=<url>[&traceId=<id>]                   any Jaeger/OTLP/Zipkin document (CORS)
 //   ?hold=1                                        do not answer `ready` until __harness.go() (tests)
 //   ?sourceFails=1                                 answer openSource with an error
-import { PROTOCOL_VERSION } from '../../src/protocol/messages';
+import { PROTOCOL_VERSION } from '../../src/protocol/version';
 import type { CompactTrace } from '../../src/protocol/compact';
 import { transferables } from '../../src/protocol/compact';
 

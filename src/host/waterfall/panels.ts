@@ -84,6 +84,7 @@ export class WaterfallPanels extends Disposable implements vscode.WebviewPanelSe
   /** A panel came back after a window reload with this trace (from `resolveTrace` or the stored copy). */
   readonly onDidRestore = this._onDidRestore.event;
   private readonly storeDir: vscode.Uri;
+  private readonly storeTimers = new Map<string, ReturnType<typeof setTimeout>>();
 
   constructor(
     private readonly context: vscode.ExtensionContext,
@@ -93,7 +94,12 @@ export class WaterfallPanels extends Disposable implements vscode.WebviewPanelSe
     super();
     this.storeDir = vscode.Uri.joinPath(context.globalStorageUri, 'waterfall');
     this._register(vscode.window.registerWebviewPanelSerializer(WATERFALL_VIEW_TYPE, this));
-    this._register(toDisposable(() => { for (const e of this.panels.values()) e.panel.dispose(); this.panels.clear(); }));
+    this._register(toDisposable(() => {
+      for (const t of this.storeTimers.values()) clearTimeout(t);
+      this.storeTimers.clear();
+      for (const e of this.panels.values()) e.panel.dispose();
+      this.panels.clear();
+    }));
   }
 
   /** Open (or focus) the panel of this trace. */
@@ -123,7 +129,9 @@ export class WaterfallPanels extends Disposable implements vscode.WebviewPanelSe
     e.view = new CompactView(compact);
     e.panel.title = panelTitle(compact);
     if (e.ready) this.post(e, { type: 'update', compact });
-    void this.store(e.prepared);
+    // Live traces update often: keep the restore copy at most a couple of seconds behind, not on every update.
+    clearTimeout(this.storeTimers.get(traceKey));
+    this.storeTimers.set(traceKey, setTimeout(() => { this.storeTimers.delete(traceKey); if (this.panels.get(traceKey) === e) void this.store(e.prepared); }, 2000));
     return true;
   }
 
