@@ -23,6 +23,15 @@ export class BadSpan extends Error {
  * value cost more time (≈10% of the Jaeger path) than it saved heap.
  */
 const INTERN_MAX = 64;
+const SHARED_VALUE_MAX = 32;
+const SHARED_VALUES_PER_KEY = 128;
+
+export interface KeyEntry {
+  readonly key: string;
+  /** Shared attributes by value; null once the key proved high-cardinality. */
+  values: Map<string | boolean | number, Attr> | null;
+}
+
 /** Deepest nesting of array/kvlist attribute values we follow; deeper data is cut with a warning. */
 export const MAX_VALUE_DEPTH = 32;
 
@@ -52,6 +61,53 @@ export class Builder {
     if (hit !== undefined) return hit;
     this.strings.set(s, s);
     return s;
+  }
+
+  private readonly keys = new Map<string, KeyEntry>();
+
+  /** The interned key and its cache of shared attributes. */
+  keyEntry(raw: string): KeyEntry {
+    let e = this.keys.get(raw);
+    if (e === undefined) {
+      const key = this.intern(raw);
+      e = { key, values: new Map() };
+      this.keys.set(key, e);
+    }
+    return e;
+  }
+
+  /**
+   * An attribute with a small primitive value, shared by every span that has the same key and value (the model is
+   * read-only). Low-cardinality attributes (methods, status codes, db.system, flags…) make up most of a trace, so this
+   * saves most Attr allocations; a key that shows many distinct values stops being cached.
+   */
+  sharedAttr(e: KeyEntry, value: string | boolean | number): Attr {
+    const vals = e.values;
+    if (vals === null || (typeof value === 'string' && value.length > SHARED_VALUE_MAX)) return { key: e.key, value };
+    let a = vals.get(value);
+    if (a === undefined) {
+      if (vals.size >= SHARED_VALUES_PER_KEY) { e.values = null; return { key: e.key, value }; }
+      a = { key: e.key, value };
+      vals.set(value, a);
+    }
+    return a;
+  }
+
+  /** Like sharedAttr for an int64 given as its JSON form (decimal string or number); undefined when unreadable. */
+  sharedInt(e: KeyEntry, raw: string | number, read: (raw: unknown) => bigint | undefined): Attr | undefined {
+    const vals = e.values;
+    if (vals === null) { const v = read(raw); return v === undefined ? undefined : { key: e.key, value: v }; }
+    // Cache keys for ints are tagged so they cannot collide with string values of the same key.
+    const ck = typeof raw === 'number' ? -raw - 0.5 : '\u0000' + raw;
+    let a = vals.get(ck);
+    if (a === undefined) {
+      const v = read(raw);
+      if (v === undefined) return undefined;
+      a = { key: e.key, value: v };
+      if (vals.size >= SHARED_VALUES_PER_KEY) e.values = null;
+      else vals.set(ck, a);
+    }
+    return a;
   }
 
   warn(path: string, message: string): void {

@@ -197,7 +197,20 @@ function jaegerSpan(s: unknown, traceTraceId: string | undefined, processes: Map
       const t = tags[i];
       if (!isObject(t) || typeof t.key !== 'string') { b.warn(`${where()}.tags[${i}]`, 'tag skipped: expected {key, type, value}'); continue; }
       const key = t.key;
-      const value = tagValue(t.type, t.value);
+      const tv = t.value;
+      if (key.length > 5 || (key !== 'error' && key !== 'event')) {
+        // Not one of the lifted OTel tags (checked below by prefix): the fast path with shared Attr objects.
+        const c0 = key.charCodeAt(0);
+        if (c0 !== 115 /* s */ && c0 !== 111 /* o */ && c0 !== 119 /* w */) {
+          const type = t.type;
+          if (type === 'string' && typeof tv === 'string') { out.push(b.sharedAttr(b.keyEntry(key), tv)); continue; }
+          if (type === 'int64' && (typeof tv === 'number' || typeof tv === 'string')) {
+            const a = b.sharedInt(b.keyEntry(key), tv, int64);
+            if (a !== undefined) { out.push(a); continue; }
+          } else if (type === 'bool' && typeof tv === 'boolean') { out.push(b.sharedAttr(b.keyEntry(key), tv)); continue; }
+        }
+      }
+      const value = tagValue(t.type, tv);
       if (value === undefined) { b.warn(`${where()}.tags[${i}].value`, `tag ${JSON.stringify(key)} skipped: value ${describe(t.value)} does not match type ${describe(t.type)}`); continue; }
       switch (key) {
         case 'span.kind': {
@@ -226,7 +239,7 @@ function jaegerSpan(s: unknown, traceTraceId: string | undefined, processes: Map
           if (value === true || value === 'true') errorTag = true;
           break;
       }
-      out.push({ key: b.intern(key), value });
+      out.push(typeof value === 'string' || typeof value === 'boolean' ? b.sharedAttr(b.keyEntry(key), value) : { key: b.keyEntry(key).key, value });
     }
     if (out.length) attributes = out;
   } else if (tags !== undefined && tags !== null && !Array.isArray(tags)) {

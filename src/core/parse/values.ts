@@ -134,10 +134,24 @@ export function otlpAttributes(list: unknown, b: Builder, where: () => string, f
   for (let i = 0; i < list.length; i++) {
     const kv = list[i];
     if (isObject(kv) && typeof kv.key === 'string') {
+      const e = b.keyEntry(kv.key);
       const raw = kv.value;
+      if (isObject(raw)) {
+        // Fast paths for the common scalar types, sharing Attr objects (see Builder.sharedAttr).
+        const sv = raw.stringValue;
+        if (typeof sv === 'string') { out.push(b.sharedAttr(e, sv)); continue; }
+        const iv = raw.intValue;
+        if (typeof iv === 'string' || typeof iv === 'number') {
+          const a = b.sharedInt(e, iv, int64);
+          if (a !== undefined) { out.push(a); continue; }
+        } else {
+          const bv = raw.boolValue;
+          if (typeof bv === 'boolean') { out.push(b.sharedAttr(e, bv)); continue; }
+        }
+      }
       const value = raw === undefined || raw === null ? '' : anyValue(raw, b, 0);
       if (value !== undefined) {
-        out.push({ key: b.intern(kv.key), value });
+        out.push({ key: e.key, value });
         continue;
       }
     }
