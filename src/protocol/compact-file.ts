@@ -48,7 +48,8 @@ export function deserializeCompactTrace(bytes: Uint8Array): CompactTrace {
     if (!ctor) throw new Error(`unknown array type ${a.type}`);
     const byteLength = a.length * ctor.BYTES_PER_ELEMENT;
     if (off + byteLength > bytes.length) throw new Error('truncated compact trace file');
-    const copy = bytes.slice(off, off + byteLength);
+    // Uint8Array's slice copies; Node's Buffer.slice (what workspace.fs.readFile returns) would not.
+    const copy = Uint8Array.prototype.slice.call(bytes, off, off + byteLength);
     arrays[a.name] = new ctor(copy.buffer, 0, a.length);
     off += align(byteLength);
   }

@@ -131,5 +131,8 @@ test('compact file round trip keeps every column and rejects damaged bytes', asy
   const back = deserializeCompactTrace(bytes);
   assert.deepEqual(back, compact);
   assert.throws(() => deserializeCompactTrace(bytes.subarray(0, bytes.length - 50)));
+  // As the host reads it back: a Node Buffer at an offset inside a larger allocation (slice does not copy there).
+  const inBuffer = Buffer.concat([Buffer.from('label line\n'), Buffer.from(bytes)]);
+  assert.deepEqual(deserializeCompactTrace(inBuffer.subarray(11)), compact);
   assert.throws(() => deserializeCompactTrace(new TextEncoder().encode('hello\n')));
 });
