@@ -49,6 +49,8 @@ export const targets = {
   cli: { ...common, entryPoints: ['src/cli/main.ts'], outfile: `${outdir}/cli.js`, platform: 'node', format: 'cjs', target: 'node20', banner: { js: '#!/usr/bin/env node' } },
   // The webview: a browser IIFE with preact; no Node built-ins.
   webview: { ...common, entryPoints: ['webview/main.tsx'], outfile: `${outdir}/webview.js`, platform: 'browser', format: 'iife', target: 'chrome120', jsx: 'automatic', jsxImportSource: 'preact', loader: { '.css': 'css' } },
+  // The analysis webview (service graph, trace comparison, latency distribution): same recipe as the waterfall.
+  analysis: { ...common, entryPoints: ['webview/analysis/main.tsx'], outfile: `${outdir}/analysis.js`, platform: 'browser', format: 'iife', target: 'chrome120', jsx: 'automatic', jsxImportSource: 'preact', loader: { '.css': 'css' } },
 };
 
 import { existsSync } from 'node:fs';

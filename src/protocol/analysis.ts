@@ -88,7 +88,13 @@ export const analysisViewSchema = z.discriminatedUnion('view', [
   z.object({ view: z.literal('compare'), diff: diffSchema, aLabel: label, bLabel: label }),
   z.object({ view: z.literal('distribution'), distribution: distributionSchema, scopeLabel: label }),
 ]);
-export type AnalysisView = z.infer<typeof analysisViewSchema>;
+/** What one analysis panel shows (the schema's output is assignable to it). */
+export type AnalysisView =
+  | { readonly view: 'graph'; readonly graph: ServiceGraph; readonly scopeLabel: string }
+  | { readonly view: 'compare'; readonly diff: TraceDiff; readonly aLabel: string; readonly bLabel: string }
+  | { readonly view: 'distribution'; readonly distribution: LatencyDistribution; readonly scopeLabel: string };
+const _viewCheck: (v: z.infer<typeof analysisViewSchema>) => AnalysisView = v => v;
+void _viewCheck;
 
 const requestId = z.number().int().nonnegative();
 
@@ -100,7 +106,9 @@ export const analysisHostMessageSchema = z.discriminatedUnion('type', [
   ]),
   z.object({ type: z.literal('error'), message: z.string().max(4096) }),
 ]);
-export type AnalysisHostMessage = z.infer<typeof analysisHostMessageSchema>;
+export type AnalysisHostMessage =
+  | { readonly type: 'init'; readonly protocol: typeof ANALYSIS_PROTOCOL_VERSION; readonly data: AnalysisView }
+  | Exclude<z.infer<typeof analysisHostMessageSchema>, { type: 'init' }>;
 
 export const analysisWebviewMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('ready'), protocol: z.literal(ANALYSIS_PROTOCOL_VERSION) }),
@@ -121,7 +129,7 @@ function describe(error: z.ZodError): string {
 
 export function parseAnalysisHostMessage(data: unknown, log: (m: string) => void): AnalysisHostMessage | undefined {
   const r = analysisHostMessageSchema.safeParse(data);
-  if (r.success) return r.data;
+  if (r.success) return r.data as AnalysisHostMessage;
   log(`dropped invalid host message: ${describe(r.error)}`);
   return undefined;
 }

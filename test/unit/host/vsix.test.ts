@@ -22,7 +22,7 @@ const ALLOWED = [
   /^extension\/readme\.md$/i,
   /^extension\/license(\.txt|\.md)?$/i,
   /^extension\/changelog\.md$/i,
-  /^extension\/dist\/(extension|extension-[a-z]+|[a-z]+-worker|webview)\.(js|css)$/,
+  /^extension\/dist\/(extension|extension-[a-z]+|[a-z]+-worker|webview|analysis)\.(js|css)$/,
   /^extension\/media\/[^/].*$/,
 ];
 

@@ -7,6 +7,7 @@ import { compareTraces } from '../../../../src/core/analysis/compare';
 import type { TraceDiff } from '../../../../src/core/analysis/compare';
 import { tableFromAnalysis } from '../../../../src/core/analysis/graph';
 import { parseTraceDocument } from '../../../../src/core/parse/index';
+// @ts-expect-error plain JS module without types
 import { generateTrace } from '../../../../bench/gen-trace.mjs';
 import { trace } from '../../../support/builders';
 import type { SpanSpec } from '../../../support/builders';
@@ -107,7 +108,7 @@ test('real: genai trace vs the same trace with one span slower and one dropped',
 });
 
 test('generated traces (seeds 1 and 2, 2,000 spans): every span in exactly one row', () => {
-  const prep = (seed: number) => tableFromAnalysis(analyzeTrace(parseTraceDocument(JSON.stringify(generateTrace({ n: 2000, seed }))).traces[0]!));
+  const prep = (seed: number) => tableFromAnalysis(analyzeTrace(parseTraceDocument(JSON.stringify(generateTrace({ n: 2000, seed }) as unknown)).traces[0]!));
   const a = prep(1), b = prep(2);
   const d = compareTraces(a, b);
   checkInvariants(d, a.spanCount, b.spanCount);
