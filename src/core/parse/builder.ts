@@ -29,7 +29,7 @@ const SHARED_VALUES_PER_KEY = 128;
 export interface KeyEntry {
   readonly key: string;
   /** Shared attributes by value; null once the key proved high-cardinality. */
-  values: Map<string | boolean | number, Attr> | null;
+  values: Map<string | boolean | number | bigint, Attr> | null;
 }
 
 /** Deepest nesting of array/kvlist attribute values we follow; deeper data is cut with a warning. */
@@ -81,9 +81,10 @@ export class Builder {
    * read-only). Low-cardinality attributes (methods, status codes, db.system, flags…) make up most of a trace, so this
    * saves most Attr allocations; a key that shows many distinct values stops being cached.
    */
-  sharedAttr(e: KeyEntry, value: string | boolean | number): Attr {
+  sharedAttr(e: KeyEntry, value: string | boolean | number | bigint): Attr {
     const vals = e.values;
-    if (vals === null || (typeof value === 'string' && value.length > SHARED_VALUE_MAX)) return { key: e.key, value };
+    // (-0 is not cached: a Map treats it as 0.)
+    if (vals === null || (typeof value === 'string' && value.length > SHARED_VALUE_MAX) || Object.is(value, -0)) return { key: e.key, value };
     let a = vals.get(value);
     if (a === undefined) {
       if (vals.size >= SHARED_VALUES_PER_KEY) { e.values = null; return { key: e.key, value }; }

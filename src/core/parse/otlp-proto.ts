@@ -454,7 +454,8 @@ function keyValue(r: Reader, end: number, depth: number): Attr | undefined {
       r.pos = e;
     } else r.skip(tag & 7, end);
   }
-  return key === undefined ? undefined : { key, value };
+  if (key === undefined) return undefined;
+  return typeof value === 'object' ? { key, value } : r.b.sharedAttr(r.b.keyEntry(key), value);
 }
 
 function anyValue(r: Reader, end: number, depth: number): AttrValue {

@@ -180,3 +180,20 @@ test('durations from decimal strings are exact (fast path and bigint path agree)
     assert.equal(s!.durationNs, Number(BigInt(b!) - BigInt(a!)));
   }
 });
+
+test('shared attribute objects keep values exact: -0 and 0, 1 and 1n and "1" stay distinct', () => {
+  const kv = (v: unknown) => [{ key: 'x', value: v }];
+  const spans = allSpans(otlpDoc([
+    otlpSpan({ spanId: '0000000000000001', attributes: kv({ doubleValue: 0 }) }),
+    otlpSpan({ spanId: '0000000000000002', attributes: kv({ doubleValue: '-0' }) }), // JSON.stringify would write -0 as 0
+    otlpSpan({ spanId: '0000000000000003', attributes: kv({ intValue: '1' }) }),
+    otlpSpan({ spanId: '0000000000000004', attributes: kv({ stringValue: '1' }) }),
+    otlpSpan({ spanId: '0000000000000005', attributes: kv({ doubleValue: 1 }) }),
+    otlpSpan({ spanId: '0000000000000006', attributes: kv({ intValue: 1 }) }),
+    otlpSpan({ spanId: '0000000000000007', attributes: kv({ stringValue: '1' }) }),
+  ]));
+  const values = spans.map(s => s.attributes[0]!.value);
+  assert.ok(Object.is(values[0], 0) && Object.is(values[1], -0));
+  assert.deepEqual(values.slice(2), [1n, '1', 1, 1n, '1']);
+  assert.equal(spans[3]!.attributes[0], spans[6]!.attributes[0], 'equal scalar attributes are one shared object');
+});
