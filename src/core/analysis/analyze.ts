@@ -8,14 +8,23 @@ import { buildTree } from './tree';
 import type { AnalyzeOptions, CodeLocation, TraceAnalysis, TraceTree } from './types';
 import { SpanFlag } from './types';
 
+/** Durations as a typed array (from the tree when it has them). */
+export function durationsOf(tree: TraceTree): Float64Array {
+  if (tree.spanDurationNs) return tree.spanDurationNs;
+  const spans = tree.trace.spans;
+  const dur = new Float64Array(spans.length);
+  for (let i = 0; i < spans.length; i++) dur[i] = spans[i]!.durationNs;
+  return dur;
+}
+
 /** Self time: the span's duration not covered by the union of its children (clipped to the span). */
 export function computeSelfTime(tree: TraceTree, start: Float64Array): Float64Array {
-  const spans = tree.trace.spans;
-  const n = spans.length;
+  const dur = durationsOf(tree);
+  const n = dur.length;
   const self = new Float64Array(n);
   let scratch: number[] | undefined;
   for (let i = 0; i < n; i++) {
-    const d = spans[i]!.durationNs;
+    const d = dur[i]!;
     let kids = tree.children[i]!;
     if (kids.length === 0) { self[i] = d; continue; }
     const ps = start[i]!, pe = ps + d;
@@ -30,7 +39,7 @@ export function computeSelfTime(tree: TraceTree, start: Float64Array): Float64Ar
     let covered = 0;
     let curS = -Infinity, curE = -Infinity;
     for (const c of kids) {
-      let cs = start[c]!, ce = cs + spans[c]!.durationNs;
+      let cs = start[c]!, ce = cs + dur[c]!;
       if (cs < ps) cs = ps;
       if (ce > pe) ce = pe;
       if (ce <= cs) continue;
@@ -60,12 +69,13 @@ export function analyzeTree(tree: TraceTree, opts: AnalyzeOptions = {}): TraceAn
   const selfTimeNs = computeSelfTime(tree, start);
 
   // the critical path of the top-level span that ends last: it decided the trace's end-to-end latency
+  const dur = durationsOf(tree);
   let root = -1, rootEnd = -Infinity;
   for (const r of tree.roots) {
-    const e = start[r]! + spans[r]!.durationNs;
+    const e = start[r]! + dur[r]!;
     if (e > rootEnd) { rootEnd = e; root = r; }
   }
-  const criticalSections = computeCriticalPath(tree, start, spans, root);
+  const criticalSections = computeCriticalPath(tree, start, dur, root);
   const criticalPath = criticalPathSpans(criticalSections, start, tree.depth);
   // the tree may be analysed again with other options: the Critical bit reflects this analysis only
   for (let i = 0; i < n; i++) flags[i]! &= ~SpanFlag.Critical;
@@ -89,8 +99,8 @@ export function analyzeTree(tree: TraceTree, opts: AnalyzeOptions = {}): TraceAn
   let maxDepth = 0;
   for (let i = 0; i < n; i++) if (tree.depth[i]! > maxDepth) maxDepth = tree.depth[i]!;
 
-  const { services, operations } = computeStats(spans, selfTimeNs, flags);
-  const findings = computeFindings({ tree, start, codeLocations, errorOrigins, skew });
+  const { services, operations } = computeStats(spans, selfTimeNs, flags, durationsOf(tree));
+  const findings = computeFindings({ tree, start, codeLocations, errorOrigins, skew, serviceNames: services.map(s => s.service) });
 
   return {
     tree, skew, selfTimeNs, criticalPath, criticalSections, services, operations,

@@ -7,18 +7,18 @@
 // are ignored. Iterative (no recursion: a 100k-deep chain must not overflow the stack) and O(n log n):
 // each visited span sorts its children once by end and keeps a cursor that only moves forward, since the
 // cut-offs at one span only ever decrease.
-import type { Span } from '../model';
 import type { CriticalSection, TraceTree } from './types';
 
 export function computeCriticalPath(
   tree: TraceTree,
   start: Float64Array,
-  spans: readonly Span[],
+  dur: Float64Array,
   root: number,
 ): CriticalSection[] {
   const sections: CriticalSection[] = [];
   if (root < 0) return sections;
-  const n = spans.length;
+  const spans = tree.trace.spans;
+  const n = dur.length;
   const clipStart = new Float64Array(n);
   const clipEnd = new Float64Array(n);
   const sorted = new Map<number, Int32Array>();
@@ -32,7 +32,7 @@ export function computeCriticalPath(
     const keep: number[] = [];
     for (const c of kids) {
       if (spans[c]!.parentRefType === 'follows_from') continue;
-      const cs = start[c]!, ce = cs + spans[c]!.durationNs;
+      const cs = start[c]!, ce = cs + dur[c]!;
       if (cs > pe || ce < ps) continue;
       clipStart[c] = cs < ps ? ps : cs;
       clipEnd[c] = ce > pe ? pe : ce;
@@ -46,7 +46,7 @@ export function computeCriticalPath(
   };
 
   clipStart[root] = start[root]!;
-  clipEnd[root] = start[root]! + spans[root]!.durationNs;
+  clipEnd[root] = start[root]! + dur[root]!;
   let cur = root;
   let cutoff = clipEnd[root]!;
   let returning = false;

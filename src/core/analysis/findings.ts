@@ -65,7 +65,9 @@ class CalleeResolver {
   /** The service of the trace a CLIENT span says it calls, if any (first matching key wins). */
   calleeOf(span: Span): string | undefined {
     for (const a of span.attributes) {
-      if (typeof a.value !== 'string' || !CALLEE_KEYS.has(a.key)) continue;
+      // cheap rejection by first letter (p, s, n, r, m) before the set lookup
+      const c = a.key.charCodeAt(0);
+      if ((c !== 112 && c !== 115 && c !== 110 && c !== 114 && c !== 109) || typeof a.value !== 'string' || !CALLEE_KEYS.has(a.key)) continue;
       const svc = this.resolve(a.value);
       if (svc !== undefined) return svc;
     }
@@ -75,6 +77,9 @@ class CalleeResolver {
 
 /** The DB statement of a span, '' for a call without one, undefined for a span that is not a call. */
 function callKey(span: Span): string | undefined {
+  // database calls are CLIENT spans (or kind-less, as in some Zipkin data): others need no attribute scan
+  const kind = span.kind;
+  if (kind === 'internal' || kind === 'server' || kind === 'consumer') return undefined;
   let stmt: string | undefined;
   let db = false;
   for (const a of span.attributes) {
@@ -94,12 +99,15 @@ export interface FindingInput {
   readonly codeLocations: readonly (CodeLocation | undefined)[];
   readonly errorOrigins: readonly number[];
   readonly skew: 'raw' | 'adjust';
+  /** The services of the trace (from the stats), when known: saves a pass over the spans. */
+  readonly serviceNames?: readonly string[];
 }
 
-export function computeFindings({ tree, start, codeLocations, errorOrigins, skew }: FindingInput): Finding[] {
+export function computeFindings({ tree, start, codeLocations, errorOrigins, skew, serviceNames }: FindingInput): Finding[] {
   const spans = tree.trace.spans;
   const n = spans.length;
   const flags = tree.flags;
+  const dur = tree.spanDurationNs ?? Float64Array.from(spans, s => s.durationNs);
   const out: Finding[] = [];
   const add = (kind: FindingKind, spanIndex: number, related: readonly number[], message: string, totalNs?: number, locAt: number = spanIndex) => {
     const loc = codeLocations[locAt] ?? codeLocations[spanIndex];
@@ -137,24 +145,25 @@ export function computeFindings({ tree, start, codeLocations, errorOrigins, skew
 
   // ---- CLIENT spans whose server never showed up although its service is in this trace
   const services = new Map<string, string>();
-  for (let i = 0; i < n; i++) {
-    const svc = spans[i]!.resource.serviceName;
+  const names = serviceNames ?? [...new Set(spans.map(s => s.resource.serviceName))];
+  for (const svc of names) {
     const key = normalizeName(svc);
     if (key && !services.has(key)) services.set(key, svc);
   }
+  const kindCode = tree.kindCode;
   const callees = new CalleeResolver(services);
   for (let i = 0; i < n; i++) {
+    if (kindCode ? kindCode[i] !== 1 /* client */ : spans[i]!.kind !== 'client') continue;
+    const kids = tree.children[i]!;
+    // the usual case, a SERVER child, needs no look at the attributes
+    let served = false;
+    for (const c of kids) if (kindCode ? kindCode[c] === 2 /* server */ : spans[c]!.kind === 'server') { served = true; break; }
+    if (served) continue;
     const s = spans[i]!;
-    if (s.kind !== 'client') continue;
     const callee = callees.calleeOf(s);
     // a call named after its own service is usually a database or cache labelled with it (Zipkin remoteEndpoint)
     if (callee === undefined || callee === s.resource.serviceName) continue;
-    const kids = tree.children[i]!;
-    let served = false;
-    for (const c of kids) {
-      const k = spans[c]!;
-      if (k.kind === 'server' || k.resource.serviceName === callee && k.resource.serviceName !== s.resource.serviceName) { served = true; break; }
-    }
+    for (const c of kids) if (spans[c]!.resource.serviceName === callee) { served = true; break; }
     if (served) continue;
     add('client-without-server', i, [],
       `${label(s)} calls ${callee}, and ${callee} is in this trace, but no ${callee} server span is a child of this call. ` +
@@ -212,7 +221,13 @@ export function computeFindings({ tree, start, codeLocations, errorOrigins, skew
   for (let p = 0; p < n; p++) {
     const kids = tree.children[p]!;
     if (kids.length < Math.min(N_PLUS_ONE_MIN, SEQUENTIAL_CHAIN_MIN)) continue;
-    if (kids.length >= N_PLUS_ONE_MIN) {
+    // only calls count (CLIENT, PRODUCER, or kind-less as in some Zipkin data): skip parents without enough
+    let calls = kids.length;
+    if (kindCode && calls >= N_PLUS_ONE_MIN) {
+      calls = 0;
+      for (const c of kids) { const k = kindCode[c]!; if (k === 0 || k === 1 || k === 3) calls++; }
+    }
+    if (calls >= N_PLUS_ONE_MIN) {
       // calls with a statement group by statement, the others by name; count first (with maps reused
       // across parents), collect members only for the rare groups that reach the threshold
       byStmt.clear();
@@ -260,17 +275,17 @@ export function computeFindings({ tree, start, codeLocations, errorOrigins, skew
       const c = kids[k];
       const sequential = c !== undefined && start[c]! >= runEnd;
       if (c !== undefined && (k === runStart || sequential)) {
-        runEnd = start[c]! + spans[c]!.durationNs;
+        runEnd = start[c]! + dur[c]!;
         continue;
       }
       const len = k - runStart;
       if (len >= SEQUENTIAL_CHAIN_MIN) {
         let total = 0;
-        for (let m = runStart; m < k; m++) total += spans[kids[m]!]!.durationNs;
+        for (let m = runStart; m < k; m++) total += dur[kids[m]!]!;
         if (!bestChain || total > bestChain.total) bestChain = { parent: p, members: kids.slice(runStart, k), total };
       }
       runStart = k;
-      if (c !== undefined) runEnd = start[c]! + spans[c]!.durationNs;
+      if (c !== undefined) runEnd = start[c]! + dur[c]!;
     }
   }
   if (bestChain) {

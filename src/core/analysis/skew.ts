@@ -9,6 +9,8 @@
 import type { Span } from '../model';
 import { SpanFlag } from './types';
 
+const CLIENT = 1, SERVER = 2, PRODUCER = 3, CONSUMER = 4; // tree.ts KIND_CODE
+
 /** Zipkin's minimum separation when it cannot do better (1 µs), in ns. */
 const MIN_SEPARATION_NS = 1000;
 
@@ -49,36 +51,46 @@ export function computeClockSkew(
   preorder: Int32Array,
   relStartNs: Float64Array,
   flags: Uint16Array,
+  /** Kind codes (tree.ts KIND_CODE: 1 client, 2 server, 3 producer, 4 consumer, 5 internal). */
+  kind: Uint8Array,
+  dur: Float64Array,
 ): Float64Array {
   const n = spans.length;
   const skewNs = new Float64Array(n);
-  // The correction in force for each span's subtree and the service whose clock it corrects (-1: none).
-  const carryAdj = new Float64Array(n);
-  const carryService: (string | undefined)[] = new Array<string | undefined>(n);
   // Zipkin's correction rests on one client ↔ one server: a CLIENT span with several SERVER children
   // (retries, fan-out, async work that outlives the call) is ambiguous and left alone
   const serverChildren = new Uint8Array(n);
+  let candidates = false;
   for (let i = 0; i < n; i++) {
     const p = parent[i]!;
-    if (p >= 0 && spans[i]!.kind === 'server' && serverChildren[p]! < 2) serverChildren[p]!++;
+    if (p < 0) continue;
+    const k = kind[i]!;
+    if (k === SERVER && serverChildren[p]! < 2) serverChildren[p]!++;
+    if ((k === SERVER && kind[p] === CLIENT) || (k === CONSUMER && kind[p] === PRODUCER)) candidates = true;
   }
+  if (!candidates) return skewNs;
+  // The correction in force for each span's subtree and the service whose clock it corrects.
+  const carryAdj = new Float64Array(n);
+  const carryService: (string | undefined)[] = new Array<string | undefined>(n);
   for (let k = 0; k < n; k++) {
     const i = preorder[k]!;
     const p = parent[i]!;
     if (p < 0) continue;
-    const s = spans[i]!;
-    const ps = spans[p]!;
-    const own = s.kind === 'server' && serverChildren[p]! > 1 ? 0 : skewAdjustment(ps.kind, relStartNs[p]! + skewNs[p]!, ps.durationNs, s.kind, relStartNs[i]!, s.durationNs);
+    const ki = kind[i]!, kp = kind[p]!;
+    const own = (ki === SERVER && (kp !== CLIENT || serverChildren[p]! > 1)) || (ki !== SERVER && ki !== CONSUMER)
+      ? 0
+      : skewAdjustment(spans[p]!.kind, relStartNs[p]! + skewNs[p]!, dur[p]!, spans[i]!.kind, relStartNs[i]!, dur[i]!);
     if (own !== 0) {
       skewNs[i] = own;
       flags[i]! |= SpanFlag.Skewed;
       carryAdj[i] = own;
-      carryService[i] = s.resource.serviceName;
+      carryService[i] = spans[i]!.resource.serviceName;
     } else {
       const svc = carryService[p];
+      if (svc === undefined) continue;
       carryAdj[i] = carryAdj[p]!;
       carryService[i] = svc;
-      if (svc !== undefined && svc === s.resource.serviceName) skewNs[i] = carryAdj[p]!;
+      if (svc === spans[i]!.resource.serviceName) skewNs[i] = carryAdj[p]!;
     }
   }
   return skewNs;

@@ -10,8 +10,8 @@ function percentile(sorted: Float64Array, q: number): number {
   return sorted[Math.min(sorted.length - 1, Math.max(0, rank))]!;
 }
 
-function groupStats(groupOf: Int32Array, groups: number, spans: readonly Span[], selfTimeNs: Float64Array, flags: Uint16Array): DurationStats[] {
-  const n = spans.length;
+function groupStats(groupOf: Int32Array, groups: number, dur: Float64Array, selfTimeNs: Float64Array, flags: Uint16Array): DurationStats[] {
+  const n = dur.length;
   const count = new Int32Array(groups + 1);
   for (let i = 0; i < n; i++) count[groupOf[i]! + 1]!++;
   for (let g = 0; g < groups; g++) count[g + 1]! += count[g]!;
@@ -20,7 +20,7 @@ function groupStats(groupOf: Int32Array, groups: number, spans: readonly Span[],
   const total = new Float64Array(groups), self = new Float64Array(groups), errors = new Int32Array(groups);
   for (let i = 0; i < n; i++) {
     const g = groupOf[i]!;
-    const d = spans[i]!.durationNs;
+    const d = dur[i]!;
     durs[offset[g]!++] = d;
     total[g]! += d;
     self[g]! += selfTimeNs[i]!;
@@ -42,7 +42,7 @@ function groupStats(groupOf: Int32Array, groups: number, spans: readonly Span[],
   return out;
 }
 
-export function computeStats(spans: readonly Span[], selfTimeNs: Float64Array, flags: Uint16Array): { services: ServiceStats[]; operations: OperationStats[] } {
+export function computeStats(spans: readonly Span[], selfTimeNs: Float64Array, flags: Uint16Array, dur: Float64Array): { services: ServiceStats[]; operations: OperationStats[] } {
   const n = spans.length;
   const serviceIds = new Map<string, number>();
   const serviceNames: string[] = [];
@@ -51,29 +51,35 @@ export function computeStats(spans: readonly Span[], selfTimeNs: Float64Array, f
   const opOf = new Int32Array(n);
   // one operation map per service avoids building a "service\0name" key per span
   const opsBySvc: Map<string, number>[] = [];
+  // spans share their Resource object: look services up by object identity first (no string hashing)
+  const byResource = new Map<object, number>();
   for (let i = 0; i < n; i++) {
     const s = spans[i]!;
-    const svcName = s.resource.serviceName;
-    let sv = serviceIds.get(svcName);
+    let sv = byResource.get(s.resource);
     if (sv === undefined) {
-      serviceIds.set(svcName, (sv = serviceNames.length));
-      serviceNames.push(svcName);
-      opsBySvc.push(new Map());
+      const svcName = s.resource.serviceName;
+      sv = serviceIds.get(svcName);
+      if (sv === undefined) {
+        serviceIds.set(svcName, (sv = serviceNames.length));
+        serviceNames.push(svcName);
+        opsBySvc.push(new Map());
+      }
+      byResource.set(s.resource, sv);
     }
     svcOf[i] = sv;
     const m = opsBySvc[sv]!;
     let op = m.get(s.name);
     if (op === undefined) {
       m.set(s.name, (op = ops.length));
-      ops.push([svcName, s.name]);
+      ops.push([serviceNames[sv]!, s.name]);
     }
     opOf[i] = op;
   }
   const byTotal = <T extends DurationStats>(a: T & { service: string }, b: T & { service: string }) => b.totalNs - a.totalNs;
-  const services = groupStats(svcOf, serviceNames.length, spans, selfTimeNs, flags)
+  const services = groupStats(svcOf, serviceNames.length, dur, selfTimeNs, flags)
     .map((st, g) => ({ service: serviceNames[g]!, ...st }))
     .sort((a, b) => byTotal(a, b) || (a.service < b.service ? -1 : a.service > b.service ? 1 : 0));
-  const operations = groupStats(opOf, ops.length, spans, selfTimeNs, flags)
+  const operations = groupStats(opOf, ops.length, dur, selfTimeNs, flags)
     .map((st, g) => ({ service: ops[g]![0], operation: ops[g]![1], ...st }))
     .sort((a, b) => byTotal(a, b) || (a.service + '\0' + a.operation < b.service + '\0' + b.operation ? -1 : 1));
   return { services, operations };

@@ -3,10 +3,13 @@
 // parent cycles, FOLLOWS_FROM parents and children that outlive their parent.
 // Everything is index-based (typed arrays) so that 100k spans build in a few tens of ms.
 import type { Span, Trace } from '../model';
+import { SpanIdIndex } from './id-index';
 import { computeClockSkew } from './skew';
 import { SpanFlag, type TraceTree } from './types';
 
 const NO_CHILDREN: readonly number[] = Object.freeze([]);
+/** Span kinds as small numbers for typed arrays (see skew.ts). */
+export const KIND_CODE: Readonly<Record<string, number>> = { unspecified: 0, client: 1, server: 2, producer: 3, consumer: 4, internal: 5 };
 const MAX_DEPTH = 0xffff;
 
 /**
@@ -34,31 +37,40 @@ export function buildTree(trace: Trace): TraceTree {
   const spans = trace.spans;
   const n = spans.length;
 
-  // ---- times relative to the earliest start (exact bigint subtraction, then a double in ns)
-  let minStart = n > 0 ? spans[0]!.startNs : 0n;
-  for (let i = 1; i < n; i++) {
-    const s = spans[i]!.startNs;
-    if (s < minStart) minStart = s;
-  }
+  // ---- one pass over the span objects (large, scattered in memory: every extra pass over them costs
+  // cache misses); what later passes need is copied into typed arrays here.
   const relStartNs = new Float64Array(n);
-  let maxEnd = 0;
+  const dur = new Float64Array(n);
+  const kind = new Uint8Array(n);
+  const flags = new Uint16Array(n);
+  const parentIds: (string | undefined)[] = new Array<string | undefined>(n);
+  const first = new SpanIdIndex(n);
+  const format = trace.format;
+  const base = n > 0 ? spans[0]!.startNs : 0n;
+  let dupIndices: number[] | undefined;
   for (let i = 0; i < n; i++) {
     const s = spans[i]!;
-    const rel = Number(s.startNs - minStart);
+    // exact: bigint difference to the first span, as a double (exact below 2^53 ns ≈ 104 days)
+    relStartNs[i] = Number(s.startNs - base);
+    dur[i] = s.durationNs;
+    kind[i] = KIND_CODE[s.kind] ?? 0;
+    parentIds[i] = s.parentId;
+    if (first.add(s.spanId, i) !== i) (dupIndices ??= []).push(i);
+    if (isErrorSpan(s, format)) flags[i] = SpanFlag.Error;
+  }
+  // times relative to the earliest start
+  let minRel = Infinity;
+  for (let i = 0; i < n; i++) if (relStartNs[i]! < minRel) minRel = relStartNs[i]!;
+  if (n === 0) minRel = 0;
+  let maxEnd = 0;
+  for (let i = 0; i < n; i++) {
+    const rel = relStartNs[i]! - minRel;
     relStartNs[i] = rel;
-    const end = rel + s.durationNs;
-    if (end > maxEnd) maxEnd = end;
+    if (rel + dur[i]! > maxEnd) maxEnd = rel + dur[i]!;
   }
+  const minStart = base + BigInt(minRel);
 
-  // ---- span ID → index; groups of spans sharing an ID are rare and handled apart
-  // filled backwards so that the first span with an ID wins with one map operation per span
-  const first = new Map<string, number>();
-  for (let i = n - 1; i >= 0; i--) first.set(spans[i]!.spanId, i);
-  let dupIndices: number[] | undefined;
-  if (first.size < n) {
-    for (let i = 0; i < n; i++) if (first.get(spans[i]!.spanId) !== i) (dupIndices ??= []).push(i);
-  }
-  const flags = new Uint16Array(n);
+  // ---- groups of spans sharing an ID are rare and handled apart
   const parent = new Int32Array(n).fill(-1);
   /** Where children naming an ID attach, when not the first span with that ID (the shared server half). */
   let attachTo: Map<string, number> | undefined;
@@ -69,7 +81,7 @@ export function buildTree(trace: Trace): TraceTree {
     for (const i of dupIndices) {
       const id = spans[i]!.spanId;
       let g = groups.get(id);
-      if (!g) groups.set(id, (g = [first.get(id)!]));
+      if (!g) groups.set(id, (g = [first.get(id)]));
       g.push(i);
     }
     attachTo = new Map();
@@ -107,10 +119,10 @@ export function buildTree(trace: Trace): TraceTree {
       parent[i] = paired;
       continue;
     }
-    const pid = spans[i]!.parentId;
+    const pid = parentIds[i];
     if (hasNoParent(pid)) continue;
     const p = attachTo?.get(pid!) ?? first.get(pid!);
-    if (p === undefined) flags[i]! |= SpanFlag.Orphan;
+    if (p < 0) flags[i]! |= SpanFlag.Orphan;
     else parent[i] = p;
   }
 
@@ -157,8 +169,7 @@ export function buildTree(trace: Trace): TraceTree {
     if (list === NO_CHILDREN) children[p] = list = [];
     else if (relStartNs[list[list.length - 1]!]! > relStartNs[i]!) (unsorted ??= new Set()).add(p);
     list.push(i);
-    const end = relStartNs[i]! + spans[i]!.durationNs;
-    if (end > relStartNs[p]! + spans[p]!.durationNs) flags[i]! |= SpanFlag.OutlivesParent;
+    if (relStartNs[i]! + dur[i]! > relStartNs[p]! + dur[p]!) flags[i]! |= SpanFlag.OutlivesParent;
   }
   const byStart = (a: number, b: number) => relStartNs[a]! - relStartNs[b]! || a - b;
   if (unsorted) for (const p of unsorted) (children[p] as number[]).sort(byStart);
@@ -184,11 +195,7 @@ export function buildTree(trace: Trace): TraceTree {
     }
   }
 
-  for (let i = 0; i < n; i++) {
-    if (isErrorSpan(spans[i]!, trace.format)) flags[i]! |= SpanFlag.Error;
-  }
-
-  const skewNs = computeClockSkew(spans, parent, preorder, relStartNs, flags);
+  const skewNs = computeClockSkew(spans, parent, preorder, relStartNs, flags, kind, dur);
 
   return {
     trace,
@@ -202,8 +209,11 @@ export function buildTree(trace: Trace): TraceTree {
     durationNs: n > 0 ? maxEnd : 0,
     relStartNs,
     skewNs,
+    spanDurationNs: dur,
+    kindCode: kind,
     indexOf(spanId: string): number {
-      return first.get(spanId) ?? first.get(spanId.toLowerCase()) ?? -1;
+      const i = first.get(spanId);
+      return i >= 0 ? i : first.get(spanId.toLowerCase());
     },
   };
 }

@@ -46,6 +46,10 @@ export interface TraceTree {
   readonly relStartNs: Float64Array;
   /** Clock-skew adjustment per span in ns (0 when none); adjusted start = relStartNs + skewNs. */
   readonly skewNs: Float64Array;
+  /** Duration per span, ns (a copy of span.durationNs in a typed array: later passes read no span objects). */
+  readonly spanDurationNs?: Float64Array;
+  /** Kind per span: 0 unspecified, 1 client, 2 server, 3 producer, 4 consumer, 5 internal (tree.ts KIND_CODE). */
+  readonly kindCode?: Uint8Array;
   /** Index of the first span with this (canonical) span ID. */
   indexOf(spanId: string): number;
 }
