@@ -43,6 +43,10 @@ export const Commands = {
   searchTraces: 'spanscope.traces.search',
   openSearchResult: 'spanscope.traces.openSearchResult',
   refreshSidebar: 'spanscope.sidebar.refresh',
+  // Analysis across traces (H)
+  showServiceGraph: 'spanscope.analysis.serviceGraph',
+  compareTraces: 'spanscope.analysis.compareTraces',
+  showLatencyDistribution: 'spanscope.analysis.latencyDistribution',
 } as const;
 
 export type CommandId = (typeof Commands)[keyof typeof Commands];

@@ -4,6 +4,7 @@
 import * as vscode from 'vscode';
 import { Commands, registerCommand } from './commands';
 import { traceSettings } from './config';
+import { registerAnalysis } from './analysis/registerAnalysis';
 import { registerBackends } from './backends/registerBackends';
 import { backendsSource } from './sidebar/backendsAdapter';
 import { registerCodeInsights, type CodeInsights } from './editor/registerCodeInsights';
@@ -116,6 +117,9 @@ export function activate(context: vscode.ExtensionContext): SpanscopeApi {
   setTimeout(() => void backends.controller().then(c => {
     sub(insights.registerBackendsSource(backendsSource(c.manager, trace => prepareModel(trace, traceSettings().skew), traces)));
   }).catch(err => log.error('backends failed to load', err)), 0);
+
+  // Analysis across traces: service graph, Compare Traces…, latency distribution.
+  sub(registerAnalysis(host, { receiver, panels, reopen: entry => opener.reopen(entry) }));
 
   const api: SpanscopeApi = { ...host, opener, receiver, panels, insights };
   log.info(`Spanscope ${String(context.extension.packageJSON.version ?? '')} activated in ${(performance.now() - started).toFixed(1)} ms`);

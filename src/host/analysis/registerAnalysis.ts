@@ -1,0 +1,238 @@
+// Commands of the analysis views: Show Service Graph, Compare Traces…, Show Latency Distribution…. Traces come
+// from what the host already holds: open traces (compact form), the receiver's Live traces, and (for Compare)
+// the recent and pinned history, reopened on demand.
+import * as vscode from 'vscode';
+import type { Trace } from '../../core/model';
+import { analyzeTrace } from '../../core/analysis/analyze';
+import { buildServiceGraph, tableFromAnalysis } from '../../core/analysis/graph';
+import type { SpanTable } from '../../core/analysis/graph';
+import { compareTraces } from '../../core/analysis/compare';
+import { latencyDistribution } from '../../core/analysis/distribution';
+import { CompactView } from '../../protocol/compact';
+import { tableFromCompact } from '../../protocol/analysis';
+import { Commands, registerCommand } from '../commands';
+import type { HostContext } from '../hostContext';
+import { Disposable } from '../lifecycle';
+import type { OpenOptions, OpenTrace, TraceHistoryEntry } from '../traces/traceService';
+import { AnalysisPanels } from './analysisPanels';
+
+/** The receiver as the analysis commands use it (ReceiverController satisfies it). */
+export interface AnalysisReceiver {
+  list(): readonly { readonly traceId: string; readonly rootService: string; readonly rootName: string; readonly spanCount: number; readonly durationNs: number }[];
+  getTrace(traceId: string): Trace | undefined;
+  openTrace(traceId: string, options?: OpenOptions): Promise<unknown>;
+}
+/** The waterfall panels as the analysis commands use them (WaterfallPanels satisfies it). */
+export interface AnalysisWaterfalls {
+  reveal(traceKey: string, spanId: string): boolean;
+  readonly onDidChangeSelection: vscode.Event<{ readonly traceKey: string; readonly spanId: string | null }>;
+}
+export interface AnalysisDeps {
+  readonly receiver: AnalysisReceiver;
+  readonly panels: AnalysisWaterfalls;
+  readonly reopen: (entry: TraceHistoryEntry) => Promise<OpenTrace | undefined>;
+}
+
+/** How many Live traces a set takes at most (newest first). */
+const MAX_SET = 1000;
+
+/** One trace an analysis can read and point into. */
+interface TraceRef {
+  readonly label: string;
+  readonly traceId: string;
+  table(): SpanTable;
+  /** Select a span in the waterfall (opening the trace when needed). */
+  reveal(spanId: string): Promise<unknown>;
+}
+
+export class AnalysisCommands extends Disposable {
+  private readonly views: AnalysisPanels;
+  private readonly selection = new Map<string, string>();
+
+  constructor(private readonly host: HostContext, private readonly deps: AnalysisDeps) {
+    super();
+    const log = host.log;
+    this.views = this._register(new AnalysisPanels(host.extension, log));
+    this._register(deps.panels.onDidChangeSelection(s => { if (s.spanId) this.selection.set(s.traceKey, s.spanId); else this.selection.delete(s.traceKey); }));
+    this._register(registerCommand(Commands.showServiceGraph, () => this.showServiceGraph(), log));
+    this._register(registerCommand(Commands.compareTraces, (a?: unknown, b?: unknown) => this.compare(a, b), log));
+    this._register(registerCommand(Commands.showLatencyDistribution, (op?: unknown) => this.showDistribution(op), log));
+  }
+
+  // ---- trace sources ----
+  private openRef(t: OpenTrace): TraceRef {
+    let table: SpanTable | undefined;
+    return {
+      label: `${t.rootService} ${t.rootName} · ${t.source.label}`.trim(), traceId: t.traceId,
+      table: () => (table ??= tableFromCompact(new CompactView(t.compact))),
+      reveal: async spanId => { if (!this.deps.panels.reveal(t.traceKey, spanId)) this.host.traces.open({ summary: t.summary, compact: t.compact }, t.source, { selectSpanId: spanId }); },
+    };
+  }
+  private liveRefs(): TraceRef[] {
+    return this.deps.receiver.list().slice(0, MAX_SET).flatMap(item => {
+      const trace = this.deps.receiver.getTrace(item.traceId);
+      if (!trace) return [];
+      let table: SpanTable | undefined;
+      return [{
+        label: `${item.rootService} ${item.rootName} · Live`, traceId: item.traceId,
+        table: () => (table ??= tableFromAnalysis(analyzeTrace(trace))),
+        reveal: (spanId: string) => this.deps.receiver.openTrace(item.traceId, { selectSpanId: spanId }),
+      }];
+    });
+  }
+  private openRefs(): TraceRef[] { return this.host.traces.all().map(t => this.openRef(t)); }
+
+  /** Open traces first, then Live ones not open already. */
+  private traceSet(): TraceRef[] {
+    const open = this.openRefs();
+    const ids = new Set(open.map(r => r.traceId));
+    return [...open, ...this.liveRefs().filter(r => !ids.has(r.traceId))];
+  }
+
+  // ---- Show Service Graph ----
+  async showServiceGraph(): Promise<void> {
+    const active = this.host.traces.active;
+    type Choice = vscode.QuickPickItem & { refs: () => TraceRef[]; scope: string };
+    const open = this.host.traces.all(), live = this.deps.receiver.list();
+    const choices: Choice[] = [];
+    if (active) choices.push({ label: vscode.l10n.t('Active trace'), description: `${active.rootService} ${active.rootName}`, refs: () => [this.openRef(active)], scope: vscode.l10n.t('trace {0}', active.traceId) });
+    if (open.length > 1) choices.push({ label: vscode.l10n.t('All open traces'), description: String(open.length), refs: () => this.openRefs(), scope: vscode.l10n.t('{0} open traces', open.length) });
+    if (live.length) choices.push({ label: vscode.l10n.t('Live traces (receiver)'), description: String(Math.min(live.length, MAX_SET)), refs: () => this.liveRefs(), scope: vscode.l10n.t('{0} Live traces', Math.min(live.length, MAX_SET)) });
+    if (choices.length === 0) { void vscode.window.showInformationMessage(vscode.l10n.t('Open a trace or receive some traces first: the service graph is computed from their spans.')); return; }
+    const pick = choices.length === 1 ? choices[0] : await vscode.window.showQuickPick(choices, { title: vscode.l10n.t('Service graph of…') });
+    if (!pick) return;
+    const refs = pick.refs();
+    const tables = refs.map(r => r.table());
+    const graph = buildServiceGraph(tables);
+    this.views.show(vscode.l10n.t('Service graph'), { view: 'graph', graph, scopeLabel: pick.scope }, {
+      filterService: service => this.revealService(refs, tables, service),
+    });
+  }
+
+  /** A graph node was activated: select the service's first span; with several traces, ask which trace. */
+  private async revealService(refs: TraceRef[], tables: SpanTable[], service: string): Promise<void> {
+    const hits: { ref: TraceRef; spanId: string; count: number }[] = [];
+    refs.forEach((ref, k) => {
+      const t = tables[k]!;
+      let first = -1, count = 0;
+      for (let i = 0; i < t.spanCount; i++) if (t.service(i) === service) { count++; if (first < 0 || t.relStartNs(i) < t.relStartNs(first)) first = i; }
+      if (first >= 0) hits.push({ ref, spanId: t.spanId(first), count });
+    });
+    if (hits.length === 0) throw new Error(vscode.l10n.t('No span of {0} in these traces.', service));
+    const chosen = hits.length === 1 ? hits[0] : (await vscode.window.showQuickPick(
+      hits.map(h => ({ label: h.ref.label, description: vscode.l10n.t('{0} spans of {1}', h.count, service), detail: h.ref.traceId, h })),
+      { title: vscode.l10n.t('Traces with {0}', service), matchOnDetail: true }))?.h;
+    if (chosen) await chosen.ref.reveal(chosen.spanId);
+  }
+
+  // ---- Compare Traces… ----
+  private async pickTrace(title: string, exclude?: string): Promise<TraceRef | undefined> {
+    type Item = vscode.QuickPickItem & { ref?: () => Promise<TraceRef | undefined>; byId?: true };
+    const items: Item[] = [];
+    const seen = new Set<string>();
+    const add = (kind: string, label: string, detail: string, ref: () => Promise<TraceRef | undefined>, key: string) => {
+      if (seen.has(key) || key === exclude) return;
+      seen.add(key);
+      items.push({ label, description: kind, detail, ref });
+    };
+    for (const t of this.host.traces.all()) { const r = this.openRef(t); add(vscode.l10n.t('open'), r.label, t.traceId, async () => r, t.traceKey); }
+    for (const r of this.liveRefs().slice(0, 200)) add(vscode.l10n.t('Live'), r.label, r.traceId, async () => r, `receiver:receiver#${r.traceId}`);
+    const history = [...this.host.traces.pinned().map(e => ['pinned', e] as const), ...this.host.traces.recent().map(e => ['recent', e] as const)];
+    for (const [kind, e] of history) {
+      add(kind === 'pinned' ? vscode.l10n.t('pinned') : vscode.l10n.t('recent'), `${e.rootService ?? ''} ${e.rootName ?? ''} · ${e.source.label}`.trim(), e.traceId,
+        async () => { const t = await this.deps.reopen(e); return t ? this.openRef(t) : undefined; }, e.traceKey);
+    }
+    items.push({ label: vscode.l10n.t('$(edit) Enter a trace ID…'), byId: true, alwaysShow: true });
+    const picked = await vscode.window.showQuickPick(items, { title, matchOnDescription: true, matchOnDetail: true });
+    if (!picked) return undefined;
+    if (picked.ref) return picked.ref();
+    const id = (await vscode.window.showInputBox({ title, prompt: vscode.l10n.t('Trace ID (open traces and the receiver are searched first, then the backends)'), validateInput: v => (/^[\w-]{1,256}$/.test(v.trim()) ? undefined : vscode.l10n.t('Not a trace ID')) }))?.trim();
+    return id ? this.refById(id) : undefined;
+  }
+
+  private async refById(id: string): Promise<TraceRef | undefined> {
+    const want = id.toLowerCase().replace(/^0+/, '');
+    const same = (x: string) => x.toLowerCase().replace(/^0+/, '') === want;
+    const open = this.host.traces.all().find(t => same(t.traceId));
+    if (open) return this.openRef(open);
+    const live = this.liveRefs().find(r => same(r.traceId));
+    if (live) return live;
+    await vscode.commands.executeCommand(Commands.openTraceById, id);
+    const fetched = this.host.traces.all().find(t => same(t.traceId));
+    if (!fetched) throw new Error(vscode.l10n.t('Trace {0} was not found.', id));
+    return this.openRef(fetched);
+  }
+
+  async compare(a?: unknown, b?: unknown): Promise<void> {
+    const A = typeof a === 'string' ? await this.refById(a) : await this.pickTrace(vscode.l10n.t('Compare traces: pick A (the baseline)'));
+    if (!A) return;
+    const B = typeof b === 'string' ? await this.refById(b) : await this.pickTrace(vscode.l10n.t('Compare traces: pick B (compared with A)'));
+    if (!B) return;
+    const tA = A.table(), tB = B.table();
+    const diff = compareTraces(tA, tB);
+    this.views.show(vscode.l10n.t('Compare {0} ↔ {1}', A.traceId.slice(0, 8), B.traceId.slice(0, 8)), { view: 'compare', diff, aLabel: A.label, bLabel: B.label }, {
+      revealDiffRow: async (row, side) => {
+        const r = diff.rows[row];
+        if (!r) throw new Error(vscode.l10n.t('No such row.'));
+        const index = side === 'a' ? r.a : r.b;
+        if (index < 0) throw new Error(vscode.l10n.t('This span is not in trace {0}.', side.toUpperCase()));
+        await (side === 'a' ? A : B).reveal((side === 'a' ? tA : tB).spanId(index));
+      },
+    });
+  }
+
+  // ---- Show Latency Distribution… ----
+  private async pickOperation(arg: unknown): Promise<{ service: string; name: string } | undefined> {
+    if (arg && typeof arg === 'object' && typeof (arg as { service?: unknown }).service === 'string' && typeof (arg as { name?: unknown }).name === 'string') {
+      return { service: (arg as { service: string }).service, name: (arg as { name: string }).name };
+    }
+    // a span reference ({ traceKey?, spanId }) from the Spans view, a hover or the status bar
+    if (arg && typeof arg === 'object' && typeof (arg as { spanId?: unknown }).spanId === 'string') {
+      const key = (arg as { traceKey?: unknown }).traceKey;
+      const t = typeof key === 'string' ? this.host.traces.get(key) : this.host.traces.active;
+      if (t) {
+        const view = new CompactView(t.compact);
+        const i = view.indexOf((arg as { spanId: string }).spanId);
+        if (i >= 0) return { service: view.service(i), name: view.name(i) };
+      }
+    }
+    const active = this.host.traces.active;
+    if (active) {
+      const view = new CompactView(active.compact);
+      const sel = this.selection.get(active.traceKey);
+      const i = sel ? view.indexOf(sel) : -1;
+      if (i >= 0) return { service: view.service(i), name: view.name(i) };
+    }
+    const ops = new Map<string, { service: string; name: string; count: number }>();
+    for (const t of active ? [active] : this.host.traces.all()) for (const o of t.compact.operations) {
+      const k = o.service + '\u0000' + o.operation;
+      const e = ops.get(k);
+      if (e) e.count += o.count; else ops.set(k, { service: o.service, name: o.operation, count: o.count });
+    }
+    if (ops.size === 0) { void vscode.window.showInformationMessage(vscode.l10n.t('Select a span in a waterfall first: its operation is the one measured.')); return undefined; }
+    const picked = await vscode.window.showQuickPick([...ops.values()].sort((x, y) => y.count - x.count).slice(0, 500).map(o => ({ label: o.name, description: o.service, o })),
+      { title: vscode.l10n.t('Latency distribution of which operation?'), matchOnDescription: true });
+    return picked?.o;
+  }
+
+  async showDistribution(arg?: unknown): Promise<void> {
+    const op = await this.pickOperation(arg);
+    if (!op) return;
+    const refs = this.traceSet();
+    const byId = new Map(refs.map(r => [r.traceId, r]));
+    const distribution = latencyDistribution(refs.map(r => r.table()), op);
+    this.views.show(vscode.l10n.t('Latency: {0}', op.name.slice(0, 60)), {
+      view: 'distribution', distribution, scopeLabel: vscode.l10n.t('{0} open and Live traces', refs.length),
+    }, {
+      openTrace: async (traceId, spanId) => {
+        const ref = byId.get(traceId);
+        if (ref && spanId) return ref.reveal(spanId);
+        return vscode.commands.executeCommand(Commands.openTraceById, traceId);
+      },
+    });
+  }
+}
+
+export function registerAnalysis(host: HostContext, deps: AnalysisDeps): AnalysisCommands {
+  return new AnalysisCommands(host, deps);
+}
