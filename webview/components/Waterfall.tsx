@@ -2,6 +2,7 @@
 // by one view-range function in percent of the zoom window. Scroll work happens in the scroll event, which the
 // browser already delivers once per frame, so a frame never paints rows that were not drawn.
 import { useLayoutEffect, useRef, useState } from 'preact/hooks';
+import { Component } from 'preact';
 import type { JSX } from 'preact';
 import type { TraceData } from '../data';
 import type { CollapseState } from '../model/rows';
@@ -153,80 +154,12 @@ export function Waterfall(p: WaterfallProps): JSX.Element {
   // Rows are absolutely placed; aria-level/posinset/setsize give assistive technology the structure.
   const items: (JSX.Element | null)[] = new Array<JSX.Element | null>(poolSize).fill(null);
   const total = view.durationNs;
-  const c = view.cols;
+  // Everything a row shows besides its span and position; a row re-renders only when one of them changes.
+  const epoch = useEpoch([data, zoom[0], zoom[1], p.collapse, p.selected, p.focus, p.matches, p.mapped, p.adjusted]);
+  const ctx: RowContext = { p, data, zoom, total };
   for (let pos = first; pos < last; pos++) {
     const i = rows[pos]!;
-    const start = c.relStartNs[i]! + (p.adjusted ? c.skewNs[i]! : 0);
-    const dur = c.durationNs[i]!;
-    const { left, width } = placeInWindow(start, dur, total, zoom);
-    const hasKids = data.index.childCount[i]! > 0;
-    const collapsed = hasKids && isCollapsed(p.collapse, view, data.index, i);
-    const depth = c.depth[i]!;
-    const err = data.errors[i] === 1;
-    const crit = data.critical[i] === 1;
-    const flags = c.flags[i]!;
-    const match = p.matches ? p.matches[i] === 1 : false;
-    const dim = p.matches !== undefined && !match;
-    const cls = `row${i === p.selected ? ' selected' : ''}${i === p.focus ? ' focused' : ''}${err ? ' error' : ''}${crit ? ' critical' : ''}${match ? ' match' : ''}${dim ? ' dim' : ''}`;
-    const slot = data.slot(i);
-    const evCount = view.eventCount(i);
-    const ticks: JSX.Element[] = [];
-    if (evCount > 0) {
-      const times = view.eventTimes(i);
-      const step = Math.max(1, Math.ceil(times.length / MAX_TICKS));
-      for (let k = 0; k < times.length; k += step) {
-        const x = placeInWindow(times[k]! + (p.adjusted ? c.skewNs[i]! : 0), 0, total, zoom).left;
-        if (x >= 0 && x <= 100) ticks.push(<span class="tick" style={{ left: `${x}%` }} />);
-      }
-    }
-    const selfFrac = dur > 0 ? Math.min(1, Math.max(0, c.selfNs[i]! / dur)) : 1;
-    const labelRight = left + width < 80;
-    const name = view.name(i);
-    const service = view.service(i);
-    items[pos % poolSize] = (
-      <div
-        key={pos % poolSize}
-        role="treeitem"
-        id={`span-${i}`}
-        class={cls}
-        aria-level={depth + 1}
-        aria-expanded={hasKids ? !collapsed : undefined}
-        aria-selected={i === p.selected}
-        aria-posinset={data.index.posInSet[i]}
-        aria-setsize={data.index.setSize[i]}
-        aria-label={`${service} ${name} ${formatDuration(dur)}${err ? ', error' : ''}`}
-        data-pos={pos}
-        data-span-id={view.spanId(i)}
-        style={{ transform: `translateY(${pos * ROW_HEIGHT}px)` }}
-        onClick={() => p.onSelect(i)}
-        onDblClick={() => p.onActivate(i)}
-      >
-        <div class="name-cell">
-          <span class="indent" style={{ width: `${Math.min(depth, 60) * INDENT}px` }} />
-          {hasKids ? (
-            <button class="twisty" tabIndex={-1} aria-hidden="true" title={collapsed ? 'Expand' : 'Collapse'} onClick={e => { e.stopPropagation(); p.onToggle(i); }}>
-              {collapsed ? '▸' : '▾'}
-            </button>
-          ) : <span class="twisty-space" />}
-          <span class="chip" style={{ background: `var(--svc-${slot})` }} />
-          <span class="svc">{service}</span>
-          <span class="op">{name}</span>
-          {collapsed ? <span class="badge count" title="Hidden descendants">{countLabel(data.index.subtreeEnd[data.index.posOf[i]!]! - data.index.posOf[i]! - 1)}</span> : null}
-          {err ? <span class="badge err" title={view.statusMessage(i) ?? 'Error'}>!</span> : null}
-          {view.linkCount(i) > 0 ? <span class="badge link" title={`${view.linkCount(i)} link(s)`}>⇢</span> : null}
-          {flags & SpanFlag.Skewed ? <span class="badge skew" title="Clock skew: this span's times look shifted relative to its parent">skew</span> : null}
-          {flags & SpanFlag.Orphan ? <span class="badge orphan" title="Parent span is missing from the trace">orphan</span> : null}
-          {p.mapped && p.mapped[i] === 1 ? <span class="badge src" title="Code in this workspace">{'</>'}</span> : null}
-        </div>
-        <div class="timeline-cell">
-          <div class="bar" style={{ left: `${clamp(left)}%`, width: `${Math.max(0.05, clamp(left + width) - clamp(left))}%`, '--c': `var(--svc-${slot})` }}>
-            <div class="self" style={{ width: `${selfFrac * 100}%` }} />
-          </div>
-          {ticks}
-          <span class={`dur ${labelRight ? 'right' : 'left'}`} style={labelRight ? { left: `calc(${clamp(left + width)}% + 4px)` } : { right: `calc(${100 - clamp(left)}% + 4px)` }}>{formatDuration(dur)}</span>
-        </div>
-      </div>
-    );
+    items[pos % poolSize] = <Row key={pos % poolSize} i={i} pos={pos} epoch={epoch} ctx={ctx} />;
   }
 
   return (
@@ -258,6 +191,105 @@ export function Waterfall(p: WaterfallProps): JSX.Element {
       </div>
     </div>
   );
+}
+
+interface RowContext {
+  readonly p: WaterfallProps;
+  readonly data: TraceData;
+  readonly zoom: readonly [number, number];
+  readonly total: number;
+}
+interface RowProps { i: number; pos: number; epoch: number; ctx: RowContext }
+
+/** One waterfall row. Skips rendering when its span, position and the view epoch are unchanged (scrolling). */
+class Row extends Component<RowProps> {
+  override shouldComponentUpdate(next: RowProps): boolean {
+    return next.i !== this.props.i || next.pos !== this.props.pos || next.epoch !== this.props.epoch;
+  }
+  // Handlers read this.props when called: a row that skipped rendering still gets the latest callbacks.
+  override render(): JSX.Element {
+    const { i, pos, ctx } = this.props;
+    const { p, data, zoom, total } = ctx;
+    const view = data.view;
+    const c = view.cols;
+    const start = c.relStartNs[i]! + (p.adjusted ? c.skewNs[i]! : 0);
+    const dur = c.durationNs[i]!;
+    const { left, width } = placeInWindow(start, dur, total, zoom);
+    const hasKids = data.index.childCount[i]! > 0;
+    const collapsed = hasKids && isCollapsed(p.collapse, view, data.index, i);
+    const depth = c.depth[i]!;
+    const err = data.errors[i] === 1;
+    const crit = data.critical[i] === 1;
+    const flags = c.flags[i]!;
+    const match = p.matches ? p.matches[i] === 1 : false;
+    const dim = p.matches !== undefined && !match;
+    const cls = `row${i === p.selected ? ' selected' : ''}${i === p.focus ? ' focused' : ''}${err ? ' error' : ''}${crit ? ' critical' : ''}${match ? ' match' : ''}${dim ? ' dim' : ''}`;
+    const slot = data.slot(i);
+    const evCount = view.eventCount(i);
+    const ticks: JSX.Element[] = [];
+    if (evCount > 0) {
+      const times = view.eventTimes(i);
+      const step = Math.max(1, Math.ceil(times.length / MAX_TICKS));
+      for (let k = 0; k < times.length; k += step) {
+        const x = placeInWindow(times[k]! + (p.adjusted ? c.skewNs[i]! : 0), 0, total, zoom).left;
+        if (x >= 0 && x <= 100) ticks.push(<span class="tick" style={{ left: `${x}%` }} />);
+      }
+    }
+    const selfFrac = dur > 0 ? Math.min(1, Math.max(0, c.selfNs[i]! / dur)) : 1;
+    const labelRight = left + width < 80;
+    const name = view.name(i);
+    const service = view.service(i);
+    return (
+      <div
+        role="treeitem"
+        id={`span-${i}`}
+        class={cls}
+        aria-level={depth + 1}
+        aria-expanded={hasKids ? !collapsed : undefined}
+        aria-selected={i === p.selected}
+        aria-posinset={data.index.posInSet[i]}
+        aria-setsize={data.index.setSize[i]}
+        aria-label={`${service} ${name} ${formatDuration(dur)}${err ? ', error' : ''}`}
+        data-pos={pos}
+        data-span-id={view.spanId(i)}
+        style={{ top: `${pos * ROW_HEIGHT}px` }}
+        onClick={() => this.props.ctx.p.onSelect(this.props.i)}
+        onDblClick={() => this.props.ctx.p.onActivate(this.props.i)}
+      >
+        <div class="name-cell">
+          <span class="indent" style={{ width: `${Math.min(depth, 60) * INDENT}px` }} />
+          {hasKids ? (
+            <button class="twisty" tabIndex={-1} aria-hidden="true" title={collapsed ? 'Expand' : 'Collapse'} onClick={e => { e.stopPropagation(); this.props.ctx.p.onToggle(this.props.i); }}>
+              {collapsed ? '▸' : '▾'}
+            </button>
+          ) : <span class="twisty-space" />}
+          <span class="chip" style={{ background: `var(--svc-${slot})` }} />
+          <span class="svc">{service}</span>
+          <span class="op">{name}</span>
+          {collapsed ? <span class="badge count" title="Hidden descendants">{countLabel(data.index.subtreeEnd[data.index.posOf[i]!]! - data.index.posOf[i]! - 1)}</span> : null}
+          {err ? <span class="badge err" title={view.statusMessage(i) ?? 'Error'}>!</span> : null}
+          {view.linkCount(i) > 0 ? <span class="badge link" title={`${view.linkCount(i)} link(s)`}>⇢</span> : null}
+          {flags & SpanFlag.Skewed ? <span class="badge skew" title="Clock skew: this span's times look shifted relative to its parent">skew</span> : null}
+          {flags & SpanFlag.Orphan ? <span class="badge orphan" title="Parent span is missing from the trace">orphan</span> : null}
+          {p.mapped && p.mapped[i] === 1 ? <span class="badge src" title="Code in this workspace">{'</>'}</span> : null}
+        </div>
+        <div class="timeline-cell">
+          <div class="bar" style={{ left: `${clamp(left)}%`, width: `${Math.max(0.05, clamp(left + width) - clamp(left))}%`, '--c': `var(--svc-${slot})` }}>
+            <div class="self" style={{ width: `${selfFrac * 100}%` }} />
+          </div>
+          {ticks}
+          <span class={`dur ${labelRight ? 'right' : 'left'}`} style={labelRight ? { left: `calc(${clamp(left + width)}% + 4px)` } : { right: `calc(${100 - clamp(left)}% + 4px)` }}>{formatDuration(dur)}</span>
+        </div>
+      </div>
+    );
+  }
+}
+
+/** A number that changes whenever one of `deps` changes (by identity). */
+function useEpoch(deps: readonly unknown[]): number {
+  const ref = useRef<{ deps: readonly unknown[]; n: number }>({ deps, n: 0 });
+  if (ref.current.deps.length !== deps.length || ref.current.deps.some((d, k) => d !== deps[k])) ref.current = { deps, n: ref.current.n + 1 };
+  return ref.current.n;
 }
 
 function clamp(x: number): number {
