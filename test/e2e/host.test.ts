@@ -9,6 +9,7 @@ import { test } from 'node:test';
 import { freePort } from '../../scripts/code-server.mjs';
 import { PROJECT_ROOT } from '../support/paths';
 import { E2E_TEST, withWorkbench } from '../support/e2e/session';
+import { poll } from '../support/e2e/workbench';
 
 /** The root span's name in media/sample-trace.json (what the waterfall must show). */
 function sampleRootName(): string {
@@ -52,7 +53,15 @@ test('walkthrough to the sample trace, a two-trace file with its pick list, jump
 
     // 4. Open Trace File… (code-server's simple file dialog): type the path, then pick one trace of the two.
     await s.wb.runCommand('Spanscope: Open Trace File…');
-    await s.wb.answerQuickInput(join(s.workspace, 'traces', 'checkout.otlp.json'));
+    const dialogInput = s.page.locator('.quick-input-widget .quick-input-box input');
+    await dialogInput.waitFor({ state: 'visible' });
+    // The dialog fills in its start folder a moment after it shows; typing before that would be overwritten.
+    await poll(async () => ((await dialogInput.inputValue()).endsWith('/') ? true : undefined), 20_000, 'the file dialog\'s start folder');
+    const tracePath = join(s.workspace, 'traces', 'checkout.otlp.json');
+    await dialogInput.fill(tracePath);
+    await poll(async () => ((await dialogInput.inputValue()) === tracePath ? true : undefined), 5_000, 'the typed path to stay');
+    // Accept by choosing the file in the dialog's list (the typed path narrowed the list to it).
+    await s.wb.pickQuickInput('checkout.otlp.json');
     await s.wb.pickQuickInput('inventory: POST');
     await s.page.locator('.tabs-container .tab.active', { hasText: 'inventory: POST /ship' }).first().waitFor({ timeout: 30_000 });
 
