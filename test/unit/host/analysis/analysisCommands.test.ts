@@ -1,0 +1,143 @@
+// The analysis commands against the fake `vscode` (with a recording webview panel): what each command computes
+// from the host's traces, the `init` it answers `ready` with, and what the webview's requests do.
+import { fakeVscode } from '../../../support/host/register';
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { EventEmitter, MemoryMemento } from '../../../support/host/fakeVscode';
+import { Commands } from '../../../../src/host/commands';
+import type { HostContext } from '../../../../src/host/hostContext';
+import { AnalysisCommands } from '../../../../src/host/analysis/registerAnalysis';
+import { prepareModel } from '../../../../src/host/traces/prepareModel';
+import { TraceService } from '../../../../src/host/traces/traceService';
+import { ANALYSIS_PROTOCOL_VERSION } from '../../../../src/protocol/analysis';
+import type { Trace } from '../../../../src/core/model';
+import { trace } from '../../../support/builders';
+
+interface FakePanel { title: string; html: string; posted: unknown[]; send(m: unknown): Promise<void>; disposed: boolean }
+const panels: FakePanel[] = [];
+const win = fakeVscode.api.window as Record<string, unknown>;
+win.createWebviewPanel = (_type: string, title: string) => {
+  const incoming = new EventEmitter<unknown>();
+  const disposeEvents = new EventEmitter<void>();
+  const p: FakePanel & Record<string, unknown> = {
+    title, html: '', posted: [], disposed: false,
+    async send(m: unknown) { incoming.fire(m); await new Promise(r => setTimeout(r, 5)); },
+    webview: {
+      cspSource: 'vscode-resource:', asWebviewUri: (u: unknown) => u,
+      set html(h: string) { p.html = h; }, get html() { return p.html; },
+      postMessage: async (m: unknown) => { p.posted.push(m); return true; },
+      onDidReceiveMessage: incoming.event,
+    },
+    onDidDispose: disposeEvents.event,
+    reveal() { /* focus */ },
+    dispose() { p.disposed = true; disposeEvents.fire(); },
+  };
+  panels.push(p);
+  return p;
+};
+
+const withId = (t: Trace, traceId: string): Trace => ({ ...t, traceId, spans: t.spans.map(s => ({ ...s, traceId })) });
+const shop = (id: string, dbUs: number) => withId(trace([
+  { id: 'aaaaaaaaaaaaaaa1', name: 'GET /cart', service: 'frontend', kind: 'server', dur: 1000 },
+  { id: 'aaaaaaaaaaaaaaa2', parent: 'aaaaaaaaaaaaaaa1', name: 'call', service: 'frontend', kind: 'client', start: 10, dur: 800 },
+  { id: 'aaaaaaaaaaaaaaa3', parent: 'aaaaaaaaaaaaaaa2', name: 'handle', service: 'backend', kind: 'server', start: 20, dur: 700 },
+  { id: 'aaaaaaaaaaaaaaa4', parent: 'aaaaaaaaaaaaaaa3', name: 'SELECT', service: 'db', kind: 'client', start: 30, dur: dbUs },
+]), id);
+const A = '0af7651916cd43dd8448eb211c80319c', B = '1bf7651916cd43dd8448eb211c80319d', LIVE = '2cf7651916cd43dd8448eb211c80319e';
+
+let traces: TraceService;
+let commands: AnalysisCommands;
+const revealed: [string, string][] = [];
+const liveOpened: [string, unknown][] = [];
+const selection = new EventEmitter<{ traceKey: string; spanId: string | null }>();
+
+before(() => {
+  const ctx = fakeVscode.newContext();
+  const log = (win as { createOutputChannel(n: string, o: unknown): unknown }).createOutputChannel('t', { log: true });
+  traces = new TraceService(new MemoryMemento());
+  const host = { extension: ctx, log, traces } as unknown as HostContext;
+  const liveTrace = shop(LIVE, 600);
+  commands = new AnalysisCommands(host, {
+    receiver: {
+      list: () => [{ traceId: LIVE, rootService: 'frontend', rootName: 'GET /cart', spanCount: 4, durationNs: 1e6 }],
+      getTrace: id => (id === LIVE ? liveTrace : undefined),
+      openTrace: async (id, o) => { liveOpened.push([id, o]); },
+    },
+    panels: { reveal: (key, spanId) => { revealed.push([key, spanId]); return true; }, onDidChangeSelection: selection.event as never },
+    reopen: async () => undefined,
+  });
+  traces.open(prepareModel(shop(A, 100)), { kind: 'file', label: 'fast.json', uri: 'file:///fast.json' });
+  traces.open(prepareModel(shop(B, 500)), { kind: 'file', label: 'slow.json', uri: 'file:///slow.json' });
+});
+after(() => { commands.dispose(); traces.dispose(); });
+
+const run = (id: string, ...args: unknown[]) => fakeVscode.commands.get(id)!(...args);
+const last = () => panels[panels.length - 1]!;
+const initOf = (p: FakePanel) => p.posted.find(m => (m as { type: string }).type === 'init') as { protocol: number; data: Record<string, unknown> };
+const replies = (p: FakePanel) => p.posted.filter(m => (m as { type: string }).type === 'reply') as { id: number; ok: boolean; error?: string }[];
+
+test('Show Service Graph over open and Live traces; a node selects the service’s first span in the chosen trace', async () => {
+  fakeVscode.pick = items => items.find(i => /All open/.test((i as { label: string }).label));
+  await run(Commands.showServiceGraph);
+  const p = last();
+  assert.match(p.html, /Content-Security-Policy/);
+  assert.match(p.html, /dist\/analysis\.js/);
+  assert.equal(p.posted.length, 0, 'nothing is pushed before ready');
+  await p.send({ type: 'ready', protocol: ANALYSIS_PROTOCOL_VERSION });
+  const init = initOf(p);
+  assert.equal(init.data.view, 'graph');
+  const graph = init.data.graph as { nodes: { service: string; requests: number }[]; traceCount: number };
+  assert.equal(graph.traceCount, 2);
+  assert.deepEqual(graph.nodes.map(n => [n.service, n.requests]).sort(), [['backend', 2], ['db', 2], ['frontend', 2]]);
+  fakeVscode.pick = items => items[1];
+  await p.send({ type: 'filterService', id: 1, service: 'backend' });
+  assert.deepEqual(replies(p).at(-1), { type: 'reply', id: 1, ok: true });
+  assert.deepEqual(revealed.at(-1), [traces.all()[1]!.traceKey, 'aaaaaaaaaaaaaaa3']);
+  await p.send({ type: 'filterService', id: 2, service: 'nowhere' });
+  assert.equal(replies(p).at(-1)!.ok, false);
+  assert.match(replies(p).at(-1)!.error!, /No span of nowhere/);
+  await p.send({ type: 'filterService', id: 3, service: '<img src=x>'.repeat(1000) });
+  assert.equal(replies(p).length, 2, 'an oversized message is dropped, not answered');
+});
+
+test('Compare Traces with two IDs: the diff, and revealing a row in B', async () => {
+  await run(Commands.compareTraces, A, B);
+  const p = last();
+  await p.send({ type: 'ready', protocol: ANALYSIS_PROTOCOL_VERSION });
+  const diff = initOf(p).data.diff as { rows: { name: string; status: string; deltaNs: number }[]; regressions: { row: number; name: string }[] };
+  assert.deepEqual(diff.rows.map(r => [r.name, r.status]), [['GET /cart', 'same'], ['call', 'same'], ['handle', 'same'], ['SELECT', 'changed']]);
+  assert.equal(diff.regressions[0]!.name, 'SELECT');
+  await p.send({ type: 'revealDiffRow', id: 7, row: diff.regressions[0]!.row, side: 'b' });
+  assert.deepEqual(replies(p).at(-1), { type: 'reply', id: 7, ok: true });
+  assert.deepEqual(revealed.at(-1), [traces.all()[1]!.traceKey, 'aaaaaaaaaaaaaaa4']);
+  await p.send({ type: 'revealDiffRow', id: 8, row: 99, side: 'a' });
+  assert.equal(replies(p).at(-1)!.ok, false);
+});
+
+test('Compare Traces by picking: A from open traces, B from Live', async () => {
+  let n = 0;
+  fakeVscode.pick = items => (n++ === 0 ? items.find(i => (i as { detail?: string }).detail === A) : items.find(i => (i as { detail?: string }).detail === LIVE));
+  await run(Commands.compareTraces);
+  const p = last();
+  await p.send({ type: 'ready', protocol: ANALYSIS_PROTOCOL_VERSION });
+  const init = initOf(p).data as unknown as { aLabel: string; bLabel: string; diff: { bTraceId: string } };
+  assert.equal(init.diff.bTraceId, LIVE);
+  assert.match(init.bLabel, /Live/);
+  await p.send({ type: 'revealDiffRow', id: 1, row: 3, side: 'b' });
+  assert.deepEqual(liveOpened.at(-1), [LIVE, { selectSpanId: 'aaaaaaaaaaaaaaa4' }]);
+});
+
+test('Show Latency Distribution of the selected span’s operation over open and Live traces', async () => {
+  const active = traces.all()[0]!;
+  traces.setActive(active.traceKey);
+  selection.fire({ traceKey: active.traceKey, spanId: 'aaaaaaaaaaaaaaa4' });
+  await run(Commands.showLatencyDistribution);
+  const p = last();
+  await p.send({ type: 'ready', protocol: ANALYSIS_PROTOCOL_VERSION });
+  const d = initOf(p).data.distribution as { operation: { service: string; name: string }; sampleCount: number; traceCount: number; buckets: { example?: { traceId: string; spanId: string } }[] };
+  assert.deepEqual(d.operation, { service: 'db', name: 'SELECT' });
+  assert.deepEqual([d.sampleCount, d.traceCount], [3, 3]);
+  const ex = d.buckets.find(b => b.example)!.example!;
+  await p.send({ type: 'openTrace', id: 4, traceId: ex.traceId, spanId: ex.spanId });
+  assert.equal(replies(p).at(-1)!.ok, true);
+});
