@@ -5,7 +5,7 @@
 // a FOLLOWS_FROM parent is written as parentSpanId plus a follows_from link to the parent.
 import type { Attr, AttrValue, Attributes, Scope, Span, SpanEvent, SpanLink, Trace } from '../model';
 import { REF_TYPE_KEY } from '../parse/otlp-json';
-import { groupSpans } from './group';
+import { groupSpans, resourceAttributesForOtlp } from './group';
 
 const KIND_NUMBER = { unspecified: 0, internal: 1, server: 2, client: 3, producer: 4, consumer: 5 } as const;
 const STATUS_NUMBER = { unset: 0, ok: 1, error: 2 } as const;
@@ -13,7 +13,7 @@ const STATUS_NUMBER = { unset: 0, ok: 1, error: 2 } as const;
 export function traceToOtlpJson(traces: readonly Trace[]): unknown {
   return {
     resourceSpans: groupSpans(traces).map(rg => ({
-      resource: { attributes: attributesJson(rg.resource.attributes) },
+      resource: { attributes: attributesJson(resourceAttributesForOtlp(rg.resource)) },
       scopeSpans: rg.scopes.map(sg => {
         const g: Record<string, unknown> = {};
         if (sg.scope) g.scope = scopeJson(sg.scope);

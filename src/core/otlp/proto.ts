@@ -4,7 +4,7 @@
 import { opentelemetry } from '../proto/otlp.js';
 import type { AttrValue, Attributes, Span, Trace } from '../model';
 import { base64ToBytes, hexToBytes } from '../ids';
-import { groupSpans } from './group';
+import { groupSpans, resourceAttributesForOtlp } from './group';
 import { linkAttributes, linksOf } from './encode';
 
 const v1 = opentelemetry.proto;
@@ -31,7 +31,7 @@ function idBytes(id: string): Uint8Array {
 /** The traces as a binary ExportTraceServiceRequest (also a valid TracesData). */
 export function encodeOtlpProtobuf(traces: readonly Trace[]): Uint8Array {
   const resourceSpans = groupSpans(traces).map(rg => ({
-    resource: { attributes: keyValues(rg.resource.attributes) },
+    resource: { attributes: keyValues(resourceAttributesForOtlp(rg.resource)) },
     scopeSpans: rg.scopes.map(sg => ({
       scope: sg.scope ? { name: sg.scope.name, version: sg.scope.version ?? '', attributes: keyValues(sg.scope.attributes) } : null,
       spans: sg.spans.map(spanMessage),

@@ -67,3 +67,18 @@ test('spec encoding: hex IDs, int enums, int64 strings, grouped by resource and 
   assert.equal(s.endTimeUnixNano, '1700000000001000000');
   assert.deepEqual(s.attributes, [{ key: 'n', value: { intValue: '5' } }, { key: 'x', value: { doubleValue: 'NaN' } }]);
 });
+
+test('a resource without a service.name attribute keeps its service through both OTLP encoders', async () => {
+  const { encodeOtlpProtobuf } = await import('../../../../src/core/otlp/proto');
+  const parsed = parseTraceDocument(otlpDoc([otlpSpan({})]));
+  const span = parsed.traces[0]!.spans[0]!;
+  const bare = { ...span, resource: { serviceName: 'checkout', attributes: [{ key: 'host.name', value: 'h1' }] } };
+  const trace = { ...parsed.traces[0]!, spans: [bare] };
+  const fromJson = parseTraceDocument(JSON.stringify(traceToOtlpJson([trace])));
+  const fromProto = parseTraceDocument(encodeOtlpProtobuf([trace]));
+  for (const r of [fromJson, fromProto]) {
+    const res = r.traces[0]!.spans[0]!.resource;
+    assert.equal(res.serviceName, 'checkout');
+    assert.deepEqual(res.attributes.map(a => a.key), ['service.name', 'host.name']);
+  }
+});
