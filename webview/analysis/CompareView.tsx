@@ -2,7 +2,7 @@
 // colour scale (red slower, blue faster), and the summary of the biggest regressions with links that reveal the
 // span in trace B (or A when the span is gone).
 import { useMemo, useRef, useState } from 'preact/hooks';
-import { scaleDiverging } from 'd3-scale';
+import { scaleDivergingSqrt } from 'd3-scale';
 import { interpolateRdBu } from 'd3-scale-chromatic';
 import type { AnalysisBridge } from './bridge';
 import type { AnalysisView } from '../../src/protocol/analysis';
@@ -36,8 +36,10 @@ export function CompareView({ data, bridge }: { data: CompareData; bridge: Analy
   const position = useMemo(() => { const m = new Map<number, number>(); visible.forEach((r, k) => m.set(r, k)); return m; }, [visible]);
 
   const maxAbs = useMemo(() => Math.max(1, ...diff.rows.map(r => Math.abs(r.selfDeltaNs))), [diff]);
-  // RdBu runs red→blue; reversed domain puts red on slower (positive) deltas
-  const colour = useMemo(() => scaleDiverging<string>(interpolateRdBu).domain([maxAbs, 0, -maxAbs]).clamp(true), [maxAbs]);
+  // RdBu runs red→blue; the reversed domain puts red on slower (positive) deltas; sqrt keeps small deltas visible
+  const colour = useMemo(() => scaleDivergingSqrt<string>(interpolateRdBu).domain([maxAbs, 0, -maxAbs]).clamp(true), [maxAbs]);
+  // a chip in the scale's colour with text that stays readable on it (dark on the pale middle, white on the ends)
+  const chip = (deltaNs: number) => `background:${colour(deltaNs)};color:${Math.abs(deltaNs) > maxAbs * 0.45 ? '#fff' : '#111'}`;
 
   const scrollToRow = (row: number) => {
     let k = position.get(row);
@@ -79,7 +81,7 @@ export function CompareView({ data, bridge }: { data: CompareData; bridge: Analy
             <li key={x.row}>
               <button type="button" class="link" onClick={() => reveal(x.row)} title={`${x.service} ${x.name}`}>{x.name}</button>{' '}
               <span class="muted">{x.service}</span>{' '}
-              <span style={`color:${colour(x.selfDeltaNs)}`}>{formatDelta(x.selfDeltaNs)}</span>
+              <span class="chip" style={chip(x.selfDeltaNs)}>{formatDelta(x.selfDeltaNs)}</span>
               {x.status !== 'changed' ? <span class="muted"> ({x.status})</span> : null}
             </li>
           ))}
@@ -106,7 +108,6 @@ export function CompareView({ data, bridge }: { data: CompareData; bridge: Analy
             <div style={`height:${visible.length * ROW_H}px;position:relative`}>
               {visible.slice(first, last).map((row, k) => {
                 const r = diff.rows[row]!;
-                const bg = r.status === 'same' ? 'transparent' : colour(r.selfDeltaNs);
                 return (
                   <div key={row} class={`row${row === focused ? ' focused' : ''}`} style={`top:${(first + k) * ROW_H}px`} role="treeitem" aria-level={r.depth + 1}
                     tabIndex={row === focused ? 0 : -1} data-row={row} data-status={r.status} onClick={() => setFocused(row)} onDblClick={() => reveal(row)}
@@ -116,7 +117,7 @@ export function CompareView({ data, bridge }: { data: CompareData; bridge: Analy
                     </span>
                     <span class={`status ${r.status}`}>{r.status === 'same' ? '' : r.status}</span>
                     <span class="dur">{r.a >= 0 ? formatNs(r.aNs) : '—'} → {r.b >= 0 ? formatNs(r.bNs) : '—'}</span>
-                    <span class="delta" style={`background:${bg}`}>{formatDelta(r.deltaNs)}</span>
+                    <span class="delta" style={r.status === 'same' ? '' : chip(r.selfDeltaNs)}>{formatDelta(r.deltaNs)}</span>
                   </div>
                 );
               })}

@@ -9,7 +9,7 @@ import type { LatencySample } from '../../src/core/analysis/distribution';
 import { formatNs, percent } from './format';
 
 type DistributionData = Extract<AnalysisView, { view: 'distribution' }>;
-const W = 860, H = 300, M = { top: 24, right: 20, bottom: 34, left: 44 };
+const W = 860, H = 320, M = { top: 44, right: 20, bottom: 34, left: 44 };
 
 export function DistributionView({ data, bridge }: { data: DistributionData; bridge: AnalysisBridge }) {
   const d = data.distribution;
@@ -62,10 +62,11 @@ export function DistributionView({ data, bridge }: { data: DistributionData; bri
                   </g>
                 );
               })}
-              {markers.map(([name, v]) => (
+              {markers.map(([name, v], k) => (
+                // labels on three heights and on the inner side of their line, so that close percentiles stay legible
                 <g key={name} class="marker" data-testid={`marker-${name}`} transform={`translate(${x(v)},0)`}>
-                  <line y1={M.top - 6} y2={H - M.bottom} />
-                  <text y={M.top - 10} text-anchor="middle">{name} {formatNs(v)}</text>
+                  <line y1={M.top - 6 + k * 14} y2={H - M.bottom} />
+                  <text y={M.top - 10 + k * 14} dx={x(v) > W / 2 ? -4 : 4} text-anchor={x(v) > W / 2 ? 'end' : 'start'}>{name} {formatNs(v)}</text>
                 </g>
               ))}
             </svg>
@@ -92,7 +93,7 @@ export function DistributionView({ data, bridge }: { data: DistributionData; bri
           <h2>Slowest</h2>
           <ol data-testid="slowest">
             {d.slowest.map((s, k) => (
-              <li key={k}><button type="button" class="link" onClick={() => open(s)}>{formatNs(s.durationNs)}</button> <span class="muted">{s.traceId.slice(0, 16)}</span>{s.error ? <span class="err"> error</span> : null}</li>
+              <li key={k}><button type="button" class="link" onClick={() => open(s)}>{formatNs(s.durationNs)}</button> <span class="muted">{s.traceId}</span>{s.error ? <span class="err"> error</span> : null}</li>
             ))}
           </ol>
         </aside>

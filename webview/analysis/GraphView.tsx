@@ -88,8 +88,8 @@ export function GraphView({ data, bridge }: { data: GraphData; bridge: AnalysisB
         <div class="main">
           <svg class="graph" ref={svgRef} role="group" aria-label="Service dependency graph">
             <defs>
-              <marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0,0L10,5L0,10z" /></marker>
-              <marker id="arrow-red" class="spread" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0,0L10,5L0,10z" /></marker>
+              <marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerUnits="userSpaceOnUse" markerWidth="9" markerHeight="9" orient="auto-start-reverse"><path d="M0,0L10,5L0,10z" /></marker>
+              <marker id="arrow-red" class="spread" viewBox="0 0 10 10" refX="10" refY="5" markerUnits="userSpaceOnUse" markerWidth="9" markerHeight="9" orient="auto-start-reverse"><path d="M0,0L10,5L0,10z" /></marker>
             </defs>
             <g ref={gRef}>
               {graph.edges.map((e, k) => {
