@@ -119,7 +119,10 @@ export function activate(context: vscode.ExtensionContext): SpanscopeApi {
   }).catch(err => log.error('backends failed to load', err)), 0);
 
   // Analysis across traces: service graph, Compare Traces…, latency distribution.
-  sub(registerAnalysis(host, { receiver, panels, reopen: entry => opener.reopen(entry) }));
+  sub(registerAnalysis(host, {
+    receiver, panels, reopen: entry => opener.reopen(entry),
+    backends: async () => { const m = (await backends.controller()).manager; await m.ready; return m.backends; },
+  }));
 
   const api: SpanscopeApi = { ...host, opener, receiver, panels, insights };
   log.info(`Spanscope ${String(context.extension.packageJSON.version ?? '')} activated in ${(performance.now() - started).toFixed(1)} ms`);

@@ -4,7 +4,8 @@
 import * as vscode from 'vscode';
 import type { Trace } from '../../core/model';
 import { analyzeTrace } from '../../core/analysis/analyze';
-import { buildServiceGraph, tableFromAnalysis } from '../../core/analysis/graph';
+import { buildServiceGraph, graphFromDependencies, tableFromAnalysis } from '../../core/analysis/graph';
+import type { DependencyLinkLike } from '../../core/analysis/graph';
 import type { SpanTable } from '../../core/analysis/graph';
 import { compareTraces } from '../../core/analysis/compare';
 import { latencyDistribution } from '../../core/analysis/distribution';
@@ -27,14 +28,28 @@ export interface AnalysisWaterfalls {
   reveal(traceKey: string, spanId: string): boolean;
   readonly onDidChangeSelection: vscode.Event<{ readonly traceKey: string; readonly spanId: string | null }>;
 }
+/** A configured backend as the analysis commands use it (src/backends TraceBackend satisfies it). */
+export interface AnalysisBackend {
+  readonly displayName: string;
+  readonly config: { readonly name: string };
+  dependencies(end: Date, lookbackMs: number, signal?: AbortSignal): Promise<readonly DependencyLinkLike[]>;
+  search(query: { service?: string; operation?: string; limit?: number; start?: Date; end?: Date }, signal?: AbortSignal): Promise<readonly { readonly traceId: string; readonly rootService?: string; readonly rootName?: string; readonly durationMs?: number }[]>;
+  getTrace(traceId: string, signal?: AbortSignal): Promise<{ readonly trace: Trace }>;
+}
 export interface AnalysisDeps {
   readonly receiver: AnalysisReceiver;
+  /** The configured backends (loads the backend clients on first use); absent: none. */
+  readonly backends?: () => Promise<readonly AnalysisBackend[]>;
   readonly panels: AnalysisWaterfalls;
   readonly reopen: (entry: TraceHistoryEntry) => Promise<OpenTrace | undefined>;
 }
 
 /** How many Live traces a set takes at most (newest first). */
 const MAX_SET = 1000;
+/** Backend dependency lists cover this much time. */
+const DEPENDENCY_LOOKBACK_MS = 24 * 3600_000;
+/** Traces fetched from a backend search for a latency distribution (one request each, 4 at a time). */
+const BACKEND_SAMPLE = 100;
 
 /** One trace an analysis can read and point into. */
 interface TraceRef {
@@ -98,15 +113,40 @@ export class AnalysisCommands extends Disposable {
     if (active) choices.push({ label: vscode.l10n.t('Active trace'), description: `${active.rootService} ${active.rootName}`, refs: () => [this.openRef(active)], scope: vscode.l10n.t('trace {0}', active.traceId) });
     if (open.length > 1) choices.push({ label: vscode.l10n.t('All open traces'), description: String(open.length), refs: () => this.openRefs(), scope: vscode.l10n.t('{0} open traces', open.length) });
     if (live.length) choices.push({ label: vscode.l10n.t('Live traces (receiver)'), description: String(Math.min(live.length, MAX_SET)), refs: () => this.liveRefs(), scope: vscode.l10n.t('{0} Live traces', Math.min(live.length, MAX_SET)) });
+    const backends = (await this.deps.backends?.()) ?? [];
+    const fromBackend = new Map<Choice, AnalysisBackend>();
+    for (const b of backends) {
+      const c: Choice = { label: vscode.l10n.t('Dependencies from {0}', b.displayName), description: vscode.l10n.t('last 24 hours'), refs: () => [], scope: vscode.l10n.t('{0}, last 24 hours', b.displayName) };
+      choices.push(c);
+      fromBackend.set(c, b);
+    }
     if (choices.length === 0) { void vscode.window.showInformationMessage(vscode.l10n.t('Open a trace or receive some traces first: the service graph is computed from their spans.')); return; }
     const pick = choices.length === 1 ? choices[0] : await vscode.window.showQuickPick(choices, { title: vscode.l10n.t('Service graph of…') });
     if (!pick) return;
+    const backend = fromBackend.get(pick);
+    if (backend) {
+      const links = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Dependencies from {0}…', backend.displayName), cancellable: true },
+        (_p, token) => backend.dependencies(new Date(), DEPENDENCY_LOOKBACK_MS, abortOf(token)));
+      this.views.show(vscode.l10n.t('Service graph'), { view: 'graph', graph: graphFromDependencies(links), scopeLabel: pick.scope }, {
+        filterService: service => this.searchBackendForService(backend, service),
+      });
+      return;
+    }
     const refs = pick.refs();
     const tables = refs.map(r => r.table());
     const graph = buildServiceGraph(tables);
     this.views.show(vscode.l10n.t('Service graph'), { view: 'graph', graph, scopeLabel: pick.scope }, {
       filterService: service => this.revealService(refs, tables, service),
     });
+  }
+
+  /** A node of a backend's graph: recent traces of the service from that backend, one to open. */
+  private async searchBackendForService(backend: AnalysisBackend, service: string): Promise<void> {
+    const found = await backend.search({ service, limit: 20 });
+    if (found.length === 0) throw new Error(vscode.l10n.t('{0} has no recent traces of {1}.', backend.displayName, service));
+    const picked = await vscode.window.showQuickPick(found.map(t => ({ label: `${t.rootService ?? ''} ${t.rootName ?? ''}`.trim() || t.traceId, description: t.durationMs !== undefined ? `${t.durationMs} ms` : '', detail: t.traceId, t })),
+      { title: vscode.l10n.t('Recent traces of {0} in {1}', service, backend.displayName), matchOnDetail: true });
+    if (picked) await vscode.commands.executeCommand(Commands.openTraceById, { traceId: picked.t.traceId, backend: backend.config.name });
   }
 
   /** A graph node was activated: select the service's first span; with several traces, ask which trace. */
@@ -218,19 +258,66 @@ export class AnalysisCommands extends Disposable {
   async showDistribution(arg?: unknown): Promise<void> {
     const op = await this.pickOperation(arg);
     if (!op) return;
-    const refs = this.traceSet();
+    const backends = (await this.deps.backends?.()) ?? [];
+    let refs = this.traceSet();
+    let scope = vscode.l10n.t('{0} open and Live traces', refs.length);
+    let backend: AnalysisBackend | undefined;
+    if (backends.length) {
+      type ScopeItem = vscode.QuickPickItem & { b?: AnalysisBackend };
+      const local: ScopeItem = { label: vscode.l10n.t('Open and Live traces'), description: String(refs.length) };
+      const picked = await vscode.window.showQuickPick<ScopeItem>([local, ...backends.map(b => ({ label: vscode.l10n.t('Search {0}', b.displayName), description: vscode.l10n.t('last hour, up to {0} traces', BACKEND_SAMPLE), b }))],
+        { title: vscode.l10n.t('Latency of {0} across…', op.name) });
+      if (!picked) return;
+      if (picked.b) {
+        backend = picked.b;
+        refs = await this.backendRefs(picked.b, op);
+        scope = vscode.l10n.t('{0} traces from {1}', refs.length, picked.b.displayName);
+      }
+    }
     const byId = new Map(refs.map(r => [r.traceId, r]));
     const distribution = latencyDistribution(refs.map(r => r.table()), op);
-    this.views.show(vscode.l10n.t('Latency: {0}', op.name.slice(0, 60)), {
-      view: 'distribution', distribution, scopeLabel: vscode.l10n.t('{0} open and Live traces', refs.length),
-    }, {
+    this.views.show(vscode.l10n.t('Latency: {0}', op.name.slice(0, 60)), { view: 'distribution', distribution, scopeLabel: scope }, {
       openTrace: async (traceId, spanId) => {
         const ref = byId.get(traceId);
-        if (ref && spanId) return ref.reveal(spanId);
-        return vscode.commands.executeCommand(Commands.openTraceById, traceId);
+        if (ref && spanId && !backend) return ref.reveal(spanId);
+        return vscode.commands.executeCommand(Commands.openTraceById, backend ? { traceId, backend: backend.config.name } : traceId);
       },
     });
   }
+
+  /** Traces of an operation from a backend search (last hour), fetched 4 at a time; failures are skipped and logged. */
+  private backendRefs(b: AnalysisBackend, op: { service: string; name: string }): Thenable<TraceRef[]> {
+    return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Fetching traces of {0} from {1}…', op.name, b.displayName), cancellable: true }, async (progress, token) => {
+      const signal = abortOf(token);
+      const end = new Date();
+      const found = await b.search({ service: op.service, operation: op.name, limit: BACKEND_SAMPLE, start: new Date(end.getTime() - 3600_000), end }, signal);
+      const out: TraceRef[] = [];
+      let next = 0;
+      const worker = async () => {
+        while (next < found.length && !token.isCancellationRequested) {
+          const id = found[next++]!.traceId;
+          try {
+            const { trace } = await b.getTrace(id, signal);
+            const table = tableFromAnalysis(analyzeTrace(trace));
+            out.push({ label: `${b.displayName} ${id}`, traceId: trace.traceId, table: () => table, reveal: async () => vscode.commands.executeCommand(Commands.openTraceById, { traceId: id, backend: b.config.name }) });
+          } catch (e) {
+            this.host.log.warn(`latency distribution: ${b.displayName} trace ${id}: ${e instanceof Error ? e.message : String(e)}`);
+          }
+          progress.report({ message: `${out.length} / ${found.length}` });
+        }
+      };
+      await Promise.all([worker(), worker(), worker(), worker()]);
+      if (token.isCancellationRequested) throw new vscode.CancellationError();
+      return out;
+    });
+  }
+}
+
+function abortOf(token: vscode.CancellationToken): AbortSignal {
+  const c = new AbortController();
+  if (token.isCancellationRequested) c.abort();
+  else token.onCancellationRequested(() => c.abort());
+  return c.signal;
 }
 
 export function registerAnalysis(host: HostContext, deps: AnalysisDeps): AnalysisCommands {

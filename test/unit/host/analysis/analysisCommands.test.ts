@@ -7,6 +7,7 @@ import { EventEmitter, MemoryMemento } from '../../../support/host/fakeVscode';
 import { Commands } from '../../../../src/host/commands';
 import type { HostContext } from '../../../../src/host/hostContext';
 import { AnalysisCommands } from '../../../../src/host/analysis/registerAnalysis';
+import type { AnalysisBackend } from '../../../../src/host/analysis/registerAnalysis';
 import { prepareModel } from '../../../../src/host/traces/prepareModel';
 import { TraceService } from '../../../../src/host/traces/traceService';
 import { ANALYSIS_PROTOCOL_VERSION } from '../../../../src/protocol/analysis';
@@ -50,6 +51,7 @@ let commands: AnalysisCommands;
 const revealed: [string, string][] = [];
 const liveOpened: [string, unknown][] = [];
 const selection = new EventEmitter<{ traceKey: string; spanId: string | null }>();
+let backendList: AnalysisBackend[] = [];
 
 before(() => {
   const ctx = fakeVscode.newContext();
@@ -65,6 +67,7 @@ before(() => {
     },
     panels: { reveal: (key, spanId) => { revealed.push([key, spanId]); return true; }, onDidChangeSelection: selection.event as never },
     reopen: async () => undefined,
+    backends: async () => backendList,
   });
   traces.open(prepareModel(shop(A, 100)), { kind: 'file', label: 'fast.json', uri: 'file:///fast.json' });
   traces.open(prepareModel(shop(B, 500)), { kind: 'file', label: 'slow.json', uri: 'file:///slow.json' });
@@ -140,4 +143,49 @@ test('Show Latency Distribution of the selected span’s operation over open and
   const ex = d.buckets.find(b => b.example)!.example!;
   await p.send({ type: 'openTrace', id: 4, traceId: ex.traceId, spanId: ex.spanId });
   assert.equal(replies(p).at(-1)!.ok, true);
+});
+
+test('with a backend: the graph from its dependency list, a node lists its recent traces; a distribution over its search', async () => {
+  const ids = ['3df7651916cd43dd8448eb211c80319f', '4ef7651916cd43dd8448eb211c8031a0', '5ff7651916cd43dd8448eb211c8031a1'];
+  const stored = new Map(ids.map((id, k) => [id, shop(id, 100 + 300 * k)]));
+  const searches: unknown[] = [];
+  backendList = [{
+    displayName: 'Jaeger (test)', config: { name: 'test' },
+    dependencies: async () => [{ parent: 'frontend', child: 'backend', callCount: 12, errorCount: 3 }, { parent: 'backend', child: 'db', callCount: 40 }],
+    search: async q => { searches.push(q); return ids.map(traceId => ({ traceId, rootService: 'frontend', rootName: 'GET /cart' })); },
+    getTrace: async id => { const trace = stored.get(id); if (!trace) throw new Error('not found'); return { trace }; },
+  }];
+  try {
+    fakeVscode.pick = items => items.find(i => /Dependencies from Jaeger \(test\)/.test((i as { label: string }).label));
+    await run(Commands.showServiceGraph);
+    let p = last();
+    await p.send({ type: 'ready', protocol: ANALYSIS_PROTOCOL_VERSION });
+    const graph = initOf(p).data.graph as { source: string; edges: { from: string; to: string; count: number; errors: number }[] };
+    assert.equal(graph.source, 'backend');
+    assert.deepEqual(graph.edges.map(e => [e.from, e.to, e.count, e.errors]), [['backend', 'db', 40, 0], ['frontend', 'backend', 12, 3]]);
+    const opened: unknown[] = [];
+    const openById = fakeVscode.commands.get(Commands.openTraceById);
+    fakeVscode.commands.set(Commands.openTraceById, (...a: unknown[]) => { opened.push(a[0]); });
+    try {
+      fakeVscode.pick = items => items[2];
+      await p.send({ type: 'filterService', id: 1, service: 'backend' });
+      assert.deepEqual(replies(p).at(-1), { type: 'reply', id: 1, ok: true });
+      assert.deepEqual((searches.at(-1) as { service: string }).service, 'backend');
+      assert.deepEqual(opened.at(-1), { traceId: ids[2], backend: 'test' });
+
+      fakeVscode.pick = items => items.find(i => /Search Jaeger/.test((i as { label: string }).label));
+      await run(Commands.showLatencyDistribution, { service: 'db', name: 'SELECT' });
+      p = last();
+      await p.send({ type: 'ready', protocol: ANALYSIS_PROTOCOL_VERSION });
+      const d = initOf(p).data as { scopeLabel: string; distribution: { sampleCount: number; maxNs: number; slowest: { traceId: string }[] } };
+      assert.equal(d.scopeLabel, '3 traces from Jaeger (test)');
+      assert.deepEqual(searches.at(-1) && { service: (searches.at(-1) as { service: string }).service, operation: (searches.at(-1) as { operation: string }).operation }, { service: 'db', operation: 'SELECT' });
+      assert.equal(d.distribution.sampleCount, 3);
+      assert.equal(d.distribution.maxNs, 700_000);
+      await p.send({ type: 'openTrace', id: 2, traceId: d.distribution.slowest[0]!.traceId, spanId: 'aaaaaaaaaaaaaaa4' });
+      assert.deepEqual(opened.at(-1), { traceId: ids[2], backend: 'test' });
+    } finally {
+      if (openById) fakeVscode.commands.set(Commands.openTraceById, openById); else fakeVscode.commands.delete(Commands.openTraceById);
+    }
+  } finally { backendList = []; }
 });
