@@ -7,7 +7,10 @@ import { compareTraces } from '../../src/core/analysis/compare';
 import { latencyDistribution } from '../../src/core/analysis/distribution';
 import { buildServiceGraph, tableFromAnalysis } from '../../src/core/analysis/graph';
 import type { AnalysisView } from '../../src/protocol/analysis';
+import { parseTraceDocument } from '../../src/core/parse/index';
 import { trace } from '../support/builders';
+// @ts-expect-error plain JS module without types
+import { generateTrace } from '../../bench/gen-trace.mjs';
 import type { SpanSpec } from '../support/builders';
 import { CHROMIUM_SKIP } from '../support/chromium';
 import { receivedBy, startAnalysisRig } from './analysis-support';
@@ -116,6 +119,26 @@ describe('analysis webview', { skip: CHROMIUM_SKIP, timeout: 180_000 }, () => {
       assert.equal(open.traceId, d.buckets[first]!.example!.traceId);
       const firstRow = await page.locator('[data-testid=slow-attributes] tbody tr').first().innerText();
       assert.match(firstRow, /^region = eu\s+100 %\s+0 %/);
+    } finally { await close(); }
+  });
+
+  test('compare of two 5,000-span traces: only the visible rows are in the DOM; End and Only changes work', async () => {
+    const doc = generateTrace({ n: 5000, seed: 4 }) as { data: { spans: { duration: number }[] }[] };
+    const a = tableFromAnalysis(analyzeTrace(parseTraceDocument(JSON.stringify(doc)).traces[0]!));
+    doc.data[0]!.spans.forEach((sp, k) => { if (k % 50 === 0) sp.duration *= 3; });
+    const b = tableFromAnalysis(analyzeTrace(parseTraceDocument(JSON.stringify(doc)).traces[0]!));
+    const diff = compareTraces(a, b);
+    assert.equal(diff.rows.length, 5000);
+    const { page, close } = await rig.open({ view: 'compare', diff, aLabel: 'A', bLabel: 'B' });
+    try {
+      const rows = page.locator('[role=treeitem]');
+      assert.ok(await rows.count() < 120, `${await rows.count()} rows in the DOM`);
+      await rows.first().click();
+      await page.keyboard.press('End');
+      await page.waitForSelector('[role=treeitem][data-row="4999"]');
+      await page.check('text=Only changes');
+      const shown = await page.locator('[role=treeitem]').count();
+      assert.ok(shown > 0 && shown < 120);
     } finally { await close(); }
   });
 
