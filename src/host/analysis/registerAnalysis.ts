@@ -75,6 +75,14 @@ export class AnalysisCommands extends Disposable {
   }
 
   // ---- trace sources ----
+  /** The configured backends; none when their clients fail to load (logged: the local traces still work). */
+  private async configuredBackends(): Promise<readonly AnalysisBackend[]> {
+    try { return (await this.deps.backends?.()) ?? []; } catch (e) {
+      this.host.log.warn(`analysis: backends unavailable: ${e instanceof Error ? e.message : String(e)}`);
+      return [];
+    }
+  }
+
   private openRef(t: OpenTrace): TraceRef {
     let table: SpanTable | undefined;
     return {
@@ -113,7 +121,7 @@ export class AnalysisCommands extends Disposable {
     if (active) choices.push({ label: vscode.l10n.t('Active trace'), description: `${active.rootService} ${active.rootName}`, refs: () => [this.openRef(active)], scope: vscode.l10n.t('trace {0}', active.traceId) });
     if (open.length > 1) choices.push({ label: vscode.l10n.t('All open traces'), description: String(open.length), refs: () => this.openRefs(), scope: vscode.l10n.t('{0} open traces', open.length) });
     if (live.length) choices.push({ label: vscode.l10n.t('Live traces (receiver)'), description: String(Math.min(live.length, MAX_SET)), refs: () => this.liveRefs(), scope: vscode.l10n.t('{0} Live traces', Math.min(live.length, MAX_SET)) });
-    const backends = (await this.deps.backends?.()) ?? [];
+    const backends = await this.configuredBackends();
     const fromBackend = new Map<Choice, AnalysisBackend>();
     for (const b of backends) {
       const c: Choice = { label: vscode.l10n.t('Dependencies from {0}', b.displayName), description: vscode.l10n.t('last 24 hours'), refs: () => [], scope: vscode.l10n.t('{0}, last 24 hours', b.displayName) };
@@ -258,7 +266,7 @@ export class AnalysisCommands extends Disposable {
   async showDistribution(arg?: unknown): Promise<void> {
     const op = await this.pickOperation(arg);
     if (!op) return;
-    const backends = (await this.deps.backends?.()) ?? [];
+    const backends = await this.configuredBackends();
     let refs = this.traceSet();
     let scope = vscode.l10n.t('{0} open and Live traces', refs.length);
     let backend: AnalysisBackend | undefined;
