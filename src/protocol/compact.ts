@@ -25,7 +25,7 @@ const LINK_TYPES = ['link', 'follows_from', 'child_of'] as const;
 const CODE_SOURCES: readonly (CodeLocation['source'] | undefined)[] = [undefined, 'code.attributes', 'code.attributes.old', 'datadog.code_origin', 'stacktrace'];
 const NO_NUMBER = 0xffffffff;
 /** Attribute values longer than this are stored without de-duplication. */
-const INTERN_MAX = 48;
+const INTERN_MAX = 4096;
 
 /** Every typed array of the compact trace. Grouped by what they are indexed by. */
 export interface CompactColumns {
