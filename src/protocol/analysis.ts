@@ -3,7 +3,7 @@
 // the host answers with ONE `init`; both sides validate what they receive and drop what does not match.
 // Also: `tableFromCompact`, the SpanTable over the host's compact traces that the analysis core reads.
 
-import { z } from 'zod';
+import * as z from 'zod';
 import type { SpanTable } from '../core/analysis/graph';
 import type { ServiceGraph } from '../core/analysis/graph';
 import type { TraceDiff } from '../core/analysis/compare';

@@ -5,7 +5,7 @@
 // `reply` of the same id (`ok: false` + `error` is a rejection). Both sides validate what they receive with
 // these schemas and drop (and log) anything that does not match.
 
-import { z } from 'zod';
+import * as z from 'zod';
 import type { CompactTrace } from './compact';
 import { PROTOCOL_VERSION } from './version';
 
@@ -98,6 +98,8 @@ export const hostToWebviewSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('update'), compact: compactTraceSchema }),
   z.object({ type: z.literal('reveal'), spanId }),
   z.object({ type: z.literal('mapping'), mapping: sourceMappingSchema }),
+  /** Fill the search box with `text` and apply it; `hide` hides non-matching rows, `dim` (default) only dims them. */
+  z.object({ type: z.literal('setFilter'), text: z.string().max(1000), mode: z.enum(['dim', 'hide']).optional() }),
   z.discriminatedUnion('ok', [
     z.object({ type: z.literal('reply'), id: requestId, ok: z.literal(true) }),
     z.object({ type: z.literal('reply'), id: requestId, ok: z.literal(false), error: z.string().max(4096) }),

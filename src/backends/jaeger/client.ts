@@ -1,6 +1,6 @@
 // Jaeger v2 (api_v3 + legacy /api) and v1 query service. api_v3 first; the legacy UI API when a server lacks
 // api_v3 (404) or when the query needs what api_v3's HTTP gateway cannot do (tag filters are not supported there).
-import { z } from 'zod';
+import * as z from 'zod';
 import { BaseBackend, DEFAULT_SEARCH_LIMIT, searchWindow, summarizeTrace, traceMatchesTags } from '../base';
 import { NotFoundError } from '../http/errors';
 import type { DependencyLink, FetchedTrace, TraceSearchQuery, TraceSummary } from '../types';

@@ -2,7 +2,7 @@
 // /api/traces/{id} (v1, `batches`, 404 when not found) on servers without v2. Asks for protobuf (smaller and faster
 // to decode for big traces) and reads whichever the server sends. Search by TraceQL or tags; tag names/values for
 // completion. Multi-tenant through X-Scope-OrgID (set from the backend's `tenant`).
-import { z } from 'zod';
+import * as z from 'zod';
 import { canonicalTraceId } from '../../core/ids';
 import { BaseBackend, DEFAULT_SEARCH_LIMIT, searchWindow } from '../base';
 import { MalformedBodyError, NotFoundError } from '../http/errors';

@@ -1,5 +1,5 @@
 // Zipkin v2 API: /api/v2/trace/{id}, /api/v2/traces, services, span names, dependencies.
-import { z } from 'zod';
+import * as z from 'zod';
 import { BaseBackend, DEFAULT_SEARCH_LIMIT, searchWindow, summarizeTrace } from '../base';
 import { shortTraceId } from '../../core/trace-id-input';
 import type { DependencyLink, FetchedTrace, TraceSearchQuery, TraceSummary } from '../types';

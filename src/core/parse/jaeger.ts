@@ -12,7 +12,7 @@
 //   status an error unless `otel.status_code` says otherwise. HTTP status codes alone are not errors.
 // - Logs become events; the `event` field is the event name (removed from the event's attributes).
 // - A process becomes one shared Resource; its serviceName is also the `service.name` attribute.
-import { z } from 'zod';
+import * as z from 'zod';
 import {
   NO_ATTRIBUTES, TraceParseError,
   type Attr, type AttrValue, type Attributes, type Resource, type Span, type SpanEvent, type SpanKind, type SpanLink, type StatusCode,

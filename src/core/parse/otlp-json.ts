@@ -5,7 +5,7 @@
 //
 // zod validates the envelope, resources and scopes; spans (the hot path, 100k of them) are checked by hand in
 // `otlpSpan`, which also produces the model objects, so every field is read exactly once.
-import { z } from 'zod';
+import * as z from 'zod';
 import {
   NO_ATTRIBUTES, TraceParseError,
   type Attr, type Attributes, type Resource, type Scope, type Span, type SpanEvent, type SpanLink, type LinkType,

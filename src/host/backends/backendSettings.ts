@@ -1,7 +1,7 @@
 // The `spanscope.backends` setting (validated; bad entries are reported, not fatal), the response size limit,
 // VS Code's http.proxy, and the credentials kept in SecretStorage (never in settings, never logged).
 import * as vscode from 'vscode';
-import { z } from 'zod';
+import * as z from 'zod';
 import { BACKEND_TYPES, type BackendConfig, type BackendEnvironment, type BackendSecrets } from '../../backends/types';
 
 export const BACKENDS_KEY = 'backends';
