@@ -92,6 +92,9 @@ export function App(p: { bridge: HostBridge }): JSX.Element {
           if (cur.loaded.kind === 'trace') setMapping(toMask(cur.loaded.data.view.spanCount, m.mapping));
           return;
         }
+        case 'setFilter':
+          setVs(v => ({ ...v, tab: v.tab === 'stats' ? 'waterfall' : v.tab, query: m.text, ...(m.mode ? { hideUnmatched: m.mode === 'hide' } : {}) }));
+          return;
         case 'error': setLoaded({ kind: 'error', message: m.message }); return;
       }
     });

@@ -132,3 +132,23 @@ test('a panel comes back after a reload from the stored copy', async () => {
   first.dispose();
   second.dispose();
 });
+
+test('setFilter: posted when the panel is ready, held until after init when not', async () => {
+  const ctx = fakeVscode.newContext();
+  const panels = new WaterfallPanels(ctx as never, newLog());
+  const before = created.length;
+  panels.show({ compact: compact(), sourceLabel: 'f.json', traceKey: 'file:f#1' });
+  const p = created[before]!;
+  assert.equal(panels.setFilter('file:f#1', 'service=db'), true);
+  assert.equal(panels.setFilter('nope', 'service=db'), false);
+  await tick();
+  assert.equal(p.posted.length, 0, 'nothing before ready');
+  p.send({ type: 'ready', protocol: 1 });
+  await tick();
+  assert.deepEqual(p.posted.map(m => m.type), ['init', 'setFilter']);
+  assert.deepEqual(p.posted[1], { type: 'setFilter', text: 'service=db' });
+  panels.setFilter('file:f#1', 'status=error', 'hide');
+  await tick();
+  assert.deepEqual(p.posted.at(-1), { type: 'setFilter', text: 'status=error', mode: 'hide' });
+  panels.dispose();
+});

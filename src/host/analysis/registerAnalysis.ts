@@ -26,6 +26,8 @@ export interface AnalysisReceiver {
 /** The waterfall panels as the analysis commands use them (WaterfallPanels satisfies it). */
 export interface AnalysisWaterfalls {
   reveal(traceKey: string, spanId: string): boolean;
+  /** Fill the panel's search box (false when the trace has no panel). */
+  setFilter(traceKey: string, text: string): boolean;
   readonly onDidChangeSelection: vscode.Event<{ readonly traceKey: string; readonly spanId: string | null }>;
 }
 /** A configured backend as the analysis commands use it (src/backends TraceBackend satisfies it). */
@@ -56,8 +58,8 @@ interface TraceRef {
   readonly label: string;
   readonly traceId: string;
   table(): SpanTable;
-  /** Select a span in the waterfall (opening the trace when needed). */
-  reveal(spanId: string): Promise<unknown>;
+  /** Select a span in the waterfall (opening the trace when needed); `filter` then fills its search box. */
+  reveal(spanId: string, filter?: string): Promise<unknown>;
 }
 
 export class AnalysisCommands extends Disposable {
@@ -88,7 +90,10 @@ export class AnalysisCommands extends Disposable {
     return {
       label: `${t.rootService} ${t.rootName} · ${t.source.label}`.trim(), traceId: t.traceId,
       table: () => (table ??= tableFromCompact(new CompactView(t.compact))),
-      reveal: async spanId => { if (!this.deps.panels.reveal(t.traceKey, spanId)) this.host.traces.open({ summary: t.summary, compact: t.compact }, t.source, { selectSpanId: spanId }); },
+      reveal: async (spanId, filter) => {
+        if (!this.deps.panels.reveal(t.traceKey, spanId)) this.host.traces.open({ summary: t.summary, compact: t.compact }, t.source, { selectSpanId: spanId });
+        if (filter !== undefined) this.deps.panels.setFilter(t.traceKey, filter);
+      },
     };
   }
   private liveRefs(): TraceRef[] {
@@ -99,7 +104,11 @@ export class AnalysisCommands extends Disposable {
       return [{
         label: `${item.rootService} ${item.rootName} · Live`, traceId: item.traceId,
         table: () => (table ??= tableFromAnalysis(analyzeTrace(trace))),
-        reveal: (spanId: string) => this.deps.receiver.openTrace(item.traceId, { selectSpanId: spanId }),
+        reveal: async (spanId: string, filter?: string) => {
+          const opened = await this.deps.receiver.openTrace(item.traceId, { selectSpanId: spanId });
+          const key = opened && typeof opened === 'object' ? (opened as { traceKey?: unknown }).traceKey : undefined;
+          if (filter !== undefined && typeof key === 'string') this.deps.panels.setFilter(key, filter);
+        },
       }];
     });
   }
@@ -157,7 +166,10 @@ export class AnalysisCommands extends Disposable {
     if (picked) await vscode.commands.executeCommand(Commands.openTraceById, { traceId: picked.t.traceId, backend: backend.config.name });
   }
 
-  /** A graph node was activated: select the service's first span; with several traces, ask which trace. */
+  /**
+   * A graph node was activated: filter the waterfall to the service (`service=<name>`) and select its first span;
+   * with several traces, ask which trace. A name with spaces cannot be written as a search term: only selected.
+   */
   private async revealService(refs: TraceRef[], tables: SpanTable[], service: string): Promise<void> {
     const hits: { ref: TraceRef; spanId: string; count: number }[] = [];
     refs.forEach((ref, k) => {
@@ -170,7 +182,7 @@ export class AnalysisCommands extends Disposable {
     const chosen = hits.length === 1 ? hits[0] : (await vscode.window.showQuickPick(
       hits.map(h => ({ label: h.ref.label, description: vscode.l10n.t('{0} spans of {1}', h.count, service), detail: h.ref.traceId, h })),
       { title: vscode.l10n.t('Traces with {0}', service), matchOnDetail: true }))?.h;
-    if (chosen) await chosen.ref.reveal(chosen.spanId);
+    if (chosen) await chosen.ref.reveal(chosen.spanId, /^[^\s"]+$/.test(service) ? `service=${service}` : undefined);
   }
 
   // ---- Compare Traces… ----

@@ -62,6 +62,7 @@ interface PanelEntry {
   prepared: PreparedTrace;
   ready: boolean;
   pendingSelect: string | undefined;
+  pendingFilter: { text: string; mode?: 'dim' | 'hide' } | undefined;
   mapping: SourceMapping | undefined;
   view: CompactView;
 }
@@ -145,6 +146,16 @@ export class WaterfallPanels extends Disposable implements vscode.WebviewPanelSe
     return true;
   }
 
+  /** Fill the search box of an open trace's panel and apply it (e.g. `service=cart`); sent after `init` when not ready yet. */
+  setFilter(traceKey: string, text: string, mode?: 'dim' | 'hide'): boolean {
+    const e = this.panels.get(traceKey);
+    if (!e) return false;
+    const filter = { text: text.slice(0, 1000), ...(mode ? { mode } : {}) };
+    if (e.ready) this.post(e, { type: 'setFilter', ...filter });
+    else e.pendingFilter = filter;
+    return true;
+  }
+
   /** Tell the panel which spans map to workspace files and to the active editor's file (span indices). */
   setMapping(traceKey: string, mapping: SourceMapping): void {
     const e = this.panels.get(traceKey);
@@ -202,7 +213,7 @@ export class WaterfallPanels extends Disposable implements vscode.WebviewPanelSe
   }
 
   private attach(panel: vscode.WebviewPanel, prepared: PreparedTrace, selectSpanId: string | undefined): void {
-    const entry: PanelEntry = { panel, prepared, ready: false, pendingSelect: selectSpanId, mapping: undefined, view: new CompactView(prepared.compact) };
+    const entry: PanelEntry = { panel, prepared, ready: false, pendingSelect: selectSpanId, pendingFilter: undefined, mapping: undefined, view: new CompactView(prepared.compact) };
     this.panels.set(prepared.traceKey, entry);
     panel.iconPath = vscode.Uri.joinPath(this.context.extensionUri, 'media', 'waterfall.svg');
     const subs: vscode.Disposable[] = [];
@@ -234,6 +245,7 @@ export class WaterfallPanels extends Disposable implements vscode.WebviewPanelSe
           type: 'init', protocol: PROTOCOL_VERSION, traceKey, sourceLabel: entry.prepared.sourceLabel, compact: entry.prepared.compact,
           ...(selectSpanId ? { selectSpanId } : {}), ...(entry.mapping ? { mapping: entry.mapping } : {}),
         });
+        if (entry.pendingFilter) { this.post(entry, { type: 'setFilter', ...entry.pendingFilter }); entry.pendingFilter = undefined; }
         return;
       }
       case 'openSource': {

@@ -49,6 +49,7 @@ const A = '0af7651916cd43dd8448eb211c80319c', B = '1bf7651916cd43dd8448eb211c803
 let traces: TraceService;
 let commands: AnalysisCommands;
 const revealed: [string, string][] = [];
+const filtered: [string, string][] = [];
 const liveOpened: [string, unknown][] = [];
 const selection = new EventEmitter<{ traceKey: string; spanId: string | null }>();
 let backendList: AnalysisBackend[] = [];
@@ -65,7 +66,11 @@ before(() => {
       getTrace: id => (id === LIVE ? liveTrace : undefined),
       openTrace: async (id, o) => { liveOpened.push([id, o]); },
     },
-    panels: { reveal: (key, spanId) => { revealed.push([key, spanId]); return true; }, onDidChangeSelection: selection.event as never },
+    panels: {
+      reveal: (key, spanId) => { revealed.push([key, spanId]); return true; },
+      setFilter: (key, text) => { filtered.push([key, text]); return true; },
+      onDidChangeSelection: selection.event as never,
+    },
     reopen: async () => undefined,
     backends: async () => backendList,
   });
@@ -79,7 +84,7 @@ const last = () => panels[panels.length - 1]!;
 const initOf = (p: FakePanel) => p.posted.find(m => (m as { type: string }).type === 'init') as { protocol: number; data: Record<string, unknown> };
 const replies = (p: FakePanel) => p.posted.filter(m => (m as { type: string }).type === 'reply') as { id: number; ok: boolean; error?: string }[];
 
-test('Show Service Graph over open and Live traces; a node selects the service’s first span in the chosen trace', async () => {
+test('Show Service Graph over open and Live traces; a node filters the chosen trace’s waterfall to the service and selects its first span', async () => {
   fakeVscode.pick = items => items.find(i => /All open/.test((i as { label: string }).label));
   await run(Commands.showServiceGraph);
   const p = last();
@@ -96,11 +101,13 @@ test('Show Service Graph over open and Live traces; a node selects the service�
   await p.send({ type: 'filterService', id: 1, service: 'backend' });
   assert.deepEqual(replies(p).at(-1), { type: 'reply', id: 1, ok: true });
   assert.deepEqual(revealed.at(-1), [traces.all()[1]!.traceKey, 'aaaaaaaaaaaaaaa3']);
+  assert.deepEqual(filtered, [[traces.all()[1]!.traceKey, 'service=backend']]);
   await p.send({ type: 'filterService', id: 2, service: 'nowhere' });
   assert.equal(replies(p).at(-1)!.ok, false);
   assert.match(replies(p).at(-1)!.error!, /No span of nowhere/);
   await p.send({ type: 'filterService', id: 3, service: '<img src=x>'.repeat(1000) });
   assert.equal(replies(p).length, 2, 'an oversized message is dropped, not answered');
+  assert.equal(filtered.length, 1, 'no filter for a service without spans');
 });
 
 test('Compare Traces with two IDs: the diff, and revealing a row in B', async () => {
