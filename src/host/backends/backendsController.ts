@@ -15,6 +15,9 @@ import type { OpenOptions, OpenTrace, PreparedTraceLike } from '../traces/traceS
 import { abortSignalOf, BackendManager, type FoundTraceWithConfig } from './backendManager';
 import { backendEnvironment, offerLocalBackends, readSecrets, saveBackend, storeSecrets, OFFER_LOCAL_KEY, BACKENDS_KEY } from './backendSettings';
 
+/** How long Open Trace by ID waits for the clipboard before showing an empty input box. */
+export const CLIPBOARD_PREFILL_TIMEOUT_MS = 500;
+
 /** What the backends need of the embedded receiver (E1's ReceiverController). */
 export interface ReceiverLike {
   readonly ready: Promise<void>;
@@ -73,7 +76,12 @@ export class BackendsController extends Disposable {
     const selected = editor && !editor.selection.isEmpty ? editor.document.getText(editor.selection) : undefined;
     if (selected && tryParseTraceIdInput(selected)) return selected.trim();
     try {
-      const clip = await vscode.env.clipboard.readText();
+      // In browser-hosted VS Code the read waits on a permission prompt that may never be answered; the input box
+      // must not wait for it, so the pre-fill gives up after a short while.
+      const clip = await Promise.race([
+        vscode.env.clipboard.readText(),
+        new Promise<undefined>(resolve => setTimeout(resolve, CLIPBOARD_PREFILL_TIMEOUT_MS)),
+      ]);
       if (clip && clip.length < 8192 && tryParseTraceIdInput(clip)) return clip.trim();
     } catch {
       // clipboard unavailable (remote, permissions): no pre-fill

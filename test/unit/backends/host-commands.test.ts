@@ -58,3 +58,32 @@ test('commands, URI handler and terminal links are registered; links open traces
   reg.dispose();
   traces.dispose();
 });
+
+test('Open Trace by ID shows its input box even when the clipboard never answers (browser permission prompt)', { timeout: 5000 }, async () => {
+  const { CLIPBOARD_PREFILL_TIMEOUT_MS } = await import('../../../src/host/backends/backendsController');
+  const ctx = fakeVscode.newContext();
+  const log = (fakeVscode.api.window as { createOutputChannel(n: string, o: unknown): unknown }).createOutputChannel('t', { log: true });
+  const traces = new TraceService(new MemoryMemento());
+  const host = { extension: ctx, log, traces } as unknown as HostContext;
+  const reg = registerBackends(host, { prepare: t => prepareModel(t), registerReopener: () => ({ dispose: () => undefined }), offerLocalAfterMs: -1 });
+  const env = fakeVscode.api.env as { clipboard: { readText(): Promise<string> } };
+  const win = fakeVscode.api.window as { showInputBox(o?: { value?: string }): Promise<string | undefined> };
+  const realClipboard = env.clipboard;
+  const realInputBox = win.showInputBox;
+  let shownAfterMs = -1;
+  let prefilled: string | undefined = 'unset';
+  const started = Date.now();
+  env.clipboard = { readText: () => new Promise<string>(() => undefined) };
+  win.showInputBox = async (o?: { value?: string }) => { shownAfterMs = Date.now() - started; prefilled = o?.value; return undefined; };
+  try {
+    await (fakeVscode.api.commands as { executeCommand(id: string): Promise<unknown> }).executeCommand(Commands.openTraceById);
+    assert.ok(shownAfterMs >= 0, 'the input box was shown');
+    assert.ok(shownAfterMs < CLIPBOARD_PREFILL_TIMEOUT_MS + 1500, `shown after ${shownAfterMs} ms`);
+    assert.ok(!prefilled, 'nothing to pre-fill from a clipboard that did not answer');
+  } finally {
+    env.clipboard = realClipboard;
+    win.showInputBox = realInputBox;
+    reg.dispose();
+    traces.dispose();
+  }
+});
