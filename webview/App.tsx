@@ -16,6 +16,7 @@ import { Header } from './components/Header';
 import { SpanTable } from './components/SpanTable';
 import { Stats } from './components/Stats';
 import { Flame } from './components/Flame';
+import { installDropTarget } from './drop';
 
 type Loaded = { kind: 'trace'; data: TraceData; traceKey: string; sourceLabel: string } | { kind: 'error'; message: string } | { kind: 'waiting' };
 
@@ -30,6 +31,7 @@ export function App(p: { bridge: HostBridge }): JSX.Element {
   const [focus, setFocus] = useState(-1);
   const [mapping, setMapping] = useState<{ workspace: Uint8Array; currentFile: Uint8Array; file?: string } | undefined>();
   const [toast, setToast] = useState('');
+  const [dragging, setDragging] = useState(false);
   const [restoreScroll, setRestoreScroll] = useState(0);
   const scrollTop = useRef(0);
   const searchBox = useRef<HTMLInputElement>(null);
@@ -148,6 +150,8 @@ export function App(p: { bridge: HostBridge }): JSX.Element {
 
   const update = (patch: Partial<ViewState>): void => setVs(v => ({ ...v, ...patch }));
   const say = (text: string): void => { setToast(text); window.setTimeout(() => setToast(t => (t === text ? '' : t)), 5000); };
+  // ---- dropping trace files on the panel opens them (through the host) ----
+  useEffect(() => installDropTarget(bridge, say, setDragging), []);
 
   // ---- actions ----
   const reveal = (i: number, opts: { select?: boolean } = {}): void => {
@@ -310,6 +314,7 @@ export function App(p: { bridge: HostBridge }): JSX.Element {
           </>
         ) : null}
       </div>
+      {dragging ? <div class="empty overlay" role="status" data-testid="drop-hint">Drop a trace file to open it</div> : null}
       <div class="status-line" role="status" aria-live="polite" data-testid="toast">{toast}</div>
     </div>
   );

@@ -98,6 +98,11 @@ export function activate(context: vscode.ExtensionContext): SpanscopeApi {
   sub(panels.onDidRequestOpenSource(req => {
     req.waitUntil(openSource({ filePath: req.filePath, ...(req.line !== undefined ? { line: req.line } : {}), ...(req.column !== undefined ? { column: req.column } : {}) }, log));
   }));
+  // A trace file dropped on a panel (bytes from the OS, a file/vscode-remote URI from the explorer): open it.
+  sub(panels.onDidRequestOpenDropped(d => {
+    const opening = d.kind === 'bytes' ? opener.openBytes(d.bytes, { kind: 'file', label: d.name }) : opener.openUri(vscode.Uri.parse(d.uri, true));
+    opening.catch(err => log.error('opening a dropped trace failed', err));
+  }));
   sub(panels.onDidRequestOpenTrace(req => {
     // A span link to another trace: the receiver first (it is local), then the backends (Open Trace by ID).
     req.waitUntil((async () => {

@@ -111,6 +111,11 @@ export type HostToWebview = z.infer<typeof hostToWebviewSchema>;
 
 // ---- webview → host ---------------------------------------------------------------------------------------------
 
+/** A file dropped on the panel is refused above this size (it is read whole into the webview's memory). */
+export const MAX_DROPPED_BYTES = 512 * 1024 * 1024;
+/** URIs a drop may open: local files and files of the remote workspace; anything else is refused. */
+export const DROPPABLE_URI = /^(file|vscode-remote):\/\//i;
+
 const location = z.object({
   filePath: z.string().min(1).max(4096),
   /** 1-based, as in the span. */
@@ -128,6 +133,10 @@ export const webviewToHostSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('openTrace'), id: requestId, traceId: z.string().min(1).max(256), spanId: spanId.optional() }),
   z.object({ type: z.literal('selectionChanged'), spanId: spanId.nullable() }),
   z.object({ type: z.literal('copyText'), text: z.string().max(4 * 1024 * 1024) }),
+  /** A file was dropped on the panel (its bytes): open the traces it holds. */
+  z.object({ type: z.literal('openDroppedFile'), name: z.string().min(1).max(1024), bytes: u8.refine(b => b.byteLength <= MAX_DROPPED_BYTES, { message: 'dropped file too large' }) }),
+  /** Files were dropped from VS Code's explorer (a URI list): open them. */
+  z.object({ type: z.literal('openDroppedUris'), uris: z.array(z.string().max(8192).regex(DROPPABLE_URI)).min(1).max(64) }),
   z.object({ type: z.literal('log'), level: z.enum(['info', 'warn', 'error']), message: z.string().max(16_384) }),
 ]);
 export type WebviewToHost = z.infer<typeof webviewToHostSchema>;

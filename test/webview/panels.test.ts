@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { EventEmitter, Uri } from '../support/host/fakeVscode';
 import { WaterfallPanels, panelTitle } from '../../src/host/waterfall/panels';
-import type { OpenSourceRequest } from '../../src/host/waterfall/panels';
+import type { DroppedTrace, OpenSourceRequest } from '../../src/host/waterfall/panels';
 import { encodeCompactTrace } from '../../src/protocol/compact';
 import { buildAnalysis, buildTrace, sampleSpecs } from '../support/webview-builders';
 
@@ -150,5 +150,28 @@ test('setFilter: posted when the panel is ready, held until after init when not'
   panels.setFilter('file:f#1', 'status=error', 'hide');
   await tick();
   assert.deepEqual(p.posted.at(-1), { type: 'setFilter', text: 'status=error', mode: 'hide' });
+  panels.dispose();
+});
+
+test('dropped files: bytes and file/vscode-remote URIs raise onDidRequestOpenDropped; other URIs and oversized or malformed messages do not', async () => {
+  const ctx = fakeVscode.newContext();
+  const panels = new WaterfallPanels(ctx as never, newLog());
+  const before = created.length;
+  panels.show({ compact: compact(), sourceLabel: 'd.json', traceKey: 'file:d#1' });
+  const p = created[before]!;
+  const seen: DroppedTrace[] = [];
+  panels.onDidRequestOpenDropped(d => seen.push(d));
+  p.send({ type: 'ready', protocol: 1 });
+  const bytes = new Uint8Array([123, 125]);
+  p.send({ type: 'openDroppedFile', name: 'orders.json', bytes });
+  p.send({ type: 'openDroppedUris', uris: ['file:///home/me/t.json', 'vscode-remote://ssh-remote%2Bbox/t.json'] });
+  p.send({ type: 'openDroppedUris', uris: ['file:///ok.json', 'https://evil.example/t.json'] });
+  p.send({ type: 'openDroppedFile', name: 'x.json', bytes: 'not bytes' });
+  await tick();
+  assert.deepEqual(seen, [
+    { traceKey: 'file:d#1', kind: 'bytes', name: 'orders.json', bytes },
+    { traceKey: 'file:d#1', kind: 'uri', uri: 'file:///home/me/t.json' },
+    { traceKey: 'file:d#1', kind: 'uri', uri: 'vscode-remote://ssh-remote%2Bbox/t.json' },
+  ]);
   panels.dispose();
 });

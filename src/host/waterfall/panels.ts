@@ -44,6 +44,11 @@ export interface OpenTraceRequest {
   waitUntil(p: Thenable<unknown>): void;
 }
 
+/** A trace file dropped on a panel: its bytes (from the OS) or its URI (from the explorer; file/vscode-remote only). */
+export type DroppedTrace =
+  | { readonly traceKey: string; readonly kind: 'bytes'; readonly name: string; readonly bytes: Uint8Array }
+  | { readonly traceKey: string; readonly kind: 'uri'; readonly uri: string };
+
 export interface SpanSelection {
   readonly traceKey: string;
   readonly spanId: string | null;
@@ -75,6 +80,9 @@ export class WaterfallPanels extends Disposable implements vscode.WebviewPanelSe
   private readonly _onDidRequestOpenTrace = this._register(new CountedEmitter<OpenTraceRequest>());
   /** A span link to another trace was clicked. */
   readonly onDidRequestOpenTrace = this._onDidRequestOpenTrace.event;
+  private readonly _onDidRequestOpenDropped = this._register(new vscode.EventEmitter<DroppedTrace>());
+  /** A trace file was dropped on a panel: open it. */
+  readonly onDidRequestOpenDropped = this._onDidRequestOpenDropped.event;
   private readonly _onDidChangeSelection = this._register(new vscode.EventEmitter<SpanSelection>());
   /** The selected span of a panel changed (for the side panel and editor sync). */
   readonly onDidChangeSelection = this._onDidChangeSelection.event;
@@ -266,6 +274,18 @@ export class WaterfallPanels extends Disposable implements vscode.WebviewPanelSe
         this.replyAfter(entry, msg.id, listeners ? waits : undefined, 'Opening linked traces is not available yet.');
         return;
       }
+      case 'openDroppedFile':
+        this._onDidRequestOpenDropped.fire({ traceKey, kind: 'bytes', name: msg.name, bytes: msg.bytes });
+        return;
+      case 'openDroppedUris':
+        for (const uri of msg.uris) {
+          // The schema checked the scheme; parse again as VS Code does, so that "file:" means a file.
+          let scheme: string;
+          try { scheme = vscode.Uri.parse(uri, true).scheme; } catch { scheme = ''; }
+          if (scheme === 'file' || scheme === 'vscode-remote') this._onDidRequestOpenDropped.fire({ traceKey, kind: 'uri', uri });
+          else this.log.warn(`waterfall: refused dropped URI ${uri.slice(0, 200)}`);
+        }
+        return;
       case 'selectionChanged':
         this._onDidChangeSelection.fire({ traceKey, spanId: msg.spanId });
         return;

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseHostMessage, parseWebviewMessage, PROTOCOL_VERSION } from '../../../src/protocol/messages';
+import { MAX_DROPPED_BYTES, parseHostMessage, parseWebviewMessage, PROTOCOL_VERSION } from '../../../src/protocol/messages';
 import { encodeCompactTrace } from '../../../src/protocol/compact';
 import { buildAnalysis, buildTrace, sampleSpecs } from '../../support/webview-builders';
 
@@ -43,4 +43,24 @@ test('replies: ok and error forms', () => {
 test('mapping accepts index arrays and Int32Array', () => {
   const m = parseHostMessage({ type: 'mapping', mapping: { workspaceSpans: Int32Array.of(1, 2), currentFileSpans: [2], currentFile: '/a.ts' } }, (m: string) => { assert.fail(m); });
   assert.equal(m?.type, 'mapping');
+});
+
+test('dropped files: bytes bounded to MAX_DROPPED_BYTES, URIs only file/vscode-remote; setFilter text bounded', () => {
+  const logs: string[] = [];
+  const log = (m: string) => logs.push(m);
+  const bytes = new Uint8Array([123, 125]);
+  assert.deepEqual(parseWebviewMessage({ type: 'openDroppedFile', name: 't.json', bytes }, log), { type: 'openDroppedFile', name: 't.json', bytes });
+  // Zero-filled and lazily mapped: no real memory is touched.
+  assert.equal(parseWebviewMessage({ type: 'openDroppedFile', name: 'big.json', bytes: new Uint8Array(MAX_DROPPED_BYTES + 1) }, log), undefined);
+  assert.equal(parseWebviewMessage({ type: 'openDroppedFile', name: 't.json', bytes: [1, 2] }, log), undefined);
+  assert.equal(parseWebviewMessage({ type: 'openDroppedFile', name: '', bytes }, log), undefined);
+  const uris = ['file:///a/t.json', 'vscode-remote://ssh-remote%2Bbox/t.json', 'FILE:///b.json'];
+  assert.deepEqual(parseWebviewMessage({ type: 'openDroppedUris', uris }, log), { type: 'openDroppedUris', uris });
+  for (const bad of ['https://example.com/t.json', 'javascript:alert(1)', 'command:workbench.action.quit', 'untitled:x', ' file:///a', 'file:relative'])
+    assert.equal(parseWebviewMessage({ type: 'openDroppedUris', uris: ['file:///ok.json', bad] }, log), undefined, bad);
+  assert.equal(parseWebviewMessage({ type: 'openDroppedUris', uris: [] }, log), undefined);
+  assert.equal(logs.length, 3 + 6 + 1);
+  assert.deepEqual(parseHostMessage({ type: 'setFilter', text: 'service=db', mode: 'hide' }, log), { type: 'setFilter', text: 'service=db', mode: 'hide' });
+  assert.equal(parseHostMessage({ type: 'setFilter', text: 'x'.repeat(1001) }, log), undefined);
+  assert.equal(parseHostMessage({ type: 'setFilter', text: 'a', mode: 'blink' }, log), undefined);
 });
