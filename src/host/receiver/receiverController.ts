@@ -14,6 +14,10 @@ import type { HostContext } from '../hostContext';
 import { Disposable, toDisposable } from '../lifecycle';
 import { traceKeyOf, type OpenOptions, type OpenTrace, type PreparedTraceLike, type TraceSource } from '../traces/traceService';
 import { readSnapshot, writeSnapshotSync } from './snapshot';
+import { existsSync } from 'node:fs';
+
+/** Built beside the extension bundles (dist/); absent when the host code runs from source in unit tests. */
+const RECEIVER_WORKER = path.join(__dirname, 'receiver-worker.js');
 
 /** Analyse one trace of the store for the views (core analysis + compact encoding). */
 export type PrepareModelFn = (trace: Trace) => Promise<PreparedTraceLike>;
@@ -179,6 +183,8 @@ export class ReceiverController extends Disposable {
       grpcPort: s.grpcPort === 0 ? false : s.grpcPort,
       ...(token ? { bearerToken: token } : {}),
       corsAllowedOrigins: s.corsOrigins,
+      // Request bodies are decoded on a worker thread, so a burst of exports never stalls the extension host.
+      ...(existsSync(RECEIVER_WORKER) ? { parseWorkers: { workerPath: RECEIVER_WORKER, threads: 1 } } : {}),
     });
     receiver.onWarning(w => this._host.log.warn(`receiver: ${w}`));
     receiver.onInternalError(e => this._host.log.error('receiver: internal error while handling a request', e));
