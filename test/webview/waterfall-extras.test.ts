@@ -68,4 +68,61 @@ describe('waterfall webview: host filter, drops, keyboard', { skip: CHROMIUM_SKI
       assert.deepEqual(log.filter(l => l.startsWith('pageerror')), []);
     } finally { await close(); }
   });
+
+  test('span table: an ARIA grid; arrows, Home/End move a visible focus, Enter selects (details), Shift+Enter opens source', async () => {
+    const { page, log, close } = await rig.open(`?trace=${encodeURIComponent(sampleUrl)}`);
+    try {
+      await page.click('[role=tab]:has-text("Span table")');
+      const grid = page.locator('[role=grid]');
+      assert.equal(await grid.getAttribute('aria-rowcount'), '7');
+      await grid.focus();
+      const active = async () => page.locator(`#${await grid.getAttribute('aria-activedescendant')}`);
+      assert.equal(await (await active()).getAttribute('aria-rowindex'), '2');
+      await page.keyboard.press('ArrowDown');
+      await page.keyboard.press('ArrowDown');
+      const row = await active();
+      assert.match(await row.innerText(), /SELECT cart/);                 // sorted by duration: 120, 60, 50 ms
+      assert.equal(await row.evaluate(el => getComputedStyle(el).outlineStyle), 'solid');
+      await page.keyboard.press('Enter');
+      assert.match(await page.locator('[data-testid=details] .d-title').innerText(), /SELECT cart/);
+      assert.equal(await row.getAttribute('aria-selected'), 'true');
+      await page.keyboard.press('End');
+      assert.match(await (await active()).innerText(), /orphan\.work/);
+      await page.keyboard.press('Home');
+      await page.keyboard.press('Shift+Enter');
+      await page.waitForFunction(() => (window as unknown as { __harness: { received: { message: { type: string } }[] } }).__harness.received.some(r => r.message.type === 'openSource'));
+      assert.equal(await page.locator('[role=grid] [role=gridcell]').first().isVisible(), true);
+      assert.deepEqual(log.filter(l => l.startsWith('pageerror')), []);
+    } finally { await close(); }
+  });
+
+  test('flame graph: rectangles are labelled buttons; arrows walk the tree and depths, Enter selects, focus is visible', async () => {
+    const { page, log, close } = await rig.open(`?trace=${encodeURIComponent(sampleUrl)}`);
+    try {
+      await page.click('[role=tab]:has-text("Flame graph")');
+      const rects = page.locator('[data-testid=flame] button.flame-rect');
+      await page.waitForFunction(() => document.querySelectorAll('[data-testid=flame] button.flame-rect').length === 6);
+      assert.equal(await page.locator('[data-testid=flame] button.flame-rect[tabindex="0"]').count(), 1, 'one tab stop');
+      const labels = await rects.evaluateAll(els => els.map(e => e.getAttribute('aria-label')));
+      assert.ok(labels.includes('payments: payment.charge, 40ms, depth 2, error'), labels.join(' | '));
+      await page.locator('[data-testid=flame] button.flame-rect[tabindex="0"]').focus();
+      // The focus moves with the render that follows the key: wait for the next frame before reading it.
+      const focused = () => page.evaluate(() => new Promise<string>(r => requestAnimationFrame(() => r(document.activeElement?.getAttribute('aria-label') ?? ''))));
+      assert.match(await focused(), /^frontend: GET \/checkout/);
+      await page.keyboard.press('ArrowDown');
+      assert.match(await focused(), /^auth: auth\.verify/);
+      await page.keyboard.press('ArrowRight');
+      assert.match(await focused(), /^cart: cart\.load/);
+      await page.keyboard.press('ArrowDown');
+      assert.match(await focused(), /^db: SELECT cart/);
+      assert.equal(await page.evaluate(() => getComputedStyle(document.activeElement!).outlineStyle), 'solid');
+      await page.keyboard.press('ArrowUp');
+      await page.keyboard.press('End');
+      assert.match(await focused(), /^payments: payment\.charge/);
+      await page.keyboard.press('Enter');
+      assert.match(await page.locator('[data-testid=details] .d-title').innerText(), /payment\.charge/);
+      assert.equal(await page.locator('[data-testid=flame] button.flame-rect[aria-pressed=true]').getAttribute('aria-label'), 'payments: payment.charge, 40ms, depth 2, error');
+      assert.deepEqual(log.filter(l => l.startsWith('pageerror')), []);
+    } finally { await close(); }
+  });
 });
