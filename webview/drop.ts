@@ -42,7 +42,7 @@ export function installDropTarget(bridge: HostBridge, say: (text: string) => voi
     if (!carriesDrop(dt)) return;
     e.preventDefault();
     onDragging(false);
-    const files = dt ? [...dt.files].slice(0, MAX_DROPPED_ITEMS) : [];
+    const files = dt ? Array.from(dt.files).slice(0, MAX_DROPPED_ITEMS) : [];
     if (files.length > 0) { void sendFiles(bridge, files, say); return; }
     const { accepted, refused } = splitUriList(dt?.getData('text/uri-list') ?? '');
     if (accepted.length > 0) { bridge.post({ type: 'openDroppedUris', uris: accepted }); say(`Opening ${accepted.length === 1 ? 'the dropped file' : `${accepted.length} dropped files`}…`); }
