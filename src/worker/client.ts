@@ -54,11 +54,18 @@ export function prepareDocument(input: Uint8Array, opts: PrepareTracesOptions = 
     };
     const onAbort = () => finish(() => reject(opts.signal?.reason ?? new Error('aborted')));
     opts.signal?.addEventListener('abort', onAbort, { once: true });
-    worker.once('message', (reply: WorkerReply) => finish(() => {
-      if (reply.ok) resolve(reply.doc);
-      else if (reply.parseError) reject(new TraceParseError(reply.message, reply.path));
-      else reject(new Error(`trace worker failed: ${reply.message}`));
-    }));
+    const strings: string[] = [];
+    worker.on('message', (reply: WorkerReply) => {
+      if (reply.ok && reply.part === 'strings') {
+        strings[reply.index] = reply.strings;
+        return;
+      }
+      finish(() => {
+        if (reply.ok) resolve({ ...reply.doc, traces: reply.doc.traces.map((t, i) => ({ ...t, compact: { ...t.compact, strings: strings[i] ?? '' } })) });
+        else if (reply.parseError) reject(new TraceParseError(reply.message, reply.path));
+        else reject(new Error(`trace worker failed: ${reply.message}`));
+      });
+    });
     worker.once('error', err => finish(() => reject(err)));
     worker.once('exit', code => finish(() => reject(new Error(`trace worker exited (code ${code}) before answering`))));
     const whole = input.byteOffset === 0 && input.byteLength === input.buffer.byteLength && input.buffer instanceof ArrayBuffer;

@@ -6,6 +6,12 @@ export interface WorkerRequest {
   readonly opts: PrepareOptions;
 }
 
+/**
+ * The reply comes in parts so that the host's event loop gets a turn between them: unpacking a 100k-span trace in
+ * one message blocked it for about 50 ms, most of it the string tables. First one `strings` part per trace, then
+ * the document, whose compact traces carry an empty string table to be filled from those parts.
+ */
 export type WorkerReply =
-  | { readonly ok: true; readonly doc: PreparedDocument }
+  | { readonly ok: true; readonly part: 'strings'; readonly index: number; readonly strings: string }
+  | { readonly ok: true; readonly part: 'doc'; readonly doc: PreparedDocument }
   | { readonly ok: false; readonly parseError: boolean; readonly message: string; readonly path: string };

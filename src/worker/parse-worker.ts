@@ -10,13 +10,19 @@ parentPort?.on('message', (req: WorkerRequest) => {
   let reply: WorkerReply;
   let transfer: ArrayBuffer[] = [];
   try {
-    const doc = prepareSync(req.input, req.opts);
-    reply = { ok: true, doc };
+    const prepared = prepareSync(req.input, req.opts);
+    prepared.traces.forEach((t, index) => post({ ok: true, part: 'strings', index, strings: t.compact.strings }, []));
+    const doc = { ...prepared, traces: prepared.traces.map(t => ({ ...t, compact: { ...t.compact, strings: '' } })) };
+    reply = { ok: true, part: 'doc', doc };
     for (const t of doc.traces) transfer = transfer.concat(transferables(t.compact));
   } catch (err) {
     reply = err instanceof TraceParseError
       ? { ok: false, parseError: true, message: err.message, path: err.path }
       : { ok: false, parseError: false, message: err instanceof Error ? err.message : String(err), path: '$' };
   }
-  parentPort!.postMessage(reply, transfer);
+  post(reply, transfer);
 });
+
+function post(reply: WorkerReply, transfer: ArrayBuffer[]): void {
+  parentPort!.postMessage(reply, transfer);
+}
