@@ -61,8 +61,14 @@ function measure(fn) {
 const median = xs => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]; };
 function settle() { for (let i = 0; i < 3; i++) globalThis.gc(); }
 function used() { const m = process.memoryUsage(); return m.heapUsed + m.arrayBuffers; }
-/** Retained bytes of what `make` returns (kept alive until measured). */
+/**
+ * Retained bytes of what `make` returns (kept alive until measured): the median of three measurements, because one
+ * can be off by whatever the heap freed or flattened meanwhile (a 100k-span JSON.parse once read 73 MB instead of 164).
+ */
 function retained(make) {
+  return median([retainedOnce(make), retainedOnce(make), retainedOnce(make)]);
+}
+function retainedOnce(make) {
   settle();
   const before = used();
   let keep = make();
