@@ -101,7 +101,7 @@ export function firstSyntaxErrorOffset(t: string): number | undefined {
     while (i < n) {
       const c = t.charCodeAt(i);
       if (c === 34) { i++; return true; }
-      if (c === 92) { i += 2; continue; }
+      if (c === 92) { i = Math.min(i + 2, n); continue; } // a backslash at the very end must not step past it
       if (c < 32) return false;
       i++;
     }

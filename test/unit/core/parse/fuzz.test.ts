@@ -119,6 +119,11 @@ test('__proto__ and constructor keys in the data pollute nothing', () => {
 
 test('the syntax-error locator agrees with JSON.parse on valid documents', async () => {
   const { firstSyntaxErrorOffset } = await import('../../../../src/core/parse/json-text');
+  // Found by this property in CI (seed 1834633031): a string ending in a backslash put the offset past the end.
+  for (const s of ['"\\', '["\\', '{"a":"\\']) {
+    const at = firstSyntaxErrorOffset(s);
+    assert.ok(at !== undefined && at >= 0 && at <= s.length, `${JSON.stringify(s)} → ${at}`);
+  }
   fc.assert(fc.property(fc.jsonValue({ maxDepth: 5 }), fc.boolean(), (v, pretty) => {
     assert.equal(firstSyntaxErrorOffset(JSON.stringify(v, null, pretty ? 2 : 0) ?? 'null'), undefined);
   }), { numRuns: 300, ...BOUND });
