@@ -3,19 +3,11 @@
 // waterfall panels (selection both ways), and configured backends (Backends view, trace search).
 import type * as vscode from 'vscode';
 import type { Trace } from '../../core/model';
+import type { TraceListItem } from '../../backends/receiver/store';
 import type { PreparedTraceLike } from '../traces/traceService';
 
-export interface ReceiverListItem {
-  readonly traceId: string;
-  readonly rootService: string;
-  readonly rootName: string;
-  readonly startNs: bigint;
-  readonly durationNs: number;
-  readonly spanCount: number;
-  readonly errorCount: number;
-  readonly lastUpdateMs: number;
-  readonly completed: boolean;
-}
+/** One row of the receiver's trace list: the store's own type, so the two cannot drift apart. */
+export type ReceiverListItem = TraceListItem;
 
 export type ReceiverStateLike =
   | { readonly kind: 'stopped' }
