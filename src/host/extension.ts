@@ -39,7 +39,7 @@ export function activate(context: vscode.ExtensionContext): SpanscopeApi {
   // The parsers (zod schemas, protobuf) load on first use: requiring them would cost most of the activation budget.
   const opener = sub(new TraceOpener(host, async (bytes, opts) => {
     const { prepareTraces } = await import('./lazy');
-    return prepareTraces(bytes, { format: opts.format, skew: opts.skew, ...(opts.signal ? { signal: opts.signal } : {}) });
+    return prepareTraces(bytes, { format: opts.format, skew: opts.skew, ...(opts.signal ? { signal: opts.signal } : {}), ...(opts.onPreview ? { onPreview: opts.onPreview } : {}) });
   }));
 
   // The embedded receiver: the store's traces are analysed inline (they are small and already parsed).
@@ -83,6 +83,7 @@ export function activate(context: vscode.ExtensionContext): SpanscopeApi {
     });
   }));
   sub(traces.onDidUpdate(trace => { panels.update(trace.traceKey, trace.compact); }));
+  sub(traces.onDidAbandon(({ traceKey, message }) => { if (message === undefined) panels.close(traceKey); else panels.showError(traceKey, message); }));
   sub(traces.onDidChangeActive(t => void vscode.commands.executeCommand('setContext', 'spanscope.hasActiveTrace', t !== undefined)));
   // Panels are the views of open traces: a panel restored after a reload brings its trace back into TraceService,
   // a closed panel closes its trace.
@@ -127,6 +128,9 @@ export function activate(context: vscode.ExtensionContext): SpanscopeApi {
   sub(registerAnalysis(host, {
     receiver, panels, reopen: entry => opener.reopen(entry),
     backends: async () => { const m = (await backends.controller()).manager; await m.ready; return m.backends; },
+    searchResults: () => insights.traces.searchResults,
+    prepareFromFile: (uri, traceId) => opener.prepareFromFile(uri, traceId),
+    prepare: trace => prepareModel(trace, traceSettings().skew),
   }));
 
   const api: SpanscopeApi = { ...host, opener, receiver, panels, insights };

@@ -96,10 +96,37 @@ export type AnalysisView =
 const _viewCheck: (v: z.infer<typeof analysisViewSchema>) => AnalysisView = v => v;
 void _viewCheck;
 
+/** Most traces a recipe names; a larger set is cut to its first ones (keys are ~100 bytes each). */
+export const MAX_RECIPE_TRACES = 100;
+const recipeTrace = z.object({ key: z.string().min(1).max(2048), label });
+/**
+ * What rebuilds an analysis panel after a window reload: which view and which traces (by trace key, never their
+ * spans). The webview keeps it in its VS Code state; the host's panel serializer reads it back and validates it.
+ * `live`: plus the receiver's Live traces at rebuild time; `backend`: the configured backend's name.
+ */
+export const analysisRecipeSchema = z.discriminatedUnion('view', [
+  z.object({ v: z.literal(1), view: z.literal('graph'), traces: z.array(recipeTrace).max(MAX_RECIPE_TRACES), live: z.boolean(), backend: name.optional(), scopeLabel: label }),
+  z.object({ v: z.literal(1), view: z.literal('compare'), a: recipeTrace, b: recipeTrace }),
+  z.object({ v: z.literal(1), view: z.literal('distribution'), operation: z.object({ service: name, name }), traces: z.array(recipeTrace).max(MAX_RECIPE_TRACES), live: z.boolean(), backend: name.optional() }),
+]);
+export type AnalysisRecipe = z.infer<typeof analysisRecipeSchema>;
+export type AnalysisRecipeTrace = z.infer<typeof recipeTrace>;
+
+/** The recipe in a webview state (`{ recipe }`), or undefined when there is none or it does not validate. */
+export function recipeFromState(state: unknown, log: (m: string) => void): AnalysisRecipe | undefined {
+  const raw = state && typeof state === 'object' ? (state as { recipe?: unknown }).recipe : undefined;
+  if (raw === undefined) return undefined;
+  const r = analysisRecipeSchema.safeParse(raw);
+  if (r.success) return r.data;
+  log(`dropped invalid analysis panel state: ${describe(r.error)}`);
+  return undefined;
+}
+
 const requestId = z.number().int().nonnegative();
 
 export const analysisHostMessageSchema = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('init'), protocol: z.literal(ANALYSIS_PROTOCOL_VERSION), data: analysisViewSchema }),
+  /** `recipe`: what the webview keeps in its state so that the panel can be rebuilt after a window reload. */
+  z.object({ type: z.literal('init'), protocol: z.literal(ANALYSIS_PROTOCOL_VERSION), data: analysisViewSchema, recipe: analysisRecipeSchema.optional() }),
   z.discriminatedUnion('ok', [
     z.object({ type: z.literal('reply'), id: requestId, ok: z.literal(true) }),
     z.object({ type: z.literal('reply'), id: requestId, ok: z.literal(false), error: z.string().max(4096) }),
@@ -107,7 +134,7 @@ export const analysisHostMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('error'), message: z.string().max(4096) }),
 ]);
 export type AnalysisHostMessage =
-  | { readonly type: 'init'; readonly protocol: typeof ANALYSIS_PROTOCOL_VERSION; readonly data: AnalysisView }
+  | { readonly type: 'init'; readonly protocol: typeof ANALYSIS_PROTOCOL_VERSION; readonly data: AnalysisView; readonly recipe?: AnalysisRecipe }
   | Exclude<z.infer<typeof analysisHostMessageSchema>, { type: 'init' }>;
 
 export const analysisWebviewMessageSchema = z.discriminatedUnion('type', [

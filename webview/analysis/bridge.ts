@@ -39,6 +39,11 @@ export class AnalysisBridge {
     });
   }
 
+  /** Kept by VS Code with the panel: what its serializer rebuilds the panel from after a window reload. */
+  setState(state: unknown): void {
+    this.api.setState(state);
+  }
+
   log(level: 'info' | 'warn' | 'error', message: string): void {
     this.api.postMessage({ type: 'log', level, message: message.slice(0, 16_000) });
   }

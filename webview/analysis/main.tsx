@@ -14,10 +14,15 @@ function App({ bridge }: { bridge: AnalysisBridge }) {
   const [error, setError] = useState<string | undefined>();
   useEffect(() => {
     bridge.start(m => {
-      if (m.type === 'init') { setData(m.data); setError(undefined); } else setError(m.message);
+      if (m.type === 'init') {
+        // Only the recipe (view, trace keys, operation) is kept, never the computed view: the host rebuilds it.
+        if (m.recipe) bridge.setState({ recipe: m.recipe });
+        setData(m.data);
+        setError(undefined);
+      } else setError(m.message);
     });
   }, [bridge]);
-  if (error) return <div class="message" role="alert">{error}</div>;
+  if (error) return <div class="message" role="alert" data-testid="error">{error}</div>;
   if (!data) return <div class="message">Loading…</div>;
   if (data.view === 'graph') return <GraphView data={data} bridge={bridge} />;
   if (data.view === 'compare') return <CompareView data={data} bridge={bridge} />;

@@ -1,12 +1,12 @@
 // Analysis panels (service graph, trace comparison, latency distribution): one editor-area webview per result,
 // speaking src/protocol/analysis.ts. Everything the webview sends is validated; requests are answered with a
-// reply (a rejection's message is shown in the panel). Not restored after a window reload: the result is cheap
-// to compute again from its command.
+// reply (a rejection's message is shown in the panel). After a window reload a panel is rebuilt from its recipe
+// (which view, which trace keys: kept in the webview's state, never the spans); when that fails the panel says why.
 import * as vscode from 'vscode';
 import { Disposable, toDisposable } from '../lifecycle';
 import { makeNonce, renderWaterfallHtml } from '../waterfall/html';
-import { ANALYSIS_PROTOCOL_VERSION, parseAnalysisWebviewMessage } from '../../protocol/analysis';
-import type { AnalysisHostMessage, AnalysisRequest, AnalysisView } from '../../protocol/analysis';
+import { ANALYSIS_PROTOCOL_VERSION, parseAnalysisWebviewMessage, recipeFromState } from '../../protocol/analysis';
+import type { AnalysisHostMessage, AnalysisRecipe, AnalysisRequest, AnalysisView } from '../../protocol/analysis';
 
 export const ANALYSIS_VIEW_TYPE = 'spanscope.analysis';
 
@@ -17,40 +17,76 @@ export interface AnalysisHandlers {
   openTrace?(traceId: string, spanId: string | undefined): Promise<unknown>;
 }
 
-export class AnalysisPanels extends Disposable {
+/** One panel's content: its title, what it shows, what its requests do, and how to rebuild it after a reload. */
+export interface AnalysisContent {
+  readonly title: string;
+  readonly view: AnalysisView;
+  readonly handlers: AnalysisHandlers;
+  readonly recipe?: AnalysisRecipe;
+}
+
+/** Rebuilds a panel's content from its recipe; rejects with a message for the user when it cannot. */
+export type AnalysisRebuild = (recipe: AnalysisRecipe) => Promise<AnalysisContent>;
+
+export class AnalysisPanels extends Disposable implements vscode.WebviewPanelSerializer {
   private readonly open = new Set<vscode.WebviewPanel>();
 
-  constructor(private readonly context: vscode.ExtensionContext, private readonly log: vscode.LogOutputChannel) {
+  constructor(private readonly context: vscode.ExtensionContext, private readonly log: vscode.LogOutputChannel, private readonly rebuild?: AnalysisRebuild) {
     super();
+    this._register(vscode.window.registerWebviewPanelSerializer(ANALYSIS_VIEW_TYPE, this));
     this._register(toDisposable(() => { for (const p of [...this.open]) p.dispose(); this.open.clear(); }));
   }
 
-  show(title: string, view: AnalysisView, handlers: AnalysisHandlers): vscode.WebviewPanel {
-    const roots = [vscode.Uri.joinPath(this.context.extensionUri, 'dist')];
-    const panel = vscode.window.createWebviewPanel(ANALYSIS_VIEW_TYPE, title, vscode.ViewColumn.Active, {
-      enableScripts: true, retainContextWhenHidden: false, localResourceRoots: roots, enableFindWidget: true,
+  show(content: AnalysisContent): vscode.WebviewPanel {
+    const panel = vscode.window.createWebviewPanel(ANALYSIS_VIEW_TYPE, content.title, vscode.ViewColumn.Active, {
+      enableScripts: true, retainContextWhenHidden: false, localResourceRoots: this.roots(), enableFindWidget: true,
     });
+    this.attach(panel, Promise.resolve(content));
+    return panel;
+  }
+
+  // ---- WebviewPanelSerializer ----
+  async deserializeWebviewPanel(panel: vscode.WebviewPanel, state: unknown): Promise<void> {
+    panel.webview.options = { enableScripts: true, localResourceRoots: this.roots() };
+    const recipe = recipeFromState(state, l => this.log.warn(`analysis restore: ${l}`));
+    const content = !recipe ? Promise.reject(new Error(vscode.l10n.t('This analysis cannot be rebuilt after the window reload. Run its command again.')))
+      : this.rebuild ? this.rebuild(recipe) : Promise.reject(new Error(vscode.l10n.t('Analysis is not available.')));
+    content.then(c => { panel.title = c.title; }, (e: unknown) => this.log.info(`analysis restore (${recipe?.view ?? 'no recipe'}): ${errorText(e)}`));
+    // Rebuilding may fetch traces again: the panel shows "Loading…" meanwhile, not an empty editor.
+    this.attach(panel, content);
+  }
+
+  private roots(): vscode.Uri[] {
+    return [vscode.Uri.joinPath(this.context.extensionUri, 'dist')];
+  }
+
+  private attach(panel: vscode.WebviewPanel, content: Promise<AnalysisContent>): void {
     this.open.add(panel);
+    content.catch(() => undefined); // answered on `ready`; not an unhandled rejection meanwhile
     const webview = panel.webview;
     webview.html = renderWaterfallHtml({
       cspSource: webview.cspSource,
       nonce: makeNonce(),
       scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(this.context.extensionUri, 'dist', 'analysis.js')).toString(),
       styleUri: webview.asWebviewUri(vscode.Uri.joinPath(this.context.extensionUri, 'dist', 'analysis.css')).toString(),
-      title,
+      title: panel.title,
     });
     const post = (m: AnalysisHostMessage) => void webview.postMessage(m);
     const sub = webview.onDidReceiveMessage((raw: unknown) => {
       const m = parseAnalysisWebviewMessage(raw, l => this.log.warn(`analysis panel: ${l}`));
       if (!m) return;
       switch (m.type) {
-        case 'ready': post({ type: 'init', protocol: ANALYSIS_PROTOCOL_VERSION, data: view }); return;
+        case 'ready':
+          // A hidden panel's webview is destroyed (retainContextWhenHidden is off) and says `ready` again when shown.
+          void content.then(
+            c => post({ type: 'init', protocol: ANALYSIS_PROTOCOL_VERSION, data: c.view, ...(c.recipe ? { recipe: c.recipe } : {}) }),
+            (e: unknown) => post({ type: 'error', message: errorText(e).slice(0, 4000) }));
+          return;
         case 'log': this.log[m.level](`analysis webview: ${m.message}`); return;
-        default: void this.answer(m, handlers).then(post);
+        default: void content.then(c => this.answer(m, c.handlers), () => this.answer(m, {})).then(post);
       }
     });
     panel.onDidDispose(() => { sub.dispose(); this.open.delete(panel); });
-    return panel;
   }
 
   private async answer(m: AnalysisRequest, h: AnalysisHandlers): Promise<AnalysisHostMessage> {
@@ -62,7 +98,12 @@ export class AnalysisPanels extends Disposable {
       await run;
       return { type: 'reply', id: m.id, ok: true };
     } catch (e) {
-      return { type: 'reply', id: m.id, ok: false, error: (e instanceof Error ? e.message : String(e)).slice(0, 4000) };
+      return { type: 'reply', id: m.id, ok: false, error: errorText(e).slice(0, 4000) };
     }
   }
+}
+
+function errorText(e: unknown): string {
+  if (e instanceof vscode.CancellationError) return vscode.l10n.t('Cancelled.');
+  return e instanceof Error ? e.message : String(e);
 }

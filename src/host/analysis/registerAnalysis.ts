@@ -1,6 +1,7 @@
 // Commands of the analysis views: Show Service Graph, Compare Traces…, Show Latency Distribution…. Traces come
-// from what the host already holds: open traces (compact form), the receiver's Live traces, and (for Compare)
-// the recent and pinned history, reopened on demand.
+// from what the host already holds: open traces (compact form), the receiver's Live traces, the recent and pinned
+// history (reopened on demand), and the side panel's backend search results (fetched on demand). Each panel keeps
+// a recipe (view + trace keys) so that it can be rebuilt after a window reload.
 import * as vscode from 'vscode';
 import type { Trace } from '../../core/model';
 import { analyzeTrace } from '../../core/analysis/analyze';
@@ -10,18 +11,23 @@ import type { SpanTable } from '../../core/analysis/graph';
 import { compareTraces } from '../../core/analysis/compare';
 import { latencyDistribution } from '../../core/analysis/distribution';
 import { CompactView } from '../../protocol/compact';
-import { tableFromCompact } from '../../protocol/analysis';
+import { MAX_RECIPE_TRACES, tableFromCompact } from '../../protocol/analysis';
+import type { AnalysisRecipe, AnalysisRecipeTrace } from '../../protocol/analysis';
 import { Commands, registerCommand } from '../commands';
 import type { HostContext } from '../hostContext';
 import { Disposable } from '../lifecycle';
-import type { OpenOptions, OpenTrace, TraceHistoryEntry } from '../traces/traceService';
+import { parseTraceKey, traceKeyOf } from '../traces/traceService';
+import type { OpenOptions, OpenTrace, PreparedTraceLike, TraceHistoryEntry, TraceSource } from '../traces/traceService';
 import { AnalysisPanels } from './analysisPanels';
+import type { AnalysisContent } from './analysisPanels';
 
 /** The receiver as the analysis commands use it (ReceiverController satisfies it). */
 export interface AnalysisReceiver {
   list(): readonly { readonly traceId: string; readonly rootService: string; readonly rootName: string; readonly spanCount: number; readonly durationNs: number }[];
   getTrace(traceId: string): Trace | undefined;
   openTrace(traceId: string, options?: OpenOptions): Promise<unknown>;
+  /** Settles once the last session's traces are back (after a window reload). */
+  readonly ready?: Promise<unknown>;
 }
 /** The waterfall panels as the analysis commands use them (WaterfallPanels satisfies it). */
 export interface AnalysisWaterfalls {
@@ -38,12 +44,25 @@ export interface AnalysisBackend {
   search(query: { service?: string; operation?: string; limit?: number; start?: Date; end?: Date }, signal?: AbortSignal): Promise<readonly { readonly traceId: string; readonly rootService?: string; readonly rootName?: string; readonly durationMs?: number }[]>;
   getTrace(traceId: string, signal?: AbortSignal): Promise<{ readonly trace: Trace }>;
 }
+/** One row of the side panel's search results (TraceSearchResult satisfies it). */
+export interface AnalysisSearchResult {
+  readonly traceId: string;
+  readonly rootService: string;
+  readonly rootName: string;
+  readonly durationNs: number;
+}
 export interface AnalysisDeps {
   readonly receiver: AnalysisReceiver;
   /** The configured backends (loads the backend clients on first use); absent: none. */
   readonly backends?: () => Promise<readonly AnalysisBackend[]>;
   readonly panels: AnalysisWaterfalls;
   readonly reopen: (entry: TraceHistoryEntry) => Promise<OpenTrace | undefined>;
+  /** The side panel's last search: results of one backend (`receiver` for the embedded receiver). */
+  readonly searchResults?: () => { readonly backendId: string; readonly items: readonly AnalysisSearchResult[] } | undefined;
+  /** A trace of a file, read again without opening it (rebuilding a panel after a reload). */
+  readonly prepareFromFile?: (uri: vscode.Uri, traceId: string) => Promise<PreparedTraceLike | undefined>;
+  /** Analysis + compact form of a fetched trace, to open it in a waterfall without fetching it again. */
+  readonly prepare?: (trace: Trace) => PreparedTraceLike;
 }
 
 /** How many Live traces a set takes at most (newest first). */
@@ -52,24 +71,27 @@ const MAX_SET = 1000;
 const DEPENDENCY_LOOKBACK_MS = 24 * 3600_000;
 /** Traces fetched from a backend search for a latency distribution (one request each, 4 at a time). */
 const BACKEND_SAMPLE = 100;
+const RECEIVER_SOURCE: TraceSource = { kind: 'receiver', label: 'OTLP receiver' };
 
 /** One trace an analysis can read and point into. */
 interface TraceRef {
   readonly label: string;
   readonly traceId: string;
+  /** The trace key it can be found again by (see `resolveRef`). */
+  readonly key: string;
   table(): SpanTable;
   /** Select a span in the waterfall (opening the trace when needed); `filter` then fills its search box. */
   reveal(spanId: string, filter?: string): Promise<unknown>;
 }
 
 export class AnalysisCommands extends Disposable {
-  private readonly views: AnalysisPanels;
+  readonly views: AnalysisPanels;
   private readonly selection = new Map<string, string>();
 
   constructor(private readonly host: HostContext, private readonly deps: AnalysisDeps) {
     super();
     const log = host.log;
-    this.views = this._register(new AnalysisPanels(host.extension, log));
+    this.views = this._register(new AnalysisPanels(host.extension, log, recipe => this.rebuild(recipe)));
     this._register(deps.panels.onDidChangeSelection(s => { if (s.spanId) this.selection.set(s.traceKey, s.spanId); else this.selection.delete(s.traceKey); }));
     this._register(registerCommand(Commands.showServiceGraph, () => this.showServiceGraph(), log));
     this._register(registerCommand(Commands.compareTraces, (a?: unknown, b?: unknown) => this.compare(a, b), log));
@@ -84,11 +106,16 @@ export class AnalysisCommands extends Disposable {
       return [];
     }
   }
+  private async backendNamed(name: string): Promise<AnalysisBackend> {
+    const b = (await this.configuredBackends()).find(x => x.config.name === name);
+    if (!b) throw new Error(vscode.l10n.t('The backend {0} is not configured (any more).', name));
+    return b;
+  }
 
   private openRef(t: OpenTrace): TraceRef {
     let table: SpanTable | undefined;
     return {
-      label: `${t.rootService} ${t.rootName} · ${t.source.label}`.trim(), traceId: t.traceId,
+      label: `${t.rootService} ${t.rootName} · ${t.source.label}`.trim(), traceId: t.traceId, key: t.traceKey,
       table: () => (table ??= tableFromCompact(new CompactView(t.compact))),
       reveal: async (spanId, filter) => {
         if (!this.deps.panels.reveal(t.traceKey, spanId)) this.host.traces.open({ summary: t.summary, compact: t.compact }, t.source, { selectSpanId: spanId });
@@ -96,65 +123,189 @@ export class AnalysisCommands extends Disposable {
       },
     };
   }
+  /** A trace prepared but not open (read again from its file, fetched from a backend): opened on reveal. */
+  private preparedRef(prepared: PreparedTraceLike, source: TraceSource, label: string): TraceRef {
+    const key = traceKeyOf(source, prepared.summary.traceId);
+    let table: SpanTable | undefined;
+    return {
+      label, traceId: prepared.summary.traceId, key,
+      table: () => (table ??= tableFromCompact(new CompactView(prepared.compact))),
+      reveal: async (spanId, filter) => {
+        const open = this.host.traces.get(key);
+        if (!open || !this.deps.panels.reveal(key, spanId)) this.host.traces.open(open ?? prepared, source, { selectSpanId: spanId });
+        if (filter !== undefined) this.deps.panels.setFilter(key, filter);
+      },
+    };
+  }
+  private liveRef(item: { readonly traceId: string; readonly rootService: string; readonly rootName: string }): TraceRef | undefined {
+    const trace = this.deps.receiver.getTrace(item.traceId);
+    if (!trace) return undefined;
+    let table: SpanTable | undefined;
+    return {
+      label: `${item.rootService} ${item.rootName} · Live`, traceId: item.traceId, key: traceKeyOf(RECEIVER_SOURCE, item.traceId),
+      table: () => (table ??= tableFromAnalysis(analyzeTrace(trace))),
+      reveal: async (spanId: string, filter?: string) => {
+        const opened = await this.deps.receiver.openTrace(item.traceId, { selectSpanId: spanId });
+        const key = opened && typeof opened === 'object' ? (opened as { traceKey?: unknown }).traceKey : undefined;
+        if (filter !== undefined && typeof key === 'string') this.deps.panels.setFilter(key, filter);
+      },
+    };
+  }
   private liveRefs(): TraceRef[] {
-    return this.deps.receiver.list().slice(0, MAX_SET).flatMap(item => {
-      const trace = this.deps.receiver.getTrace(item.traceId);
-      if (!trace) return [];
-      let table: SpanTable | undefined;
-      return [{
-        label: `${item.rootService} ${item.rootName} · Live`, traceId: item.traceId,
-        table: () => (table ??= tableFromAnalysis(analyzeTrace(trace))),
-        reveal: async (spanId: string, filter?: string) => {
-          const opened = await this.deps.receiver.openTrace(item.traceId, { selectSpanId: spanId });
-          const key = opened && typeof opened === 'object' ? (opened as { traceKey?: unknown }).traceKey : undefined;
-          if (filter !== undefined && typeof key === 'string') this.deps.panels.setFilter(key, filter);
-        },
-      }];
-    });
+    return this.deps.receiver.list().slice(0, MAX_SET).flatMap(item => this.liveRef(item) ?? []);
+  }
+  private liveRefById(traceId: string): TraceRef | undefined {
+    const item = this.deps.receiver.list().find(i => i.traceId === traceId);
+    return this.liveRef(item ?? { traceId, rootService: '', rootName: traceId });
   }
   private openRefs(): TraceRef[] { return this.host.traces.all().map(t => this.openRef(t)); }
 
   /** Open traces first, then Live ones not open already. */
   private traceSet(): TraceRef[] {
-    const open = this.openRefs();
-    const ids = new Set(open.map(r => r.traceId));
-    return [...open, ...this.liveRefs().filter(r => !ids.has(r.traceId))];
+    return withLive(this.openRefs(), this.liveRefs());
+  }
+
+  /**
+   * A trace of a backend, fetched now with progress and cancellation (a search result, a restored panel's trace).
+   * Rejects with CancellationError when cancelled, with the backend's error when it fails.
+   */
+  private async fetchBackendRef(backendName: string, traceId: string, label?: string, location = vscode.ProgressLocation.Notification): Promise<TraceRef> {
+    const b = await this.backendNamed(backendName);
+    const source: TraceSource = { kind: 'backend', label: b.displayName, backend: b.config.name };
+    const open = this.host.traces.get(traceKeyOf(source, traceId));
+    if (open) return this.openRef(open);
+    const { trace } = await vscode.window.withProgress({ location, title: vscode.l10n.t('Fetching trace {0} from {1}…', traceId.slice(0, 16), b.displayName), cancellable: true }, async (_p, token) => {
+      try {
+        return await b.getTrace(traceId, abortOf(token));
+      } catch (e) {
+        if (token.isCancellationRequested) throw new vscode.CancellationError();
+        throw e;
+      }
+    });
+    const name = label ?? `${b.displayName} ${traceId}`;
+    if (this.deps.prepare) return this.preparedRef(this.deps.prepare(trace), source, name);
+    const table = tableFromAnalysis(analyzeTrace(trace));
+    return { label: name, traceId: trace.traceId, key: traceKeyOf(source, trace.traceId), table: () => table, reveal: async () => vscode.commands.executeCommand(Commands.openTraceById, { traceId, backend: b.config.name }) };
+  }
+
+  /**
+   * A trace found again by its key: open, Live, read again from its file, or fetched again from its backend.
+   * Undefined (logged) when it is not available any more: a pasted trace, a Live trace the receiver no longer
+   * holds, a file that changed, a backend that does not answer.
+   */
+  private async resolveRef(spec: AnalysisRecipeTrace): Promise<TraceRef | undefined> {
+    const open = this.host.traces.get(spec.key);
+    if (open) return { ...this.openRef(open), label: spec.label };
+    const parsed = parseTraceKey(spec.key);
+    if (!parsed) return undefined;
+    const { source, traceId } = parsed;
+    try {
+      switch (source.kind) {
+        case 'receiver': {
+          await this.deps.receiver.ready;
+          const live = this.liveRefById(traceId);
+          return live && { ...live, label: spec.label };
+        }
+        case 'file': {
+          if (!source.uri || !this.deps.prepareFromFile) return undefined;
+          const prepared = await this.deps.prepareFromFile(vscode.Uri.parse(source.uri), traceId);
+          return prepared && this.preparedRef(prepared, source, spec.label);
+        }
+        case 'backend':
+          return source.backend ? await this.fetchBackendRef(source.backend, traceId, spec.label, vscode.ProgressLocation.Window) : undefined;
+        default:
+          return undefined;
+      }
+    } catch (e) {
+      this.host.log.info(`analysis restore: ${spec.key}: ${e instanceof Error ? e.message : String(e)}`);
+      return undefined;
+    }
+  }
+
+  /** The traces of a recipe that are still there (and, with `live`, the receiver's Live traces now). */
+  private async resolveAll(specs: readonly AnalysisRecipeTrace[], live: boolean): Promise<{ refs: TraceRef[]; missing: AnalysisRecipeTrace[] }> {
+    const resolved = await Promise.all(specs.map(s => this.resolveRef(s)));
+    const refs = resolved.filter((r): r is TraceRef => r !== undefined);
+    const missing = specs.filter((_, k) => resolved[k] === undefined);
+    if (!live) return { refs, missing };
+    await this.deps.receiver.ready;
+    return { refs: withLive(refs, this.liveRefs()), missing };
+  }
+
+  // ---- rebuilding a panel after a window reload ----
+  async rebuild(recipe: AnalysisRecipe): Promise<AnalysisContent> {
+    const again = (command: string) => vscode.l10n.t('Open or receive the traces again, then run {0}.', command);
+    switch (recipe.view) {
+      case 'graph': {
+        if (recipe.backend !== undefined) return this.backendGraphContent(await this.backendNamed(recipe.backend), recipe.scopeLabel);
+        const { refs, missing } = await this.resolveAll(recipe.traces, recipe.live);
+        if (refs.length === 0) {
+          throw new Error(`${recipe.live ? vscode.l10n.t('The receiver holds no Live traces after the window reload, so this service graph cannot be rebuilt.')
+            : vscode.l10n.t('The traces of this service graph are no longer available after the window reload ({0}).', labels(missing))} ${again('Show Service Graph')}`);
+        }
+        const scope = recipe.live && recipe.traces.length === 0 ? vscode.l10n.t('{0} Live traces', refs.length)
+          : missing.length ? vscode.l10n.t('{0} ({1} of {2} traces no longer available)', recipe.scopeLabel, missing.length, recipe.traces.length) : recipe.scopeLabel;
+        return { ...this.graphContent(refs, scope, recipe.live), recipe };
+      }
+      case 'compare': {
+        const [A, B] = await Promise.all([this.resolveRef(recipe.a), this.resolveRef(recipe.b)]);
+        if (!A || !B) {
+          const gone = [!A ? `A (${recipe.a.label})` : '', !B ? `B (${recipe.b.label})` : ''].filter(Boolean).join(', ');
+          throw new Error(`${vscode.l10n.t('This comparison cannot be rebuilt after the window reload: trace {0} is no longer available.', gone)} ${again('Compare Traces…')}`);
+        }
+        return this.compareContent(A, B);
+      }
+      case 'distribution': {
+        if (recipe.backend !== undefined) {
+          const b = await this.backendNamed(recipe.backend);
+          const refs = await this.backendRefs(b, recipe.operation);
+          return this.distributionContent(refs, recipe.operation, vscode.l10n.t('{0} traces from {1}', refs.length, b.displayName), b);
+        }
+        const { refs } = await this.resolveAll(recipe.traces, recipe.live);
+        if (refs.length === 0) {
+          throw new Error(`${vscode.l10n.t('The traces of this latency distribution are no longer available after the window reload.')} ${again('Show Latency Distribution…')}`);
+        }
+        return this.distributionContent(refs, recipe.operation, vscode.l10n.t('{0} open and Live traces', refs.length));
+      }
+    }
   }
 
   // ---- Show Service Graph ----
+  /** `liveSet`: the graph is of the receiver's Live traces (rebuilt from those there are then), not of these traces. */
+  private graphContent(refs: TraceRef[], scopeLabel: string, liveSet: boolean): AnalysisContent {
+    const tables = refs.map(r => r.table());
+    const graph = buildServiceGraph(tables);
+    return {
+      title: vscode.l10n.t('Service graph'), view: { view: 'graph', graph, scopeLabel },
+      handlers: { filterService: service => this.revealService(refs, tables, service) },
+      recipe: { v: 1, view: 'graph', traces: liveSet ? [] : refs.slice(0, MAX_RECIPE_TRACES).map(spec), live: liveSet, scopeLabel },
+    };
+  }
+  private async backendGraphContent(backend: AnalysisBackend, scopeLabel: string): Promise<AnalysisContent> {
+    const links = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Dependencies from {0}…', backend.displayName), cancellable: true },
+      (_p, token) => backend.dependencies(new Date(), DEPENDENCY_LOOKBACK_MS, abortOf(token)));
+    return {
+      title: vscode.l10n.t('Service graph'), view: { view: 'graph', graph: graphFromDependencies(links), scopeLabel },
+      handlers: { filterService: service => this.searchBackendForService(backend, service) },
+      recipe: { v: 1, view: 'graph', traces: [], live: false, backend: backend.config.name, scopeLabel },
+    };
+  }
+
   async showServiceGraph(): Promise<void> {
     const active = this.host.traces.active;
-    type Choice = vscode.QuickPickItem & { refs: () => TraceRef[]; scope: string };
+    type Choice = vscode.QuickPickItem & { refs: () => TraceRef[]; scope: string; backend?: AnalysisBackend; liveSet?: true };
     const open = this.host.traces.all(), live = this.deps.receiver.list();
     const choices: Choice[] = [];
     if (active) choices.push({ label: vscode.l10n.t('Active trace'), description: `${active.rootService} ${active.rootName}`, refs: () => [this.openRef(active)], scope: vscode.l10n.t('trace {0}', active.traceId) });
     if (open.length > 1) choices.push({ label: vscode.l10n.t('All open traces'), description: String(open.length), refs: () => this.openRefs(), scope: vscode.l10n.t('{0} open traces', open.length) });
-    if (live.length) choices.push({ label: vscode.l10n.t('Live traces (receiver)'), description: String(Math.min(live.length, MAX_SET)), refs: () => this.liveRefs(), scope: vscode.l10n.t('{0} Live traces', Math.min(live.length, MAX_SET)) });
-    const backends = await this.configuredBackends();
-    const fromBackend = new Map<Choice, AnalysisBackend>();
-    for (const b of backends) {
-      const c: Choice = { label: vscode.l10n.t('Dependencies from {0}', b.displayName), description: vscode.l10n.t('last 24 hours'), refs: () => [], scope: vscode.l10n.t('{0}, last 24 hours', b.displayName) };
-      choices.push(c);
-      fromBackend.set(c, b);
+    if (live.length) choices.push({ label: vscode.l10n.t('Live traces (receiver)'), description: String(Math.min(live.length, MAX_SET)), refs: () => this.liveRefs(), scope: vscode.l10n.t('{0} Live traces', Math.min(live.length, MAX_SET)), liveSet: true });
+    for (const b of await this.configuredBackends()) {
+      choices.push({ label: vscode.l10n.t('Dependencies from {0}', b.displayName), description: vscode.l10n.t('last 24 hours'), refs: () => [], scope: vscode.l10n.t('{0}, last 24 hours', b.displayName), backend: b });
     }
     if (choices.length === 0) { void vscode.window.showInformationMessage(vscode.l10n.t('Open a trace or receive some traces first: the service graph is computed from their spans.')); return; }
     const pick = choices.length === 1 ? choices[0] : await vscode.window.showQuickPick(choices, { title: vscode.l10n.t('Service graph of…') });
     if (!pick) return;
-    const backend = fromBackend.get(pick);
-    if (backend) {
-      const links = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Dependencies from {0}…', backend.displayName), cancellable: true },
-        (_p, token) => backend.dependencies(new Date(), DEPENDENCY_LOOKBACK_MS, abortOf(token)));
-      this.views.show(vscode.l10n.t('Service graph'), { view: 'graph', graph: graphFromDependencies(links), scopeLabel: pick.scope }, {
-        filterService: service => this.searchBackendForService(backend, service),
-      });
-      return;
-    }
-    const refs = pick.refs();
-    const tables = refs.map(r => r.table());
-    const graph = buildServiceGraph(tables);
-    this.views.show(vscode.l10n.t('Service graph'), { view: 'graph', graph, scopeLabel: pick.scope }, {
-      filterService: service => this.revealService(refs, tables, service),
-    });
+    this.views.show(pick.backend ? await this.backendGraphContent(pick.backend, pick.scope) : this.graphContent(pick.refs(), pick.scope, pick.liveSet === true));
   }
 
   /** A node of a backend's graph: recent traces of the service from that backend, one to open. */
@@ -196,7 +347,22 @@ export class AnalysisCommands extends Disposable {
       items.push({ label, description: kind, detail, ref });
     };
     for (const t of this.host.traces.all()) { const r = this.openRef(t); add(vscode.l10n.t('open'), r.label, t.traceId, async () => r, t.traceKey); }
-    for (const r of this.liveRefs().slice(0, 200)) add(vscode.l10n.t('Live'), r.label, r.traceId, async () => r, `receiver:receiver#${r.traceId}`);
+    for (const r of this.liveRefs().slice(0, 200)) add(vscode.l10n.t('Live'), r.label, r.traceId, async () => r, r.key);
+    // The side panel's search results: a backend's are fetched when picked (with progress, cancellable).
+    const results = this.deps.searchResults?.();
+    if (results) {
+      const backendId = results.backendId;
+      const backendLabel = backendId === 'receiver' ? vscode.l10n.t('receiver') : (await this.configuredBackends()).find(b => b.config.name === backendId)?.displayName ?? backendId;
+      for (const r of results.items) {
+        const label = `${r.rootService} ${r.rootName} · ${backendLabel}`;
+        if (backendId === 'receiver') {
+          const live = this.liveRefById(r.traceId);
+          if (live) add(vscode.l10n.t('search result'), label, r.traceId, async () => live, live.key);
+        } else {
+          add(vscode.l10n.t('search result'), label, r.traceId, () => this.fetchBackendRef(backendId, r.traceId, label), traceKeyOf({ kind: 'backend', label: backendLabel, backend: backendId }, r.traceId));
+        }
+      }
+    }
     const history = [...this.host.traces.pinned().map(e => ['pinned', e] as const), ...this.host.traces.recent().map(e => ['recent', e] as const)];
     for (const [kind, e] of history) {
       add(kind === 'pinned' ? vscode.l10n.t('pinned') : vscode.l10n.t('recent'), `${e.rootService ?? ''} ${e.rootName ?? ''} · ${e.source.label}`.trim(), e.traceId,
@@ -223,22 +389,55 @@ export class AnalysisCommands extends Disposable {
     return this.openRef(fetched);
   }
 
-  async compare(a?: unknown, b?: unknown): Promise<void> {
-    const A = typeof a === 'string' ? await this.refById(a) : await this.pickTrace(vscode.l10n.t('Compare traces: pick A (the baseline)'));
-    if (!A) return;
-    const B = typeof b === 'string' ? await this.refById(b) : await this.pickTrace(vscode.l10n.t('Compare traces: pick B (compared with A)'));
-    if (!B) return;
+  /**
+   * A trace given to the command: a trace ID, or the side panel's item it was run on (a search result, a Live
+   * trace, a recent or pinned one). Undefined: pick one.
+   */
+  private async refFromArgument(arg: unknown): Promise<TraceRef | undefined> {
+    if (typeof arg === 'string') return this.refById(arg);
+    if (!arg || typeof arg !== 'object') return undefined;
+    const node = arg as { kind?: unknown; backendId?: unknown; result?: { traceId?: unknown; rootService?: unknown; rootName?: unknown }; traceId?: unknown; entry?: TraceHistoryEntry };
+    if (node.kind === 'result' && typeof node.backendId === 'string' && typeof node.result?.traceId === 'string') {
+      const traceId = node.result.traceId;
+      if (node.backendId === 'receiver') return this.liveRefById(traceId) ?? this.refById(traceId);
+      const label = typeof node.result.rootService === 'string' && typeof node.result.rootName === 'string' ? `${node.result.rootService} ${node.result.rootName} · ${node.backendId}` : undefined;
+      return this.fetchBackendRef(node.backendId, traceId, label);
+    }
+    if (node.kind === 'live' && typeof node.traceId === 'string') return this.liveRefById(node.traceId) ?? this.refById(node.traceId);
+    if (node.kind === 'history' && node.entry && typeof node.entry.traceKey === 'string') {
+      const t = this.host.traces.get(node.entry.traceKey) ?? await this.deps.reopen(node.entry);
+      return t ? this.openRef(t) : undefined;
+    }
+    return undefined;
+  }
+
+  private compareContent(A: TraceRef, B: TraceRef): AnalysisContent {
     const tA = A.table(), tB = B.table();
     const diff = compareTraces(tA, tB);
-    this.views.show(vscode.l10n.t('Compare {0} ↔ {1}', A.traceId.slice(0, 8), B.traceId.slice(0, 8)), { view: 'compare', diff, aLabel: A.label, bLabel: B.label }, {
-      revealDiffRow: async (row, side) => {
-        const r = diff.rows[row];
-        if (!r) throw new Error(vscode.l10n.t('No such row.'));
-        const index = side === 'a' ? r.a : r.b;
-        if (index < 0) throw new Error(vscode.l10n.t('This span is not in trace {0}.', side.toUpperCase()));
-        await (side === 'a' ? A : B).reveal((side === 'a' ? tA : tB).spanId(index));
+    return {
+      title: vscode.l10n.t('Compare {0} ↔ {1}', A.traceId.slice(0, 8), B.traceId.slice(0, 8)),
+      view: { view: 'compare', diff, aLabel: A.label, bLabel: B.label },
+      handlers: {
+        revealDiffRow: async (row, side) => {
+          const r = diff.rows[row];
+          if (!r) throw new Error(vscode.l10n.t('No such row.'));
+          const index = side === 'a' ? r.a : r.b;
+          if (index < 0) throw new Error(vscode.l10n.t('This span is not in trace {0}.', side.toUpperCase()));
+          await (side === 'a' ? A : B).reveal((side === 'a' ? tA : tB).spanId(index));
+        },
       },
-    });
+      recipe: { v: 1, view: 'compare', a: spec(A), b: spec(B) },
+    };
+  }
+
+  async compare(a?: unknown, b?: unknown): Promise<void> {
+    const given = await this.refFromArgument(a);
+    if (a !== undefined && typeof a === 'object' && !given) throw new Error(vscode.l10n.t('This trace is not available to compare.'));
+    const A = given ?? await this.pickTrace(vscode.l10n.t('Compare traces: pick A (the baseline)'));
+    if (!A) return;
+    const B = typeof b === 'string' ? await this.refById(b) : await this.pickTrace(vscode.l10n.t('Compare traces: pick B (compared with A: {0})', A.label), A.key);
+    if (!B) return;
+    this.views.show(this.compareContent(A, B));
   }
 
   // ---- Show Latency Distribution… ----
@@ -275,6 +474,26 @@ export class AnalysisCommands extends Disposable {
     return picked?.o;
   }
 
+  private distributionContent(refs: TraceRef[], op: { service: string; name: string }, scope: string, backend?: AnalysisBackend): AnalysisContent {
+    const byId = new Map(refs.map(r => [r.traceId, r]));
+    const distribution = latencyDistribution(refs.map(r => r.table()), op);
+    // Live traces come back as "the Live traces then" (the set is open + Live); the others by their keys.
+    const local = refs.filter(r => !r.key.startsWith('receiver:'));
+    return {
+      title: vscode.l10n.t('Latency: {0}', op.name.slice(0, 60)),
+      view: { view: 'distribution', distribution, scopeLabel: scope },
+      handlers: {
+        openTrace: async (traceId, spanId) => {
+          const ref = byId.get(traceId);
+          if (ref && spanId && !backend) return ref.reveal(spanId);
+          return vscode.commands.executeCommand(Commands.openTraceById, backend ? { traceId, backend: backend.config.name } : traceId);
+        },
+      },
+      recipe: backend ? { v: 1, view: 'distribution', operation: op, traces: [], live: false, backend: backend.config.name }
+        : { v: 1, view: 'distribution', operation: op, traces: local.slice(0, MAX_RECIPE_TRACES).map(spec), live: true },
+    };
+  }
+
   async showDistribution(arg?: unknown): Promise<void> {
     const op = await this.pickOperation(arg);
     if (!op) return;
@@ -294,15 +513,7 @@ export class AnalysisCommands extends Disposable {
         scope = vscode.l10n.t('{0} traces from {1}', refs.length, picked.b.displayName);
       }
     }
-    const byId = new Map(refs.map(r => [r.traceId, r]));
-    const distribution = latencyDistribution(refs.map(r => r.table()), op);
-    this.views.show(vscode.l10n.t('Latency: {0}', op.name.slice(0, 60)), { view: 'distribution', distribution, scopeLabel: scope }, {
-      openTrace: async (traceId, spanId) => {
-        const ref = byId.get(traceId);
-        if (ref && spanId && !backend) return ref.reveal(spanId);
-        return vscode.commands.executeCommand(Commands.openTraceById, backend ? { traceId, backend: backend.config.name } : traceId);
-      },
-    });
+    this.views.show(this.distributionContent(refs, op, scope, backend));
   }
 
   /** Traces of an operation from a backend search (last hour), fetched 4 at a time; failures are skipped and logged. */
@@ -311,6 +522,7 @@ export class AnalysisCommands extends Disposable {
       const signal = abortOf(token);
       const end = new Date();
       const found = await b.search({ service: op.service, operation: op.name, limit: BACKEND_SAMPLE, start: new Date(end.getTime() - 3600_000), end }, signal);
+      const source: TraceSource = { kind: 'backend', label: b.displayName, backend: b.config.name };
       const out: TraceRef[] = [];
       let next = 0;
       const worker = async () => {
@@ -319,7 +531,7 @@ export class AnalysisCommands extends Disposable {
           try {
             const { trace } = await b.getTrace(id, signal);
             const table = tableFromAnalysis(analyzeTrace(trace));
-            out.push({ label: `${b.displayName} ${id}`, traceId: trace.traceId, table: () => table, reveal: async () => vscode.commands.executeCommand(Commands.openTraceById, { traceId: id, backend: b.config.name }) });
+            out.push({ label: `${b.displayName} ${id}`, traceId: trace.traceId, key: traceKeyOf(source, trace.traceId), table: () => table, reveal: async () => vscode.commands.executeCommand(Commands.openTraceById, { traceId: id, backend: b.config.name }) });
           } catch (e) {
             this.host.log.warn(`latency distribution: ${b.displayName} trace ${id}: ${e instanceof Error ? e.message : String(e)}`);
           }
@@ -331,6 +543,21 @@ export class AnalysisCommands extends Disposable {
       return out;
     });
   }
+}
+
+/** `refs`, then the Live traces among `live` that are not in them already (by trace ID). */
+function withLive(refs: TraceRef[], live: TraceRef[]): TraceRef[] {
+  const ids = new Set(refs.map(r => r.traceId));
+  return [...refs, ...live.filter(r => !ids.has(r.traceId))];
+}
+
+function spec(r: TraceRef): AnalysisRecipeTrace {
+  return { key: r.key.slice(0, 2048), label: r.label.slice(0, 1024) };
+}
+
+function labels(specs: readonly AnalysisRecipeTrace[]): string {
+  const shown = specs.slice(0, 3).map(s => s.label).join(', ');
+  return specs.length > 3 ? `${shown}, …` : shown;
 }
 
 function abortOf(token: vscode.CancellationToken): AbortSignal {

@@ -82,6 +82,11 @@ export class TracesView extends Disposable implements vscode.TreeDataProvider<No
     this._onDidChange.fire(undefined);
   }
 
+  /** The last search's results and the backend they came from (`receiver` for the embedded receiver). */
+  get searchResults(): { readonly backendId: string; readonly items: readonly TraceSearchResult[] } | undefined {
+    return this._results;
+  }
+
   getChildren(node?: Node): Node[] {
     if (!node) {
       const out: Node[] = [{ kind: 'search' }];
