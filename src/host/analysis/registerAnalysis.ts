@@ -337,14 +337,16 @@ export class AnalysisCommands extends Disposable {
   }
 
   // ---- Compare Traces… ----
-  private async pickTrace(title: string, exclude?: string): Promise<TraceRef | undefined> {
+  /** `exclude`: A, when picking B (not offered again, from any source). */
+  private async pickTrace(title: string, exclude?: TraceRef): Promise<TraceRef | undefined> {
     type Item = vscode.QuickPickItem & { ref?: () => Promise<TraceRef | undefined>; byId?: true };
     const items: Item[] = [];
-    const seen = new Set<string>();
-    const add = (kind: string, label: string, detail: string, ref: () => Promise<TraceRef | undefined>, key: string) => {
-      if (seen.has(key) || key === exclude) return;
+    const seen = new Set<string>(), seenIds = new Set<string>();
+    const add = (kind: string, label: string, traceId: string, ref: () => Promise<TraceRef | undefined>, key: string) => {
+      if (seen.has(key) || key === exclude?.key || traceId === exclude?.traceId) return;
       seen.add(key);
-      items.push({ label, description: kind, detail, ref });
+      seenIds.add(traceId);
+      items.push({ label, description: kind, detail: traceId, ref });
     };
     for (const t of this.host.traces.all()) { const r = this.openRef(t); add(vscode.l10n.t('open'), r.label, t.traceId, async () => r, t.traceKey); }
     for (const r of this.liveRefs().slice(0, 200)) add(vscode.l10n.t('Live'), r.label, r.traceId, async () => r, r.key);
@@ -354,6 +356,7 @@ export class AnalysisCommands extends Disposable {
       const backendId = results.backendId;
       const backendLabel = backendId === 'receiver' ? vscode.l10n.t('receiver') : (await this.configuredBackends()).find(b => b.config.name === backendId)?.displayName ?? backendId;
       for (const r of results.items) {
+        if (seenIds.has(r.traceId)) continue; // open or Live already
         const label = `${r.rootService} ${r.rootName} · ${backendLabel}`;
         if (backendId === 'receiver') {
           const live = this.liveRefById(r.traceId);
@@ -435,7 +438,7 @@ export class AnalysisCommands extends Disposable {
     if (a !== undefined && typeof a === 'object' && !given) throw new Error(vscode.l10n.t('This trace is not available to compare.'));
     const A = given ?? await this.pickTrace(vscode.l10n.t('Compare traces: pick A (the baseline)'));
     if (!A) return;
-    const B = typeof b === 'string' ? await this.refById(b) : await this.pickTrace(vscode.l10n.t('Compare traces: pick B (compared with A: {0})', A.label), A.key);
+    const B = typeof b === 'string' ? await this.refById(b) : await this.pickTrace(vscode.l10n.t('Compare traces: pick B (compared with A: {0})', A.label), A);
     if (!B) return;
     this.views.show(this.compareContent(A, B));
   }

@@ -1,6 +1,6 @@
 // Recording webview panels for the analysis host tests under the fake `vscode`: createWebviewPanel hands out one,
 // registerWebviewPanelSerializer keeps the serializer, and `restoredPanel()` makes the panel VS Code passes to
-// `deserializeWebviewPanel` after a window reload. Import after test/support/host/register.
+// `deserializeWebviewPanel` after a window reload. Import after test/support/host/register, before src modules.
 import { EventEmitter } from '../../../support/host/fakeVscode';
 import { fakeVscode } from '../../../support/host/register';
 import { ANALYSIS_PROTOCOL_VERSION } from '../../../../src/protocol/analysis';
@@ -51,6 +51,9 @@ export function makePanel(title: string): FakePanel & Record<string, unknown> {
 }
 
 const win = fakeVscode.api.window as Record<string, unknown>;
+// The fake has no TreeItem (side panel items are plain data: label, contextValue, command). Set before any src
+// module is imported: their `import * as vscode` copies the module's members.
+(fakeVscode.api as Record<string, unknown>).TreeItem = class { constructor(readonly label: string, readonly collapsibleState?: number) {} };
 win.createWebviewPanel = (_type: string, title: string) => {
   const p = makePanel(title);
   panels.push(p);
