@@ -2,7 +2,8 @@
 // Show Service Graph from the Live view's menu draws the services, and a node filters the waterfall to
 // `service=<name>`; Compare Traces… of a fast and the slow checkout shows removed, added and changed spans and the
 // regressions; Show Latency Distribution… of the selected span draws the histogram with its p50/p95/p99 markers,
-// and a bucket opens an example trace; after Reload Window the comparison comes back.
+// and a bucket opens an example trace; after Reload Window the comparison comes back, and once its traces are gone
+// it says so.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Frame } from 'playwright-core';
@@ -150,4 +151,13 @@ test('service graph, compare and latency distribution in VS Code; the comparison
   const restored = await frameWith(s, '[data-testid=counts]', 'Compare traces', 45_000);
   assert.equal(await restored.locator('[data-testid=counts]').innerText(), counts);
   assert.match(await restored.locator('[data-testid=regressions] li').first().innerText(), /^SELECT stock inventory \+110 ms/);
+
+  // With the received traces cleared, the next reload cannot rebuild it: the panel says why, not a blank editor.
+  await s.wb.runCommand('Spanscope: Clear Received Traces');
+  await s.wb.runCommand('Developer: Reload Window');
+  await s.page.waitForLoadState('domcontentloaded');
+  await s.wb.ready();
+  const failed = await frameWith(s, '[data-testid=error]', undefined, 45_000);
+  assert.match(await failed.locator('[data-testid=error]').innerText(),
+    /^This comparison cannot be rebuilt after the window reload: trace A \(frontend GET \/checkout · Live\).* is no longer available\. Open or receive the traces again, then run Compare Traces…\.$/);
 }));
