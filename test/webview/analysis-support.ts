@@ -7,20 +7,25 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { makeNonce, renderWaterfallHtml } from '../../src/host/waterfall/html';
-import type { AnalysisView } from '../../src/protocol/analysis';
+import type { AnalysisRecipe, AnalysisView } from '../../src/protocol/analysis';
 import { ANALYSIS_PROTOCOL_VERSION } from '../../src/protocol/analysis';
 import { launchChromium, openPage } from '../support/chromium';
 import { PROJECT_ROOT } from '../support/paths';
 
 export interface AnalysisRig {
   /** Open a page showing this view; `failRequests` makes the stand-in host reject every request. */
-  open(view: AnalysisView, opts?: { failRequests?: string; theme?: 'dark' | 'light' }): Promise<{ page: Page; log: string[]; close(): Promise<void> }>;
+  open(view: AnalysisView, opts?: { failRequests?: string; theme?: 'dark' | 'light'; recipe?: AnalysisRecipe }): Promise<{ page: Page; log: string[]; close(): Promise<void> }>;
   close(): Promise<void>;
 }
 
 /** What the stand-in host recorded: messages from the webview, in order. */
 export function receivedBy(page: Page): Promise<{ type: string; [k: string]: unknown }[]> {
   return page.evaluate(() => (window as unknown as { __h: { received: { type: string }[] } }).__h.received);
+}
+
+/** What the stand-in host recorded: the webview's VS Code state (what a panel serializer gets after a reload). */
+export function webviewState(page: Page): Promise<unknown> {
+  return page.evaluate(() => (window as unknown as { __h: { state: unknown } }).__h.state);
 }
 
 const HOST_JS = (init: unknown, fail: string | undefined) => `
@@ -69,7 +74,7 @@ export async function startAnalysisRig(): Promise<AnalysisRig> {
   return {
     async open(view, opts = {}) {
       const id = String(next++);
-      cases.set(id, { init: { type: 'init', protocol: ANALYSIS_PROTOCOL_VERSION, data: view }, fail: opts.failRequests });
+      cases.set(id, { init: { type: 'init', protocol: ANALYSIS_PROTOCOL_VERSION, data: view, ...(opts.recipe ? { recipe: opts.recipe } : {}) }, fail: opts.failRequests });
       const log: string[] = [];
       const { context, page } = await openPage(browser, { log, viewport: { width: 1400, height: 800 } });
       await page.goto(`${base}/?case=${id}&theme=${opts.theme ?? 'dark'}`);
