@@ -34,6 +34,8 @@ export function App(p: { bridge: HostBridge }): JSX.Element {
   const [dragging, setDragging] = useState(false);
   const [restoreScroll, setRestoreScroll] = useState(0);
   const scrollTop = useRef(0);
+  /** Restored state a preview could not apply yet (its spans were not in it), applied when the whole arrives. */
+  const pending = useRef<{ toggled: string[]; selected?: string; scrollTop: number } | undefined>(undefined);
   const searchBox = useRef<HTMLInputElement>(null);
   const rowsBox = useRef<HTMLDivElement>(null);
   const state = useRef({ loaded, vs, toggled, selected });
@@ -57,13 +59,18 @@ export function App(p: { bridge: HostBridge }): JSX.Element {
           try { d = prepareData(m.compact); } catch (e) { setLoaded({ kind: 'error', message: `This trace could not be shown: ${(e as Error).message}` }); bridge.log('error', String(e)); return; }
           const restored = restoreViewState(bridge.getState(), m.traceKey);
           const t = new Uint8Array(d.view.spanCount);
-          for (const id of restored.toggled) { const i = d.view.indexOf(id); if (i >= 0) t[i] = 1; }
-          let sel = restored.selected ? d.view.indexOf(restored.selected) : -1;
-          if (m.selectSpanId) sel = d.view.indexOf(m.selectSpanId);
+          const missing: string[] = [];
+          for (const id of restored.toggled) { const i = d.view.indexOf(id); if (i >= 0) t[i] = 1; else missing.push(id); }
+          const wantSel = m.selectSpanId ?? restored.selected;
+          const sel = wantSel ? d.view.indexOf(wantSel) : -1;
+          // A preview holds only the first spans: what it cannot show yet is applied when the whole arrives.
+          pending.current = m.compact.partial ? { toggled: missing, ...(sel < 0 && wantSel ? { selected: wantSel } : {}), scrollTop: restored.scrollTop } : undefined;
           let collapse: CollapseState = { base: restored.collapseBase, toggled: t };
           if (sel >= 0) collapse = revealInCollapse(collapse, d.view, d.index, sel);
-          scrollTop.current = restored.scrollTop;
-          setRestoreScroll(restored.scrollTop);
+          // A preview may be shorter than the restored position: it starts at the top, the whole goes there.
+          const top = m.compact.partial ? 0 : restored.scrollTop;
+          scrollTop.current = top;
+          setRestoreScroll(top);
           setVs(restored);
           setToggled(collapse.toggled);
           setSelected(sel);
@@ -81,9 +88,21 @@ export function App(p: { bridge: HostBridge }): JSX.Element {
           const t = new Uint8Array(d.view.spanCount);
           for (let i = 0; i < old.spanCount; i++) if (cur.toggled[i]) { const j = d.view.indexOf(old.spanId(i)); if (j >= 0) t[j] = 1; }
           const remap = (i: number) => (i >= 0 ? d.view.indexOf(old.spanId(i)) : -1);
-          setToggled(t);
-          setSelected(remap(cur.selected));
-          setFocus(f => remap(f));
+          const wait = pending.current;
+          let sel = remap(cur.selected);
+          if (wait) {
+            for (const id of wait.toggled) { const j = d.view.indexOf(id); if (j >= 0) t[j] = 1; }
+            const j = wait.selected !== undefined && sel < 0 ? d.view.indexOf(wait.selected) : -1;
+            if (j >= 0) sel = j;
+            pending.current = m.compact.partial ? wait : undefined;
+            // Go to the restored scroll position now that the rows reach it, unless the user has scrolled meanwhile.
+            if (!m.compact.partial && scrollTop.current === 0 && wait.scrollTop > 0) { scrollTop.current = wait.scrollTop; setRestoreScroll(wait.scrollTop); }
+          }
+          let collapse: CollapseState = { base: cur.vs.collapseBase, toggled: t };
+          if (sel >= 0 && sel !== remap(cur.selected)) collapse = revealInCollapse(collapse, d.view, d.index, sel);
+          setToggled(collapse.toggled);
+          setSelected(sel);
+          setFocus(f => (f >= 0 ? remap(f) : sel));
           setMapping(undefined);
           setLoaded({ ...cur.loaded, data: d });
           return;
@@ -125,13 +144,20 @@ export function App(p: { bridge: HostBridge }): JSX.Element {
     return Int32Array.from(out);
   }, [data, matches]);
 
-  // ---- the first frame with rows (read by the benchmark and the tests) ----
+  // ---- the first frame with rows, and the first with the whole trace (read by the benchmark and the tests) ----
   const marked = useRef(false);
+  const markedWhole = useRef(false);
   useLayoutEffect(() => {
-    if (marked.current || rows.length === 0) return;
-    marked.current = true;
-    requestAnimationFrame(() => performance.mark('spanscope:first-rows'));
-  }, [rows]);
+    if (!marked.current && rows.length > 0) {
+      marked.current = true;
+      const partial = data?.view.compact.partial !== undefined;
+      requestAnimationFrame(() => performance.mark('spanscope:first-rows', { detail: { partial } }));
+    }
+    if (!markedWhole.current && data && !data.view.compact.partial) {
+      markedWhole.current = true;
+      requestAnimationFrame(() => performance.mark('spanscope:whole'));
+    }
+  }, [rows, data]);
 
   // ---- persistence (debounced) ----
   const persistTimer = useRef(0);

@@ -128,6 +128,11 @@ export interface CompactTrace {
   readonly operations: readonly OperationStats[];
   readonly maxDepth: number;
   readonly errorCount: number;
+  /**
+   * Present on a preview: the first spans of a big document, shown while the whole is parsed (the complete trace
+   * follows as an update). Its analysis (critical path, findings, statistics) covers only these spans.
+   */
+  readonly partial?: { readonly totalSpans: number };
 }
 
 export interface EncodeOptions {

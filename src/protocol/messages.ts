@@ -42,6 +42,7 @@ export const compactTraceSchema = z.object({
   durationNs: z.number(),
   spanCount: z.number().int().nonnegative(),
   traceWarnings: z.array(z.string()),
+  partial: z.object({ totalSpans: z.number().int().nonnegative() }).optional(),
   strings: z.string(),
   stringEnds: u32,
   cols: z.object({

@@ -23,6 +23,11 @@ export interface PrepareTracesOptions extends PrepareOptions {
    */
   readonly transferInput?: boolean;
   readonly signal?: AbortSignal;
+  /**
+   * Called with the first spans of a big single-trace document (compact marked `partial`) while the whole is
+   * still being parsed; the promise then resolves with the whole as usual. Not called for small documents.
+   */
+  readonly onPreview?: (preview: PreparedTrace) => void;
 }
 
 function defaultWorkerPath(): string {
@@ -56,6 +61,11 @@ export function prepareDocument(input: Uint8Array, opts: PrepareTracesOptions = 
     opts.signal?.addEventListener('abort', onAbort, { once: true });
     const strings: string[] = [];
     worker.on('message', (reply: WorkerReply) => {
+      if (reply.ok && reply.part === 'preview') {
+        // The caller's view failing to show a preview must not fail the parse of the whole (the caller logs).
+        try { if (!settled) opts.onPreview?.(reply.trace); } catch { /* see above */ }
+        return;
+      }
       if (reply.ok && reply.part === 'strings') {
         strings[reply.index] = reply.strings;
         return;
@@ -69,7 +79,7 @@ export function prepareDocument(input: Uint8Array, opts: PrepareTracesOptions = 
     worker.once('error', err => finish(() => reject(err)));
     worker.once('exit', code => finish(() => reject(new Error(`trace worker exited (code ${code}) before answering`))));
     const whole = input.byteOffset === 0 && input.byteLength === input.buffer.byteLength && input.buffer instanceof ArrayBuffer;
-    const req: WorkerRequest = { input, opts: popts };
+    const req: WorkerRequest = { input, opts: popts, ...(opts.onPreview ? { preview: true } : {}) };
     worker.postMessage(req, opts.transferInput && whole ? [input.buffer as ArrayBuffer] : []);
   });
 }

@@ -4,12 +4,14 @@ import { parentPort } from 'node:worker_threads';
 import { TraceParseError } from '../core/model';
 import { transferables } from '../protocol/compact';
 import type { WorkerReply, WorkerRequest } from './messages';
-import { prepareSync } from './prepare';
+import { preparePreview, prepareSync } from './prepare';
 
 parentPort?.on('message', (req: WorkerRequest) => {
   let reply: WorkerReply;
   let transfer: ArrayBuffer[] = [];
   try {
+    const preview = req.preview ? preparePreview(req.input, req.opts) : undefined;
+    if (preview) post({ ok: true, part: 'preview', trace: preview }, transferables(preview.compact));
     const prepared = prepareSync(req.input, req.opts);
     prepared.traces.forEach((t, index) => post({ ok: true, part: 'strings', index, strings: t.compact.strings }, []));
     const doc = { ...prepared, traces: prepared.traces.map(t => ({ ...t, compact: { ...t.compact, strings: '' } })) };

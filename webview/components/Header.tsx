@@ -20,7 +20,11 @@ export function Header(p: { data: TraceData; sourceLabel: string; adjusted: bool
       <div class="h-facts">
         {root >= 0 ? <span>Start <b>{formatTimestamp(view.startNs)}</b></span> : null}
         <span>Duration <b>{formatDuration(view.durationNs)}</b></span>
-        <span><b>{view.spanCount.toLocaleString()}</b> spans</span>
+        {view.compact.partial ? (
+          <span class="badge loading" role="status" data-testid="partial" title="The first spans of a big document, shown while the whole is read. Durations, errors, the critical path and statistics cover these spans only until it is.">
+            <span class="spinner small" aria-hidden="true" />showing the first <b>{view.spanCount.toLocaleString()}</b> of {view.compact.partial.totalSpans.toLocaleString()} spans, loading the rest…
+          </span>
+        ) : <span><b>{view.spanCount.toLocaleString()}</b> spans</span>}
         <span><b>{p.data.serviceCount}</b> services</span>
         <span class={view.compact.errorCount ? 'err-text' : ''}><b>{view.compact.errorCount}</b> errors</span>
         <span>Depth <b>{view.compact.maxDepth + 1}</b></span>

@@ -61,6 +61,15 @@ export function Waterfall(p: WaterfallProps): JSX.Element {
     ro.observe(el);
     return () => ro.disconnect();
   }, []);
+  // A later restore position (the whole trace arrived after its preview): scroll there once.
+  const mountedTop = useRef(p.initialScrollTop);
+  useLayoutEffect(() => {
+    const el = scroller.current;
+    if (!el || p.initialScrollTop === mountedTop.current) return;
+    mountedTop.current = p.initialScrollTop;
+    el.scrollTop = p.initialScrollTop;
+    setVp({ top: el.scrollTop, height: el.clientHeight || 800 });
+  }, [p.initialScrollTop]);
 
   const onScroll = (): void => {
     const el = scroller.current!;

@@ -3,6 +3,8 @@
 // message both ways on `window.__harness` for tests and benchmarks. Query parameters:
 //   ?n=<spans>&seed=<seed>[&format=jaeger|otlp]  a trace from bench/gen-trace.mjs (served by the harness)
 //   ?trace=<url>[&traceId=<id>]                   any Jaeger/OTLP/Zipkin document (CORS)
+//   ?preview=0                                     no preview of a big document: init only with the whole
+//   ?holdWhole=1                                   after a preview, hold the whole until __harness.releaseWhole()
 //   ?hold=1                                        do not answer `ready` until __harness.go() (tests)
 //   ?sourceFails=1                                 answer openSource with an error
 import { PROTOCOL_VERSION } from '../../src/protocol/version';
@@ -15,11 +17,15 @@ interface Harness {
   sent: Recorded[];
   initPostedAt: number | undefined;
   prepared: { fetchMs: number; prepareMs: number; bytes: number; spanCount: number; format: string } | undefined;
+  /** The preview of a big document (its first spans), when there was one; `prepared` is the whole. */
+  preview: { previewMs: number; spanCount: number; totalSpans: number } | undefined;
   error: string | undefined;
   sourceFails: boolean;
   post(message: unknown, transfer?: Transferable[]): void;
   go(): void;
   state(): unknown;
+  /** With ?holdWhole=1: send the whole trace that follows a preview (tests look at the preview until then). */
+  releaseWhole(): void;
   /** Prepare another document and send it as a live `update` of the open trace. */
   sendUpdate(url: string): Promise<void>;
 }
@@ -30,12 +36,15 @@ let compact: CompactTrace | undefined;
 let webviewReady = false;
 let held = params.get('hold') === '1';
 let initSent = false;
+let wholeHeld = params.get('holdWhole') === '1';
+let releaseHeldWhole: (() => void) | undefined;
 
 const harness: Harness = {
   received: [],
   sent: [],
   initPostedAt: undefined,
   prepared: undefined,
+  preview: undefined,
   error: undefined,
   sourceFails: params.get('sourceFails') === '1',
   post(message, transfer) {
@@ -43,9 +52,10 @@ const harness: Harness = {
     window.postMessage(message, { targetOrigin: location.origin, ...(transfer ? { transfer } : {}) });
   },
   go() { held = false; maybeInit(); },
+  releaseWhole() { wholeHeld = false; releaseHeldWhole?.(); releaseHeldWhole = undefined; },
   state() { const s = sessionStorage.getItem(STATE_KEY); return s ? JSON.parse(s) : undefined; },
   async sendUpdate(url) {
-    const r = await prepare(new URL(url, location.href).href);
+    const r = await prepare(new URL(url, location.href).href, { preview: false });
     if (!r.ok) throw new Error(r.error);
     compact = r.compact;
     const c = structuredClone(r.compact);
@@ -109,12 +119,19 @@ function documentUrl(): string | undefined {
 }
 
 type Prepared = { ok: true; compact: CompactTrace; fetchMs: number; prepareMs: number; bytes: number; format: string } | { ok: false; error: string };
-function prepare(url: string, traceId?: string): Promise<Prepared> {
+interface Preview { compact: CompactTrace; fetchMs: number; previewMs: number }
+/** Fetches and prepares in the harness worker; `onPreview` gets the first spans of a big document before the whole. */
+function prepare(url: string, opts: { traceId?: string; preview: boolean; onPreview?: (p: Preview) => void }): Promise<Prepared> {
   return new Promise(resolve => {
     const worker = new Worker('/harness/worker.js');
-    worker.onmessage = (e: MessageEvent) => { worker.terminate(); resolve(e.data as Prepared); };
+    worker.onmessage = (e: MessageEvent) => {
+      const m = e.data as (Preview & { ok: true; part: 'preview' }) | (Prepared & { part?: 'whole' });
+      if (m.ok && m.part === 'preview') { opts.onPreview?.(m); return; }
+      worker.terminate();
+      resolve(m);
+    };
     worker.onerror = e => { worker.terminate(); resolve({ ok: false, error: `harness worker: ${e.message}` }); };
-    worker.postMessage({ url, ...(traceId ? { traceId } : {}) });
+    worker.postMessage({ url, preview: opts.preview, ...(opts.traceId ? { traceId: opts.traceId } : {}) });
   });
 }
 
@@ -122,11 +139,32 @@ const url = documentUrl();
 if (!url) {
   harness.error = 'Harness: give ?n=<spans>&seed=<seed> or ?trace=<url>.';
 } else {
-  void prepare(url, params.get('traceId') ?? undefined).then(r => {
+  // As the extension host does: draw the preview of a big document first, then send the whole as an update.
+  const onPreview = (p: Preview) => {
+    harness.preview = { previewMs: p.previewMs, spanCount: p.compact.spanCount, totalSpans: p.compact.partial?.totalSpans ?? p.compact.spanCount };
+    compact = p.compact;
+    maybeInit();
+  };
+  void prepare(url, { preview: params.get('preview') !== '0', onPreview, ...(params.get('traceId') ? { traceId: params.get('traceId')! } : {}) }).then(r => {
     if (r.ok) {
-      compact = r.compact;
       harness.prepared = { fetchMs: r.fetchMs, prepareMs: r.prepareMs, bytes: r.bytes, spanCount: r.compact.spanCount, format: r.format };
-    } else harness.error = r.error;
+      const sendWhole = () => {
+        const previewShown = initSent && compact?.partial !== undefined;
+        compact = r.compact;
+        if (previewShown) {
+          const c = structuredClone(r.compact);
+          performance.mark('harness:whole-posted');
+          harness.post({ type: 'update', compact: c }, transferables(c));
+        }
+        maybeInit();
+      };
+      if (wholeHeld && compact?.partial) releaseHeldWhole = sendWhole;
+      else sendWhole();
+      return;
+    } else {
+      harness.error = r.error;
+      if (initSent) harness.post({ type: 'error', message: r.error });
+    }
     maybeInit();
   });
 }

@@ -11,7 +11,7 @@ import { describeCompact, type OpenOptions, type OpenTrace, type PreparedTraceLi
 export type TraceFormat = 'auto' | 'jaeger' | 'otlp' | 'otlp-proto' | 'zipkin';
 
 /** Parse + analyse a document into one prepared trace per trace in it (B's `prepareTraces`). */
-export type PrepareFn = (bytes: Uint8Array, options: { format: TraceFormat; skew: 'raw' | 'adjust'; signal?: AbortSignal }) => Promise<PreparedTraceLike[]>;
+export type PrepareFn = (bytes: Uint8Array, options: { format: TraceFormat; skew: 'raw' | 'adjust'; signal?: AbortSignal; onPreview?: (preview: PreparedTraceLike) => void }) => Promise<PreparedTraceLike[]>;
 
 /** Trace files the dialog and the explorer menu offer. Keep in step with the `resourceExtname` when clauses in package.json. */
 export const TRACE_FILE_EXTENSIONS = ['json', 'jsonl', 'pb', 'bin'] as const;
@@ -31,6 +31,14 @@ function basename(uri: vscode.Uri): string {
 
 function errorText(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
+}
+
+/** Where a preview of the document being parsed is shown (see `_prepareOrFail`). */
+interface PreviewTarget {
+  readonly source: TraceSource;
+  readonly options: OpenOptions & { onlyTraceId?: string };
+  readonly progress: vscode.Progress<{ message?: string }>;
+  readonly uri?: vscode.Uri;
 }
 
 export class TraceOpener extends Disposable {
@@ -115,7 +123,7 @@ export class TraceOpener extends Disposable {
         const bytes = await vscode.workspace.fs.readFile(uri);
         if (token.isCancellationRequested) return undefined;
         progress.report({ message: vscode.l10n.t('parsing') });
-        return this._prepareOrFail(bytes, formatForFile(name), name, token, uri);
+        return this._prepareOrFail(bytes, formatForFile(name), name, token, { uri, source, options, progress });
       },
     );
     if (!prepared) return [];
@@ -156,7 +164,7 @@ export class TraceOpener extends Disposable {
   async openBytes(bytes: Uint8Array, source: TraceSource, format: TraceFormat = 'auto', options: OpenOptions = {}): Promise<OpenTrace[]> {
     const prepared = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Opening {0}', source.label), cancellable: true },
-      (_progress, token) => this._prepareOrFail(bytes, format, source.label, token),
+      (progress, token) => this._prepareOrFail(bytes, format, source.label, token, { source, options, progress }),
     );
     if (!prepared) return [];
     const chosen = await this._choose(prepared, source.label);
@@ -238,7 +246,12 @@ export class TraceOpener extends Disposable {
     else await this._host.traces.unpin(key);
   }
 
-  private async _prepareOrFail(bytes: Uint8Array, format: TraceFormat, name: string, token: vscode.CancellationToken, uri?: vscode.Uri): Promise<PreparedTraceLike[] | undefined> {
+  /**
+   * Parses `bytes` into its traces; failures are shown and give undefined. With `show`, a big single-trace document
+   * opens its preview (the first spans) as soon as it is parsed; the preview's view then gets the whole trace, or
+   * the error, or closes when the user cancels.
+   */
+  private async _prepareOrFail(bytes: Uint8Array, format: TraceFormat, name: string, token: vscode.CancellationToken, show?: PreviewTarget): Promise<PreparedTraceLike[] | undefined> {
     if (bytes.byteLength === 0) {
       this._fail(vscode.l10n.t('{0} is empty.', name));
       return undefined;
@@ -246,22 +259,49 @@ export class TraceOpener extends Disposable {
     const started = Date.now();
     const abort = new AbortController();
     const onCancel = token.onCancellationRequested(() => abort.abort(new vscode.CancellationError()));
+    let preview: { key: string; traceId: string } | undefined;
+    const onPreview = (p: PreparedTraceLike) => {
+      if (!show || token.isCancellationRequested) return;
+      const only = show.options.onlyTraceId;
+      if (only !== undefined && only !== p.summary.traceId) return;
+      const { onlyTraceId: _, ...options } = show.options;
+      preview = { key: this._host.traces.open(p, show.source, options).traceKey, traceId: p.summary.traceId };
+      const total = p.compact.partial?.totalSpans ?? p.compact.spanCount;
+      this._host.log.info(`${name}: showing the first ${p.compact.spanCount} of ${total} spans after ${Date.now() - started} ms`);
+      show.progress.report({ message: vscode.l10n.t('showing the first {0} of {1} spans, reading the rest', p.compact.spanCount.toLocaleString(), total.toLocaleString()) });
+    };
     try {
-      const work = this._prepare(bytes, { format, skew: traceSettings().skew, signal: abort.signal });
+      const work = this._prepare(bytes, { format, skew: traceSettings().skew, signal: abort.signal, ...(show ? { onPreview } : {}) });
       const prepared = await Promise.race([
         work,
         new Promise<undefined>(resolve => token.onCancellationRequested(() => resolve(undefined))),
       ]);
-      if (!prepared) return undefined;
+      if (!prepared) {
+        if (preview) this._host.traces.abandon(preview.key);
+        return undefined;
+      }
       this._host.log.info(`opened ${name}: ${prepared.length} trace(s), ${bytes.byteLength} bytes, ${Date.now() - started} ms`);
       if (prepared.length === 0) {
         this._fail(vscode.l10n.t('{0} holds no traces.', name));
+        if (preview) this._host.traces.abandon(preview.key, vscode.l10n.t('{0} holds no traces.', name));
         return undefined;
+      }
+      if (preview) {
+        // The preview's view gets its whole trace whichever traces the user picks next.
+        const shown = preview;
+        const whole = prepared.find(p => p.summary.traceId === shown.traceId);
+        if (whole) this._host.traces.update(shown.key, whole);
+        else this._host.traces.abandon(shown.key, vscode.l10n.t('{0} no longer holds trace {1}.', name, shown.traceId));
       }
       return prepared;
     } catch (err) {
-      if (token.isCancellationRequested) return undefined;
-      this._fail(vscode.l10n.t('{0} is not a trace Spanscope can read: {1}', name, errorText(err)), err, uri);
+      if (token.isCancellationRequested) {
+        if (preview) this._host.traces.abandon(preview.key);
+        return undefined;
+      }
+      const message = vscode.l10n.t('{0} is not a trace Spanscope can read: {1}', name, errorText(err));
+      this._fail(message, err, show?.uri);
+      if (preview) this._host.traces.abandon(preview.key, message);
       return undefined;
     } finally {
       onCancel.dispose();

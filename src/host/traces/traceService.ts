@@ -130,6 +130,12 @@ export class TraceService extends Disposable {
   private readonly _onDidClose = this._register(new vscode.EventEmitter<string>());
   /** An open trace was closed (its traceKey). */
   readonly onDidClose = this._onDidClose.event;
+  private readonly _onDidAbandon = this._register(new vscode.EventEmitter<{ readonly traceKey: string; readonly message?: string }>());
+  /**
+   * An open trace's data will not become whole after all (its preview was shown, then the parse of the whole failed
+   * or was cancelled): views show `message`, or close when there is none. The trace is closed right after.
+   */
+  readonly onDidAbandon = this._onDidAbandon.event;
   private readonly _onDidChangeActive = this._register(new vscode.EventEmitter<OpenTrace | undefined>());
   /** The trace the user is looking at changed (the focused waterfall), or none. */
   readonly onDidChangeActive = this._onDidChangeActive.event;
@@ -176,6 +182,13 @@ export class TraceService extends Disposable {
     this._onDidUpdate.fire(trace);
     if (this._activeKey === traceKey) this._onDidChangeActive.fire(trace);
     return true;
+  }
+
+  /** See onDidAbandon. */
+  abandon(traceKey: string, message?: string): void {
+    if (!this._open.has(traceKey)) return;
+    this._onDidAbandon.fire({ traceKey, ...(message !== undefined ? { message } : {}) });
+    this.close(traceKey);
   }
 
   /** Forgets an open trace's data (its view closed). History keeps it. */

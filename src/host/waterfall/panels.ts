@@ -70,6 +70,8 @@ interface PanelEntry {
   pendingFilter: { text: string; mode?: 'dim' | 'hide' } | undefined;
   mapping: SourceMapping | undefined;
   view: CompactView;
+  /** Set when the trace could not be loaded after all (see showError): a reloaded webview shows it again. */
+  failed?: string;
 }
 
 export class WaterfallPanels extends Disposable implements vscode.WebviewPanelSerializer {
@@ -141,6 +143,15 @@ export class WaterfallPanels extends Disposable implements vscode.WebviewPanelSe
     // Live traces update often: keep the restore copy at most a couple of seconds behind, not on every update.
     clearTimeout(this.storeTimers.get(traceKey));
     this.storeTimers.set(traceKey, setTimeout(() => { this.storeTimers.delete(traceKey); if (this.panels.get(traceKey) === e) void this.store(e.prepared); }, 2000));
+    return true;
+  }
+
+  /** Replace the panel's rows with a message (its trace could not be loaded after all). */
+  showError(traceKey: string, message: string): boolean {
+    const e = this.panels.get(traceKey);
+    if (!e) return false;
+    e.failed = message.slice(0, 4096);
+    if (e.ready) this.post(e, { type: 'error', message: e.failed });
     return true;
   }
 
@@ -247,6 +258,7 @@ export class WaterfallPanels extends Disposable implements vscode.WebviewPanelSe
     switch (msg.type) {
       case 'ready': {
         entry.ready = true;
+        if (entry.failed !== undefined) { this.post(entry, { type: 'error', message: entry.failed }); return; }
         const selectSpanId = entry.pendingSelect;
         entry.pendingSelect = undefined;
         this.post(entry, {
@@ -321,6 +333,8 @@ export class WaterfallPanels extends Disposable implements vscode.WebviewPanelSe
   }
 
   private async store(prepared: PreparedTrace): Promise<void> {
+    // A preview is not worth restoring: the whole follows within seconds, or the open failed.
+    if (prepared.compact.partial) return;
     try {
       const max = this.options.maxStoredBytes ?? 256 * 1024 * 1024;
       if (compactByteSize(prepared.compact) > max) return;

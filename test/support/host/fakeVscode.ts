@@ -162,6 +162,8 @@ export interface FakeVscode {
   pick: ((items: unknown[]) => unknown) | undefined;
   openDialogAnswer: Uri[] | undefined;
   inputAnswer: string | undefined;
+  /** window.withProgress tasks, in order: their title, the messages reported, and a way to cancel them. */
+  readonly progress: { title: string; reports: string[]; cancel(): void }[];
   /** Editors opened with window.showTextDocument, in order. */
   readonly shownEditors: { document: { uri: Uri }; selection?: Range }[];
   clipboard: string;
@@ -196,6 +198,7 @@ export function createFakeVscode(projectRoot: string): FakeVscode {
   const configEvents = new EventEmitter<{ affectsConfiguration(s: string): boolean }>();
   const shown: FakeVscode['shownEditors'] = [];
   const statusItems: FakeVscode['statusItems'] = [];
+  const progress: FakeVscode['progress'] = [];
   const fakeRef: { pick?: (items: unknown[]) => unknown; openDialogAnswer?: Uri[]; inputAnswer?: string } = {};
   const trustEvents = new EventEmitter<void>();
   const state = { clipboard: '', workspaceTrusted: true, workspaceFolders: undefined as FakeVscode['workspaceFolders'] };
@@ -280,7 +283,12 @@ export function createFakeVscode(projectRoot: string): FakeVscode {
         statusItems.push(item);
         return item;
       },
-      withProgress: async (_o: unknown, task: (p: unknown, t: unknown) => unknown) => task({ report: () => undefined }, new CancellationTokenSource().token),
+      withProgress: async (o: { title?: string }, task: (p: unknown, t: unknown) => unknown) => {
+        const cts = new CancellationTokenSource();
+        const rec = { title: o.title ?? '', reports: [] as string[], cancel: () => cts.cancel() };
+        progress.push(rec);
+        return task({ report: (r: { message?: string }) => { if (r.message) rec.reports.push(r.message); } }, cts.token);
+      },
     }, calls),
     workspace: partial('workspace', {
       getConfiguration,
@@ -336,7 +344,7 @@ export function createFakeVscode(projectRoot: string): FakeVscode {
 
   const fake: FakeVscode = {
     api: moduleApi,
-    commands, calls, settings, workspaceSettings, log: { lines }, messageAnswers, messages, configEvents, shownEditors: shown, statusItems,
+    commands, calls, settings, workspaceSettings, log: { lines }, messageAnswers, messages, configEvents, shownEditors: shown, statusItems, progress,
     get pick() { return fakeRef.pick; },
     set pick(v) { fakeRef.pick = v; },
     get openDialogAnswer() { return fakeRef.openDialogAnswer; },

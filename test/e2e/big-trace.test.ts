@@ -1,0 +1,53 @@
+// A big trace file in real VS Code (code-server): "Open in Spanscope" from the explorer's context menu draws the
+// first spans while the extension host's worker parses the rest, then the same panel shows the whole trace.
+import assert from 'node:assert/strict';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { PREVIEW_SPANS } from '../../src/worker/prepare';
+import { E2E_TEST, withWorkbench } from '../support/e2e/session';
+import { poll } from '../support/e2e/workbench';
+// @ts-expect-error plain JS module without types
+import { generateTrace } from '../../bench/gen-trace.mjs';
+
+const N = 30_000; // about 32 MB of Jaeger JSON
+
+test('a 30,000-span file shows its first spans at once, then the whole in the same panel', E2E_TEST, t =>
+  withWorkbench(t, { workspace: 'basic' }, async s => {
+    mkdirSync(join(s.workspace, 'big'), { recursive: true });
+    writeFileSync(join(s.workspace, 'big', 'big-trace.json'), JSON.stringify(generateTrace({ n: N, seed: 11, format: 'jaeger' })));
+
+    // The explorer: expand the folder, then the file's context menu.
+    await s.wb.runCommand('View: Show Explorer');
+    const row = (name: string) => s.page.locator('.explorer-folders-view .monaco-list-row', { hasText: name }).first();
+    await row('big').click();
+    await row('big-trace.json').waitFor({ timeout: 20_000 });
+    await row('big-trace.json').click({ button: 'right' });
+    const item = s.page.locator('.context-view .action-item', { hasText: 'Open in Spanscope' }).first();
+    await item.waitFor({ timeout: 10_000 });
+    // The menu takes the keyboard: hover the item (it gets focus), then Enter (a click right after opening is ignored).
+    await item.hover();
+    const started = Date.now();
+    await s.page.keyboard.press('Enter');
+
+    // The panel's header names the span count from the preview on ("the first 2,000 of 30,000 spans").
+    const frame = await s.wb.frameWithText(new RegExp(`${N.toLocaleString('en-US')}\\s+spans`), 60_000);
+    const previewAt = Date.now() - started;
+    await poll(() => frame.evaluate(() => performance.getEntriesByName('spanscope:whole').length > 0 || undefined), 60_000, 'the whole trace');
+    const wholeAt = Date.now() - started;
+    // The webview's own marks: its first rows were the preview's, and came before the whole.
+    const marks = await frame.evaluate(() => ['spanscope:first-rows', 'spanscope:whole'].map(n => {
+      const m = performance.getEntriesByName(n)[0] as PerformanceMark | undefined;
+      return m ? { at: m.startTime, partial: (m.detail as { partial?: boolean } | null)?.partial } : undefined;
+    }));
+    assert.equal(marks[0]?.partial, true, 'the first rows drawn were the preview');
+    assert.ok(marks[1] && marks[0]!.at < marks[1].at, JSON.stringify(marks));
+    t.diagnostic(`first rows seen ${previewAt} ms and the whole ${wholeAt} ms after the click; in the webview, the preview's rows came ${Math.round(marks[1].at - marks[0]!.at)} ms before the whole's`);
+    assert.equal(await frame.locator('[data-testid=partial]').count(), 0);
+    // Rows of the whole: collapse all leaves the root; the header counts every span.
+    const header = await frame.locator('[data-testid=header]').innerText();
+    assert.match(header.replace(/\s+/g, ' '), new RegExp(`${N.toLocaleString('en-US')} spans`));
+    await poll(async () => ((await frame.locator('[role=treeitem]').count()) > 10 ? true : undefined), 10_000, 'rows');
+    assert.ok(PREVIEW_SPANS < N);
+    await s.flowScreenshot('big-trace');
+  }));
