@@ -435,7 +435,9 @@ export class AnalysisCommands extends Disposable {
 
   async compare(a?: unknown, b?: unknown): Promise<void> {
     const given = await this.refFromArgument(a);
-    if (a !== undefined && typeof a === 'object' && !given) throw new Error(vscode.l10n.t('This trace is not available to compare.'));
+    // Run on a side panel item whose trace is gone: say so. Anything else (an editor title menu's argument): pick A.
+    const onItem = !!a && typeof a === 'object' && ['result', 'live', 'history'].includes(String((a as { kind?: unknown }).kind));
+    if (onItem && !given) throw new Error(vscode.l10n.t('This trace is not available to compare any more.'));
     const A = given ?? await this.pickTrace(vscode.l10n.t('Compare traces: pick A (the baseline)'));
     if (!A) return;
     const B = typeof b === 'string' ? await this.refById(b) : await this.pickTrace(vscode.l10n.t('Compare traces: pick B (compared with A: {0})', A.label), A);

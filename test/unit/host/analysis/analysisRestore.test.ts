@@ -197,3 +197,30 @@ test('a latency distribution over open and Live traces is rebuilt over the file 
   assert.deepEqual(restored.replies().at(-1), { type: 'reply', id: 5, ok: true });
   assert.deepEqual(liveOpened.at(-1), [LIVE_ID, { selectSpanId: 'aaaaaaaaaaaaaaa4' }]);
 });
+
+test('Compare Traces… from a Live item has it as A; from an item whose trace is gone says so; with another argument asks for A', async () => {
+  reload();
+  await s.opener.openUri(Uri.file(file) as never);
+  const titles: string[] = [];
+  fakeVscode.pick = items => items.find(i => (i as { detail?: string }).detail === FILE_ID);
+  const win = fakeVscode.api.window as Record<string, unknown>;
+  const showQuickPick = win.showQuickPick as (i: unknown, o: { title: string }) => Promise<unknown>;
+  win.showQuickPick = (i: unknown, o: { title: string }) => { titles.push(o.title); return showQuickPick(i, o); };
+  try {
+    await run(Commands.compareTraces, { kind: 'live', traceId: LIVE_ID });
+    assert.deepEqual(titles, ['Compare traces: pick B (compared with A: frontend GET /cart · Live)']);
+    const init = await last().ready();
+    assert.deepEqual([(init.data!.diff as { aTraceId: string }).aTraceId, (init.data!.diff as { bTraceId: string }).bTraceId], [LIVE_ID, FILE_ID]);
+
+    const before = panels.length;
+    await run(Commands.compareTraces, { kind: 'live', traceId: LIVE_2 });
+    assert.equal(panels.length, before);
+    // Not in the receiver any more: looked for by ID (Open Trace by ID asks the backends), then reported.
+    assert.equal(fakeVscode.messages.at(-1)!.text, `Trace ${LIVE_2} was not found.`);
+
+    titles.length = 0;
+    fakeVscode.pick = () => undefined;
+    await run(Commands.compareTraces, { scheme: 'webview-panel', path: '/x' });
+    assert.deepEqual(titles, ['Compare traces: pick A (the baseline)']);
+  } finally { win.showQuickPick = showQuickPick; }
+});
