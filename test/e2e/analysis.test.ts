@@ -1,6 +1,6 @@
 // Issue 9's three views in real VS Code (code-server): six traces of one checkout reach the embedded receiver;
 // Show Service Graph from the Live view's menu draws the services, and a node filters the waterfall to
-// `service=<name>`; Compare Traces… of a fast and the slow checkout shows removed, added and changed spans and the
+// `service=<name>`; Compare Traces… (a Live row's context menu) of a fast and the slow checkout shows removed, added and changed spans and the
 // regressions; Show Latency Distribution… of the selected span draws the histogram with its p50/p95/p99 markers,
 // and a bucket opens an example trace; after Reload Window the comparison comes back, and once its traces are gone
 // it says so.
@@ -67,6 +67,16 @@ async function viewMenu(s: Session, viewName: string, item: string): Promise<voi
   const header = s.wb.view(viewName).locator('.pane-header');
   await header.hover();
   await header.locator('.action-label.codicon-toolbar-more, .action-label[aria-label^="More Actions"], .action-label[aria-label^="Views and More Actions"]').first().click();
+  await chooseMenuItem(s, item);
+}
+
+/** Runs a command from a view row's context menu. */
+async function rowMenu(s: Session, viewName: string, rowText: string, item: string): Promise<void> {
+  await s.wb.view(viewName).locator('.monaco-list-row', { hasText: rowText }).first().click({ button: 'right' });
+  await chooseMenuItem(s, item);
+}
+
+async function chooseMenuItem(s: Session, item: string): Promise<void> {
   const entry = s.page.locator('.monaco-menu .action-item', { hasText: item }).first();
   await entry.waitFor({ state: 'visible' });
   // The menu ignores a click that comes right after it opened (the opening click's mouse-up): settle first.
@@ -110,9 +120,8 @@ test('service graph, compare and latency distribution in VS Code; the comparison
   await poll(async () => ((await slow.locator('[data-testid="search"]').inputValue()) === 'service=inventory' ? true : undefined), 10_000, 'service=inventory in the waterfall\'s search box');
   assert.match(await activeTab(s), new RegExp(`frontend: GET /checkout ${traceId(SLOW).slice(0, 7)}`));
 
-  // (b) Compare Traces…: A a fast checkout (Live), B the slow one (open now).
-  await s.wb.runCommand(compareTraces);
-  await s.wb.pickQuickInput(traceId(1));
+  // (b) Compare Traces… from a Live row's context menu: A that fast checkout, B the slow one (open now).
+  await rowMenu(s, live.name, traceId(1).slice(0, 8), 'Compare Traces…');
   await s.wb.pickQuickInput(traceId(SLOW));
   const compare = await frameWith(s, '[data-testid=counts]', 'Compare traces');
   const counts = await compare.locator('[data-testid=counts]').innerText();
