@@ -38,6 +38,25 @@ describe('waterfall webview', { skip: CHROMIUM_SKIP, timeout: 120_000 }, () => {
       // Rows carry the offsets of the flat row array; scrolling far draws the rows there.
       await page.locator('[data-testid=rows]').evaluate(el => { el.scrollTop = 24 * 1000; });
       await page.waitForSelector('[role=treeitem][data-pos="1000"]');
+      // Row nodes are reused in place, so their DOM order is a rotation of the row order; the accessibility tree
+      // (what a screen reader walks) must still list the tree items in row order.
+      const labels = await page.$$eval('[role=treeitem]', els => ({
+        dom: els.map(e => e.getAttribute('aria-label')),
+        rows: [...els].sort((a, b) => Number((a as HTMLElement).dataset.pos) - Number((b as HTMLElement).dataset.pos)).map(e => e.getAttribute('aria-label')),
+      }));
+      assert.notDeepEqual(labels.dom, labels.rows, 'after a long scroll the DOM order is rotated (else this check proves nothing)');
+      const cdp = await page.context().newCDPSession(page);
+      const { nodes } = await cdp.send('Accessibility.getFullAXTree') as { nodes: { nodeId: string; role?: { value: string }; name?: { value: string }; childIds?: string[] }[] };
+      const byId = new Map(nodes.map(n => [n.nodeId, n]));
+      const axItems: string[] = [];
+      const walk = (id: string): void => {
+        const n = byId.get(id);
+        if (!n) return;
+        if (n.role?.value === 'treeitem') { axItems.push(n.name?.value ?? ''); return; }
+        for (const c of n.childIds ?? []) walk(c);
+      };
+      walk(nodes.find(n => n.role?.value === 'tree')!.nodeId);
+      assert.deepEqual(axItems, labels.rows);
       assert.deepEqual(log.filter(l => l.startsWith('pageerror')), []);
     } finally { await close(); }
   });

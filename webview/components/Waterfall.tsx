@@ -166,9 +166,12 @@ export function Waterfall(p: WaterfallProps): JSX.Element {
   // Everything a row shows besides its span and position; a row re-renders only when one of them changes.
   const epoch = useEpoch([data, zoom[0], zoom[1], p.collapse, p.selected, p.focus, p.matches, p.mapped, p.adjusted]);
   const ctx: RowContext = { p, data, zoom, total };
+  // The DOM order is a rotation of the row order; aria-owns gives assistive technology the row order instead.
+  const owned: string[] = [];
   for (let pos = first; pos < last; pos++) {
     const i = rows[pos]!;
     items[pos % poolSize] = <Row key={pos % poolSize} i={i} pos={pos} epoch={epoch} ctx={ctx} />;
+    owned.push(`span-${i}`);
   }
 
   return (
@@ -190,6 +193,7 @@ export function Waterfall(p: WaterfallProps): JSX.Element {
         aria-multiselectable="false"
         tabIndex={0}
         aria-activedescendant={p.focus >= 0 && rows.indexOf(p.focus) >= 0 ? `span-${p.focus}` : undefined}
+        aria-owns={owned.join(' ')}
         onScroll={onScroll}
         onKeyDown={onKeyDown}
         onWheel={onWheel}
