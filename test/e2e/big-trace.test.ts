@@ -1,18 +1,35 @@
 // A big trace file in real VS Code (code-server): "Open in Spanscope" from the explorer's context menu draws the
 // first spans while the extension host's worker parses the rest, then the same panel shows the whole trace.
+// Then trace files dropped on that panel (a file's bytes, an explorer URI) open in panels of their own: the drop
+// event is synthesized in the panel's frame, everything after it (messages, host, pick list, panels) is real.
 import assert from 'node:assert/strict';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import type { Frame } from 'playwright-core';
 import { PREVIEW_SPANS } from '../../src/worker/prepare';
-import { E2E_TEST, withWorkbench } from '../support/e2e/session';
+import { E2E_TEST, WORKSPACES_DIR, withWorkbench } from '../support/e2e/session';
 import { poll } from '../support/e2e/workbench';
 // @ts-expect-error plain JS module without types
 import { generateTrace } from '../../bench/gen-trace.mjs';
 
 const N = 30_000; // about 32 MB of Jaeger JSON
 
-test('a 30,000-span file shows its first spans at once, then the whole in the same panel', E2E_TEST, t =>
+/** Drops on the waterfall's tree: a File with `text` (as from the OS), or a `text/uri-list` (as from the explorer). */
+function dropOn(frame: Frame, what: { name: string; text: string } | { uri: string }): Promise<boolean> {
+  return frame.evaluate(w => {
+    const dt = new DataTransfer();
+    if ('uri' in w) dt.setData('text/uri-list', w.uri);
+    else dt.items.add(new File([w.text], w.name, { type: 'application/json' }));
+    const target = document.querySelector('[role=tree]')!;
+    const over = new DragEvent('dragover', { dataTransfer: dt, bubbles: true, cancelable: true });
+    target.dispatchEvent(over);
+    target.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+    return over.defaultPrevented;
+  }, what);
+}
+
+test('a 30,000-span file shows its first spans at once, then the whole in the same panel; dropped files open', E2E_TEST, t =>
   withWorkbench(t, { workspace: 'basic' }, async s => {
     mkdirSync(join(s.workspace, 'big'), { recursive: true });
     writeFileSync(join(s.workspace, 'big', 'big-trace.json'), JSON.stringify(generateTrace({ n: N, seed: 11, format: 'jaeger' })));
@@ -50,4 +67,17 @@ test('a 30,000-span file shows its first spans at once, then the whole in the sa
     await poll(async () => ((await frame.locator('[role=treeitem]').count()) > 10 ? true : undefined), 10_000, 'rows');
     assert.ok(PREVIEW_SPANS < N);
     await s.flowScreenshot('big-trace');
+
+    // A file dropped from the OS: its bytes go to the host, which offers the document's two traces.
+    const checkout = join(WORKSPACES_DIR, 'basic', 'traces', 'checkout.otlp.json');
+    assert.equal(await dropOn(frame, { name: 'dropped.otlp.json', text: readFileSync(checkout, 'utf8') }), true, 'the panel accepts the drag');
+    await s.wb.pickQuickInput('gateway: GET /checkout');
+    await s.wb.frameWithText('charge card', 30_000);
+    await s.page.locator('.tabs-container .tab.active', { hasText: 'gateway: GET /checkout' }).first().waitFor({ timeout: 20_000 });
+    // A file dragged from the explorer (a URI): the host reads it from disk.
+    await s.page.locator('.tabs-container .tab', { hasNotText: 'checkout' }).first().click();
+    const big = await s.wb.frameWithText(new RegExp(`${N.toLocaleString('en-US')}\\s+spans`), 20_000);
+    assert.equal(await dropOn(big, { uri: `file://${join(s.workspace, 'traces', 'checkout.otlp.json')}` }), true);
+    await s.wb.pickQuickInput('inventory: POST');
+    await s.page.locator('.tabs-container .tab.active', { hasText: 'inventory: POST /ship' }).first().waitFor({ timeout: 20_000 });
   }));
