@@ -1,6 +1,6 @@
 // Issue 9's three views in real VS Code (code-server): six traces of one checkout reach the embedded receiver;
 // Show Service Graph from the Live view's menu draws the services, and a node filters the waterfall to
-// `service=<name>`; Compare Traces… (a Live row's context menu) of a fast and the slow checkout shows removed, added and changed spans and the
+// `service=<name>`; Compare Traces… (a search result's context menu) of a fast and the slow checkout shows removed, added and changed spans and the
 // regressions; Show Latency Distribution… of the selected span draws the histogram with its p50/p95/p99 markers,
 // and a bucket opens an example trace; after Reload Window the comparison comes back, and once its traces are gone
 // it says so.
@@ -13,7 +13,8 @@ import { waterfallFrame } from '../support/e2e/waterfall';
 import { poll } from '../support/e2e/workbench';
 
 const live = findView(/^spanscope\.live$/);
-const compareTraces = commandTitle('spanscope.analysis.compareTraces');
+const tracesView = findView(/^spanscope\.traces$/);
+const searchTraces = commandTitle('spanscope.traces.search');
 const latency = commandTitle('spanscope.analysis.latencyDistribution');
 
 /** Trace k (1…6): distinct first 7 hex digits, which the waterfall's tab title shows. */
@@ -90,9 +91,9 @@ const activeTab = (s: Session) => s.page.locator('.tabs-container .tab.active').
 
 test('service graph, compare and latency distribution in VS Code; the comparison comes back after Reload Window', {
   ...E2E_TEST,
-  skip: E2E_TEST.skip || (!live || !compareTraces || !latency ? 'the Live view or the analysis commands are not contributed' : false),
+  skip: E2E_TEST.skip || (!live || !tracesView || !searchTraces || !latency ? 'the Live and Traces views or the analysis commands are not contributed' : false),
 }, t => withWorkbench(t, { workspace: 'basic' }, async s => {
-  assert.ok(live && compareTraces && latency);
+  assert.ok(live && tracesView && searchTraces && latency);
   // Six checkouts into the embedded receiver (OTLP/HTTP JSON, as an SDK sends them).
   for (let k = 1; k <= 6; k++) {
     const res = await poll(async () => fetch(`http://127.0.0.1:${s.receiverPort}/v1/traces`, {
@@ -120,16 +121,22 @@ test('service graph, compare and latency distribution in VS Code; the comparison
   await poll(async () => ((await slow.locator('[data-testid="search"]').inputValue()) === 'service=inventory' ? true : undefined), 10_000, 'service=inventory in the waterfall\'s search box');
   assert.match(await activeTab(s), new RegExp(`frontend: GET /checkout ${traceId(SLOW).slice(0, 7)}`));
 
-  // (b) Compare Traces… from a Live row's context menu: A that fast checkout, B the slow one (open now).
-  await rowMenu(s, live.name, traceId(1).slice(0, 8), 'Compare Traces…');
+  // (b) Compare Traces… from a search result's context menu (the side panel's search, of the embedded receiver
+  // here; newest first, so in view): A the last fast checkout (58 ms), B the slow one (open now).
+  await s.wb.runCommand(searchTraces);
+  await s.wb.pickQuickInput('frontend');
+  for (let i = 0; i < 3; i++) await s.wb.answerQuickInput(''); // any operation, no tags, any duration
+  await s.wb.pickQuickInput('Last hour');
+  await s.wb.runCommand(focusViewCommand(tracesView));
+  await rowMenu(s, tracesView.name, ' 58 ms · ', 'Compare Traces…');
   await s.wb.pickQuickInput(traceId(SLOW));
   const compare = await frameWith(s, '[data-testid=counts]', 'Compare traces');
   const counts = await compare.locator('[data-testid=counts]').innerText();
   assert.match(counts, /^\d+ changed · 1 added · 1 removed · \d+ same$/);
   assert.match((await compare.locator('[role=treeitem][data-status=added]').getAttribute('aria-label'))!, /^inventory retry: added/);
   assert.match((await compare.locator('[role=treeitem][data-status=removed]').getAttribute('aria-label'))!, /^frontend read cache: removed/);
-  assert.match((await compare.locator('[role=treeitem][aria-label^="inventory SELECT stock"]').getAttribute('aria-label'))!, /: changed, \+110 ms$/);
-  assert.match(await compare.locator('[data-testid=regressions] li').first().innerText(), /^SELECT stock inventory \+110 ms/);
+  assert.match((await compare.locator('[role=treeitem][aria-label^="inventory SELECT stock"]').getAttribute('aria-label'))!, /: changed, \+102 ms$/);
+  assert.match(await compare.locator('[data-testid=regressions] li').first().innerText(), /^SELECT stock inventory \+102 ms/);
   await s.flowScreenshot('analysis-compare');
 
   // (c) Show Latency Distribution… of the span selected in the waterfall (SELECT stock), over the open and Live traces.
@@ -159,7 +166,7 @@ test('service graph, compare and latency distribution in VS Code; the comparison
   await s.wb.ready();
   const restored = await frameWith(s, '[data-testid=counts]', 'Compare traces', 45_000);
   assert.equal(await restored.locator('[data-testid=counts]').innerText(), counts);
-  assert.match(await restored.locator('[data-testid=regressions] li').first().innerText(), /^SELECT stock inventory \+110 ms/);
+  assert.match(await restored.locator('[data-testid=regressions] li').first().innerText(), /^SELECT stock inventory \+102 ms/);
 
   // With the received traces cleared, the next reload cannot rebuild it: the panel says why, not a blank editor.
   await s.wb.runCommand('Spanscope: Clear Received Traces');
