@@ -403,7 +403,8 @@ export class AnalysisCommands extends Disposable {
     if (node.kind === 'result' && typeof node.backendId === 'string' && typeof node.result?.traceId === 'string') {
       const traceId = node.result.traceId;
       if (node.backendId === 'receiver') return this.liveRefById(traceId) ?? this.refById(traceId);
-      const label = typeof node.result.rootService === 'string' && typeof node.result.rootName === 'string' ? `${node.result.rootService} ${node.result.rootName} · ${node.backendId}` : undefined;
+      const backend = (await this.configuredBackends()).find(b => b.config.name === node.backendId)?.displayName ?? node.backendId;
+      const label = typeof node.result.rootService === 'string' && typeof node.result.rootName === 'string' ? `${node.result.rootService} ${node.result.rootName} · ${backend}` : undefined;
       return this.fetchBackendRef(node.backendId, traceId, label);
     }
     if (node.kind === 'live' && typeof node.traceId === 'string') return this.liveRefById(node.traceId) ?? this.refById(node.traceId);

@@ -176,7 +176,7 @@ test('a search result’s context menu preselects it as A; B is picked from the 
   try {
     await run(Commands.compareTraces, node);
   } finally { win.showQuickPick = showQuickPick; }
-  assert.equal(titles, 'Compare traces: pick B (compared with A: frontend GET /cart · local)\n', 'only B is asked for');
+  assert.equal(titles, 'Compare traces: pick B (compared with A: frontend GET /cart · Jaeger (local))\n', 'only B is asked for');
   assert.ok(!offered.some(i => i.detail === SLOW), 'A is not offered as B');
   assert.deepEqual(fetched, [SLOW]);
   const init = await last().ready();
