@@ -6,3 +6,4 @@ export { OtlpReceiver, NonLoopbackBindError } from '../backends/receiver/receive
 export { TraceStore } from '../backends/receiver/store';
 export { prepareTraces } from '../worker/client';
 export { BackendsController } from './backends/backendsController';
+export { parseWebviewMessage } from '../protocol/messages';

@@ -7,7 +7,8 @@ import { Disposable, toDisposable } from '../lifecycle';
 import type { CompactTrace } from '../../protocol/compact';
 import { CompactView, compactByteSize } from '../../protocol/compact';
 import { deserializeCompactTrace, serializeCompactTrace } from '../../protocol/compact-file';
-import { parseWebviewMessage, PROTOCOL_VERSION } from '../../protocol/messages';
+import type { WebviewToHost } from '../../protocol/messages';
+import { PROTOCOL_VERSION } from '../../protocol/version';
 import type { HostToWebview, SourceMapping } from '../../protocol/messages';
 import { makeNonce, renderWaterfallHtml } from './html';
 
@@ -61,6 +62,8 @@ export interface WaterfallPanelsOptions {
   readonly maxStoredTraces?: number;
   readonly maxStoredBytes?: number;
 }
+
+let lazyModules: Promise<typeof import('../lazy')> | undefined;
 
 interface PanelEntry {
   readonly panel: vscode.WebviewPanel;
@@ -205,8 +208,8 @@ export class WaterfallPanels extends Disposable implements vscode.WebviewPanelSe
     if (!prepared || this.panels.has(prepared.traceKey)) {
       this.log.info(`waterfall restore: no stored trace for ${traceKey ?? '(no key)'}`);
       panel.webview.html = renderWaterfallHtml(this.htmlOptions(panel.webview));
-      const sub = panel.webview.onDidReceiveMessage(m => {
-        if (parseWebviewMessage(m, l => this.log.warn(l))?.type === 'ready') void panel.webview.postMessage({ type: 'error', message: 'This trace is no longer available after the window reload. Open it again from its file, backend or the receiver.' } satisfies HostToWebview);
+      const sub = panel.webview.onDidReceiveMessage(async m => {
+        if ((await this.validate(m))?.type === 'ready') void panel.webview.postMessage({ type: 'error', message: 'This trace is no longer available after the window reload. Open it again from its file, backend or the receiver.' } satisfies HostToWebview);
       });
       panel.onDidDispose(() => sub.dispose());
       return;
@@ -236,7 +239,8 @@ export class WaterfallPanels extends Disposable implements vscode.WebviewPanelSe
     this.panels.set(prepared.traceKey, entry);
     panel.iconPath = vscode.Uri.joinPath(this.context.extensionUri, 'media', 'waterfall.svg');
     const subs: vscode.Disposable[] = [];
-    subs.push(panel.webview.onDidReceiveMessage(raw => this.onMessage(entry, raw)));
+    // Messages are handled in the order they came: each waits on the same (once loaded) validation module.
+    subs.push(panel.webview.onDidReceiveMessage(raw => void this.validate(raw).then(msg => { if (msg) this.onMessage(entry, msg); })));
     subs.push(panel.onDidChangeViewState(e => {
       // A hidden webview is destroyed (retainContextWhenHidden is off); it says `ready` again when shown.
       if (!e.webviewPanel.visible) entry.ready = false;
@@ -251,9 +255,17 @@ export class WaterfallPanels extends Disposable implements vscode.WebviewPanelSe
     panel.webview.html = renderWaterfallHtml(this.htmlOptions(panel.webview));
   }
 
-  private onMessage(entry: PanelEntry, raw: unknown): void {
-    const msg = parseWebviewMessage(raw, l => this.log.warn(`waterfall: ${l}`));
-    if (!msg) return;
+  /**
+   * The message if it is valid (else undefined, logged). The zod schemas load with the lazy bundle on the first
+   * message: they are a third of the main bundle, and no panel exists at activation.
+   */
+  private async validate(raw: unknown): Promise<WebviewToHost | undefined> {
+    // One promise for every message, so that their continuations run in arrival order.
+    const { parseWebviewMessage } = await (lazyModules ??= import('../lazy'));
+    return parseWebviewMessage(raw, l => this.log.warn(`waterfall: ${l}`));
+  }
+
+  private onMessage(entry: PanelEntry, msg: WebviewToHost): void {
     const traceKey = entry.prepared.traceKey;
     switch (msg.type) {
       case 'ready': {
