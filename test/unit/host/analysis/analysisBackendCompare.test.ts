@@ -47,6 +47,8 @@ const stored = new Map([[FAST, jaegerTrace(FAST, 100, false)], [SLOW, jaegerTrac
 const NOT_FOUND = '{"error":{"httpCode":404,"message":"trace not found"}}';
 
 const fetched: string[] = [];
+/** HANGS never answers while this is set (the cancellation test). */
+let hang = true;
 const aborted: string[] = [];
 let server: http.Server;
 let jaeger: TraceBackend;
@@ -62,7 +64,7 @@ before(async () => {
     const id = /^\/api\/traces\/([0-9a-f]+)$/.exec(u.pathname)?.[1];
     if (!id) return json(404, NOT_FOUND);
     fetched.push(id);
-    if (id === HANGS) { req.on('close', () => aborted.push(id)); return; } // never answers
+    if (id === HANGS && hang) { req.on('close', () => aborted.push(id)); return; } // never answers
     if (id === GONE || !stored.has(id)) return json(404, NOT_FOUND);
     return json(200, { data: [stored.get(id)], total: 0, limit: 0, offset: 0, errors: null });
   });
@@ -227,4 +229,21 @@ test('after a reload, a comparison with a backend trace fetches it again; a back
   const gone = await (await restorePanel(ANALYSIS_VIEW_TYPE, { recipe })).ready();
   assert.equal(gone.type, 'error');
   assert.match(gone.message!, /trace B \(x · removed\) is no longer available/);
+});
+
+test('a latency distribution over a backend search is rebuilt after a reload by searching again', async () => {
+  hang = false;
+  try {
+    fakeVscode.pick = items => asItems(items).find(i => i.label === 'Search Jaeger (local)');
+    await run(Commands.showLatencyDistribution, { service: 'backend', name: 'SELECT' });
+    const init = await last().ready();
+    const d = init.data!.distribution as { sampleCount: number; maxNs: number };
+    assert.deepEqual([d.sampleCount, d.maxNs], [3, 1_500_000], 'FAST, SLOW and HANGS (GONE is not found)');
+    assert.equal(init.data!.scopeLabel, '3 traces from Jaeger (local)');
+    assert.deepEqual(init.recipe, { v: 1, view: 'distribution', operation: { service: 'backend', name: 'SELECT' }, traces: [], live: false, backend: 'local' });
+    h.end();
+    h = host();
+    const again = await (await restorePanel(ANALYSIS_VIEW_TYPE, { recipe: init.recipe })).ready();
+    assert.deepEqual(again.data, init.data);
+  } finally { hang = true; }
 });
