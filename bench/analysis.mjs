@@ -17,7 +17,7 @@ import { buildServiceGraph, tableFromAnalysis } from '../src/core/analysis/graph
 import { compareTraces } from '../src/core/analysis/compare.ts';
 import { latencyDistribution } from '../src/core/analysis/distribution.ts';
 import { CompactView, encodeCompactTrace } from '../src/protocol/compact.ts';
-import { tableFromCompact } from '../src/protocol/analysis.ts';
+import { tableFromCompact } from '../src/protocol/analysis-table.ts';
 import { startAnalysisRig } from '../test/webview/analysis-support.ts';
 
 const median = xs => { const s = [...xs].sort((a, b) => a - b); return s[s.length >> 1]; };

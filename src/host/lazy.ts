@@ -7,3 +7,4 @@ export { TraceStore } from '../backends/receiver/store';
 export { prepareTraces } from '../worker/client';
 export { BackendsController } from './backends/backendsController';
 export { parseWebviewMessage } from '../protocol/messages';
+export { parseAnalysisWebviewMessage, recipeFromState } from '../protocol/analysis';

@@ -1,39 +1,12 @@
 // Messages between the extension host and the analysis webview (dist/analysis.js): service graph, trace
 // comparison and latency distribution. Same handshake as the waterfall (messages.ts): the webview says `ready`,
 // the host answers with ONE `init`; both sides validate what they receive and drop what does not match.
-// Also: `tableFromCompact`, the SpanTable over the host's compact traces that the analysis core reads.
 
 import * as z from 'zod';
-import type { SpanTable } from '../core/analysis/graph';
 import type { ServiceGraph } from '../core/analysis/graph';
 import type { TraceDiff } from '../core/analysis/compare';
 import type { LatencyDistribution } from '../core/analysis/distribution';
-import { SpanFlag } from '../core/analysis/types';
-import type { CompactView } from './compact';
-
-export const ANALYSIS_PROTOCOL_VERSION = 1;
-
-/** A SpanTable over a compact trace (the form the host keeps open, recent and Live traces in). */
-export function tableFromCompact(v: CompactView): SpanTable {
-  const c = v.cols;
-  return {
-    traceId: v.traceId,
-    spanCount: v.spanCount,
-    spanId: i => v.spanId(i),
-    service: i => v.service(i),
-    name: i => v.name(i),
-    kind: i => v.kind(i),
-    parent: i => c.parent[i]!,
-    relStartNs: i => c.relStartNs[i]!,
-    durationNs: i => c.durationNs[i]!,
-    isError: i => (c.flags[i]! & SpanFlag.Error) !== 0,
-    errorOrigins: c.errorOrigins,
-    attributes(i, visit) {
-      for (const a of v.attributes(i)) visit(a.key, a.value, false);
-      for (const a of v.resourceAttributes(i)) visit(a.key, a.value, true);
-    },
-  };
-}
+import { ANALYSIS_PROTOCOL_VERSION, MAX_RECIPE_TRACES } from './version';
 
 const name = z.string().max(4096);
 const ns = z.number().finite();
@@ -96,8 +69,6 @@ export type AnalysisView =
 const _viewCheck: (v: z.infer<typeof analysisViewSchema>) => AnalysisView = v => v;
 void _viewCheck;
 
-/** Most traces a recipe names; a larger set is cut to its first ones (keys are ~100 bytes each). */
-export const MAX_RECIPE_TRACES = 100;
 const recipeTrace = z.object({ key: z.string().min(1).max(2048), label });
 /**
  * What rebuilds an analysis panel after a window reload: which view and which traces (by trace key, never their

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { makeNonce, renderWaterfallHtml } from '../../src/host/waterfall/html';
 import type { AnalysisRecipe, AnalysisView } from '../../src/protocol/analysis';
-import { ANALYSIS_PROTOCOL_VERSION } from '../../src/protocol/analysis';
+import { ANALYSIS_PROTOCOL_VERSION } from '../../src/protocol/version';
 import { launchChromium, openPage } from '../support/chromium';
 import { PROJECT_ROOT } from '../support/paths';
 

@@ -1,5 +1,6 @@
 // The analysis webview's side of src/protocol/analysis.ts: validated receive, requests with ids answered by replies.
-import { ANALYSIS_PROTOCOL_VERSION, parseAnalysisHostMessage } from '../../src/protocol/analysis';
+import { parseAnalysisHostMessage } from '../../src/protocol/analysis';
+import { ANALYSIS_PROTOCOL_VERSION } from '../../src/protocol/version';
 import type { AnalysisHostMessage, AnalysisRequest } from '../../src/protocol/analysis';
 
 interface VsCodeApi {

@@ -5,8 +5,12 @@
 import * as vscode from 'vscode';
 import { Disposable, toDisposable } from '../lifecycle';
 import { makeNonce, renderWaterfallHtml } from '../waterfall/html';
-import { ANALYSIS_PROTOCOL_VERSION, parseAnalysisWebviewMessage, recipeFromState } from '../../protocol/analysis';
-import type { AnalysisHostMessage, AnalysisRecipe, AnalysisRequest, AnalysisView } from '../../protocol/analysis';
+import { ANALYSIS_PROTOCOL_VERSION } from '../../protocol/version';
+import type { AnalysisHostMessage, AnalysisRecipe, AnalysisRequest, AnalysisView, AnalysisWebviewMessage } from '../../protocol/analysis';
+
+/** The message schemas (zod) load with the lazy bundle when a panel first needs them: not at activation. */
+let lazyModules: Promise<typeof import('../lazy')> | undefined;
+const lazy = () => (lazyModules ??= import('../lazy'));
 
 export const ANALYSIS_VIEW_TYPE = 'spanscope.analysis';
 
@@ -48,6 +52,7 @@ export class AnalysisPanels extends Disposable implements vscode.WebviewPanelSer
   // ---- WebviewPanelSerializer ----
   async deserializeWebviewPanel(panel: vscode.WebviewPanel, state: unknown): Promise<void> {
     panel.webview.options = { enableScripts: true, localResourceRoots: this.roots() };
+    const { recipeFromState } = await lazy();
     const recipe = recipeFromState(state, l => this.log.warn(`analysis restore: ${l}`));
     const content = !recipe ? Promise.reject(new Error(vscode.l10n.t('This analysis cannot be rebuilt after the window reload. Run its command again.')))
       : this.rebuild ? this.rebuild(recipe) : Promise.reject(new Error(vscode.l10n.t('Analysis is not available.')));
@@ -72,21 +77,25 @@ export class AnalysisPanels extends Disposable implements vscode.WebviewPanelSer
       title: panel.title,
     });
     const post = (m: AnalysisHostMessage) => void webview.postMessage(m);
-    const sub = webview.onDidReceiveMessage((raw: unknown) => {
+    // Validated with the schemas from the lazy bundle; one promise for all, so messages keep their order.
+    const sub = webview.onDidReceiveMessage((raw: unknown) => void lazy().then(({ parseAnalysisWebviewMessage }) => {
       const m = parseAnalysisWebviewMessage(raw, l => this.log.warn(`analysis panel: ${l}`));
-      if (!m) return;
-      switch (m.type) {
-        case 'ready':
-          // A hidden panel's webview is destroyed (retainContextWhenHidden is off) and says `ready` again when shown.
-          void content.then(
-            c => post({ type: 'init', protocol: ANALYSIS_PROTOCOL_VERSION, data: c.view, ...(c.recipe ? { recipe: c.recipe } : {}) }),
-            (e: unknown) => post({ type: 'error', message: errorText(e).slice(0, 4000) }));
-          return;
-        case 'log': this.log[m.level](`analysis webview: ${m.message}`); return;
-        default: void content.then(c => this.answer(m, c.handlers), () => this.answer(m, {})).then(post);
-      }
-    });
+      if (m) this.onMessage(m, content, post);
+    }));
     panel.onDidDispose(() => { sub.dispose(); this.open.delete(panel); });
+  }
+
+  private onMessage(m: AnalysisWebviewMessage, content: Promise<AnalysisContent>, post: (m: AnalysisHostMessage) => void): void {
+    switch (m.type) {
+      case 'ready':
+        // A hidden panel's webview is destroyed (retainContextWhenHidden is off) and says `ready` again when shown.
+        void content.then(
+          c => post({ type: 'init', protocol: ANALYSIS_PROTOCOL_VERSION, data: c.view, ...(c.recipe ? { recipe: c.recipe } : {}) }),
+          (e: unknown) => post({ type: 'error', message: errorText(e).slice(0, 4000) }));
+        return;
+      case 'log': this.log[m.level](`analysis webview: ${m.message}`); return;
+      default: void content.then(c => this.answer(m, c.handlers), () => this.answer(m, {})).then(post);
+    }
   }
 
   private async answer(m: AnalysisRequest, h: AnalysisHandlers): Promise<AnalysisHostMessage> {

@@ -3,7 +3,7 @@
 import { fakeVscode } from '../../support/host/register';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
@@ -23,6 +23,9 @@ test('activate loads only the main bundle; the lazy bundle loads on first use', 
   const api = ext.activate(ctx);
   const ms = performance.now() - t0;
   assert.equal(req.cache[lazy], undefined, 'activate loaded dist/extension-lazy.js');
+  // The message schemas (zod, a third of the main bundle when it was in it) load with the lazy bundle.
+  assert.ok(!readFileSync(main, 'utf8').includes('node_modules/zod/'), 'zod is in dist/extension.js');
+  assert.ok(readFileSync(lazy, 'utf8').includes('node_modules/zod/'), 'the check above looks for the wrong marker');
   console.log(`# require + activate ${ms.toFixed(0)} ms; main bundle ${(statSync(main).size / 1024).toFixed(0)} KiB, lazy bundle ${(statSync(lazy).size / 1024).toFixed(0)} KiB (development build)`);
   await api.receiver.initialize();
   assert.ok(req.cache[lazy], 'the receiver did not load the lazy bundle');

@@ -10,7 +10,7 @@ import { AnalysisCommands } from '../../../../src/host/analysis/registerAnalysis
 import type { AnalysisBackend } from '../../../../src/host/analysis/registerAnalysis';
 import { prepareModel } from '../../../../src/host/traces/prepareModel';
 import { TraceService } from '../../../../src/host/traces/traceService';
-import { ANALYSIS_PROTOCOL_VERSION } from '../../../../src/protocol/analysis';
+import { ANALYSIS_PROTOCOL_VERSION } from '../../../../src/protocol/version';
 import type { Trace } from '../../../../src/core/model';
 import { trace } from '../../../support/builders';
 

@@ -3,7 +3,7 @@
 // `deserializeWebviewPanel` after a window reload. Import after test/support/host/register, before src modules.
 import { EventEmitter } from '../../../support/host/fakeVscode';
 import { fakeVscode } from '../../../support/host/register';
-import { ANALYSIS_PROTOCOL_VERSION } from '../../../../src/protocol/analysis';
+import { ANALYSIS_PROTOCOL_VERSION } from '../../../../src/protocol/version';
 
 export interface FakePanel {
   title: string;
