@@ -40,6 +40,8 @@ export interface SessionOptions {
   settings?: Record<string, unknown>;
   /** Files to add to the workspace copy: project-relative source → workspace-relative destination. */
   files?: Record<string, string>;
+  /** Writes more into the workspace copy before the editor opens it (generated files: no watcher race). */
+  prepareWorkspace?: (workspace: string) => void;
   /** Extra environment for code-server (and so the extension host). */
   env?: Record<string, string>;
 }
@@ -124,6 +126,7 @@ export async function withWorkbench(t: TestContext, options: SessionOptions, bod
   const workspace = join(base, 'workspace');
   cpSync(source, workspace, { recursive: true, filter: src => !src.includes('node_modules') });
   for (const [from, to] of Object.entries(options.files ?? {})) cpSync(join(PROJECT_ROOT, from), join(workspace, to), { recursive: true });
+  options.prepareWorkspace?.(workspace);
 
   const cleanups: (() => Promise<void> | void)[] = [];
   const processes: { label: string; proc: SpawnedProcess }[] = [];
