@@ -70,8 +70,11 @@ export function CompareView({ data, bridge }: { data: CompareData; bridge: Analy
     if (row !== undefined) scrollToRow(row);
   };
 
-  const first = Math.max(0, Math.floor(scrollTop / ROW_H) - 10);
-  const last = Math.min(visible.length, Math.ceil((scrollTop + height) / ROW_H) + 10);
+  // A filter can shrink the list under a scroll position past its new end: draw where the browser will clamp it to,
+  // not an empty window until its scroll event arrives.
+  const top = Math.min(scrollTop, Math.max(0, visible.length * ROW_H - height));
+  const first = Math.max(0, Math.floor(top / ROW_H) - 10);
+  const last = Math.min(visible.length, Math.ceil((top + height) / ROW_H) + 10);
   const summary = (title: string, items: readonly TraceDiffSummaryItem[], testid: string) => (
     <>
       <h2>{title}</h2>
