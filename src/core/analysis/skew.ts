@@ -41,6 +41,23 @@ export function skewAdjustment(
   return skew === 0 ? 0 : -skew;
 }
 
+/** Resource attributes that name a span's machine (OpenTelemetry host.*, Jaeger process tags), most specific first. */
+const HOST_KEYS = ['host.id', 'host.name', 'hostname', 'ip'];
+
+function hostOf(span: Span): string | undefined {
+  const attrs = span.resource.attributes;
+  for (const key of HOST_KEYS) {
+    for (const a of attrs) if (a.key === key && typeof a.value === 'string' && a.value !== '') return `${key}=${a.value}`;
+  }
+  return undefined;
+}
+
+/** Both spans' resources name the same machine (unknown on either side: not the same). */
+function sameHost(a: Span, b: Span): boolean {
+  const h = hostOf(a);
+  return h !== undefined && h === hostOf(b);
+}
+
 /**
  * Per-span adjustment in ns (adjusted start = relStartNs + result). Sets SpanFlag.Skewed on every span
  * whose own clock was found off (not on descendants that merely move with it).
@@ -77,9 +94,12 @@ export function computeClockSkew(
     const p = parent[i]!;
     if (p < 0) continue;
     const ki = kind[i]!, kp = kind[p]!;
-    const own = (ki === SERVER && (kp !== CLIENT || serverChildren[p]! > 1)) || (ki !== SERVER && ki !== CONSUMER)
+    let own = (ki === SERVER && (kp !== CLIENT || serverChildren[p]! > 1)) || (ki !== SERVER && ki !== CONSUMER)
       ? 0
       : skewAdjustment(spans[p]!.kind, relStartNs[p]! + skewNs[p]!, dur[p]!, spans[i]!.kind, relStartNs[i]!, dur[i]!);
+    // One machine, one clock (Zipkin skips matching IPs too): a server that outlives its client on the same host
+    // did real work after answering (flushing, async tails); shifting it would hide that.
+    if (own !== 0 && sameHost(spans[p]!, spans[i]!)) own = 0;
     if (own !== 0) {
       skewNs[i] = own;
       flags[i]! |= SpanFlag.Skewed;

@@ -49,3 +49,27 @@ test('one-way (no duration) and a consumer before its producer move just after t
   assert.equal(skewAdjustment('producer', 5000, 10, 'consumer', 1000, 10), 5000);
   assert.equal(skewAdjustment('producer', 5000, 10, 'consumer', 9000, 10), 0, 'a consumer after its producer is normal');
 });
+
+test('one machine, one clock: a server that outlives its client on the same host is neither shifted nor flagged', () => {
+  // client 0..100 µs, server 10..130 µs (it went on after answering): a skew by Zipkin's rule, unless same host
+  const withHost = (t: ReturnType<typeof trace>, hosts: Record<string, { key: string; value: string }[]>) => ({
+    ...t, spans: t.spans.map(s => ({ ...s, resource: { ...s.resource, attributes: hosts[s.resource.serviceName!] ?? [] } })),
+  });
+  const base = trace([
+    { id: 'c', start: 0, dur: 100, kind: 'client', service: 'gateway' },
+    { id: 's', parent: 'c', start: 10, dur: 120, kind: 'server', service: 'orders' },
+  ]);
+  const same = buildTree(withHost(base, { gateway: [{ key: 'host.name', value: 'laptop' }], orders: [{ key: 'host.name', value: 'laptop' }] }));
+  assert.equal(same.skewNs[1], 0);
+  assert.ok(!(same.flags[1]! & SpanFlag.Skewed));
+  // Jaeger's process tag names the machine as well
+  const jaeger = buildTree(withHost(base, { gateway: [{ key: 'hostname', value: 'h1' }], orders: [{ key: 'hostname', value: 'h1' }] }));
+  assert.equal(jaeger.skewNs[1], 0);
+  // Different machines, or a machine unknown on one side: Zipkin's correction as before
+  const cases: Record<string, { key: string; value: string }[]>[] = [{ gateway: [{ key: 'host.name', value: 'a' }], orders: [{ key: 'host.name', value: 'b' }] }, { gateway: [{ key: 'host.name', value: 'a' }] }, {}];
+  for (const hosts of cases) {
+    const t = buildTree(withHost(base, hosts));
+    assert.notEqual(t.skewNs[1], 0, JSON.stringify(hosts));
+    assert.ok(t.flags[1]! & SpanFlag.Skewed);
+  }
+});
