@@ -22,7 +22,15 @@ win.createWebviewPanel = (_type: string, title: string) => {
   const disposeEvents = new EventEmitter<void>();
   const p: FakePanel & Record<string, unknown> = {
     title, html: '', posted: [], disposed: false,
-    async send(m: unknown) { incoming.fire(m); await new Promise(r => setTimeout(r, 5)); },
+    async send(m: unknown) {
+      // A `ready` or a request is answered (the first one after the schemas load from the lazy module, slower on a
+      // busy machine): wait for that answer, then a little more for the handler's other effects.
+      const before = p.posted.length;
+      incoming.fire(m);
+      const answered = typeof m === 'object' && m !== null && ((m as { type?: unknown }).type === 'ready' || 'id' in m);
+      for (let k = 0; answered && k < 400 && p.posted.length === before; k++) await new Promise(r => setTimeout(r, 5));
+      await new Promise(r => setTimeout(r, 5));
+    },
     webview: {
       cspSource: 'vscode-resource:', asWebviewUri: (u: unknown) => u,
       set html(h: string) { p.html = h; }, get html() { return p.html; },

@@ -28,10 +28,12 @@ export function makePanel(title: string): FakePanel & Record<string, unknown> {
   const p: FakePanel & Record<string, unknown> = {
     title, html: '', posted: [], disposed: false,
     async send(m: unknown) {
-      // The panels validate with schemas from src/host/lazy.ts, loaded on the first message: load it first, so that
-      // the 10 ms below measure the handling, not a module load (which takes longer on a busy machine).
-      await import('../../../../src/host/lazy');
+      // A `ready` or a request is answered (the first one after the schemas load from the lazy module, slower on a
+      // busy machine): wait for that answer, then a little more for the handler's other effects.
+      const before = p.posted.length;
       incoming.fire(m);
+      const answered = typeof m === 'object' && m !== null && ((m as { type?: unknown }).type === 'ready' || 'id' in m);
+      for (let k = 0; answered && k < 200 && p.posted.length === before; k++) await new Promise(r => setTimeout(r, 10));
       await new Promise(r => setTimeout(r, 10));
     },
     async ready() {
