@@ -260,6 +260,13 @@ export class TraceOpener extends Disposable {
     const abort = new AbortController();
     const onCancel = token.onCancellationRequested(() => abort.abort(new vscode.CancellationError()));
     let preview: { key: string; traceId: string } | undefined;
+    // Closing the preview's panel before the whole arrives cancels the open (the parse stops, nothing reopens).
+    let closedByUser = false;
+    const onClose = this._host.traces.onDidClose(key => {
+      if (key !== preview?.key) return;
+      closedByUser = true;
+      abort.abort(new vscode.CancellationError());
+    });
     const onPreview = (p: PreparedTraceLike) => {
       if (!show || token.isCancellationRequested) return;
       const only = show.options.onlyTraceId;
@@ -295,8 +302,9 @@ export class TraceOpener extends Disposable {
       }
       return prepared;
     } catch (err) {
-      if (token.isCancellationRequested) {
+      if (token.isCancellationRequested || closedByUser) {
         if (preview) this._host.traces.abandon(preview.key);
+        if (closedByUser) this._host.log.info(`${name}: closed before it was read to the end; not opened`);
         return undefined;
       }
       const message = vscode.l10n.t('{0} is not a trace Spanscope can read: {1}', name, errorText(err));
@@ -305,6 +313,7 @@ export class TraceOpener extends Disposable {
       return undefined;
     } finally {
       onCancel.dispose();
+      onClose.dispose();
     }
   }
 

@@ -97,6 +97,27 @@ test('cancelling after the preview closes its view', async () => {
   } finally { r.dispose(); }
 });
 
+test('closing the preview\'s panel before the whole arrives stops the parse and opens nothing', { timeout: 30_000 }, async () => {
+  let aborted = false;
+  const slow: PrepareFn = (bytes, o) => new Promise((_resolve, reject) => {
+    o.signal?.addEventListener('abort', () => { aborted = true; reject(o.signal!.reason); });
+    const p = preparePreview(bytes, { skew: o.skew })!;
+    setImmediate(() => o.onPreview?.(p));
+  });
+  const r = rig(slow);
+  try {
+    // The panel's close reaches TraceService as close(key) (extension.ts wires panels to it).
+    r.traces.onDidOpen(({ trace }) => setImmediate(() => r.traces.close(trace.traceKey)));
+    const messages = fakeVscode.messages.length;
+    const opened = await r.opener.openUri(Uri.file(bigFile) as never);
+    assert.deepEqual(opened, []);
+    assert.ok(aborted, 'the parse was aborted');
+    assert.deepEqual(r.events, [`open ${PREVIEW_SPANS}/${N}`]);
+    assert.equal(r.traces.all().length, 0);
+    assert.equal(fakeVscode.messages.length, messages, 'no error shown');
+  } finally { r.dispose(); }
+});
+
 test('a history reopen of another trace ID ignores the preview; small files never get one', async () => {
   const r = rig(viaWorker);
   try {
