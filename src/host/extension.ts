@@ -131,6 +131,10 @@ export function activate(context: vscode.ExtensionContext): SpanscopeApi {
     searchResults: () => insights.traces.searchResults,
     prepareFromFile: (uri, traceId) => opener.prepareFromFile(uri, traceId),
     prepare: trace => prepareModel(trace, traceSettings().skew),
+    aggregate: () => {
+      const a = insights.model.aggregate;
+      return a && { label: a.label, traces: a.traces.map(t => ({ traceKey: t.traceKey, ...(t.reopen ?? {}) })) };
+    },
   }));
 
   const api: SpanscopeApi = { ...host, opener, receiver, panels, insights };

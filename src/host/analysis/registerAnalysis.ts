@@ -17,7 +17,7 @@ import type { AnalysisRecipe, AnalysisRecipeTrace } from '../../protocol/analysi
 import { Commands, registerCommand } from '../commands';
 import type { HostContext } from '../hostContext';
 import { Disposable } from '../lifecycle';
-import { parseTraceKey, traceKeyOf } from '../traces/traceService';
+import { describeCompact, parseTraceKey, traceKeyOf } from '../traces/traceService';
 import type { OpenOptions, OpenTrace, PreparedTraceLike, TraceHistoryEntry, TraceSource } from '../traces/traceService';
 import { AnalysisPanels } from './analysisPanels';
 import type { AnalysisContent } from './analysisPanels';
@@ -64,6 +64,14 @@ export interface AnalysisDeps {
   readonly prepareFromFile?: (uri: vscode.Uri, traceId: string) => Promise<PreparedTraceLike | undefined>;
   /** Analysis + compact form of a fetched trace, to open it in a waterfall without fetching it again. */
   readonly prepare?: (trace: Trace) => PreparedTraceLike;
+  /** The traces of the editor's aggregate mode (Annotate Code With… → aggregate), when it is on. */
+  readonly aggregate?: () => { readonly label: string; readonly traces: readonly AggregateTraceLike[] } | undefined;
+}
+/** One trace of the editor's aggregate: open (by key) or prepared with where it came from. */
+export interface AggregateTraceLike {
+  readonly traceKey: string;
+  readonly prepared?: PreparedTraceLike;
+  readonly source?: TraceSource;
 }
 
 /** How many Live traces a set takes at most (newest first). */
@@ -294,19 +302,49 @@ export class AnalysisCommands extends Disposable {
 
   async showServiceGraph(): Promise<void> {
     const active = this.host.traces.active;
-    type Choice = vscode.QuickPickItem & { refs: () => TraceRef[]; scope: string; backend?: AnalysisBackend; liveSet?: true };
+    type Choice = vscode.QuickPickItem & { refs: () => TraceRef[] | Thenable<TraceRef[]>; scope: string; backend?: AnalysisBackend; liveSet?: true };
     const open = this.host.traces.all(), live = this.deps.receiver.list();
     const choices: Choice[] = [];
     if (active) choices.push({ label: vscode.l10n.t('Active trace'), description: `${active.rootService} ${active.rootName}`, refs: () => [this.openRef(active)], scope: vscode.l10n.t('trace {0}', active.traceId) });
     if (open.length > 1) choices.push({ label: vscode.l10n.t('All open traces'), description: String(open.length), refs: () => this.openRefs(), scope: vscode.l10n.t('{0} open traces', open.length) });
     if (live.length) choices.push({ label: vscode.l10n.t('Live traces (receiver)'), description: String(Math.min(live.length, MAX_SET)), refs: () => this.liveRefs(), scope: vscode.l10n.t('{0} Live traces', Math.min(live.length, MAX_SET)), liveSet: true });
+    const results = this.deps.searchResults?.();
+    if (results && results.items.length > 0) {
+      const n = Math.min(results.items.length, BACKEND_SAMPLE);
+      choices.push({ label: vscode.l10n.t('Search results (side panel)'), description: String(n), refs: () => this.searchResultRefs(results.backendId, results.items.slice(0, n)), scope: vscode.l10n.t('{0} search results', n) });
+    }
+    const aggregate = this.deps.aggregate?.();
+    if (aggregate && aggregate.traces.length > 0) {
+      choices.push({ label: vscode.l10n.t('Traces of the code aggregate'), description: aggregate.label, refs: () => this.aggregateRefs(aggregate.traces), scope: aggregate.label });
+    }
     for (const b of await this.configuredBackends()) {
       choices.push({ label: vscode.l10n.t('Dependencies from {0}', b.displayName), description: vscode.l10n.t('last 24 hours'), refs: () => [], scope: vscode.l10n.t('{0}, last 24 hours', b.displayName), backend: b });
     }
     if (choices.length === 0) { void vscode.window.showInformationMessage(vscode.l10n.t('Open a trace or receive some traces first: the service graph is computed from their spans.')); return; }
     const pick = choices.length === 1 ? choices[0] : await vscode.window.showQuickPick(choices, { title: vscode.l10n.t('Service graph of…') });
     if (!pick) return;
-    this.views.show(pick.backend ? await this.backendGraphContent(pick.backend, pick.scope) : this.graphContent(pick.refs(), pick.scope, pick.liveSet === true));
+    this.views.show(pick.backend ? await this.backendGraphContent(pick.backend, pick.scope) : this.graphContent(await pick.refs(), pick.scope, pick.liveSet === true));
+  }
+
+  /** The side panel's search results as traces: the receiver's from its store, a backend's fetched (4 at a time). */
+  private async searchResultRefs(backendId: string, items: readonly AnalysisSearchResult[]): Promise<TraceRef[]> {
+    if (backendId === 'receiver') {
+      await this.deps.receiver.ready;
+      return items.flatMap(i => this.liveRef(i) ?? []);
+    }
+    const b = await this.backendNamed(backendId);
+    return this.fetchRefs(b, items.map(i => i.traceId), vscode.l10n.t('Fetching {0} traces from {1}…', items.length, b.displayName));
+  }
+
+  /** The traces of the editor's aggregate: open ones as they are, the others from their prepared form. */
+  private aggregateRefs(traces: readonly AggregateTraceLike[]): TraceRef[] {
+    return traces.flatMap(t => {
+      const open = this.host.traces.get(t.traceKey);
+      if (open) return [this.openRef(open)];
+      if (!t.prepared || !t.source) return [];
+      const d = describeCompact(t.prepared.compact);
+      return [this.preparedRef(t.prepared, t.source, `${d.rootService} ${d.rootName} · ${t.source.label}`.trim())];
+    });
   }
 
   /** A node of a backend's graph: recent traces of the service from that backend, one to open. */
@@ -525,22 +563,28 @@ export class AnalysisCommands extends Disposable {
 
   /** Traces of an operation from a backend search (last hour), fetched 4 at a time; failures are skipped and logged. */
   private backendRefs(b: AnalysisBackend, op: { service: string; name: string }): Thenable<TraceRef[]> {
-    return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Fetching traces of {0} from {1}…', op.name, b.displayName), cancellable: true }, async (progress, token) => {
+    const end = new Date();
+    return this.fetchRefs(b, async signal => (await b.search({ service: op.service, operation: op.name, limit: BACKEND_SAMPLE, start: new Date(end.getTime() - 3600_000), end }, signal)).map(t => t.traceId),
+      vscode.l10n.t('Fetching traces of {0} from {1}…', op.name, b.displayName));
+  }
+
+  /** Traces of a backend by ID (given, or found by `ids`), fetched 4 at a time; failures are skipped and logged. */
+  private fetchRefs(b: AnalysisBackend, ids: readonly string[] | ((signal: AbortSignal) => Promise<readonly string[]>), title: string): Thenable<TraceRef[]> {
+    return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, async (progress, token) => {
       const signal = abortOf(token);
-      const end = new Date();
-      const found = await b.search({ service: op.service, operation: op.name, limit: BACKEND_SAMPLE, start: new Date(end.getTime() - 3600_000), end }, signal);
+      const found = typeof ids === 'function' ? await ids(signal) : ids;
       const source: TraceSource = { kind: 'backend', label: b.displayName, backend: b.config.name };
       const out: TraceRef[] = [];
       let next = 0;
       const worker = async () => {
         while (next < found.length && !token.isCancellationRequested) {
-          const id = found[next++]!.traceId;
+          const id = found[next++]!;
           try {
             const { trace } = await b.getTrace(id, signal);
             const table = tableFromAnalysis(analyzeTrace(trace));
             out.push({ label: `${b.displayName} ${id}`, traceId: trace.traceId, key: traceKeyOf(source, trace.traceId), table: () => table, reveal: async () => vscode.commands.executeCommand(Commands.openTraceById, { traceId: id, backend: b.config.name }) });
           } catch (e) {
-            this.host.log.warn(`latency distribution: ${b.displayName} trace ${id}: ${e instanceof Error ? e.message : String(e)}`);
+            this.host.log.warn(`analysis: ${b.displayName} trace ${id}: ${e instanceof Error ? e.message : String(e)}`);
           }
           progress.report({ message: `${out.length} / ${found.length}` });
         }

@@ -74,6 +74,11 @@ export class AnnotationModel extends Disposable {
     return this._kind;
   }
 
+  /** The traces of the aggregate shown, and its label; undefined when not in aggregate mode. */
+  get aggregate(): { readonly label: string; readonly traces: readonly AnnotatedTrace[] } | undefined {
+    return this._kind === 'aggregate' && this._aggregate ? { label: this._aggregateLabel, traces: this._aggregate } : undefined;
+  }
+
   /** Shows the active trace (default). */
   showActive(): Promise<void> {
     this._kind = 'active';

@@ -247,3 +247,30 @@ test('a latency distribution over a backend search is rebuilt after a reload by 
     assert.deepEqual(again.data, init.data);
   } finally { hang = true; }
 });
+
+test('Show Service Graph of the side panel’s search results: fetched 4 at a time, one the backend no longer has skipped; rebuilt after a reload', async () => {
+  hang = false;
+  try {
+    await searchInSidePanel();
+    assert.equal(h.view.searchResults?.items.length, 4);
+    fetched.length = 0;
+    let offered: Item[] = [];
+    fakeVscode.pick = items => { offered = asItems(items); return offered.find(i => i.label === 'Search results (side panel)'); };
+    await run(Commands.showServiceGraph);
+    assert.equal(offered.find(i => i.label === 'Search results (side panel)')?.description, '4');
+    assert.deepEqual(fetched.sort(), [FAST, SLOW, HANGS, GONE].sort(), 'every result fetched once');
+    assert.ok(progress.some(p => p.cancellable && /Fetching 4 traces from Jaeger \(local\)/.test(p.title ?? '')), JSON.stringify(progress));
+    const init = await last().ready();
+    const graph = init.data!.graph as { traceCount: number; nodes: { service: string; requests: number }[]; edges: { from: string; to: string; count: number }[] };
+    assert.equal(graph.traceCount, 3, 'GONE (404) is skipped');
+    assert.deepEqual(graph.nodes.map(n => n.service).sort(), ['backend', 'frontend']);
+    assert.deepEqual(graph.edges.map(e => [e.from, e.to, e.count]), [['frontend', 'backend', 3]]);
+    const keys = (init.recipe as { traces: { key: string }[] }).traces.map(t => t.key).sort();
+    assert.deepEqual(keys, [FAST, SLOW, HANGS].map(id => `backend:local#${id}`).sort());
+    // After a reload the graph is rebuilt from the same traces, fetched again.
+    h.end();
+    h = host();
+    const again = await (await restorePanel(ANALYSIS_VIEW_TYPE, { recipe: init.recipe })).ready();
+    assert.deepEqual((again.data!.graph as { traceCount: number }).traceCount, 3);
+  } finally { hang = true; }
+});

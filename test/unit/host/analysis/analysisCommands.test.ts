@@ -7,7 +7,7 @@ import { EventEmitter, MemoryMemento } from '../../../support/host/fakeVscode';
 import { Commands } from '../../../../src/host/commands';
 import type { HostContext } from '../../../../src/host/hostContext';
 import { AnalysisCommands } from '../../../../src/host/analysis/registerAnalysis';
-import type { AnalysisBackend } from '../../../../src/host/analysis/registerAnalysis';
+import type { AnalysisBackend, AnalysisDeps } from '../../../../src/host/analysis/registerAnalysis';
 import { prepareModel } from '../../../../src/host/traces/prepareModel';
 import { TraceService } from '../../../../src/host/traces/traceService';
 import { ANALYSIS_PROTOCOL_VERSION } from '../../../../src/protocol/version';
@@ -61,6 +61,8 @@ const filtered: [string, string][] = [];
 const liveOpened: [string, unknown][] = [];
 const selection = new EventEmitter<{ traceKey: string; spanId: string | null }>();
 let backendList: AnalysisBackend[] = [];
+let aggregateState: ReturnType<NonNullable<AnalysisDeps['aggregate']>>;
+let searchState: ReturnType<NonNullable<AnalysisDeps['searchResults']>>;
 
 before(() => {
   const ctx = fakeVscode.newContext();
@@ -81,6 +83,8 @@ before(() => {
     },
     reopen: async () => undefined,
     backends: async () => backendList,
+    aggregate: () => aggregateState,
+    searchResults: () => searchState,
   });
   traces.open(prepareModel(shop(A, 100)), { kind: 'file', label: 'fast.json', uri: 'file:///fast.json' });
   traces.open(prepareModel(shop(B, 500)), { kind: 'file', label: 'slow.json', uri: 'file:///slow.json' });
@@ -203,4 +207,41 @@ test('with a backend: the graph from its dependency list, a node lists its recen
       if (openById) fakeVscode.commands.set(Commands.openTraceById, openById); else fakeVscode.commands.delete(Commands.openTraceById);
     }
   } finally { backendList = []; }
+});
+
+test('Show Service Graph of the code aggregate’s traces (open and not open) and of the receiver’s search results', async () => {
+  const X = '3df7651916cd43dd8448eb211c80319f';
+  const source = { kind: 'receiver' as const, label: 'OTLP receiver' };
+  aggregateState = { label: 'frontend GET /cart: 2 traces', traces: [{ traceKey: traces.all()[0]!.traceKey }, { traceKey: `receiver:receiver#${X}`, prepared: prepareModel(shop(X, 900)), source }] };
+  searchState = { backendId: 'receiver', items: [{ traceId: LIVE, rootService: 'frontend', rootName: 'GET /cart', durationNs: 1e6 }] };
+  try {
+    let offered: { label: string; description?: string }[] = [];
+    fakeVscode.pick = items => { offered = items as typeof offered; return offered.find(i => i.label === 'Traces of the code aggregate'); };
+    await run(Commands.showServiceGraph);
+    assert.equal(offered.find(i => i.label === 'Traces of the code aggregate')?.description, 'frontend GET /cart: 2 traces');
+    assert.equal(offered.find(i => i.label === 'Search results (side panel)')?.description, '1');
+    let p = last();
+    const init = (await p.send({ type: 'ready', protocol: ANALYSIS_PROTOCOL_VERSION }), initOf(p));
+    assert.equal((init.data.graph as { traceCount: number }).traceCount, 2);
+    assert.equal(init.data.scopeLabel, 'frontend GET /cart: 2 traces');
+    // A node of a trace that is not open opens it, from its prepared form.
+    const before = traces.all().length;
+    fakeVscode.pick = items => (items as { detail?: string }[]).find(i => i.detail === X);
+    await p.send({ type: 'filterService', id: 1, service: 'db' });
+    assert.deepEqual(replies(p).at(-1), { type: 'reply', id: 1, ok: true });
+    assert.equal(traces.all().length, before + 1);
+    assert.equal(traces.active?.traceId, X);
+
+    fakeVscode.pick = items => (items as { label: string }[]).find(i => i.label === 'Search results (side panel)');
+    await run(Commands.showServiceGraph);
+    p = last();
+    await p.send({ type: 'ready', protocol: ANALYSIS_PROTOCOL_VERSION });
+    const g = initOf(p).data.graph as { traceCount: number; nodes: { service: string }[] };
+    assert.equal(g.traceCount, 1);
+    assert.deepEqual(g.nodes.map(n => n.service).sort(), ['backend', 'db', 'frontend']);
+  } finally {
+    aggregateState = undefined;
+    searchState = undefined;
+    traces.close(`receiver:receiver#${X}`);
+  }
 });
