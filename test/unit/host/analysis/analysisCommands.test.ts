@@ -1,6 +1,7 @@
 // The analysis commands against the fake `vscode` (with a recording webview panel): what each command computes
 // from the host's traces, the `init` it answers `ready` with, and what the webview's requests do.
 import { fakeVscode } from '../../../support/host/register';
+import { panels, type FakePanel } from './fakePanels';
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { EventEmitter, MemoryMemento } from '../../../support/host/fakeVscode';
@@ -14,36 +15,8 @@ import { ANALYSIS_PROTOCOL_VERSION } from '../../../../src/protocol/version';
 import type { Trace } from '../../../../src/core/model';
 import { trace } from '../../../support/builders';
 
-interface FakePanel { title: string; html: string; posted: unknown[]; send(m: unknown): Promise<void>; disposed: boolean }
-const panels: FakePanel[] = [];
+
 const win = fakeVscode.api.window as Record<string, unknown>;
-win.createWebviewPanel = (_type: string, title: string) => {
-  const incoming = new EventEmitter<unknown>();
-  const disposeEvents = new EventEmitter<void>();
-  const p: FakePanel & Record<string, unknown> = {
-    title, html: '', posted: [], disposed: false,
-    async send(m: unknown) {
-      // A `ready` or a request is answered (the first one after the schemas load from the lazy module, slower on a
-      // busy machine): wait for that answer, then a little more for the handler's other effects.
-      const before = p.posted.length;
-      incoming.fire(m);
-      const answered = typeof m === 'object' && m !== null && ((m as { type?: unknown }).type === 'ready' || 'id' in m);
-      for (let k = 0; answered && k < 400 && p.posted.length === before; k++) await new Promise(r => setTimeout(r, 5));
-      await new Promise(r => setTimeout(r, 5));
-    },
-    webview: {
-      cspSource: 'vscode-resource:', asWebviewUri: (u: unknown) => u,
-      set html(h: string) { p.html = h; }, get html() { return p.html; },
-      postMessage: async (m: unknown) => { p.posted.push(m); return true; },
-      onDidReceiveMessage: incoming.event,
-    },
-    onDidDispose: disposeEvents.event,
-    reveal() { /* focus */ },
-    dispose() { p.disposed = true; disposeEvents.fire(); },
-  };
-  panels.push(p);
-  return p;
-};
 
 const withId = (t: Trace, traceId: string): Trace => ({ ...t, traceId, spans: t.spans.map(s => ({ ...s, traceId })) });
 const shop = (id: string, dbUs: number) => withId(trace([
