@@ -2,35 +2,20 @@
 // and VS Code's per-webview state (survives hiding and, with the panel serializer, a window reload).
 import { parseHostMessage, PROTOCOL_VERSION } from '../src/protocol/messages';
 import type { HostToWebview, WebviewToHost } from '../src/protocol/messages';
-
-interface VsCodeApi {
-  postMessage(message: unknown): void;
-  getState(): unknown;
-  setState(state: unknown): void;
-}
-declare function acquireVsCodeApi(): VsCodeApi;
+import { PendingRequests, vsCodeApi, type DistributiveOmit, type VsCodeApi } from './requests';
 
 type Request = Extract<WebviewToHost, { id: number }>;
-type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 
 export class HostBridge {
-  private readonly api: VsCodeApi;
-  private nextId = 1;
-  private readonly pending = new Map<number, { resolve: () => void; reject: (e: Error) => void }>();
+  private readonly api: VsCodeApi = vsCodeApi();
+  private readonly requests = new PendingRequests(this.api);
   private listener: ((m: HostToWebview) => void) | undefined;
 
   constructor() {
-    this.api = acquireVsCodeApi();
     window.addEventListener('message', (e: MessageEvent) => {
       const msg = parseHostMessage(e.data, m => this.log('warn', m));
       if (!msg) return;
-      if (msg.type === 'reply') {
-        const p = this.pending.get(msg.id);
-        if (!p) return;
-        this.pending.delete(msg.id);
-        if (msg.ok) p.resolve(); else p.reject(new Error(msg.error));
-        return;
-      }
+      if (msg.type === 'reply') { this.requests.settle(msg); return; }
       this.listener?.(msg);
     });
   }
@@ -46,11 +31,7 @@ export class HostBridge {
   }
 
   request(message: DistributiveOmit<Request, 'id'>): Promise<void> {
-    const id = this.nextId++;
-    return new Promise<void>((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
-      this.api.postMessage({ ...message, id });
-    });
+    return this.requests.send(message);
   }
 
   log(level: 'info' | 'warn' | 'error', message: string): void {
