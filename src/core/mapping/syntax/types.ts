@@ -59,3 +59,15 @@ export interface FileOutline {
   /** Set when a size or count limit cut the outline short (span data and workspaces are untrusted). */
   readonly truncated?: boolean;
 }
+
+/**
+ * Outlines files on demand. The Node implementation parses in a worker thread (the grammars load lazily, once)
+ * and caches each outline by path and version, so the extension host and the CLI are never blocked by a parse.
+ */
+export interface SyntaxService {
+  /** The grammar for a file name, or undefined when none fits (the engine then falls back to plain text). */
+  languageOf(path: string): SyntaxLanguage | undefined;
+  /** `version` is any string that changes when the text does (a document version, an mtime+size); omitted: no cache. */
+  outline(path: string, text: string, version?: string): Promise<FileOutline | undefined>;
+  dispose(): void;
+}
