@@ -13,6 +13,7 @@ import {
   type DependencyLink,
   type FetchedTrace,
   type TraceBackend,
+  type TraceLookupHint,
   type TraceSearchQuery,
   type TraceSummary,
 } from './types';
@@ -51,7 +52,7 @@ export abstract class BaseBackend implements TraceBackend {
     return this._lastHealth;
   }
 
-  abstract getTrace(traceId: string, signal?: AbortSignal): Promise<FetchedTrace>;
+  abstract getTrace(traceId: string, signal?: AbortSignal, hint?: TraceLookupHint): Promise<FetchedTrace>;
   abstract search(query: TraceSearchQuery, signal?: AbortSignal): Promise<TraceSummary[]>;
   abstract services(signal?: AbortSignal): Promise<string[]>;
   abstract operations(service: string, signal?: AbortSignal): Promise<string[]>;

@@ -3,7 +3,7 @@ import { JaegerBackend } from './jaeger/client';
 import { TempoBackend } from './tempo/client';
 import { ZipkinBackend } from './zipkin/client';
 import { BackendError, CancelledError } from './http/errors';
-import type { BackendConfig, BackendEnvironment, BackendSecrets, FetchedTrace, TraceBackend } from './types';
+import type { BackendConfig, BackendEnvironment, BackendSecrets, FetchedTrace, TraceBackend, TraceLookupHint } from './types';
 
 export function createBackend(config: BackendConfig, secrets?: BackendSecrets, env?: BackendEnvironment): TraceBackend {
   switch (config.type) {
@@ -16,8 +16,8 @@ export function createBackend(config: BackendConfig, secrets?: BackendSecrets, e
 /** Anything that can be asked for a trace by ID: a backend client, or the embedded receiver's store. */
 export interface TraceSource {
   readonly displayName: string;
-  /** Resolves with the trace, or rejects (NotFoundError when it does not have it). */
-  getTrace(traceId: string, signal?: AbortSignal): Promise<FetchedTrace>;
+  /** Resolves with the trace, or rejects (NotFoundError when it does not have it). `hint` may narrow the lookup. */
+  getTrace(traceId: string, signal?: AbortSignal, hint?: TraceLookupHint): Promise<FetchedTrace>;
 }
 
 export interface SourceFailure {
@@ -42,9 +42,13 @@ export class TraceNotFoundError extends Error {
 
 function describeMiss(traceId: string, notFoundIn: readonly string[], failures: readonly SourceFailure[]): string {
   const parts: string[] = [];
+  // A backend that refused the ID itself (Tempo's 400) did answer: say that the ID is the problem, not the fetch.
+  const invalid = failures.filter(f => f.error instanceof BackendError && f.error.kind === 'invalid-trace-id');
+  const others = failures.filter(f => !invalid.includes(f));
   if (notFoundIn.length) parts.push(`Trace ${traceId} not found in ${notFoundIn.join(', ')}`);
-  else parts.push(`Trace ${traceId} could not be fetched`);
-  for (const f of failures) {
+  if (invalid.length) parts.push(`${traceId} is not a valid trace ID for ${invalid.map(f => f.source).join(', ')}`);
+  if (!notFoundIn.length && !invalid.length) parts.push(`Trace ${traceId} could not be fetched`);
+  for (const f of others) {
     const cause = f.error instanceof BackendError ? f.error.shortCause : f.error instanceof Error ? f.error.message : String(f.error);
     parts.push(`${f.source}: ${cause}`);
   }
@@ -61,7 +65,7 @@ export interface FoundTrace extends FetchedTrace {
  * Asks every source at once; the first that has the trace wins and the others are cancelled.
  * Rejects with TraceNotFoundError when none has it, or CancelledError when `signal` aborts first.
  */
-export function findTraceInBackends(traceId: string, sources: readonly TraceSource[], signal?: AbortSignal): Promise<FoundTrace> {
+export function findTraceInBackends(traceId: string, sources: readonly TraceSource[], signal?: AbortSignal, hint?: TraceLookupHint): Promise<FoundTrace> {
   const ac = new AbortController();
   const onAbort = (): void => ac.abort();
   signal?.addEventListener('abort', onAbort, { once: true });
@@ -104,7 +108,7 @@ export function findTraceInBackends(traceId: string, sources: readonly TraceSour
     sources.forEach((s, i) => {
       let p: Promise<FetchedTrace>;
       try {
-        p = s.getTrace(traceId, ac.signal);
+        p = hint ? s.getTrace(traceId, ac.signal, hint) : s.getTrace(traceId, ac.signal);
       } catch (e) {
         p = Promise.reject(e);
       }

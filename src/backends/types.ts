@@ -63,9 +63,22 @@ export interface TraceSearchQuery {
   readonly annotationQuery?: string;
 }
 
+/**
+ * What the caller already knows about a trace it asks for by ID (it was opened from a search result, a link that
+ * carries its time, …). Optional everywhere: a backend that cannot use it ignores it. Tempo turns it into a
+ * `start`/`end` window so that it reads only the blocks of that time instead of every block it has.
+ */
+export interface TraceLookupHint {
+  /** When the trace (its earliest span) started, in ms since the epoch. */
+  readonly startMs?: number;
+  /** How long it lasted, when known (widens the window's end). */
+  readonly durationMs?: number;
+}
+
 export interface TraceSummary {
   readonly traceId: string;
   readonly rootService?: string;
+  /** The root span's name; for Tempo, `<root span not yet received>` when the root has not arrived (then no rootService). */
   readonly rootName?: string;
   readonly startNs?: UnixNanos;
   readonly durationMs?: number;
@@ -96,7 +109,7 @@ export interface TraceBackend {
   readonly displayName: string;
   readonly http: HttpClient;
   /** Throws NotFoundError when the backend does not have it, another BackendError when the call fails. */
-  getTrace(traceId: string, signal?: AbortSignal): Promise<FetchedTrace>;
+  getTrace(traceId: string, signal?: AbortSignal, hint?: TraceLookupHint): Promise<FetchedTrace>;
   search(query: TraceSearchQuery, signal?: AbortSignal): Promise<TraceSummary[]>;
   services(signal?: AbortSignal): Promise<string[]>;
   /** Operation / span names of a service. */

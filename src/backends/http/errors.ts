@@ -17,6 +17,9 @@ export type BackendErrorKind =
   | 'timeout'
   | 'body-too-large'
   | 'malformed-body'
+  | 'invalid-trace-id'
+  | 'invalid-query'
+  | 'trace-too-large'
   | 'cancelled';
 
 export interface BackendErrorInit {
@@ -87,8 +90,11 @@ export class ForbiddenError extends BackendError {
 export class HttpStatusError extends BackendError {
   readonly kind = 'http-status';
   override readonly name = 'HttpStatusError';
+  /** The server's own words (a JSON `error`/`message` or the start of a text body), when it gave any. */
+  readonly detail?: string;
   constructor(init: BackendErrorInit & { readonly status: number; readonly detail?: string }) {
     super(init, `refused the request with HTTP ${init.status}${init.detail ? `: ${init.detail}` : ''}`, 'Check the backend type and URL in the settings.', ['openSettings']);
+    if (init.detail) this.detail = init.detail;
   }
   get shortCause(): string { return `HTTP ${this.status ?? '?'}`; }
 }
@@ -96,8 +102,11 @@ export class HttpStatusError extends BackendError {
 export class ServerError extends BackendError {
   readonly kind = 'server-error';
   override readonly name = 'ServerError';
+  /** The server's own words (a JSON `error`/`message` or the start of a text body), when it gave any. */
+  readonly detail?: string;
   constructor(init: BackendErrorInit & { readonly status: number; readonly detail?: string }) {
     super(init, `server error HTTP ${init.status}${init.detail ? `: ${init.detail}` : ''}`, 'The backend failed; try again later or check its logs.', ['retry']);
+    if (init.detail) this.detail = init.detail;
   }
   get shortCause(): string { return `server error (HTTP ${this.status ?? '?'})`; }
 }
@@ -163,6 +172,47 @@ export class MalformedBodyError extends BackendError {
     super(init, `unreadable response: ${init.detail}`, 'Is this URL really a backend of the configured type (Jaeger, Tempo or Zipkin) and not a proxy or login page?', ['openSettings']);
   }
   get shortCause(): string { return 'unreadable response'; }
+}
+
+/** The backend refused the ID itself (Tempo: 400 for an ID that is not hex or longer than 128 bits). */
+export class InvalidTraceIdError extends BackendError {
+  readonly kind = 'invalid-trace-id';
+  override readonly name = 'InvalidTraceIdError';
+  constructor(init: BackendErrorInit & { readonly traceId: string; readonly detail?: string }) {
+    super(init, `${JSON.stringify(init.traceId)} is not a valid trace ID${init.detail ? ` (${init.detail})` : ''}`, 'A trace ID is 16 or 32 hex digits; check where this one came from.', []);
+  }
+  get shortCause(): string { return 'not a valid trace ID'; }
+}
+
+/**
+ * The backend refused a search as written: a TraceQL syntax error, or a time range longer than the server allows
+ * (Tempo's query_frontend.search.max_duration). `reason` says which, so the host can point at the right field.
+ */
+export class InvalidQueryError extends BackendError {
+  readonly kind = 'invalid-query';
+  override readonly name = 'InvalidQueryError';
+  readonly reason: 'traceql' | 'time-range' | 'tags';
+  readonly detail: string;
+  constructor(init: BackendErrorInit & { readonly reason: 'traceql' | 'time-range' | 'tags'; readonly detail: string }) {
+    const what = init.reason === 'traceql' ? 'refused the TraceQL query' : init.reason === 'time-range' ? 'refused the time range' : 'refused the tag filter';
+    const hint = init.reason === 'traceql' ? 'Fix the query (TraceQL: {resource.service.name="api" && duration > 1s}).'
+      : init.reason === 'time-range' ? 'Search a shorter time range; the server caps how far one search may reach.'
+        : 'Write tags as key=value pairs separated by spaces.';
+    super(init, `${what}: ${init.detail}`, hint, []);
+    this.reason = init.reason;
+    this.detail = init.detail;
+  }
+  get shortCause(): string { return this.reason === 'traceql' ? 'invalid TraceQL' : this.reason === 'time-range' ? 'time range too long' : 'invalid tags'; }
+}
+
+/** The trace is larger than the server is configured to return (Tempo: 500 "trace exceeds max size"). */
+export class TraceTooLargeError extends BackendError {
+  readonly kind = 'trace-too-large';
+  override readonly name = 'TraceTooLargeError';
+  constructor(init: BackendErrorInit & { readonly detail?: string }) {
+    super(init, `the trace is larger than the server returns${init.detail ? ` (${init.detail})` : ''}`, 'Tempo 2.6 and later return part of it; on older servers raise max_bytes_per_trace.', []);
+  }
+  get shortCause(): string { return 'trace exceeds the server\'s max size'; }
 }
 
 export class CancelledError extends BackendError {
