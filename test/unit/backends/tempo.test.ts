@@ -21,8 +21,8 @@ describe('Tempo client (against the Tempo API stand-in)', () => {
   const service = 'inventory';
 
   before(async () => {
-    tempo = await startTempoStandIn({ tenant: 'team-a' });
-    const exporter = () => new OTLPTraceExporter({ url: `${tempo.url}/v1/traces`, headers: { 'X-Scope-OrgID': 'team-a' } });
+    tempo = await startTempoStandIn({ multitenancy: true });
+    const exporter = () => new OTLPTraceExporter({ url: tempo.otlpUrl, headers: { 'X-Scope-OrgID': 'team-a' } });
     t128 = await emitTrace(exporter(), service, { tag: 'one' });
     t64 = await emitTrace(exporter(), service, { bits64: true, tag: 'two' });
     client = new TempoBackend({ name: 'prod', type: 'tempo', url: tempo.url, tenant: 'team-a' });
@@ -120,7 +120,7 @@ describe('Tempo client (against the Tempo API stand-in)', () => {
     assert.ok(ops.includes(t128.rootName) && ops.includes('SELECT orders'));
     tempo.v1Only = true;
     try {
-      assert.deepEqual(await client.tagNames(), { '': ['http.request.method', 'service.name'] });
+      assert.deepEqual(await client.tagNames(), { '': ['code.function', 'db.system', 'http.request.method', 'http.response.status_code', 'service.name', 'service.version', 'test.tag'] });
       assert.deepEqual(await client.services(), [service]);
     } finally {
       tempo.v1Only = false;
