@@ -3,7 +3,7 @@
 // small cache of recently fetched traces.
 import * as vscode from 'vscode';
 import { createBackend, findTraceInBackends, type FoundTrace, type TraceSource } from '../../backends/registry';
-import type { BackendConfig, BackendHealth, TraceBackend } from '../../backends/types';
+import type { BackendConfig, BackendHealth, TraceBackend, TraceLookupHint } from '../../backends/types';
 import { Disposable } from '../lifecycle';
 import { backendEnvironment, readBackendSettings, readSecrets, BACKENDS_KEY, MAX_RESPONSE_KEY } from './backendSettings';
 
@@ -103,16 +103,17 @@ export class BackendManager extends Disposable {
 
   /**
    * Asks `extra` sources (the receiver) and every backend (or only `onlyBackend`) at once; the first that has it
-   * wins. Rejects with TraceNotFoundError naming every source, or CancelledError.
+   * wins. Rejects with TraceNotFoundError naming every source, or CancelledError. `hint` (when the trace started, if
+   * known) lets a backend narrow its lookup.
    */
-  async findTrace(traceId: string, opts: { signal?: AbortSignal; onlyBackend?: string; extra?: readonly TraceSource[]; useCache?: boolean } = {}): Promise<FoundTraceWithConfig> {
+  async findTrace(traceId: string, opts: { signal?: AbortSignal; onlyBackend?: string; extra?: readonly TraceSource[]; useCache?: boolean; hint?: TraceLookupHint } = {}): Promise<FoundTraceWithConfig> {
     await this._loading;
     const hit = opts.useCache !== false ? this._recent.get(traceId) : undefined;
     const cached = hit && Date.now() - hit.at < RECENT_FETCH_TTL_MS ? hit.found : undefined;
     if (cached && (!opts.onlyBackend || cached.backendName === opts.onlyBackend)) return cached;
     const backends = opts.onlyBackend ? this._backends.filter(b => b.config.name === opts.onlyBackend) : this._backends;
     const sources: TraceSource[] = [...(opts.extra ?? []), ...backends];
-    const found = await findTraceInBackends(traceId, sources, opts.signal);
+    const found = await findTraceInBackends(traceId, sources, opts.signal, opts.hint);
     const backend = backends.find(b => b.displayName === found.source);
     const result: FoundTraceWithConfig = backend ? { ...found, backendName: backend.config.name } : found;
     this._remember(traceId, result);

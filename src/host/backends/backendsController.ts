@@ -7,7 +7,7 @@ import type { Trace } from '../../core/model';
 import { parseTraceIdInput, TraceIdInputError, tryParseTraceIdInput, type TraceIdInput } from '../../core/trace-id-input';
 import { BackendError, NotFoundError } from '../../backends/http/errors';
 import { createBackend, TraceNotFoundError, type TraceSource } from '../../backends/registry';
-import { BACKEND_TYPE_LABEL, type BackendConfig, type BackendSecrets, type BackendType } from '../../backends/types';
+import { BACKEND_TYPE_LABEL, type BackendConfig, type BackendSecrets, type BackendType, type TraceLookupHint } from '../../backends/types';
 import { Commands } from '../commands';
 import type { HostContext } from '../hostContext';
 import { Disposable } from '../lifecycle';
@@ -90,18 +90,21 @@ export class BackendsController extends Disposable {
   }
 
   /**
-   * Opens a trace by ID. `arg`: nothing (ask), the pasted text, or `{traceId, spanId?, backend?}` (links, URIs).
+   * Opens a trace by ID. `arg`: nothing (ask), the pasted text, or `{traceId, spanId?, backend?, startMs?}` (links,
+   * URIs; `startMs`, when the trace started, lets Tempo read only the blocks of that time).
    * Resolves with the opened trace, or undefined when the user cancelled or it was not found (a message was shown).
    */
   async openTraceById(arg?: unknown): Promise<OpenTrace | undefined> {
     let input: TraceIdInput | undefined;
     let onlyBackend: string | undefined;
+    let hint: TraceLookupHint | undefined;
     if (typeof arg === 'string') input = this.parseOrTell(arg);
     else if (arg && typeof arg === 'object' && typeof (arg as { traceId?: unknown }).traceId === 'string') {
-      const a = arg as { traceId: string; spanId?: string; backend?: string };
+      const a = arg as { traceId: string; spanId?: string; backend?: string; startMs?: unknown };
       input = this.parseOrTell(a.traceId);
       if (input && a.spanId) input = { ...input, spanId: a.spanId.toLowerCase().padStart(16, '0') };
       onlyBackend = a.backend;
+      if (typeof a.startMs === 'number' && Number.isFinite(a.startMs)) hint = { startMs: a.startMs };
     } else {
       const value = await this.prefill();
       const text = await vscode.window.showInputBox({
@@ -124,7 +127,7 @@ export class BackendsController extends Disposable {
       input = this.parseOrTell(text);
     }
     if (!input) return undefined;
-    return this.fetchAndOpen(input, onlyBackend ?? input.backend);
+    return this.fetchAndOpen(input, onlyBackend ?? input.backend, hint);
   }
 
   private parseOrTell(text: string): TraceIdInput | undefined {
@@ -137,7 +140,7 @@ export class BackendsController extends Disposable {
     }
   }
 
-  private async fetchAndOpen(input: TraceIdInput, onlyBackend: string | undefined): Promise<OpenTrace | undefined> {
+  private async fetchAndOpen(input: TraceIdInput, onlyBackend: string | undefined, hint?: TraceLookupHint): Promise<OpenTrace | undefined> {
     const { traceId, spanId } = input;
     const openOptions: OpenOptions = spanId ? { selectSpanId: spanId } : {};
     const receiver = this.deps.receiver;
@@ -157,10 +160,10 @@ export class BackendsController extends Disposable {
     try {
       found = await vscode.window.withProgress(
         { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Fetching trace {0}…', traceId), cancellable: true },
-        (_progress, token) => this.manager.findTrace(traceId, { ...(onlyBackend ? { onlyBackend } : {}), signal: abortSignalOf(token)! }),
+        (_progress, token) => this.manager.findTrace(traceId, { ...(onlyBackend ? { onlyBackend } : {}), ...(hint ? { hint } : {}), signal: abortSignalOf(token)! }),
       );
     } catch (e) {
-      await this.tell(e, input, onlyBackend);
+      await this.tell(e, input, onlyBackend, hint);
       return undefined;
     }
     this.host.log.info(`trace ${traceId}: found in ${found.source} (${found.trace.spans.length} spans)`);
@@ -169,7 +172,7 @@ export class BackendsController extends Disposable {
     return this.host.traces.open(prepared, { kind: 'backend', label: found.source, backend: found.backendName ?? found.source }, openOptions);
   }
 
-  private async tell(e: unknown, input: TraceIdInput, onlyBackend: string | undefined): Promise<void> {
+  private async tell(e: unknown, input: TraceIdInput, onlyBackend: string | undefined, hint?: TraceLookupHint): Promise<void> {
     if (e instanceof BackendError && e.kind === 'cancelled') return;
     const retry = vscode.l10n.t('Retry');
     const settings = vscode.l10n.t('Open Settings');
@@ -196,12 +199,12 @@ export class BackendsController extends Disposable {
     }
     this.host.log.warn(message);
     const choice = await vscode.window.showErrorMessage(message, ...actions);
-    if (choice === retry) await this.fetchAndOpen(input, onlyBackend);
+    if (choice === retry) await this.fetchAndOpen(input, onlyBackend, hint);
     else if (choice === settings) await vscode.commands.executeCommand('workbench.action.openSettings', `spanscope.${BACKENDS_KEY}`);
     else if (choice === credentials) await this.setCredentials(credentialsFor);
   }
 
-  /** vscode://spanscope.spanscope/trace/<id>?backend=<name>&span=<spanId> */
+  /** vscode://spanscope.spanscope/trace/<id>?backend=<name>&span=<spanId>&start=<ms since 1970, or an ISO 8601 time> */
   async handleUri(uri: vscode.Uri): Promise<OpenTrace | undefined> {
     const m = /^\/trace\/([^/]+)\/?$/.exec(uri.path);
     if (!m) {
@@ -211,7 +214,8 @@ export class BackendsController extends Disposable {
     const q = new URLSearchParams(uri.query);
     const backend = q.get('backend') ?? undefined;
     const span = q.get('span') ?? undefined;
-    return this.openTraceById({ traceId: decodeURIComponent(m[1]!), ...(span ? { spanId: span } : {}), ...(backend ? { backend } : {}) });
+    const startMs = linkStartMs(q.get('start'));
+    return this.openTraceById({ traceId: decodeURIComponent(m[1]!), ...(span ? { spanId: span } : {}), ...(backend ? { backend } : {}), ...(startMs !== undefined ? { startMs } : {}) });
   }
 
   /** Walks through type, URL, tenant and credentials; tests the connection before saving. */
@@ -318,6 +322,13 @@ export class BackendsController extends Disposable {
     const bad = results.some(r => !r.health.reachable || r.health.lastError);
     void (bad ? vscode.window.showWarningMessage(lines.join(' · ')) : vscode.window.showInformationMessage(lines.join(' · ')));
   }
+}
+
+/** A link's `start`: ms since 1970 (digits) or an ISO 8601 time; undefined when absent or unreadable. */
+export function linkStartMs(v: string | null): number | undefined {
+  if (!v) return undefined;
+  const ms = /^\d{1,16}$/.test(v) ? Number(v) : Date.parse(v);
+  return Number.isFinite(ms) && ms > 0 ? ms : undefined;
 }
 
 /** Receiver traces as a TraceSource (for callers that want it raced with the backends). */

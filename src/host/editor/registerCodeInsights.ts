@@ -9,7 +9,7 @@ import { CodeMapper } from '../mapping/codeMapper';
 import { SavedMappings } from '../mapping/savedMappings';
 import { WorkspaceFileIndex } from '../mapping/workspaceIndex';
 import { BackendsView } from '../sidebar/backendsView';
-import type { BackendsSource, CodeInsightsDeps } from '../sidebar/deps';
+import type { BackendsSource, CodeInsightsDeps, TraceLookupHint } from '../sidebar/deps';
 import { FindingsView } from '../sidebar/findingsView';
 import { HotSpotsView } from '../sidebar/hotSpotsView';
 import { SpansView } from '../sidebar/spansView';
@@ -91,10 +91,13 @@ export class CodeInsights extends Disposable {
     const findings = this._register(new FindingsView(host.traces, this.model.current));
     this._register(vscode.window.createTreeView('spanscope.findings', { treeDataProvider: findings }));
     this._register(registerCommand(Commands.searchTraces, () => this.traces.search(), log));
-    this._register(registerCommand(Commands.openSearchResult, async (backendId?: unknown, traceId?: unknown) => {
+    this._register(registerCommand(Commands.openSearchResult, async (backendId?: unknown, traceId?: unknown, hint?: unknown) => {
       if (typeof backendId !== 'string' || typeof traceId !== 'string') return;
       if (backendId === 'receiver') await vscode.commands.executeCommand(Commands.openReceiverTrace, traceId);
-      else await this.backends.source?.open?.(backendId, traceId);
+      else {
+        const h = lookupHintOf(hint);
+        await (h ? this.backends.source?.open?.(backendId, traceId, h) : this.backends.source?.open?.(backendId, traceId));
+      }
     }, log));
     this._register(registerCommand(Commands.refreshSidebar, () => { this.traces.refresh(); void this.model.refresh(); }, log));
 
@@ -157,4 +160,12 @@ export class CodeInsights extends Disposable {
 
 export function registerCodeInsights(host: HostContext, deps: CodeInsightsDeps = {}): CodeInsights {
   return new CodeInsights(host, deps);
+}
+
+/** The optional third argument of openSearchResult (a command argument, so checked): finite times only. */
+export function lookupHintOf(v: unknown): TraceLookupHint | undefined {
+  if (!v || typeof v !== 'object') return undefined;
+  const o = v as { startMs?: unknown; durationMs?: unknown };
+  if (typeof o.startMs !== 'number' || !Number.isFinite(o.startMs)) return undefined;
+  return { startMs: o.startMs, ...(typeof o.durationMs === 'number' && Number.isFinite(o.durationMs) && o.durationMs >= 0 ? { durationMs: o.durationMs } : {}) };
 }

@@ -4,7 +4,7 @@
 import type * as vscode from 'vscode';
 import type { Trace } from '../../core/model';
 import type { PreparedTraceLike, TraceService } from '../traces/traceService';
-import type { BackendItem, BackendsSource, TraceSearchQuery, TraceSearchResult } from './deps';
+import type { BackendItem, BackendsSource, TraceLookupHint, TraceSearchQuery, TraceSearchResult } from './deps';
 
 interface HealthLike { readonly reachable: boolean; readonly version?: string; readonly lastError?: string; readonly latencyMs?: number }
 interface SummaryLike {
@@ -24,7 +24,7 @@ export interface BackendManagerLike {
   readonly onDidChange: vscode.Event<unknown>;
   healthSnapshot(): Array<{ config: { name: string; type: string; url: string }; displayName: string; health: HealthLike | undefined }>;
   byName(name: string): BackendLike | undefined;
-  findTrace(traceId: string, opts: { onlyBackend?: string; signal?: AbortSignal }): Promise<{ trace: Trace; source: string; backendName?: string }>;
+  findTrace(traceId: string, opts: { onlyBackend?: string; signal?: AbortSignal; hint?: TraceLookupHint }): Promise<{ trace: Trace; source: string; backendName?: string }>;
 }
 
 function signalOf(token: vscode.CancellationToken): AbortSignal {
@@ -71,8 +71,8 @@ export function backendsSource(manager: BackendManagerLike, prepare: (t: Trace) 
       }));
     },
     fetch: async (id: string, traceId: string, token: vscode.CancellationToken) => prepare((await manager.findTrace(traceId, { onlyBackend: id, signal: signalOf(token) })).trace),
-    open: async (id: string, traceId: string) => {
-      const found = await manager.findTrace(traceId, { onlyBackend: id });
+    open: async (id: string, traceId: string, hint?: TraceLookupHint) => {
+      const found = await manager.findTrace(traceId, { onlyBackend: id, ...(hint ? { hint } : {}) });
       const prepared = await prepare(found.trace);
       return traces.open(prepared, { kind: 'backend', label: found.source, backend: found.backendName ?? id });
     },

@@ -4,10 +4,12 @@
 import type * as vscode from 'vscode';
 import type { Trace } from '../../core/model';
 import type { TraceListItem } from '../../backends/receiver/store';
+import type { TraceLookupHint } from '../../backends/types';
 import type { PreparedTraceLike } from '../traces/traceService';
 
 /** One row of the receiver's trace list: the store's own type, so the two cannot drift apart. */
 export type ReceiverListItem = TraceListItem;
+export type { TraceLookupHint };
 
 export type ReceiverStateLike =
   | { readonly kind: 'stopped' }
@@ -68,8 +70,11 @@ export interface BackendsSource {
   list(): BackendItem[];
   /** Searches one backend. */
   search?(backendId: string, q: TraceSearchQuery, token: vscode.CancellationToken): Promise<TraceSearchResult[]>;
-  /** Opens a search result (fetch + TraceService.open). */
-  open?(backendId: string, traceId: string): Promise<unknown>;
+  /**
+   * Opens a search result (fetch + TraceService.open). `hint`: when the trace started and how long it took, from the
+   * result row, so a backend that can narrow its lookup by time (Tempo reads only the blocks around it) does.
+   */
+  open?(backendId: string, traceId: string, hint?: TraceLookupHint): Promise<unknown>;
   /** Fetches and prepares a trace without opening it (aggregates). */
   fetch?(backendId: string, traceId: string, token: vscode.CancellationToken): Promise<PreparedTraceLike>;
   services?(backendId: string, token: vscode.CancellationToken): Promise<string[]>;

@@ -157,7 +157,8 @@ export class TracesView extends Disposable implements vscode.TreeDataProvider<No
         item.tooltip = `trace ${r.traceId}`;
         item.iconPath = new vscode.ThemeIcon(r.errorCount ? 'error' : 'circle-outline');
         item.contextValue = 'trace.result';
-        item.command = { command: Commands.openSearchResult, title: 'Open', arguments: [node.backendId, r.traceId] };
+        // The row's start and duration go along: Tempo then reads only the blocks of that time (TraceLookupHint).
+        item.command = { command: Commands.openSearchResult, title: 'Open', arguments: [node.backendId, r.traceId, { startMs: r.startMs, durationMs: r.durationNs / 1e6 }] };
         return item;
       }
     }
