@@ -148,6 +148,11 @@ export class BackendsController extends Disposable {
       await receiver.ready;
       if (receiver.getTrace(traceId)) return receiver.openTrace(traceId, openOptions);
     }
+    // A trace in the Live list asked of one backend (a link naming it): the receiver knows when it started.
+    if (!hint && receiver) {
+      const live = receiver.getTrace(traceId);
+      if (live) hint = lookupHintOfTrace(live);
+    }
     await this.manager.ready;
     if (this.manager.backends.length === 0) {
       const add = vscode.l10n.t('Add Backend…');
@@ -322,6 +327,19 @@ export class BackendsController extends Disposable {
     const bad = results.some(r => !r.health.reachable || r.health.lastError);
     void (bad ? vscode.window.showWarningMessage(lines.join(' · ')) : vscode.window.showInformationMessage(lines.join(' · ')));
   }
+}
+
+/** When a trace we hold started and how long it took, for a backend lookup of the same trace. */
+export function lookupHintOfTrace(trace: Trace): TraceLookupHint | undefined {
+  if (trace.spans.length === 0) return undefined;
+  let start = trace.spans[0]!.startNs;
+  let end = start;
+  for (const s of trace.spans) {
+    if (s.startNs < start) start = s.startNs;
+    const e = s.startNs + BigInt(Math.round(s.durationNs));
+    if (e > end) end = e;
+  }
+  return { startMs: Number(start / 1_000_000n), durationMs: Number(end - start) / 1e6 };
 }
 
 /** A link's `start`: ms since 1970 (digits) or an ISO 8601 time; undefined when absent or unreadable. */

@@ -1,5 +1,6 @@
 // Where the host knows when a trace happened, that time reaches Tempo as `start`/`end` on the lookup by ID (issue
-// 21, point 3): a search result row opened from the Traces view, and a vscode:// link with `start=`. Fake `vscode`,
+// 21, point 3): a search result row opened from the Traces view, a vscode:// link with `start=`, and a trace of the
+// Live list (the receiver has it) asked of one backend. Fake `vscode`,
 // the real BackendsController / BackendManager / TempoBackend, and the Tempo stand-in with the trace flushed to a block.
 import { fakeVscode } from '../../support/host/register';
 import { after, before, describe, test } from 'node:test';
@@ -11,7 +12,7 @@ import { MemoryMemento } from '../../support/host/fakeVscode';
 import { TraceService } from '../../../src/host/traces/traceService';
 import { prepareModel } from '../../../src/host/traces/prepareModel';
 import type { HostContext } from '../../../src/host/hostContext';
-import { BackendsController, linkStartMs } from '../../../src/host/backends/backendsController';
+import { BackendsController, linkStartMs, lookupHintOfTrace } from '../../../src/host/backends/backendsController';
 import { backendsSource } from '../../../src/host/sidebar/backendsAdapter';
 import { TracesView } from '../../../src/host/sidebar/tracesView';
 import { lookupHintOf } from '../../../src/host/editor/registerCodeInsights';
@@ -70,6 +71,25 @@ describe('the trace start known to the host reaches Tempo', () => {
     const n = tempo.requests.length;
     await controller.manager.findTrace(sent.traceId, { onlyBackend: 'doc', useCache: false });
     assert.ok(!tempo.requests.slice(n).some(r => r.params.has('start')), 'no hint, no window');
+  });
+
+  test('a Live (receiver) trace asked of one backend: the receiver\'s start time goes along', async () => {
+    const live = (await controller.manager.byName('doc')!.getTrace(sent.traceId)).trace;
+    const ctx = fakeVscode.newContext();
+    const log = (fakeVscode.api.window as { createOutputChannel(n: string, o: unknown): unknown }).createOutputChannel('t2', { log: true });
+    const host = { extension: ctx, log, traces } as unknown as HostContext;
+    const receiver = { ready: Promise.resolve(), getTrace: (id: string) => (id === sent.traceId ? live : undefined), openTrace: async () => assert.fail('asked of the backend, not opened from the receiver') };
+    const withLive = new BackendsController(host, { prepare: t => prepareModel(t), receiver });
+    try {
+      await withLive.manager.ready;
+      const t = await withLive.openTraceById({ traceId: sent.traceId, backend: 'doc' });
+      assert.equal(t?.traceId, sent.traceId);
+      const p = lastLookup();
+      const hint = lookupHintOfTrace(live)!;
+      assert.ok(Number(p.get('start')) * 1000 <= hint.startMs! && Number(p.get('end')) * 1000 >= hint.startMs! + hint.durationMs!);
+    } finally {
+      withLive.dispose();
+    }
   });
 
   test('hints from command arguments and links are checked', () => {
