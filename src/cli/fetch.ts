@@ -6,7 +6,7 @@ import { writeFileSync } from 'node:fs';
 import { analyzeTrace } from '../core/analysis/analyze';
 import { summarizeTrace } from '../core/analysis/summary';
 import { traceToOtlpJson } from '../core/otlp/encode';
-import { parseTraceIdInput, TraceIdInputError } from '../core/trace-id-input';
+import { parseTraceIdInput, TraceIdInputError, type TraceTimeHint } from '../core/trace-id-input';
 import { BackendError } from '../backends/http/errors';
 import { createBackend, findTraceInBackends, TraceNotFoundError } from '../backends/registry';
 import { BACKEND_TYPES, type BackendConfig, type BackendSecrets, type BackendType } from '../backends/types';
@@ -111,8 +111,9 @@ export const fetchCommand: CliCommand = {
       return EXIT.badInput;
     }
     let traceId: string;
+    let time: TraceTimeHint | undefined;
     try {
-      traceId = parseTraceIdInput(args.input).traceId;
+      ({ traceId, time } = parseTraceIdInput(args.input));
     } catch (e) {
       if (e instanceof TraceIdInputError) {
         say(e.message);
@@ -126,7 +127,8 @@ export const fetchCommand: CliCommand = {
     const onSignal = (): void => ac.abort();
     process.once('SIGINT', onSignal);
     try {
-      const found = await findTraceInBackends(traceId, backends, ac.signal);
+      // A URL that says when the trace was (Grafana Explore range, Tempo start/end) narrows Tempo's lookup.
+      const found = await findTraceInBackends(traceId, backends, ac.signal, time);
       say(`found ${traceId} in ${found.source} (${found.trace.spans.length} spans${found.partial ? `; partial: ${found.partial}` : ''})`);
       if (args.out) {
         writeFileSync(args.out, JSON.stringify(traceToOtlpJson([found.trace]), null, 2) + '\n');

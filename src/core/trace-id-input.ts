@@ -21,6 +21,16 @@ export type TraceIdSource =
   | 'spanscope-uri'
   | 'text';
 
+/**
+ * When the trace happened, as far as the input says: a Spanscope link's `start=`, a Grafana Explore URL's absolute
+ * time range, a Tempo API URL's `start`/`end`. Backends that can narrow a lookup by time use it (Tempo).
+ */
+export interface TraceTimeHint {
+  /** ms since 1970. */
+  readonly startMs: number;
+  readonly durationMs?: number;
+}
+
 export interface TraceIdInput {
   /** Canonical: 32 lowercase hex digits, left-padded with 0. Never all zero. */
   readonly traceId: string;
@@ -29,6 +39,8 @@ export interface TraceIdInput {
   readonly source: TraceIdSource;
   /** `backend=` of a Spanscope URI: the backend the link asks for. */
   readonly backend?: string;
+  /** When the trace happened, when the input (a URL) says so. */
+  readonly time?: TraceTimeHint;
 }
 
 export type TraceIdInputErrorReason = 'empty' | 'all-zero' | 'malformed' | 'no-trace-id';
@@ -196,6 +208,50 @@ function findIdInJson(value: unknown, depth = 0): string | undefined {
   return undefined;
 }
 
+/** A link's `start`: ms since 1970 (digits) or an ISO 8601 time; undefined when absent or unreadable. */
+export function linkStartMs(v: string | null | undefined): number | undefined {
+  if (!v) return undefined;
+  const ms = /^\d{1,16}$/.test(v) ? Number(v) : Date.parse(v);
+  return Number.isFinite(ms) && ms > 0 ? ms : undefined;
+}
+
+function secondsParam(v: string | null): number | undefined {
+  return v !== null && /^\d{1,12}$/.test(v) && Number(v) > 0 ? Number(v) : undefined;
+}
+
+function timeOf(startMs: number | undefined, durationMs?: number): TraceTimeHint | undefined {
+  return startMs === undefined ? undefined : { startMs, ...(durationMs !== undefined ? { durationMs } : {}) };
+}
+
+function withTime(input: TraceIdInput, time: TraceTimeHint | undefined): TraceIdInput {
+  return time ? { ...input, time } : input;
+}
+
+/**
+ * The absolute time range of a Grafana Explore state (`panes` → `{…: {range: {from, to}}}`, or the old `left` array
+ * `[from, to, …]`); relative ranges (`now-1h`) say nothing about when the trace was, so they give none.
+ */
+function grafanaRange(state: unknown): TraceTimeHint | undefined {
+  const abs = (v: unknown): number | undefined => (typeof v === 'string' || typeof v === 'number') && /^\d{1,16}$/.test(String(v)) && Number(v) > 0 ? Number(v) : undefined;
+  const range = (from: unknown, to: unknown): TraceTimeHint | undefined => {
+    const f = abs(from);
+    const t = abs(to);
+    return timeOf(f, f !== undefined && t !== undefined && t >= f ? t - f : undefined);
+  };
+  if (Array.isArray(state)) return range(state[0], state[1]);
+  if (state && typeof state === 'object') {
+    const o = state as Record<string, unknown>;
+    if (o.range && typeof o.range === 'object') return range((o.range as Record<string, unknown>).from, (o.range as Record<string, unknown>).to);
+    for (const pane of Object.values(o)) {
+      if (pane && typeof pane === 'object' && !Array.isArray(pane) && (pane as Record<string, unknown>).range) {
+        const r = (pane as { range: Record<string, unknown> }).range;
+        return range(r.from, r.to);
+      }
+    }
+  }
+  return undefined;
+}
+
 function parseUrl(text: string): TraceIdInput | undefined {
   let url: URL;
   try {
@@ -207,7 +263,7 @@ function parseUrl(text: string): TraceIdInput | undefined {
   const q = url.searchParams;
   if (url.protocol === 'vscode:' || url.protocol === 'vscode-insiders:' || url.protocol.startsWith('code-oss')) {
     const m = /\/trace\/([^/?#]+)/.exec(path);
-    if (m) return result(m[1]!, 'spanscope-uri', q.get('span') ?? undefined, q.get('backend') ?? undefined);
+    if (m) return withTime(result(m[1]!, 'spanscope-uri', q.get('span') ?? undefined, q.get('backend') ?? undefined), timeOf(linkStartMs(q.get('start'))));
   }
   for (const key of ['panes', 'left', 'right']) {
     const raw = q.get(key);
@@ -219,7 +275,7 @@ function parseUrl(text: string): TraceIdInput | undefined {
       continue;
     }
     const id = findIdInJson(parsed);
-    if (id) return result(id, 'grafana-url');
+    if (id) return withTime(result(id, 'grafana-url'), grafanaRange(parsed));
   }
   const routes: Array<[RegExp, TraceIdSource]> = [
     [/\/api\/v2\/trace\/([^/]+)\/?$/, 'zipkin-url'],
@@ -235,7 +291,11 @@ function parseUrl(text: string): TraceIdInput | undefined {
     const m = re.exec(path);
     if (!m) continue;
     const span = q.get('uiFind') ?? q.get('span') ?? q.get('spanId') ?? undefined;
-    return result(m[1]!, source, span && new RegExp(`^${HEX}{1,16}$`).test(span) ? span : undefined);
+    const found = result(m[1]!, source, span && new RegExp(`^${HEX}{1,16}$`).test(span) ? span : undefined);
+    // Tempo's own API URLs may carry the window they were asked with (unix seconds).
+    const start = secondsParam(q.get('start'));
+    const end = secondsParam(q.get('end'));
+    return source === 'tempo-url' && start !== undefined ? withTime(found, timeOf(start * 1000, end !== undefined && end >= start ? (end - start) * 1000 : undefined)) : found;
   }
   // Some other URL (a Grafana trace panel, a Kibana link…): look for an ID anywhere in it.
   const found = scan(decodeURIComponentSafe(text))[0];

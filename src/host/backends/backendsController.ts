@@ -4,7 +4,7 @@
 // "Check Backends", and the offer to add a Jaeger or Tempo that answers on its default local port.
 import * as vscode from 'vscode';
 import type { Trace } from '../../core/model';
-import { parseTraceIdInput, TraceIdInputError, tryParseTraceIdInput, type TraceIdInput } from '../../core/trace-id-input';
+import { linkStartMs, parseTraceIdInput, TraceIdInputError, tryParseTraceIdInput, type TraceIdInput } from '../../core/trace-id-input';
 import { BackendError, NotFoundError } from '../../backends/http/errors';
 import { createBackend, TraceNotFoundError, type TraceSource } from '../../backends/registry';
 import { BACKEND_TYPE_LABEL, type BackendConfig, type BackendSecrets, type BackendType, type TraceLookupHint } from '../../backends/types';
@@ -127,6 +127,8 @@ export class BackendsController extends Disposable {
       input = this.parseOrTell(text);
     }
     if (!input) return undefined;
+    // A pasted URL may say when the trace was (a Grafana Explore range, a Tempo URL's start/end, a link's start=).
+    hint ??= input.time;
     return this.fetchAndOpen(input, onlyBackend ?? input.backend, hint);
   }
 
@@ -340,13 +342,6 @@ export function lookupHintOfTrace(trace: Trace): TraceLookupHint | undefined {
     if (e > end) end = e;
   }
   return { startMs: Number(start / 1_000_000n), durationMs: Number(end - start) / 1e6 };
-}
-
-/** A link's `start`: ms since 1970 (digits) or an ISO 8601 time; undefined when absent or unreadable. */
-export function linkStartMs(v: string | null): number | undefined {
-  if (!v) return undefined;
-  const ms = /^\d{1,16}$/.test(v) ? Number(v) : Date.parse(v);
-  return Number.isFinite(ms) && ms > 0 ? ms : undefined;
 }
 
 /** Receiver traces as a TraceSource (for callers that want it raced with the backends). */

@@ -12,7 +12,11 @@ import { MemoryMemento } from '../../support/host/fakeVscode';
 import { TraceService } from '../../../src/host/traces/traceService';
 import { prepareModel } from '../../../src/host/traces/prepareModel';
 import type { HostContext } from '../../../src/host/hostContext';
-import { BackendsController, linkStartMs, lookupHintOfTrace } from '../../../src/host/backends/backendsController';
+import { BackendsController, lookupHintOfTrace } from '../../../src/host/backends/backendsController';
+import { linkStartMs, parseTraceIdInput } from '../../../src/core/trace-id-input';
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { PROJECT_ROOT } from '../../support/paths';
 import { backendsSource } from '../../../src/host/sidebar/backendsAdapter';
 import { TracesView } from '../../../src/host/sidebar/tracesView';
 import { lookupHintOf } from '../../../src/host/editor/registerCodeInsights';
@@ -90,6 +94,37 @@ describe('the trace start known to the host reaches Tempo', () => {
     } finally {
       withLive.dispose();
     }
+  });
+
+  test('a pasted Grafana Explore URL with an absolute range: Open Trace by ID and `spanscope fetch` send start/end', async () => {
+    const panes = { x: { datasource: 'tempo', queries: [{ refId: 'A', queryType: 'traceql', query: sent.traceId }], range: { from: String(startMs - 60_000), to: String(startMs + 60_000) } } };
+    const url = `http://grafana.example/explore?schemaVersion=1&panes=${encodeURIComponent(JSON.stringify(panes))}`;
+    const t = await controller.openTraceById(url);
+    assert.equal(t?.traceId, sent.traceId);
+    let p = lastLookup();
+    assert.ok(Number(p.get('start')) * 1000 <= startMs - 60_000 && Number(p.get('end')) * 1000 >= startMs + 60_000);
+    const n = tempo.requests.length;
+    const cli = await new Promise<{ status: number | null; stderr: string }>(resolve => {
+      const child = spawn(process.execPath, [join(PROJECT_ROOT, 'dist', 'cli.js'), 'fetch', url, '--backend', `tempo=${tempo.url}`], { stdio: ['ignore', 'ignore', 'pipe'], timeout: 30_000 });
+      let stderr = '';
+      child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
+      child.on('close', status => resolve({ status, stderr }));
+    });
+    assert.equal(cli.status, 0, cli.stderr);
+    p = tempo.requests.slice(n).find(r => r.path.startsWith('/api/v2/traces/'))!.params;
+    assert.ok(p.has('start') && p.has('end'), 'the CLI sent the window');
+  });
+
+  test('when a pasted or linked ID says when the trace was', () => {
+    const id = '4bf92f3577b34da6a3ce929d0e0e4736';
+    assert.deepEqual(parseTraceIdInput(`vscode://spanscope.spanscope/trace/${id}?backend=doc&start=1764860000000`).time, { startMs: 1764860000000 });
+    assert.deepEqual(parseTraceIdInput(`http://tempo:3200/api/v2/traces/${id}?start=1764860000&end=1764860060`).time, { startMs: 1764860000000, durationMs: 60_000 });
+    const left = ['1764860000000', '1764863600000', 'Tempo', { query: id }];
+    assert.deepEqual(parseTraceIdInput(`http://g/explore?left=${encodeURIComponent(JSON.stringify(left))}`).time, { startMs: 1764860000000, durationMs: 3_600_000 });
+    const relative = { a: { queries: [{ query: id }], range: { from: 'now-1h', to: 'now' } } };
+    assert.equal(parseTraceIdInput(`http://g/explore?panes=${encodeURIComponent(JSON.stringify(relative))}`).time, undefined, 'relative ranges say nothing');
+    assert.equal(parseTraceIdInput(id).time, undefined);
+    assert.equal(parseTraceIdInput(`http://tempo:3200/api/traces/${id}?start=x`).time, undefined);
   });
 
   test('hints from command arguments and links are checked', () => {
