@@ -78,7 +78,8 @@ export abstract class BaseBackend implements TraceBackend {
       if (this._lastHealth?.lastError) this._lastHealth = { ...this._lastHealth, reachable: true, checkedAt: Date.now(), lastError: undefined } as BackendHealth;
       return v;
     } catch (e) {
-      if (e instanceof BackendError && e.kind !== 'not-found' && e.kind !== 'cancelled') {
+      // Refusals of what the user asked (a bad query, an ID that is not one) say nothing about the backend's health.
+      if (e instanceof BackendError && !USER_INPUT_KINDS.has(e.kind)) {
         this._lastHealth = { ...(this._lastHealth ?? {}), reachable: !isUnreachable(e), checkedAt: Date.now(), lastError: oneLine(e) };
       }
       throw e;
@@ -106,6 +107,8 @@ export abstract class BaseBackend implements TraceBackend {
     this.http.dispose();
   }
 }
+
+const USER_INPUT_KINDS: ReadonlySet<string> = new Set(['not-found', 'cancelled', 'invalid-query', 'invalid-trace-id']);
 
 function isUnreachable(e: BackendError): boolean {
   return ['connection-refused', 'dns-failure', 'tls-failure', 'timeout', 'connection-reset'].includes(e.kind);

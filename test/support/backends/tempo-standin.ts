@@ -352,7 +352,7 @@ export async function startTempoStandIn(opts: TempoStandInOptions = {}): Promise
           send(200, Buffer.concat(parts), 'application/protobuf');
           return;
         }
-        if (!t) { send(200, JSON.stringify({ metrics: {} })); return; }
+        if (!t) { send(200, JSON.stringify({ trace: {}, metrics: {} })); return; }
         const body: Record<string, unknown> = { trace: tempoJson(traceToOtlpJson([t])), metrics: { inspectedBytes: String(size) } };
         if (state.partial) Object.assign(body, { status: 'PARTIAL', message: 'trace exceeds max size' });
         send(200, JSON.stringify(body));

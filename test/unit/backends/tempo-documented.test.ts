@@ -167,8 +167,10 @@ describe('Tempo as its documentation says it behaves', () => {
       tempo.v1Only = false;
       tempo.maxBytesPerTrace = undefined;
     }
+    await client.health();
     await assert.rejects(client.search({ traceql: '{ resource.service.name = }' }),
       (e: unknown) => e instanceof InvalidQueryError && e.reason === 'traceql' && /refused the TraceQL query: invalid TraceQL query/.test(e.message) && /Fix the query/.test(e.hint));
+    assert.equal(client.lastHealth?.lastError, undefined, 'a typo in a query does not mark the backend as failing');
     const end = new Date();
     await assert.rejects(client.search({ service: 'billing', start: new Date(end.getTime() - 8 * 24 * HOUR), end }),
       (e: unknown) => e instanceof InvalidQueryError && e.reason === 'time-range' && /exceeds 168h0m0s/.test(e.message) && /shorter time range/.test(e.hint));
