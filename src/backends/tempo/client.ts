@@ -81,8 +81,9 @@ export class TempoBackend extends BaseBackend {
     try {
       return await this.lookup(traceId, window, signal);
     } catch (e) {
-      // The hint was wrong (a clock far off, a link with the wrong time): one more try over every block.
-      if (!(e instanceof NotFoundError)) throw e;
+      // The hint was wrong (a clock far off, a link with the wrong time): one more try over every block. A 400 is
+      // asked again too, so that only a 400 without a window is blamed on the ID.
+      if (!(e instanceof NotFoundError) && !(e instanceof InvalidTraceIdError)) throw e;
       return this.lookup(traceId, undefined, signal);
     }
   }

@@ -154,6 +154,10 @@ describe('Tempo as its documentation says it behaves', () => {
         return true;
       });
     }
+    // With a window, a 400 is asked again without one before the ID is blamed.
+    const n = tempo.requests.length;
+    await assert.rejects(client.getTrace('not-a-trace', undefined, { startMs: Date.now() }), InvalidTraceIdError);
+    assert.deepEqual(tempo.requests.slice(n).map(r => r.params.has('start')), [true, false]);
     // The ID is sent encoded: it cannot turn into another path.
     await assert.rejects(client.getTrace('abc/../../api/echo'), InvalidTraceIdError);
   });
