@@ -17,22 +17,25 @@
 //   `{traces:[{traceID (leading zeros stripped), rootServiceName, rootTraceName, startTimeUnixNano, durationMs}],
 //   metrics}`; `rootServiceName` is `<root span not yet received>` (and no root name) while the root is missing.
 //   `tags` is logfmt (go-logfmt rules: a value with a space, `=` or `"` must be quoted; an unquoted one with `=` or
-//   `"` is a syntax error → 400 "invalid tags: …"), and tag values match as case-insensitive substrings. A range
+//   `"` is a syntax error → 400 "invalid tags: …"), and tag values match as case-insensitive substrings (this one
+//   comes from issue 21's reading of Tempo's docs and issue tracker; no API page states it in so many words). A range
 //   longer than the configured max (`max_duration`, 168h by default) is refused: 400 "range specified by start and
 //   end exceeds …". A query that is not TraceQL is refused with 400 (TraceQL: https://grafana.com/docs/tempo/latest/traceql/).
 // - Tag names/values: `/api/search/tags` (`{tagNames}`), `/api/v2/search/tags` (`{scopes:[{name,tags}]}`),
 //   `/api/search/tag/<tag>/values` (`{tagValues:[string]}`), `/api/v2/search/tag/<tag>/values`
-//   (`{tagValues:[{type,value}]}`, optional `q`). Without `start`/`end` only the live store (recent data, not yet
-//   flushed to blocks) is read; with them, the blocks of that window too.
-// - `GET /api/echo` answers 200 `echo`: the query frontend's health check. `/ready` and `/api/status/buildinfo` are
-//   per-service endpoints that a gateway (`gateway: true`) does not route.
+//   (`{tagValues:[{type,value}]}`, optional `q`; a `q` it cannot use is ignored — "fails open" — not refused).
+//   Without `start`/`end` only the live store (recent data, not yet flushed to blocks) is read; with them, the
+//   blocks of that window too.
+// - `GET /api/echo` answers 200 `echo`: the query frontend's health check. `/ready` (every service) and
+//   `/api/status/buildinfo` (the "Status" service) are not query-frontend endpoints, and a gateway
+//   (`gateway: true`) does not route them.
 // - Multi-tenancy (https://grafana.com/docs/tempo/latest/operations/manage-advanced-systems/multitenancy/): with it
 //   on, `X-Scope-OrgID` is required (401 without). Cross-tenant queries
 //   (https://grafana.com/docs/tempo/latest/operations/manage-advanced-systems/cross_tenant_query/) name tenants
 //   separated by `|` and cover search, tags and trace by ID.
-// - Grafana Cloud (https://grafana.com/docs/grafana-cloud/send-data/traces/): the API sits under a `/tempo` base path
-//   on a gateway, with HTTP basic auth (the numeric instance ID as user, an access-policy token as password); the
-//   user is the tenant.
+// - Grafana Cloud (https://grafana.com/docs/learning-paths/tempo-data-source/prepare-connection/): the query URL is
+//   `https://tempo-<zone>.grafana.net/tempo` (a `/tempo` base path on a gateway), with HTTP basic auth (the numeric
+//   instance ID as user, an access-policy token with `traces:read` as password); the user is the tenant.
 // What it does not do: TraceQL beyond `{ a = "x" && b != "y" }` over names, service and attributes plus duration
 // comparisons (anything else is a 400 like a parse error would be), metrics, streaming.
 import * as http from 'node:http';
@@ -436,9 +439,9 @@ export async function startTempoStandIn(opts: TempoStandInOptions = {}): Promise
         let filter: Condition[] = [];
         const q = v2 ? params.get('q') : null;
         if (q) {
+          // Tempo fails open here: a filter it cannot use is dropped and every value is returned.
           const parsed = parseTraceql(q);
-          if (!Array.isArray(parsed)) { send(400, parsed.error, 'text/plain'); return; }
-          filter = parsed;
+          if (Array.isArray(parsed)) filter = parsed;
         }
         // v2 names scoped attributes (`resource.service.name`), v1 bare ones (`service.name`).
         const attr = tag === 'name' || tag === 'status' ? tag : v2 ? (/^(resource|span)\./.test(tag) ? tag : `.${tag.replace(/^\./, '')}`) : `.${tag}`;
