@@ -17,6 +17,8 @@ import { backendEnvironment, offerLocalBackends, readSecrets, saveBackend, store
 
 /** How long Open Trace by ID waits for the clipboard before showing an empty input box. */
 export const CLIPBOARD_PREFILL_TIMEOUT_MS = 500;
+/** Longest selection or clipboard text used to pre-fill Open Trace by ID (a trace URL or a log line fits; a whole file does not). */
+export const MAX_PREFILL_CHARS = 8192;
 
 /** What the backends need of the embedded receiver (E1's ReceiverController). */
 export interface ReceiverLike {
@@ -73,7 +75,10 @@ export class BackendsController extends Disposable {
   /** The text to pre-fill the input box with: the selection, else the clipboard, when it holds a trace ID. */
   private async prefill(): Promise<string | undefined> {
     const editor = vscode.window.activeTextEditor;
-    const selected = editor && !editor.selection.isEmpty ? editor.document.getText(editor.selection) : undefined;
+    // A selection can be a whole file: its size is checked from the offsets before its text is read or parsed.
+    const sel = editor && !editor.selection.isEmpty ? editor.selection : undefined;
+    const selSize = sel ? editor!.document.offsetAt(sel.end) - editor!.document.offsetAt(sel.start) : 0;
+    const selected = sel && selSize <= MAX_PREFILL_CHARS ? editor!.document.getText(sel) : undefined;
     if (selected && tryParseTraceIdInput(selected)) return selected.trim();
     try {
       // In browser-hosted VS Code the read waits on a permission prompt that may never be answered; the input box
@@ -82,7 +87,7 @@ export class BackendsController extends Disposable {
         vscode.env.clipboard.readText(),
         new Promise<undefined>(resolve => setTimeout(resolve, CLIPBOARD_PREFILL_TIMEOUT_MS)),
       ]);
-      if (clip && clip.length < 8192 && tryParseTraceIdInput(clip)) return clip.trim();
+      if (clip && clip.length <= MAX_PREFILL_CHARS && tryParseTraceIdInput(clip)) return clip.trim();
     } catch {
       // clipboard unavailable (remote, permissions): no pre-fill
     }
