@@ -44,7 +44,7 @@ export abstract class BackendError extends Error {
   protected constructor(init: BackendErrorInit, what: string, hint: string, actions: readonly BackendAction[]) {
     const url = redactUrl(init.url);
     const h = init.hint ?? hint;
-    super(`${init.backend}: ${what} (${url}). ${h}`, init.cause === undefined ? undefined : { cause: init.cause });
+    super(`${init.backend}: ${what}${url ? ` (${url})` : ''}. ${h}`, init.cause === undefined ? undefined : { cause: init.cause });
     this.backend = init.backend;
     this.url = url;
     if (init.status !== undefined) this.status = init.status;

@@ -13,6 +13,7 @@ import type { HostContext } from '../hostContext';
 import { Disposable } from '../lifecycle';
 import type { OpenOptions, OpenTrace, PreparedTraceLike } from '../traces/traceService';
 import { abortSignalOf, BackendManager, type FoundTraceWithConfig } from './backendManager';
+import { withBackendProgress } from './backendProgress';
 import { backendEnvironment, offerLocalBackends, readSecrets, saveBackend, storeSecrets, OFFER_LOCAL_KEY, BACKENDS_KEY } from './backendSettings';
 
 /** How long Open Trace by ID waits for the clipboard before showing an empty input box. */
@@ -160,10 +161,9 @@ export class BackendsController extends Disposable {
     }
     let found: FoundTraceWithConfig;
     try {
-      found = await vscode.window.withProgress(
-        { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Fetching trace {0}…', traceId), cancellable: true },
-        (_progress, token) => this.manager.findTrace(traceId, { ...(onlyBackend ? { onlyBackend } : {}), signal: abortSignalOf(token)! }),
-      );
+      const asked = onlyBackend ? (this.manager.byName(onlyBackend)?.displayName ?? onlyBackend) : this.manager.backends.map(b => b.displayName).join(', ');
+      found = await withBackendProgress(vscode.l10n.t('Fetching trace {0}…', traceId), { backend: asked },
+        signal => this.manager.findTrace(traceId, { ...(onlyBackend ? { onlyBackend } : {}), signal }));
     } catch (e) {
       await this.tell(e, input, onlyBackend);
       return undefined;

@@ -1,10 +1,11 @@
 // The configured backends (F's BackendManager) as the Backends view's list and the Traces view's search.
 // Structural, so the side panel does not depend on the manager's internals; extension.ts wires it with
 // `insights.registerBackendsSource(backendsSource(manager, prepare, traces))`.
-import type * as vscode from 'vscode';
+import * as vscode from 'vscode';
 import type { Trace } from '../../core/model';
 import type { PreparedTraceLike, TraceService } from '../traces/traceService';
 import type { BackendItem, BackendsSource, TraceSearchQuery, TraceSearchResult } from './deps';
+import { withBackendProgress } from '../backends/backendProgress';
 
 interface HealthLike { readonly reachable: boolean; readonly version?: string; readonly lastError?: string; readonly latencyMs?: number }
 interface SummaryLike {
@@ -72,7 +73,8 @@ export function backendsSource(manager: BackendManagerLike, prepare: (t: Trace) 
     },
     fetch: async (id: string, traceId: string, token: vscode.CancellationToken) => prepare((await manager.findTrace(traceId, { onlyBackend: id, signal: signalOf(token) })).trace),
     open: async (id: string, traceId: string) => {
-      const found = await manager.findTrace(traceId, { onlyBackend: id });
+      const found = await withBackendProgress(vscode.l10n.t('Fetching trace {0}…', traceId), { backend: manager.byName(id)?.displayName ?? id },
+        signal => manager.findTrace(traceId, { onlyBackend: id, signal }));
       const prepared = await prepare(found.trace);
       return traces.open(prepared, { kind: 'backend', label: found.source, backend: found.backendName ?? id });
     },
