@@ -51,6 +51,12 @@ function canonHex(raw: string, width: number): string | undefined {
   return s.padStart(width, '0');
 }
 
+/** A span ID as links and commands give it (1..16 hex digits, any case) in canonical form; undefined when not one. */
+export function canonicalSpanId(raw: string): string | undefined {
+  const s = canonHex(raw, 16);
+  return s === undefined || ZERO_RE.test(s) ? undefined : s;
+}
+
 /** The 16-digit (64-bit) form of a canonical trace ID whose high half is zero (Zipkin, old Jaeger), else undefined. */
 export function shortTraceId(traceId: string): string | undefined {
   return traceId.length === 32 && traceId.startsWith('0000000000000000') ? traceId.slice(16) : undefined;

@@ -4,7 +4,7 @@
 // "Check Backends", and the offer to add a Jaeger or Tempo that answers on its default local port.
 import * as vscode from 'vscode';
 import type { Trace } from '../../core/model';
-import { parseTraceIdInput, TraceIdInputError, tryParseTraceIdInput, type TraceIdInput } from '../../core/trace-id-input';
+import { canonicalSpanId, parseTraceIdInput, TraceIdInputError, tryParseTraceIdInput, type TraceIdInput } from '../../core/trace-id-input';
 import { BackendError, NotFoundError } from '../../backends/http/errors';
 import { createBackend, TraceNotFoundError, type TraceSource } from '../../backends/registry';
 import { BACKEND_TYPE_LABEL, type BackendConfig, type BackendSecrets, type BackendType } from '../../backends/types';
@@ -106,7 +106,11 @@ export class BackendsController extends Disposable {
     else if (arg && typeof arg === 'object' && typeof (arg as { traceId?: unknown }).traceId === 'string') {
       const a = arg as { traceId: string; spanId?: string; backend?: string };
       input = this.parseOrTell(a.traceId);
-      if (input && a.spanId) input = { ...input, spanId: a.spanId.toLowerCase().padStart(16, '0') };
+      // A link's span= is untrusted text: anything but a span ID is dropped (the trace still opens). Passed on as it
+      // was, a long one made the panel's first message invalid, and the panel stayed blank.
+      const span = typeof a.spanId === 'string' ? canonicalSpanId(a.spanId) : undefined;
+      if (a.spanId !== undefined && span === undefined) this.host.log.warn(`ignoring span ${JSON.stringify(String(a.spanId).slice(0, 40))}: not a span ID`);
+      if (input && span) input = { ...input, spanId: span };
       onlyBackend = a.backend;
     } else {
       const value = await this.prefill();
@@ -216,7 +220,8 @@ export class BackendsController extends Disposable {
     const q = new URLSearchParams(uri.query);
     const backend = q.get('backend') ?? undefined;
     const span = q.get('span') ?? undefined;
-    return this.openTraceById({ traceId: decodeURIComponent(m[1]!), ...(span ? { spanId: span } : {}), ...(backend ? { backend } : {}) });
+    // uri.path is already decoded; a second decode of a "%" that is not an escape would throw (nothing would open).
+    return this.openTraceById({ traceId: decodeUriComponentSafe(m[1]!), ...(span ? { spanId: span } : {}), ...(backend ? { backend } : {}) });
   }
 
   /** Walks through type, URL, tenant and credentials; tests the connection before saving. */
@@ -336,4 +341,12 @@ export function receiverSource(receiver: ReceiverLike): TraceSource {
       return { trace, backend: 'OTLP receiver', warnings: [] };
     },
   };
+}
+
+function decodeUriComponentSafe(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
 }
