@@ -267,7 +267,7 @@ export class BackendsController extends Disposable {
     } else {
       void vscode.window.showInformationMessage(vscode.l10n.t('{0} answers{1}. Saved to your settings.', probe.displayName, health.version ? ` (${health.version})` : ''));
     }
-    await storeSecrets(this.host.extension.secrets, name, secrets);
+    await storeSecrets(this.host.extension.secrets, config, secrets);
     await saveBackend(config);
     await this.manager.reload();
     return config;
@@ -303,11 +303,14 @@ export class BackendsController extends Disposable {
       if (!picked) return;
       backendName = picked.name;
     }
+    // Credentials are kept for the backend's name and URL (the URL it has now).
+    const config = this.manager.byName(backendName)?.config;
+    if (!config) return;
     const secrets = await this.askCredentials();
     if (secrets === null) return;
-    await storeSecrets(this.host.extension.secrets, backendName, secrets);
+    await storeSecrets(this.host.extension.secrets, config, secrets);
     await this.manager.reload();
-    const had = await readSecrets(this.host.extension.secrets, backendName);
+    const had = await readSecrets(this.host.extension.secrets, config);
     void vscode.window.showInformationMessage(had
       ? vscode.l10n.t('Credentials for {0} saved in the secret storage.', backendName)
       : vscode.l10n.t('Credentials for {0} removed.', backendName));
