@@ -104,7 +104,9 @@ test('a repository\'s .git/config cannot make drift run a program (fsmonitor, fi
     // The repository is really hostile: plain git runs its programs (else this test would prove nothing).
     execFileSync('git', ['status', '--porcelain'], { cwd: dir });
     execFileSync('git', ['diff', commit, '--', 'orders.js'], { cwd: dir });
-    assert.deepEqual(ran().filter(n => n !== 'smudge'), ['fsmonitor', 'clean', 'textconv', 'hook']);
+    // (Which of the others run depends on git's version and the index's state; fsmonitor runs on every status.)
+    const ranPlain = ran();
+    assert.ok(ranPlain.includes('fsmonitor') && ranPlain.includes('textconv'), `plain git ran: ${ranPlain.join(', ')}`);
     for (const n of ran()) rmSync(join(markers, `ran-${n}`));
     writeFileSync(file, 'new\na\nb\nY\n'); // changed again: git must read it anew (through the filter, if it may)
 
