@@ -129,9 +129,8 @@ export class BackendManager extends Disposable {
   }
 
   /** Health of every backend (checks them all, in parallel). */
-  async checkHealth(token?: vscode.CancellationToken): Promise<Array<{ config: BackendConfig; displayName: string; health: BackendHealth }>> {
+  async checkHealth(signal?: AbortSignal): Promise<Array<{ config: BackendConfig; displayName: string; health: BackendHealth }>> {
     await this._loading;
-    const signal = abortSignalOf(token);
     const out = await Promise.all(this._backends.map(async b => ({ config: b.config, displayName: b.displayName, health: await b.health(signal) })));
     this._onDidChange.fire();
     return out;

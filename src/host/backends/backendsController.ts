@@ -12,7 +12,7 @@ import { Commands } from '../commands';
 import type { HostContext } from '../hostContext';
 import { Disposable } from '../lifecycle';
 import type { OpenOptions, OpenTrace, PreparedTraceLike } from '../traces/traceService';
-import { abortSignalOf, BackendManager, type FoundTraceWithConfig } from './backendManager';
+import { BackendManager, type FoundTraceWithConfig } from './backendManager';
 import { withBackendProgress } from './backendProgress';
 import { backendEnvironment, offerLocalBackends, readSecrets, saveBackend, storeSecrets, OFFER_LOCAL_KEY, BACKENDS_KEY } from './backendSettings';
 
@@ -254,10 +254,8 @@ export class BackendsController extends Disposable {
     if (secrets === null) return undefined;
     const config: BackendConfig = { name, type, url: url.trim(), ...(tenant ? { tenant } : {}) };
     const probe = createBackend(config, secrets, backendEnvironment());
-    const health = await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Testing {0}…', probe.displayName), cancellable: true },
-      (_p, token) => probe.health(abortSignalOf(token)),
-    );
+    const health = await withBackendProgress(vscode.l10n.t('Testing {0}…', probe.displayName), { backend: probe.displayName },
+      signal => probe.health(signal));
     probe.dispose();
     if (!health.reachable || health.lastError) {
       const saveAnyway = vscode.l10n.t('Save Anyway');
@@ -318,10 +316,8 @@ export class BackendsController extends Disposable {
 
   /** Checks every backend and shows the result. */
   async checkBackends(): Promise<void> {
-    const results = await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Checking backends…'), cancellable: true },
-      (_p, token) => this.manager.checkHealth(token),
-    );
+    const results = await withBackendProgress(vscode.l10n.t('Checking backends…'), { backend: this.manager.backends.map(b => b.displayName).join(', ') },
+      signal => this.manager.checkHealth(signal));
     if (results.length === 0) {
       void vscode.window.showInformationMessage(vscode.l10n.t('No backend is configured (spanscope.backends).'));
       return;

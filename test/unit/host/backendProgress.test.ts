@@ -79,3 +79,15 @@ test('cancelling the notification ends the call at once, with no error message',
   assert.ok(Date.now() - t0 < 2000);
   assert.deepEqual(fakeVscode.messages.slice(messages).filter(m => m.level === 'error'), []);
 });
+
+test('Check Backends has the same deadline and says so', async () => {
+  backendCallLimits.deadlineMs = 1500;
+  const progress = fakeVscode.progress.length;
+  const t0 = Date.now();
+  await within(controller.checkBackends(), 15_000);
+  assert.ok(Date.now() - t0 < 8000);
+  const p = fakeVscode.progress.slice(progress);
+  assert.equal(p.length, 1);
+  assert.match(p[0]!.title, /Checking backends/);
+  assert.match(p[0]!.reports[0] ?? '', /^gives up in 2 s$/);
+});
