@@ -42,7 +42,7 @@ export interface AnalysisWaterfalls {
 /** A configured backend as the analysis commands use it (src/backends TraceBackend satisfies it). */
 export interface AnalysisBackend {
   readonly displayName: string;
-  readonly config: { readonly name: string };
+  readonly config: { readonly name: string; readonly timeoutMs?: number };
   dependencies(end: Date, lookbackMs: number, signal?: AbortSignal): Promise<readonly DependencyLinkLike[]>;
   search(query: { service?: string; operation?: string; limit?: number; start?: Date; end?: Date }, signal?: AbortSignal): Promise<readonly { readonly traceId: string; readonly rootService?: string; readonly rootName?: string; readonly durationMs?: number }[]>;
   getTrace(traceId: string, signal?: AbortSignal): Promise<{ readonly trace: Trace }>;
@@ -185,7 +185,7 @@ export class AnalysisCommands extends Disposable {
     const source: TraceSource = { kind: 'backend', label: b.displayName, backend: b.config.name };
     const open = this.host.traces.get(traceKeyOf(source, traceId));
     if (open) return this.openRef(open);
-    const { trace } = await backendCall(vscode.l10n.t('Fetching trace {0} from {1}…', traceId.slice(0, 16), b.displayName), { location, backend: b.displayName },
+    const { trace } = await backendCall(vscode.l10n.t('Fetching trace {0} from {1}…', traceId.slice(0, 16), b.displayName), { location, backend: b.displayName, timeoutsMs: [b.config.timeoutMs] },
       signal => b.getTrace(traceId, signal));
     const name = label ?? `${b.displayName} ${traceId}`;
     if (this.deps.prepare) return this.preparedRef(this.deps.prepare(trace), source, name);
@@ -287,7 +287,7 @@ export class AnalysisCommands extends Disposable {
     };
   }
   private async backendGraphContent(backend: AnalysisBackend, scopeLabel: string): Promise<AnalysisContent> {
-    const links = await backendCall(vscode.l10n.t('Dependencies from {0}…', backend.displayName), { backend: backend.displayName },
+    const links = await backendCall(vscode.l10n.t('Dependencies from {0}…', backend.displayName), { backend: backend.displayName, timeoutsMs: [backend.config.timeoutMs] },
       signal => backend.dependencies(new Date(), DEPENDENCY_LOOKBACK_MS, signal));
     return {
       title: vscode.l10n.t('Service graph'), view: { view: 'graph', graph: graphFromDependencies(links), scopeLabel },
@@ -345,7 +345,7 @@ export class AnalysisCommands extends Disposable {
 
   /** A node of a backend's graph: recent traces of the service from that backend, one to open. */
   private async searchBackendForService(backend: AnalysisBackend, service: string): Promise<void> {
-    const found = await backendCall(vscode.l10n.t('Recent traces of {0} in {1}…', service, backend.displayName), { backend: backend.displayName },
+    const found = await backendCall(vscode.l10n.t('Recent traces of {0} in {1}…', service, backend.displayName), { backend: backend.displayName, timeoutsMs: [backend.config.timeoutMs] },
       signal => backend.search({ service, limit: 20 }, signal));
     if (found.length === 0) throw new Error(vscode.l10n.t('{0} has no recent traces of {1}.', backend.displayName, service));
     const picked = await vscode.window.showQuickPick(found.map(t => ({ label: `${t.rootService ?? ''} ${t.rootName ?? ''}`.trim() || t.traceId, description: t.durationMs !== undefined ? `${t.durationMs} ms` : '', detail: t.traceId, t })),

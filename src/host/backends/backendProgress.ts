@@ -12,6 +12,8 @@ export interface BackendProgressOptions {
   /** The backend(s) asked, for the time-out message. */
   readonly backend: string;
   readonly deadlineMs?: number;
+  /** The backends' own timeoutMs settings: a backend allowed to be silent longer is also waited for longer. */
+  readonly timeoutsMs?: readonly (number | undefined)[];
 }
 
 /**
@@ -19,7 +21,7 @@ export interface BackendProgressOptions {
  * seconds left. At the deadline the task's cancellation surfaces as a TimeoutError naming the backend.
  */
 export function withBackendProgress<T>(title: string, opts: BackendProgressOptions, task: (signal: AbortSignal, progress: vscode.Progress<{ message?: string; increment?: number }>) => Promise<T>): Promise<T> {
-  const deadlineMs = opts.deadlineMs ?? backendCallLimits.deadlineMs;
+  const deadlineMs = opts.deadlineMs ?? Math.max(backendCallLimits.deadlineMs, ...(opts.timeoutsMs ?? []).map(t => t ?? 0));
   return Promise.resolve(vscode.window.withProgress({ location: opts.location ?? vscode.ProgressLocation.Notification, title, cancellable: true }, async (progress, token) => {
     const ac = new AbortController();
     let expired = false;

@@ -166,7 +166,8 @@ export class BackendsController extends Disposable {
     let found: FoundTraceWithConfig;
     try {
       const asked = onlyBackend ? (this.manager.byName(onlyBackend)?.displayName ?? onlyBackend) : this.manager.backends.map(b => b.displayName).join(', ');
-      found = await withBackendProgress(vscode.l10n.t('Fetching trace {0}…', traceId), { backend: asked },
+      const timeoutsMs = this.manager.backends.filter(b => !onlyBackend || b.config.name === onlyBackend).map(b => b.config.timeoutMs);
+      found = await withBackendProgress(vscode.l10n.t('Fetching trace {0}…', traceId), { backend: asked, timeoutsMs },
         signal => this.manager.findTrace(traceId, { ...(onlyBackend ? { onlyBackend } : {}), signal }));
     } catch (e) {
       await this.tell(e, input, onlyBackend);
@@ -254,7 +255,7 @@ export class BackendsController extends Disposable {
     if (secrets === null) return undefined;
     const config: BackendConfig = { name, type, url: url.trim(), ...(tenant ? { tenant } : {}) };
     const probe = createBackend(config, secrets, backendEnvironment());
-    const health = await withBackendProgress(vscode.l10n.t('Testing {0}…', probe.displayName), { backend: probe.displayName },
+    const health = await withBackendProgress(vscode.l10n.t('Testing {0}…', probe.displayName), { backend: probe.displayName, timeoutsMs: [config.timeoutMs] },
       signal => probe.health(signal));
     probe.dispose();
     if (!health.reachable || health.lastError) {
@@ -316,7 +317,7 @@ export class BackendsController extends Disposable {
 
   /** Checks every backend and shows the result. */
   async checkBackends(): Promise<void> {
-    const results = await withBackendProgress(vscode.l10n.t('Checking backends…'), { backend: this.manager.backends.map(b => b.displayName).join(', ') },
+    const results = await withBackendProgress(vscode.l10n.t('Checking backends…'), { backend: this.manager.backends.map(b => b.displayName).join(', '), timeoutsMs: this.manager.backends.map(b => b.config.timeoutMs) },
       signal => this.manager.checkHealth(signal));
     if (results.length === 0) {
       void vscode.window.showInformationMessage(vscode.l10n.t('No backend is configured (spanscope.backends).'));

@@ -13,7 +13,7 @@ interface SummaryLike {
   readonly durationMs?: number; readonly spanCount?: number; readonly errorCount?: number;
 }
 interface BackendLike {
-  readonly config: { readonly name: string; readonly type: string; readonly url: string };
+  readonly config: { readonly name: string; readonly type: string; readonly url: string; readonly timeoutMs?: number };
   readonly displayName: string;
   search(q: {
     service?: string; operation?: string; tags?: Record<string, string>; minDurationMs?: number; maxDurationMs?: number;
@@ -73,7 +73,7 @@ export function backendsSource(manager: BackendManagerLike, prepare: (t: Trace) 
     },
     fetch: async (id: string, traceId: string, token: vscode.CancellationToken) => prepare((await manager.findTrace(traceId, { onlyBackend: id, signal: signalOf(token) })).trace),
     open: async (id: string, traceId: string) => {
-      const found = await withBackendProgress(vscode.l10n.t('Fetching trace {0}…', traceId), { backend: manager.byName(id)?.displayName ?? id },
+      const found = await withBackendProgress(vscode.l10n.t('Fetching trace {0}…', traceId), { backend: manager.byName(id)?.displayName ?? id, timeoutsMs: [manager.byName(id)?.config.timeoutMs] },
         signal => manager.findTrace(traceId, { onlyBackend: id, signal }));
       const prepared = await prepare(found.trace);
       return traces.open(prepared, { kind: 'backend', label: found.source, backend: found.backendName ?? id });

@@ -11,7 +11,7 @@ import { TraceService } from '../../../src/host/traces/traceService';
 import { prepareModel } from '../../../src/host/traces/prepareModel';
 import type { HostContext } from '../../../src/host/hostContext';
 import { BackendsController } from '../../../src/host/backends/backendsController';
-import { backendCallLimits } from '../../../src/host/backends/backendProgress';
+import { backendCallLimits, withBackendProgress } from '../../../src/host/backends/backendProgress';
 
 const T32 = '4bf92f3577b34da6a3ce929d0e0e4736';
 let server: http.Server;
@@ -90,4 +90,13 @@ test('Check Backends has the same deadline and says so', async () => {
   assert.equal(p.length, 1);
   assert.match(p[0]!.title, /Checking backends/);
   assert.match(p[0]!.reports[0] ?? '', /^gives up in 2 s$/);
+});
+
+test('a backend allowed a longer silence (timeoutMs) is waited for that long', async () => {
+  backendCallLimits.deadlineMs = 500;
+  const t0 = Date.now();
+  const aborted = await within(withBackendProgress('t', { backend: 'b', timeoutsMs: [undefined, 1500] }, signal => new Promise<number>(resolve => {
+    signal.addEventListener('abort', () => resolve(Date.now() - t0));
+  })), 10_000);
+  assert.ok(aborted >= 1400, `aborted after ${aborted} ms`);
 });
