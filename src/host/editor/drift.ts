@@ -34,7 +34,11 @@ const SAFE_CONFIG: readonly string[] = [
   'core.sshCommand=',
   'diff.external=',
   'log.showSignature=false',
+  // Objects missing from a partial clone are fetched on demand, through the repository's remote (an `ext::` URL
+  // runs a command). GIT_NO_LAZY_FETCH stops that on git ≥ 2.44 (and patched older ones); for the rest every
+  // transport is refused here, by name, since a per-transport setting in the repository beats protocol.allow.
   'protocol.allow=never',
+  ...['ext', 'file', 'ssh', 'git', 'http', 'https', 'fd'].map(p => `protocol.${p}.allow=never`),
   'submodule.recurse=false',
 ].flatMap(c => ['-c', c]);
 

@@ -161,3 +161,35 @@ test('no git at all in Restricted Mode, nor for files outside the workspace fold
     for (const d of [inside.dir, outside.dir, bin]) rmSync(d, { recursive: true, force: true });
   }
 });
+
+test('a partial clone whose remote is a command is not fetched from (lazy fetch of the trace\'s old blob)', { skip: HAVE_GIT && POSIX ? false : 'needs git and a POSIX shell' }, async () => {
+  const origin = newRepo('spanscope-origin-');
+  const work = realpathSync(mkdtempSync(join(tmpdir(), 'spanscope-partial-')));
+  try {
+    writeFileSync(join(origin.dir, 'x.js'), 'a\nb\n');
+    origin.git('add', '.');
+    origin.git('commit', '-q', '-m', 'one');
+    const old = origin.git('rev-parse', 'HEAD');
+    writeFileSync(join(origin.dir, 'x.js'), 'a\nb\nc\n');
+    origin.git('commit', '-q', '-am', 'two');
+    origin.git('config', 'uploadpack.allowFilter', 'true');
+    // Only the newest blobs come along; the old x.js is fetched from "origin" when something needs it.
+    execFileSync('git', ['clone', '-q', '--filter=blob:none', `file://${origin.dir}`, join(work, 'repo')]);
+    const repo = join(work, 'repo');
+    const marker = join(work, 'PWNED');
+    execFileSync('git', ['config', 'remote.origin.url', `ext::sh -c touch% ${marker}% ;% false`], { cwd: repo });
+    execFileSync('git', ['config', 'protocol.ext.allow', 'always'], { cwd: repo });
+    writeFileSync(join(repo, 'x.js'), 'a\nb\nc\nd\n');
+    // Really hostile: plain git runs the remote's command to get the old blob.
+    spawnSync('git', ['diff', old, '--', 'x.js'], { cwd: repo });
+    assert.ok(existsSync(marker), 'plain git ran the ext:: remote');
+    rmSync(marker);
+
+    useFolders(repo);
+    await fileDrift(join(repo, 'x.js'), 0, old);
+    assert.equal(existsSync(marker), false, 'drift did not');
+  } finally {
+    rmSync(origin.dir, { recursive: true, force: true });
+    rmSync(work, { recursive: true, force: true });
+  }
+});
