@@ -23,7 +23,8 @@ options:
   --backend T=URL  a backend to ask: jaeger, tempo or zipkin, and its base URL (repeatable)
   --tenant T       Tempo tenant (X-Scope-OrgID)
   --out FILE       write the trace as OTLP JSON to FILE instead of printing its summary
-  --timeout MS     per-request timeout (default 30000)
+  --timeout MS     longest the whole fetch may take, every backend and the whole body included (default 120000);
+                   a backend that stays silent longer than 30000 ms, or MS if less, fails before that
   -h, --help       this text
 
 environment: SPANSCOPE_BEARER_TOKEN, or SPANSCOPE_USERNAME + SPANSCOPE_PASSWORD, are sent to every backend.
@@ -39,7 +40,12 @@ interface Args {
   readonly input: string;
   readonly backends: BackendConfig[];
   readonly out?: string;
+  readonly deadlineMs: number;
 }
+
+const DEFAULT_DEADLINE_MS = 120_000;
+/** Longest silence from one backend (no headers, or no body bytes) before it counts as failed. */
+const IDLE_TIMEOUT_MS = 30_000;
 
 function parseArgs(argv: string[]): Args | 'help' | string {
   const positional: string[] = [];
@@ -84,10 +90,10 @@ function parseArgs(argv: string[]): Args | 'help' | string {
       type,
       url: url.toString(),
       ...(type === 'tempo' && tenant ? { tenant } : {}),
-      ...(timeoutMs ? { timeoutMs } : {}),
+      timeoutMs: Math.min(timeoutMs ?? IDLE_TIMEOUT_MS, IDLE_TIMEOUT_MS),
     });
   }
-  return { input: positional.join(' '), backends, ...(out ? { out } : {}) };
+  return { input: positional.join(' '), backends, ...(out ? { out } : {}), deadlineMs: timeoutMs ?? DEFAULT_DEADLINE_MS };
 }
 
 function secretsFromEnv(): BackendSecrets | undefined {
@@ -126,6 +132,9 @@ export const fetchCommand: CliCommand = {
     const ac = new AbortController();
     const onSignal = (): void => ac.abort();
     process.once('SIGINT', onSignal);
+    // One deadline for everything: the idle timeout alone never ends a server that sends a byte now and then.
+    let expired = false;
+    const deadline = setTimeout(() => { expired = true; ac.abort(); }, args.deadlineMs);
     try {
       // A URL that says when the trace was (Grafana Explore range, Tempo start/end) narrows Tempo's lookup.
       const found = await findTraceInBackends(traceId, backends, ac.signal, time);
@@ -137,6 +146,10 @@ export const fetchCommand: CliCommand = {
       }
       return EXIT.ok;
     } catch (e) {
+      if (expired) {
+        say(`no backend delivered ${traceId} within ${args.deadlineMs} ms (--timeout)`);
+        return EXIT.backend;
+      }
       if (e instanceof TraceNotFoundError) {
         say(e.message);
         return e.everywhereNotFound ? EXIT.notFound : EXIT.backend;
@@ -147,6 +160,7 @@ export const fetchCommand: CliCommand = {
       }
       throw e;
     } finally {
+      clearTimeout(deadline);
       process.off('SIGINT', onSignal);
       for (const b of backends) b.dispose();
     }

@@ -63,6 +63,12 @@ function canonHex(raw: string, width: number): string | undefined {
   return s.padStart(width, '0');
 }
 
+/** A span ID as links and commands give it (1..16 hex digits, any case) in canonical form; undefined when not one. */
+export function canonicalSpanId(raw: string): string | undefined {
+  const s = canonHex(raw, 16);
+  return s === undefined || ZERO_RE.test(s) ? undefined : s;
+}
+
 /** The 16-digit (64-bit) form of a canonical trace ID whose high half is zero (Zipkin, old Jaeger), else undefined. */
 export function shortTraceId(traceId: string): string | undefined {
   return traceId.length === 32 && traceId.startsWith('0000000000000000') ? traceId.slice(16) : undefined;
@@ -131,8 +137,14 @@ const B3_SINGLE_RE = new RegExp(`${B}(${HEX}{32}|${HEX}{16})-(${HEX}{16})(?:-([0
 const B3_TRACE_HEADER_RE = new RegExp(`x-b3-traceid["']?\\s*[:=]\\s*["']?(${HEX}{16}|${HEX}{32})${E}`, 'gi');
 const B3_SPAN_HEADER_RE = new RegExp(`x-b3-spanid["']?\\s*[:=]\\s*["']?(${HEX}{16})${E}`, 'i');
 // trace_id=…, traceId":"…", trace.id: …, traceID=…, otel.trace_id=…
-const KEYED_TRACE_RE = new RegExp(`${B}(?:[\\w.]*[._-])?trace[._-]?id["']?\\s*[:=]\\s*["']?(${HEX}{16}|${HEX}{32})${E}`, 'gi');
-const KEYED_SPAN_RE = new RegExp(`${B}(?:[\\w.]*[._-])?span[._-]?id["']?\\s*[:=]\\s*["']?(${HEX}{16})${E}`, 'i');
+// The key may carry a prefix (otel., x-), but the pattern does not spell the prefix out: `[\\w.]*[._-]` before
+// the key made every start position scan to the end of a long run of word characters and dots (64 KB of "a." took
+// seconds). A prefix always ends in one of . _ -, none of which is a letter or digit, so "the key starts at a
+// word boundary" (B) accepts exactly the same keys, and only the value's position is used.
+const KEYED_TRACE_RE = new RegExp(`${B}trace[._-]?id["']?\\s*[:=]\\s*["']?(${HEX}{16}|${HEX}{32})${E}`, 'gi');
+const KEYED_SPAN_RE = new RegExp(`${B}span[._-]?id["']?\\s*[:=]\\s*["']?(${HEX}{16})${E}`, 'i');
+/** The keyed patterns, for the test that checks they accept what the earlier, quadratic ones accepted. */
+export const KEYED_ID_PATTERNS = { trace: KEYED_TRACE_RE, span: KEYED_SPAN_RE } as const;
 const BARE_RE = new RegExp(`${B}(${HEX}{32}|${HEX}{16})${E}`, 'g');
 
 function collect(re: RegExp, text: string, source: TraceIdSource, pick: (m: RegExpMatchArray) => { trace: string; span?: string; valueOffset?: number; valueLength?: number } | undefined): Match[] {

@@ -5,6 +5,7 @@ import * as vscode from 'vscode';
 import { basename, isCaseInsensitive, isInside, normalizeLocalPath, parseSpanPath } from '../core/mapping/paths';
 import { SuffixIndex } from '../core/mapping/suffixIndex';
 import { toEditorPosition } from './sourcePaths';
+import { realLocationInWorkspace } from './workspaceTrust';
 
 /** A code location as the webview or a span gives it: path as written, 1-based line and column. */
 export interface SourceRequest {
@@ -128,7 +129,9 @@ export async function openSource(req: SourceRequest, log?: vscode.LogOutputChann
     void vscode.window.showWarningMessage(vscode.l10n.t('Cannot open {0}: {1}.', shorten(req.filePath), res.reason));
     return undefined;
   }
-  if (!res.inWorkspace) {
+  // "In the workspace" as written is not enough: a link inside a folder may lead anywhere on the disk.
+  const inside = res.inWorkspace && res.uri.scheme === 'file' && await realLocationInWorkspace(res.uri.fsPath) !== undefined;
+  if (!inside) {
     const open = vscode.l10n.t('Open');
     const choice = await vscode.window.showWarningMessage(
       vscode.l10n.t('The trace points at a file outside your workspace folders: {0}. Open it?', res.uri.fsPath),

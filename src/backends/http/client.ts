@@ -27,6 +27,11 @@ import {
 } from './errors';
 
 export const DEFAULT_TIMEOUT_MS = 30_000;
+/**
+ * Longest a whole request may take (connection, retries and the entire body) unless told otherwise. The idle
+ * timeout alone never ends a server that sends one byte every few hundred milliseconds.
+ */
+export const DEFAULT_DEADLINE_MS = 120_000;
 export const DEFAULT_MAX_BODY_BYTES = 256 * 1024 * 1024;
 export const DEFAULT_RETRIES = 2;
 /** Error bodies are read only this far (for the message). */
@@ -56,6 +61,8 @@ export interface HttpClientOptions {
   readonly auth?: HttpAuth;
   /** Time allowed for the response headers, and for each gap between body chunks. */
   readonly timeoutMs?: number;
+  /** Time allowed for a whole request, retries and body included (default: the larger of 2 min and timeoutMs). */
+  readonly deadlineMs?: number;
   /** Largest response body accepted (after decompression). */
   readonly maxBodyBytes?: number;
   /** Extra attempts for idempotent GETs on 429/502/503/504 and connection resets. */
@@ -81,6 +88,8 @@ export interface HttpRequest {
   readonly body?: string | Uint8Array;
   readonly signal?: AbortSignal;
   readonly timeoutMs?: number;
+  /** Overrides the client's deadlineMs for this request. */
+  readonly deadlineMs?: number;
   readonly maxBodyBytes?: number;
 }
 
@@ -143,8 +152,30 @@ export class HttpClient {
    * (404 → NotFoundError, 401 → UnauthorizedError, …). GETs are retried as the options say.
    */
   async request(req: HttpRequest): Promise<HttpResponse> {
-    const method = req.method ?? 'GET';
     const url = this.urlFor(req.path, req.query);
+    // The deadline covers everything below: it aborts the request like a cancel would, and is then reported
+    // as the time-out it is.
+    const deadlineMs = req.deadlineMs ?? this.opts.deadlineMs ?? Math.max(DEFAULT_DEADLINE_MS, req.timeoutMs ?? this.opts.timeoutMs ?? 0);
+    const ac = new AbortController();
+    let expired = false;
+    const timer = setTimeout(() => { expired = true; ac.abort(); }, deadlineMs);
+    const outer = req.signal;
+    const onOuterAbort = (): void => ac.abort();
+    if (outer?.aborted) ac.abort();
+    else outer?.addEventListener('abort', onOuterAbort, { once: true });
+    try {
+      return await this.attempts(url, { ...req, signal: ac.signal });
+    } catch (e) {
+      if (expired && e instanceof CancelledError) throw new TimeoutError({ backend: this.backend, url: url.toString(), timeoutMs: deadlineMs, whole: true });
+      throw e;
+    } finally {
+      clearTimeout(timer);
+      outer?.removeEventListener('abort', onOuterAbort);
+    }
+  }
+
+  private async attempts(url: URL, req: HttpRequest): Promise<HttpResponse> {
+    const method = req.method ?? 'GET';
     const retries = method === 'GET' || method === 'HEAD' ? (this.opts.retries ?? DEFAULT_RETRIES) : 0;
     for (let attempt = 0; ; attempt++) {
       try {

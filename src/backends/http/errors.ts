@@ -47,7 +47,7 @@ export abstract class BackendError extends Error {
   protected constructor(init: BackendErrorInit, what: string, hint: string, actions: readonly BackendAction[]) {
     const url = redactUrl(init.url);
     const h = init.hint ?? hint;
-    super(`${init.backend}: ${what} (${url}). ${h}`, init.cause === undefined ? undefined : { cause: init.cause });
+    super(`${init.backend}: ${what}${url ? ` (${url})` : ''}. ${h}`, init.cause === undefined ? undefined : { cause: init.cause });
     this.backend = init.backend;
     this.url = url;
     if (init.status !== undefined) this.status = init.status;
@@ -150,8 +150,9 @@ export class TlsFailureError extends BackendError {
 export class TimeoutError extends BackendError {
   readonly kind = 'timeout';
   override readonly name = 'TimeoutError';
-  constructor(init: BackendErrorInit & { readonly timeoutMs: number }) {
-    super(init, `no answer within ${init.timeoutMs} ms`, 'The backend is slow or unreachable; try again or raise the backend\'s timeoutMs.', ['retry', 'openSettings']);
+  /** `whole`: the request as a whole (retries and body included) ran past its deadline, though data kept coming. */
+  constructor(init: BackendErrorInit & { readonly timeoutMs: number; readonly whole?: boolean }) {
+    super(init, init.whole ? `not complete within ${init.timeoutMs} ms` : `no answer within ${init.timeoutMs} ms`, 'The backend is slow or unreachable; try again or raise the backend\'s timeoutMs.', ['retry', 'openSettings']);
   }
   get shortCause(): string { return 'timed out'; }
 }

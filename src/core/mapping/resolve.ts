@@ -24,8 +24,6 @@ export interface FileResolveContext {
   readonly mappings: CompiledPathMappings;
   /** Normalized workspace folder paths. */
   readonly folders: readonly string[];
-  /** Extra roots the user trusts (mapping targets outside the workspace). */
-  readonly trustedRoots?: readonly string[];
   readonly index: SuffixIndex;
   /** Whether a normalized absolute path is a file. Defaults to membership in the index. */
   readonly exists?: (path: string) => boolean;
@@ -35,10 +33,12 @@ export type FileResolution =
   | { readonly ok: true; readonly path: string; readonly how: MappedHow; readonly detail: string; readonly inside: boolean }
   | { readonly ok: false; readonly reason: string; readonly candidates?: readonly string[] };
 
-/** True when `path` is inside a workspace folder or a trusted root; anything else is opened only after asking. */
-export function isTrustedLocation(path: string, ctx: Pick<FileResolveContext, 'folders' | 'trustedRoots'>): boolean {
+/**
+ * True when `path` is written inside a workspace folder; anything else is opened only after asking. A path mapping's
+ * target does not count: a workspace could otherwise map "/x/" to "/" and open any file without a question.
+ */
+export function isTrustedLocation(path: string, ctx: Pick<FileResolveContext, 'folders'>): boolean {
   for (const r of ctx.folders) if (isInside(path, r)) return true;
-  for (const r of ctx.trustedRoots ?? []) if (isInside(path, r)) return true;
   return false;
 }
 

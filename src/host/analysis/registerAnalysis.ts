@@ -19,6 +19,8 @@ import type { HostContext } from '../hostContext';
 import { Disposable } from '../lifecycle';
 import { describeCompact, parseTraceKey, traceKeyOf } from '../traces/traceService';
 import type { OpenOptions, OpenTrace, PreparedTraceLike, TraceHistoryEntry, TraceSource } from '../traces/traceService';
+import { BackendError } from '../../backends/http/errors';
+import { withBackendProgress, type BackendProgressOptions } from '../backends/backendProgress';
 import { AnalysisPanels } from './analysisPanels';
 import type { AnalysisContent } from './analysisPanels';
 
@@ -40,7 +42,7 @@ export interface AnalysisWaterfalls {
 /** A configured backend as the analysis commands use it (src/backends TraceBackend satisfies it). */
 export interface AnalysisBackend {
   readonly displayName: string;
-  readonly config: { readonly name: string };
+  readonly config: { readonly name: string; readonly timeoutMs?: number };
   dependencies(end: Date, lookbackMs: number, signal?: AbortSignal): Promise<readonly DependencyLinkLike[]>;
   search(query: { service?: string; operation?: string; limit?: number; start?: Date; end?: Date }, signal?: AbortSignal): Promise<readonly { readonly traceId: string; readonly rootService?: string; readonly rootName?: string; readonly durationMs?: number }[]>;
   getTrace(traceId: string, signal?: AbortSignal): Promise<{ readonly trace: Trace }>;
@@ -183,14 +185,8 @@ export class AnalysisCommands extends Disposable {
     const source: TraceSource = { kind: 'backend', label: b.displayName, backend: b.config.name };
     const open = this.host.traces.get(traceKeyOf(source, traceId));
     if (open) return this.openRef(open);
-    const { trace } = await vscode.window.withProgress({ location, title: vscode.l10n.t('Fetching trace {0} from {1}…', traceId.slice(0, 16), b.displayName), cancellable: true }, async (_p, token) => {
-      try {
-        return await b.getTrace(traceId, abortOf(token));
-      } catch (e) {
-        if (token.isCancellationRequested) throw new vscode.CancellationError();
-        throw e;
-      }
-    });
+    const { trace } = await backendCall(vscode.l10n.t('Fetching trace {0} from {1}…', traceId.slice(0, 16), b.displayName), { location, backend: b.displayName, timeoutsMs: [b.config.timeoutMs] },
+      signal => b.getTrace(traceId, signal));
     const name = label ?? `${b.displayName} ${traceId}`;
     if (this.deps.prepare) return this.preparedRef(this.deps.prepare(trace), source, name);
     const table = tableFromAnalysis(analyzeTrace(trace));
@@ -291,8 +287,8 @@ export class AnalysisCommands extends Disposable {
     };
   }
   private async backendGraphContent(backend: AnalysisBackend, scopeLabel: string): Promise<AnalysisContent> {
-    const links = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Dependencies from {0}…', backend.displayName), cancellable: true },
-      (_p, token) => backend.dependencies(new Date(), DEPENDENCY_LOOKBACK_MS, abortOf(token)));
+    const links = await backendCall(vscode.l10n.t('Dependencies from {0}…', backend.displayName), { backend: backend.displayName, timeoutsMs: [backend.config.timeoutMs] },
+      signal => backend.dependencies(new Date(), DEPENDENCY_LOOKBACK_MS, signal));
     return {
       title: vscode.l10n.t('Service graph'), view: { view: 'graph', graph: graphFromDependencies(links), scopeLabel },
       handlers: { filterService: service => this.searchBackendForService(backend, service) },
@@ -349,7 +345,8 @@ export class AnalysisCommands extends Disposable {
 
   /** A node of a backend's graph: recent traces of the service from that backend, one to open. */
   private async searchBackendForService(backend: AnalysisBackend, service: string): Promise<void> {
-    const found = await backend.search({ service, limit: 20 });
+    const found = await backendCall(vscode.l10n.t('Recent traces of {0} in {1}…', service, backend.displayName), { backend: backend.displayName, timeoutsMs: [backend.config.timeoutMs] },
+      signal => backend.search({ service, limit: 20 }, signal));
     if (found.length === 0) throw new Error(vscode.l10n.t('{0} has no recent traces of {1}.', backend.displayName, service));
     const picked = await vscode.window.showQuickPick(found.map(t => ({ label: `${t.rootService ?? ''} ${t.rootName ?? ''}`.trim() || t.traceId, description: t.durationMs !== undefined ? `${t.durationMs} ms` : '', detail: t.traceId, t })),
       { title: vscode.l10n.t('Recent traces of {0} in {1}', service, backend.displayName), matchOnDetail: true });
@@ -609,6 +606,16 @@ function spec(r: TraceRef): AnalysisRecipeTrace {
 function labels(specs: readonly AnalysisRecipeTrace[]): string {
   const shown = specs.slice(0, 3).map(s => s.label).join(', ');
   return specs.length > 3 ? `${shown}, …` : shown;
+}
+
+/** A backend call under a cancellable progress with a deadline; the user's cancel ends quietly (CancellationError). */
+async function backendCall<T>(title: string, opts: BackendProgressOptions, task: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  try {
+    return await withBackendProgress(title, opts, signal => task(signal));
+  } catch (e) {
+    if (e instanceof BackendError && e.kind === 'cancelled') throw new vscode.CancellationError();
+    throw e;
+  }
 }
 
 function abortOf(token: vscode.CancellationToken): AbortSignal {

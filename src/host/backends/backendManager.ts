@@ -3,9 +3,9 @@
 // small cache of recently fetched traces.
 import * as vscode from 'vscode';
 import { createBackend, findTraceInBackends, type FoundTrace, type TraceSource } from '../../backends/registry';
-import type { BackendConfig, BackendHealth, TraceBackend, TraceLookupHint } from '../../backends/types';
+import type { BackendConfig, BackendHealth, BackendSecrets, TraceBackend, TraceLookupHint } from '../../backends/types';
 import { Disposable } from '../lifecycle';
-import { backendEnvironment, readBackendSettings, readSecrets, BACKENDS_KEY, MAX_RESPONSE_KEY } from './backendSettings';
+import { backendEnvironment, credentialUrl, findOtherSecrets, isUsersOwnBackend, migrateLegacySecrets, readBackendSettings, readSecrets, storeSecrets, BACKENDS_KEY, MAX_RESPONSE_KEY, type OtherCredentials } from './backendSettings';
 
 /** Fetched traces kept for a quick re-open (span data: keep it small), and for how long (spans may still arrive). */
 export const RECENT_FETCH_LIMIT = 8;
@@ -30,6 +30,9 @@ export class BackendManager extends Disposable {
   private _problems: readonly string[] = [];
   private _ignoredWorkspace = false;
   private _loading: Promise<void>;
+  private readonly _offered = new Set<string>();
+  /** Questions "send the credentials saved elsewhere to this URL?" asked so far (tests wait on them). */
+  readonly credentialOffers: Promise<void>[] = [];
   private readonly _recent = new Map<string, { found: FoundTraceWithConfig; at: number }>();
   private readonly _onDidChange = this._register(new vscode.EventEmitter<void>());
   /** Backends were rebuilt or a health result changed. */
@@ -51,7 +54,7 @@ export class BackendManager extends Disposable {
     const settings = readBackendSettings();
     const env = backendEnvironment();
     const built: TraceBackend[] = [];
-    for (const config of settings.backends) built.push(createBackend(config, await readSecrets(this.secrets, config.name), env));
+    for (const config of settings.backends) built.push(createBackend(config, await this.credentialsFor(config), env));
     for (const b of this._backends) b.dispose();
     this._backends = built;
     this._problems = settings.problems;
@@ -65,6 +68,44 @@ export class BackendManager extends Disposable {
         if (this._backends === built) this._onDidChange.fire();
       });
     }
+  }
+
+  /**
+   * The credentials saved for this backend's name and URL. Ones saved for the same name elsewhere are sent only
+   * after the user agrees (asked once per name and URL in a session); until then the backend has none.
+   */
+  private async credentialsFor(config: BackendConfig): Promise<BackendSecrets | undefined> {
+    const own = await readSecrets(this.secrets, config);
+    if (own) return own;
+    const other = await findOtherSecrets(this.secrets, config);
+    if (!other) return undefined;
+    if (other.fromUrl === undefined && isUsersOwnBackend(config)) {
+      // Saved by name before URLs were recorded, for the backend the user's own settings still name: it is theirs.
+      await migrateLegacySecrets(this.secrets, config, other.secrets);
+      this.log.info(`credentials of backend "${config.name}" are now kept for ${credentialUrl(config.url)}`);
+      return other.secrets;
+    }
+    const key = JSON.stringify([config.name, credentialUrl(config.url)]);
+    if (!this._offered.has(key)) {
+      this._offered.add(key);
+      this.credentialOffers.push(this.offerCredentials(config, other));
+    }
+    return undefined;
+  }
+
+  private async offerCredentials(config: BackendConfig, other: OtherCredentials): Promise<void> {
+    const send = vscode.l10n.t('Send Them');
+    const url = credentialUrl(config.url);
+    const choice = await vscode.window.showWarningMessage(other.fromUrl !== undefined
+      ? vscode.l10n.t('Backend "{0}" now points at {1}, but its credentials were saved for {2}. Send them to {1}?', config.name, url, other.fromUrl)
+      : vscode.l10n.t('Backend "{0}" points at {1}. Credentials are saved for a backend of that name, but not for this URL. Send them to {1}?', config.name, url),
+    { modal: true, detail: vscode.l10n.t('A workspace can name its own server like one of yours; only agree if you know {0}.', url) }, send);
+    if (choice !== send) {
+      this.log.info(`credentials of backend "${config.name}" not sent to ${url}`);
+      return;
+    }
+    await storeSecrets(this.secrets, config, other.secrets);
+    await (this._loading = this.reload());
   }
 
   get ready(): Promise<void> {
@@ -88,9 +129,8 @@ export class BackendManager extends Disposable {
   }
 
   /** Health of every backend (checks them all, in parallel). */
-  async checkHealth(token?: vscode.CancellationToken): Promise<Array<{ config: BackendConfig; displayName: string; health: BackendHealth }>> {
+  async checkHealth(signal?: AbortSignal): Promise<Array<{ config: BackendConfig; displayName: string; health: BackendHealth }>> {
     await this._loading;
-    const signal = abortSignalOf(token);
     const out = await Promise.all(this._backends.map(async b => ({ config: b.config, displayName: b.displayName, health: await b.health(signal) })));
     this._onDidChange.fire();
     return out;

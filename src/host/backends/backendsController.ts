@@ -4,7 +4,7 @@
 // "Check Backends", and the offer to add a Jaeger or Tempo that answers on its default local port.
 import * as vscode from 'vscode';
 import type { Trace } from '../../core/model';
-import { linkStartMs, parseTraceIdInput, TraceIdInputError, tryParseTraceIdInput, type TraceIdInput } from '../../core/trace-id-input';
+import { canonicalSpanId, linkStartMs, parseTraceIdInput, TraceIdInputError, tryParseTraceIdInput, type TraceIdInput } from '../../core/trace-id-input';
 import { BackendError, NotFoundError } from '../../backends/http/errors';
 import { createBackend, TraceNotFoundError, type TraceSource } from '../../backends/registry';
 import { BACKEND_TYPE_LABEL, type BackendConfig, type BackendSecrets, type BackendType, type TraceLookupHint } from '../../backends/types';
@@ -12,11 +12,14 @@ import { Commands } from '../commands';
 import type { HostContext } from '../hostContext';
 import { Disposable } from '../lifecycle';
 import type { OpenOptions, OpenTrace, PreparedTraceLike } from '../traces/traceService';
-import { abortSignalOf, BackendManager, type FoundTraceWithConfig } from './backendManager';
+import { BackendManager, type FoundTraceWithConfig } from './backendManager';
+import { withBackendProgress } from './backendProgress';
 import { backendEnvironment, offerLocalBackends, readSecrets, saveBackend, storeSecrets, OFFER_LOCAL_KEY, BACKENDS_KEY } from './backendSettings';
 
 /** How long Open Trace by ID waits for the clipboard before showing an empty input box. */
 export const CLIPBOARD_PREFILL_TIMEOUT_MS = 500;
+/** Longest selection or clipboard text used to pre-fill Open Trace by ID (a trace URL or a log line fits; a whole file does not). */
+export const MAX_PREFILL_CHARS = 8192;
 
 /** What the backends need of the embedded receiver (E1's ReceiverController). */
 export interface ReceiverLike {
@@ -73,7 +76,10 @@ export class BackendsController extends Disposable {
   /** The text to pre-fill the input box with: the selection, else the clipboard, when it holds a trace ID. */
   private async prefill(): Promise<string | undefined> {
     const editor = vscode.window.activeTextEditor;
-    const selected = editor && !editor.selection.isEmpty ? editor.document.getText(editor.selection) : undefined;
+    // A selection can be a whole file: its size is checked from the offsets before its text is read or parsed.
+    const sel = editor && !editor.selection.isEmpty ? editor.selection : undefined;
+    const selSize = sel ? editor!.document.offsetAt(sel.end) - editor!.document.offsetAt(sel.start) : 0;
+    const selected = sel && selSize <= MAX_PREFILL_CHARS ? editor!.document.getText(sel) : undefined;
     if (selected && tryParseTraceIdInput(selected)) return selected.trim();
     try {
       // In browser-hosted VS Code the read waits on a permission prompt that may never be answered; the input box
@@ -82,7 +88,7 @@ export class BackendsController extends Disposable {
         vscode.env.clipboard.readText(),
         new Promise<undefined>(resolve => setTimeout(resolve, CLIPBOARD_PREFILL_TIMEOUT_MS)),
       ]);
-      if (clip && clip.length < 8192 && tryParseTraceIdInput(clip)) return clip.trim();
+      if (clip && clip.length <= MAX_PREFILL_CHARS && tryParseTraceIdInput(clip)) return clip.trim();
     } catch {
       // clipboard unavailable (remote, permissions): no pre-fill
     }
@@ -102,7 +108,11 @@ export class BackendsController extends Disposable {
     else if (arg && typeof arg === 'object' && typeof (arg as { traceId?: unknown }).traceId === 'string') {
       const a = arg as { traceId: string; spanId?: string; backend?: string; startMs?: unknown };
       input = this.parseOrTell(a.traceId);
-      if (input && a.spanId) input = { ...input, spanId: a.spanId.toLowerCase().padStart(16, '0') };
+      // A link's span= is untrusted text: anything but a span ID is dropped (the trace still opens). Passed on as it
+      // was, a long one made the panel's first message invalid, and the panel stayed blank.
+      const span = typeof a.spanId === 'string' ? canonicalSpanId(a.spanId) : undefined;
+      if (a.spanId !== undefined && span === undefined) this.host.log.warn(`ignoring span ${JSON.stringify(String(a.spanId).slice(0, 40))}: not a span ID`);
+      if (input && span) input = { ...input, spanId: span };
       onlyBackend = a.backend;
       if (typeof a.startMs === 'number' && Number.isFinite(a.startMs)) hint = { startMs: a.startMs };
     } else {
@@ -165,10 +175,10 @@ export class BackendsController extends Disposable {
     }
     let found: FoundTraceWithConfig;
     try {
-      found = await vscode.window.withProgress(
-        { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Fetching trace {0}…', traceId), cancellable: true },
-        (_progress, token) => this.manager.findTrace(traceId, { ...(onlyBackend ? { onlyBackend } : {}), ...(hint ? { hint } : {}), signal: abortSignalOf(token)! }),
-      );
+      const asked = onlyBackend ? (this.manager.byName(onlyBackend)?.displayName ?? onlyBackend) : this.manager.backends.map(b => b.displayName).join(', ');
+      const timeoutsMs = this.manager.backends.filter(b => !onlyBackend || b.config.name === onlyBackend).map(b => b.config.timeoutMs);
+      found = await withBackendProgress(vscode.l10n.t('Fetching trace {0}…', traceId), { backend: asked, timeoutsMs },
+        signal => this.manager.findTrace(traceId, { ...(onlyBackend ? { onlyBackend } : {}), ...(hint ? { hint } : {}), signal }));
     } catch (e) {
       await this.tell(e, input, onlyBackend, hint);
       return undefined;
@@ -222,7 +232,8 @@ export class BackendsController extends Disposable {
     const backend = q.get('backend') ?? undefined;
     const span = q.get('span') ?? undefined;
     const startMs = linkStartMs(q.get('start'));
-    return this.openTraceById({ traceId: decodeURIComponent(m[1]!), ...(span ? { spanId: span } : {}), ...(backend ? { backend } : {}), ...(startMs !== undefined ? { startMs } : {}) });
+    // uri.path is already decoded; a second decode of a "%" that is not an escape would throw (nothing would open).
+    return this.openTraceById({ traceId: decodeUriComponentSafe(m[1]!), ...(span ? { spanId: span } : {}), ...(backend ? { backend } : {}), ...(startMs !== undefined ? { startMs } : {}) });
   }
 
   /** Walks through type, URL, tenant and credentials; tests the connection before saving. */
@@ -255,10 +266,8 @@ export class BackendsController extends Disposable {
     if (secrets === null) return undefined;
     const config: BackendConfig = { name, type, url: url.trim(), ...(tenant ? { tenant } : {}) };
     const probe = createBackend(config, secrets, backendEnvironment());
-    const health = await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Testing {0}…', probe.displayName), cancellable: true },
-      (_p, token) => probe.health(abortSignalOf(token)),
-    );
+    const health = await withBackendProgress(vscode.l10n.t('Testing {0}…', probe.displayName), { backend: probe.displayName, timeoutsMs: [config.timeoutMs] },
+      signal => probe.health(signal));
     probe.dispose();
     if (!health.reachable || health.lastError) {
       const saveAnyway = vscode.l10n.t('Save Anyway');
@@ -268,7 +277,7 @@ export class BackendsController extends Disposable {
     } else {
       void vscode.window.showInformationMessage(vscode.l10n.t('{0} answers{1}. Saved to your settings.', probe.displayName, health.version ? ` (${health.version})` : ''));
     }
-    await storeSecrets(this.host.extension.secrets, name, secrets);
+    await storeSecrets(this.host.extension.secrets, config, secrets);
     await saveBackend(config);
     await this.manager.reload();
     return config;
@@ -304,11 +313,14 @@ export class BackendsController extends Disposable {
       if (!picked) return;
       backendName = picked.name;
     }
+    // Credentials are kept for the backend's name and URL (the URL it has now).
+    const config = this.manager.byName(backendName)?.config;
+    if (!config) return;
     const secrets = await this.askCredentials();
     if (secrets === null) return;
-    await storeSecrets(this.host.extension.secrets, backendName, secrets);
+    await storeSecrets(this.host.extension.secrets, config, secrets);
     await this.manager.reload();
-    const had = await readSecrets(this.host.extension.secrets, backendName);
+    const had = await readSecrets(this.host.extension.secrets, config);
     void vscode.window.showInformationMessage(had
       ? vscode.l10n.t('Credentials for {0} saved in the secret storage.', backendName)
       : vscode.l10n.t('Credentials for {0} removed.', backendName));
@@ -316,10 +328,8 @@ export class BackendsController extends Disposable {
 
   /** Checks every backend and shows the result. */
   async checkBackends(): Promise<void> {
-    const results = await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Checking backends…'), cancellable: true },
-      (_p, token) => this.manager.checkHealth(token),
-    );
+    const results = await withBackendProgress(vscode.l10n.t('Checking backends…'), { backend: this.manager.backends.map(b => b.displayName).join(', '), timeoutsMs: this.manager.backends.map(b => b.config.timeoutMs) },
+      signal => this.manager.checkHealth(signal));
     if (results.length === 0) {
       void vscode.window.showInformationMessage(vscode.l10n.t('No backend is configured (spanscope.backends).'));
       return;
@@ -355,4 +365,12 @@ export function receiverSource(receiver: ReceiverLike): TraceSource {
       return { trace, backend: 'OTLP receiver', warnings: [] };
     },
   };
+}
+
+function decodeUriComponentSafe(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
 }

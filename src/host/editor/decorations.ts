@@ -52,6 +52,10 @@ export class DecorationController extends Disposable {
       rangeBehavior: vscode.DecorationRangeBehavior.ClosedClosed,
     }));
     this._register(_model.onDidChange(() => { this._drift.clear(); clearDriftCache(); this.schedule(); }));
+    // Drift needs git, which runs only in a trusted workspace and inside its folders: look again when that changes.
+    const recheck = () => { this._drift.clear(); clearDriftCache(); this.schedule(); };
+    this._register(vscode.workspace.onDidGrantWorkspaceTrust(recheck));
+    this._register(vscode.workspace.onDidChangeWorkspaceFolders(recheck));
     this._register(vscode.window.onDidChangeVisibleTextEditors(() => this.schedule()));
     this._register(vscode.window.onDidChangeTextEditorVisibleRanges(() => this.schedule()));
     this._register(vscode.workspace.onDidChangeTextDocument(e => { if (e.contentChanges.length > 0 && vscode.window.visibleTextEditors.some(v => v.document === e.document)) this.schedule(); }));

@@ -1,14 +1,16 @@
-// Opens a mapped location (Hot spots, Findings, saved mappings). Files outside the workspace folders and trusted
-// roots are opened only after the user agrees: the path came from span data.
+// Opens a mapped location (Hot spots, Findings, saved mappings). Files outside the workspace folders are opened
+// only after the user agrees: the path came from span data. "Inside" is judged on the real path, links resolved.
 import * as vscode from 'vscode';
 import { codeLine, toEditorLine } from '../../core/mapping/lines';
 import { isTrustedLocation } from '../../core/mapping/resolve';
+import { realLocationInWorkspace } from '../workspaceTrust';
 import type { AnnotationModel } from './annotationModel';
 
 export async function openMappedLocation(path: string, line: number, model: AnnotationModel, log?: vscode.LogOutputChannel): Promise<vscode.TextEditor | undefined> {
   const l = codeLine(line);
   if (l === undefined || !path.startsWith('/')) return undefined;
-  if (!isTrustedLocation(path, { folders: model.mapper.folders.map(f => f.path), trustedRoots: model.mapper.trustedRoots() })) {
+  const inside = isTrustedLocation(path, { folders: model.mapper.folders.map(f => f.path) }) && await realLocationInWorkspace(path) !== undefined;
+  if (!inside) {
     const open = vscode.l10n.t('Open');
     const choice = await vscode.window.showWarningMessage(vscode.l10n.t('The trace points at a file outside your workspace folders: {0}. Open it?', path), { modal: true, detail: vscode.l10n.t('Span data comes from the traced application and is not trusted.') }, open);
     if (choice !== open) return undefined;

@@ -25,7 +25,7 @@ export interface SpanMapping {
   readonly how: MappedHow;
   /** Details for "why here" (the rule, the suffix length, the source map, the symbol…). */
   readonly detail: string;
-  /** Inside a workspace folder or trusted root: may be opened without asking. */
+  /** Inside a workspace folder as written (openers check the real path, links resolved, before not asking). */
   readonly inside: boolean;
 }
 
@@ -98,6 +98,7 @@ export class CodeMapper extends Disposable {
     this._register(vscode.workspace.onDidChangeConfiguration(e => {
       if (e.affectsConfiguration('spanscope.pathMappings')) { this._mappings = this._compile(); this._onDidInvalidate.fire(); }
     }));
+    this._register(vscode.workspace.onDidGrantWorkspaceTrust(() => { this._mappings = this._compile(); this._onDidInvalidate.fire(); }));
     this._register(vscode.workspace.onDidChangeWorkspaceFolders(() => { this._folders = workspaceFolderRefs(); this._mappings = this._compile(); this._onDidInvalidate.fire(); }));
     // Builds and checkouts create files in bursts: re-map once the burst is over.
     let timer: ReturnType<typeof setTimeout> | undefined;
@@ -112,11 +113,6 @@ export class CodeMapper extends Disposable {
     return this._folders;
   }
 
-  /** Local roots the user's path mappings point at: files there open without asking, like workspace files. */
-  trustedRoots(): string[] {
-    return this._mappings.rules.map(r => normalizeLocalPath(r.target.replace(/\*.*$/, ''))).filter((x): x is string => x !== undefined);
-  }
-
   get mappings(): CompiledPathMappings {
     return this._mappings;
   }
@@ -126,7 +122,10 @@ export class CodeMapper extends Disposable {
   }
 
   private _compile(): CompiledPathMappings {
-    const setting = vscode.workspace.getConfiguration('spanscope').get<unknown>('pathMappings');
+    // A mapping decides which file a span opens. In Restricted Mode a workspace may not decide that: only the
+    // user's own value counts (VS Code filters restricted settings too; this does not depend on it).
+    const config = vscode.workspace.getConfiguration('spanscope');
+    const setting = vscode.workspace.isTrusted ? config.get<unknown>('pathMappings') : config.inspect<unknown>('pathMappings')?.globalValue;
     const compiled = compilePathMappings(setting, this._folders);
     const text = compiled.problems.map(p => `"${p.from}": ${p.message}`).join('; ');
     if (text && text !== this._problemsShown) this._log?.warn(`spanscope.pathMappings: ${text}`);
@@ -163,7 +162,7 @@ export class CodeMapper extends Disposable {
         if ((st.type & vscode.FileType.File) !== 0) outside.add(p);
       } catch { /* absent */ }
     }));
-    return { mappings: this._mappings, folders: this._folders.map(f => f.path), trustedRoots: this.trustedRoots(), index, exists: p => index.has(p) || outside.has(p) };
+    return { mappings: this._mappings, folders: this._folders.map(f => f.path), index, exists: p => index.has(p) || outside.has(p) };
   }
 
   /** Phase 1: everything that needs no provider. */
@@ -216,7 +215,7 @@ export class CodeMapper extends Disposable {
    */
   async resolveLocation(filePath: string, line?: number, column?: number): Promise<SpanMapping | undefined> {
     const index = await this._index.get();
-    const ctx: FileResolveContext = { mappings: this._mappings, folders: this._folders.map(f => f.path), trustedRoots: this.trustedRoots(), index };
+    const ctx: FileResolveContext = { mappings: this._mappings, folders: this._folders.map(f => f.path), index };
     const r = resolveFilePath(filePath, ctx);
     if (!r.ok) return undefined;
     const l = codeLine(line) ?? (1 as CodeLine);

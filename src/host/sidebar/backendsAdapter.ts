@@ -1,10 +1,11 @@
 // The configured backends (F's BackendManager) as the Backends view's list and the Traces view's search.
 // Structural, so the side panel does not depend on the manager's internals; extension.ts wires it with
 // `insights.registerBackendsSource(backendsSource(manager, prepare, traces))`.
-import type * as vscode from 'vscode';
+import * as vscode from 'vscode';
 import type { Trace } from '../../core/model';
 import type { PreparedTraceLike, TraceService } from '../traces/traceService';
 import type { BackendItem, BackendsSource, TraceLookupHint, TraceSearchQuery, TraceSearchResult } from './deps';
+import { withBackendProgress } from '../backends/backendProgress';
 
 interface HealthLike { readonly reachable: boolean; readonly version?: string; readonly lastError?: string; readonly latencyMs?: number }
 interface SummaryLike {
@@ -12,7 +13,7 @@ interface SummaryLike {
   readonly durationMs?: number; readonly spanCount?: number; readonly errorCount?: number;
 }
 interface BackendLike {
-  readonly config: { readonly name: string; readonly type: string; readonly url: string };
+  readonly config: { readonly name: string; readonly type: string; readonly url: string; readonly timeoutMs?: number };
   readonly displayName: string;
   search(q: {
     service?: string; operation?: string; tags?: Record<string, string>; minDurationMs?: number; maxDurationMs?: number;
@@ -72,7 +73,8 @@ export function backendsSource(manager: BackendManagerLike, prepare: (t: Trace) 
     },
     fetch: async (id: string, traceId: string, token: vscode.CancellationToken) => prepare((await manager.findTrace(traceId, { onlyBackend: id, signal: signalOf(token) })).trace),
     open: async (id: string, traceId: string, hint?: TraceLookupHint) => {
-      const found = await manager.findTrace(traceId, { onlyBackend: id, ...(hint ? { hint } : {}) });
+      const found = await withBackendProgress(vscode.l10n.t('Fetching trace {0}…', traceId), { backend: manager.byName(id)?.displayName ?? id, timeoutsMs: [manager.byName(id)?.config.timeoutMs] },
+        signal => manager.findTrace(traceId, { onlyBackend: id, ...(hint ? { hint } : {}), signal }));
       const prepared = await prepare(found.trace);
       return traces.open(prepared, { kind: 'backend', label: found.source, backend: found.backendName ?? id });
     },

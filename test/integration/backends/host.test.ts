@@ -10,6 +10,7 @@ import { TraceService, type TraceOpenedEvent } from '../../../src/host/traces/tr
 import { prepareModel } from '../../../src/host/traces/prepareModel';
 import type { HostContext } from '../../../src/host/hostContext';
 import { BackendsController } from '../../../src/host/backends/backendsController';
+import { readSecrets } from '../../../src/host/backends/backendSettings';
 import { JAEGER_SKIP, startJaeger, type RunningServer } from '../../support/backends/servers';
 import { startFaultProxy, type FaultProxy } from '../../support/backends/fault-proxy';
 import { emitTrace, type EmittedTrace } from '../../support/backends/emit';
@@ -130,7 +131,9 @@ describe('backend commands in the extension host (real Jaeger)', { skip: JAEGER_
       window.showInputBox = realInputBox;
       fakeVscode.pick = undefined;
     }
-    assert.equal(await ctx.secrets.get('spanscope.backend.guarded'), JSON.stringify({ bearerToken: 's3cret-token' }));
+    // Kept for the backend's name and URL.
+    assert.deepEqual(await readSecrets(ctx.secrets as never, { name: 'guarded', url: proxy.url }), { bearerToken: 's3cret-token' });
+    assert.equal(await readSecrets(ctx.secrets as never, { name: 'guarded', url: server.url }), undefined);
     assert.ok(!JSON.stringify([...fakeVscode.settings.values()]).includes('s3cret-token'), 'never in settings');
     const found = await controller.manager.findTrace(sent.traceId, { useCache: false });
     assert.equal(found.source, 'Jaeger (guarded)');

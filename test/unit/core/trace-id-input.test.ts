@@ -1,7 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import fc from 'fast-check';
 import {
   findTraceIdsInText,
+  KEYED_ID_PATTERNS,
   parseTraceIdInput,
   shortTraceId,
   TraceIdInputError,
@@ -142,4 +144,71 @@ test('findTraceIdsInText finds every traceparent and trace ID with its position 
   assert.equal(line.slice(found[1]!.start, found[1]!.start + found[1]!.length), T16);
   assert.deepEqual(findTraceIdsInText('nothing here 1234'), []);
   assert.deepEqual(findTraceIdsInText(`zero ${'0'.repeat(32)}`), []);
+});
+
+// ---- untrusted input size: linear time, capped --------------------------------------------------
+
+/** Best of a few runs (ms): the least disturbed by other processes on a loaded machine. */
+function bestTime(fn: () => void, runs = 3): number {
+  let best = Infinity;
+  for (let i = 0; i < runs; i++) {
+    const t0 = performance.now();
+    fn();
+    best = Math.min(best, performance.now() - t0);
+  }
+  return best;
+}
+
+const parseQuietly = (s: string): void => { tryParseTraceIdInput(s); };
+
+test('a 1 MB paste is refused at once (length cap) with a clear message', () => {
+  const big = 'a.'.repeat(512 * 1024);
+  assert.ok(bestTime(() => parseQuietly(big)) < 1000);
+  fails(big, 'malformed');
+});
+
+test('parsing is linear in the input: 10× the text costs about 10× the time, not 100×', () => {
+  // Inputs that made the earlier patterns backtrack (64 KB of "a." took ~6 s), and a few more shapes built from
+  // the patterns' own pieces. Quadratic: 64 KB costs ~100× 6.4 KB; linear: ~10×. The bound allows 30× plus a
+  // constant for timer noise, and an absolute 1.5 s (the quadratic case took 4 times that).
+  const shapes: Record<string, (n: number) => string> = {
+    'a.': n => 'a.'.repeat(n / 2),
+    'a_': n => 'a_'.repeat(n / 2),
+    'trace_id=': n => 'x.trace_id= '.repeat(n / 12),
+    'span_id:': n => 'span_id:'.repeat(n / 8),
+    '0:': n => '0:'.repeat(n / 2),
+    '0-': n => '0-'.repeat(n / 2),
+    'x-b3-traceid': n => 'x-b3-traceid '.repeat(n / 13),
+    'url': n => 'http://h/' + 'trace/a.'.repeat(n / 8),
+  };
+  for (const [name, make] of Object.entries(shapes)) {
+    const small = make(6_400);
+    const large = make(64_000);
+    const ts = bestTime(() => parseQuietly(small));
+    const tl = bestTime(() => parseQuietly(large));
+    assert.ok(tl < 1500, `${name}: 64 KB took ${tl.toFixed(0)} ms`);
+    assert.ok(tl < 30 * ts + 50, `${name}: 6.4 KB ${ts.toFixed(1)} ms, 64 KB ${tl.toFixed(1)} ms: not linear`);
+  }
+});
+
+test('the keyed patterns accept exactly the keys the earlier (backtracking) ones did (property)', () => {
+  // The earlier patterns spelled out a key prefix, `(?:[\w.]*[._-])?`, that made them quadratic. They are the
+  // oracle here: on short text, where they are fast, both must find the same values at the same offsets.
+  const H = '[0-9a-fA-F]';
+  const OLD_TRACE = new RegExp(`(?<![0-9A-Za-z])(?:[\\w.]*[._-])?trace[._-]?id["']?\\s*[:=]\\s*["']?(${H}{16}|${H}{32})(?![0-9A-Za-z])`, 'gi');
+  const OLD_SPAN = new RegExp(`(?<![0-9A-Za-z])(?:[\\w.]*[._-])?span[._-]?id["']?\\s*[:=]\\s*["']?(${H}{16})(?![0-9A-Za-z])`, 'i');
+  const values = (re: RegExp, s: string) => [...s.matchAll(re)].map(m => [m.index + m[0].length - m[1]!.length, m[1]]);
+  const first = (re: RegExp, s: string) => { const m = re.exec(s); return m ? [m.index + m[0].length - m[1]!.length, m[1]] : undefined; };
+  const token = fc.constantFrom('trace', 'Trace', 'span', 'id', 'ID', 'Id', '_', '.', '-', '=', ':', ' ', '"', '\'', 'otel', 'x', 'a', '0', 'é', S16, T32, T16.toUpperCase());
+  fc.assert(fc.property(fc.array(token, { maxLength: 40 }), parts => {
+    const s = parts.join('');
+    assert.deepEqual(values(KEYED_ID_PATTERNS.trace, s), values(OLD_TRACE, s), s);
+    assert.deepEqual(first(KEYED_ID_PATTERNS.span, s), first(OLD_SPAN, s), s);
+  }), { numRuns: 3000 });
+  // Normal log lines give the same answer as before.
+  fc.assert(fc.property(fc.constantFrom('trace_id=', 'traceId":"', 'otel.trace_id: ', 'x-trace-id=', 'TRACE.ID='), fc.array(fc.constantFrom(...'0123456789abcdefABCDEF'), { minLength: 32, maxLength: 32 }).map(a => a.join('')), fc.string({ maxLength: 20 }), (key, hex, tail) => {
+    fc.pre(!/^0+$/.test(hex));
+    const r = tryParseTraceIdInput(`ERROR failed ${key}${hex} ${tail.replace(/[0-9a-fA-F]/g, 'z')}`);
+    assert.equal(r?.traceId, hex.toLowerCase());
+  }), { numRuns: 500 });
 });

@@ -38,11 +38,11 @@ test('every contributed setting is documented, scoped, typed, and in the spansco
   }
 });
 
-test('settings that start servers are restricted in untrusted workspaces', () => {
+test('settings that start servers, call backends or decide which file opens are restricted in untrusted workspaces', () => {
   const pkgAll = JSON.parse(readFileSync(join(PROJECT_ROOT, 'package.json'), 'utf8')) as { capabilities?: { untrustedWorkspaces?: { supported?: unknown; restrictedConfigurations?: string[] } } };
   const u = pkgAll.capabilities?.untrustedWorkspaces;
   assert.equal(u?.supported, 'limited');
-  for (const key of ['spanscope.receiver.autoStart', 'spanscope.receiver.host', 'spanscope.receiver.port']) {
+  for (const key of ['spanscope.receiver.autoStart', 'spanscope.receiver.host', 'spanscope.receiver.port', 'spanscope.backends', 'spanscope.pathMappings']) {
     assert.ok(u?.restrictedConfigurations?.includes(key), `${key} is not restricted`);
   }
 });

@@ -76,6 +76,13 @@ before(async () => {
         res.writeHead(200, { 'content-length': 100 });
         res.write('{"hello":');
         return; // never finishes
+      case '/trickle': {
+        // A byte every 300 ms, for ever: every gap is shorter than any idle timeout.
+        res.writeHead(200, { 'content-type': 'application/json' });
+        const t = setInterval(() => res.write(' '), 300);
+        res.on('close', () => clearInterval(t));
+        return;
+      }
       case '/echo-headers': res.writeHead(200); res.end(JSON.stringify(req.headers)); return;
       default: res.writeHead(404); res.end('{"error":{"httpCode":404,"message":"trace not found"}}');
     }
@@ -196,6 +203,25 @@ describe('time limits and cancellation', () => {
     const c = client({ timeoutMs: 200 });
     await rejectsWith(c.request({ path: 'stall-body' }), TimeoutError);
     c.dispose();
+  });
+  test('a body that trickles in for ever ends at the overall deadline → TimeoutError', async () => {
+    const c = client({ timeoutMs: 1000, deadlineMs: 1500 });
+    const t0 = Date.now();
+    // Without a deadline this request never ends; the test gives up on its own after 15 s.
+    let giveUp: NodeJS.Timeout | undefined;
+    const hung = new Promise<never>((_, reject) => { giveUp = setTimeout(() => reject(new Error('still running after 15 s')), 15_000); });
+    try {
+      await rejectsWith(Promise.race([c.request({ path: 'trickle' }), hung]), TimeoutError, e => assert.match(e.message, /not complete within 1500 ms/));
+    } finally {
+      clearTimeout(giveUp);
+      c.dispose();
+    }
+    const took = Date.now() - t0;
+    assert.ok(took >= 1400 && took < 6000, `took ${took} ms`);
+    // A per-request deadline wins over the client's.
+    const c2 = client({ timeoutMs: 1000, deadlineMs: 60_000 });
+    await rejectsWith(c2.request({ path: 'trickle', deadlineMs: 700 }), TimeoutError, e => assert.match(e.message, /within 700 ms/));
+    c2.dispose();
   });
   test('abort while waiting → CancelledError at once', async () => {
     proxy.setFault({ kind: 'delay', ms: 5000 }, 1);
