@@ -81,7 +81,7 @@ function outlineTree(language: SyntaxLanguage, tree: Tree, source: string, defsQ
   let truncated = false;
   let pkg: string | undefined;
   const raws: RawDef[] = [];
-  const namespaceNodes: Array<{ name: string; start: number; end: number; fileScoped: boolean }> = [];
+  const namespaceNodes: Array<{ name: string; readonly start: number; readonly end: number; readonly fileScoped: boolean }> = [];
   for (const m of defsQuery.matches(root)) {
     let main: QueryCapture | undefined;
     let nameNode: Node | undefined;
@@ -105,6 +105,11 @@ function outlineTree(language: SyntaxLanguage, tree: Tree, source: string, defsQ
   const definitions: Definition[] = [];
   const defNodeIds = new Map<number, number>();
   const stack: Open[] = [];
+  // A block namespace inside another is named in full (`Shop.Legacy.Inner`), as C# qualifies it.
+  for (const n of namespaceNodes) {
+    const outer = namespaceNodes.filter(o => o !== n && !o.fileScoped && o.start < n.start && n.end <= o.end);
+    if (outer.length) n.name = [...outer.sort((a, b) => a.start - b.start).map(o => o.name), n.name].join('.');
+  }
   const namespaces = namespaceNodes.map(n => n.name);
   let lastRaw: RawDef | undefined;
   for (const raw of raws) {
@@ -417,7 +422,10 @@ function literalValue(language: SyntaxLanguage, node: Node, source: string, max:
       if (opener.startsWith('"""')) raw = stripJavaTextBlock(raw);
       break;
     case 'csharp':
-      if (type === 'raw_string_literal') escapes = 'none';
+      if (type === 'raw_string_literal') {
+        escapes = 'none';
+        raw = stripRawStringIndent(raw);
+      }
       if (type === 'interpolated_string_expression') {
         template = true;
         if (opener.includes('@') || opener.includes('"""')) escapes = 'none';
@@ -481,6 +489,16 @@ function decodeEscapes(s: string, quotesOnly: boolean): string {
   return out;
 }
 
+/** A multi-line C# raw string as the compiler sees it: the first and last line breaks and the closing line's
+ * indentation removed. */
+function stripRawStringIndent(raw: string): string {
+  if (!raw.includes('\n')) return raw;
+  const lines = raw.split(/\r?\n/);
+  const last = lines[lines.length - 1]!;
+  if (lines[0]!.trim() !== '' || last.trim() !== '') return raw;
+  return lines.slice(1, -1).map(l => (l.startsWith(last) ? l.slice(last.length) : l.trimStart())).join('\n');
+}
+
 /** A Java text block's content as the compiler sees it: the opening line break and incidental indentation gone. */
 function stripJavaTextBlock(raw: string): string {
   const body = raw.replace(/^[ \t]*\r?\n/, '');
@@ -529,7 +547,7 @@ const PRECEDING_DECORATIONS = new Set(['decorator', 'attribute_item', 'attribute
 const CALLS = new Set([
   'method_invocation', 'object_creation_expression', 'explicit_constructor_invocation', 'call_expression', 'call',
   'new_expression', 'invocation_expression', 'function_call_expression', 'member_call_expression',
-  'nullsafe_member_call_expression', 'scoped_call_expression', 'macro_invocation',
+  'nullsafe_member_call_expression', 'scoped_call_expression', 'macro_invocation', 'implicit_object_creation_expression',
 ]);
 const CONTEXT_TYPES = new Set([
   ...ARG_LISTS, ...ARG_WRAPPERS, ...Object.keys(NAMED), ...TRANSPARENT, ...ANNOTATIONS, ...DECORATORS,
@@ -544,12 +562,19 @@ function ancestorsOf(lit: Node, stack: readonly Node[]): (n: Node) => Node | nul
   let i = stack.length - 1;
   // Skip context nodes equal to the literal itself (none are string types, but a grammar may alias one).
   while (i >= 0 && sameNode(stack[i]!, lit)) i--;
+  // Asking twice about the same node (a look-ahead at the grandparent, then the climb itself) gives one answer.
+  let asked: Node | undefined;
+  let answer: Node | null = null;
   return (n: Node) => {
+    if (asked && sameNode(asked, n)) return answer;
+    asked = n;
+    answer = null;
     if (i < 0) return null;
     const candidate = stack[i]!;
     const child = candidate.childWithDescendant(n);
     if (!child || !sameNode(child, n)) return null;
     i--;
+    answer = candidate;
     return candidate;
   };
 }
@@ -572,6 +597,12 @@ function literalContext(language: SyntaxLanguage, lit: Node, source: string, out
       const owner = parentOf(p);
       if (t === 'token_tree' && owner?.type === 'token_tree') return; // a nested macro group: no call shape
       out.argIndex = t === 'token_tree' ? commasBefore(p, n) : namedIndex(p, n);
+      // Rust attribute and macro arguments are loose tokens: `name = "x"` names the literal after the `=`.
+      if (t === 'token_tree' && argName === undefined) {
+        const eq = n.previousSibling;
+        const key = eq?.type === '=' ? eq.previousSibling : null;
+        if (key?.type === 'identifier') argName = nameText(key, source);
+      }
       if (argName !== undefined) out.argName = argName;
       if (owner) describeCall(owner, source, out, around, parentOf(owner));
       return;
@@ -591,7 +622,8 @@ function literalContext(language: SyntaxLanguage, lit: Node, source: string, out
       continue;
     }
     if (Object.prototype.hasOwnProperty.call(ASSIGNMENTS, t)) {
-      const target = p.childForFieldName(ASSIGNMENTS[t]!);
+      // PHP's const_element has no field names: the name is its first child.
+      const target = p.childForFieldName(ASSIGNMENTS[t]!) ?? (t === 'const_element' ? p.firstNamedChild : null);
       if (!target || sameNode(target, n)) return;
       const targetName = lastName(target, source);
       const pp = parentOf(p);
