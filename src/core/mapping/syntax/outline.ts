@@ -72,6 +72,8 @@ interface Open {
   readonly jvmMethod?: string;
   anonymousCount: number;
   lambdaCount: number;
+  /** Java: local classes declared so far per name, for javac's `Outer$1Local` numbering. */
+  localClasses?: Map<string, number>;
 }
 
 const CONSTRUCTOR_NAMES: Partial<Record<SyntaxLanguage, string>> = { python: '__init__', php: '__construct', ruby: 'initialize', javascript: 'constructor', typescript: 'constructor', tsx: 'constructor' };
@@ -163,6 +165,14 @@ function outlineTree(language: SyntaxLanguage, tree: Tree, source: string, defsQ
       if (kind === 'function' && (innerIsType || (language === 'cpp' && parts.length > 1))) kind = 'method';
       if ((kind === 'method' || kind === 'function') && (name === CONSTRUCTOR_NAMES[language] || (language === 'cpp' && containers.length > 0 && name === containers[containers.length - 1]))) kind = 'constructor';
       if (language === 'java') jvmMethod = kind === 'constructor' ? 'new' : name;
+      // javac names a class declared inside a method Outer$1Local (the index counts same-named local classes of
+      // the enclosing class); what it holds lists that binary segment among its containers.
+      if (language === 'java' && TYPE_KINDS.has(kind) && inner && FUNCTION_KINDS.has(inner.kind) && innerType) {
+        innerType.localClasses ??= new Map();
+        const n = (innerType.localClasses.get(name) ?? 0) + 1;
+        innerType.localClasses.set(name, n);
+        containerParts = [`${n}${name}`];
+      }
     }
 
     if (definitions.length >= limits.maxDefinitions) {
@@ -208,9 +218,10 @@ function outlineTree(language: SyntaxLanguage, tree: Tree, source: string, defsQ
   // The nodes a literal's context can be read from (argument lists, calls, pairs…), outer before inner, swept with
   // a stack like the definitions: at each literal the stack holds its such ancestors, so the context is read
   // without asking tree-sitter for parents (a parent lookup walks down from the root: quadratic in big files).
-  const contextNodes = contextQuery.captures(root).map(c => c.node);
-  contextNodes.sort((a, b) => a.startIndex - b.startIndex || b.endIndex - a.endIndex);
-  const contextStack: Node[] = [];
+  // (endIndex is read from wasm on every access: it is read once per node here.)
+  const contextNodes = contextQuery.captures(root).map(c => ({ node: c.node, start: c.node.startIndex, end: c.node.endIndex }));
+  contextNodes.sort((a, b) => a.start - b.start || b.end - a.end);
+  const contextStack: Array<{ node: Node; start: number; end: number }> = [];
   let nextCtx = 0;
   const captures = stringsQuery.captures(root);
   let lastEnd = -1;
@@ -236,12 +247,13 @@ function outlineTree(language: SyntaxLanguage, tree: Tree, source: string, defsQ
       defStack.push(d);
     }
     while (defStack.length && defStack[defStack.length - 1]!.end <= start) defStack.pop();
-    while (nextCtx < contextNodes.length && contextNodes[nextCtx]!.startIndex <= start) {
+    const end = node.endIndex;
+    while (nextCtx < contextNodes.length && contextNodes[nextCtx]!.start <= start) {
       const c = contextNodes[nextCtx++]!;
-      while (contextStack.length && contextStack[contextStack.length - 1]!.endIndex <= c.startIndex) contextStack.pop();
+      while (contextStack.length && contextStack[contextStack.length - 1]!.end <= c.start) contextStack.pop();
       contextStack.push(c);
     }
-    while (contextStack.length && contextStack[contextStack.length - 1]!.endIndex < node.endIndex) contextStack.pop();
+    while (contextStack.length && contextStack[contextStack.length - 1]!.end < end) contextStack.pop();
     const decoded = literalValue(language, node, source, limits.maxLiteralLength);
     if (decoded.truncated) truncated = true;
     const lit: Mutable<StringLiteral> = { value: decoded.value, line: node.startPosition.row + 1, column: node.startPosition.column + 1 };
@@ -530,6 +542,7 @@ const TRANSPARENT = new Set([
   'array_creation_expression', 'implicit_array_creation_expression', 'initializer_expression', 'collection_expression',
   'array_element_initializer', 'array_creation_expression', 'as_expression', 'satisfies_expression', 'cast_expression',
   'expression_list', 'literal_value', 'keyed_element', 'literal_element', 'string_array', 'with_item', 'await_expression',
+  'jsx_expression',
 ]);
 /** Annotation-like owners of an argument list. */
 const ANNOTATIONS = new Set(['annotation', 'marker_annotation', 'attribute']);
@@ -551,17 +564,17 @@ const CALLS = new Set([
 ]);
 const CONTEXT_TYPES = new Set([
   ...ARG_LISTS, ...ARG_WRAPPERS, ...Object.keys(NAMED), ...TRANSPARENT, ...ANNOTATIONS, ...DECORATORS,
-  ...Object.keys(ASSIGNMENTS), ...CALLS,
+  ...Object.keys(ASSIGNMENTS), ...CALLS, 'jsx_attribute', 'jsx_expression', 'jsx_opening_element', 'jsx_self_closing_element',
 ]);
 
 /**
  * A parent lookup for the climb from a literal: the next context node on the stack when it is the direct parent
  * of the node asked about, else null (an ancestor of another type sits between: the climb stops there).
  */
-function ancestorsOf(lit: Node, stack: readonly Node[]): (n: Node) => Node | null {
+function ancestorsOf(lit: Node, stack: ReadonlyArray<{ readonly node: Node }>): (n: Node) => Node | null {
   let i = stack.length - 1;
   // Skip context nodes equal to the literal itself (none are string types, but a grammar may alias one).
-  while (i >= 0 && sameNode(stack[i]!, lit)) i--;
+  while (i >= 0 && sameNode(stack[i]!.node, lit)) i--;
   // Asking twice about the same node (a look-ahead at the grandparent, then the climb itself) gives one answer.
   let asked: Node | undefined;
   let answer: Node | null = null;
@@ -570,7 +583,7 @@ function ancestorsOf(lit: Node, stack: readonly Node[]): (n: Node) => Node | nul
     asked = n;
     answer = null;
     if (i < 0) return null;
-    const candidate = stack[i]!;
+    const candidate = stack[i]!.node;
     const child = candidate.childWithDescendant(n);
     if (!child || !sameNode(child, n)) return null;
     i--;
@@ -613,6 +626,16 @@ function literalContext(language: SyntaxLanguage, lit: Node, source: string, out
       argName ??= nameText(key, source).replace(/^:/, '').replace(/:$/, '');
       n = p;
       continue;
+    }
+    if (t === 'jsx_attribute') {
+      // `<Route path="/orders/:id">`: the attribute names the literal, the element is the "call".
+      const key = p.firstNamedChild;
+      if (!key || sameNode(key, n)) return;
+      out.argName = argName ?? nameText(key, source);
+      const element = parentOf(p);
+      const name = element?.childForFieldName('name');
+      if (name) out.callee = lastName(name, source);
+      return;
     }
     if (ARG_WRAPPERS.has(t)) {
       // C# `template: "x"` and PHP `name: "x"` put the name beside the value inside the argument node.

@@ -40,6 +40,9 @@ export interface Definition {
    *   `<method>` is the enclosing method (`new` in constructors and instance initializers, `static` in static ones)
    *   and `<n>` counts lambdas per class in source order (outer before inner); javac may number nested lambdas
    *   differently, so rank by the `lambda$<method>$` prefix first.
+   * - (Java local classes are not anonymous: they keep their declared `name`, but what they hold lists javac's
+   *   segment among its containers: `audit` in a class `Local` declared in a method of `OrderService` has
+   *   containers `['OrderService', '1Local']`, as in `OrderService$1Local`.)
    * - Go function literals (kind `function`): `func1`, `func2` per enclosing function, nested ones `func1.1`,
    *   as in Go's runtime names (`main.handler.func1`).
    */

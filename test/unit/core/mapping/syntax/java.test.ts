@@ -146,3 +146,27 @@ record Money(long cents) {
   ]);
   assert.equal(o.literals[0]!.value, 'neg\t"x"A');
 });
+
+test('Java: a local class is named like javac (Outer$1Local) in the containers of what it holds', async () => {
+  const o = await outline('java', `class Outer {
+  void a() {
+    class Local { void run() {} }
+  }
+  void b() {
+    class Local { void run() {} }
+    class Other { void go() {} }
+  }
+}
+`);
+  assert.deepEqual(o.definitions.map(d => [d.kind, d.name, d.containers.join('$'), d.line]), [
+    ['class', 'Outer', '', 1],
+    ['method', 'a', 'Outer', 2],
+    ['class', 'Local', 'Outer', 3],
+    ['method', 'run', 'Outer$1Local', 3],
+    ['method', 'b', 'Outer', 5],
+    ['class', 'Local', 'Outer', 6],
+    ['method', 'run', 'Outer$2Local', 6],
+    ['class', 'Other', 'Outer', 7],
+    ['method', 'go', 'Outer$1Other', 7],
+  ]);
+});

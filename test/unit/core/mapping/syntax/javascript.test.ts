@@ -147,3 +147,15 @@ test('TSX: components and template literals in JSX files', async () => {
   assert.deepEqual(o.definitions.map(d => [d.kind, d.name, d.line]), [['function', 'App', 1], ['function', 'load', 2]]);
   assert.deepEqual(ctx(lit(o, '/api/orders/${id}')), { line: 2, callee: 'fetch', argIndex: 0, template: true });
 });
+
+test('JSX: a route element\'s attribute names its literal, the element is the callee', async () => {
+  const o = await outline('javascript', `const routes = (
+  <Routes>
+    <Route path="/orders/:id" element={<Order />} />
+    <a href={\`/x/\${id}\`}>x</a>
+  </Routes>
+);
+`);
+  assert.deepEqual(ctx(lit(o, '/orders/:id')), { line: 3, callee: 'Route', argName: 'path' });
+  assert.deepEqual(ctx(lit(o, '/x/${id}')), { line: 4, callee: 'a', argName: 'href', template: true });
+});
