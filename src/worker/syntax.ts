@@ -9,8 +9,8 @@ import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { languageOfPath } from '../core/mapping/syntax/languages';
 import type { FileOutline, SyntaxLanguage, SyntaxService } from '../core/mapping/syntax/types';
-import type { SyntaxReply, SyntaxRequest } from './syntaxMessages';
-import { DEFAULT_MAX_FILE_SIZE, DEFAULT_PARSE_TIMEOUT_MS, type SyntaxParserOptions } from './syntaxParser';
+import { DEFAULT_MAX_FILE_SIZE, DEFAULT_PARSE_TIMEOUT_MS, type SyntaxReply, type SyntaxRequest } from './syntaxMessages';
+import type { SyntaxParserOptions } from './syntaxParser';
 
 export interface SyntaxServiceOptions {
   /** Path of dist/syntax-worker.js; default: next to the running bundle, else dist/ of the project (tests). */

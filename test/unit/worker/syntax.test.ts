@@ -124,3 +124,10 @@ test('the build copies the runtime and every grammar to dist/tree-sitter, where 
     rmSync(packaged, { recursive: true, force: true });
   }
 });
+
+test('the service (bundled into the extension host and the CLI) does not carry the tree-sitter runtime', () => {
+  const r = buildSync({ entryPoints: [join(PROJECT_ROOT, 'src/worker/syntax.ts')], bundle: true, platform: 'node', format: 'cjs', write: false, metafile: true, logLevel: 'warning' });
+  const inputs = Object.keys(r.metafile.inputs);
+  assert.ok(inputs.some(i => i.endsWith('src/worker/syntax.ts')), `the bundle was not read: ${inputs.join(', ')}`);
+  assert.deepEqual(inputs.filter(i => /tree-sitter-wasm|syntaxParser|outline\.ts/.test(i)), []);
+});
