@@ -39,10 +39,12 @@ export function createOutliner(language: SyntaxLanguage, grammar: Language, Quer
   // grammar lacks does not compile).
   const contextTypes = [...CONTEXT_TYPES].filter(t => grammar.idForNodeType(t, true) !== null);
   const context = new QueryCtor(grammar, `[${contextTypes.map(t => `(${t})`).join(' ')}] @ctx`);
+  const annotationTypes = ANNOTATION_TYPES[language] ?? [];
+  const annotations = annotationTypes.length ? new QueryCtor(grammar, `[${annotationTypes.map(t => `(${t})`).join(' ')}] @annotation`) : undefined;
   return {
     language,
-    outline: (tree, source) => outlineTree(language, tree, source, defs, strings, context, limits),
-    dispose: () => { defs.delete(); strings.delete(); context.delete(); },
+    outline: (tree, source) => outlineTree(language, tree, source, { defs, strings, context, annotations }, limits),
+    dispose: () => { defs.delete(); strings.delete(); context.delete(); annotations?.delete(); },
   };
 }
 
@@ -78,7 +80,23 @@ interface Open {
 
 const CONSTRUCTOR_NAMES: Partial<Record<SyntaxLanguage, string>> = { python: '__init__', php: '__construct', ruby: 'initialize', javascript: 'constructor', typescript: 'constructor', tsx: 'constructor' };
 
-function outlineTree(language: SyntaxLanguage, tree: Tree, source: string, defsQuery: Query, stringsQuery: Query, contextQuery: Query, limits: OutlineLimits): FileOutline {
+/** Annotation-like nodes per grammar, whose names are listed on the definition they apply to. */
+const ANNOTATION_TYPES: Partial<Record<SyntaxLanguage, readonly string[]>> = {
+  java: ['annotation', 'marker_annotation'], csharp: ['attribute'], php: ['attribute'], rust: ['attribute'],
+  python: ['decorator'], javascript: ['decorator'], typescript: ['decorator'], tsx: ['decorator'],
+};
+/** At most this many annotation names are kept per definition. */
+const MAX_ANNOTATIONS = 16;
+
+interface Queries {
+  readonly defs: Query;
+  readonly strings: Query;
+  readonly context: Query;
+  readonly annotations: Query | undefined;
+}
+
+function outlineTree(language: SyntaxLanguage, tree: Tree, source: string, queries: Queries, limits: OutlineLimits): FileOutline {
+  const { defs: defsQuery, strings: stringsQuery, context: contextQuery } = queries;
   const root = tree.rootNode;
   let truncated = false;
   let pkg: string | undefined;
@@ -264,6 +282,8 @@ function outlineTree(language: SyntaxLanguage, tree: Tree, source: string, defsQ
     if (functionStack.length) lit.enclosing = functionStack[functionStack.length - 1]!.index;
     literals.push(lit);
   }
+
+  if (queries.annotations) annotateDefinitions(queries.annotations, root, source, definitions, raws.filter(r => defNodeIds.has(r.node.id)), defNodeIds);
 
   const outline: Mutable<FileOutline> = { language, definitions, literals };
   if (pkg !== undefined) outline.package = pkg.replace(/\s+/g, '');
@@ -499,6 +519,31 @@ function decodeEscapes(s: string, quotesOnly: boolean): string {
     }
   }
   return out;
+}
+
+/** Lists each annotation's (decorator's, attribute's) name on the definition it applies to. */
+function annotateDefinitions(query: Query, root: Node, source: string, definitions: Array<Mutable<Definition>>, emitted: readonly RawDef[], defNodeIds: ReadonlyMap<number, number>): void {
+  const nodes = query.captures(root).map(c => c.node);
+  nodes.sort((a, b) => a.startIndex - b.startIndex);
+  const defStack: RawDef[] = [];
+  let nextDef = 0;
+  for (const node of nodes) {
+    const start = node.startIndex;
+    while (nextDef < emitted.length && emitted[nextDef]!.start <= start) {
+      const d = emitted[nextDef++]!;
+      while (defStack.length && defStack[defStack.length - 1]!.end <= d.start) defStack.pop();
+      defStack.push(d);
+    }
+    while (defStack.length && defStack[defStack.length - 1]!.end <= start) defStack.pop();
+    const target = decoratedDefinition(node, { defNodeIds, root, defStack });
+    if (target === undefined) continue;
+    // Java/C#: the name field; decorators: the expression (`app.route(...)` → route); PHP/Rust: the first child.
+    const nameNode = node.childForFieldName('name') ?? node.firstNamedChild;
+    const name = nameNode ? lastName(nameNode, source) : '';
+    const def = definitions[target]!;
+    const list = (def.annotations ??= []) as string[];
+    if (name && list.length < MAX_ANNOTATIONS) list.push(name);
+  }
 }
 
 /** A multi-line C# raw string as the compiler sees it: the first and last line breaks and the closing line's

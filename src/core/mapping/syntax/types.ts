@@ -47,6 +47,13 @@ export interface Definition {
    *   as in Go's runtime names (`main.handler.func1`).
    */
   readonly anonymous?: boolean;
+  /**
+   * The annotations, decorators or attributes applied to the definition, by their last name, in source order
+   * (`['WithSpan', 'GetMapping']`, `['route']` for `@app.route("/x")`, `['HttpGet']`), so one without a string
+   * argument (`@WithSpan`, `[HttpPost]`) is still visible. Annotations on parameters count for their method
+   * (`@Param('id')`). Absent when none.
+   */
+  readonly annotations?: readonly string[];
   /** C#: the namespace the definition is declared in (block or file-scoped), when any. */
   readonly namespace?: string;
 }
@@ -69,7 +76,10 @@ export interface StringLiteral {
   readonly annotation?: boolean;
   /** 0-based position among the call's arguments (or the annotation's `value`/first element). */
   readonly argIndex?: number;
-  /** Index into `FileOutline.definitions` of the innermost function or method around the literal, if any. */
+  /**
+   * Index into `FileOutline.definitions` of the innermost function or method around the literal, if any. This
+   * can be a Java lambda or a Go closure (`anonymous`); follow `Definition.parent` to the named one.
+   */
   readonly enclosing?: number;
   /** The name of a named argument, annotation element or object key the literal is the value of: `path` in
    * `@RequestMapping(path = "/x")`, `to` in Rails `get '/x', to: 'c#a'`, `url` in `fastify.route({ url: '/x' })`. */

@@ -114,6 +114,9 @@ test('C#: StartActivity, [Route]/[HttpGet] attributes with named arguments, mini
   const bulk = lit(o, 'bulk');
   assert.deepEqual(ctx(bulk), { line: 23, callee: 'Route', annotation: true, argIndex: 0, argName: 'template' });
   assert.equal(bulk.target, o.definitions.findIndex(d => d.name === 'Post'));
+  assert.deepEqual(o.definitions.filter(d => d.annotations).map(d => [d.name, d.line, d.annotations]), [
+    ['OrdersController', 7, ['ApiController', 'Route']], ['Get', 15, ['HttpGet']], ['Post', 24, ['HttpPost', 'Route']],
+  ]);
   assert.deepEqual(ctx(lit(o, '/health')), { line: 42, callee: 'MapGet', receiver: 'app', argIndex: 0 });
   assert.deepEqual(ctx(lit(o, '/orders/{id}')), { line: 43, callee: 'MapPost', receiver: 'app', argIndex: 0 });
 });

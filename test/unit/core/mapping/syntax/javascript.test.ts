@@ -133,6 +133,9 @@ test('TypeScript: Nest decorators point at the class or method they decorate', a
   const get = lit(o, ':id');
   assert.deepEqual(ctx(get), { line: 13, callee: 'Get', annotation: true, argIndex: 0 });
   assert.equal(get.target, defIndex(o, def(o, 'findOne')));
+  assert.deepEqual(o.definitions.filter(d => d.annotations).map(d => [d.name, d.annotations]), [
+    ['CatsController', ['Controller']], ['findOne', ['Get', 'Param']], ['create', ['Post']],
+  ]);
   const span = lit(o, 'find cat');
   assert.deepEqual(ctx(span), { line: 15, callee: 'startActiveSpan', receiver: 'tracer', argIndex: 0 });
   assert.equal(span.enclosing, defIndex(o, def(o, 'findOne')));
