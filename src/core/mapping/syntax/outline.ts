@@ -126,10 +126,17 @@ function outlineTree(language: SyntaxLanguage, tree: Tree, source: string, queri
   const defNodeIds = new Map<number, number>();
   const stack: Open[] = [];
   // A block namespace inside another is named in full (`Shop.Legacy.Inner`), as C# qualifies it.
-  for (const n of namespaceNodes) {
-    const outer = namespaceNodes.filter(o => o !== n && !o.fileScoped && o.start < n.start && n.end <= o.end);
-    if (outer.length) n.name = [...outer.sort((a, b) => a.start - b.start).map(o => o.name), n.name].join('.');
-  }
+  // Outer first, so the innermost outer one already has its full name.
+  namespaceNodes.sort((a, b) => a.start - b.start);
+  namespaceNodes.forEach((n, i) => {
+    for (let j = i - 1; j >= 0; j--) {
+      const o = namespaceNodes[j]!;
+      if (!o.fileScoped && n.end <= o.end) {
+        n.name = `${o.name}.${n.name}`;
+        break;
+      }
+    }
+  });
   const namespaces = namespaceNodes.map(n => n.name);
   let lastRaw: RawDef | undefined;
   for (const raw of raws) {

@@ -127,3 +127,9 @@ test('C#: verbatim, interpolated and raw strings', async () => {
   assert.deepEqual(ctx(lit(o, 'orders/{id}')), { line: 18, assignedTo: 'path', template: true });
   assert.deepEqual(ctx(lit(o, 'SELECT 1')), { line: 44, assignedTo: 'raw' });
 });
+
+test('C#: three levels of block namespaces are each named once in full', async () => {
+  const o = await outline('csharp', 'namespace A { namespace B { namespace C { class X { } } } namespace D { } }\n');
+  assert.deepEqual(o.namespaces, ['A', 'A.B', 'A.B.C', 'A.D']);
+  assert.equal(o.definitions[0]?.namespace, 'A.B.C');
+});
