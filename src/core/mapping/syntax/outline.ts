@@ -166,8 +166,8 @@ function outlineTree(language: SyntaxLanguage, tree: Tree, source: string, queri
       kind = 'function';
       anonymous = true;
       if (language === 'java') {
-        const method = inner && inner.kind !== 'lambda' && FUNCTION_KINDS.has(inner.kind) ? inner.jvmMethod : inner?.kind === 'lambda' ? inner.jvmMethod : javaInitializerKind(raw.node);
-        jvmMethod = method ?? 'new';
+        // The enclosing method's name (a lambda inside a lambda inherits it); outside any method, the initializer's.
+        jvmMethod = (inner && FUNCTION_KINDS.has(inner.kind) ? inner.jvmMethod : javaInitializerKind(raw.node)) ?? 'new';
         name = `lambda$${jvmMethod}$${innerType ? innerType.lambdaCount++ : 0}`;
       } else {
         // Go: closures are funcN inside their function, funcN.M inside another closure.
@@ -248,18 +248,19 @@ function outlineTree(language: SyntaxLanguage, tree: Tree, source: string, queri
   contextNodes.sort((a, b) => a.start - b.start || b.end - a.end);
   const contextStack: Array<{ node: Node; start: number; end: number }> = [];
   let nextCtx = 0;
-  const captures = stringsQuery.captures(root);
-  let lastEnd = -1;
+  // In source order (the sweeps above rely on it); a literal inside another (a string in an f-string's hole) is
+  // kept too, the same node captured twice is not.
+  const captures = stringsQuery.captures(root).sort((a, b) => a.node.startIndex - b.node.startIndex);
+  let lastStart = -1;
   for (const cap of captures) {
     const node = cap.node;
     const start = node.startIndex;
-    // A capture inside the previous literal (a string in an f-string hole) is kept too; exact duplicates are not.
-    if (start === lastEnd) continue;
+    if (start === lastStart) continue;
     if (literals.length >= limits.maxLiterals) {
       truncated = true;
       break;
     }
-    lastEnd = start;
+    lastStart = start;
     while (nextFn < functionDefs.length && functionDefs[nextFn]!.start <= start) {
       const f = functionDefs[nextFn++]!;
       while (functionStack.length && functionStack[functionStack.length - 1]!.end <= f.start) functionStack.pop();
