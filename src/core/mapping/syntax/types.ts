@@ -18,7 +18,7 @@ export interface Definition {
   readonly containers: readonly string[];
   /** Go methods: the receiver's type name without `*` (`Service` for `func (s *Service) Place()`). */
   readonly receiver?: string;
-  /** 1-based line of the declared name. */
+  /** 1-based line of the declared name (of the `new`, lambda or `func` for anonymous definitions). */
   readonly line: number;
   /** 1-based last line of the declaration (its body's end). */
   readonly endLine: number;
@@ -63,7 +63,7 @@ export interface StringLiteral {
   readonly value: string;
   /** 1-based. */
   readonly line: number;
-  /** 1-based. */
+  /** 1-based, in UTF-16 code units (as VS Code counts), of the literal's opening quote or prefix. */
   readonly column: number;
   /**
    * The call, annotation, attribute or decorator this literal is a direct argument of, by its last name:
