@@ -12,7 +12,8 @@ export interface TraceSummary {
   /** Parent span IDs, same width; all spaces for a root. */
   readonly parentIds: string;
   readonly idWidth: number;
-  readonly startNs: BigInt64Array;
+  /** Unsigned: OTLP times are fixed64, and a signed column would wrap times ≥ 2^63 ns (the span then vanished). */
+  readonly startNs: BigUint64Array;
   readonly durationNs: Float64Array;
   readonly error: Uint8Array;
   /** Indexes into BatchSummary.strings. */
@@ -41,7 +42,7 @@ export function summarize(result: ParseResult): BatchSummary {
     const n = t.spans.length;
     let idWidth = 16;
     for (const s of t.spans) idWidth = Math.max(idWidth, s.spanId.length, s.parentId?.length ?? 0);
-    const startNs = new BigInt64Array(n);
+    const startNs = new BigUint64Array(n);
     const durationNs = new Float64Array(n);
     const error = new Uint8Array(n);
     const name = new Uint32Array(n);

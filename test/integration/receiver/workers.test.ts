@@ -71,3 +71,21 @@ test('a parse worker that cannot run makes the receiver answer 503 with Retry-Af
     assert.equal(res.headers['retry-after'], '1');
   }, join(PROJECT_ROOT, 'dist', 'no-such-worker.js'));
 });
+
+test('parse workers: a start time at or above 2^63 ns is kept exactly, not dropped with a 200 (defect: signed summary column)', async () => {
+  await withWorkers(async (receiver, store) => {
+    const url = receiver.address!.httpUrl;
+    const t = modelTrace(7, 3);
+    const late = (2n ** 63n) + 12_345n;
+    const spans = t.spans.map((s, i) => ({ ...s, startNs: late + BigInt(i) }));
+    for (const [body, type] of [[protoBody([{ ...t, spans }]), 'application/x-protobuf'], [jsonBody([{ ...t, spans }]), 'application/json']] as const) {
+      const res = await post(url, body, { 'content-type': type });
+      assert.equal(res.status, 200);
+      if (type === 'application/json') assert.deepEqual(JSON.parse(res.body.toString()), {});
+    }
+    const stored = store.get(traceIdOf(7))!;
+    assert.deepEqual(stored.spans.map(s => s.startNs), spans.map(s => s.startNs));
+    assert.equal(store.item(traceIdOf(7))!.startNs, late);
+    assert.equal(receiver.stats().spansAccepted, 3);
+  });
+});

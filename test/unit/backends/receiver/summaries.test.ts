@@ -14,7 +14,7 @@ function span(spanId: string, o: Partial<Span> = {}): Span {
 test('summaries carry exactly what the store indexes, through the columnar form', () => {
   const spans = [
     span('00000000000000a1', { name: 'GET /', resource: res('gateway') }),
-    span('00000000000000a2', { parentId: '00000000000000a1', status: { code: 'error', message: 'x' }, startNs: 9_223_372_036_854_775_807n, durationNs: 2 ** 52 }),
+    span('00000000000000a2', { parentId: '00000000000000a1', status: { code: 'error', message: 'x' }, startNs: 18_446_744_073_709_551_615n, durationNs: 2 ** 52 }),
     span('opaque-span-id-longer-than-16', { parentId: '00000000000000a2', name: 'ünïcode 🚀' }),
   ];
   const result: ParseResult = {
