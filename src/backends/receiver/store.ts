@@ -172,12 +172,18 @@ export class TraceStore {
   private readonly _onTraceUpdated = new Emitter<string>();
   private readonly _onTraceEvicted = new Emitter<string>();
   private readonly _onTraceCompleted = new Emitter<string>();
+  private readonly _onTraceEvicting = new Emitter<string>();
   /** A trace ID seen for the first time. */
   readonly onTraceAdded: Event<string> = this._onTraceAdded.event;
   /** New spans merged into a trace already held (late spans: refresh an open view). */
   readonly onTraceUpdated: Event<string> = this._onTraceUpdated.event;
   /** A whole trace evicted to make room (or removed by `clear`). */
   readonly onTraceEvicted: Event<string> = this._onTraceEvicted.event;
+  /**
+   * A whole trace is about to be evicted (or cleared): fired synchronously while `get()` still returns it, so that
+   * whoever promised to keep it (the CLI's --out) can write it first. Listeners must not add to the store.
+   */
+  readonly onTraceEvicting: Event<string> = this._onTraceEvicting.event;
   /** No new span for `completeAfterMs`. Fires again if late spans arrive and the trace goes quiet again. */
   readonly onTraceCompleted: Event<string> = this._onTraceCompleted.event;
 
@@ -236,6 +242,7 @@ export class TraceStore {
           while (!this.fits(needTrace, fresh.length, cost)) {
             const victim = this.pickVictim(trace.traceId);
             if (!victim) break;
+            if (this._onTraceEvicting.hasListeners) this._onTraceEvicting.fire(victim.traceId);
             this.remove(victim);
             evicted.push(victim.traceId);
             updated.delete(victim.traceId);
@@ -437,6 +444,7 @@ export class TraceStore {
   /** Removes every trace; counters of evictions and refusals are kept. */
   clear(): void {
     const ids = [...this.entries.keys()];
+    if (this._onTraceEvicting.hasListeners) for (const id of ids) this._onTraceEvicting.fire(id);
     for (const id of ids) this.remove(this.entries.get(id)!);
     for (const id of ids) this._onTraceEvicted.fire(id);
   }
@@ -448,6 +456,7 @@ export class TraceStore {
     this._onTraceUpdated.dispose();
     this._onTraceEvicted.dispose();
     this._onTraceCompleted.dispose();
+    this._onTraceEvicting.dispose();
   }
 
   private complete(ids: readonly string[]): void {
