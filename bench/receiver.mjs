@@ -145,6 +145,7 @@ export { OtlpReceiver } from ${JSON.stringify(join(root, 'src/backends/receiver/
 export { TraceStore } from ${JSON.stringify(join(root, 'src/backends/receiver/store.ts'))};
 export { parseTraceDocument } from ${JSON.stringify(join(root, 'src/core/parse/index.ts'))};
 export { encodeOtlpProtobuf } from ${JSON.stringify(join(root, 'src/core/otlp/proto.ts'))};
+export { indexOtlpProtobuf } from ${JSON.stringify(join(root, 'src/core/parse/otlp-proto.ts'))};
 `;
   const bundle = join(outDir, 'receiver-bench.mjs');
   await esbuild.build({ stdin: { contents: entry, resolveDir: root, loader: 'ts' }, bundle: true, platform: 'node', format: 'esm', target: 'node20', outfile: bundle, logLevel: 'warning', banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" } });
@@ -247,7 +248,7 @@ function memoryRow(lib, dir, target) {
     const needle = Buffer.from(p.traceId, 'hex');
     const id = Buffer.alloc(8); id.writeUInt32BE(k, 4);
     for (let i = b.indexOf(needle); i >= 0; i = b.indexOf(needle, i + 1)) id.copy(b, i + 8);
-    store.add(lib.parseTraceDocument(b, { format: 'otlp-proto' }).traces, { bytes: b, format: 'otlp-proto' });
+    store.addIndexed(b, lib.indexOtlpProtobuf(b));
     n++;
   }
   for (let i = 0; i < 3; i++) globalThis.gc();
