@@ -58,11 +58,11 @@ function check(bytes: Uint8Array, label: string): void {
   for (let t = 0; t < x.traceIds.length; t++) {
     const spans: number[] = [];
     for (let i = 0; i < x.count; i++) if (x.traceOf[i] === t) spans.push(i);
-    const want = d.get(x.traceIds[t]!)!;
+    const want: Span[] = d.get(x.traceIds[t]!)!;
     assert.deepEqual(spans.map(i => [x.spanIds[i], x.startNs[i], x.durationNs[i], x.error[i] === 1, x.parentless[i] === 1, x.strings[x.nameOf[i]!]]),
       want.map(s => [s.spanId, s.startNs, s.durationNs, s.status.code === 'error', s.parentId === undefined, s.name]), `${label}: trace ${t} fields`);
     // The trace's own bytes decode to exactly its spans (resource, scope and all).
-    const own = decodeOtlpProtobuf(traceRequestBytes(bytes, x, spans)).traces;
+    const own: readonly Trace[] = decodeOtlpProtobuf(traceRequestBytes(bytes, x, spans)).traces;
     assert.equal(own.length, 1, label);
     assert.deepEqual(own[0]!.spans, want, `${label}: trace ${t} from its own bytes`);
   }
