@@ -55,11 +55,12 @@ function check(bytes: Uint8Array, label: string): void {
     return;
   }
   assert.deepEqual(x.traceIds, [...d.keys()], label);
+  const ix: OtlpProtoIndex = x;
   for (let t = 0; t < x.traceIds.length; t++) {
     const spans: number[] = [];
     for (let i = 0; i < x.count; i++) if (x.traceOf[i] === t) spans.push(i);
     const want: Span[] = d.get(x.traceIds[t]!)!;
-    assert.deepEqual(spans.map(i => [x.spanIds[i], x.startNs[i], x.durationNs[i], x.error[i] === 1, x.parentless[i] === 1, x.strings[x.nameOf[i]!]]),
+    assert.deepEqual(spans.map((i): unknown[] => [ix.spanIds[i], ix.startNs[i], ix.durationNs[i], ix.error[i] === 1, ix.parentless[i] === 1, ix.strings[ix.nameOf[i]!]]),
       want.map(s => [s.spanId, s.startNs, s.durationNs, s.status.code === 'error', s.parentId === undefined, s.name]), `${label}: trace ${t} fields`);
     // The trace's own bytes decode to exactly its spans (resource, scope and all).
     const own: readonly Trace[] = decodeOtlpProtobuf(traceRequestBytes(bytes, x, spans)).traces;
