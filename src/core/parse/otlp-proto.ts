@@ -602,8 +602,13 @@ class IndexBuilder {
   readonly spanEnd: number[] = [];
   readonly spanIds: string[] = [];
   readonly parentless: number[] = [];
-  readonly startNs: bigint[] = [];
+  readonly startLo: number[] = [];
+  readonly startHi: number[] = [];
   readonly durationNs: number[] = [];
+  /** The trace of the span before, and where its ID bytes are (the next span's trace is usually the same). */
+  lastTrace = -1;
+  lastTraceAt = 0;
+  lastTraceEnd = 0;
   readonly error: number[] = [];
   readonly nameOf: number[] = [];
   readonly strings: string[] = [];
@@ -628,13 +633,26 @@ class IndexBuilder {
 
   finish(): OtlpProtoIndex {
     return {
-      count: this.count, traceIds: this.traceIds, traceOf: Uint32Array.from(this.traceOf), groupOf: Uint32Array.from(this.groupOf),
-      spanAt: Uint32Array.from(this.spanAt), spanEnd: Uint32Array.from(this.spanEnd), spanIds: this.spanIds,
-      parentless: Uint8Array.from(this.parentless), startNs: BigUint64Array.from(this.startNs), durationNs: Float64Array.from(this.durationNs),
-      error: Uint8Array.from(this.error), nameOf: Uint32Array.from(this.nameOf), strings: this.strings, groups: Int32Array.from(this.groups),
+      // (new TypedArray(array) copies an array directly; TypedArray.from goes through its iterator.)
+      count: this.count, traceIds: this.traceIds, traceOf: new Uint32Array(this.traceOf), groupOf: new Uint32Array(this.groupOf),
+      spanAt: new Uint32Array(this.spanAt), spanEnd: new Uint32Array(this.spanEnd), spanIds: this.spanIds,
+      parentless: new Uint8Array(this.parentless), startNs: startColumn(this.startLo, this.startHi), durationNs: new Float64Array(this.durationNs),
+      error: new Uint8Array(this.error), nameOf: new Uint32Array(this.nameOf), strings: this.strings, groups: new Int32Array(this.groups),
       skipped: this.skipped,
     };
   }
+}
+
+/** Unix ns from uint32 halves into a BigUint64Array, through a byte view (no BigInt per span). */
+function startColumn(lo: readonly number[], hi: readonly number[]): BigUint64Array {
+  const out = new BigUint64Array(lo.length);
+  const words = new Uint32Array(out.buffer);
+  const littleEndian = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+  for (let i = 0; i < lo.length; i++) {
+    words[2 * i + (littleEndian ? 0 : 1)] = lo[i]!;
+    words[2 * i + (littleEndian ? 1 : 0)] = hi[i]!;
+  }
+  return out;
 }
 
 function indexResourceSpans(r: Reader, end: number, x: IndexBuilder): void {
@@ -694,16 +712,20 @@ function indexScopeSpans(r: Reader, end: number, x: IndexBuilder, resAt: number,
 
 function indexSpan(r: Reader, end: number, x: IndexBuilder, group: number): void {
   const at = r.pos;
-  let traceId = '', spanId = '', parentId = '', name = '';
+  const buf = r.buf;
+  // IDs are kept as byte ranges and turned into hex only when needed: the trace ID usually repeats span after span
+  // (its string is reused), and the parent ID only matters as present or not.
+  let tAt = 0, tEnd = 0, sAt = 0, sEnd = 0, pAt = 0, pEnd = 0;
+  let name = '';
   let sLo = 0, sHi = 0, eLo = 0, eHi = 0, haveStart = false, haveEnd = false;
   let error = 0;
   while (r.pos < end) {
     const tag = r.varint();
     switch (tag) {
-      case (1 << 3) | 2: traceId = id(r, end, 32); break;
-      case (2 << 3) | 2: spanId = id(r, end, 16); break;
+      case (1 << 3) | 2: tEnd = r.len(end); tAt = r.pos; r.pos = tEnd; break;
+      case (2 << 3) | 2: sEnd = r.len(end); sAt = r.pos; r.pos = sEnd; break;
       case (3 << 3) | 2: r.pos = r.len(end); break; // trace_state: a string, no check beyond its length
-      case (4 << 3) | 2: parentId = id(r, end, 16); break;
+      case (4 << 3) | 2: pEnd = r.len(end); pAt = r.pos; r.pos = pEnd; break;
       case (5 << 3) | 2: name = r.internedString(end); break;
       case (6 << 3) | 0: r.varint(); break;
       case (7 << 3) | 1: r.fixed64(); sLo = r.lo; sHi = r.hi; haveStart = true; break;
@@ -726,25 +748,54 @@ function indexSpan(r: Reader, end: number, x: IndexBuilder, group: number): void
       default: r.skip(tag & 7, end);
     }
   }
-  if (traceId === '' || isAllZeroId(traceId)) throw new BadSpan('trace_id is missing or all zeros');
-  if (spanId === '' || isAllZeroId(spanId)) throw new BadSpan('span_id is missing or all zeros');
+  // The decoder's checks, on the bytes: an empty or all-zero ID is what makes its hex '' or all zeros.
+  if (zeroBytes(buf, tAt, tEnd)) throw new BadSpan('trace_id is missing or all zeros');
+  if (zeroBytes(buf, sAt, sEnd)) throw new BadSpan('span_id is missing or all zeros');
   if (!haveStart) throw new BadSpan('start_time_unix_nano is missing');
   let durationNs = 0;
   if (haveEnd) {
     const d = (eHi - sHi) * TWO32 + (eLo - sLo);
     if (d >= 0) durationNs = d;
   }
-  x.traceOf.push(x.trace(traceId));
+  let trace = x.lastTrace;
+  if (trace < 0 || !sameBytes(buf, tAt, tEnd, x.lastTraceAt, x.lastTraceEnd)) {
+    trace = x.trace(idBytesToHex(buf, tAt, tEnd, 32));
+    x.lastTrace = trace; x.lastTraceAt = tAt; x.lastTraceEnd = tEnd;
+  }
+  x.traceOf.push(trace);
   x.groupOf.push(group);
   x.spanAt.push(at);
   x.spanEnd.push(end);
-  x.spanIds.push(spanId);
-  x.parentless.push(parentId !== '' && !isAllZeroId(parentId) ? 0 : 1);
-  x.startNs.push(sHi < 0x200000 ? BigInt(sHi * TWO32 + sLo) : (BigInt(sHi) << 32n) | BigInt(sLo));
+  x.spanIds.push(sEnd - sAt === 8 ? hex8(buf, sAt) : idBytesToHex(buf, sAt, sEnd, 16));
+  x.parentless.push(zeroBytes(buf, pAt, pEnd) ? 1 : 0);
+  x.startLo.push(sLo);
+  x.startHi.push(sHi);
   x.durationNs.push(durationNs);
   x.error.push(error);
   x.nameOf.push(x.str(name));
   x.count++;
+}
+
+const HEX_CODES = Array.from('0123456789abcdef', c => c.charCodeAt(0));
+
+/** The hex of 8 bytes as one flat string (one allocation; concatenating 8 pairs makes a rope to flatten later). */
+function hex8(b: Uint8Array, at: number): string {
+  const h = HEX_CODES;
+  return String.fromCharCode(
+    h[b[at]! >> 4]!, h[b[at]! & 15]!, h[b[at + 1]! >> 4]!, h[b[at + 1]! & 15]!, h[b[at + 2]! >> 4]!, h[b[at + 2]! & 15]!, h[b[at + 3]! >> 4]!, h[b[at + 3]! & 15]!,
+    h[b[at + 4]! >> 4]!, h[b[at + 4]! & 15]!, h[b[at + 5]! >> 4]!, h[b[at + 5]! & 15]!, h[b[at + 6]! >> 4]!, h[b[at + 6]! & 15]!, h[b[at + 7]! >> 4]!, h[b[at + 7]! & 15]!);
+}
+
+/** True when bytes[at, end) is empty or all zeros. */
+function zeroBytes(buf: Uint8Array, at: number, end: number): boolean {
+  for (let i = at; i < end; i++) if (buf[i] !== 0) return false;
+  return true;
+}
+
+function sameBytes(buf: Uint8Array, a: number, aEnd: number, b: number, bEnd: number): boolean {
+  if (aEnd - a !== bEnd - b) return false;
+  for (let i = 0; i < aEnd - a; i++) if (buf[a + i] !== buf[b + i]) return false;
+  return true;
 }
 
 // The checks below walk what keyValue/anyValue/event/link read, with the same Reader calls (so the same errors at
