@@ -288,7 +288,8 @@ function smallTraces(lib, count, firstId, errorEvery = 0) {
 function keptErrorRow(lib) {
   for (let i = 0; i < 3; i++) globalThis.gc();
   const m0 = process.memoryUsage();
-  const store = new lib.TraceStore({ completeAfterMs: 0, maxTraces: 2000 });
+  // Bounds large enough to hold enough traces for a steady per-span figure, small enough to evict most of them.
+  const store = new lib.TraceStore({ completeAfterMs: 0, maxTraces: 20_000 });
   const requests = Number(arg('--kept-requests', '150'));
   for (let r = 0; r < requests; r++) {
     const bytes = lib.encodeOtlpProtobuf(smallTraces(lib, 2000, 1 + r * 2000, 2000));

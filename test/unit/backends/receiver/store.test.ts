@@ -327,3 +327,22 @@ test('viewing each of 3,000 traces of one request decodes only that trace (linea
   // Decoding the request again per trace would cost ~3,000 whole decodes; per-trace bytes cost about one.
   assert.ok(all < 30 * wholeOnce, `viewing all traces took ${all.toFixed(0)} ms = ${(all / wholeOnce).toFixed(1)}× one whole decode (${wholeOnce.toFixed(1)} ms)`);
 });
+
+test('snapshot (run while a window closes) concatenates the kept bytes: no decoding, no cost per trace beyond a copy', () => {
+  const store = new TraceStore({ autoSweep: false, maxTraces: 5000 });
+  const traces: Trace[] = [];
+  for (let n = 1; n <= 3000; n++) traces.push(trace(n, [span(n, 1), span(n, 2, { parentId: span(n, 1).spanId })]));
+  const bytes = encodeOtlpProtobuf(traces);
+  store.addIndexed(bytes, indexOtlpProtobuf(bytes));
+  let t0 = performance.now();
+  for (let k = 0; k < 3; k++) decodeOtlpProtobuf(bytes);
+  const wholeOnce = (performance.now() - t0) / 3;
+  t0 = performance.now();
+  const snap = store.snapshot();
+  const took = performance.now() - t0;
+  // Decoding and re-encoding each trace costs several whole decodes; before, each trace decoded the whole request.
+  assert.ok(took < 3 * wholeOnce, `snapshot took ${took.toFixed(1)} ms = ${(took / wholeOnce).toFixed(2)}× one whole decode (${wholeOnce.toFixed(1)} ms)`);
+  const back = new TraceStore({ autoSweep: false, maxTraces: 5000 });
+  assert.equal(back.restore(snap), 6000);
+  assert.deepEqual(back.get(tid(1234))!.spans, store.get(tid(1234))!.spans);
+});
