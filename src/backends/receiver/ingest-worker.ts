@@ -29,7 +29,7 @@ parentPort?.on('message', (req: WorkerRequest) => {
 function transferList(p: Prepared): ArrayBuffer[] {
   const x = p.index;
   const out = new Set<ArrayBuffer>();
-  for (const a of [x.traceOf, x.groupOf, x.spanAt, x.spanEnd, x.parentless, x.startNs, x.durationNs, x.error, x.nameOf, x.groups, p.exclude]) {
+  for (const a of [x.traceOf, x.groupOf, x.spanAt, x.spanEnd, x.parentless, x.startNs, x.durationNs, x.error, x.nameAt, x.nameEnd, x.spanTag, x.groups, p.exclude]) {
     if (a && a.buffer instanceof ArrayBuffer && a.byteLength === a.buffer.byteLength) out.add(a.buffer);
   }
   // Re-encoded JSON: bytes made here, moved rather than copied.

@@ -17,7 +17,7 @@
 import type { Span, SourceFormat, Trace } from '../../core/model';
 import { spanEndNs } from '../../core/model';
 import { encodeOtlpProtobuf } from '../../core/otlp/proto';
-import { decodeOtlpProtobuf, indexOtlpProtobuf, traceRequestBytes, type OtlpProtoIndex } from '../../core/parse/otlp-proto';
+import { decodeOtlpProtobuf, indexOtlpProtobuf, indexedSpanName, traceRequestBytes, type OtlpProtoIndex } from '../../core/parse/otlp-proto';
 import { Emitter, type Event } from './emitter';
 
 export type EvictionPolicy = 'oldest' | 'keep-errors-and-slow';
@@ -132,8 +132,6 @@ const CHUNK_BYTES = 160;
  * maps (measured: ~1.3 KB of heap for a 2-span trace, of which the per-span part is counted by KEY_BYTES).
  */
 const ENTRY_BYTES = 1024;
-/** Bytes a span adds to a trace's request beyond its own message: its tag and length. */
-const SPAN_FRAME_BYTES = 4;
 
 const DEFAULTS = {
   maxTraces: 2000,
@@ -235,7 +233,7 @@ export class TraceStore {
       e.parts.push(fresh);
       if (e.decoded) { for (const span of fresh) e.decoded.push(span); this.decodedSpans += fresh.length; }
       for (const span of fresh) {
-        this.index(e, span.spanId, span.startNs, spanEndNs(span), span.status.code === 'error', span.parentId === undefined, span.name, span.resource.serviceName);
+        this.index(e, span.spanId, span.startNs, spanEndNs(span), span.status.code === 'error', span.parentId === undefined, span.name, undefined, 0, span.resource.serviceName);
       }
       this.account(e, fresh.length, sum(costs.slice(0, n)), batch);
     }
@@ -280,7 +278,7 @@ export class TraceStore {
       const cost = (count: number, c: Uint8Array) => c.byteLength + CHUNK_BYTES + count * KEY_BYTES + (entry ? 0 : ENTRY_BYTES);
       if (!this.fits(entry ? 0 : 1, n, cost(n, chunk))) {
         // Per-span estimates decide how many fit; the bytes actually kept are then charged exactly.
-        const costs = fresh.map((i, k) => index.spanEnd[i]! - index.spanAt[i]! + SPAN_FRAME_BYTES + KEY_BYTES + (k === 0 ? (chunk.byteLength - sumSpanBytes(index, fresh)) + CHUNK_BYTES + (entry ? 0 : ENTRY_BYTES) : 0));
+        const costs = fresh.map((i, k) => index.spanEnd[i]! - index.spanTag[i]! + KEY_BYTES + (k === 0 ? (chunk.byteLength - sumSpanBytes(index, fresh)) + CHUNK_BYTES + (entry ? 0 : ENTRY_BYTES) : 0));
         n = this.makeRoom(traceId, entry === undefined, costs, batch);
         while (n > 0) {
           chunk = n === fresh.length ? chunk : traceRequestBytes(bytes, index, fresh.slice(0, n));
@@ -308,7 +306,7 @@ export class TraceStore {
         const start = starts[k]!;
         const g = index.groups[index.groupOf[i]! * 5 + 4]!;
         this.index(e, addKeys ? index.spanIds[i]! : undefined, start, start + BigInt(index.durationNs[i]!), index.error[i] === 1, index.parentless[i] === 1,
-          index.strings[index.nameOf[i]!]!, g >= 0 ? index.strings[g]! : '');
+          bytes, index, i, g >= 0 ? index.strings[g]! : '');
       }
       this.account(e, n, cost(n, chunk), batch);
     }
@@ -359,11 +357,17 @@ export class TraceStore {
     return entry;
   }
 
-  /** Records one new span of `e` in its key set (unless already there: `spanId` undefined), counts, root and time range. */
-  private index(e: Entry, spanId: string | undefined, start: bigint, end: bigint, error: boolean, parentless: boolean, name: string, service: string): void {
+  /**
+   * Records one new span of `e` in its key set (unless already there: `spanId` undefined), counts, root and time
+   * range. The name is a string, or (`name` the request bytes) read from the index only when the span becomes the root.
+   */
+  private index(e: Entry, spanId: string | undefined, start: bigint, end: bigint, error: boolean, parentless: boolean,
+    name: string | Uint8Array, index: OtlpProtoIndex | undefined, i: number, service: string): void {
     if (spanId !== undefined) e.keys.add(spanId, start);
     if (error) e.errorCount++;
-    if (betterRoot(parentless, start, e.root)) e.root = { service, name, startNs: start, isRoot: parentless };
+    if (betterRoot(parentless, start, e.root)) {
+      e.root = { service, name: typeof name === 'string' ? name : indexedSpanName(name, index!, i), startNs: start, isRoot: parentless };
+    }
     if (start < e.minStart) e.minStart = start;
     if (end > e.maxEnd) e.maxEnd = end;
   }
@@ -609,7 +613,7 @@ function decodeChunk(bytes: Uint8Array, traceId: string): readonly Span[] {
 
 function sumSpanBytes(index: OtlpProtoIndex, spans: readonly number[]): number {
   let n = 0;
-  for (const i of spans) n += index.spanEnd[i]! - index.spanAt[i]!;
+  for (const i of spans) n += index.spanEnd[i]! - index.spanTag[i]!;
   return n;
 }
 

@@ -533,8 +533,12 @@ export interface OtlpProtoIndex {
   readonly durationNs: Float64Array;
   /** Per span: 1 for status ERROR. */
   readonly error: Uint8Array;
-  /** Per span: index into strings. */
-  readonly nameOf: Uint32Array;
+  /** Per span: byte range of its name (UTF-8) in the request; see `indexedSpanName`. Decoded only when wanted. */
+  readonly nameAt: Uint32Array;
+  readonly nameEnd: Uint32Array;
+  /** Per span: where its field starts in its ScopeSpans (the tag), so adjacent spans can be copied in one piece. */
+  readonly spanTag: Uint32Array;
+  /** Service names (see `groups`). */
   readonly strings: readonly string[];
   /**
    * Per group, 5 numbers: byte range of the Resource message content (-1, -1 when absent), of the scope message
@@ -610,7 +614,9 @@ class IndexBuilder {
   lastTraceAt = 0;
   lastTraceEnd = 0;
   readonly error: number[] = [];
-  readonly nameOf: number[] = [];
+  readonly nameAt: number[] = [];
+  readonly nameEnd: number[] = [];
+  readonly spanTag: number[] = [];
   readonly strings: string[] = [];
   private readonly stringIndex = new Map<string, number>();
   readonly groups: number[] = [];
@@ -637,10 +643,16 @@ class IndexBuilder {
       count: this.count, traceIds: this.traceIds, traceOf: new Uint32Array(this.traceOf), groupOf: new Uint32Array(this.groupOf),
       spanAt: new Uint32Array(this.spanAt), spanEnd: new Uint32Array(this.spanEnd), spanIds: this.spanIds,
       parentless: new Uint8Array(this.parentless), startNs: startColumn(this.startLo, this.startHi), durationNs: new Float64Array(this.durationNs),
-      error: new Uint8Array(this.error), nameOf: new Uint32Array(this.nameOf), strings: this.strings, groups: new Int32Array(this.groups),
+      error: new Uint8Array(this.error), nameAt: new Uint32Array(this.nameAt), nameEnd: new Uint32Array(this.nameEnd),
+      spanTag: new Uint32Array(this.spanTag), strings: this.strings, groups: new Int32Array(this.groups),
       skipped: this.skipped,
     };
   }
+}
+
+/** The name of span `i` of an index of `bytes`, as the decoder reads it. */
+export function indexedSpanName(bytes: Uint8Array, index: OtlpProtoIndex, i: number): string {
+  return utf8(bytes, index.nameAt[i]!, index.nameEnd[i]!);
 }
 
 /** Unix ns from uint32 halves into a BigUint64Array, through a byte view (no BigInt per span). */
@@ -679,8 +691,9 @@ function indexResourceSpans(r: Reader, end: number, x: IndexBuilder): void {
 
 function indexScopeSpans(r: Reader, end: number, x: IndexBuilder, resAt: number, resEnd: number, service: string): void {
   let scopeAt = -1, scopeEnd = -1;
-  const spans: number[] = [];
+  const spans: number[] = []; // [tag, start, end]…
   while (r.pos < end) {
+    const tagAt = r.pos;
     const tag = r.varint();
     const field = tag >>> 3, wire = tag & 7;
     if (wire === 2 && field === 1) {
@@ -690,18 +703,18 @@ function indexScopeSpans(r: Reader, end: number, x: IndexBuilder, resAt: number,
       r.pos = e;
     } else if (wire === 2 && field === 2) {
       const e = r.len(end);
-      spans.push(r.pos, e);
+      spans.push(tagAt, r.pos, e);
       r.pos = e;
     } else r.skip(wire, end);
   }
   if (spans.length === 0) return;
   const group = x.groups.length / 5;
   x.groups.push(resAt, resEnd, scopeAt, scopeEnd, x.str(service));
-  for (let i = 0; i < spans.length; i += 2) {
-    const start = spans[i]!;
+  for (let i = 0; i < spans.length; i += 3) {
+    const start = spans[i + 1]!;
     r.pos = start;
     try {
-      indexSpan(r, spans[i + 1]!, x, group);
+      indexSpan(r, spans[i + 2]!, x, group, spans[i]!);
     } catch (err) {
       // As scopeSpans(): whatever goes wrong inside one span skips that span only.
       if (err instanceof ProtoError) x.skip(`byte ${err.offset}`, err.message);
@@ -710,13 +723,13 @@ function indexScopeSpans(r: Reader, end: number, x: IndexBuilder, resAt: number,
   }
 }
 
-function indexSpan(r: Reader, end: number, x: IndexBuilder, group: number): void {
+function indexSpan(r: Reader, end: number, x: IndexBuilder, group: number, tagAt: number): void {
   const at = r.pos;
   const buf = r.buf;
   // IDs are kept as byte ranges and turned into hex only when needed: the trace ID usually repeats span after span
   // (its string is reused), and the parent ID only matters as present or not.
   let tAt = 0, tEnd = 0, sAt = 0, sEnd = 0, pAt = 0, pEnd = 0;
-  let name = '';
+  let nAt = 0, nEnd = 0;
   let sLo = 0, sHi = 0, eLo = 0, eHi = 0, haveStart = false, haveEnd = false;
   let error = 0;
   while (r.pos < end) {
@@ -726,7 +739,7 @@ function indexSpan(r: Reader, end: number, x: IndexBuilder, group: number): void
       case (2 << 3) | 2: sEnd = r.len(end); sAt = r.pos; r.pos = sEnd; break;
       case (3 << 3) | 2: r.pos = r.len(end); break; // trace_state: a string, no check beyond its length
       case (4 << 3) | 2: pEnd = r.len(end); pAt = r.pos; r.pos = pEnd; break;
-      case (5 << 3) | 2: name = r.internedString(end); break;
+      case (5 << 3) | 2: nEnd = r.len(end); nAt = r.pos; r.pos = nEnd; break; // name: decoded only if a list shows it
       case (6 << 3) | 0: r.varint(); break;
       case (7 << 3) | 1: r.fixed64(); sLo = r.lo; sHi = r.hi; haveStart = true; break;
       case (8 << 3) | 1: r.fixed64(); eLo = r.lo; eHi = r.hi; haveEnd = true; break;
@@ -772,7 +785,9 @@ function indexSpan(r: Reader, end: number, x: IndexBuilder, group: number): void
   x.startHi.push(sHi);
   x.durationNs.push(durationNs);
   x.error.push(error);
-  x.nameOf.push(x.str(name));
+  x.nameAt.push(nAt);
+  x.nameEnd.push(nEnd);
+  x.spanTag.push(tagAt);
   x.count++;
 }
 
@@ -871,9 +886,11 @@ function checkLink(r: Reader, end: number): void {
  */
 export function traceRequestBytes(bytes: Uint8Array, index: OtlpProtoIndex, spans: ArrayLike<number>): Uint8Array {
   const g = index.groups;
-  // First pass: sizes of each ResourceSpans run.
+  const tag = index.spanTag, spanEnd = index.spanEnd;
+  // First pass: sizes of each ResourceSpans run. A span is copied with its own field framing (tag and length, as
+  // they are in the request), so spans adjacent in the request are copied as one piece.
   let total = 0;
-  const runs: number[] = []; // [startIndexInSpans, endIndexInSpans, resourceSpansContentSize]
+  const runs: number[] = []; // [startIndexInSpans, endIndexInSpans, resourceSpansContentSize, scopeSpansContentSize]
   for (let i = 0; i < spans.length;) {
     const group = index.groupOf[spans[i]!]!;
     let j = i;
@@ -881,8 +898,7 @@ export function traceRequestBytes(bytes: Uint8Array, index: OtlpProtoIndex, span
     const scopeLen = g[group * 5 + 2]! >= 0 ? g[group * 5 + 3]! - g[group * 5 + 2]! : -1;
     if (scopeLen >= 0) scopeContent += 1 + varintSize(scopeLen) + scopeLen;
     while (j < spans.length && index.groupOf[spans[j]!] === group) {
-      const n = index.spanEnd[spans[j]!]! - index.spanAt[spans[j]!]!;
-      scopeContent += 1 + varintSize(n) + n;
+      scopeContent += spanEnd[spans[j]!]! - tag[spans[j]!]!;
       j++;
     }
     const resLen = g[group * 5]! >= 0 ? g[group * 5 + 1]! - g[group * 5]! : -1;
@@ -892,11 +908,13 @@ export function traceRequestBytes(bytes: Uint8Array, index: OtlpProtoIndex, span
     i = j;
   }
   const out = new Uint8Array(total);
+  // Plain views: a Node Buffer's subarray builds a Buffer object each time.
+  const src = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   let o = 0;
-  const put = (tag: number, at: number, end: number) => {
-    out[o++] = tag;
+  const put = (fieldTag: number, at: number, end: number) => {
+    out[o++] = fieldTag;
     o = writeVarint(out, o, end - at);
-    out.set(bytes.subarray(at, end), o);
+    out.set(src.subarray(at, end), o);
     o += end - at;
   };
   for (let k = 0; k < runs.length; k += 4) {
@@ -907,7 +925,15 @@ export function traceRequestBytes(bytes: Uint8Array, index: OtlpProtoIndex, span
     out[o++] = 0x12; // ResourceSpans.scope_spans = 2
     o = writeVarint(out, o, runs[k + 3]!);
     if (g[group * 5 + 2]! >= 0) put(0x0a, g[group * 5 + 2]!, g[group * 5 + 3]!); // ScopeSpans.scope = 1
-    for (let i = runs[k]!; i < runs[k + 1]!; i++) put(0x12, index.spanAt[spans[i]!]!, index.spanEnd[spans[i]!]!); // ScopeSpans.spans = 2
+    // ScopeSpans.spans = 2, each with its framing from the request; adjacent ones in one copy.
+    for (let i = runs[k]!; i < runs[k + 1]!;) {
+      const from = tag[spans[i]!]!;
+      let to = spanEnd[spans[i]!]!;
+      i++;
+      while (i < runs[k + 1]! && tag[spans[i]!] === to) { to = spanEnd[spans[i]!]!; i++; }
+      out.set(src.subarray(from, to), o);
+      o += to - from;
+    }
   }
   return out;
 }

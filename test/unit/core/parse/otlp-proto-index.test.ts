@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Span, Trace } from '../../../../src/core/model';
 import { encodeOtlpProtobuf } from '../../../../src/core/otlp/proto';
-import { decodeOtlpProtobuf, indexOtlpProtobuf, traceRequestBytes, type OtlpProtoIndex } from '../../../../src/core/parse/otlp-proto';
+import { decodeOtlpProtobuf, indexOtlpProtobuf, indexedSpanName, traceRequestBytes, type OtlpProtoIndex } from '../../../../src/core/parse/otlp-proto';
 
 function request(): Uint8Array {
   const traces: Trace[] = [];
@@ -60,7 +60,7 @@ function check(bytes: Uint8Array, label: string): void {
     const spans: number[] = [];
     for (let i = 0; i < x.count; i++) if (x.traceOf[i] === t) spans.push(i);
     const want: Span[] = d.get(x.traceIds[t]!)!;
-    assert.deepEqual(spans.map((i): unknown[] => [ix.spanIds[i], ix.startNs[i], ix.durationNs[i], ix.error[i] === 1, ix.parentless[i] === 1, ix.strings[ix.nameOf[i]!]]),
+    assert.deepEqual(spans.map((i): unknown[] => [ix.spanIds[i], ix.startNs[i], ix.durationNs[i], ix.error[i] === 1, ix.parentless[i] === 1, indexedSpanName(bytes, ix, i)]),
       want.map(s => [s.spanId, s.startNs, s.durationNs, s.status.code === 'error', s.parentId === undefined, s.name]), `${label}: trace ${t} fields`);
     // The trace's own bytes decode to exactly its spans (resource, scope and all).
     const own: readonly Trace[] = decodeOtlpProtobuf(traceRequestBytes(bytes, x, spans)).traces;
