@@ -8,19 +8,20 @@ import { traceToOtlpJson } from '../core/otlp/encode';
 import { parseTraceDocument } from '../core/parse/index';
 import { DEFAULT_GRPC_PORT, DEFAULT_HTTP_PORT, NonLoopbackBindError, OtlpReceiver } from '../backends/receiver/receiver';
 import { PortInUseError } from '../backends/receiver/ports';
-import { isLoopbackHost } from '../backends/receiver/policy';
+import { bearerTokenProblem, isLoopbackHost } from '../backends/receiver/policy';
 import { TraceStore, type TraceListItem } from '../backends/receiver/store';
 import { EXIT, type CliCommand } from './command';
 
 export const HELP = `usage: spanscope receive [--port 4318] [--grpc-port 4317 | --no-grpc] [--host 127.0.0.1] [--out DIR]
-                        [--idle-ms 5000] [--token T] [--cors-origin ORIGIN]… [--max-spans N] [--max-traces N]
+                        [--idle-ms 5000] [--token-file FILE] [--cors-origin ORIGIN]… [--max-spans N] [--max-traces N]
 
 Runs the Spanscope OTLP receiver: OTLP/HTTP at http://HOST:PORT/v1/traces (protobuf or JSON, gzip/deflate)
 and OTLP/gRPC at HOST:GRPC_PORT. Point an app's exporter at it, e.g.
   OTEL_EXPORTER_OTLP_ENDPOINT=http://127.0.0.1:4318 OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf
 
 A trace is complete when no span of it arrived for --idle-ms. Each completed trace is logged as one line on
-stdout and, with --out, written to DIR/<traceId>.json as OTLP JSON (late spans rewrite the file, merged).
+stdout and, with --out, written to DIR/<traceId>.json as OTLP JSON. Nothing accepted is lost: late spans are
+merged into the file already there, and a trace the memory bounds evict before it completes is written first.
 Ctrl-C / SIGTERM completes every open trace, writes it, and exits 0. Status lines go to stderr.
 
 options:
@@ -31,7 +32,9 @@ options:
                       machines: Spanscope warns, and you should set --token
   --out DIR           write each completed trace to DIR/<traceId>.json (created if missing)
   --idle-ms N         quiet time after which a trace is complete (default 5000)
-  --token T           require "Authorization: Bearer T" (also from SPANSCOPE_RECEIVER_TOKEN)
+  --token-file FILE   require "Authorization: Bearer T", T being the contents of FILE (surrounding whitespace
+                      dropped); or set SPANSCOPE_RECEIVER_TOKEN
+  --token T           deprecated: T shows in the process list (ps) to every user of the machine
   --cors-origin O     allow browser exports from origin O (repeatable; "*" for any; default none)
   --max-spans N       spans kept in memory (default 200000); oldest traces are evicted beyond it
   --max-traces N      traces kept in memory (default 2000)
@@ -49,6 +52,8 @@ interface Args {
   out: string | undefined;
   idleMs: number;
   token: string | undefined;
+  /** --token was given on the command line (deprecated: visible in ps). */
+  tokenOnCommandLine: boolean;
   corsOrigins: string[];
   maxSpans: number | undefined;
   maxTraces: number | undefined;
@@ -58,7 +63,7 @@ interface Args {
 function parseArgs(args: string[]): Args | 'help' | string {
   const a: Args = {
     port: DEFAULT_HTTP_PORT, grpcPort: DEFAULT_GRPC_PORT, host: '127.0.0.1', out: undefined, idleMs: 5000,
-    token: process.env.SPANSCOPE_RECEIVER_TOKEN || undefined, corsOrigins: [], maxSpans: undefined, maxTraces: undefined, parseThreads: 1,
+    token: process.env.SPANSCOPE_RECEIVER_TOKEN || undefined, tokenOnCommandLine: false, corsOrigins: [], maxSpans: undefined, maxTraces: undefined, parseThreads: 1,
   };
   const int = (name: string, v: string | undefined, min: number, max: number): number | string => {
     if (v === undefined) return `${name} needs a value`;
@@ -82,12 +87,27 @@ function parseArgs(args: string[]): Args | 'help' | string {
       case '--max-traces': if (typeof (n = int(name, value(), 1, 10_000_000)) === 'string') return n; a.maxTraces = n; break;
       case '--host': { const v = value(); if (!v) return '--host needs a value'; a.host = v; break; }
       case '--out': { const v = value(); if (!v) return '--out needs a directory'; a.out = v; break; }
-      case '--token': { const v = value(); if (!v) return '--token needs a value'; a.token = v; break; }
+      case '--token': { const v = value(); if (!v) return '--token needs a value'; a.token = v; a.tokenOnCommandLine = true; break; }
+      case '--token-file': {
+        const v = value();
+        if (!v) return '--token-file needs a file';
+        try {
+          a.token = readFileSync(v, 'utf8').trim();
+        } catch (err) {
+          return `--token-file: cannot read ${v}: ${(err as Error).message}`;
+        }
+        a.tokenOnCommandLine = false;
+        break;
+      }
       case '--cors-origin': { const v = value(); if (!v) return '--cors-origin needs an origin'; a.corsOrigins.push(v); break; }
       default: return `unknown argument ${raw} (see --help)`;
     }
   }
   if (a.grpcPort !== false && a.grpcPort !== 0 && a.grpcPort === a.port) return '--port and --grpc-port must differ';
+  if (a.token !== undefined) {
+    const problem = bearerTokenProblem(a.token);
+    if (problem) return problem;
+  }
   return a;
 }
 
@@ -96,6 +116,10 @@ export const receiveCommand: CliCommand = {
     const args = parseArgs(argv);
     if (args === 'help') { process.stdout.write(HELP + '\n'); return EXIT.ok; }
     if (typeof args === 'string') { say(args); return EXIT.badInput; }
+    if (args.tokenOnCommandLine) {
+      say('warning: --token is deprecated: the token shows in the process list (ps) to every user of this machine; '
+        + 'use --token-file FILE or the SPANSCOPE_RECEIVER_TOKEN environment variable');
+    }
 
     const outDir = args.out === undefined ? undefined : resolve(args.out);
     if (outDir) mkdirSync(outDir, { recursive: true });
@@ -122,7 +146,7 @@ export const receiveCommand: CliCommand = {
     receiver.onInternalError(e => say(`internal error while handling a request: ${e.message}`));
 
     const writer = outDir ? new TraceFileWriter(outDir) : undefined;
-    store.onTraceCompleted(traceId => {
+    const emit = (traceId: string, note: string) => {
       const trace = store.get(traceId);
       const item = store.item(traceId);
       if (!trace || !item) return;
@@ -132,7 +156,14 @@ export const receiveCommand: CliCommand = {
       } catch (err) {
         where = ` (NOT written: ${(err as Error).message})`;
       }
-      process.stdout.write(traceLine(item) + where + '\n');
+      process.stdout.write(traceLine(item) + note + where + '\n');
+    };
+    store.onTraceCompleted(traceId => emit(traceId, ''));
+    // The exporter was told these spans were accepted: a trace the memory bounds push out before it completes is
+    // written (and logged) now, and merged with any late spans when they complete it again.
+    store.onTraceEvicting(traceId => {
+      if (store.item(traceId)?.completed) return; // written when it completed, and nothing arrived since
+      emit(traceId, ' (evicted before completing)');
     });
 
     try {
@@ -172,25 +203,27 @@ function traceLine(i: TraceListItem): string {
   return `trace ${i.traceId} ${name} spans=${i.spanCount} errors=${i.errorCount} duration=${ms}ms`;
 }
 
-/** Writes DIR/<traceId>.json atomically; a trace written before (and since evicted) is merged with the file. */
-class TraceFileWriter {
-  private readonly written = new Map<string, number>();
+/**
+ * Writes DIR/<traceId>.json atomically, merged with the file already there: the store may have evicted the trace
+ * after an earlier write and then made it anew from late spans, so the file can hold spans the store no longer does.
+ * The file itself is the record of what was written (no per-trace memory here, which would grow without bound).
+ */
+export class TraceFileWriter {
   constructor(private readonly dir: string) {}
 
   write(trace: Trace): string {
     const file = join(this.dir, `${trace.traceId}.json`);
     let spans: readonly Span[] = trace.spans;
-    const before = this.written.get(trace.traceId);
-    if (before !== undefined && before > spans.length && existsSync(file)) {
-      // The store evicted this trace after we wrote it and late spans made it anew: keep what the file had.
-      const old = parseTraceDocument(readFileSync(file), { format: 'otlp' }).traces.flatMap(t => t.spans);
+    if (existsSync(file)) {
+      const old = parseTraceDocument(readFileSync(file), { format: 'otlp' }).traces.flatMap(t => (t.traceId === trace.traceId ? t.spans : []));
       const seen = new Set(spans.map(s => `${s.spanId}/${s.startNs}`));
-      spans = [...spans, ...old.filter(s => !seen.has(`${s.spanId}/${s.startNs}`))];
+      const missing = old.filter(s => !seen.has(`${s.spanId}/${s.startNs}`));
+      // Spans written earlier come first: they arrived first.
+      if (missing.length) spans = [...missing, ...spans];
     }
     const tmp = `${file}.${process.pid}.tmp`;
     writeFileSync(tmp, JSON.stringify(traceToOtlpJson([{ ...trace, spans }])));
     renameSync(tmp, file);
-    this.written.set(trace.traceId, spans.length);
     return file;
   }
 }

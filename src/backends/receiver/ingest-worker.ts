@@ -1,18 +1,22 @@
-// Worker-thread entry (dist/receiver-worker.js): parses OTLP export requests off the main thread (in VS Code, the
-// extension host every extension shares) and answers with span summaries (see summaries.ts).
+// Worker-thread entry (dist/receiver-worker.js): reads OTLP export requests off the main thread (in VS Code, the
+// extension host every extension shares) and answers with the Prepared request (ingest.ts): the index's typed arrays
+// and any re-encoded bytes are transferred, not copied.
 import { parentPort } from 'node:worker_threads';
 import { TraceParseError } from '../../core/model';
-import { parseTraceDocument } from '../../core/parse/index';
-import { summarize, transferList } from './summaries';
+import { prepare, type Prepared } from './ingest';
 import type { WorkerReply, WorkerRequest } from './parse-pool';
+
+const NO_BYTES = new Uint8Array(0);
 
 parentPort?.on('message', (req: WorkerRequest) => {
   let reply: WorkerReply;
   let transfer: ArrayBuffer[] = [];
   try {
-    const batch = summarize(parseTraceDocument(req.bytes, { format: req.format }));
-    reply = { id: req.id, ok: true, batch };
-    transfer = transferList(batch);
+    const p = prepare(req.bytes, req.encoding);
+    // Protobuf requests are indexed in place: the main thread still has those bytes, so they are not sent back.
+    const prepared = req.encoding === 'proto' ? { ...p, bytes: NO_BYTES } : p;
+    reply = { id: req.id, ok: true, prepared };
+    transfer = transferList(prepared);
   } catch (err) {
     reply = err instanceof TraceParseError
       ? { id: req.id, ok: false, parseError: true, message: err.message, path: err.path }
@@ -20,3 +24,16 @@ parentPort?.on('message', (req: WorkerRequest) => {
   }
   parentPort!.postMessage(reply, transfer);
 });
+
+/** The buffers of a Prepared that can move to the main thread (each once; never a pooled or shared one). */
+function transferList(p: Prepared): ArrayBuffer[] {
+  const x = p.index;
+  const out = new Set<ArrayBuffer>();
+  for (const a of [x.traceOf, x.groupOf, x.spanAt, x.spanEnd, x.parentless, x.startNs, x.durationNs, x.error, x.nameAt, x.nameEnd, x.spanTag, x.groups, p.exclude]) {
+    if (a && a.buffer instanceof ArrayBuffer && a.byteLength === a.buffer.byteLength) out.add(a.buffer);
+  }
+  // Re-encoded JSON: bytes made here, moved rather than copied.
+  if (p.bytes.byteLength > 0 && p.bytes.buffer instanceof ArrayBuffer && p.bytes.byteLength === p.bytes.buffer.byteLength) out.add(p.bytes.buffer);
+  return [...out];
+}
+

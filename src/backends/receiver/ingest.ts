@@ -1,12 +1,15 @@
-// One export request, whatever the transport: decode with the core's OTLP parser, refuse spans that cannot be
-// stored (no valid trace/span ID, or skipped by the parser), merge the rest into the store, and say what the
-// OTLP answer is. The HTTP and gRPC front ends only translate this outcome into their status codes.
+// One export request, whatever the transport: index it (OTLP protobuf: indexOtlpProtobuf reads only what the store
+// needs and checks the rest; OTLP JSON: parsed, then re-encoded as protobuf so the store keeps compact bytes), refuse
+// spans that cannot be stored (no valid trace/span ID, or skipped by the parser), merge the rest into the store, and
+// say what the OTLP answer is. The HTTP and gRPC front ends only translate this outcome into their status codes.
+// `prepare` is the CPU-heavy half and runs in a parse worker when there is one (ingest-worker.ts).
 import type { Trace } from '../../core/model';
 import { TraceParseError } from '../../core/model';
+import { encodeOtlpProtobuf } from '../../core/otlp/proto';
 import { parseTraceDocument } from '../../core/parse/index';
+import { emptyOtlpProtoIndex, indexOtlpProtobuf, type OtlpProtoIndex } from '../../core/parse/otlp-proto';
 import type { ParsePool } from './parse-pool';
 import type { TraceStore } from './store';
-import { summaryTraces } from './summaries';
 
 export type ExportEncoding = 'proto' | 'json';
 
@@ -20,94 +23,112 @@ export type IngestOutcome =
   /** 503 / UNAVAILABLE: a parse worker failed (it is replaced); the client should retry. */
   | { readonly kind: 'unavailable'; readonly message: string };
 
-const TRACE_ID = /^(?!0+$)[0-9a-f]{32}$/;
-const SPAN_ID = /^(?!0+$)[0-9a-f]{16}$/;
-
-/** Decodes and stores on this thread. */
-export function ingest(store: TraceStore, body: Uint8Array, encoding: ExportEncoding): IngestOutcome {
-  const early = precheck(store, body, encoding);
-  if (early) return early;
-  let parsed: Parsed;
-  try {
-    const result = parseTraceDocument(body, { format: formatOf(encoding) });
-    let skipped = 0;
-    for (const w of result.warnings) if (w.message.startsWith('span skipped')) skipped++;
-    parsed = { traces: result.traces, skipped };
-  } catch (err) {
-    return parseFailure(err, body, encoding);
-  }
-  return storeParsed(store, parsed, body, encoding, false);
-}
-
-/** Decodes in a worker of `pool` (the store keeps the bytes and decodes views itself), stores on this thread. */
-export async function ingestWith(pool: ParsePool, store: TraceStore, body: Uint8Array, encoding: ExportEncoding): Promise<IngestOutcome> {
-  const early = precheck(store, body, encoding);
-  if (early) return early;
-  let parsed: Parsed;
-  try {
-    const batch = await pool.parse(body, formatOf(encoding));
-    parsed = { traces: summaryTraces(batch, formatOf(encoding)), skipped: batch.skipped };
-  } catch (err) {
-    if (!(err instanceof TraceParseError)) return { kind: 'unavailable', message: `the receiver's parse worker failed (${(err as Error).message}); retry` };
-    return parseFailure(err, body, encoding);
-  }
-  return storeParsed(store, parsed, body, encoding, true);
-}
-
-interface Parsed {
-  readonly traces: readonly Trace[];
+/** A request read and checked, ready for the store: plain data (typed arrays), so a worker can send it back. */
+export interface Prepared {
+  /** The OTLP protobuf bytes `index` refers to: the request itself, or (JSON) its spans re-encoded. */
+  readonly bytes: Uint8Array;
+  readonly index: OtlpProtoIndex;
+  /** Per span of the index: 1 when its trace or span ID is not a valid OTLP ID (rejected). */
+  readonly exclude: Uint8Array | undefined;
+  /** Spans rejected for invalid IDs, and spans the parser could not read. */
+  readonly invalid: number;
   readonly skipped: number;
 }
 
-function formatOf(encoding: ExportEncoding): 'otlp' | 'otlp-proto' {
-  return encoding === 'proto' ? 'otlp-proto' : 'otlp';
-}
+const TRACE_ID = /^(?!0+$)[0-9a-f]{32}$/;
+const SPAN_ID = /^(?!0+$)[0-9a-f]{16}$/;
 
-function precheck(store: TraceStore, body: Uint8Array, encoding: ExportEncoding): IngestOutcome | undefined {
-  if (store.isFull) return { kind: 'full', received: 0, message: 'the Spanscope trace store is full; retry later or clear it' };
-  // An empty protobuf message is a valid ExportTraceServiceRequest with no spans (exporters and probes send it).
-  if (body.length === 0 && encoding === 'proto') return okEmpty();
-  return undefined;
-}
-
-function parseFailure(err: unknown, body: Uint8Array, encoding: ExportEncoding): IngestOutcome {
-  if (err instanceof TraceParseError) {
-    if (encoding === 'json' && isEmptyJsonRequest(body)) return okEmpty();
-    return { kind: 'bad', message: `invalid OTLP ${encoding === 'proto' ? 'protobuf' : 'JSON'} at ${err.path}: ${err.message}` };
+/**
+ * Reads an export request into a Prepared. Throws TraceParseError for a request that is not OTLP at all (answered
+ * 400); a request of nothing (an empty protobuf message, `{}`) is a Prepared of no spans.
+ */
+export function prepare(body: Uint8Array, encoding: ExportEncoding): Prepared {
+  if (body.length === 0 && encoding === 'proto') return { bytes: body, index: emptyOtlpProtoIndex(), exclude: undefined, invalid: 0, skipped: 0 };
+  if (encoding === 'proto') {
+    const index = indexOtlpProtobuf(body);
+    // IDs from bytes are lowercase hex and never all zeros (the indexer skips those spans): only the length can be wrong.
+    let exclude: Uint8Array | undefined;
+    let invalid = 0;
+    for (let i = 0; i < index.count; i++) {
+      if (index.traceIds[index.traceOf[i]!]!.length === 32 && index.spanIds[i]!.length === 16) continue;
+      (exclude ??= new Uint8Array(index.count))[i] = 1;
+      invalid++;
+    }
+    return { bytes: body, index, exclude, invalid, skipped: index.skipped };
   }
+  let result;
+  try {
+    result = parseTraceDocument(body, { format: 'otlp' });
+  } catch (err) {
+    if (err instanceof TraceParseError && isEmptyJsonRequest(body)) return { bytes: new Uint8Array(0), index: emptyOtlpProtoIndex(), exclude: undefined, invalid: 0, skipped: 0 };
+    throw err;
+  }
+  let skipped = 0;
+  for (const w of result.warnings) if (w.message.startsWith('span skipped')) skipped++;
+  let invalid = 0;
+  const valid: Trace[] = [];
+  for (const t of result.traces) {
+    if (!TRACE_ID.test(t.traceId)) { invalid += t.spans.length; continue; }
+    const spans = t.spans.filter(s => SPAN_ID.test(s.spanId));
+    invalid += t.spans.length - spans.length;
+    if (spans.length) valid.push(spans.length === t.spans.length ? t : { ...t, spans });
+  }
+  if (valid.length === 0) return { bytes: new Uint8Array(0), index: emptyOtlpProtoIndex(), exclude: undefined, invalid, skipped };
+  const bytes = encodeOtlpProtobuf(valid);
+  return { bytes, index: indexOtlpProtobuf(bytes), exclude: undefined, invalid, skipped };
+}
+
+/** Reads and stores on this thread. */
+export function ingest(store: TraceStore, body: Uint8Array, encoding: ExportEncoding): IngestOutcome {
+  if (store.isFull) return fullOutcome(0);
+  let prepared: Prepared;
+  try {
+    prepared = prepare(body, encoding);
+  } catch (err) {
+    return parseFailure(err, encoding);
+  }
+  return storePrepared(store, prepared, encoding);
+}
+
+/** Reads in a worker of `pool`, stores on this thread. */
+export async function ingestWith(pool: ParsePool, store: TraceStore, body: Uint8Array, encoding: ExportEncoding): Promise<IngestOutcome> {
+  if (store.isFull) return fullOutcome(0);
+  if (body.length === 0 && encoding === 'proto') return okEmpty();
+  let prepared: Prepared;
+  try {
+    const p = await pool.prepare(body, encoding);
+    // A protobuf request was indexed where it is: its bytes are ours, not sent back by the worker.
+    prepared = encoding === 'proto' ? { ...p, bytes: body } : p;
+  } catch (err) {
+    if (!(err instanceof TraceParseError)) return { kind: 'unavailable', message: `the receiver's parse worker failed (${(err as Error).message}); retry` };
+    return parseFailure(err, encoding);
+  }
+  return storePrepared(store, prepared, encoding);
+}
+
+function parseFailure(err: unknown, encoding: ExportEncoding): IngestOutcome {
+  if (err instanceof TraceParseError) return { kind: 'bad', message: `invalid OTLP ${encoding === 'proto' ? 'protobuf' : 'JSON'} at ${err.path}: ${err.message}` };
   throw err;
 }
 
-function storeParsed(store: TraceStore, parsed: Parsed, body: Uint8Array, encoding: ExportEncoding, summariesOnly: boolean): IngestOutcome {
-  const { traces, skipped } = parsed;
-  let invalid = 0;
-  const valid: Trace[] = [];
-  let received = skipped;
-  for (const t of traces) {
-    received += t.spans.length;
-    if (!TRACE_ID.test(t.traceId)) { invalid += t.spans.length; continue; }
-    let bad = 0;
-    for (const s of t.spans) if (!SPAN_ID.test(s.spanId)) bad++;
-    if (bad === 0) valid.push(t);
-    else {
-      invalid += bad;
-      const spans = t.spans.filter(s => SPAN_ID.test(s.spanId));
-      if (spans.length) valid.push({ ...t, spans });
-    }
-  }
+function fullOutcome(received: number): IngestOutcome {
+  return { kind: 'full', received, message: 'the Spanscope trace store is full; retry later or clear it' };
+}
 
-  // The store keeps the request bytes rather than the decoded spans (see TraceStore).
-  const added = store.add(valid, { bytes: body, format: formatOf(encoding), summariesOnly });
-  if (added.accepted === 0 && added.refused > 0) {
-    return { kind: 'full', received, message: 'the Spanscope trace store is full; retry later or clear it' };
-  }
+/** Stores a Prepared request and says what to answer. */
+export function storePrepared(store: TraceStore, p: Prepared, encoding: ExportEncoding): IngestOutcome {
+  const received = p.index.count + p.skipped + (encoding === 'json' ? p.invalid : 0);
+  const added = p.index.count - (encoding === 'proto' ? p.invalid : 0) > 0
+    ? store.addIndexed(p.bytes, p.index, { format: encoding === 'proto' ? 'otlp-proto' : 'otlp', ...(p.exclude ? { exclude: p.exclude } : {}) })
+    : { accepted: 0, duplicates: 0, refused: 0 };
+  if (added.accepted === 0 && added.refused > 0) return fullOutcome(received);
   const parts: string[] = [];
-  if (invalid) parts.push(`${invalid} span(s) without a valid trace or span ID`);
-  if (skipped) parts.push(`${skipped} unreadable span(s)`);
+  if (p.invalid) parts.push(`${p.invalid} span(s) without a valid trace or span ID`);
+  if (p.skipped) parts.push(`${p.skipped} unreadable span(s)`);
   if (added.refused) parts.push(`${added.refused} span(s) refused: the trace store is full`);
   return {
     kind: 'ok', received, accepted: added.accepted, duplicates: added.duplicates,
-    rejected: invalid + skipped + added.refused, message: parts.join('; '),
+    rejected: p.invalid + p.skipped + added.refused, message: parts.join('; '),
   };
 }
 

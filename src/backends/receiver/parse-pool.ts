@@ -3,16 +3,16 @@
 // replaced and its requests fail (the receiver answers 503, the exporter retries).
 import { Worker } from 'node:worker_threads';
 import { TraceParseError } from '../../core/model';
-import type { BatchSummary } from './summaries';
+import type { ExportEncoding, Prepared } from './ingest';
 
 export interface WorkerRequest {
   readonly id: number;
   readonly bytes: Uint8Array;
-  readonly format: 'otlp' | 'otlp-proto';
+  readonly encoding: ExportEncoding;
 }
 
 export type WorkerReply =
-  | { readonly id: number; readonly ok: true; readonly batch: BatchSummary }
+  | { readonly id: number; readonly ok: true; readonly prepared: Prepared }
   | { readonly id: number; readonly ok: false; readonly parseError: boolean; readonly message: string; readonly path: string };
 
 export interface ParsePoolOptions {
@@ -25,7 +25,7 @@ export interface ParsePoolOptions {
 
 interface Slot {
   worker: Worker | undefined;
-  readonly pending: Map<number, { resolve: (b: BatchSummary) => void; reject: (e: Error) => void }>;
+  readonly pending: Map<number, { resolve: (p: Prepared) => void; reject: (e: Error) => void }>;
 }
 
 export class ParsePool {
@@ -37,16 +37,16 @@ export class ParsePool {
     this.slots = Array.from({ length: Math.max(1, Math.floor(options.threads ?? 1)) }, () => ({ worker: undefined, pending: new Map() }));
   }
 
-  /** Parses in a worker. Rejects with TraceParseError for bad data, Error when the worker failed. */
-  parse(bytes: Uint8Array, format: 'otlp' | 'otlp-proto'): Promise<BatchSummary> {
+  /** Prepares a request (ingest.ts) in a worker. Rejects with TraceParseError for bad data, Error when the worker failed. */
+  prepare(bytes: Uint8Array, encoding: ExportEncoding): Promise<Prepared> {
     if (this.disposed) return Promise.reject(new Error('parse pool disposed'));
     let slot = this.slots[0]!;
     for (const s of this.slots) if (s.pending.size < slot.pending.size) slot = s;
     const worker = this.workerOf(slot);
     const id = this.nextId++;
-    return new Promise<BatchSummary>((resolve, reject) => {
+    return new Promise<Prepared>((resolve, reject) => {
       slot.pending.set(id, { resolve, reject });
-      worker.postMessage({ id, bytes, format } satisfies WorkerRequest);
+      worker.postMessage({ id, bytes, encoding } satisfies WorkerRequest);
     });
   }
 
@@ -67,7 +67,7 @@ export class ParsePool {
       const p = slot.pending.get(reply.id);
       if (!p) return;
       slot.pending.delete(reply.id);
-      if (reply.ok) p.resolve(reply.batch);
+      if (reply.ok) p.resolve(reply.prepared);
       else p.reject(reply.parseError ? new TraceParseError(reply.message, reply.path) : new Error(`parse worker: ${reply.message}`));
     });
     const lost = (err: Error) => {

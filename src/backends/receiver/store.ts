@@ -7,30 +7,30 @@
 // slower than `slowTraceMs`) are evicted last, as tail sampling would keep them, but only while they hold at
 // most `keepShare` of the capacity so that fresh ordinary traces still get in.
 //
-// Spans that arrive as an encoded export request are kept as those request bytes (a SpanSource), not as decoded
-// model objects: a span is ~0.4 KB of protobuf but ~1.2 KB of objects on the JS heap, and a heap full of retained
-// span objects makes every major GC of the extension host mark them all (measured: ingest ran at half the speed).
-// `get()` decodes a trace's sources again on demand and keeps the most recently viewed traces decoded, appending
-// late spans to them without decoding again.
+// Spans that arrive as an encoded export request are kept as bytes, not as decoded model objects: a span is ~0.4 KB
+// of protobuf but ~1.2 KB of objects on the JS heap, and a heap full of retained span objects makes every major GC
+// of the extension host mark them all. Each trace keeps its OWN bytes: the request is indexed once
+// (indexOtlpProtobuf) and each trace's new spans are copied out into a small request of their own
+// (traceRequestBytes), so the bytes a trace holds are exactly the bytes it is charged for (a kept trace never pins
+// the rest of its request), and viewing a trace decodes only its own spans (never the whole request once per trace).
+// `get()` decodes on demand and keeps the most recently viewed traces decoded, appending late spans to them.
 import type { Span, SourceFormat, Trace } from '../../core/model';
 import { spanEndNs } from '../../core/model';
 import { encodeOtlpProtobuf } from '../../core/otlp/proto';
-import { parseTraceDocument } from '../../core/parse/index';
+import { decodeOtlpProtobuf, indexOtlpProtobuf, indexedSpanName, traceRequestBytes, type OtlpProtoIndex } from '../../core/parse/otlp-proto';
 import { Emitter, type Event } from './emitter';
 
 export type EvictionPolicy = 'oldest' | 'keep-errors-and-slow';
 
-/** The encoded export request a batch of spans was parsed from; the store keeps these bytes instead of the spans. */
-export interface SpanSource {
-  readonly bytes: Uint8Array;
-  readonly format: 'otlp' | 'otlp-proto';
-  /**
-   * The traces passed with this source are summaries (IDs, times, name, service, error status only — what a parse
-   * worker sends back), so a viewed trace is decoded again instead of having them appended.
-   */
-  readonly summariesOnly?: boolean;
+/** Where a trace's spans are: its own OTLP protobuf request (see traceRequestBytes), or span objects. */
+type Part = Uint8Array | readonly Span[];
+
+export interface AddIndexedOptions {
+  /** The format the spans arrived in (what a viewed trace reports). Default 'otlp-proto'. */
+  readonly format?: SourceFormat;
+  /** Per span of the index: 1 to leave it out (the caller rejected it). */
+  readonly exclude?: Uint8Array;
 }
-type Part = SpanSource | readonly Span[];
 
 export interface TraceStoreOptions {
   /** Most traces held at once. Default 2000. */
@@ -123,8 +123,15 @@ interface RootSummary {
   readonly isRoot: boolean;
 }
 
-/** Heap cost per stored span beyond its share of the source bytes: its key string and Set slot. */
+/** Heap cost per stored span beyond its bytes: its key string and Map slot. */
 const KEY_BYTES = 96;
+/** Heap cost of one kept byte array beyond its bytes: the Uint8Array and ArrayBuffer objects and the backing store's allocation. */
+const CHUNK_BYTES = 160;
+/**
+ * Heap cost of holding a trace at all: its entry, key map, part list, root summary and its slots in the store's
+ * maps (measured: ~1.3 KB of heap for a 2-span trace, of which the per-span part is counted by KEY_BYTES).
+ */
+const ENTRY_BYTES = 1024;
 
 const DEFAULTS = {
   maxTraces: 2000,
@@ -172,12 +179,18 @@ export class TraceStore {
   private readonly _onTraceUpdated = new Emitter<string>();
   private readonly _onTraceEvicted = new Emitter<string>();
   private readonly _onTraceCompleted = new Emitter<string>();
+  private readonly _onTraceEvicting = new Emitter<string>();
   /** A trace ID seen for the first time. */
   readonly onTraceAdded: Event<string> = this._onTraceAdded.event;
   /** New spans merged into a trace already held (late spans: refresh an open view). */
   readonly onTraceUpdated: Event<string> = this._onTraceUpdated.event;
   /** A whole trace evicted to make room (or removed by `clear`). */
   readonly onTraceEvicted: Event<string> = this._onTraceEvicted.event;
+  /**
+   * A whole trace is about to be evicted (or cleared): fired synchronously while `get()` still returns it, so that
+   * whoever promised to keep it (the CLI's --out) can write it first. Listeners must not add to the store.
+   */
+  readonly onTraceEvicting: Event<string> = this._onTraceEvicting.event;
   /** No new span for `completeAfterMs`. Fires again if late spans arrive and the trace goes quiet again. */
   readonly onTraceCompleted: Event<string> = this._onTraceCompleted.event;
 
@@ -198,144 +211,199 @@ export class TraceStore {
     }
   }
 
-  /**
-   * Merges the spans of these traces into the store. With `source` (the request the traces were parsed from,
-   * untouched), the store keeps those bytes and decodes them again when the trace is viewed; without it, the span
-   * objects themselves. Events fire after the whole call.
-   */
-  add(traces: readonly Trace[], source?: SpanSource): AddResult {
-    let accepted = 0;
-    let duplicates = 0;
-    let refused = 0;
-    const added = new Set<string>();
-    const updated = new Set<string>();
-    const evicted: string[] = [];
-    const now = this.now();
-    let batchSpans = 0;
-    if (source) for (const t of traces) batchSpans += t.spans.length;
-    // Each span's share of the request bytes (the source may also hold spans the caller dropped).
-    const sharePerSpan = source && batchSpans > 0 ? Math.ceil(source.bytes.byteLength / batchSpans) + KEY_BYTES : 0;
-    let kept: SpanSource | undefined;
-
+  /** Merges these span objects into the store (a restored or carried-over trace; requests use addIndexed). */
+  add(traces: readonly Trace[]): AddResult {
+    const batch = new Batch(this.now());
     for (const trace of traces) {
-      let entry = this.entries.get(trace.traceId);
+      const entry = this.entries.get(trace.traceId);
       // Spans new to the store (also de-duplicated within the batch itself).
       const fresh: Span[] = [];
       const batchKeys = new SpanKeySet();
       for (const span of trace.spans) {
-        if (entry?.keys.has(span) || !batchKeys.add(span)) { duplicates++; continue; }
+        if (entry?.keys.has(span.spanId, span.startNs) || !batchKeys.add(span.spanId, span.startNs)) { batch.duplicates++; continue; }
         fresh.push(span);
       }
       if (fresh.length === 0) continue;
-
-      let costs = source ? fresh.map(() => sharePerSpan) : fresh.map(estimateSpanBytes);
-      let cost = sum(costs);
-      const needTrace = entry ? 0 : 1;
-      if (!this.fits(needTrace, fresh.length, cost)) {
-        if (this.evictWhenFull) {
-          while (!this.fits(needTrace, fresh.length, cost)) {
-            const victim = this.pickVictim(trace.traceId);
-            if (!victim) break;
-            this.remove(victim);
-            evicted.push(victim.traceId);
-            updated.delete(victim.traceId);
-          }
-        }
-        if (!this.fits(needTrace, fresh.length, cost)) {
-          // Take the prefix that fits (none if even the trace slot is missing).
-          let n = 0;
-          let c = 0;
-          if (this.fits(needTrace, 0, 0)) {
-            while (n < fresh.length && this.fits(needTrace, n + 1, c + costs[n]!)) { c += costs[n]!; n++; }
-          }
-          refused += fresh.length - n;
-          this.refusedSpans += fresh.length - n;
-          fresh.length = n;
-          costs = costs.slice(0, n);
-          cost = c;
-          if (n === 0) continue;
-        }
+      const costs = fresh.map(estimateSpanBytes);
+      if (!entry) costs[0]! += ENTRY_BYTES;
+      const n = this.makeRoom(trace.traceId, entry === undefined, costs, batch);
+      fresh.length = n;
+      if (n === 0) continue;
+      const e = this.entryFor(trace.traceId, trace.format, trace.warnings, fresh[0]!.startNs, spanEndNs(fresh[0]!), batch);
+      e.parts.push(fresh);
+      if (e.decoded) { for (const span of fresh) e.decoded.push(span); this.decodedSpans += fresh.length; }
+      for (const span of fresh) {
+        this.index(e, span.spanId, span.startNs, spanEndNs(span), span.status.code === 'error', span.parentId === undefined, span.name, undefined, 0, span.resource.serviceName);
       }
-
-      if (!entry) {
-        entry = {
-          traceId: trace.traceId,
-          parts: [],
-          spanCount: 0,
-          keys: new SpanKeySet(),
-          format: trace.format,
-          warnings: [...trace.warnings],
-          bytes: 0,
-          errorCount: 0,
-          minStart: fresh[0]!.startNs,
-          maxEnd: spanEndNs(fresh[0]!),
-          lastUpdateMs: now,
-          completed: false,
-          kept: false,
-          root: undefined,
-          decoded: undefined,
-          cached: undefined,
-        };
-        this.entries.set(trace.traceId, entry);
-        this.normal.set(trace.traceId, entry);
-        added.add(trace.traceId);
-      } else if (!added.has(trace.traceId)) {
-        updated.add(trace.traceId);
-      }
-
-      if (source) {
-        // Our own copy of exactly these bytes: a socket chunk may be a view into a larger pooled buffer.
-        kept ??= { bytes: source.bytes.byteLength === source.bytes.buffer.byteLength ? source.bytes : new Uint8Array(source.bytes), format: source.format };
-        entry.parts.push(kept);
-      } else {
-        entry.parts.push(fresh);
-      }
-      if (entry.decoded && source?.summariesOnly) {
-        this.dropDecoded(entry);
-      } else if (entry.decoded) {
-        for (const span of fresh) entry.decoded.push(span);
-        this.decodedSpans += fresh.length;
-      }
-      entry.spanCount += fresh.length;
-      for (let i = 0; i < fresh.length; i++) {
-        const span = fresh[i]!;
-        entry.keys.add(span);
-        if (span.status.code === 'error') entry.errorCount++;
-        if (betterRoot(span, entry.root)) {
-          entry.root = { service: span.resource.serviceName, name: span.name, startNs: span.startNs, isRoot: span.parentId === undefined };
-        }
-        if (span.startNs < entry.minStart) entry.minStart = span.startNs;
-        const end = spanEndNs(span);
-        if (end > entry.maxEnd) entry.maxEnd = end;
-      }
-      entry.bytes += cost;
-      entry.cached = undefined;
-      entry.lastUpdateMs = now;
-      entry.completed = false;
-      this.open.delete(entry.traceId);
-      this.open.set(entry.traceId, entry);
-      this.spanCount += fresh.length;
-      this.byteCount += cost;
-      if (entry.kept) {
-        this.keptSpans += fresh.length;
-        this.keptBytes += cost;
-      } else if (this.policy === 'keep-errors-and-slow' && (entry.errorCount > 0 || entry.maxEnd - entry.minStart >= this.slowNs)) {
-        this.normal.delete(entry.traceId);
-        this.kept.set(entry.traceId, entry);
-        entry.kept = true;
-        this.keptSpans += entry.spanCount;
-        this.keptBytes += entry.bytes;
-      }
-      accepted += fresh.length;
+      this.account(e, fresh.length, sum(costs.slice(0, n)), batch);
     }
-    this.duplicateSpans += duplicates;
-    this.trimDecoded();
+    return this.finishBatch(batch);
+  }
 
+  /**
+   * Merges the spans of an export request (`bytes`, indexed by indexOtlpProtobuf) into the store. Each trace's new
+   * spans are copied out of the request into bytes of its own, so nothing keeps `bytes` alive after this call.
+   */
+  addIndexed(bytes: Uint8Array, index: OtlpProtoIndex, options: AddIndexedOptions = {}): AddResult {
+    const batch = new Batch(this.now());
+    const format = options.format ?? 'otlp-proto';
+    const exclude = options.exclude;
+    // The spans of each trace, in document order: a counting sort by trace (one pass, no per-trace arrays).
+    const traces = index.traceIds.length;
+    const first = new Uint32Array(traces + 1);
+    for (let i = 0; i < index.count; i++) if (!exclude?.[i]) first[index.traceOf[i]! + 1]!++;
+    for (let t = 0; t < traces; t++) first[t + 1]! += first[t]!;
+    const order = new Uint32Array(first[traces]!);
+    const fill = first.slice(0, traces);
+    for (let i = 0; i < index.count; i++) if (!exclude?.[i]) order[fill[index.traceOf[i]!]!++] = i;
+
+    for (let t = 0; t < traces; t++) {
+      const traceId = index.traceIds[t]!;
+      const entry = this.entries.get(traceId);
+      const fresh: number[] = [];
+      const starts: bigint[] = [];
+      // A new trace's key set doubles as the batch's own de-duplication; an existing trace needs a separate one.
+      const keys = new SpanKeySet();
+      for (let k = first[t]!; k < first[t + 1]!; k++) {
+        const i = order[k]!;
+        const id = index.spanIds[i]!;
+        const start = index.startNs[i]!;
+        if (entry?.keys.has(id, start) || !keys.add(id, start)) { batch.duplicates++; continue; }
+        fresh.push(i);
+        starts.push(start);
+      }
+      if (fresh.length === 0) continue;
+      let chunk = traceRequestBytes(bytes, index, fresh);
+      let n = fresh.length;
+      const cost = (count: number, c: Uint8Array) => c.byteLength + CHUNK_BYTES + count * KEY_BYTES + (entry ? 0 : ENTRY_BYTES);
+      if (!this.fits(entry ? 0 : 1, n, cost(n, chunk))) {
+        // Per-span estimates decide how many fit; the bytes actually kept are then charged exactly.
+        const costs = fresh.map((i, k) => index.spanEnd[i]! - index.spanTag[i]! + KEY_BYTES + (k === 0 ? (chunk.byteLength - sumSpanBytes(index, fresh)) + CHUNK_BYTES + (entry ? 0 : ENTRY_BYTES) : 0));
+        n = this.makeRoom(traceId, entry === undefined, costs, batch);
+        while (n > 0) {
+          chunk = n === fresh.length ? chunk : traceRequestBytes(bytes, index, fresh.slice(0, n));
+          if (this.fits(entry ? 0 : 1, n, cost(n, chunk))) break;
+          n--;
+          this.refusedSpans++;
+          batch.refused++;
+        }
+        if (n === 0) continue;
+      }
+      const i0 = fresh[0]!;
+      // Spans refused for lack of room leave the batch's key set, which a new trace then keeps as its own.
+      for (let k = n; k < fresh.length; k++) keys.delete(index.spanIds[fresh[k]!]!, starts[k]!);
+      const e = this.entryFor(traceId, format, NO_WARNINGS, starts[0]!, starts[0]! + BigInt(index.durationNs[i0]!), batch, entry ? undefined : keys);
+      const addKeys = e.keys !== keys;
+      e.parts.push(chunk);
+      if (e.decoded) {
+        // A viewed trace gets its late spans decoded from their own bytes, not the whole trace again.
+        const spans = decodeChunk(chunk, traceId);
+        for (const span of spans) e.decoded.push(span);
+        this.decodedSpans += spans.length;
+      }
+      for (let k = 0; k < n; k++) {
+        const i = fresh[k]!;
+        const start = starts[k]!;
+        const g = index.groups[index.groupOf[i]! * 5 + 4]!;
+        this.index(e, addKeys ? index.spanIds[i]! : undefined, start, start + BigInt(index.durationNs[i]!), index.error[i] === 1, index.parentless[i] === 1,
+          bytes, index, i, g >= 0 ? index.strings[g]! : '');
+      }
+      this.account(e, n, cost(n, chunk), batch);
+    }
+    return this.finishBatch(batch);
+  }
+
+  /** Evicts (when allowed) until `costs` fit; returns how many of them (a prefix) fit, counting the rest refused. */
+  private makeRoom(traceId: string, isNew: boolean, costs: readonly number[], batch: Batch): number {
+    const needTrace = isNew ? 1 : 0;
+    const cost = sum(costs);
+    if (this.fits(needTrace, costs.length, cost)) return costs.length;
+    if (this.evictWhenFull) {
+      while (!this.fits(needTrace, costs.length, cost)) {
+        const victim = this.pickVictim(traceId);
+        if (!victim) break;
+        if (this._onTraceEvicting.hasListeners) this._onTraceEvicting.fire(victim.traceId);
+        this.remove(victim);
+        batch.evicted.push(victim.traceId);
+        batch.updated.delete(victim.traceId);
+      }
+    }
+    if (this.fits(needTrace, costs.length, cost)) return costs.length;
+    // Take the prefix that fits (none if even the trace slot is missing).
+    let n = 0;
+    let c = 0;
+    if (this.fits(needTrace, 0, 0)) {
+      while (n < costs.length && this.fits(needTrace, n + 1, c + costs[n]!)) { c += costs[n]!; n++; }
+    }
+    batch.refused += costs.length - n;
+    this.refusedSpans += costs.length - n;
+    return n;
+  }
+
+  /** The entry of a trace, created (and announced at the end of the batch) when new. */
+  private entryFor(traceId: string, format: SourceFormat, warnings: readonly string[], start: bigint, end: bigint, batch: Batch, keys?: SpanKeySet): Entry {
+    let entry = this.entries.get(traceId);
+    if (!entry) {
+      entry = {
+        traceId, parts: [], spanCount: 0, keys: keys ?? new SpanKeySet(), format, warnings: [...warnings], bytes: 0, errorCount: 0,
+        minStart: start, maxEnd: end, lastUpdateMs: batch.now, completed: false, kept: false, root: undefined, decoded: undefined, cached: undefined,
+      };
+      this.entries.set(traceId, entry);
+      this.normal.set(traceId, entry);
+      batch.added.add(traceId);
+    } else if (!batch.added.has(traceId)) {
+      batch.updated.add(traceId);
+    }
+    return entry;
+  }
+
+  /**
+   * Records one new span of `e` in its key set (unless already there: `spanId` undefined), counts, root and time
+   * range. The name is a string, or (`name` the request bytes) read from the index only when the span becomes the root.
+   */
+  private index(e: Entry, spanId: string | undefined, start: bigint, end: bigint, error: boolean, parentless: boolean,
+    name: string | Uint8Array, index: OtlpProtoIndex | undefined, i: number, service: string): void {
+    if (spanId !== undefined) e.keys.add(spanId, start);
+    if (error) e.errorCount++;
+    if (betterRoot(parentless, start, e.root)) {
+      e.root = { service, name: typeof name === 'string' ? name : indexedSpanName(name, index!, i), startNs: start, isRoot: parentless };
+    }
+    if (start < e.minStart) e.minStart = start;
+    if (end > e.maxEnd) e.maxEnd = end;
+  }
+
+  /** Counts `spans` new spans costing `cost` bytes into `e` and the store, and moves `e` to the kept queue when it qualifies. */
+  private account(e: Entry, spans: number, cost: number, batch: Batch): void {
+    e.spanCount += spans;
+    e.bytes += cost;
+    e.cached = undefined;
+    e.lastUpdateMs = batch.now;
+    e.completed = false;
+    this.open.delete(e.traceId);
+    this.open.set(e.traceId, e);
+    this.spanCount += spans;
+    this.byteCount += cost;
+    if (e.kept) {
+      this.keptSpans += spans;
+      this.keptBytes += cost;
+    } else if (this.policy === 'keep-errors-and-slow' && (e.errorCount > 0 || e.maxEnd - e.minStart >= this.slowNs)) {
+      this.normal.delete(e.traceId);
+      this.kept.set(e.traceId, e);
+      e.kept = true;
+      this.keptSpans += e.spanCount;
+      this.keptBytes += e.bytes;
+    }
+    batch.accepted += spans;
+  }
+
+  private finishBatch(batch: Batch): AddResult {
+    this.duplicateSpans += batch.duplicates;
+    this.trimDecoded();
     // A trace both added and evicted within this call was never announced, so it is not retracted either.
-    for (const id of evicted) if (!added.has(id)) this._onTraceEvicted.fire(id);
-    for (const id of added) if (this.entries.has(id)) this._onTraceAdded.fire(id);
-    for (const id of updated) if (this.entries.has(id)) this._onTraceUpdated.fire(id);
-    return { accepted, duplicates, refused };
+    for (const id of batch.evicted) if (!batch.added.has(id)) this._onTraceEvicted.fire(id);
+    for (const id of batch.added) if (this.entries.has(id)) this._onTraceAdded.fire(id);
+    for (const id of batch.updated) if (this.entries.has(id)) this._onTraceUpdated.fire(id);
+    return { accepted: batch.accepted, duplicates: batch.duplicates, refused: batch.refused };
   }
 
   /** Whether spans for a new trace could be stored now without evicting (for the receiver's 429 pre-check). */
@@ -409,15 +477,18 @@ export class TraceStore {
    * first (to keep across a window reload). Traces that do not fit whole are left out.
    */
   snapshot(maxBytes = 32 * 1024 * 1024): Uint8Array {
+    // Runs while a window closes, on the extension host: the kept bytes are concatenated as they are (a trace's own
+    // requests are valid ExportTraceServiceRequests, and concatenated protobuf messages parse as one), so nothing is
+    // decoded; only span objects (restored or carried traces) are encoded.
     const parts: Uint8Array[] = [];
     let size = 0;
     const newestFirst = [...this.entries.values()].sort((a, b) => b.lastUpdateMs - a.lastUpdateMs);
     for (const e of newestFirst) {
-      // Concatenated protobuf messages parse as one message with the repeated fields appended.
-      const bytes = encodeOtlpProtobuf([this.get(e.traceId)!]);
-      if (size + bytes.length > maxBytes) continue;
-      parts.push(bytes);
-      size += bytes.length;
+      const own = e.parts.map(p => (p instanceof Uint8Array ? p : encodeOtlpProtobuf([{ traceId: e.traceId, spans: p, format: e.format, warnings: [] }])));
+      const bytes = sum(own.map(p => p.byteLength));
+      if (size + bytes > maxBytes) continue;
+      parts.push(...own);
+      size += bytes;
     }
     const out = new Uint8Array(size);
     let o = 0;
@@ -428,15 +499,16 @@ export class TraceStore {
   /** Adds the traces of a `snapshot()` (within this store's bounds) as completed traces. Returns spans restored. */
   restore(bytes: Uint8Array): number {
     if (bytes.length === 0) return 0;
-    const { traces } = parseTraceDocument(bytes, { format: 'otlp-proto' });
-    const { accepted } = this.add(traces);
-    this.complete(traces.map(t => t.traceId).filter(id => this.open.has(id)));
+    const index = indexOtlpProtobuf(bytes);
+    const { accepted } = this.addIndexed(bytes, index);
+    this.complete(index.traceIds.filter(id => this.open.has(id)));
     return accepted;
   }
 
   /** Removes every trace; counters of evictions and refusals are kept. */
   clear(): void {
     const ids = [...this.entries.keys()];
+    if (this._onTraceEvicting.hasListeners) for (const id of ids) this._onTraceEvicting.fire(id);
     for (const id of ids) this.remove(this.entries.get(id)!);
     for (const id of ids) this._onTraceEvicted.fire(id);
   }
@@ -448,6 +520,7 @@ export class TraceStore {
     this._onTraceUpdated.dispose();
     this._onTraceEvicted.dispose();
     this._onTraceCompleted.dispose();
+    this._onTraceEvicting.dispose();
   }
 
   private complete(ids: readonly string[]): void {
@@ -513,22 +586,49 @@ function oldest(queue: Map<string, Entry>, protect: string): Entry | undefined {
 }
 
 /** The span a list shows for a trace is the earliest parentless span, else the earliest span. */
-function betterRoot(s: Span, best: RootSummary | undefined): boolean {
+function betterRoot(isRoot: boolean, start: bigint, best: RootSummary | undefined): boolean {
   if (!best) return true;
-  const isRoot = s.parentId === undefined;
-  return (isRoot && !best.isRoot) || (isRoot === best.isRoot && s.startNs < best.startNs);
+  return (isRoot && !best.isRoot) || (isRoot === best.isRoot && start < best.startNs);
 }
 
-/** The trace's spans from its parts: each source decoded again, keeping the spans the store accepted, once. */
+/** The trace's spans from its parts, in arrival order (each part holds only spans the store accepted, once). */
 function decodeEntry(e: Entry): Span[] {
   const out: Span[] = [];
-  const seen = new SpanKeySet();
   for (const part of e.parts) {
-    const spans = isSource(part) ? decodeSource(part, e.traceId) : part;
-    for (const s of spans) if (e.keys.has(s) && seen.add(s)) out.push(s);
+    const spans = part instanceof Uint8Array ? decodeChunk(part, e.traceId) : part;
+    for (const s of spans) out.push(s);
   }
   return out;
 }
+
+/** The spans of one trace's own request bytes (see traceRequestBytes). */
+function decodeChunk(bytes: Uint8Array, traceId: string): readonly Span[] {
+  try {
+    return decodeOtlpProtobuf(bytes).traces.find(t => t.traceId === traceId)?.spans ?? [];
+  } catch {
+    // These bytes were indexed (with the decoder's own checks) when they arrived: this cannot happen short of a bug.
+    return [];
+  }
+}
+
+function sumSpanBytes(index: OtlpProtoIndex, spans: readonly number[]): number {
+  let n = 0;
+  for (const i of spans) n += index.spanEnd[i]! - index.spanTag[i]!;
+  return n;
+}
+
+/** What one add call did so far, and what to announce when it ends. */
+class Batch {
+  accepted = 0;
+  duplicates = 0;
+  refused = 0;
+  readonly added = new Set<string>();
+  readonly updated = new Set<string>();
+  readonly evicted: string[] = [];
+  constructor(readonly now: number) {}
+}
+
+const NO_WARNINGS: readonly string[] = Object.freeze([]);
 
 /**
  * A set of (span ID, start) pairs: a retried export resends the same spans, while Zipkin's shared client/server
@@ -538,37 +638,32 @@ function decodeEntry(e: Entry): Span[] {
 class SpanKeySet {
   private readonly map = new Map<string, bigint | bigint[]>();
 
-  has(s: Span): boolean {
-    const v = this.map.get(s.spanId);
+  has(spanId: string, start: bigint): boolean {
+    const v = this.map.get(spanId);
     if (v === undefined) return false;
-    return typeof v === 'bigint' ? v === s.startNs : v.includes(s.startNs);
+    return typeof v === 'bigint' ? v === start : v.includes(start);
+  }
+
+  delete(spanId: string, start: bigint): void {
+    const v = this.map.get(spanId);
+    if (v === undefined) return;
+    if (typeof v === 'bigint') { if (v === start) this.map.delete(spanId); return; }
+    const i = v.indexOf(start);
+    if (i >= 0) v.splice(i, 1);
   }
 
   /** Adds; false when it was already there. */
-  add(s: Span): boolean {
-    const v = this.map.get(s.spanId);
-    if (v === undefined) { this.map.set(s.spanId, s.startNs); return true; }
+  add(spanId: string, start: bigint): boolean {
+    const v = this.map.get(spanId);
+    if (v === undefined) { this.map.set(spanId, start); return true; }
     if (typeof v === 'bigint') {
-      if (v === s.startNs) return false;
-      this.map.set(s.spanId, [v, s.startNs]);
+      if (v === start) return false;
+      this.map.set(spanId, [v, start]);
       return true;
     }
-    if (v.includes(s.startNs)) return false;
-    v.push(s.startNs);
+    if (v.includes(start)) return false;
+    v.push(start);
     return true;
-  }
-}
-
-function isSource(p: Part): p is SpanSource {
-  return !Array.isArray(p);
-}
-
-function decodeSource(source: SpanSource, traceId: string): readonly Span[] {
-  try {
-    return parseTraceDocument(source.bytes, { format: source.format }).traces.find(t => t.traceId === traceId)?.spans ?? [];
-  } catch {
-    // These bytes parsed when they arrived; the parser is deterministic, so this cannot happen short of a bug.
-    return [];
   }
 }
 

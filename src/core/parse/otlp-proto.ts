@@ -500,3 +500,452 @@ function anyValue(r: Reader, end: number, depth: number): AttrValue {
   }
   return value;
 }
+
+// ---- index: what an OTLP receiver needs from an export request, without building the spans ------------------
+
+/**
+ * An export request read only as far as a trace store needs: per span its trace, IDs, times, error status and name,
+ * and where its bytes are, so that a store can keep each trace's own bytes (`traceRequestBytes`) and decode them
+ * when the trace is viewed. Building every span, attribute and event object is most of a full decode's cost; this
+ * walks them only to check their framing. A span is accepted here exactly when `decodeOtlpProtobuf` would return
+ * it (the same checks, in the same order), and a request fails here exactly when it would fail there, so a span
+ * acknowledged to an exporter is always found again by the full decoder. Columns are typed arrays so that a parse
+ * worker can transfer them.
+ */
+export interface OtlpProtoIndex {
+  /** Spans accepted. */
+  readonly count: number;
+  /** Distinct trace IDs (hex), in order of first appearance. */
+  readonly traceIds: readonly string[];
+  /** Per span: index into traceIds. */
+  readonly traceOf: Uint32Array;
+  /** Per span: index of its (resource, scope) group; see `groups`. */
+  readonly groupOf: Uint32Array;
+  /** Per span: byte range of the Span message's content in the request. */
+  readonly spanAt: Uint32Array;
+  readonly spanEnd: Uint32Array;
+  /** Per span: span ID (hex as the full decoder writes it). */
+  readonly spanIds: readonly string[];
+  /** Per span: 1 when it has no parent. */
+  readonly parentless: Uint8Array;
+  /** Per span: start, unix ns (unsigned, as OTLP's fixed64). */
+  readonly startNs: BigUint64Array;
+  readonly durationNs: Float64Array;
+  /** Per span: 1 for status ERROR. */
+  readonly error: Uint8Array;
+  /** Per span: byte range of its name (UTF-8) in the request; see `indexedSpanName`. Decoded only when wanted. */
+  readonly nameAt: Uint32Array;
+  readonly nameEnd: Uint32Array;
+  /** Per span: where its field starts in its ScopeSpans (the tag), so adjacent spans can be copied in one piece. */
+  readonly spanTag: Uint32Array;
+  /** Service names (see `groups`). */
+  readonly strings: readonly string[];
+  /**
+   * Per group, 5 numbers: byte range of the Resource message content (-1, -1 when absent), of the scope message
+   * content (-1, -1 when absent), and the index into strings of the service name (-1 when unnamed).
+   */
+  readonly groups: Int32Array;
+  /** Spans the full decoder would skip (each a "span skipped" warning there). */
+  readonly skipped: number;
+}
+
+/** An index of no spans (a request with nothing to store). */
+export function emptyOtlpProtoIndex(): OtlpProtoIndex {
+  return new IndexBuilder().finish();
+}
+
+/** Indexes an OTLP protobuf ExportTraceServiceRequest (see OtlpProtoIndex). Throws TraceParseError as the decoder does. */
+export function indexOtlpProtobuf(bytes: Uint8Array): OtlpProtoIndex {
+  const b = new Builder('otlp-proto');
+  if (bytes.length === 0) throw new TraceParseError('empty input: expected an OTLP protobuf ExportTraceServiceRequest', 'byte 0');
+  const r = new Reader(bytes, b);
+  const x = new IndexBuilder();
+  try {
+    const end = bytes.length;
+    let sawResourceSpans = false;
+    while (r.pos < end) {
+      const tagAt = r.pos;
+      const tag = r.varint();
+      const field = tag >>> 3, wire = tag & 7;
+      if (field === 1 && wire === 2) {
+        const e = r.len(end);
+        indexResourceSpans(r, e, x);
+        r.pos = e;
+        sawResourceSpans = true;
+      } else if (field === 0) {
+        throw new ProtoError('field number 0 is invalid', tagAt);
+      } else {
+        r.skip(wire, end);
+      }
+    }
+    if (!sawResourceSpans && x.count === 0 && bytes.length > 0 && !looksLikeProtobuf(bytes)) {
+      throw new ProtoError('not an OTLP protobuf message (no resourceSpans field)', 0);
+    }
+  } catch (err) {
+    if (err instanceof ProtoError) throw new TraceParseError(`invalid OTLP protobuf: ${err.message} at byte ${err.offset}`, `byte ${err.offset}`);
+    if (err instanceof TraceParseError) throw err;
+    if (err instanceof RangeError) throw new TraceParseError('invalid OTLP protobuf: nested too deeply', 'byte 0');
+    throw err;
+  }
+  if (x.count === 0 && x.skipped > 0) {
+    throw new TraceParseError(`no readable span: ${x.firstSkipped}` + (x.skipped > 1 ? ` (and ${x.skipped - 1} more bad spans)` : ''), x.firstSkippedPath);
+  }
+  return x.finish();
+}
+
+class IndexBuilder {
+  count = 0;
+  skipped = 0;
+  firstSkipped = '';
+  firstSkippedPath = '';
+  readonly traceIds: string[] = [];
+  private readonly traceIndex = new Map<string, number>();
+  readonly traceOf: number[] = [];
+  readonly groupOf: number[] = [];
+  readonly spanAt: number[] = [];
+  readonly spanEnd: number[] = [];
+  readonly spanIds: string[] = [];
+  readonly parentless: number[] = [];
+  readonly startLo: number[] = [];
+  readonly startHi: number[] = [];
+  readonly durationNs: number[] = [];
+  /** The trace of the span before, and where its ID bytes are (the next span's trace is usually the same). */
+  lastTrace = -1;
+  lastTraceAt = 0;
+  lastTraceEnd = 0;
+  readonly error: number[] = [];
+  readonly nameAt: number[] = [];
+  readonly nameEnd: number[] = [];
+  readonly spanTag: number[] = [];
+  readonly strings: string[] = [];
+  private readonly stringIndex = new Map<string, number>();
+  readonly groups: number[] = [];
+
+  str(s: string): number {
+    let i = this.stringIndex.get(s);
+    if (i === undefined) { i = this.strings.length; this.strings.push(s); this.stringIndex.set(s, i); }
+    return i;
+  }
+
+  trace(id: string): number {
+    let i = this.traceIndex.get(id);
+    if (i === undefined) { i = this.traceIds.length; this.traceIds.push(id); this.traceIndex.set(id, i); }
+    return i;
+  }
+
+  skip(path: string, message: string): void {
+    if (this.skipped++ === 0) { this.firstSkipped = message; this.firstSkippedPath = path; }
+  }
+
+  finish(): OtlpProtoIndex {
+    return {
+      // (new TypedArray(array) copies an array directly; TypedArray.from goes through its iterator.)
+      count: this.count, traceIds: this.traceIds, traceOf: new Uint32Array(this.traceOf), groupOf: new Uint32Array(this.groupOf),
+      spanAt: new Uint32Array(this.spanAt), spanEnd: new Uint32Array(this.spanEnd), spanIds: this.spanIds,
+      parentless: new Uint8Array(this.parentless), startNs: startColumn(this.startLo, this.startHi), durationNs: new Float64Array(this.durationNs),
+      error: new Uint8Array(this.error), nameAt: new Uint32Array(this.nameAt), nameEnd: new Uint32Array(this.nameEnd),
+      spanTag: new Uint32Array(this.spanTag), strings: this.strings, groups: new Int32Array(this.groups),
+      skipped: this.skipped,
+    };
+  }
+}
+
+/** The name of span `i` of an index of `bytes`, as the decoder reads it. */
+export function indexedSpanName(bytes: Uint8Array, index: OtlpProtoIndex, i: number): string {
+  return utf8(bytes, index.nameAt[i]!, index.nameEnd[i]!);
+}
+
+/** Unix ns from uint32 halves into a BigUint64Array, through a byte view (no BigInt per span). */
+function startColumn(lo: readonly number[], hi: readonly number[]): BigUint64Array {
+  const out = new BigUint64Array(lo.length);
+  const words = new Uint32Array(out.buffer);
+  const littleEndian = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+  for (let i = 0; i < lo.length; i++) {
+    words[2 * i + (littleEndian ? 0 : 1)] = lo[i]!;
+    words[2 * i + (littleEndian ? 1 : 0)] = hi[i]!;
+  }
+  return out;
+}
+
+function indexResourceSpans(r: Reader, end: number, x: IndexBuilder): void {
+  let resource: Resource | undefined;
+  let resAt = -1, resEnd = -1;
+  const groups: number[] = [];
+  while (r.pos < end) {
+    const tag = r.varint();
+    const field = tag >>> 3, wire = tag & 7;
+    if (wire === 2 && (field === 1 || field === 2 || field === 1000)) {
+      const e = r.len(end);
+      if (field === 1) { resAt = r.pos; resEnd = e; resource = readResource(r, e); } // as resourceSpans(): the last one counts
+      else groups.push(r.pos, e);
+      r.pos = e;
+    } else r.skip(wire, end);
+  }
+  resource ??= r.b.resource(undefined, NO_ATTRIBUTES);
+  const service = resource.serviceName;
+  for (let i = 0; i < groups.length; i += 2) {
+    r.pos = groups[i]!;
+    indexScopeSpans(r, groups[i + 1]!, x, resAt, resEnd, service);
+  }
+}
+
+function indexScopeSpans(r: Reader, end: number, x: IndexBuilder, resAt: number, resEnd: number, service: string): void {
+  let scopeAt = -1, scopeEnd = -1;
+  const spans: number[] = []; // [tag, start, end]…
+  while (r.pos < end) {
+    const tagAt = r.pos;
+    const tag = r.varint();
+    const field = tag >>> 3, wire = tag & 7;
+    if (wire === 2 && field === 1) {
+      const e = r.len(end);
+      scopeAt = r.pos; scopeEnd = e;
+      readScope(r, e); // checked as the decoder checks it
+      r.pos = e;
+    } else if (wire === 2 && field === 2) {
+      const e = r.len(end);
+      spans.push(tagAt, r.pos, e);
+      r.pos = e;
+    } else r.skip(wire, end);
+  }
+  if (spans.length === 0) return;
+  const group = x.groups.length / 5;
+  x.groups.push(resAt, resEnd, scopeAt, scopeEnd, x.str(service));
+  for (let i = 0; i < spans.length; i += 3) {
+    const start = spans[i + 1]!;
+    r.pos = start;
+    try {
+      indexSpan(r, spans[i + 2]!, x, group, spans[i]!);
+    } catch (err) {
+      // As scopeSpans(): whatever goes wrong inside one span skips that span only.
+      if (err instanceof ProtoError) x.skip(`byte ${err.offset}`, err.message);
+      else x.skip(`byte ${start}`, err instanceof BadSpan ? err.message : err instanceof RangeError ? 'span is nested too deeply' : String((err as Error)?.message ?? err));
+    }
+  }
+}
+
+function indexSpan(r: Reader, end: number, x: IndexBuilder, group: number, tagAt: number): void {
+  const at = r.pos;
+  const buf = r.buf;
+  // IDs are kept as byte ranges and turned into hex only when needed: the trace ID usually repeats span after span
+  // (its string is reused), and the parent ID only matters as present or not.
+  let tAt = 0, tEnd = 0, sAt = 0, sEnd = 0, pAt = 0, pEnd = 0;
+  let nAt = 0, nEnd = 0;
+  let sLo = 0, sHi = 0, eLo = 0, eHi = 0, haveStart = false, haveEnd = false;
+  let error = 0;
+  while (r.pos < end) {
+    const tag = r.varint();
+    switch (tag) {
+      case (1 << 3) | 2: tEnd = r.len(end); tAt = r.pos; r.pos = tEnd; break;
+      case (2 << 3) | 2: sEnd = r.len(end); sAt = r.pos; r.pos = sEnd; break;
+      case (3 << 3) | 2: r.pos = r.len(end); break; // trace_state: a string, no check beyond its length
+      case (4 << 3) | 2: pEnd = r.len(end); pAt = r.pos; r.pos = pEnd; break;
+      case (5 << 3) | 2: nEnd = r.len(end); nAt = r.pos; r.pos = nEnd; break; // name: decoded only if a list shows it
+      case (6 << 3) | 0: r.varint(); break;
+      case (7 << 3) | 1: r.fixed64(); sLo = r.lo; sHi = r.hi; haveStart = true; break;
+      case (8 << 3) | 1: r.fixed64(); eLo = r.lo; eHi = r.hi; haveEnd = true; break;
+      case (9 << 3) | 2: { const e = r.len(end); checkKeyValue(r, e, 0); r.pos = e; break; }
+      case (11 << 3) | 2: { const e = r.len(end); checkEvent(r, e); r.pos = e; break; }
+      case (13 << 3) | 2: { const e = r.len(end); checkLink(r, e); r.pos = e; break; }
+      case (15 << 3) | 2: {
+        const e = r.len(end);
+        while (r.pos < e) {
+          const t = r.varint();
+          if (t === ((2 << 3) | 2)) r.pos = r.len(e);
+          else if (t === ((3 << 3) | 0)) error = r.varint() === 2 ? 1 : 0;
+          else r.skip(t & 7, e);
+        }
+        r.pos = e;
+        break;
+      }
+      case (16 << 3) | 5: r.fixed32(); break;
+      default: r.skip(tag & 7, end);
+    }
+  }
+  // The decoder's checks, on the bytes: an empty or all-zero ID is what makes its hex '' or all zeros.
+  if (zeroBytes(buf, tAt, tEnd)) throw new BadSpan('trace_id is missing or all zeros');
+  if (zeroBytes(buf, sAt, sEnd)) throw new BadSpan('span_id is missing or all zeros');
+  if (!haveStart) throw new BadSpan('start_time_unix_nano is missing');
+  let durationNs = 0;
+  if (haveEnd) {
+    const d = (eHi - sHi) * TWO32 + (eLo - sLo);
+    if (d >= 0) durationNs = d;
+  }
+  let trace = x.lastTrace;
+  if (trace < 0 || !sameBytes(buf, tAt, tEnd, x.lastTraceAt, x.lastTraceEnd)) {
+    trace = x.trace(idBytesToHex(buf, tAt, tEnd, 32));
+    x.lastTrace = trace; x.lastTraceAt = tAt; x.lastTraceEnd = tEnd;
+  }
+  x.traceOf.push(trace);
+  x.groupOf.push(group);
+  x.spanAt.push(at);
+  x.spanEnd.push(end);
+  x.spanIds.push(sEnd - sAt === 8 ? hex8(buf, sAt) : idBytesToHex(buf, sAt, sEnd, 16));
+  x.parentless.push(zeroBytes(buf, pAt, pEnd) ? 1 : 0);
+  x.startLo.push(sLo);
+  x.startHi.push(sHi);
+  x.durationNs.push(durationNs);
+  x.error.push(error);
+  x.nameAt.push(nAt);
+  x.nameEnd.push(nEnd);
+  x.spanTag.push(tagAt);
+  x.count++;
+}
+
+const HEX_CODES = Array.from('0123456789abcdef', c => c.charCodeAt(0));
+
+/** The hex of 8 bytes as one flat string (one allocation; concatenating 8 pairs makes a rope to flatten later). */
+function hex8(b: Uint8Array, at: number): string {
+  const h = HEX_CODES;
+  return String.fromCharCode(
+    h[b[at]! >> 4]!, h[b[at]! & 15]!, h[b[at + 1]! >> 4]!, h[b[at + 1]! & 15]!, h[b[at + 2]! >> 4]!, h[b[at + 2]! & 15]!, h[b[at + 3]! >> 4]!, h[b[at + 3]! & 15]!,
+    h[b[at + 4]! >> 4]!, h[b[at + 4]! & 15]!, h[b[at + 5]! >> 4]!, h[b[at + 5]! & 15]!, h[b[at + 6]! >> 4]!, h[b[at + 6]! & 15]!, h[b[at + 7]! >> 4]!, h[b[at + 7]! & 15]!);
+}
+
+/** True when bytes[at, end) is empty or all zeros. */
+function zeroBytes(buf: Uint8Array, at: number, end: number): boolean {
+  for (let i = at; i < end; i++) if (buf[i] !== 0) return false;
+  return true;
+}
+
+function sameBytes(buf: Uint8Array, a: number, aEnd: number, b: number, bEnd: number): boolean {
+  if (aEnd - a !== bEnd - b) return false;
+  for (let i = 0; i < aEnd - a; i++) if (buf[a + i] !== buf[b + i]) return false;
+  return true;
+}
+
+// The checks below walk what keyValue/anyValue/event/link read, with the same Reader calls (so the same errors at
+// the same places), and build nothing.
+
+function checkKeyValue(r: Reader, end: number, depth: number): void {
+  while (r.pos < end) {
+    const tag = r.varint();
+    if (tag === ((1 << 3) | 2)) r.pos = r.len(end);
+    else if (tag === ((2 << 3) | 2)) { const e = r.len(end); checkAnyValue(r, e, depth); r.pos = e; } else r.skip(tag & 7, end);
+  }
+}
+
+function checkAnyValue(r: Reader, end: number, depth: number): void {
+  while (r.pos < end) {
+    const tag = r.varint();
+    switch (tag) {
+      case (1 << 3) | 2: r.pos = r.len(end); break;
+      case (2 << 3) | 0: r.varint(); break;
+      case (3 << 3) | 0: r.varint(); break; // int64: the same varint framing and errors as r.int64()
+      case (4 << 3) | 1: r.fixed64(); break; // double: 8 bytes checked against the buffer, as r.double()
+      case (5 << 3) | 2: {
+        const e = r.len(end);
+        if (depth >= MAX_VALUE_DEPTH) throw new ProtoError('attribute value nested too deeply', r.pos);
+        while (r.pos < e) {
+          const t = r.varint();
+          if (t === ((1 << 3) | 2)) { const ve = r.len(e); checkAnyValue(r, ve, depth + 1); r.pos = ve; } else r.skip(t & 7, e);
+        }
+        break;
+      }
+      case (6 << 3) | 2: {
+        const e = r.len(end);
+        if (depth >= MAX_VALUE_DEPTH) throw new ProtoError('attribute value nested too deeply', r.pos);
+        while (r.pos < e) {
+          const t = r.varint();
+          if (t === ((1 << 3) | 2)) { const ve = r.len(e); checkKeyValue(r, ve, depth + 1); r.pos = ve; } else r.skip(t & 7, e);
+        }
+        break;
+      }
+      case (7 << 3) | 2: r.pos = r.len(end); break;
+      default: r.skip(tag & 7, end);
+    }
+  }
+}
+
+function checkEvent(r: Reader, end: number): void {
+  while (r.pos < end) {
+    const tag = r.varint();
+    switch (tag) {
+      case (1 << 3) | 1: r.fixed64(); break;
+      case (2 << 3) | 2: r.pos = r.len(end); break;
+      case (3 << 3) | 2: { const e = r.len(end); checkKeyValue(r, e, 0); r.pos = e; break; }
+      default: r.skip(tag & 7, end);
+    }
+  }
+}
+
+function checkLink(r: Reader, end: number): void {
+  while (r.pos < end) {
+    const tag = r.varint();
+    switch (tag) {
+      case (1 << 3) | 2: case (2 << 3) | 2: case (3 << 3) | 2: r.pos = r.len(end); break;
+      case (4 << 3) | 2: { const e = r.len(end); checkKeyValue(r, e, 0); r.pos = e; break; }
+      default: r.skip(tag & 7, end);
+    }
+  }
+}
+
+/**
+ * One trace's spans as an ExportTraceServiceRequest of their own: for each run of `spans` (indexes into `index`, in
+ * order) from the same (resource, scope) group, a ResourceSpans with that resource and scope, copied byte for byte
+ * from `bytes` (the request `index` was made from). `decodeOtlpProtobuf` of the result gives exactly those spans.
+ */
+export function traceRequestBytes(bytes: Uint8Array, index: OtlpProtoIndex, spans: ArrayLike<number>): Uint8Array {
+  const g = index.groups;
+  const tag = index.spanTag, spanEnd = index.spanEnd;
+  // First pass: sizes of each ResourceSpans run. A span is copied with its own field framing (tag and length, as
+  // they are in the request), so spans adjacent in the request are copied as one piece.
+  let total = 0;
+  const runs: number[] = []; // [startIndexInSpans, endIndexInSpans, resourceSpansContentSize, scopeSpansContentSize]
+  for (let i = 0; i < spans.length;) {
+    const group = index.groupOf[spans[i]!]!;
+    let j = i;
+    let scopeContent = 0;
+    const scopeLen = g[group * 5 + 2]! >= 0 ? g[group * 5 + 3]! - g[group * 5 + 2]! : -1;
+    if (scopeLen >= 0) scopeContent += 1 + varintSize(scopeLen) + scopeLen;
+    while (j < spans.length && index.groupOf[spans[j]!] === group) {
+      scopeContent += spanEnd[spans[j]!]! - tag[spans[j]!]!;
+      j++;
+    }
+    const resLen = g[group * 5]! >= 0 ? g[group * 5 + 1]! - g[group * 5]! : -1;
+    const rsContent = (resLen >= 0 ? 1 + varintSize(resLen) + resLen : 0) + 1 + varintSize(scopeContent) + scopeContent;
+    runs.push(i, j, rsContent, scopeContent);
+    total += 1 + varintSize(rsContent) + rsContent;
+    i = j;
+  }
+  const out = new Uint8Array(total);
+  // Plain views: a Node Buffer's subarray builds a Buffer object each time.
+  const src = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  let o = 0;
+  const put = (fieldTag: number, at: number, end: number) => {
+    out[o++] = fieldTag;
+    o = writeVarint(out, o, end - at);
+    out.set(src.subarray(at, end), o);
+    o += end - at;
+  };
+  for (let k = 0; k < runs.length; k += 4) {
+    const group = index.groupOf[spans[runs[k]!]!]!;
+    out[o++] = 0x0a; // ExportTraceServiceRequest.resource_spans = 1
+    o = writeVarint(out, o, runs[k + 2]!);
+    if (g[group * 5]! >= 0) put(0x0a, g[group * 5]!, g[group * 5 + 1]!); // ResourceSpans.resource = 1
+    out[o++] = 0x12; // ResourceSpans.scope_spans = 2
+    o = writeVarint(out, o, runs[k + 3]!);
+    if (g[group * 5 + 2]! >= 0) put(0x0a, g[group * 5 + 2]!, g[group * 5 + 3]!); // ScopeSpans.scope = 1
+    // ScopeSpans.spans = 2, each with its framing from the request; adjacent ones in one copy.
+    for (let i = runs[k]!; i < runs[k + 1]!;) {
+      const from = tag[spans[i]!]!;
+      let to = spanEnd[spans[i]!]!;
+      i++;
+      while (i < runs[k + 1]! && tag[spans[i]!] === to) { to = spanEnd[spans[i]!]!; i++; }
+      out.set(src.subarray(from, to), o);
+      o += to - from;
+    }
+  }
+  return out;
+}
+
+function varintSize(n: number): number {
+  let s = 1;
+  while (n >= 0x80) { n = Math.floor(n / 128); s++; }
+  return s;
+}
+
+function writeVarint(out: Uint8Array, o: number, n: number): number {
+  while (n >= 0x80) { out[o++] = (n & 0x7f) | 0x80; n = Math.floor(n / 128); }
+  out[o++] = n;
+  return o;
+}

@@ -6,7 +6,10 @@ import { join } from 'node:path';
 import { OTLPTraceExporter as ProtoExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { OTLPTraceExporter as JsonExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { OTLPTraceExporter as GrpcExporter } from '@opentelemetry/exporter-trace-otlp-grpc';
+import * as grpc from '@grpc/grpc-js';
 import { TraceStore } from '../../../src/backends/receiver/store';
+import { GRPC_EXPORT_PATH } from '../../../src/backends/receiver/receiver';
+import { decodeExportTraceServiceResponse } from '../../../src/core/otlp/proto';
 import { OtlpReceiver } from '../../../src/backends/receiver/receiver';
 import { PROJECT_ROOT } from '../../support/paths';
 import { assertStoredEqualsSent, emitThroughSdk } from './sdk';
@@ -70,4 +73,32 @@ test('a parse worker that cannot run makes the receiver answer 503 with Retry-Af
     assert.equal(res.status, 503);
     assert.equal(res.headers['retry-after'], '1');
   }, join(PROJECT_ROOT, 'dist', 'no-such-worker.js'));
+});
+
+test('parse workers: a start time at or above 2^63 ns is kept exactly, not dropped with a 200 (defect: signed summary column)', async () => {
+  await withWorkers(async (receiver, store) => {
+    const url = receiver.address!.httpUrl;
+    const t = modelTrace(7, 3);
+    const late = (2n ** 63n) + 12_345n;
+    const spans = t.spans.map((s, i) => ({ ...s, startNs: late + BigInt(i) }));
+    for (const [body, type] of [[protoBody([{ ...t, spans }]), 'application/x-protobuf'], [jsonBody([{ ...t, spans }]), 'application/json']] as const) {
+      const res = await post(url, body, { 'content-type': type });
+      assert.equal(res.status, 200);
+      if (type === 'application/json') assert.deepEqual(JSON.parse(res.body.toString()), {});
+    }
+    // Over gRPC too: OK with no partial-success note, and the spans are there.
+    const g = modelTrace(8, 3);
+    const gSpans = g.spans.map((s, i) => ({ ...s, startNs: 2n ** 64n - 10n + BigInt(i) }));
+    const client = new grpc.Client(receiver.address!.grpcUrl!.replace('http://', ''), grpc.credentials.createInsecure());
+    const answer = await new Promise<Buffer>((resolve, reject) => {
+      client.makeUnaryRequest(GRPC_EXPORT_PATH, (b: Buffer) => b, (b: Buffer) => b, protoBody([{ ...g, spans: gSpans }]), new grpc.Metadata(), { deadline: Date.now() + 5000 },
+        (err, value) => (err ? reject(err) : resolve(value!)));
+    }).finally(() => client.close());
+    assert.deepEqual(decodeExportTraceServiceResponse(answer), { rejectedSpans: 0, errorMessage: '' });
+    const stored = store.get(traceIdOf(7))!;
+    assert.deepEqual(stored.spans.map(s => s.startNs), spans.map(s => s.startNs));
+    assert.equal(store.item(traceIdOf(7))!.startNs, late);
+    assert.deepEqual(store.get(traceIdOf(8))!.spans.map(s => s.startNs), gSpans.map(s => s.startNs));
+    assert.equal(receiver.stats().spansAccepted, 6);
+  });
 });

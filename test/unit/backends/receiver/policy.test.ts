@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { BearerCheck, OriginPolicy, isLoopbackHost } from '../../../../src/backends/receiver/policy';
+import { BearerCheck, OriginPolicy, bearerTokenProblem, isLoopbackHost } from '../../../../src/backends/receiver/policy';
 
 test('loopback hosts', () => {
   for (const h of ['127.0.0.1', '127.1.2.3', 'localhost', '::1', '[::1]', '::ffff:127.0.0.1']) assert.equal(isLoopbackHost(h), true, h);
@@ -32,4 +32,16 @@ test('CORS origins: none by default, exact, wildcard patterns, any', () => {
   assert.equal(p.allows('http://127.0.0.1:8080'), true);
   assert.equal(p.allows('http://127.0.0.1:8080.evil.com'), false);
   assert.equal(new OriginPolicy(['*']).allows('https://anything.test'), true);
+});
+
+test('bearer token with spaces inside matches what an exporter sends; surrounding whitespace is not part of it', () => {
+  const check = new BearerCheck('correct horse battery staple');
+  assert.equal(check.matches('Bearer correct horse battery staple'), true);
+  assert.equal(check.matches('Bearer  correct horse battery staple '), true);
+  assert.equal(check.matches('Bearer correct horse battery'), false);
+  assert.equal(check.matches('Bearer correct  horse battery staple'), false);
+  assert.equal(new BearerCheck('  padded  ').matches('Bearer padded'), true);
+  assert.equal(bearerTokenProblem('a b'), undefined);
+  assert.match(bearerTokenProblem('a\nb')!, /control character/);
+  assert.match(bearerTokenProblem('  ')!, /empty/);
 });
