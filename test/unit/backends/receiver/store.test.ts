@@ -301,6 +301,8 @@ test('a kept error trace holds only its own bytes, charged in full; the rest of 
   // WeakRefs are only cleared after the current job: let it end, then collect.
   await new Promise(r => setImmediate(r));
   gc();
+  await new Promise(r => setImmediate(r));
+  gc();
   assert.ok(request.deref() === undefined, `the ${requestSize}-byte request is not retained by the traces kept from it`);
   // What the store charges covers what it holds: every kept trace's own encoding, at least.
   let own = 0;
