@@ -180,6 +180,20 @@ const APPS = {
   },
 };
 
+// The Go toolchain fetches the modules pinned by go.mod/go.sum; -mod=readonly refuses anything they do not pin.
+const GO_ENV = { GOMODCACHE: join(CACHE, 'go-mod'), GOFLAGS: '-mod=readonly', CGO_ENABLED: '0' };
+
+APPS['go-dispatch'] = async (src, work) => {
+  run('go', ['build', '-o', join(work, 'dispatch-bin'), './cmd/dispatch'], { cwd: work, env: GO_ENV });
+  const capture = await captureRun('go-dispatch', work, endpoint => startProcess('go-dispatch', join(work, 'dispatch-bin'), [],
+    { cwd: work, env: { OTEL_EXPORTER_OTLP_ENDPOINT: endpoint } }, /listening on (\d+)/), async base => {
+    await request(base, 'GET', '/dispatch?customer=123');
+    await request(base, 'GET', '/dispatch?customer=999');
+    await request(base, 'GET', '/eta/T7001');
+  });
+  return [{ file: 'capture.json', capture }];
+};
+
 function listFiles(dir) {
   const out = [];
   for (const e of readdirSync(dir, { withFileTypes: true })) {
