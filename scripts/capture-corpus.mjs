@@ -194,6 +194,30 @@ APPS['go-dispatch'] = async (src, work) => {
   return [{ file: 'capture.json', capture }];
 };
 
+/** A venv per requirements.txt content (every package pinned with ==), built once into the cache. */
+function pythonVenv(requirements) {
+  const key = createHash('sha256').update(readFileSync(requirements)).digest('hex').slice(0, 12);
+  const venv = join(CACHE, `py-venv-${key}`);
+  if (existsSync(join(venv, '.complete'))) return venv;
+  rmSync(venv, { recursive: true, force: true });
+  run('python3', ['-m', 'venv', venv]);
+  run(join(venv, 'bin', 'pip'), ['install', '--quiet', '--disable-pip-version-check', '--no-deps', '-r', requirements]);
+  writeFileSync(join(venv, '.complete'), '');
+  return venv;
+}
+
+APPS['py-inventory'] = async (src, work) => {
+  const venv = pythonVenv(join(work, 'requirements.txt'));
+  const capture = await captureRun('py-inventory', work, endpoint => startProcess('py-inventory', join(venv, 'bin', 'python'), ['serve.py'],
+    { cwd: work, env: { OTEL_EXPORTER_OTLP_ENDPOINT: endpoint, PYTHONDONTWRITEBYTECODE: '1' } }, /listening on (\d+)/), async base => {
+    await request(base, 'GET', '/items/1');
+    await request(base, 'POST', '/items/1/reserve?count=3');
+    await request(base, 'POST', '/items/2/reserve?count=1');
+    await request(base, 'GET', '/items/9');
+  });
+  return [{ file: 'capture.json', capture }];
+};
+
 function listFiles(dir) {
   const out = [];
   for (const e of readdirSync(dir, { withFileTypes: true })) {
