@@ -114,8 +114,8 @@ function mergeTraces(dir) {
   return { resourceSpans };
 }
 
-async function request(base, method, path, body) {
-  const res = await fetch(new URL(path, base), { method, body });
+async function request(base, method, path, body, headers) {
+  const res = await fetch(new URL(path, base), { method, body, headers });
   const text = await res.text();
   log(`  ${method} ${path} → ${res.status} ${text.slice(0, 60).replace(/\s+/g, ' ')}`);
   return res.status;
@@ -214,6 +214,21 @@ APPS['py-inventory'] = async (src, work) => {
     await request(base, 'POST', '/items/1/reserve?count=3');
     await request(base, 'POST', '/items/2/reserve?count=1');
     await request(base, 'GET', '/items/9');
+  });
+  return [{ file: 'capture.json', capture }];
+};
+
+APPS['node-catalog'] = async (src, work) => {
+  // npm ci installs exactly the committed package-lock.json, into the build folder.
+  run('npm', ['ci', '--no-audit', '--no-fund', '--ignore-scripts', '--cache', join(CACHE, 'npm')], { cwd: work });
+  const capture = await captureRun('node-catalog', work, endpoint => startProcess('node-catalog', process.execPath,
+    ['--require', './src/telemetry.js', 'src/server.js'],
+    { cwd: work, env: { OTEL_EXPORTER_OTLP_ENDPOINT: endpoint, OTEL_TRACES_EXPORTER: 'otlp', OTEL_METRICS_EXPORTER: 'none', OTEL_LOGS_EXPORTER: 'none' } },
+    /listening on (\d+)/), async base => {
+    await request(base, 'GET', '/api/products/p1');
+    await request(base, 'GET', '/api/products/p9');
+    await request(base, 'POST', '/api/products/p1/reviews', JSON.stringify({ stars: 5 }), { 'content-type': 'application/json' });
+    await request(base, 'GET', '/health');
   });
   return [{ file: 'capture.json', capture }];
 };

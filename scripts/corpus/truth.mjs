@@ -8,6 +8,7 @@
 // When several markers fit one span (an overload nobody can tell apart), every marked line is an acceptable answer.
 // Spans made by code outside the workspace (a framework's internals, a driver) are listed in the app's external.json:
 //   { "spans": [{ "match": "<name> | <predicates>", "reason": "why its code is not in the workspace" }] }
+// One line may carry several markers (`// @span A | kind=server @span B`).
 // Every span of a capture must match a marker or an external rule: deriveExpected throws otherwise, so a new span in
 // a capture cannot go unlabelled.
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
@@ -43,7 +44,9 @@ export function readMarkers(appDir) {
       const lines = readFileSync(p, 'utf8').split('\n');
       lines.forEach((text, i) => {
         const m = MARKER.exec(text);
-        if (m) out.push({ file: relative(appDir, p).split(sep).join('/'), line: i + 1, ...parseMatcher(m[1]) });
+        if (!m) return;
+        // One line may carry several markers: `// @span A | kind=server @span B`.
+        for (const part of m[1].split(/\s+@span\s+/)) out.push({ file: relative(appDir, p).split(sep).join('/'), line: i + 1, ...parseMatcher(part) });
       });
     }
   };
