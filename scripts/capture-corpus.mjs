@@ -243,11 +243,11 @@ function listFiles(dir) {
 }
 
 /** Captures one app; writes capture*.json (+ expected*.json derived from the markers) into outDir. */
-export async function captureApp(app, outDir) {
+export async function captureApp(app, outDir, { workRoot = join(tmpdir(), 'spanscope-corpus') } = {}) {
   const src = join(CORPUS_DIR, app);
   if (!APPS[app]) throw new Error(`unknown app ${app}; known: ${Object.keys(APPS).join(', ')}`);
   // A fixed build folder keeps the paths that end up in stack traces the same from run to run.
-  const work = join(tmpdir(), 'spanscope-corpus', app);
+  const work = join(workRoot, app);
   rmSync(work, { recursive: true, force: true });
   mkdirSync(dirname(work), { recursive: true });
   cpSync(src, work, { recursive: true, filter: p => !/[/\\](capture|expected)[^/\\]*\.json$|[/\\]node_modules$/.test(p) });
@@ -271,7 +271,7 @@ export function writeExpected(app, dir) {
 
 export const APP_NAMES = Object.keys(APPS);
 
-if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+async function main() {
   const args = process.argv.slice(2);
   let out;
   let expectedOnly = false;
@@ -286,4 +286,12 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
     const dir = out ? join(out, app) : join(CORPUS_DIR, app);
     if (expectedOnly) writeExpected(app, dir); else await captureApp(app, dir);
   }
+}
+
+// No top-level await: the tests import this module from CommonJS (tsx).
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  main().catch(err => {
+    log(err instanceof Error ? err.message : String(err));
+    process.exit(1);
+  });
 }

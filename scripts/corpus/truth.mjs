@@ -124,3 +124,34 @@ export function deriveExpected(appDir, capture) {
   }
   return { spans };
 }
+
+/**
+ * What must stay the same when the corpus is captured again: per trace, the tree of spans with their name, kind and
+ * code.* attributes (ids, times, ports and thread names differ from run to run). Returns the traces' canonical forms,
+ * sorted, so two captures of the same app compare equal with deepStrictEqual.
+ */
+export function captureShape(doc) {
+  const spans = flattenCapture(doc);
+  const byTrace = new Map();
+  for (const s of spans) {
+    if (!byTrace.has(s.traceId)) byTrace.set(s.traceId, []);
+    byTrace.get(s.traceId).push(s);
+  }
+  const shapes = [];
+  for (const list of byTrace.values()) {
+    const ids = new Set(list.map(s => s.spanId));
+    const children = new Map();
+    for (const s of list) {
+      const parent = s.parentSpanId && ids.has(s.parentSpanId) ? s.parentSpanId : null;
+      if (!children.has(parent)) children.set(parent, []);
+      children.get(parent).push(s);
+    }
+    const node = s => {
+      const code = [...s.attrs].filter(([k]) => k.startsWith('code.')).map(([k, v]) => `${k}=${v}`).sort().join(' ');
+      const kids = (children.get(s.spanId) ?? []).map(node).sort();
+      return `${s.kind} ${JSON.stringify(s.name)}${code ? ` {${code}}` : ''}${kids.length ? ` [${kids.join(', ')}]` : ''}`;
+    };
+    shapes.push((children.get(null) ?? []).map(node).sort().join(' + '));
+  }
+  return shapes.sort();
+}
