@@ -32,12 +32,14 @@ try {
   console.log('Code mapping on the corpus (spanscope map; top answer vs the @span markers)');
   console.log('app / capture                     spans  in ws  right   share    exact/high wrong  ms   confidences');
   const all = [];
+  const failed = [];
   for (const app of corpusApps()) {
     let scores;
     try {
       scores = scoreApp(app, tmp);
     } catch (err) {
       console.log(`${app.padEnd(33)} error: ${err instanceof Error ? err.message : err}`);
+      failed.push(app);
       continue;
     }
     for (const s of scores) {
@@ -56,6 +58,7 @@ try {
   const t = total(all);
   const share = t.inWorkspace ? t.right / t.inWorkspace : 0;
   console.log(`${'overall'.padEnd(33)} ${String(t.spans).padStart(5)} ${String(t.inWorkspace).padStart(6)} ${String(t.right).padStart(6)}  ${pct(t.right, t.inWorkspace).padStart(7)}  ${String(t.confidentlyWrong).padStart(16)}`);
+  if (failed.length) throw new Error(`could not map ${failed.join(', ')}: no figures`);
   console.log(`right line: ${pct(t.right, t.inWorkspace)} of ${t.inWorkspace} spans made in the workspace (goal ≥ 95 %: ${share >= 0.95 ? 'met' : 'MISSED'}); `
     + `exact/high on a wrong line: ${t.confidentlyWrong} (goal 0: ${t.confidentlyWrong === 0 ? 'met' : 'MISSED'}); `
     + `${t.external} spans made outside the workspace${showMisses ? '' : ' (--misses lists the misses)'}`);
@@ -128,6 +131,9 @@ try {
       + `process start-up alone (map --help) ${startup.toFixed(0)} ms; ${mapped} spans got a file`);
     console.log(`goal ≤ 1000 ms: ${ms <= 1000 ? 'met' : 'MISSED'} (wall time including start-up)`);
   }
+} catch (err) {
+  console.error(`bench:mapping: ${err instanceof Error ? err.message : err}`);
+  process.exitCode = 1;
 } finally {
   rmSync(tmp, { recursive: true, force: true });
 }

@@ -72,7 +72,11 @@ function startProcess(name, cmd, args, opts, ready, timeoutMs = 120_000) {
   let output = '';
   const exited = new Promise(res => child.on('exit', (code, signal) => res({ code, signal })));
   const match = new Promise((res, rej) => {
-    const timer = setTimeout(() => rej(new Error(`${name} not ready after ${timeoutMs} ms; output:\n${output}`)), timeoutMs);
+    const timer = setTimeout(() => {
+      // Not left running behind a failed capture.
+      child.kill('SIGKILL');
+      rej(new Error(`${name} not ready after ${timeoutMs} ms; output:\n${output}`));
+    }, timeoutMs);
     const onData = chunk => {
       output += chunk;
       const m = ready.exec(output);

@@ -47,7 +47,7 @@ export function runMap(workspace, traceFile, pathMappings = {}) {
   const t0 = process.hrtime.bigint();
   const r = spawnSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 512 * 1024 * 1024 });
   const ms = Number(process.hrtime.bigint() - t0) / 1e6;
-  if (r.status !== 0) throw new Error(`spanscope map exited with ${r.status ?? r.signal}: ${(r.stderr || '').trim().slice(0, 500)}`);
+  if (r.status !== 0) throw new Error(`spanscope map exited with ${r.status ?? r.signal}: ${(r.stderr || '').trim().split('\n')[0].slice(0, 500)}`);
   return { result: JSON.parse(r.stdout), ms };
 }
 
