@@ -3,8 +3,12 @@
 // one OTLP JSON file per run (capture*.json), plus expected*.json derived from the `@span` markers in the sources.
 //   node scripts/capture-corpus.mjs [app…] [--out DIR] [--expected-only]
 // --out DIR writes the captures to DIR/<app>/ instead of the app folders (the corpus test compares them with the
-// committed ones); --expected-only re-derives expected*.json from the existing captures after a marker changed. Toolchain downloads (the Java agent and jars) are cached under ~/.cache/spanscope/corpus/<name>-<version>;
-// each app is copied to a build folder first, so node_modules, venvs and class files never land in the source tree.
+// committed ones); --expected-only re-derives expected*.json from the existing captures after a marker changed.
+// Downloads are cached under ~/.cache/spanscope/corpus (or $SPANSCOPE_CORPUS_CACHE), keyed by version: the Maven
+// jars (maven-<artifact>-<version>, checked against Central's .sha1), Go modules (go-mod), a venv per content of
+// requirements.txt (py-venv-<hash>) and npm's cache (npm). Each app is copied to a build folder first
+// ($TMPDIR/spanscope-corpus/<app>), so node_modules, venvs and class files never land in the source tree; the
+// Go, Python and Node versions are pinned by go.sum, requirements.txt (==) and package-lock.json.
 // Needs: Java 17+, Go, Python 3 with venv, Node 20, and the registries (Maven Central, Go proxy, PyPI, npm).
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
