@@ -10,8 +10,18 @@ describe('waterfall webview', { skip: CHROMIUM_SKIP, timeout: 120_000 }, () => {
   let rig: Rig;
   let sampleUrl: string;
   let treeUrl: string;
+  let edgeUrl: string;
   before(async () => {
     rig = await startRig();
+    // Bars that touch the timeline's left edge, its right edge, or both (the cases whose labels were cut off).
+    edgeUrl = rig.harness.addDocument(otlpDocument([
+      { id: '00000000000000e1', name: 'GET /slow', service: 'frontend', startMs: 0, durMs: 270 },
+      { id: '00000000000000e2', parent: '00000000000000e1', name: 'nearly.all', service: 'api', startMs: 0, durMs: 268 },
+      { id: '00000000000000e3', parent: '00000000000000e1', name: 'at.start', service: 'api', startMs: 0.5, durMs: 2 },
+      { id: '00000000000000e4', parent: '00000000000000e1', name: 'at.end', service: 'db', startMs: 262, durMs: 8 },
+      { id: '00000000000000e5', parent: '00000000000000e1', name: 'middle', service: 'db', startMs: 100, durMs: 50 },
+      { id: '00000000000000e6', parent: '00000000000000e1', name: 'late.long', service: 'db', startMs: 20, durMs: 250 },
+    ]));
     sampleUrl = rig.harness.addDocument(otlpDocument(sampleSpecs()));
     treeUrl = rig.harness.addDocument(otlpDocument(treeSpecs(6, 5)));  // 1 + 6 + 36 + 216 + 1296 = 1555 spans
   });
@@ -110,6 +120,35 @@ describe('waterfall webview', { skip: CHROMIUM_SKIP, timeout: 120_000 }, () => {
       assert.equal(await search.inputValue(), '');
       assert.equal(await totalRows(page), 6);
     } finally { await close(); }
+  });
+
+  test('duration labels are always whole and inside the timeline, at any width and zoom', async () => {
+    for (const width of [1600, 900, 620]) {
+      const { page, log, close } = await rig.open(`?trace=${encodeURIComponent(edgeUrl)}`, { viewport: { width, height: 600 } });
+      try {
+        const check = async (when: string): Promise<void> => {
+          const found = await page.$$eval('[role=treeitem]', rows => rows.map(r => {
+            const cell = r.querySelector('.timeline-cell')!.getBoundingClientRect();
+            const dur = r.querySelector('.dur') as HTMLElement;
+            const d = dur.getBoundingClientRect();
+            return { label: r.getAttribute('aria-label') ?? '', text: dur.textContent ?? '', left: d.left, right: d.right, cellLeft: cell.left, cellRight: cell.right };
+          }));
+          assert.equal(found.length, 6);
+          for (const f of found) {
+            // The label's text is the duration in the row's accessible name, and it is drawn entirely in the cell.
+            assert.ok(f.text && f.label.includes(` ${f.text}`), `${when}: label "${f.text}" of "${f.label}"`);
+            assert.ok(f.left >= f.cellLeft && f.right <= f.cellRight + 0.5, `${width}px ${when}: "${f.text}" of "${f.label}" drawn at ${f.left.toFixed(1)}–${f.right.toFixed(1)}, timeline ${f.cellLeft.toFixed(1)}–${f.cellRight.toFixed(1)}`);
+          }
+        };
+        await check('whole trace');
+        // Zoomed in on the middle: the long bars now overflow both edges.
+        await page.locator('[role=tree]').focus();
+        await page.keyboard.press('+');
+        await page.waitForFunction(() => document.querySelector('.row .bar') !== null && (document.querySelector('[role=treeitem] .bar') as HTMLElement).style.left === '0%');
+        await check('zoomed in');
+        assert.deepEqual(log.filter(l => l.startsWith('pageerror')), []);
+      } finally { await close(); }
+    }
   });
 
   test('keyboard: arrows, Home/End, Left collapses and goes to the parent, focus is visible', async () => {
