@@ -181,6 +181,70 @@ describe('waterfall webview', { skip: CHROMIUM_SKIP, timeout: 120_000 }, () => {
     } finally { await close(); }
   });
 
+  test('keyboard as in VS Code lists: arrows move the selection and the details follow, Space toggles, Enter opens source, type-to-find', async () => {
+    const { page, log, close } = await rig.open(`?trace=${encodeURIComponent(sampleUrl)}`);
+    try {
+      const tree = page.locator('[role=tree]');
+      await tree.focus();
+      const selectedName = () => page.locator('[role=treeitem][aria-selected=true] .op').innerText();
+      const detailsTitle = async () => (await page.locator('[data-testid=details]').innerText()).split('\n')[0];
+      await page.keyboard.press('Home');
+      assert.equal(await selectedName(), 'GET /checkout');
+      await page.keyboard.press('ArrowDown');
+      await page.keyboard.press('ArrowDown');
+      // The selection (not just a focus ring) moved two rows down, and the details pane shows that span.
+      assert.equal(await selectedName(), 'cart.load');
+      assert.equal(await tree.getAttribute('aria-activedescendant'), await page.locator('[role=treeitem][aria-selected=true]').getAttribute('id'));
+      await page.waitForFunction(() => /cart\.load/.test(document.querySelector('[data-testid=details]')?.textContent ?? ''));
+      assert.match(await detailsTitle() ?? '', /cart\.load/);
+      // Space collapses and expands the selected row's subtree.
+      const cart = page.locator('[role=treeitem]', { hasText: 'cart.load' });
+      await page.keyboard.press(' ');
+      assert.equal(await cart.getAttribute('aria-expanded'), 'false');
+      await page.keyboard.press(' ');
+      assert.equal(await cart.getAttribute('aria-expanded'), 'true');
+      // Type-to-find: "pa" selects payment.charge; End and Home still go to the ends.
+      await page.keyboard.type('pa');
+      assert.equal(await selectedName(), 'payment.charge');
+      await page.keyboard.press('End');
+      assert.equal(await selectedName(), 'orphan.work');
+      await page.keyboard.press('PageUp');
+      assert.equal(await selectedName(), 'GET /checkout');
+      // Enter opens the selected span's code.
+      await page.keyboard.press('Enter');
+      await page.waitForFunction(() => (window as unknown as { __harness: { received: { message: { type: string } }[] } }).__harness.received.some(r => r.message.type === 'openSource'));
+      const open = (await received(page)).find(m => m.type === 'openSource') as unknown as { location: { filePath: string } };
+      assert.equal(open.location.filePath, '/app/src/checkout.ts');
+      assert.deepEqual(log.filter(l => l.startsWith('pageerror')), []);
+    } finally { await close(); }
+  });
+
+  test('the focused row is clearly outlined in light, dark and high contrast themes', async () => {
+    for (const theme of ['light', 'dark', 'hc']) {
+      const { page, close } = await rig.open(`?trace=${encodeURIComponent(sampleUrl)}&theme=${theme}`);
+      try {
+        await page.locator('[role=tree]').focus();
+        await page.keyboard.press('ArrowDown');
+        const style = await page.locator('[role=treeitem][aria-selected=true]').evaluate(el => {
+          const cs = getComputedStyle(el);
+          return { style: cs.outlineStyle, width: parseFloat(cs.outlineWidth), color: cs.outlineColor, bg: cs.backgroundColor, page: getComputedStyle(document.body).backgroundColor };
+        });
+        assert.equal(style.style, 'solid', theme);
+        assert.ok(style.width >= 1, theme);
+        // A transparent row background shows the page's.
+        const bg = /rgba\(.*,\s*0\)$/.test(style.bg) ? style.page : style.bg;
+        const lum = (c: string) => {
+          const [r, g, b] = c.match(/\d+(\.\d+)?/g)!.slice(0, 3).map(Number).map(v => { const x = v / 255; return x <= 0.03928 ? x / 12.92 : ((x + 0.055) / 1.055) ** 2.4; });
+          return 0.2126 * r! + 0.7152 * g! + 0.0722 * b!;
+        };
+        const [a, b] = [lum(style.color), lum(bg)].sort((x, y) => y - x);
+        const ratio = (a! + 0.05) / (b! + 0.05);
+        // WCAG's 3:1 for focus indicators and other non-text contrast.
+        assert.ok(ratio >= 3, `${theme}: focus outline ${style.color} on ${bg}: contrast ${ratio.toFixed(2)}`);
+      } finally { await close(); }
+    }
+  });
+
   test('details: fields, grouped attributes, events, exception frames, links', async () => {
     const { page, close } = await rig.open(`?trace=${encodeURIComponent(sampleUrl)}`);
     try {

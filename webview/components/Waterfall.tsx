@@ -92,10 +92,14 @@ export function Waterfall(p: WaterfallProps): JSX.Element {
   }, [p.focus >= 0 ? view.spanId(p.focus) : '']);
 
   const pageRows = Math.max(1, Math.floor(vp.height / ROW_HEIGHT) - 1);
+  // Type-to-find, as in VS Code's lists: letters typed within a second of each other form a prefix, and the
+  // selection moves to the next row whose operation (or service) name starts with it.
+  const typed = useRef({ text: '', at: 0 });
   const onKeyDown = (e: KeyboardEvent): void => {
     if (rows.length === 0) return;
-    let pos = p.focus >= 0 ? rows.indexOf(p.focus) : -1;
-    const go = (q: number): void => { e.preventDefault(); const c = Math.max(0, Math.min(rows.length - 1, q)); p.onFocus(rows[c]!); };
+    const pos = p.focus >= 0 ? rows.indexOf(p.focus) : -1;
+    // Moving the focus moves the selection too (VS Code's trees and lists): the details pane follows the keys.
+    const go = (q: number): void => { e.preventDefault(); const c = Math.max(0, Math.min(rows.length - 1, q)); p.onSelect(rows[c]!); };
     const i = pos >= 0 ? rows[pos]! : -1;
     switch (e.key) {
       case 'ArrowDown': return go(pos + 1);
@@ -117,18 +121,35 @@ export function Waterfall(p: WaterfallProps): JSX.Element {
         if (i < 0) return go(0);
         if (data.index.childCount[i]! > 0 && !isCollapsed(p.collapse, view, data.index, i)) { p.onToggle(i, false); return; }
         const par = view.cols.parent[i]!;
-        if (par >= 0 && rows.indexOf(par) >= 0) p.onFocus(par);
+        const parPos = par >= 0 ? rows.indexOf(par) : -1;
+        if (parPos >= 0) go(parPos);
         return;
       }
       case 'Enter': e.preventDefault(); if (i >= 0) p.onActivate(i); return;
-      case ' ': e.preventDefault(); if (i >= 0) p.onSelect(i); return;
+      case ' ':
+        // Space toggles the row's subtree; on a leaf it (re)selects the row, which opens its details.
+        e.preventDefault();
+        if (i >= 0 && data.index.childCount[i]! > 0) p.onToggle(i);
+        else if (i >= 0) p.onSelect(i);
+        return;
       case 'Escape': p.onEscape(); return;
       case '+': case '=': if (!e.ctrlKey && !e.metaKey) { e.preventDefault(); zoomBy(0.5); } return;
       case '-': if (!e.ctrlKey && !e.metaKey) { e.preventDefault(); zoomBy(2); } return;
       case '0': e.preventDefault(); p.setZoom([0, 1]); return;
     }
-    void pos;
-    pos = -1;
+    if (e.key.length === 1 && /\S/.test(e.key) && !e.ctrlKey && !e.metaKey && !e.altKey) {
+      e.preventDefault();
+      const now = e.timeStamp;
+      const t = typed.current;
+      const extend = t.text !== '' && now - t.at < 1000;
+      t.text = (extend ? t.text : '') + e.key.toLowerCase();
+      t.at = now;
+      // A new prefix starts after the current row (typing "d" twice walks the rows starting with d); a longer
+      // prefix is first tried on the current row itself.
+      const from = extend ? Math.max(0, pos) : pos + 1;
+      const hit = findPrefix(rows, from, t.text, k => view.name(k), k => view.service(k));
+      if (hit >= 0) go(hit);
+    }
   };
 
   const zoomBy = (factor: number, centre = (zoom[0] + zoom[1]) / 2): void => {
@@ -332,6 +353,18 @@ function labelWidth(text: string): number {
   if (labelWidths.size > 10_000) labelWidths.clear();
   labelWidths.set(text, w);
   return w;
+}
+
+/** The first row from `from` on (wrapping around) whose name, or else service, starts with `prefix`; -1 if none. */
+export function findPrefix(rows: Int32Array, from: number, prefix: string, name: (i: number) => string, service: (i: number) => string): number {
+  const n = rows.length;
+  for (const get of [name, service]) {
+    for (let k = 0; k < n; k++) {
+      const pos = (from + k) % n;
+      if (get(rows[pos]!).toLowerCase().startsWith(prefix)) return pos;
+    }
+  }
+  return -1;
 }
 
 /** A number that changes whenever one of `deps` changes (by identity). */
