@@ -120,7 +120,7 @@ test('service graph, compare and latency distribution in VS Code; the comparison
   await s.wb.pickQuickInput(traceId(SLOW));
   const slow = await frameWith(s, '[data-testid="search"]', 'SELECT stock');
   await poll(async () => ((await slow.locator('[data-testid="search"]').inputValue()) === 'service=inventory' ? true : undefined), 10_000, 'service=inventory in the waterfall\'s search box');
-  assert.match(await activeTab(s), new RegExp(`frontend: GET /checkout ${traceId(SLOW).slice(0, 7)}`));
+  assert.match(await activeTab(s), new RegExp(`frontend: GET /checkout ${traceId(SLOW).slice(0, 8)}`));
 
   // (b) Compare Traces… from a search result's context menu (the side panel's search, of the embedded receiver
   // here; newest first, so in view): A the last fast checkout (58 ms), B the slow one (open now).
@@ -141,7 +141,7 @@ test('service graph, compare and latency distribution in VS Code; the comparison
   await s.flowScreenshot('analysis-compare');
 
   // (c) Show Latency Distribution… of the span selected in the waterfall (SELECT stock), over the open and Live traces.
-  await s.page.locator('.tabs-container .tab', { hasText: traceId(SLOW).slice(0, 7) }).first().click();
+  await s.page.locator('.tabs-container .tab', { hasText: traceId(SLOW).slice(0, 8) }).first().click();
   const waterfall = await waterfallFrame(s.wb, 'SELECT stock');
   await waterfall.locator('[role="treeitem"][aria-label^="inventory SELECT stock "]').click();
   await s.wb.runCommand(latency);

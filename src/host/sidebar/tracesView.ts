@@ -2,11 +2,12 @@
 // limit) with its results, Recent and Pinned (from TraceService; pinned survive restarts). The Live view: the
 // embedded receiver's traces, newest first, refreshed as they arrive.
 import * as vscode from 'vscode';
+import { shortTraceId } from '../../core/ids';
 import { formatDuration } from '../../core/mapping/format';
 import { Commands, registerCommand } from '../commands';
 import { Disposable } from '../lifecycle';
 import type { TraceHistoryEntry, TraceService } from '../traces/traceService';
-import type { BackendsSource, ReceiverLike, TraceSearchQuery, TraceSearchResult } from './deps';
+import type { BackendsSource, ReceiverLike, ReceiverListItem, TraceSearchQuery, TraceSearchResult } from './deps';
 
 type Node =
   | { readonly kind: 'search' }
@@ -34,6 +35,19 @@ export function age(ms: number, now = Date.now()): string {
 export function durationBar(ns: number, maxNs: number): string {
   const cells = maxNs > 0 ? Math.max(1, Math.round((ns / maxNs) * 8)) : 0;
   return '█'.repeat(cells) + '░'.repeat(8 - cells);
+}
+
+/** A Live row's tooltip and screen-reader label: service, operation, duration, spans, errors, time, trace ID. */
+export function liveRowText(i: ReceiverListItem, now = Date.now()): { tooltip: string; label: string } {
+  const when = new Date(Number(i.startNs / 1_000_000n));
+  const time = Number.isFinite(when.getTime()) ? when.toLocaleTimeString() : '';
+  const errors = i.errorCount ? `${i.errorCount} error${i.errorCount === 1 ? '' : 's'}` : 'no errors';
+  const spans = `${i.spanCount} span${i.spanCount === 1 ? '' : 's'}`;
+  const state = i.completed ? '' : ', still receiving';
+  return {
+    tooltip: [`${i.rootService}: ${i.rootName}`, `${formatDuration(i.durationNs)} · ${spans} · ${errors}`, `started ${time} (${age(i.lastUpdateMs, now)} last span)${state}`, `trace ${i.traceId}`].join('\n'),
+    label: `${i.rootService} ${i.rootName}, ${formatDuration(i.durationNs)}, ${spans}, ${errors}, started ${time}${state}, trace ${shortTraceId(i.traceId)}`,
+  };
 }
 
 /** The Live view's first row: the count of new traces waiting (click shows them), else of those shown. */
@@ -178,10 +192,15 @@ export class TracesView extends Disposable implements vscode.TreeDataProvider<No
         const item = new vscode.TreeItem(i ? `${i.rootService}: ${i.rootName}` : node.traceId);
         item.id = `live:${node.traceId}`;
         if (i) {
-          item.description = `${node.traceId.slice(0, 8)} · ${formatDuration(i.durationNs)} · ${i.spanCount} spans${i.errorCount ? ` · ${i.errorCount} errors` : ''} · ${age(i.lastUpdateMs)}${i.completed ? '' : ' · receiving'}`;
+          item.description = `${shortTraceId(node.traceId)} · ${formatDuration(i.durationNs)} · ${i.spanCount} spans${i.errorCount ? ` · ${i.errorCount} errors` : ''} · ${age(i.lastUpdateMs)}${i.completed ? '' : ' · receiving'}`;
           item.iconPath = new vscode.ThemeIcon(i.errorCount ? 'error' : 'pulse', i.errorCount ? new vscode.ThemeColor('errorForeground') : undefined);
+          const said = liveRowText(i);
+          item.tooltip = said.tooltip;
+          // What a screen reader says for the row: the same facts as the tooltip, in one sentence.
+          item.accessibilityInformation = { label: said.label };
+        } else {
+          item.tooltip = `trace ${node.traceId}`;
         }
-        item.tooltip = `trace ${node.traceId}`;
         item.contextValue = 'trace.live';
         item.command = { command: Commands.openReceiverTrace, title: 'Open', arguments: [node.traceId] };
         return item;
