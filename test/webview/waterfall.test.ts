@@ -206,6 +206,11 @@ describe('waterfall webview', { skip: CHROMIUM_SKIP, timeout: 120_000 }, () => {
       // Type-to-find: "pa" selects payment.charge; End and Home still go to the ends.
       await page.keyboard.type('pa');
       assert.equal(await selectedName(), 'payment.charge');
+      // "/" from the tree still goes to the search box (it is not taken as a type-to-find letter).
+      await page.keyboard.press('/');
+      assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('data-testid')), 'search');
+      assert.equal(await selectedName(), 'payment.charge');
+      await tree.focus();
       await page.keyboard.press('End');
       assert.equal(await selectedName(), 'orphan.work');
       await page.keyboard.press('PageUp');

@@ -137,7 +137,8 @@ export function Waterfall(p: WaterfallProps): JSX.Element {
       case '-': if (!e.ctrlKey && !e.metaKey) { e.preventDefault(); zoomBy(2); } return;
       case '0': e.preventDefault(); p.setZoom([0, 1]); return;
     }
-    if (e.key.length === 1 && /\S/.test(e.key) && !e.ctrlKey && !e.metaKey && !e.altKey) {
+    // `/` is left to the page (it focuses the search box).
+    if (e.key.length === 1 && /\S/.test(e.key) && e.key !== '/' && !e.ctrlKey && !e.metaKey && !e.altKey) {
       e.preventDefault();
       const now = e.timeStamp;
       const t = typed.current;
