@@ -238,7 +238,8 @@ export class TraceOpener extends Disposable {
   private async _pin(arg: unknown, pin: boolean): Promise<void> {
     const key = typeof arg === 'string' ? arg
       : typeof arg === 'object' && arg !== null && typeof (arg as { traceKey?: unknown }).traceKey === 'string' ? (arg as { traceKey: string }).traceKey
-      : this._host.traces.active?.traceKey;
+      // From the palette while in a text editor no trace is focused: the one the side panel shows.
+      : this._host.traces.lastActive?.traceKey;
     if (!key) {
       void vscode.window.showInformationMessage(vscode.l10n.t('Open a trace first: the active trace is the one pinned.'));
       return;
