@@ -298,7 +298,7 @@ export function App(p: { bridge: HostBridge }): JSX.Element {
           {TABS.map(([t, label]) => <button role="tab" aria-selected={vs.tab === t} class={vs.tab === t ? 'tab active' : 'tab'} onClick={() => update({ tab: t })}>{label}</button>)}
         </div>
         <div class="search">
-          <input ref={searchBox} type="search" data-testid="search" aria-label="Search spans (press / to focus)" placeholder="Search: text, id, key=value, duration>100ms, status=error, service=x"
+          <input ref={searchBox} type="search" data-testid="search" aria-label="Search spans (press / to focus)" placeholder="Search spans" title="Search: text, span ID, key=value, duration>100ms, status=error, service=x, in:workspace (press / to focus)"
             value={vs.query}
             onInput={e => update({ query: (e.currentTarget as HTMLInputElement).value })}
             onKeyDown={e => {

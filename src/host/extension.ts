@@ -84,7 +84,7 @@ export function activate(context: vscode.ExtensionContext): SpanscopeApi {
   }));
   sub(traces.onDidUpdate(trace => { panels.update(trace.traceKey, trace.compact); }));
   sub(traces.onDidAbandon(({ traceKey, message }) => { if (message === undefined) panels.close(traceKey); else panels.showError(traceKey, message); }));
-  sub(traces.onDidChangeActive(t => void vscode.commands.executeCommand('setContext', 'spanscope.hasActiveTrace', t !== undefined)));
+  // spanscope.hasActiveTrace follows the current trace (see bindTraceContext in editor/currentTrace.ts).
   // Panels are the views of open traces: a panel restored after a reload brings its trace back into TraceService,
   // a closed panel closes its trace.
   sub(panels.onDidRestore(p => {

@@ -10,6 +10,7 @@ import { SavedMappings } from '../mapping/savedMappings';
 import { WorkspaceFileIndex } from '../mapping/workspaceIndex';
 import { BackendsView } from '../sidebar/backendsView';
 import type { BackendsSource, CodeInsightsDeps, TraceLookupHint } from '../sidebar/deps';
+import { bindTraceContext } from './currentTrace';
 import { FindingsView } from '../sidebar/findingsView';
 import { HotSpotsView } from '../sidebar/hotSpotsView';
 import { SpansView } from '../sidebar/spansView';
@@ -88,6 +89,7 @@ export class CodeInsights extends Disposable {
     this.spans = this._register(new SpansView(this.model.current, deps.panels, (traceKey, spanId) => void revealSpan(host.traces, { traceKey, spanId }, this.model)));
     const hot = this._register(new HotSpotsView(this.model));
     this._register(vscode.window.createTreeView('spanscope.hotspots', { treeDataProvider: hot }));
+    this._register(bindTraceContext(this.model.current));
     const findings = this._register(new FindingsView(host.traces, this.model.current));
     this._register(vscode.window.createTreeView('spanscope.findings', { treeDataProvider: findings }));
     this._register(registerCommand(Commands.searchTraces, () => this.traces.search(), log));

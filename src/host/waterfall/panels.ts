@@ -3,6 +3,7 @@
 // that act on the editor (open source, open another trace, selection), and restores panels after a reload
 // from a bounded on-disk copy of the compact trace (or from `resolveTrace` when the host can re-create it).
 import * as vscode from 'vscode';
+import { shortTraceId } from '../../core/ids';
 import { Disposable, toDisposable } from '../lifecycle';
 import type { CompactTrace } from '../../protocol/compact';
 import { CompactView, compactByteSize } from '../../protocol/compact';
@@ -415,7 +416,7 @@ class CountedEmitter<T> implements vscode.Disposable {
 /** "<root service>: <operation> <short id>". */
 export function panelTitle(compact: CompactTrace): string {
   const view = new CompactView(compact);
-  const short = compact.traceId.slice(0, 7);
+  const short = shortTraceId(compact.traceId);
   if (view.spanCount === 0) return `Trace ${short}`;
   const root = view.cols.preorder[0]!;
   const title = `${view.service(root)}: ${view.name(root)} ${short}`;
