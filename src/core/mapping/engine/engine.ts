@@ -19,6 +19,7 @@ import {
   matchUrl, methodOfCallee, ROUTE_CALLEES, ROUTE_PREFIX_CALLEES, routeKey, scanQuoted, SPAN_START_CALLEES, spanRoute,
   sqlKey, urlPath, urlTemplate, type RouteKey, type UrlTemplate,
 } from './literals';
+import { textOutline } from './textOutline';
 import { kebabCase, parseCodeName, snakeCase, type CodeName } from './names';
 import { MAX_CANDIDATES, type Candidate, type Confidence, type EngineMapping, type MapOptions, type MappingWorkspace, type SpanFacts } from './types';
 
@@ -26,7 +27,10 @@ const SOURCE_EXT = /\.(?:java|kt|kts|scala|groovy|cs|py|go|rb|php|js|jsx|mjs|cjs
 const IGNORED_DIR = /\/(?:node_modules|\.git|\.hg|\.svn|__pycache__|\.venv|venv|dist|build|out|target|vendor|\.gradle|\.idea|bin|obj|coverage|\.next|\.nuxt)\//;
 /** Generated RPC stubs declare every method of a service; the implementation is elsewhere. */
 const GENERATED = /(?:\.pb\.go|_grpc\.pb\.go|_pb2(?:_grpc)?\.pyi?|Grpc\.java|Grpc\.cs|\.g\.cs|_pb\.(?:js|ts|d\.ts)|_grpc_pb\.(?:js|ts)|\.generated\.\w+)$|\/generated\//;
+/** Languages without a grammar (or without a SyntaxService) get a rough outline from text. */
+const TEXT_OUTLINE_EXT = /\.(?:java|kt|kts|scala|groovy|gradle|cs|go|php|js|jsx|mjs|cjs|ts|tsx|mts|cts|swift)$/i;
 const MAX_SOURCE_FILES = 20_000;
+const ROUGH_NOTE = 'found by reading the text (no parser for this file): check the line';
 const MAX_FILE_CHARS = 1_000_000;
 const MAX_OCCURRENCES = 64;
 const MAX_TEXT_SEARCH_FILES = 300;
@@ -81,6 +85,8 @@ const CALLABLE = new Set(['function', 'method', 'constructor']);
 export class MappingEngine {
   private readonly _outlines = new Map<string, { version: string | undefined; outline: Promise<FileOutline | undefined> }>();
   private _scan: Promise<SourceScan> | undefined;
+  /** Files whose outline was made from text (no grammar): what they give is never more than a 'low' guess. */
+  private readonly _rough = new Set<string>();
   private _byDir: Map<string, string[]> | undefined;
   private _goModules: Promise<{ dir: string; module: string }[]> | undefined;
   private _composer: Promise<{ prefix: string; dir: string }[]> | undefined;
@@ -145,7 +151,8 @@ export class MappingEngine {
           const ranked = rankHits(hits, frames);
           if (ranked.hits.length > 0) {
             const cands = ranked.hits.map(h => defCandidate(h, `${displayName(name)} declared in ${r.path} (the span names the file but no line)`, true));
-            return decided(ranked.pickedByFrame || (ranked.hits.length === 1 && hits[0]!.strong) ? 'high' : 'low', cands, spanPath, ranked.pickedByFrame ? 'an exception stack frame lies inside it' : undefined);
+            const sure = ranked.pickedByFrame || (ranked.hits.length === 1 && hits[0]!.strong);
+            return decided(sure && !this._rough.has(r.path) ? 'high' : 'low', cands, spanPath, this._rough.has(r.path) ? ROUGH_NOTE : ranked.pickedByFrame ? 'an exception stack frame lies inside it' : undefined);
           }
         }
         return decided('low', [{ file: r.path, line: 1, reason: `${describeHow(r.how, r.detail)}; the span gives no line`, how: r.how, inside: r.inside }], spanPath);
@@ -177,6 +184,7 @@ export class MappingEngine {
           if (ranked.pickedByFrame) { confidence = 'high'; note = 'an exception stack frame lies inside this definition'; }
           else if (strong.length === 1 && ranked.hits[0]!.strong) confidence = 'high';
           else if (strong.length > 1) note = `${strong.length} definitions match ${displayName(name)} (overloads or same-named types); choose one`;
+          if (this._rough.has(ranked.hits[0]!.file)) { confidence = 'low'; note = ROUGH_NOTE; }
           return decided(confidence, cands, spanPath, note);
         }
         why.push(`${displayName(name)} not found in the workspace (looked for ${looked})`);
@@ -623,13 +631,19 @@ export class MappingEngine {
 
   private async _outline(path: string): Promise<FileOutline | undefined> {
     const syntax = this._ws.syntax;
-    if (!syntax || syntax.languageOf(path) === undefined) return undefined;
+    const parsed = syntax !== undefined && syntax.languageOf(path) !== undefined;
+    if (!parsed && !TEXT_OUTLINE_EXT.test(path)) return undefined;
     const version = this._ws.version?.(path);
     const cached = this._outlines.get(path);
     if (cached && version !== undefined && cached.version === version) return cached.outline;
     const outline = (async () => {
       const text = await this._ws.readText(path);
       if (text === undefined || text.length > MAX_FILE_CHARS) return undefined;
+      if (!parsed) {
+        this._rough.add(path);
+        return textOutline(text);
+      }
+      this._rough.delete(path);
       try { return await syntax.outline(path, text, version); } catch { return undefined; }
     })();
     this._outlines.set(path, { version, outline });
