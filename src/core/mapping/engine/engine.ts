@@ -108,7 +108,7 @@ export class MappingEngine {
       folders: ws.folders,
       ...(options.trustedRoots ? { trustedRoots: options.trustedRoots } : {}),
       index: ws.index,
-      ...(ws.exists ? { exists: ws.exists } : {}),
+      ...(ws.exists ? { exists: (p: string) => ws.exists!(p) } : {}),
     };
     const ctx: Ctx = { rctx, resolved: new Map() };
     const byKey = new Map<string, Promise<EngineMapping>>();
@@ -708,7 +708,10 @@ export class MappingEngine {
   private async _filesMentioning(words: readonly string[], ext: RegExp | null, wholeWord = false): Promise<string[]> {
     const scan = await this._sources();
     const out: string[] = [];
+    const tick = clock();
     for (const file of scan.files) {
+      const p = tick();
+      if (p) await p;
       if (ext && !ext.test(file)) continue;
       const text = scan.texts.get(file);
       if (text === undefined) continue;
@@ -735,7 +738,10 @@ export class MappingEngine {
       const urls = new Map<string, { value: string; tpl: UrlTemplate }[]>();
       const seenValues = new Set<string>();
       const texts2 = await Promise.all(files.map(f => this._ws.readText(f).catch(() => undefined)));
+      const tick = clock();
       for (let i = 0; i < files.length; i++) {
+        const pause = tick();
+        if (pause) await pause;
         const file = files[i]!;
         const text = texts2[i];
         if (text === undefined || text.length > MAX_FILE_CHARS) continue;
@@ -765,6 +771,17 @@ export class MappingEngine {
       return { files, texts, literals, routes, sql, urls };
     })());
   }
+}
+
+/** Long loops give the event loop a turn every SLICE_MS, so the extension host is never blocked by mapping. */
+const SLICE_MS = 12;
+function clock(): () => Promise<void> | undefined {
+  let last = performance.now();
+  return () => {
+    const now = performance.now();
+    if (now - last < SLICE_MS) return undefined;
+    return new Promise<void>(resolve => setTimeout(() => { last = performance.now(); resolve(); }, 0));
+  };
 }
 
 function hasWord(text: string, w: string): boolean {
