@@ -71,7 +71,7 @@ test('stack frames of several languages', () => {
     "/app/lib/pay.rb:9:in `charge'",
   ].join('\n'));
   assert.deepEqual(f.filter(x => x.filePath).map(x => [x.filePath, x.line, x.column]), [
-    ['/app/src/payment.ts', 17, 9], ['/app/x.js', 3, 4], ['/app/svc/views.py', 42, undefined], ['Pay.java', 88, undefined],
+    ['/app/src/payment.ts', 17, 9], ['/app/x.js', 3, 4], ['/app/svc/views.py', 42, undefined], ['com/acme/Pay.java', 88, undefined],
     ['/app/internal/pay/charge.go', 55, undefined], ['/src/Pay.cs', 12, undefined], ['/app/lib/pay.rb', 9, undefined],
   ]);
   assert.equal(f[0]!.filePath, undefined);

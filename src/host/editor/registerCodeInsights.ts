@@ -14,7 +14,8 @@ import { FindingsView } from '../sidebar/findingsView';
 import { HotSpotsView } from '../sidebar/hotSpotsView';
 import { SpansView } from '../sidebar/spansView';
 import { LiveView, TracesView } from '../sidebar/tracesView';
-import { registerSourceResolverStep } from '../sourceResolver';
+import { registerSourceResolverStep, registerSpanSourceOpener } from '../sourceResolver';
+import { openSpanMapping } from './spanSource';
 import { AggregateController } from './aggregate';
 import { AnnotationModel } from './annotationModel';
 import { SpanCodeLensProvider } from './codeLens';
@@ -122,6 +123,9 @@ export class CodeInsights extends Disposable {
       if (!m || (m.how !== 'path-mapping' && m.how !== 'source-map')) return undefined;
       return { kind: 'resolved', uri: vscode.Uri.file(m.path), how: m.how, inWorkspace: m.inside, line: m.line, ...(m.column !== undefined ? { column: m.column } : {}) };
     }));
+
+    // "Go to source" on a span: the mapping's place, a choice among its candidates, or why there is none.
+    this._register(registerSpanSourceOpener((traceKey, spanId, filePath) => openSpanMapping(this.model, traceKey, spanId, filePath, log)));
 
     void this.model.showActive();
   }
