@@ -45,6 +45,8 @@ export const targets = {
   receiverWorker: { ...common, entryPoints: ['src/backends/receiver/ingest-worker.ts'], outfile: `${outdir}/receiver-worker.js`, platform: 'node', format: 'cjs', target: 'node20' },
   // Worker thread for the editor's aggregate mode: per-location statistics off the main thread.
   aggregateWorker: { ...common, entryPoints: ['src/host/editor/aggregateWorker.ts'], outfile: `${outdir}/aggregate-worker.js`, platform: 'node', format: 'cjs', target: 'node20' },
+  // Worker thread that parses source files with tree-sitter for code mapping (its wasm files: see copyTreeSitter).
+  syntaxWorker: { ...common, entryPoints: ['src/worker/syntax-worker.ts'], outfile: `${outdir}/syntax-worker.js`, platform: 'node', format: 'cjs', target: 'node20' },
   // The command-line tool (summary, receive, fetch).
   cli: { ...common, entryPoints: ['src/cli/main.ts'], outfile: `${outdir}/cli.js`, platform: 'node', format: 'cjs', target: 'node20', banner: { js: '#!/usr/bin/env node' } },
   // The webview: a browser IIFE with preact; no Node built-ins.
@@ -53,7 +55,24 @@ export const targets = {
   analysis: { ...common, entryPoints: ['webview/analysis/main.tsx'], outfile: `${outdir}/analysis.js`, platform: 'browser', format: 'iife', target: 'chrome120', jsx: 'automatic', jsxImportSource: 'preact', loader: { '.css': 'css' } },
 };
 
-import { existsSync } from 'node:fs';
+import { copyFileSync, existsSync } from 'node:fs';
+
+// The tree-sitter runtime and the grammars the syntax worker loads at run time, copied from
+// @vscode/tree-sitter-wasm into dist/tree-sitter/ (only these: the package ships more, and the .vsix size counts).
+// Keep in step with GRAMMAR_FILES in src/core/mapping/syntax/languages.ts.
+export const TREE_SITTER_WASM = [
+  'tree-sitter.wasm', 'tree-sitter-java.wasm', 'tree-sitter-c-sharp.wasm', 'tree-sitter-go.wasm', 'tree-sitter-python.wasm',
+  'tree-sitter-javascript.wasm', 'tree-sitter-typescript.wasm', 'tree-sitter-tsx.wasm', 'tree-sitter-ruby.wasm',
+  'tree-sitter-php.wasm', 'tree-sitter-rust.wasm', 'tree-sitter-cpp.wasm',
+];
+function copyTreeSitter() {
+  const from = join('node_modules', '@vscode', 'tree-sitter-wasm', 'wasm');
+  const to = join(outdir, 'tree-sitter');
+  mkdirSync(to, { recursive: true });
+  for (const f of TREE_SITTER_WASM) copyFileSync(join(from, f), join(to, f));
+}
+copyTreeSitter();
+
 const selected = Object.entries(targets).filter(([, o]) => existsSync(/** @type {string[]} */ (o.entryPoints)[0]));
 if (watch) {
   for (const [, o] of selected) await (await esbuild.context(o)).watch();

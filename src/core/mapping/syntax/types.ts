@@ -24,6 +24,28 @@ export interface Definition {
   readonly endLine: number;
   /** Parameter types as written, for ranking overloads (`['String', 'int']`); absent where the language has none. */
   readonly paramTypes?: readonly string[];
+  /**
+   * Index into `FileOutline.definitions` of the innermost definition around this one (a method's class, a nested
+   * class's outer class, an anonymous class's enclosing method). Follow it outward to find, for example, the
+   * method an anonymous class or a lambda was written in.
+   */
+  readonly parent?: number;
+  /**
+   * Set on definitions the source gives no name of their own, named the way the runtime names them:
+   * - Java anonymous classes: `name` is the javac index (`'1'` for `OrderService$1`), numbered per directly
+   *   enclosing class in source order; `containers` holds the enclosing classes, and the methods inside list the
+   *   anonymous class among their containers (`run` in `OrderService$1` has containers `['OrderService', '1']`).
+   *   `parent` is the method (or field's class) the `new` appears in. Enum constants with a body count the same way.
+   * - Java lambdas (kind `function`): `name` is javac's `lambda$<method>$<n>` (`lambda$placeOrder$0`), where
+   *   `<method>` is the enclosing method (`new` in constructors and instance initializers, `static` in static ones)
+   *   and `<n>` counts lambdas per class in source order (outer before inner); javac may number nested lambdas
+   *   differently, so rank by the `lambda$<method>$` prefix first.
+   * - Go function literals (kind `function`): `func1`, `func2` per enclosing function, nested ones `func1.1`,
+   *   as in Go's runtime names (`main.handler.func1`).
+   */
+  readonly anonymous?: boolean;
+  /** C#: the namespace the definition is declared in (block or file-scoped), when any. */
+  readonly namespace?: string;
 }
 
 export interface StringLiteral {
@@ -46,6 +68,19 @@ export interface StringLiteral {
   readonly argIndex?: number;
   /** Index into `FileOutline.definitions` of the innermost function or method around the literal, if any. */
   readonly enclosing?: number;
+  /** The name of a named argument, annotation element or object key the literal is the value of: `path` in
+   * `@RequestMapping(path = "/x")`, `to` in Rails `get '/x', to: 'c#a'`, `url` in `fastify.route({ url: '/x' })`. */
+  readonly argName?: string;
+  /** For annotation/decorator/attribute literals: index into `FileOutline.definitions` of the declaration it
+   * decorates (the method under `@GetMapping`, the function under `@app.route`). */
+  readonly target?: number;
+  /** The variable, constant or field the literal is assigned to when it is not a call argument (`FIND_ORDER` in
+   * `const FIND_ORDER = "SELECT …"`). */
+  readonly assignedTo?: string;
+  /** True for template literals, f-strings and interpolated strings: `value` keeps the holes as written. */
+  readonly template?: boolean;
+  /** True for Ruby symbols (`:orders` in `resources :orders`); `value` is the name without the colon. */
+  readonly symbol?: boolean;
 }
 
 export interface FileOutline {
@@ -58,6 +93,10 @@ export interface FileOutline {
   readonly literals: readonly StringLiteral[];
   /** Set when a size or count limit cut the outline short (span data and workspaces are untrusted). */
   readonly truncated?: boolean;
+  /** Why the file was not outlined (too large, parse timed out, grammar failed to load); the lists are then empty. */
+  readonly skipped?: string;
+  /** True when the parser had to recover from syntax errors (the outline is still as complete as the tree). */
+  readonly hasErrors?: boolean;
 }
 
 /**
