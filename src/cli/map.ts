@@ -13,6 +13,7 @@ import { factsFromSpan } from '../core/mapping/engine/facts';
 import type { SyntaxService } from '../core/mapping/syntax/types';
 import { EXIT, type CliCommand } from './command';
 import { nodeWorkspace } from './nodeWorkspace';
+import { createSyntaxService } from '../worker/syntax';
 
 export const HELP = `usage: spanscope map --workspace DIR [--path-mapping FROM=TO]… <trace file|->
 
@@ -71,9 +72,9 @@ async function readStdin(): Promise<Uint8Array> {
   return Buffer.concat(chunks);
 }
 
-/** The tree-sitter service when the build has one; the engine still maps file+line and stack frames without it. */
+/** The tree-sitter outlines, parsed in a worker thread (dist/syntax-worker.js next to this bundle). */
 async function syntaxService(): Promise<SyntaxService | undefined> {
-  return undefined;
+  return createSyntaxService();
 }
 
 export const mapCommand: CliCommand = {

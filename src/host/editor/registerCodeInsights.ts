@@ -6,6 +6,7 @@ import { Commands, registerCommand } from '../commands';
 import type { HostContext } from '../hostContext';
 import { Disposable } from '../lifecycle';
 import { CodeMapper } from '../mapping/codeMapper';
+import { createSyntaxService } from '../../worker/syntax';
 import { SavedMappings } from '../mapping/savedMappings';
 import { WorkspaceFileIndex } from '../mapping/workspaceIndex';
 import { BackendsView } from '../sidebar/backendsView';
@@ -39,7 +40,11 @@ export class CodeInsights extends Disposable {
     super();
     const { log } = host;
     this.index = this._register(new WorkspaceFileIndex(log));
-    this.mapper = this._register(new CodeMapper(this.index, new SavedMappings(host.extension.workspaceState), log));
+    // File outlines come from tree-sitter in a worker thread (started on the first parse), never from a language
+    // extension; symbol providers, where installed, are only a second opinion.
+    const syntax = createSyntaxService();
+    this._register({ dispose: () => syntax.dispose() });
+    this.mapper = this._register(new CodeMapper(this.index, new SavedMappings(host.extension.workspaceState), log, syntax));
     this.model = this._register(new AnnotationModel(host.traces, this.mapper, log));
     this.decorations = this._register(new DecorationController(this.model));
     const lens = this._register(new SpanCodeLensProvider(this.model, this.decorations));

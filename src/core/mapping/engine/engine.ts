@@ -324,17 +324,28 @@ export class MappingEngine {
       // C#: any F.cs (the directory need not follow the namespace); partial classes: F.*.cs are found below
       for (const p of index.withName(F + '.cs')) files.push({ path: p, chain: [F, ...inner], rank: rank + 4 });
       looked.push(`${[...pkg, F].join('/')}.{java,kt,py,ts,js,cs,…}`);
-      for (const file of uniqBy(files, x => `${x.path}\0${x.chain.join('.')}`)) {
-        const key = `${file.path}\0${file.chain.join('.')}`;
-        if (tried.has(key)) continue;
-        tried.add(key);
-        const outline = await this._outline(file.path);
-        if (!outline) continue;
-        const want = { pkg, chain: file.chain, method: name.method, ctor: name.ctor === true };
-        for (const d of outline.definitions) {
-          const strength = matchDef(d, outline, want);
-          if (strength > 0) hits.push({ file: file.path, def: d, strong: strength === 2, rank: file.rank + (strength === 2 ? 100 : 0) });
+      // A lambda by javac's name, then by its prefix (javac may number nested lambdas otherwise), then its method
+      const variants: { method: string; prefix: boolean }[] = name.synthetic !== undefined
+        ? [{ method: name.synthetic, prefix: false }, { method: name.synthetic.replace(/\d+$/, ''), prefix: true }, { method: name.method, prefix: false }]
+        : [{ method: name.method, prefix: false }];
+      for (const v of variants) {
+        const found: DefHit[] = [];
+        for (const file of uniqBy(files, x => `${x.path}\0${x.chain.join('.')}`)) {
+          const key = `${file.path}\0${file.chain.join('.')}\0${v.method}`;
+          if (tried.has(key)) continue;
+          tried.add(key);
+          const outline = await this._outline(file.path);
+          if (!outline) continue;
+          const want = { pkg, chain: file.chain, method: v.method, prefix: v.prefix, ctor: name.ctor === true };
+          for (const d of outline.definitions) {
+            const strength = matchDef(d, outline, want);
+            if (strength > 0) found.push({ file: file.path, def: d, strong: strength === 2, rank: file.rank + (strength === 2 ? 100 : 0) });
+          }
         }
+        // a prefix names one lambda only when exactly one matches
+        if (v.prefix && found.filter(h => h.strong).length !== 1) continue;
+        hits.push(...found);
+        if (found.some(h => h.strong)) break;
       }
       if (hits.some(h => h.strong)) break;
     }
@@ -799,15 +810,16 @@ function hasWord(text: string, w: string): boolean {
  * 2: the definition is the wanted function inside exactly the wanted types (after any namespace the file declares);
  * 1: the name matches inside a type of that name at another depth (anonymous classes, lambdas); 0: no.
  */
-function matchDef(d: Definition, outline: FileOutline, want: { pkg: readonly string[]; chain: readonly string[]; method: string; ctor: boolean }): 0 | 1 | 2 {
+function matchDef(d: Definition, outline: FileOutline, want: { pkg: readonly string[]; chain: readonly string[]; method: string; prefix?: boolean; ctor: boolean }): 0 | 1 | 2 {
   if (want.ctor) {
     if (d.kind !== 'constructor' && !(CALLABLE.has(d.kind) && (d.name === want.method || d.name === '__init__' || d.name === 'constructor'))) return 0;
-  } else if (d.name !== want.method || !CALLABLE.has(d.kind)) return 0;
+  } else if (!(want.prefix ? d.name.startsWith(want.method) : d.name === want.method) || !CALLABLE.has(d.kind)) return 0;
   const cs = flatContainers(d);
   const t = want.chain;
   if (endsWith(cs, t)) {
     const rest = cs.slice(0, cs.length - t.length);
-    const namespaces = [outline.package, ...(outline.namespaces ?? [])].filter((x): x is string => x !== undefined);
+    // C# definitions carry their own namespace (a file may declare several)
+    const namespaces = d.namespace !== undefined ? [d.namespace] : [outline.package, ...(outline.namespaces ?? [])].filter((x): x is string => x !== undefined);
     // A file that declares its package/namespace must declare the span's (two OrderService classes in two
     // namespaces); Python and JS files declare none, their module path was matched by the file's path.
     const pkg = want.pkg.join('.');
@@ -820,6 +832,9 @@ function matchDef(d: Definition, outline: FileOutline, want: { pkg: readonly str
   }
   const last = t[t.length - 1];
   if (last !== undefined && cs.includes(last)) return 1;
+  // An outline that does not name anonymous classes: the method inside the enclosing named type, as a guess
+  const named = t.filter(x => !/^\d+$/.test(x));
+  if (named.length < t.length && named.length > 0 && endsWith(cs, named)) return 1;
   return 0;
 }
 

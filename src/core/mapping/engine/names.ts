@@ -12,6 +12,11 @@ export type CodeName =
     /** The function or method; 'constructor' names a constructor of the last segment. */
     readonly method: string;
     readonly ctor?: boolean;
+    /**
+     * A compiler-made name as the runtime reports it (`lambda$placeOrder$0`): parsers that name lambdas the same
+     * way find it exactly; otherwise `method` (the enclosing method) is used.
+     */
+    readonly synthetic?: string;
   }
   | {
     readonly style: 'go';
@@ -104,8 +109,8 @@ export function parseCodeName(fn: string | undefined, namespace?: string): CodeN
   if (last === undefined) return undefined;
   const segments: string[] = [];
   for (const p of parts) {
-    // Outer$Inner$1: nested types become segments; anonymous ($1) and synthetic parts name the enclosing type
-    for (const piece of p.split('$')) if (piece !== '' && !/^\d+$/.test(piece) && IDENT.test(piece)) segments.push(piece);
+    // Outer$Inner$1: nested types become segments; anonymous classes keep javac's number (the outline names them so)
+    for (const piece of p.split('$')) if (piece !== '' && (/^\d+$/.test(piece) || IDENT.test(piece))) segments.push(piece);
   }
   if (last === '<init>' || last === '.ctor' || last === 'ctor') {
     const cls = segments[segments.length - 1];
@@ -113,7 +118,7 @@ export function parseCodeName(fn: string | undefined, namespace?: string): CodeN
   }
   const method = cleanMethod(last);
   if (method === undefined || !IDENT.test(method)) return undefined;
-  return { style: 'dotted', segments, method };
+  return { style: 'dotted', segments, method, ...(method !== last && /^lambda\$/.test(last) ? { synthetic: last } : {}) };
 }
 
 /** `UsersController` → users_controller, `HTTPClient` → http_client (Ruby/Rails file names). */

@@ -15,6 +15,7 @@ import { encodeCompactTrace, CompactView } from '../../../../src/protocol/compac
 import { WorkspaceFileIndex } from '../../../../src/host/mapping/workspaceIndex';
 import { CodeMapper } from '../../../../src/host/mapping/codeMapper';
 import { SavedMappings } from '../../../../src/host/mapping/savedMappings';
+import { createSyntaxService } from '../../../../src/worker/syntax';
 
 const dir = mkdtempSync(join(tmpdir(), 'spanscope-java-'));
 process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
@@ -69,17 +70,19 @@ test('Java agent spans map to their methods, stack frames through their package,
   ]);
   const view = new CompactView(encodeCompactTrace(analyzeTrace(t)));
   const index = new WorkspaceFileIndex();
-  const mapper = new CodeMapper(index, new SavedMappings(new MemoryMemento() as never));
+  const syntax = createSyntaxService();
+  const mapper = new CodeMapper(index, new SavedMappings(new MemoryMemento() as never), undefined, syntax);
   const mapping = await mapper.mapTrace(view);
   const at = (id: string) => mapping.spans[view.indexOf(id)];
   // Phase 1 (no provider, no parsing): the stack frame, through its package path.
   assert.deepEqual([at('c')?.path, at('c')?.line, at('c')?.how], [BILLING, 5, 'stack-frame']);
   await mapper.completeTrace(mapping);
-  assert.deepEqual([at('a')?.path, at('a')?.line], [SHOP, 7]);
-  assert.deepEqual([at('b')?.path, at('b')?.line], [SHOP, 11]);
+  assert.deepEqual([at('a')?.path, at('a')?.line, at('a')?.confidence], [SHOP, 7, 'high']);
+  assert.deepEqual([at('b')?.path, at('b')?.line, at('b')?.confidence], [SHOP, 11, 'high']);
   assert.match(at('a')!.detail, /com\.example\.shop\.OrderService\.placeOrder declared here/);
   const why = mapping.unmapped.find(u => u.spanIndex === view.indexOf('r'))?.reason ?? '';
   assert.doesNotMatch(why, /language extension/);
   mapper.dispose();
   index.dispose();
+  syntax.dispose();
 });
