@@ -1,7 +1,8 @@
 // A MappingWorkspace over a directory on disk, for the CLI (and tests and benchmarks): walks DIR once, skipping
 // dependencies, VCS data and build output, without following symbolic links, up to MAX_FILES files. Files are read
 // on demand; each file's version is its mtime and size at the walk.
-import { lstatSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
+import { lstat, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { normalizeLocalPath } from '../core/mapping/paths';
 import { SuffixIndex } from '../core/mapping/suffixIndex';
@@ -54,10 +55,10 @@ export function nodeWorkspace(dir: string, syntax?: SyntaxService): NodeWorkspac
     truncated,
     async readText(path: string): Promise<string | undefined> {
       try {
-        const st = lstatSync(path);
+        const st = await lstat(path);
         if (!st.isFile() || st.size > MAX_READ_BYTES) return undefined;
         versions.set(path, `${st.mtimeMs}:${st.size}`);
-        return readFileSync(path, 'utf8');
+        return await readFile(path, 'utf8');
       } catch { return undefined; }
     },
     version(path: string): string | undefined {

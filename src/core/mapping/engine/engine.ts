@@ -113,10 +113,15 @@ export class MappingEngine {
     const ctx: Ctx = { rctx, resolved: new Map() };
     const byKey = new Map<string, Promise<EngineMapping>>();
     const out: Promise<EngineMapping>[] = [];
+    // Each distinct operation is mapped once; the loop yields to the event loop now and then, so that a
+    // 10,000-span trace never blocks the extension host for long.
+    const tick = clock();
     for (const f of spans) {
       const k = factsKey(f);
       let p = byKey.get(k);
       if (!p) {
+        const pause = tick();
+        if (pause) await pause;
         p = options.cancelled?.() ? Promise.resolve(none('mapping was cancelled')) : this._mapOne(f, ctx);
         byKey.set(k, p);
       }
@@ -305,20 +310,27 @@ export class MappingEngine {
         if (m.kind === 'unique') files.push({ path: m.path, chain, rank: r });
         else if (m.kind === 'ambiguous') for (const p of m.candidates) files.push({ path: p, chain, rank: r });
       };
-      // Java/Kotlin/Scala/Groovy: package dirs + the top-level class's file (Kotlin file facades: FooKt → Foo.kt)
+      // Java/Kotlin/Scala/Groovy: package dirs + the top-level class's file (Kotlin file facades: FooKt → Foo.kt).
+      // The conventions are tried in turn and the first that names files wins (a 10,000-span trace asks this for
+      // every distinct function, so the lookups stay few).
       const cls = F.endsWith('Kt') && F.length > 2 ? F.slice(0, -2) : F;
       for (const ext of JAVA_EXTS) bySuffix([...pkg, cls + ext], cls === F ? [F, ...inner] : inner, rank + 5);
-      // Python: module a.b.c → a/b/c.py, a/b/c/__init__.py
-      bySuffix([...pkg, F + '.py'], inner, rank + 4);
-      bySuffix([...pkg, F, '__init__.py'], inner, rank + 3);
-      // JS/TS: module path or a file named after the class
-      for (const ext of JS_EXTS) {
-        bySuffix([...pkg, F + ext], inner, rank + 2);
-        bySuffix([...pkg, F + ext], [F, ...inner], rank + 2);
-        if (/^[A-Z]/.test(F)) {
-          bySuffix([...pkg, kebabCase(F) + ext], [F, ...inner], rank + 1);
-          bySuffix([kebabCase(F) + ext], [F, ...inner], rank);
-          bySuffix([F + ext], [F, ...inner], rank);
+      if (files.length === 0) {
+        // Python: module a.b.c → a/b/c.py, a/b/c/__init__.py
+        bySuffix([...pkg, F + '.py'], inner, rank + 4);
+        bySuffix([...pkg, F, '__init__.py'], inner, rank + 3);
+      }
+      if (files.length === 0) {
+        // JS/TS: module path or a file named after the class
+        const kebab = /^[A-Z]/.test(F) ? kebabCase(F) : undefined;
+        for (const ext of JS_EXTS) {
+          bySuffix([...pkg, F + ext], inner, rank + 2);
+          bySuffix([...pkg, F + ext], [F, ...inner], rank + 2);
+          if (kebab !== undefined) {
+            bySuffix([...pkg, kebab + ext], [F, ...inner], rank + 1);
+            bySuffix([kebab + ext], [F, ...inner], rank);
+            bySuffix([F + ext], [F, ...inner], rank);
+          }
         }
       }
       // C#: any F.cs (the directory need not follow the namespace); partial classes: F.*.cs are found below
