@@ -30,6 +30,8 @@ const GENERATED = /(?:\.pb\.go|_grpc\.pb\.go|_pb2(?:_grpc)?\.pyi?|Grpc\.java|Grp
 /** Languages without a grammar (or without a SyntaxService) get a rough outline from text. */
 const TEXT_OUTLINE_EXT = /\.(?:java|kt|kts|scala|groovy|gradle|cs|go|php|js|jsx|mjs|cjs|ts|tsx|mts|cts|swift)$/i;
 const MAX_SOURCE_FILES = 20_000;
+/** A route literal is the route only as a positional argument or under one of these names (not `name`, `as`, `to`). */
+const ROUTE_ARG_NAMES = new Set(['path', 'value', 'url', 'template', 'route', 'pattern', 'rule', 'uri', 'prefix']);
 const ROUGH_NOTE = 'found by reading the text (no parser for this file): check the line';
 const MAX_FILE_CHARS = 1_000_000;
 const MAX_OCCURRENCES = 64;
@@ -196,6 +198,19 @@ export class MappingEngine {
       }
     }
 
+    // 2b. Rails and similar instrumentation name server spans after the action: `OrdersController#show`
+    if (code?.function === undefined && /^[A-Z][\w]*(?:::[A-Z]\w*)*#\w+[?!]?$/.test(f.name)) {
+      const name = parseCodeName(f.name);
+      if (name) {
+        const { hits } = await this._findDefinition(name);
+        const strong = hits.filter(h => h.strong);
+        if (strong.length > 0) {
+          const cands = rankHits(hits, frames).hits.map(h => defCandidate(h, `the span name ${f.name} is this action`, false));
+          return decided(strong.length === 1 ? 'high' : 'low', cands, spanPath);
+        }
+      }
+    }
+
     // 3. Stack frames
     if (firstFrame?.res?.ok) {
       const r = firstFrame.res;
@@ -212,7 +227,7 @@ export class MappingEngine {
     // 4. Literals and implementations
     const lit = await this._fromSource(f);
     if (lit.cands.length > 0) {
-      return decided(lit.cands.length === 1 && lit.unique ? 'high' : 'low', lit.cands, spanPath, lit.cands.length > 1 ? `${lit.cands.length} places match; choose one` : undefined);
+      return decided(lit.unique ? 'high' : 'low', lit.cands, spanPath, lit.unique ? undefined : lit.cands.length > 1 ? `${lit.cands.length} places match; choose one` : 'a partial match');
     }
     if (lit.why) why.push(lit.why);
     if (why.length === 0) why.push('the span has no code.* attributes, stack trace, route, URL, RPC method, query or span name found in the workspace');
@@ -520,9 +535,10 @@ export class MappingEngine {
     const scored = uniqBy(hits, h => `${h.file}:${h.line}`).map(h => ({ h, s: h.score + bonus(h.file) }));
     scored.sort((x, y) => y.s - x.s || (x.h.file < y.h.file ? -1 : x.h.file > y.h.file ? 1 : x.h.line - y.h.line));
     const top = scored[0]!.s;
-    const leaders = scored.filter(x => x.s === top);
+    const runnerUp = scored[1]?.s;
     const cands = scored.slice(0, MAX_CANDIDATES).map(x => { const { score: _s, ...c } = x.h; return c; });
-    return { cands, unique: leaders.length === 1 && scored.length === 1 };
+    // One place for sure: a full match (a partial route or URL prefix never is) well ahead of any other
+    return { cands, unique: top >= 80 && (runnerUp === undefined || runnerUp <= top - 30) };
   }
 
   private async _spanNameLiterals(name: string, scan: SourceScan): Promise<(Candidate & { score: number })[]> {
@@ -560,7 +576,7 @@ export class MappingEngine {
       for (const l of outline.literals) {
         if (!values.has(l.value) || l.callee === undefined) continue;
         const callee = l.callee.toLowerCase();
-        if (!ROUTE_CALLEES.has(callee)) continue;
+        if (!ROUTE_CALLEES.has(callee) || (l.argName !== undefined && !ROUTE_ARG_NAMES.has(l.argName.toLowerCase()))) continue;
         const rk = routeKey(l.value);
         if (!rk) continue;
         const lm = rk.method ?? methodOfCallee(l.callee);
@@ -577,7 +593,18 @@ export class MappingEngine {
         }
         if (ROUTE_PREFIX_CALLEES.has(callee) && l.enclosing === undefined && score < 90) continue;
         const line = l.annotation ? annotatedLine(outline, l) : l.line;
-        out.push({ file, line, reason: `${l.annotation ? '@' : ''}${l.callee}("${l.value.slice(0, 120)}") ${how} /${route.key}${M ? ` (${M})` : ''}`, how: 'name-search', inside: true, score });
+        const reason = `${l.annotation ? '@' : ''}${l.callee}("${l.value.slice(0, 120)}") ${how} /${route.key}${M ? ` (${M})` : ''}`;
+        // Rails: `get '/orders/:id', to: 'orders#show'` is served by OrdersController#show
+        const to = outline.literals.find(x => x.line === l.line && x.argName === 'to' && /^[\w/]+#\w+[?!]?$/.test(x.value));
+        if (to) {
+          const [ctl, action] = to.value.split('#') as [string, string];
+          const constants = ctl.split('/').map(p => p.replace(/(^|_)([a-z\d])/g, (_m, _u, c: string) => c.toUpperCase()));
+          constants[constants.length - 1] += 'Controller';
+          const { hits } = await this._ruby({ style: 'ruby', constants, method: action });
+          const h = hits.find(x => x.strong);
+          if (h) { out.push({ file: h.file, line: h.def.line, reason: `${constants.join('::')}#${action} serves it (${reason})`, how: 'name-search', inside: true, score: score + 5 }); continue; }
+        }
+        out.push({ file, line, reason, how: 'name-search', inside: true, score });
       }
     }
     return out;
@@ -597,7 +624,7 @@ export class MappingEngine {
         if ((d.name !== method && d.name !== lower) || !CALLABLE.has(d.kind)) continue;
         const owner = d.receiver ?? d.containers[d.containers.length - 1] ?? '';
         if (owner === '') continue; // RPC handlers are methods; a free function of that name is a client helper
-        let score = 50;
+        let score = 80;
         if (svcShort !== '' && owner.toLowerCase().includes(svcShort.toLowerCase())) score += 20;
         if (/server|service|impl|servicer|handler/i.test(owner)) score += 10;
         out.push({ file, line: d.line, reason: `${owner}.${d.name} implements the RPC ${service ? service + '/' : ''}${method}`, how: 'name-search', inside: true, score });
@@ -630,7 +657,8 @@ export class MappingEngine {
     const matched = new Map<string, number>();
     for (const [v, t] of tpls) {
       const m = matchUrl(t, segs);
-      if (m > 0) matched.set(v, m * 20 + t.statics);
+      // a template covering the whole path is a full match; a prefix the code appends to is a partial one
+      if (m > 0) matched.set(v, (m === 2 ? 85 : 40) + Math.min(t.statics, 9));
     }
     if (matched.size === 0) return [];
     const best = Math.max(...matched.values());
@@ -911,6 +939,8 @@ function none(reason: string): EngineMapping {
 
 /** For an annotation or decorator argument: the line of the function it decorates (the next definition below). */
 function annotatedLine(outline: FileOutline, l: StringLiteral): number {
+  const target = l.target !== undefined ? outline.definitions[l.target] : undefined;
+  if (target) return target.line;
   let best: Definition | undefined;
   for (const d of outline.definitions) {
     if (d.line >= l.line && d.line <= l.line + 8 && (!best || d.line < best.line)) best = d;
@@ -923,7 +953,8 @@ function classPrefixes(outline: FileOutline): { key: string; before: (l: StringL
   const out: { key: string; before: (l: StringLiteral) => boolean }[] = [];
   for (const l of outline.literals) {
     if (!l.annotation || l.callee === undefined || !ROUTE_PREFIX_CALLEES.has(l.callee.toLowerCase())) continue;
-    const next = outline.definitions.filter(d => d.line >= l.line && d.line <= l.line + 8).sort((a, b) => a.line - b.line)[0];
+    const next = (l.target !== undefined ? outline.definitions[l.target] : undefined)
+      ?? outline.definitions.filter(d => d.line >= l.line && d.line <= l.line + 8).sort((a, b) => a.line - b.line)[0];
     if (!next || CALLABLE.has(next.kind)) continue;
     const rk = routeKey(l.value.startsWith('/') ? l.value : '/' + l.value);
     if (!rk) continue;

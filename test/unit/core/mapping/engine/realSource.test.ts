@@ -247,3 +247,82 @@ test('Node: Express route (GET, not the POST of the same path), startActiveSpan,
   assert.deepEqual(at(manual!), ['high', 'web/server.js', 7]);
   assert.deepEqual(at(client!), ['high', 'web/server.js', 8]);
 });
+
+const MORE: Record<string, string> = {
+  [`${W}/app/controllers/orders_controller.rb`]: `class OrdersController < ApplicationController
+  def index
+    render json: Order.all
+  end
+
+  def show
+    render json: Order.find(params[:id])
+  end
+end
+`,
+  [`${W}/app/controllers/admin/orders_controller.rb`]: `module Admin
+  class OrdersController < ApplicationController
+    def show
+      head :ok
+    end
+  end
+end
+`,
+  [`${W}/config/routes.rb`]: `Rails.application.routes.draw do
+  get '/orders/:id', to: 'orders#show'
+  get '/admin/orders/:id', to: 'admin/orders#show'
+end
+`,
+  [`${W}/Shop.Api/Controllers/OrdersController.cs`]: `using Microsoft.AspNetCore.Mvc;
+
+namespace Shop.Api.Controllers;
+
+[ApiController]
+[Route("api/[controller]")]
+public class OrdersController : ControllerBase
+{
+    [HttpGet("{id}", Name = "GetOrder")]
+    public IActionResult Get(int id) => Ok(id);
+
+    [HttpPost("{id}")]
+    public IActionResult Post(int id) => Ok(id);
+}
+`,
+  [`${W}/Billing/OrdersController.cs`]: `namespace Billing.Web
+{
+    public class OrdersController
+    {
+        public void Get(int id) { }
+    }
+}
+`,
+  [`${W}/composer.json`]: JSON.stringify({ autoload: { 'psr-4': { 'App\\': 'src/' } } }),
+  [`${W}/src/Controller/InvoiceController.php`]: `<?php
+namespace App\\Controller;
+
+class InvoiceController
+{
+    public function show(int $id): string
+    {
+        return "invoice";
+    }
+}
+`,
+};
+
+test('Ruby, C# and PHP conventions on parsed source: Rails routes to the controller action, namespaces told apart, PSR-4', async () => {
+  const e = new MappingEngine(memoryWorkspace([W], MORE, syntax));
+  const [rails, railsAdmin, railsName, cs, csOther, php] = await e.mapSpans([
+    span({ kind: 'server', name: 'GET /orders/:id', attributes: { 'http.route': '/orders/:id(.:format)' } }),
+    span({ kind: 'server', name: 'GET /admin/orders/:id', attributes: { 'http.route': '/admin/orders/:id' } }),
+    span({ kind: 'server', name: 'Admin::OrdersController#show' }),
+    span({ code: { namespace: 'Shop.Api.Controllers.OrdersController', function: 'Get' } }),
+    span({ code: { function: 'Billing.Web.OrdersController.Get' } }),
+    span({ code: { function: 'App\\Controller\\InvoiceController::show' } }),
+  ]);
+  assert.deepEqual(at(rails!), ['high', 'app/controllers/orders_controller.rb', 6]);
+  assert.deepEqual(at(railsAdmin!), ['high', 'app/controllers/admin/orders_controller.rb', 3]);
+  assert.deepEqual(at(railsName!), ['high', 'app/controllers/admin/orders_controller.rb', 3]);
+  assert.deepEqual(at(cs!), ['high', 'Shop.Api/Controllers/OrdersController.cs', 10]);
+  assert.deepEqual(at(csOther!), ['high', 'Billing/OrdersController.cs', 5]);
+  assert.deepEqual(at(php!), ['high', 'src/Controller/InvoiceController.php', 6]);
+});
