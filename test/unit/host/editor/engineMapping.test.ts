@@ -86,3 +86,56 @@ test('Java agent spans map to their methods, stack frames through their package,
   index.dispose();
   syntax.dispose();
 });
+
+test('Go to source: ranked candidates open a quick pick with their reasons and the choice is saved; none says why', { timeout: 60_000 }, async () => {
+  const { TraceService } = await import('../../../../src/host/traces/traceService');
+  const { AnnotationModel } = await import('../../../../src/host/editor/annotationModel');
+  const { openSpanMapping } = await import('../../../../src/host/editor/spanSource');
+  fakeVscode.workspaceFolders = [{ uri: Uri.file(dir), name: 'shop', index: 0 }];
+  api.workspace.findFiles = async () => files(dir).map(f => Uri.file(f));
+  // Two overloads of quote(): the engine cannot tell which one a span without a stack trace came from.
+  const QUOTE = join(dir, 'shop/src/main/java/com/example/shop/Quotes.java');
+  write(QUOTE, 'package com.example.shop;\n\npublic class Quotes {\n    long quote(String item) { return 1; }\n\n    long quote(String item, int n) { return n; }\n}\n');
+  const t = trace([
+    { id: 'q', name: 'Quotes.quote', service: 'shop', dur: 10, attrs: { 'code.namespace': 'com.example.shop.Quotes', 'code.function': 'quote' } },
+    { id: 'n', parent: 'q', name: 'mystery', service: 'shop', start: 1, dur: 2 },
+  ]);
+  const syntax = createSyntaxService();
+  const index = new WorkspaceFileIndex();
+  const traces = new TraceService(new MemoryMemento());
+  const mapper = new CodeMapper(index, new SavedMappings(new MemoryMemento() as never), undefined, syntax);
+  const model = new AnnotationModel(traces, mapper);
+  // Mapped once phase 2 (the engine) has run over this trace
+  const changed = new Promise<void>(resolve => { model.onDidChange(s => { if (s.traces[0]?.mapping.complete && s.traces[0].mapping.spans[0]) resolve(); }); });
+  const open = traces.open({ summary: { traceId: t.traceId }, compact: encodeCompactTrace(analyzeTrace(t)) }, { kind: 'file', label: 't.json' });
+  await changed;
+  const m = model.state.traces[0]!.mapping.spans[0];
+  assert.equal(m?.confidence, 'low');
+  assert.deepEqual(m?.candidates?.map(c => c.line), [4, 6]);
+
+  let offered: { label: string; detail: string }[] = [];
+  fakeVscode.pick = items => { offered = items as typeof offered; return items[1]; };
+  const handled = await openSpanMapping(model, open.traceKey, 'q', undefined);
+  assert.equal(handled, true);
+  assert.deepEqual(offered.map(o => o.label), ['Quotes.java:4', 'Quotes.java:6']);
+  assert.match(offered[0]!.detail, /com\.example\.shop\.Quotes\.quote declared here/);
+  const shown = fakeVscode.shownEditors[fakeVscode.shownEditors.length - 1] as { document: { uri: Uri }; selection: { start: { line: number } } };
+  assert.deepEqual([shown.document.uri.fsPath, shown.selection.start.line], [QUOTE, 5]);
+  // The choice is remembered for this service and span name.
+  assert.deepEqual(mapper.saved.get('shop', 'Quotes.quote', mapper.folders), { path: QUOTE, line: 6 });
+
+  // A span nothing matches: the reason, and (no path in the span) the offer to map it to the cursor line.
+  fakeVscode.messageAnswers.push(undefined);
+  assert.equal(await openSpanMapping(model, open.traceKey, 'n', undefined), true);
+  const msg = fakeVscode.messages[fakeVscode.messages.length - 1]!;
+  assert.match(msg.text, /"mystery" has no code location: no code\.\* attributes/);
+  assert.deepEqual(msg.items, ['Map to Cursor Line…']);
+  // A stack frame link (another path than the span's own) is left to the path resolution.
+  assert.equal(await openSpanMapping(model, open.traceKey, 'q', 'com/example/shop/Other.java'), false);
+  fakeVscode.pick = undefined;
+  model.dispose();
+  mapper.dispose();
+  index.dispose();
+  traces.dispose();
+  syntax.dispose();
+});
