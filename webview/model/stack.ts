@@ -28,6 +28,7 @@ const PATTERNS: readonly RegExp[] = [
   /^\s*((?:\/|[A-Za-z]:)[^\s:]+\.go):(\d+)/,                              // Go: /app/x.go:12 +0x1d
   /^\s*at .+ in (.+):line (\d+)/,                                          // .NET
   /^\s*(?:from )?([^\s:]+\.rb):(\d+)(?::in|$)/,                            // Ruby
+  /^#\d+ ((?:\/|[A-Za-z]:)[^()]+\.php)\((\d+)\):/,                           // PHP: #0 /app/x.php(12): f()
 ];
 
 export function parseStackFrames(text: string, max = 200): Frame[] {
