@@ -9,8 +9,8 @@ import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { languageOfPath } from '../core/mapping/syntax/languages';
 import type { FileOutline, SyntaxLanguage, SyntaxService } from '../core/mapping/syntax/types';
-import type { SyntaxReply, SyntaxRequest } from './syntaxMessages';
-import { DEFAULT_MAX_FILE_SIZE, DEFAULT_PARSE_TIMEOUT_MS, type SyntaxParserOptions } from './syntaxParser';
+import { DEFAULT_MAX_FILE_SIZE, DEFAULT_PARSE_TIMEOUT_MS, type SyntaxReply, type SyntaxRequest } from './syntaxMessages';
+import type { SyntaxParserOptions } from './syntaxParser';
 
 export interface SyntaxServiceOptions {
   /** Path of dist/syntax-worker.js; default: next to the running bundle, else dist/ of the project (tests). */
@@ -26,6 +26,11 @@ export interface SyntaxServiceOptions {
   readonly stallMs?: number;
   /** Paths whose outline is kept. Default 2000. */
   readonly cacheSize?: number;
+  /**
+   * The worker stops after this long without work, freeing its memory (about 70 MB with every grammar loaded);
+   * the next request starts it again (the cache stays). Default 60 s.
+   */
+  readonly idleMs?: number;
 }
 
 /** Counters for tests and the log. */
@@ -33,6 +38,8 @@ export interface SyntaxServiceStats {
   parses: number;
   cacheHits: number;
   workerStarts: number;
+  /** Workers stopped because they were idle. */
+  idleStops: number;
 }
 
 export interface NodeSyntaxService extends SyntaxService {
@@ -55,12 +62,14 @@ export function createSyntaxService(opts: SyntaxServiceOptions = {}): NodeSyntax
   const parseTimeoutMs = opts.parseTimeoutMs ?? DEFAULT_PARSE_TIMEOUT_MS;
   const stallMs = opts.stallMs ?? parseTimeoutMs + 15_000;
   const cacheSize = Math.max(1, opts.cacheSize ?? 2000);
-  const stats: SyntaxServiceStats = { parses: 0, cacheHits: 0, workerStarts: 0 };
+  const idleMs = opts.idleMs ?? 60_000;
+  const stats: SyntaxServiceStats = { parses: 0, cacheHits: 0, workerStarts: 0, idleStops: 0 };
   const cache = new Map<string, { version: string; outline: Promise<FileOutline | undefined> }>();
   const pending = new Map<number, Pending>();
   let worker: Worker | undefined;
   let nextId = 1;
   let watchdog: ReturnType<typeof setTimeout> | undefined;
+  let idleTimer: ReturnType<typeof setTimeout> | undefined;
   let disposed = false;
 
   function startWorker(): Worker {
@@ -104,6 +113,18 @@ export function createSyntaxService(opts: SyntaxServiceOptions = {}): NodeSyntax
   function armWatchdog(): void {
     if (watchdog) clearTimeout(watchdog);
     watchdog = undefined;
+    if (idleTimer) clearTimeout(idleTimer);
+    idleTimer = undefined;
+    if (pending.size === 0 && worker) {
+      const w = worker;
+      idleTimer = setTimeout(() => {
+        if (worker !== w || pending.size) return;
+        worker = undefined;
+        stats.idleStops++;
+        void w.terminate();
+      }, idleMs);
+      idleTimer.unref?.();
+    }
     if (pending.size === 0 || !worker) return;
     const w = worker;
     watchdog = setTimeout(() => replaceWorker(w, `outlining took longer than ${stallMs} ms`), stallMs);
@@ -150,6 +171,7 @@ export function createSyntaxService(opts: SyntaxServiceOptions = {}): NodeSyntax
     dispose() {
       disposed = true;
       if (watchdog) clearTimeout(watchdog);
+      if (idleTimer) clearTimeout(idleTimer);
       const w = worker;
       worker = undefined;
       if (w) void w.terminate();

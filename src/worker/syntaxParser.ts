@@ -9,6 +9,7 @@ import { Language, Parser, Query } from '@vscode/tree-sitter-wasm';
 import { GRAMMAR_FILES } from '../core/mapping/syntax/languages';
 import { createOutliner, DEFAULT_OUTLINE_LIMITS, type OutlineLimits, type Outliner } from '../core/mapping/syntax/outline';
 import type { FileOutline, SyntaxLanguage } from '../core/mapping/syntax/types';
+import { DEFAULT_MAX_FILE_SIZE, DEFAULT_PARSE_TIMEOUT_MS } from './syntaxMessages';
 
 export interface SyntaxParserOptions {
   /** Folder holding tree-sitter.wasm and the grammars; default: dist/tree-sitter next to the bundle, else the package. */
@@ -25,8 +26,7 @@ export interface SyntaxParser {
   dispose(): void;
 }
 
-export const DEFAULT_MAX_FILE_SIZE = 1024 * 1024;
-export const DEFAULT_PARSE_TIMEOUT_MS = 5000;
+export { DEFAULT_MAX_FILE_SIZE, DEFAULT_PARSE_TIMEOUT_MS };
 
 /** Where the wasm files are at run time: copied next to the bundle by scripts/build.mjs, else the installed package. */
 export function defaultWasmDir(): string {

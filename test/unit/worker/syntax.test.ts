@@ -124,3 +124,24 @@ test('the build copies the runtime and every grammar to dist/tree-sitter, where 
     rmSync(packaged, { recursive: true, force: true });
   }
 });
+
+test('the service (bundled into the extension host and the CLI) does not carry the tree-sitter runtime', () => {
+  const r = buildSync({ entryPoints: [join(PROJECT_ROOT, 'src/worker/syntax.ts')], bundle: true, platform: 'node', format: 'cjs', write: false, metafile: true, logLevel: 'warning' });
+  const inputs = Object.keys(r.metafile.inputs);
+  assert.ok(inputs.some(i => i.endsWith('src/worker/syntax.ts')), `the bundle was not read: ${inputs.join(', ')}`);
+  assert.deepEqual(inputs.filter(i => /tree-sitter-wasm|syntaxParser|outline\.ts/.test(i)), []);
+});
+
+test('an idle worker stops, and the next request starts a new one while cached outlines stay', async () => {
+  const s = service({ idleMs: 20 });
+  const first = await s.outline('/w/A.java', JAVA_V1, '1');
+  // Wait on the condition itself (the idle timer fired), with a deadline instead of a fixed sleep.
+  const deadline = Date.now() + 10_000;
+  while (s.stats.idleStops === 0 && Date.now() < deadline) await new Promise(r => setTimeout(r, 10));
+  assert.equal(s.stats.idleStops, 1);
+  assert.equal(await s.outline('/w/A.java', JAVA_V1, '1'), first);
+  assert.equal(s.stats.workerStarts, 1, 'a cache hit needs no worker');
+  const other = await s.outline('/w/b.go', 'package b\n\nfunc B() {}\n', '1');
+  assert.deepEqual(other?.definitions.map(d => d.name), ['B']);
+  assert.equal(s.stats.workerStarts, 2);
+});

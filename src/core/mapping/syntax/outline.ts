@@ -39,10 +39,12 @@ export function createOutliner(language: SyntaxLanguage, grammar: Language, Quer
   // grammar lacks does not compile).
   const contextTypes = [...CONTEXT_TYPES].filter(t => grammar.idForNodeType(t, true) !== null);
   const context = new QueryCtor(grammar, `[${contextTypes.map(t => `(${t})`).join(' ')}] @ctx`);
+  const annotationTypes = ANNOTATION_TYPES[language] ?? [];
+  const annotations = annotationTypes.length ? new QueryCtor(grammar, `[${annotationTypes.map(t => `(${t})`).join(' ')}] @annotation`) : undefined;
   return {
     language,
-    outline: (tree, source) => outlineTree(language, tree, source, defs, strings, context, limits),
-    dispose: () => { defs.delete(); strings.delete(); context.delete(); },
+    outline: (tree, source) => outlineTree(language, tree, source, { defs, strings, context, annotations }, limits),
+    dispose: () => { defs.delete(); strings.delete(); context.delete(); annotations?.delete(); },
   };
 }
 
@@ -72,11 +74,29 @@ interface Open {
   readonly jvmMethod?: string;
   anonymousCount: number;
   lambdaCount: number;
+  /** Java: local classes declared so far per name, for javac's `Outer$1Local` numbering. */
+  localClasses?: Map<string, number>;
 }
 
 const CONSTRUCTOR_NAMES: Partial<Record<SyntaxLanguage, string>> = { python: '__init__', php: '__construct', ruby: 'initialize', javascript: 'constructor', typescript: 'constructor', tsx: 'constructor' };
 
-function outlineTree(language: SyntaxLanguage, tree: Tree, source: string, defsQuery: Query, stringsQuery: Query, contextQuery: Query, limits: OutlineLimits): FileOutline {
+/** Annotation-like nodes per grammar, whose names are listed on the definition they apply to. */
+const ANNOTATION_TYPES: Partial<Record<SyntaxLanguage, readonly string[]>> = {
+  java: ['annotation', 'marker_annotation'], csharp: ['attribute'], php: ['attribute'], rust: ['attribute'],
+  python: ['decorator'], javascript: ['decorator'], typescript: ['decorator'], tsx: ['decorator'],
+};
+/** At most this many annotation names are kept per definition. */
+const MAX_ANNOTATIONS = 16;
+
+interface Queries {
+  readonly defs: Query;
+  readonly strings: Query;
+  readonly context: Query;
+  readonly annotations: Query | undefined;
+}
+
+function outlineTree(language: SyntaxLanguage, tree: Tree, source: string, queries: Queries, limits: OutlineLimits): FileOutline {
+  const { defs: defsQuery, strings: stringsQuery, context: contextQuery } = queries;
   const root = tree.rootNode;
   let truncated = false;
   let pkg: string | undefined;
@@ -106,10 +126,17 @@ function outlineTree(language: SyntaxLanguage, tree: Tree, source: string, defsQ
   const defNodeIds = new Map<number, number>();
   const stack: Open[] = [];
   // A block namespace inside another is named in full (`Shop.Legacy.Inner`), as C# qualifies it.
-  for (const n of namespaceNodes) {
-    const outer = namespaceNodes.filter(o => o !== n && !o.fileScoped && o.start < n.start && n.end <= o.end);
-    if (outer.length) n.name = [...outer.sort((a, b) => a.start - b.start).map(o => o.name), n.name].join('.');
-  }
+  // Outer first, so the innermost outer one already has its full name.
+  namespaceNodes.sort((a, b) => a.start - b.start);
+  namespaceNodes.forEach((n, i) => {
+    for (let j = i - 1; j >= 0; j--) {
+      const o = namespaceNodes[j]!;
+      if (!o.fileScoped && n.end <= o.end) {
+        n.name = `${o.name}.${n.name}`;
+        break;
+      }
+    }
+  });
   const namespaces = namespaceNodes.map(n => n.name);
   let lastRaw: RawDef | undefined;
   for (const raw of raws) {
@@ -139,8 +166,8 @@ function outlineTree(language: SyntaxLanguage, tree: Tree, source: string, defsQ
       kind = 'function';
       anonymous = true;
       if (language === 'java') {
-        const method = inner && inner.kind !== 'lambda' && FUNCTION_KINDS.has(inner.kind) ? inner.jvmMethod : inner?.kind === 'lambda' ? inner.jvmMethod : javaInitializerKind(raw.node);
-        jvmMethod = method ?? 'new';
+        // The enclosing method's name (a lambda inside a lambda inherits it); outside any method, the initializer's.
+        jvmMethod = (inner && FUNCTION_KINDS.has(inner.kind) ? inner.jvmMethod : javaInitializerKind(raw.node)) ?? 'new';
         name = `lambda$${jvmMethod}$${innerType ? innerType.lambdaCount++ : 0}`;
       } else {
         // Go: closures are funcN inside their function, funcN.M inside another closure.
@@ -163,6 +190,14 @@ function outlineTree(language: SyntaxLanguage, tree: Tree, source: string, defsQ
       if (kind === 'function' && (innerIsType || (language === 'cpp' && parts.length > 1))) kind = 'method';
       if ((kind === 'method' || kind === 'function') && (name === CONSTRUCTOR_NAMES[language] || (language === 'cpp' && containers.length > 0 && name === containers[containers.length - 1]))) kind = 'constructor';
       if (language === 'java') jvmMethod = kind === 'constructor' ? 'new' : name;
+      // javac names a class declared inside a method Outer$1Local (the index counts same-named local classes of
+      // the enclosing class); what it holds lists that binary segment among its containers.
+      if (language === 'java' && TYPE_KINDS.has(kind) && inner && FUNCTION_KINDS.has(inner.kind) && innerType) {
+        innerType.localClasses ??= new Map();
+        const n = (innerType.localClasses.get(name) ?? 0) + 1;
+        innerType.localClasses.set(name, n);
+        containerParts = [`${n}${name}`];
+      }
     }
 
     if (definitions.length >= limits.maxDefinitions) {
@@ -208,22 +243,24 @@ function outlineTree(language: SyntaxLanguage, tree: Tree, source: string, defsQ
   // The nodes a literal's context can be read from (argument lists, calls, pairs…), outer before inner, swept with
   // a stack like the definitions: at each literal the stack holds its such ancestors, so the context is read
   // without asking tree-sitter for parents (a parent lookup walks down from the root: quadratic in big files).
-  const contextNodes = contextQuery.captures(root).map(c => c.node);
-  contextNodes.sort((a, b) => a.startIndex - b.startIndex || b.endIndex - a.endIndex);
-  const contextStack: Node[] = [];
+  // (endIndex is read from wasm on every access: it is read once per node here.)
+  const contextNodes = contextQuery.captures(root).map(c => ({ node: c.node, start: c.node.startIndex, end: c.node.endIndex }));
+  contextNodes.sort((a, b) => a.start - b.start || b.end - a.end);
+  const contextStack: Array<{ node: Node; start: number; end: number }> = [];
   let nextCtx = 0;
-  const captures = stringsQuery.captures(root);
-  let lastEnd = -1;
+  // In source order (the sweeps above rely on it); a literal inside another (a string in an f-string's hole) is
+  // kept too, the same node captured twice is not.
+  const captures = stringsQuery.captures(root).sort((a, b) => a.node.startIndex - b.node.startIndex);
+  let lastStart = -1;
   for (const cap of captures) {
     const node = cap.node;
     const start = node.startIndex;
-    // A capture inside the previous literal (a string in an f-string hole) is kept too; exact duplicates are not.
-    if (start === lastEnd) continue;
+    if (start === lastStart) continue;
     if (literals.length >= limits.maxLiterals) {
       truncated = true;
       break;
     }
-    lastEnd = start;
+    lastStart = start;
     while (nextFn < functionDefs.length && functionDefs[nextFn]!.start <= start) {
       const f = functionDefs[nextFn++]!;
       while (functionStack.length && functionStack[functionStack.length - 1]!.end <= f.start) functionStack.pop();
@@ -236,12 +273,13 @@ function outlineTree(language: SyntaxLanguage, tree: Tree, source: string, defsQ
       defStack.push(d);
     }
     while (defStack.length && defStack[defStack.length - 1]!.end <= start) defStack.pop();
-    while (nextCtx < contextNodes.length && contextNodes[nextCtx]!.startIndex <= start) {
+    const end = node.endIndex;
+    while (nextCtx < contextNodes.length && contextNodes[nextCtx]!.start <= start) {
       const c = contextNodes[nextCtx++]!;
-      while (contextStack.length && contextStack[contextStack.length - 1]!.endIndex <= c.startIndex) contextStack.pop();
+      while (contextStack.length && contextStack[contextStack.length - 1]!.end <= c.start) contextStack.pop();
       contextStack.push(c);
     }
-    while (contextStack.length && contextStack[contextStack.length - 1]!.endIndex < node.endIndex) contextStack.pop();
+    while (contextStack.length && contextStack[contextStack.length - 1]!.end < end) contextStack.pop();
     const decoded = literalValue(language, node, source, limits.maxLiteralLength);
     if (decoded.truncated) truncated = true;
     const lit: Mutable<StringLiteral> = { value: decoded.value, line: node.startPosition.row + 1, column: node.startPosition.column + 1 };
@@ -252,6 +290,8 @@ function outlineTree(language: SyntaxLanguage, tree: Tree, source: string, defsQ
     if (functionStack.length) lit.enclosing = functionStack[functionStack.length - 1]!.index;
     literals.push(lit);
   }
+
+  if (queries.annotations) annotateDefinitions(queries.annotations, root, source, definitions, raws.filter(r => defNodeIds.has(r.node.id)), defNodeIds);
 
   const outline: Mutable<FileOutline> = { language, definitions, literals };
   if (pkg !== undefined) outline.package = pkg.replace(/\s+/g, '');
@@ -489,6 +529,31 @@ function decodeEscapes(s: string, quotesOnly: boolean): string {
   return out;
 }
 
+/** Lists each annotation's (decorator's, attribute's) name on the definition it applies to. */
+function annotateDefinitions(query: Query, root: Node, source: string, definitions: Array<Mutable<Definition>>, emitted: readonly RawDef[], defNodeIds: ReadonlyMap<number, number>): void {
+  const nodes = query.captures(root).map(c => c.node);
+  nodes.sort((a, b) => a.startIndex - b.startIndex);
+  const defStack: RawDef[] = [];
+  let nextDef = 0;
+  for (const node of nodes) {
+    const start = node.startIndex;
+    while (nextDef < emitted.length && emitted[nextDef]!.start <= start) {
+      const d = emitted[nextDef++]!;
+      while (defStack.length && defStack[defStack.length - 1]!.end <= d.start) defStack.pop();
+      defStack.push(d);
+    }
+    while (defStack.length && defStack[defStack.length - 1]!.end <= start) defStack.pop();
+    const target = decoratedDefinition(node, { defNodeIds, root, defStack });
+    if (target === undefined) continue;
+    // Java/C#: the name field; decorators: the expression (`app.route(...)` → route); PHP/Rust: the first child.
+    const nameNode = node.childForFieldName('name') ?? node.firstNamedChild;
+    const name = nameNode ? lastName(nameNode, source) : '';
+    const def = definitions[target]!;
+    const list = (def.annotations ??= []) as string[];
+    if (name && list.length < MAX_ANNOTATIONS) list.push(name);
+  }
+}
+
 /** A multi-line C# raw string as the compiler sees it: the first and last line breaks and the closing line's
  * indentation removed. */
 function stripRawStringIndent(raw: string): string {
@@ -530,6 +595,7 @@ const TRANSPARENT = new Set([
   'array_creation_expression', 'implicit_array_creation_expression', 'initializer_expression', 'collection_expression',
   'array_element_initializer', 'array_creation_expression', 'as_expression', 'satisfies_expression', 'cast_expression',
   'expression_list', 'literal_value', 'keyed_element', 'literal_element', 'string_array', 'with_item', 'await_expression',
+  'jsx_expression',
 ]);
 /** Annotation-like owners of an argument list. */
 const ANNOTATIONS = new Set(['annotation', 'marker_annotation', 'attribute']);
@@ -551,17 +617,17 @@ const CALLS = new Set([
 ]);
 const CONTEXT_TYPES = new Set([
   ...ARG_LISTS, ...ARG_WRAPPERS, ...Object.keys(NAMED), ...TRANSPARENT, ...ANNOTATIONS, ...DECORATORS,
-  ...Object.keys(ASSIGNMENTS), ...CALLS,
+  ...Object.keys(ASSIGNMENTS), ...CALLS, 'jsx_attribute', 'jsx_expression', 'jsx_opening_element', 'jsx_self_closing_element',
 ]);
 
 /**
  * A parent lookup for the climb from a literal: the next context node on the stack when it is the direct parent
  * of the node asked about, else null (an ancestor of another type sits between: the climb stops there).
  */
-function ancestorsOf(lit: Node, stack: readonly Node[]): (n: Node) => Node | null {
+function ancestorsOf(lit: Node, stack: ReadonlyArray<{ readonly node: Node }>): (n: Node) => Node | null {
   let i = stack.length - 1;
   // Skip context nodes equal to the literal itself (none are string types, but a grammar may alias one).
-  while (i >= 0 && sameNode(stack[i]!, lit)) i--;
+  while (i >= 0 && sameNode(stack[i]!.node, lit)) i--;
   // Asking twice about the same node (a look-ahead at the grandparent, then the climb itself) gives one answer.
   let asked: Node | undefined;
   let answer: Node | null = null;
@@ -570,7 +636,7 @@ function ancestorsOf(lit: Node, stack: readonly Node[]): (n: Node) => Node | nul
     asked = n;
     answer = null;
     if (i < 0) return null;
-    const candidate = stack[i]!;
+    const candidate = stack[i]!.node;
     const child = candidate.childWithDescendant(n);
     if (!child || !sameNode(child, n)) return null;
     i--;
@@ -613,6 +679,16 @@ function literalContext(language: SyntaxLanguage, lit: Node, source: string, out
       argName ??= nameText(key, source).replace(/^:/, '').replace(/:$/, '');
       n = p;
       continue;
+    }
+    if (t === 'jsx_attribute') {
+      // `<Route path="/orders/:id">`: the attribute names the literal, the element is the "call".
+      const key = p.firstNamedChild;
+      if (!key || sameNode(key, n)) return;
+      out.argName = argName ?? nameText(key, source);
+      const element = parentOf(p);
+      const name = element?.childForFieldName('name');
+      if (name) out.callee = lastName(name, source);
+      return;
     }
     if (ARG_WRAPPERS.has(t)) {
       // C# `template: "x"` and PHP `name: "x"` put the name beside the value inside the argument node.

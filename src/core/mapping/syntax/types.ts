@@ -18,7 +18,7 @@ export interface Definition {
   readonly containers: readonly string[];
   /** Go methods: the receiver's type name without `*` (`Service` for `func (s *Service) Place()`). */
   readonly receiver?: string;
-  /** 1-based line of the declared name. */
+  /** 1-based line of the declared name (of the `new`, lambda or `func` for anonymous definitions). */
   readonly line: number;
   /** 1-based last line of the declaration (its body's end). */
   readonly endLine: number;
@@ -40,10 +40,20 @@ export interface Definition {
    *   `<method>` is the enclosing method (`new` in constructors and instance initializers, `static` in static ones)
    *   and `<n>` counts lambdas per class in source order (outer before inner); javac may number nested lambdas
    *   differently, so rank by the `lambda$<method>$` prefix first.
+   * - (Java local classes are not anonymous: they keep their declared `name`, but what they hold lists javac's
+   *   segment among its containers: `audit` in a class `Local` declared in a method of `OrderService` has
+   *   containers `['OrderService', '1Local']`, as in `OrderService$1Local`.)
    * - Go function literals (kind `function`): `func1`, `func2` per enclosing function, nested ones `func1.1`,
    *   as in Go's runtime names (`main.handler.func1`).
    */
   readonly anonymous?: boolean;
+  /**
+   * The annotations, decorators or attributes applied to the definition, by their last name, in source order
+   * (`['WithSpan', 'GetMapping']`, `['route']` for `@app.route("/x")`, `['HttpGet']`), so one without a string
+   * argument (`@WithSpan`, `[HttpPost]`) is still visible. Annotations on parameters count for their method
+   * (`@Param('id')`). Absent when none.
+   */
+  readonly annotations?: readonly string[];
   /** C#: the namespace the definition is declared in (block or file-scoped), when any. */
   readonly namespace?: string;
 }
@@ -53,7 +63,7 @@ export interface StringLiteral {
   readonly value: string;
   /** 1-based. */
   readonly line: number;
-  /** 1-based. */
+  /** 1-based, in UTF-16 code units (as VS Code counts), of the literal's opening quote or prefix. */
   readonly column: number;
   /**
    * The call, annotation, attribute or decorator this literal is a direct argument of, by its last name:
@@ -66,7 +76,10 @@ export interface StringLiteral {
   readonly annotation?: boolean;
   /** 0-based position among the call's arguments (or the annotation's `value`/first element). */
   readonly argIndex?: number;
-  /** Index into `FileOutline.definitions` of the innermost function or method around the literal, if any. */
+  /**
+   * Index into `FileOutline.definitions` of the innermost function or method around the literal, if any. This
+   * can be a Java lambda or a Go closure (`anonymous`); follow `Definition.parent` to the named one.
+   */
   readonly enclosing?: number;
   /** The name of a named argument, annotation element or object key the literal is the value of: `path` in
    * `@RequestMapping(path = "/x")`, `to` in Rails `get '/x', to: 'c#a'`, `url` in `fastify.route({ url: '/x' })`. */

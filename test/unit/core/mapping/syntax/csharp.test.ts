@@ -114,6 +114,9 @@ test('C#: StartActivity, [Route]/[HttpGet] attributes with named arguments, mini
   const bulk = lit(o, 'bulk');
   assert.deepEqual(ctx(bulk), { line: 23, callee: 'Route', annotation: true, argIndex: 0, argName: 'template' });
   assert.equal(bulk.target, o.definitions.findIndex(d => d.name === 'Post'));
+  assert.deepEqual(o.definitions.filter(d => d.annotations).map(d => [d.name, d.line, d.annotations]), [
+    ['OrdersController', 7, ['ApiController', 'Route']], ['Get', 15, ['HttpGet']], ['Post', 24, ['HttpPost', 'Route']],
+  ]);
   assert.deepEqual(ctx(lit(o, '/health')), { line: 42, callee: 'MapGet', receiver: 'app', argIndex: 0 });
   assert.deepEqual(ctx(lit(o, '/orders/{id}')), { line: 43, callee: 'MapPost', receiver: 'app', argIndex: 0 });
 });
@@ -123,4 +126,10 @@ test('C#: verbatim, interpolated and raw strings', async () => {
   assert.deepEqual(ctx(lit(o, 'SELECT * FROM "Orders" WHERE Id = @id')), { line: 10, assignedTo: 'FindOrder' });
   assert.deepEqual(ctx(lit(o, 'orders/{id}')), { line: 18, assignedTo: 'path', template: true });
   assert.deepEqual(ctx(lit(o, 'SELECT 1')), { line: 44, assignedTo: 'raw' });
+});
+
+test('C#: three levels of block namespaces are each named once in full', async () => {
+  const o = await outline('csharp', 'namespace A { namespace B { namespace C { class X { } } } namespace D { } }\n');
+  assert.deepEqual(o.namespaces, ['A', 'A.B', 'A.B.C', 'A.D']);
+  assert.equal(o.definitions[0]?.namespace, 'A.B.C');
 });

@@ -87,6 +87,7 @@ test('Java: anonymous classes and lambdas get javac names and point at their enc
     ['lambda$placeOrder$1', ['OrderService'], 24],
     ['lambda$record$0', ['OrderService', 'Audit'], 45],
   ]);
+  assert.deepEqual(run.annotations, ['Override']);
   // A literal inside the anonymous class's method is enclosed by that method.
   assert.equal(lit(o, 'audit ').enclosing, defIndex(o, run));
 });
@@ -107,6 +108,15 @@ test('Java: @WithSpan, Spring and JAX-RS literals name their annotation and the 
     assert.equal(lit(o, route).target, chargeCard);
   }
   assert.deepEqual(ctx(lit(o, '/audit/{id}')), { line: 43, callee: 'Path', annotation: true, argIndex: 0 });
+  // Every annotation is listed on its definition, also those without a string (a bare @WithSpan would be too).
+  assert.deepEqual(o.definitions.filter(d => d.annotations).map(d => [d.name, d.line, d.annotations]), [
+    ['OrderService', 7, ['RestController', 'RequestMapping']],
+    ['placeOrder', 17, ['WithSpan', 'PostMapping']],
+    ['run', 20, ['Override']],
+    ['placeOrder', 29, ['WithSpan']],
+    ['chargeCard', 34, ['GetMapping']],
+    ['record', 44, ['Path']],
+  ]);
   assert.equal(lit(o, '/audit/{id}').target, o.definitions.findIndex(d => d.name === 'record'));
 });
 
@@ -145,4 +155,28 @@ record Money(long cents) {
     ['constructor', 'Money$Money', 8],
   ]);
   assert.equal(o.literals[0]!.value, 'neg\t"x"A');
+});
+
+test('Java: a local class is named like javac (Outer$1Local) in the containers of what it holds', async () => {
+  const o = await outline('java', `class Outer {
+  void a() {
+    class Local { void run() {} }
+  }
+  void b() {
+    class Local { void run() {} }
+    class Other { void go() {} }
+  }
+}
+`);
+  assert.deepEqual(o.definitions.map(d => [d.kind, d.name, d.containers.join('$'), d.line]), [
+    ['class', 'Outer', '', 1],
+    ['method', 'a', 'Outer', 2],
+    ['class', 'Local', 'Outer', 3],
+    ['method', 'run', 'Outer$1Local', 3],
+    ['method', 'b', 'Outer', 5],
+    ['class', 'Local', 'Outer', 6],
+    ['method', 'run', 'Outer$2Local', 6],
+    ['class', 'Other', 'Outer', 7],
+    ['method', 'go', 'Outer$1Other', 7],
+  ]);
 });

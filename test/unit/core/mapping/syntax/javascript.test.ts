@@ -133,6 +133,9 @@ test('TypeScript: Nest decorators point at the class or method they decorate', a
   const get = lit(o, ':id');
   assert.deepEqual(ctx(get), { line: 13, callee: 'Get', annotation: true, argIndex: 0 });
   assert.equal(get.target, defIndex(o, def(o, 'findOne')));
+  assert.deepEqual(o.definitions.filter(d => d.annotations).map(d => [d.name, d.annotations]), [
+    ['CatsController', ['Controller']], ['findOne', ['Get', 'Param']], ['create', ['Post']],
+  ]);
   const span = lit(o, 'find cat');
   assert.deepEqual(ctx(span), { line: 15, callee: 'startActiveSpan', receiver: 'tracer', argIndex: 0 });
   assert.equal(span.enclosing, defIndex(o, def(o, 'findOne')));
@@ -146,4 +149,16 @@ test('TSX: components and template literals in JSX files', async () => {
   assert.equal(o.hasErrors, undefined);
   assert.deepEqual(o.definitions.map(d => [d.kind, d.name, d.line]), [['function', 'App', 1], ['function', 'load', 2]]);
   assert.deepEqual(ctx(lit(o, '/api/orders/${id}')), { line: 2, callee: 'fetch', argIndex: 0, template: true });
+});
+
+test('JSX: a route element\'s attribute names its literal, the element is the callee', async () => {
+  const o = await outline('javascript', `const routes = (
+  <Routes>
+    <Route path="/orders/:id" element={<Order />} />
+    <a href={\`/x/\${id}\`}>x</a>
+  </Routes>
+);
+`);
+  assert.deepEqual(ctx(lit(o, '/orders/:id')), { line: 3, callee: 'Route', argName: 'path' });
+  assert.deepEqual(ctx(lit(o, '/x/${id}')), { line: 4, callee: 'a', argName: 'href', template: true });
 });

@@ -61,6 +61,7 @@ test('PHP: #[Route] attributes with named arguments, Laravel and Slim routes, sp
   assert.deepEqual(ctx(route), { line: 14, callee: 'Route', annotation: true, argIndex: 0 });
   assert.equal(route.target, show);
   assert.deepEqual(ctx(lit(o, 'GET')), { line: 14, callee: 'Route', annotation: true, argIndex: 1, argName: 'methods' });
+  assert.deepEqual(o.definitions.filter(d => d.annotations).map(d => [d.name, d.annotations]), [['OrderController', ['Route']], ['show', ['Route']]]);
   const span = lit(o, 'show order');
   assert.deepEqual(ctx(span), { line: 17, callee: 'spanBuilder', receiver: 'tracer', argIndex: 0 });
   assert.equal(span.enclosing, show);

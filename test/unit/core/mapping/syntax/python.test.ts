@@ -58,6 +58,9 @@ test('Python: module functions, classes, methods, constructors, nested functions
     ['method', 'OrderService.build', 33, 34],
   ]);
   assert.equal(def(o, 'helper').parent, defIndex(o, def(o, 'fetch')));
+  assert.deepEqual(o.definitions.filter(d => d.annotations).map(d => [d.name, d.annotations]), [
+    ['get_order', ['route']], ['place_order', ['start_as_current_span']], ['fetch', ['get']], ['build', ['staticmethod']],
+  ]);
   assert.equal(lit(o, 'inner').enclosing, defIndex(o, def(o, 'helper')));
 });
 

@@ -71,6 +71,7 @@ test('Rust: structs, impl methods, traits, modules; instrument and route attribu
   const instrument = lit(o, 'place order');
   assert.deepEqual(ctx(instrument), { line: 10, callee: 'instrument', annotation: true, argIndex: 0, argName: 'name' });
   assert.equal(instrument.target, place);
+  assert.deepEqual(o.definitions.filter(d => d.annotations).map(d => [d.name, d.annotations]), [['place', ['instrument']], ['get_order', ['get']]]);
   assert.deepEqual(ctx(lit(o, 'charge card')), { line: 12, callee: 'start', receiver: 'tracer', argIndex: 0 });
   assert.equal(lit(o, 'charge card').enclosing, place);
   assert.deepEqual(ctx(lit(o, 'SELECT * FROM "orders"')), { line: 13, callee: 'query', receiver: 'sqlx', argIndex: 0 });
