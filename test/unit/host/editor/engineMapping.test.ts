@@ -113,6 +113,17 @@ test('Go to source: ranked candidates open a quick pick with their reasons and t
   assert.equal(m?.confidence, 'low');
   assert.deepEqual(m?.candidates?.map(c => c.line), [4, 6]);
 
+  // The hover on a guessed line says it is one
+  const { DecorationController } = await import('../../../../src/host/editor/decorations');
+  const { SpanHoverProvider } = await import('../../../../src/host/editor/hover');
+  const { Range } = await import('./fakeEditorApi');
+  const { Position } = await import('../../../support/host/fakeVscode');
+  const decorations = new DecorationController(model);
+  const doc = { uri: Uri.file(QUOTE), lineCount: 8, version: 1, lineAt: (n: number) => ({ text: '', range: new Range(n, 0, n, 0) }) };
+  const hover = new SpanHoverProvider(model, decorations).provideHover(doc as never, new Position(3, 0) as never) as unknown as { contents: { value: string } };
+  assert.match(hover.contents.value, /_A guess:_ 2 places match; Go to source offers them/);
+  decorations.dispose();
+
   let offered: { label: string; detail: string }[] = [];
   fakeVscode.pick = items => { offered = items as typeof offered; return items[1]; };
   const handled = await openSpanMapping(model, open.traceKey, 'q', undefined);
