@@ -30,6 +30,7 @@ const GENERATED = /(?:\.pb\.go|_grpc\.pb\.go|_pb2(?:_grpc)?\.pyi?|Grpc\.java|Grp
 /** Languages without a grammar (or without a SyntaxService) get a rough outline from text. */
 const TEXT_OUTLINE_EXT = /\.(?:java|kt|kts|scala|groovy|gradle|cs|go|php|js|jsx|mjs|cjs|ts|tsx|mts|cts|swift)$/i;
 const MAX_SOURCE_FILES = 20_000;
+const READ_CONCURRENCY = 32;
 /** A route literal is the route only as a positional argument or under one of these names (not `name`, `as`, `to`). */
 const ROUTE_ARG_NAMES = new Set(['path', 'value', 'url', 'template', 'route', 'pattern', 'rule', 'uri', 'prefix']);
 const ROUGH_NOTE = 'found by reading the text (no parser for this file): check the line';
@@ -788,7 +789,16 @@ export class MappingEngine {
       const sql = new Map<string, Set<string>>();
       const urls = new Map<string, { value: string; tpl: UrlTemplate }[]>();
       const seenValues = new Set<string>();
-      const texts2 = await Promise.all(files.map(f => this._ws.readText(f).catch(() => undefined)));
+      // At most READ_CONCURRENCY reads at a time: thousands of open files at once would hit descriptor limits
+      const texts2: (string | undefined)[] = new Array(files.length);
+      let next = 0;
+      const reader = async () => {
+        while (next < files.length) {
+          const i = next++;
+          texts2[i] = await this._ws.readText(files[i]!).catch(() => undefined);
+        }
+      };
+      await Promise.all(Array.from({ length: Math.min(READ_CONCURRENCY, files.length) }, reader));
       const tick = clock();
       for (let i = 0; i < files.length; i++) {
         const pause = tick();
