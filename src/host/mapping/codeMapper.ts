@@ -410,7 +410,7 @@ export class CodeMapper extends Disposable {
         if (!m) continue;
         const prev = found.get(name);
         if (prev && prev.weight >= m.weight) continue;
-        found.set(name, { path, line: m.line as CodeLine, how: 'name-search', detail: `"${name}" found as ${m.kind}`, inside: true, weight: m.weight });
+        found.set(name, { path, line: m.line as CodeLine, how: 'name-search', detail: `"${name}" found as ${m.kind} by a text search (no parsed match)`, inside: true, confidence: 'low', weight: m.weight });
       }
     }
     return found;
