@@ -66,6 +66,32 @@ test('map prints each span with file (relative), line, confidence, reason and ca
   assert.equal(typeof none.reason, 'string');
 });
 
+test('Java agent spans (all three semconv modes, a nested class) and an exception map to their lines through the parser', t => {
+  const dir = workspace({
+    'shop/src/main/java/com/example/shop/OrderService.java': [
+      'package com.example.shop;', '', 'public class OrderService {', '    public long placeOrder(String item) {', '        return 1;', '    }', '',
+      '    static class Audit {', '        void placeOrder(String item) { }', '    }', '}', ''].join('\n'),
+    'billing/src/main/java/com/example/billing/OrderService.java': [
+      'package com.example.billing;', '', 'public class OrderService {', '    public void placeOrder(String item) {', '        throw new IllegalStateException("down");', '    }', '}', ''].join('\n'),
+  });
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const doc = otlpDocument([
+    { name: 'OrderService.placeOrder', attrs: { 'code.namespace': 'com.example.shop.OrderService', 'code.function': 'placeOrder' } },
+    { name: 'OrderService.placeOrder', attrs: { 'code.function.name': 'com.example.shop.OrderService.placeOrder' } },
+    { name: 'OrderService.placeOrder', attrs: { 'code.function.name': 'com.example.shop.OrderService.placeOrder', 'code.namespace': 'com.example.shop.OrderService', 'code.function': 'placeOrder' } },
+    { name: 'Audit.placeOrder', attrs: { 'code.namespace': 'com.example.shop.OrderService$Audit', 'code.function': 'placeOrder' } },
+    { name: 'billing', service: 'billing', stacktrace: 'java.lang.IllegalStateException: down\n\tat com.example.billing.OrderService.placeOrder(OrderService.java:5)\n\tat java.base/java.lang.Thread.run(Thread.java:1583)' },
+  ]);
+  const r = run(['--workspace', dir, '-'], doc);
+  assert.equal(r.code, 0, r.err);
+  const got = JSON.parse(r.out).spans.map((s: { file: string; line: number; confidence: string }) => [s.file, s.line, s.confidence]);
+  const shop = 'shop/src/main/java/com/example/shop/OrderService.java';
+  assert.deepEqual(got, [
+    [shop, 4, 'high'], [shop, 4, 'high'], [shop, 4, 'high'], [shop, 9, 'high'],
+    ['billing/src/main/java/com/example/billing/OrderService.java', 5, 'exact'],
+  ]);
+});
+
 test('reads the trace from standard input with -', t => {
   const dir = workspace({ 'a.ts': 'x' });
   t.after(() => rmSync(dir, { recursive: true, force: true }));
