@@ -428,11 +428,13 @@ export class MappingEngine {
       const outline = await this._outline(file);
       if (!outline) continue;
       if (outline.package !== undefined && outline.package !== name.pkg) continue;
-      for (const d of outline.definitions) {
-        if (d.name !== name.method || !CALLABLE.has(d.kind)) continue;
-        if ((d.receiver ?? undefined) !== name.receiver) continue;
-        hits.push({ file, def: d, strong: true, rank: 100 });
-      }
+      outline.definitions.forEach((d, di) => {
+        if (d.name !== name.method || !CALLABLE.has(d.kind)) return;
+        if ((d.receiver ?? undefined) !== name.receiver) return;
+        // `Place.func1`: the function literal the runtime numbered so, inside this method, when the outline has it
+        const lit = name.closure !== undefined ? outline.definitions.find(x => x.anonymous && x.name === name.closure && outermost(outline, x) === di) : undefined;
+        hits.push({ file, def: lit ?? d, strong: true, rank: 100 });
+      });
     }
     return { hits, looked };
   }
@@ -843,6 +845,17 @@ function clock(): () => Promise<void> | undefined {
     if (now - last < SLICE_MS) return undefined;
     return new Promise<void>(resolve => setTimeout(() => { last = performance.now(); resolve(); }, 0));
   };
+}
+
+/** Index of the outermost definition around `d` (following `parent`), or -1 when it has none. */
+function outermost(outline: FileOutline, d: Definition): number {
+  let i = d.parent ?? -1;
+  for (let guard = 0; i >= 0 && guard < 64; guard++) {
+    const p = outline.definitions[i]!.parent;
+    if (p === undefined) return i;
+    i = p;
+  }
+  return i;
 }
 
 function hasWord(text: string, w: string): boolean {

@@ -26,6 +26,8 @@ export type CodeName =
     readonly pkg: string;
     readonly receiver?: string;
     readonly method: string;
+    /** A function literal inside `method`, as the runtime numbers it (`func1`, `func1.1`). */
+    readonly closure?: string;
   }
   | { readonly style: 'ruby'; readonly constants: readonly string[]; readonly method: string }
   | { readonly style: 'php'; readonly namespace: readonly string[]; readonly cls: string; readonly method: string };
@@ -71,9 +73,11 @@ function goName(fn: string): CodeName | undefined {
   if (r) { receiver = r[1]; parts.shift(); }
   // closures and wrappers: Place.func1, Place.func1.2, Place-fm, Place.gowrap1
   const named = parts.filter(p => !/^(func|gowrap)\d+$/.test(p) && !/^\d+$/.test(p)).map(p => p.replace(/-fm$/, ''));
-  const method = named[0] ?? (receiver === undefined ? undefined : undefined);
+  const method = named[0];
   if (method === undefined || !IDENT.test(method)) return undefined;
-  return { style: 'go', importPath: head + pkg, pkg, ...(receiver !== undefined ? { receiver } : {}), method };
+  const rest = parts.slice(parts.indexOf(method) + 1);
+  const closure = rest.length > 0 && /^func\d+$/.test(rest[0]!) && rest.every(p => /^(func)?\d+$/.test(p)) ? rest.join('.') : undefined;
+  return { style: 'go', importPath: head + pkg, pkg, ...(receiver !== undefined ? { receiver } : {}), method, ...(closure !== undefined ? { closure } : {}) };
 }
 
 /** Parses code.function(.name) and code.namespace into the parts a file convention needs. */

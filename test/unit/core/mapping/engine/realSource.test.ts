@@ -98,6 +98,13 @@ func (s *Service) post(w http.ResponseWriter, r *http.Request) {}
 func logIt() {
 	println("orders.place")
 }
+
+func (s *Service) Drain(ctx context.Context) {
+	go func() {
+		_, span := tracer.Start(ctx, "orders.drain")
+		defer span.End()
+	}()
+}
 `,
   [`${W}/greeter/server.go`]: `package main
 
@@ -212,13 +219,15 @@ test('@WithSpan("charge card") and a Go tracer.Start name; the Go log line with 
 });
 
 test('Go: code.function through go.mod, Go 1.22 method patterns, SQL, and the gRPC server method (not the stub)', async () => {
-  const [fn, get, post, sqlSpan, rpc] = await map(
+  const [fn, get, post, sqlSpan, rpc, closure] = await map(
     span({ code: { function: 'github.com/acme/shop/internal/orders.(*Service).Place' } }),
     span({ kind: 'server', name: 'GET /orders/{id}', attributes: { 'http.route': '/orders/{id}', 'http.request.method': 'GET' } }),
     span({ kind: 'server', name: 'POST /orders/{id}', attributes: { 'http.route': '/orders/{id}', 'http.request.method': 'POST' } }),
     span({ kind: 'client', name: 'UPDATE orders', attributes: { 'db.system': 'postgresql', 'db.query.text': "UPDATE orders SET status = 'placed' WHERE id = 'A-17'" } }),
     span({ kind: 'server', name: 'helloworld.Greeter/SayHello', attributes: { 'rpc.system': 'grpc', 'rpc.service': 'helloworld.Greeter', 'rpc.method': 'SayHello' } }),
+    span({ code: { function: 'github.com/acme/shop/internal/orders.(*Service).Drain.func1' } }),
   );
+  assert.deepEqual(at(closure!), ['high', 'internal/orders/handler.go', 35], 'the function literal, not its method');
   assert.deepEqual(at(fn!), ['high', 'internal/orders/handler.go', 15]);
   assert.deepEqual(at(get!), ['high', 'internal/orders/handler.go', 23]);
   assert.deepEqual(at(post!), ['high', 'internal/orders/handler.go', 24]);
