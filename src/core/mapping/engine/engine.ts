@@ -509,6 +509,12 @@ export class MappingEngine {
       const r = await this._rpcImpl(rpcMethod, a['rpc.service']);
       if (r.length > 0) return this._ranked(r, f, 'rpc');
     }
+    if (rpcMethod !== undefined && f.kind === 'client') {
+      // The stub call site (`client.SayHello(ctx, …)`): calls are not in the outline, so this is a text match,
+      // never more than a guess
+      const r = await this._rpcCalls(rpcMethod, a['rpc.service']);
+      if (r.length > 0) return { cands: this._ranked(r, f, 'rpc').cands, unique: false };
+    }
     // DB: the literal holding the query
     const stmt = a['db.query.text'] ?? a['db.statement'];
     const sk = stmt !== undefined ? sqlKey(stmt) : undefined;
@@ -636,9 +642,35 @@ export class MappingEngine {
     return out;
   }
 
+  private async _rpcCalls(method: string, service: string | undefined): Promise<(Candidate & { score: number })[]> {
+    if (!/^[\p{L}_][\p{L}\p{N}_]*$/u.test(method) || method.length > 200) return [];
+    const lower = method[0]!.toLowerCase() + method.slice(1);
+    const scan = await this._sources();
+    const out: (Candidate & { score: number })[] = [];
+    const files = await this._filesMentioning(['.' + method + '('], null);
+    if (lower !== method) files.push(...await this._filesMentioning(['.' + lower + '('], null));
+    for (const file of uniqBy(files, x => x)) {
+      if (GENERATED.test(file)) continue;
+      const lines = (scan.texts.get(file) ?? '').split('\n', 50_000);
+      lines.forEach((text, i) => {
+        if (text.length > 2000 || !(text.includes('.' + method + '(') || text.includes('.' + lower + '('))) return;
+        if (/^\s*(?:func|def|public|private|protected|override|async)\b/.test(text)) return; // a declaration, not a call
+        out.push({ file, line: i + 1, reason: `calls ${service ? service + '/' : ''}${method} (found in the text)`, how: 'name-search', inside: true, score: 50 });
+      });
+    }
+    return out;
+  }
+
   private async _sqlLiterals(key: string, scan: SourceScan): Promise<(Candidate & { score: number })[]> {
-    const values = scan.sql.get(key);
-    if (!values) return [];
+    let values = scan.sql.get(key);
+    let partial = false;
+    if (!values) {
+      // A query built by concatenation: the literal holding its start (long enough to mean something)
+      values = new Set();
+      for (const [k, vs] of scan.sql) if (k.length >= 24 && key.startsWith(k)) for (const v of vs) values.add(v);
+      if (values.size === 0) return [];
+      partial = true;
+    }
     const out: (Candidate & { score: number })[] = [];
     const files = new Set<string>();
     for (const v of values) for (const o of scan.literals.get(v) ?? []) files.add(o.file);
@@ -646,8 +678,9 @@ export class MappingEngine {
       const outline = await this._outline(file);
       if (!outline) continue;
       for (const l of outline.literals) {
-        if (sqlKey(l.value) !== key) continue;
-        out.push({ file, line: l.line, reason: 'the query text is this literal (literals and whitespace normalized)', how: 'name-search', inside: true, score: 80 });
+        const lk = sqlKey(l.value);
+        if (lk === undefined || (partial ? !key.startsWith(lk) : lk !== key)) continue;
+        out.push({ file, line: l.line, reason: partial ? 'the query text starts with this literal (the rest is appended at run time)' : 'the query text is this literal (literals and whitespace normalized)', how: 'name-search', inside: true, score: partial ? 40 : 80 });
       }
     }
     return out;

@@ -137,3 +137,12 @@ test('a 10,000-span trace is mapped once per distinct operation', async () => {
   assert.equal(outlined, 1);
   assert.ok(ms < 1000, `${ms} ms`);
 });
+
+test('a query built by concatenation: the literal holding its start, as a guess', async () => {
+  const f = `${W}/repo/search.java`;
+  const files = { [f]: 'String sql = "SELECT id, name, price FROM products WHERE " + filter;' };
+  const outlines = { [f]: { literals: [lit('SELECT id, name, price FROM products WHERE ', 14, 'append')] } };
+  const [m] = await map(files, outlines, [span({ kind: 'client', name: 'SELECT products', attributes: { 'db.statement': "SELECT id, name, price FROM products WHERE category = 'tea' AND price < 10" } })]);
+  assert.deepEqual([m!.confidence, m!.line], ['low', 14]);
+  assert.match(m!.reason, /starts with this literal/);
+});

@@ -122,6 +122,14 @@ func (s *server) SayHello(ctx context.Context, in *pb.HelloRequest) (*pb.HelloRe
 	return &pb.HelloReply{Message: "Hello " + in.GetName()}, nil
 }
 `,
+  [`${W}/greeter/client/main.go`]: `package main
+
+func greet(c pb.GreeterClient) {
+	r, err := c.SayHello(ctx, &pb.HelloRequest{Name: "world"})
+	_ = r
+	_ = err
+}
+`,
   [`${W}/proto/helloworld/helloworld_grpc.pb.go`]: `package helloworld
 
 import "context"
@@ -219,14 +227,16 @@ test('@WithSpan("charge card") and a Go tracer.Start name; the Go log line with 
 });
 
 test('Go: code.function through go.mod, Go 1.22 method patterns, SQL, and the gRPC server method (not the stub)', async () => {
-  const [fn, get, post, sqlSpan, rpc, closure] = await map(
+  const [fn, get, post, sqlSpan, rpc, closure, rpcClient] = await map(
     span({ code: { function: 'github.com/acme/shop/internal/orders.(*Service).Place' } }),
     span({ kind: 'server', name: 'GET /orders/{id}', attributes: { 'http.route': '/orders/{id}', 'http.request.method': 'GET' } }),
     span({ kind: 'server', name: 'POST /orders/{id}', attributes: { 'http.route': '/orders/{id}', 'http.request.method': 'POST' } }),
     span({ kind: 'client', name: 'UPDATE orders', attributes: { 'db.system': 'postgresql', 'db.query.text': "UPDATE orders SET status = 'placed' WHERE id = 'A-17'" } }),
     span({ kind: 'server', name: 'helloworld.Greeter/SayHello', attributes: { 'rpc.system': 'grpc', 'rpc.service': 'helloworld.Greeter', 'rpc.method': 'SayHello' } }),
     span({ code: { function: 'github.com/acme/shop/internal/orders.(*Service).Drain.func1' } }),
+    span({ kind: 'client', name: 'helloworld.Greeter/SayHello', attributes: { 'rpc.system': 'grpc', 'rpc.service': 'helloworld.Greeter', 'rpc.method': 'SayHello' } }),
   );
+  assert.deepEqual(at(rpcClient!), ['low', 'greeter/client/main.go', 4], 'the client call site, found in the text: a guess');
   assert.deepEqual(at(closure!), ['high', 'internal/orders/handler.go', 35], 'the function literal, not its method');
   assert.deepEqual(at(fn!), ['high', 'internal/orders/handler.go', 15]);
   assert.deepEqual(at(get!), ['high', 'internal/orders/handler.go', 23]);
