@@ -849,7 +849,7 @@ export class MappingEngine {
           if (occ.length < MAX_OCCURRENCES && (occ.length === 0 || occ[occ.length - 1]!.file !== file || occ[occ.length - 1]!.line !== line)) occ.push({ file, line });
           if (seenValues.has(value)) return;
           seenValues.add(value);
-          if (value.includes('/')) {
+          if (value.includes('/') || (value.length < 40 && /^[{:<]/.test(value))) {
             const rk = routeKey(value);
             if (rk) { let s = routes.get(rk.key); if (!s) routes.set(rk.key, (s = new Set())); s.add(value); }
             const t = urlTemplate(value);

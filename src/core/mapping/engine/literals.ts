@@ -59,7 +59,8 @@ export function routeKey(text: string): RouteKey | undefined {
   if (/\s/.test(t) || t.includes('://')) return undefined;
   const q = t.search(/[?#]/);
   if (q >= 0) t = t.slice(0, q);
-  if (!t.startsWith('/') && !t.includes('/')) return undefined;
+  // JAX-RS and friends write method-level paths relative to the class's: `@Path("{id}")`
+  if (!t.startsWith('/') && !t.includes('/') && !PARAM.test(t)) return undefined;
   const segs = t.split('/').filter(s => s !== '');
   const out: string[] = [];
   for (const s of segs) {

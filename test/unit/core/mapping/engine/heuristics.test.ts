@@ -146,3 +146,16 @@ test('a query built by concatenation: the literal holding its start, as a guess'
   assert.deepEqual([m!.confidence, m!.line], ['low', 14]);
   assert.match(m!.reason, /starts with this literal/);
 });
+
+test('JAX-RS: @Path on the class and a relative @Path("{id}") on the method', async () => {
+  const f = `${W}/src/main/java/shop/OrderResource.java`;
+  const outlines = {
+    [f]: {
+      package: 'shop',
+      definitions: [d('class', 'OrderResource', [], 4, 30), d('method', 'get', ['OrderResource'], 9, 12), d('method', 'list', ['OrderResource'], 15, 18)],
+      literals: [lit('orders', 3, 'Path', { annotation: true, target: 0 }), lit('{id}', 8, 'Path', { annotation: true, target: 1 })],
+    },
+  };
+  const [m] = await map({ [f]: '@Path("orders") class OrderResource { @GET @Path("{id}") get() {} }' }, outlines, [span({ kind: 'server', name: 'GET /orders/{id}', attributes: { 'http.route': '/orders/{id}' } })]);
+  assert.deepEqual([m!.confidence, m!.line], ['high', 9]);
+});
