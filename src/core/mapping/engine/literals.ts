@@ -86,7 +86,7 @@ const SQL_START = /^\s*(select|insert|update|delete|with|merge|replace|upsert|cr
 
 /** Normal form of a SQL statement; undefined when the text does not start like SQL. */
 export function sqlKey(text: string): string | undefined {
-  if (text.length > 20_000 || !SQL_START.test(text)) return undefined;
+  if (text.length > 8_000 || !SQL_START.test(text)) return undefined;
   let s = text.toLowerCase();
   s = s.replace(/--[^\n]*/g, ' ').replace(/\/\*[\s\S]*?\*\//g, ' ');
   s = s.replace(/'(?:[^']|'')*'/g, '?');

@@ -5,6 +5,8 @@
 import type { Definition, FileOutline } from '../syntax/types';
 
 const MAX_LINES = 20_000;
+const MAX_NESTING = 32;
+const MAX_DEFINITIONS = 5_000;
 const TYPE_RE = /\b(?:class|interface|object|enum|struct|record|trait)\s+([A-Za-z_$][\w$]*)/;
 const FUN_RE = /\b(?:fun|def|func|function)\s+(?:<[^>]*>\s*)?(?:[A-Za-z_$][\w$.]*\.)?([A-Za-z_$][\w$]*)\s*[(<[]/;
 // Java/C#/Groovy-like method: modifiers and a type before `name(`; not a call (no `.`/`new`/`return` before it)
@@ -33,14 +35,15 @@ export function textOutline(text: string): FileOutline {
       const f = FUN_RE.exec(line) ?? (NOT_METHOD.test(line) || /[=.]\s*[A-Za-z_$][\w$]*\s*\(/.test(line.split('(')[0] + '(') ? null : METHOD_RE.exec(line));
       if (f) declared = { kind: containers.length > 0 ? 'method' : 'function', name: f[1]!, containers, line: i + 1, endLine: i + 1 };
     }
-    if (declared) { definitions.push(declared); open.push({ index: definitions.length - 1, depth, opened: false }); }
+    if (declared && definitions.length < MAX_DEFINITIONS) { definitions.push(declared); open.push({ index: definitions.length - 1, depth, opened: false }); }
     for (const ch of line) {
       if (ch === '{') {
         depth++;
         const last = open[open.length - 1];
         if (last && !last.opened && last.depth === depth - 1) {
           last.opened = true;
-          if (definitions[last.index]!.kind === 'class') stack.push({ name: definitions[last.index]!.name, depth });
+          // nesting is capped: hostile input must not make every definition copy a huge container list
+          if (definitions[last.index]!.kind === 'class' && stack.length < MAX_NESTING) stack.push({ name: definitions[last.index]!.name, depth });
         }
       } else if (ch === '}') {
         while (stack.length > 0 && stack[stack.length - 1]!.depth >= depth) stack.pop();
