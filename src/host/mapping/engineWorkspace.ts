@@ -40,15 +40,16 @@ export class HostMappingWorkspace extends Disposable implements MappingWorkspace
 
   constructor(private readonly _getIndex: () => SuffixIndex | undefined, private readonly _getFolders: () => readonly string[], readonly syntax?: SyntaxService) {
     super();
-    const bump = (uri: vscode.Uri) => {
+    const bump = (uri: vscode.Uri, saved: boolean) => {
       const p = uri.scheme === 'file' ? normalizeLocalPath(uri.fsPath) : undefined;
       if (p === undefined) return;
       this._generation.set(p, (this._generation.get(p) ?? 0) + 1);
-      this._onDidChangeFile.fire(p);
+      // Typing only makes the file's outline stale (its version changed); a change on disk also stales the scan
+      if (saved) this._onDidChangeFile.fire(p);
     };
     const w = this._register(vscode.workspace.createFileSystemWatcher('**/*', true, false, true));
-    this._register(w.onDidChange(bump));
-    this._register(vscode.workspace.onDidChangeTextDocument(e => { if (e.contentChanges.length > 0) bump(e.document.uri); }));
+    this._register(w.onDidChange(uri => bump(uri, true)));
+    this._register(vscode.workspace.onDidChangeTextDocument(e => { if (e.contentChanges.length > 0) bump(e.document.uri, false); }));
   }
 
   get folders(): readonly string[] {
