@@ -934,8 +934,12 @@ function matchDef(d: Definition, outline: FileOutline, want: { pkg: readonly str
   return 0;
 }
 
+/** Annotations that make a method a span of its own: among overloads, the annotated one is the likelier source. */
+const SPAN_ANNOTATIONS = new Set(['WithSpan', 'Traced', 'Trace', 'NewSpan', 'Timed']);
+const traced = (h: DefHit) => (h.def.annotations ?? []).some(a => SPAN_ANNOTATIONS.has(a)) ? 1 : 0;
+
 function bestFirst(hits: DefHit[]): DefHit[] {
-  return uniqBy(hits, h => `${h.file}:${h.def.line}`).sort((a, b) => Number(b.strong) - Number(a.strong) || b.rank - a.rank || (a.file < b.file ? -1 : a.file > b.file ? 1 : a.def.line - b.def.line));
+  return uniqBy(hits, h => `${h.file}:${h.def.line}`).sort((a, b) => Number(b.strong) - Number(a.strong) || b.rank - a.rank || traced(b) - traced(a) || (a.file < b.file ? -1 : a.file > b.file ? 1 : a.def.line - b.def.line));
 }
 
 /** Definitions best first; a stack frame inside a definition's lines picks it. */

@@ -195,3 +195,11 @@ test('nothing found: confidence none with the reason; a path mapping is suggeste
   assert.equal(p.spanPath, '/srv/app/lib/x.py');
   assert.match(p.reason, /not in the workspace/);
 });
+
+test('overloads: the one annotated @WithSpan ranks first, still a guess', async () => {
+  const f = `${W}/src/main/java/shop/Pricing.java`;
+  const outlines = { [f]: { package: 'shop', definitions: [d('class', 'Pricing', [], 3, 30), d('method', 'price', ['Pricing'], 5, 7), d('method', 'price', ['Pricing'], 10, 12, { annotations: ['WithSpan'] })] } };
+  const m = await map1({ [f]: '' }, outlines, span({ code: { namespace: 'shop.Pricing', function: 'price' } }));
+  assert.equal(m.confidence, 'low');
+  assert.deepEqual(m.candidates.map(c => c.line), [10, 5]);
+});
