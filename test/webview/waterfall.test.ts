@@ -304,6 +304,23 @@ describe('waterfall webview', { skip: CHROMIUM_SKIP, timeout: 120_000 }, () => {
     } finally { await failing.close(); }
   });
 
+  test('a span without code.* that the host mapped: Go to source is enabled and asks for the mapped place', async () => {
+    const { page, close } = await rig.open(`?trace=${encodeURIComponent(sampleUrl)}`);
+    try {
+      await page.locator('[role=treeitem]', { hasText: 'auth.verify' }).click();
+      const button = page.locator('.details [data-testid=go-to-source]');
+      assert.equal(await button.count(), 0, 'no mapping yet: no button, the reason instead');
+      // The host mapped span 1 (auth.verify) by its name (the extension sends this after mapping the trace).
+      await page.evaluate(() => (window as unknown as { __harness: { post(m: unknown): void } }).__harness.post({ type: 'mapping', mapping: { workspaceSpans: [1], currentFileSpans: [] } }));
+      await button.waitFor();
+      assert.equal(await button.isDisabled(), false);
+      await button.click();
+      await page.waitForFunction(() => (window as unknown as { __harness: { received: { message: { type: string } }[] } }).__harness.received.some(r => r.message.type === 'openSource'));
+      const open = (await received(page)).find(m => m.type === 'openSource')!;
+      assert.deepEqual(open, { type: 'openSource', id: open.id, spanId: '00000000000000a2' });
+    } finally { await close(); }
+  });
+
   test('state (selection, collapse, scroll, query, tab) survives a reload', async () => {
     const { page, close } = await rig.open(`?trace=${encodeURIComponent(treeUrl)}`);
     try {

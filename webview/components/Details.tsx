@@ -8,7 +8,8 @@ import { parseStackFrames } from '../model/stack';
 import type { Frame } from '../model/stack';
 
 export interface DetailsActions {
-  openSource(loc: { filePath: string; line?: number; column?: number }, spanIndex: number): void;
+  /** Without a location: the host opens where it mapped the span (code.function, a route, a span-start call…). */
+  openSource(loc: { filePath: string; line?: number; column?: number } | undefined, spanIndex: number): void;
   openTrace(traceId: string, spanId?: string): void;
   copy(text: string): void;
   selectSpan(spanId: string): void;
@@ -16,7 +17,7 @@ export interface DetailsActions {
 
 const MAX_VALUE_SHOWN = 20_000;
 
-export function Details(p: { data: TraceData; span: number; actions: DetailsActions }): JSX.Element {
+export function Details(p: { data: TraceData; span: number; actions: DetailsActions; /** The host mapped this span to a workspace file. */ mapped?: boolean }): JSX.Element {
   const { view } = p.data;
   const i = p.span;
   const [filter, setFilter] = useState('');
@@ -55,12 +56,17 @@ export function Details(p: { data: TraceData; span: number; actions: DetailsActi
           <div>
             <div class="loc-text"><code>{[loc.filePath, loc.line, loc.column].filter(x => x !== undefined).join(':') || '(no file)'}</code></div>
             {loc.function || loc.namespace ? <div class="muted">{[loc.namespace, loc.function].filter(Boolean).join(' · ')}</div> : null}
-            <button class="primary" disabled={!loc.filePath} data-testid="go-to-source"
-              onClick={() => loc.filePath && p.actions.openSource({ filePath: loc.filePath, ...(loc.line ? { line: loc.line } : {}), ...(loc.column ? { column: loc.column } : {}) }, i)}>
+            <button class="primary" disabled={!loc.filePath && !p.mapped} data-testid="go-to-source"
+              onClick={() => p.actions.openSource(loc.filePath ? { filePath: loc.filePath, ...(loc.line ? { line: loc.line } : {}), ...(loc.column ? { column: loc.column } : {}) } : undefined, i)}>
               Go to source
             </button>
           </div>
-        ) : <p class="muted">This span carries no code location (code.* attributes or a stack trace).</p>}
+        ) : p.mapped ? (
+          <div>
+            <div class="muted">No code.* attributes: placed in the workspace by its name, route, query or stack trace.</div>
+            <button class="primary" data-testid="go-to-source" onClick={() => p.actions.openSource(undefined, i)}>Go to source</button>
+          </div>
+        ) : <p class="muted">This span carries no code location (code.* attributes or a stack trace), and nothing in the workspace matches it.</p>}
       </div>
 
       {warnings.length ? <div class="warnings"><h3>Warnings</h3><ul>{warnings.map(w => <li>{w}</li>)}</ul></div> : null}

@@ -60,6 +60,8 @@ export class SpanHoverProvider implements vscode.HoverProvider {
     if (spans.length > MAX_HOVER_ROWS) md.appendMarkdown(`\n…and ${spans.length - MAX_HOVER_ROWS} more (CodeLens reveals all)\n`);
     const how = spans[0]?.mapping;
     if (how) md.appendMarkdown(`\n\n_Why here:_ ${escapeMarkdown(HOW_LABEL[how.how], 200)} — ${escapeMarkdown(how.detail, 300)}`);
+    // A ranked guess says so: Go to source offers the other candidates
+    if (how?.confidence === 'low') md.appendMarkdown(`\n\n_A guess:_ ${how.candidates && how.candidates.length > 1 ? `${how.candidates.length} places match; Go to source offers them` : 'check the line'}`);
     return new vscode.Hover(md, doc.lineAt(pos.line).range);
   }
 }

@@ -6,6 +6,7 @@ import { Commands, registerCommand } from '../commands';
 import type { HostContext } from '../hostContext';
 import { Disposable } from '../lifecycle';
 import { CodeMapper } from '../mapping/codeMapper';
+import { createSyntaxService } from '../../worker/syntax';
 import { SavedMappings } from '../mapping/savedMappings';
 import { WorkspaceFileIndex } from '../mapping/workspaceIndex';
 import { BackendsView } from '../sidebar/backendsView';
@@ -15,7 +16,8 @@ import { FindingsView } from '../sidebar/findingsView';
 import { HotSpotsView } from '../sidebar/hotSpotsView';
 import { SpansView } from '../sidebar/spansView';
 import { LiveView, TracesView } from '../sidebar/tracesView';
-import { registerSourceResolverStep } from '../sourceResolver';
+import { registerSourceResolverStep, registerSpanSourceOpener } from '../sourceResolver';
+import { openSpanMapping } from './spanSource';
 import { AggregateController } from './aggregate';
 import { AnnotationModel } from './annotationModel';
 import { SpanCodeLensProvider } from './codeLens';
@@ -39,7 +41,11 @@ export class CodeInsights extends Disposable {
     super();
     const { log } = host;
     this.index = this._register(new WorkspaceFileIndex(log));
-    this.mapper = this._register(new CodeMapper(this.index, new SavedMappings(host.extension.workspaceState), log));
+    // File outlines come from tree-sitter in a worker thread (started on the first parse), never from a language
+    // extension; symbol providers, where installed, are only a second opinion.
+    const syntax = createSyntaxService();
+    this._register({ dispose: () => syntax.dispose() });
+    this.mapper = this._register(new CodeMapper(this.index, new SavedMappings(host.extension.workspaceState), log, syntax));
     this.model = this._register(new AnnotationModel(host.traces, this.mapper, log));
     this.decorations = this._register(new DecorationController(this.model));
     const lens = this._register(new SpanCodeLensProvider(this.model, this.decorations));
@@ -127,6 +133,9 @@ export class CodeInsights extends Disposable {
       if (!m || (m.how !== 'path-mapping' && m.how !== 'source-map')) return undefined;
       return { kind: 'resolved', uri: vscode.Uri.file(m.path), how: m.how, inWorkspace: m.inside, line: m.line, ...(m.column !== undefined ? { column: m.column } : {}) };
     }));
+
+    // "Go to source" on a span: the mapping's place, a choice among its candidates, or why there is none.
+    this._register(registerSpanSourceOpener((traceKey, spanId, filePath) => openSpanMapping(this.model, traceKey, spanId, filePath, log)));
 
     void this.model.showActive();
   }

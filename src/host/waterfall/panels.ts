@@ -26,8 +26,8 @@ export interface PreparedTrace {
 export interface OpenSourceRequest {
   readonly traceKey: string;
   readonly spanId?: string;
-  /** As written in the span (absolute, workspace-relative or anything else). */
-  readonly filePath: string;
+  /** As written in the span (absolute, workspace-relative or anything else); absent: the span's mapped location. */
+  readonly filePath?: string;
   /** 1-based, as in the span. */
   readonly line?: number;
   /** 1-based, as in the span. */
@@ -285,8 +285,8 @@ export class WaterfallPanels extends Disposable implements vscode.WebviewPanelSe
         const waits: Thenable<unknown>[] = [];
         const listeners = this._onDidRequestOpenSource.count > 0;
         this._onDidRequestOpenSource.fire({
-          traceKey, ...(msg.spanId ? { spanId: msg.spanId } : {}), filePath: msg.location.filePath,
-          ...(msg.location.line ? { line: msg.location.line } : {}), ...(msg.location.column ? { column: msg.location.column } : {}),
+          traceKey, ...(msg.spanId ? { spanId: msg.spanId } : {}), ...(msg.location ? { filePath: msg.location.filePath } : {}),
+          ...(msg.location?.line ? { line: msg.location.line } : {}), ...(msg.location?.column ? { column: msg.location.column } : {}),
           waitUntil: p => waits.push(p),
         });
         this.replyAfter(entry, msg.id, listeners ? waits : undefined, 'Go to source is not available yet.');
