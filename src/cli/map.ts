@@ -116,8 +116,7 @@ export const mapCommand: CliCommand = {
       const mappings = compilePathMappings(args.mappings, [{ name: 'workspace', path: root }]);
       for (const p of mappings.problems) say(`warning: --path-mapping ${p.from}: ${p.message}`);
       const spans = parsed.traces.flatMap(t => t.spans);
-      const trustedRoots = mappings.rules.map(r => r.target.replace(/\*.*$/, ''));
-      const results = await new MappingEngine(ws).mapSpans(spans.map(factsFromSpan), { mappings, trustedRoots });
+      const results = await new MappingEngine(ws).mapSpans(spans.map(factsFromSpan), { mappings });
       const rel = (p: string | undefined): string | null => {
         if (p === undefined) return null;
         return isInside(p, root) && p !== root ? p.slice(root.length + (root.endsWith('/') ? 0 : 1)) : p;

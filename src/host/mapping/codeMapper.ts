@@ -300,7 +300,7 @@ export class CodeMapper extends Disposable {
     const left = result.unmapped.filter(u => !result.spans[u.spanIndex]);
     const started = performance.now();
     const engineResults = await this.engine.mapSpans(left.map(u => factsFromView(view, u.spanIndex)), {
-      mappings: this._mappings, trustedRoots: this.trustedRoots(), cancelled: () => token?.isCancellationRequested === true,
+      mappings: this._mappings, cancelled: () => token?.isCancellationRequested === true,
     });
     if (token?.isCancellationRequested) return;
     this._log?.debug(`mapping engine: ${left.length} spans in ${(performance.now() - started).toFixed(0)} ms`);

@@ -109,7 +109,6 @@ export class MappingEngine {
     const rctx: FileResolveContext = {
       mappings: options.mappings ?? { rules: [], problems: [] },
       folders: ws.folders,
-      ...(options.trustedRoots ? { trustedRoots: options.trustedRoots } : {}),
       index: ws.index,
       ...(ws.exists ? { exists: (p: string) => ws.exists!(p) } : {}),
     };
@@ -280,7 +279,8 @@ export class MappingEngine {
   }
 
   private _inside(path: string, rctx: FileResolveContext): boolean {
-    return rctx.folders.some(f => isInside(path, f)) || (rctx.trustedRoots ?? []).some(f => isInside(path, f));
+    // Only workspace folders: a path mapping's target is never trusted by being one (it could be `/`).
+    return rctx.folders.some(f => isInside(path, f));
   }
 
   // ------------------------------------------------------------------------------------------------------------

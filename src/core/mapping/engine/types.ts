@@ -87,8 +87,6 @@ export interface EngineMapping {
 
 export interface MapOptions {
   readonly mappings?: CompiledPathMappings;
-  /** Roots outside the workspace the user trusts (path-mapping targets). */
-  readonly trustedRoots?: readonly string[];
   /** Checked between batches; true stops the work (the remaining spans get 'none'). */
   readonly cancelled?: () => boolean;
 }
