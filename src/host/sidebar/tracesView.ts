@@ -66,8 +66,8 @@ export function liveHeaderItem(node: { readonly pending: number; readonly shown:
 /**
  * Live: the receiver's traces, newest first. Refreshed at most every 250 ms while traces arrive in bursts.
  * Arrivals never move a row the user may be about to click: the rows shown keep their order (a trace that gets more
- * spans is updated in place), and new traces wait behind a first row "N new traces" until it is clicked (or until
- * the list is empty, when nothing can move). Only traces the receiver dropped leave the list.
+ * spans is updated in place), and new traces wait behind a first row "N new traces" until it is clicked (or show at
+ * once when nothing can move: the list is empty or the view hidden). Only traces the receiver dropped leave the list.
  */
 export class LiveView extends Disposable implements vscode.TreeDataProvider<Node> {
   private readonly _onDidChange = this._register(new vscode.EventEmitter<void>());
@@ -87,6 +87,8 @@ export class LiveView extends Disposable implements vscode.TreeDataProvider<Node
       this._timer = setTimeout(() => { this._timer = undefined; this.sync(); }, 250);
     }));
     this._register(_receiver.onDidChangeState(() => { this._describe(); this._onDidChange.fire(); }));
+    // Hidden, the view has no pointer over it: what waited shows, so that it is there when the view opens again.
+    this._register(this.tree.onDidChangeVisibility(e => { if (!e.visible) this.showNew(); }));
     this._register({ dispose: () => { if (this._timer) clearTimeout(this._timer); } });
     this._register(registerCommand(Commands.showNewLiveTraces, () => this.showNew()));
     this._describe();
@@ -106,12 +108,17 @@ export class LiveView extends Disposable implements vscode.TreeDataProvider<Node
     this._shown = this._shown.filter(id => present.has(id));
     const arrived = newestFirst.filter(id => !known.has(id));
     this._pending = [...arrived, ...this._pending.filter(id => present.has(id))];
-    if (this._shown.length === 0) this.showNew(false);
+    // Nothing can move under the pointer when the list is empty or the view is hidden: new traces show at once.
+    if (this._shown.length === 0 || this.tree.visible === false) this.showNew(false);
     this._onDidChange.fire();
   }
 
   /** Shows the traces that arrived since, at the top. */
   showNew(fire = true): void {
+    // Nothing waiting: no change event. VS Code's extension host debounces a tree's change events (200 ms) and fetches
+    // the rows only after a quiet spell, so a change event for every click on the header row (a user clicking it
+    // again because it still says "N new traces") kept postponing the refresh, and the view never updated.
+    if (this._pending.length === 0) return;
     this._shown = [...this._pending, ...this._shown].slice(0, MAX_LIVE_ITEMS);
     this._pending = [];
     if (fire) this._onDidChange.fire();

@@ -16,3 +16,13 @@ export async function liveTraceRows(wb: Workbench, viewTitle: string): Promise<s
   await showNewLiveTraces(wb, viewTitle);
   return (await wb.viewRows(viewTitle)).filter(r => !LIVE_HEADER.test(r));
 }
+
+/**
+ * How many traces the Live view shows, as its header row counts them ("6 traces, newest first"), showing waiting
+ * traces first. The header counts rows the pane may be too short to render (the list renders only what fits).
+ */
+export async function liveTraceCount(wb: Workbench, viewTitle: string): Promise<number | undefined> {
+  await showNewLiveTraces(wb, viewTitle);
+  const header = (await wb.viewRows(viewTitle)).map(r => /\b(\d+) traces?, newest first\b/.exec(r)).find(m => m);
+  return header ? Number(header[1]) : undefined;
+}

@@ -53,3 +53,72 @@ test('new Live traces wait behind a "N new traces" row; the rows shown stay wher
     view.dispose();
   }
 });
+
+// Real VS Code debounces a tree's change events and fetches rows only after 200 ms without one: a change event for
+// each click on a header that had nothing left to show (the user, or the E2E helper, clicking again while the row
+// still read "N new traces") postponed the refresh forever, and the Live list froze.
+test('clicking the Live header with nothing waiting changes nothing, so VS Code is not kept from refreshing', async () => {
+  const traces = new EventEmitter<void>();
+  let list: ReceiverListItem[] = [item('a', 1000)];
+  const receiver: ReceiverLike = {
+    state: { kind: 'running', address: { httpUrl: 'http://127.0.0.1:4318' } },
+    onDidChangeState: new EventEmitter<void>().event,
+    onDidChangeTraces: traces.event,
+    list: () => list.slice(),
+  };
+  const view = new LiveView(receiver, node => new (fakeVscode.api.TreeItem as new (l: string) => { label: string })(node.kind === 'live' ? node.traceId : '?') as never);
+  let changes = 0;
+  const sub = view.onDidChangeTreeData(() => { changes++; });
+  const click = () => (fakeVscode.api.commands as { executeCommand(id: string): Promise<unknown> }).executeCommand(Commands.showNewLiveTraces);
+  try {
+    list = [item('a', 1000), item('b', 2000)];
+    view.sync();
+    changes = 0;
+    await click();
+    assert.equal(changes, 1, 'showing the waiting trace is one change');
+    for (let i = 0; i < 5; i++) await click();
+    assert.equal(changes, 1, 'clicks with nothing waiting are no changes');
+    assert.deepEqual(view.getChildren().map(n => (n.kind === 'live' ? n.traceId : n.kind)), ['liveHeader', 'b', 'a']);
+  } finally {
+    sub.dispose();
+    view.dispose();
+  }
+});
+
+// With the view hidden no pointer can be over a row: arrivals show at once, and what waited shows when it is hidden.
+test('new Live traces show at once while the view is hidden', () => {
+  const traces = new EventEmitter<void>();
+  const visibility = new EventEmitter<{ visible: boolean }>();
+  let list: ReceiverListItem[] = [item('a', 1000)];
+  const receiver: ReceiverLike = {
+    state: { kind: 'running', address: { httpUrl: 'http://127.0.0.1:4318' } },
+    onDidChangeState: new EventEmitter<void>().event,
+    onDidChangeTraces: traces.event,
+    list: () => list.slice(),
+  };
+  // The fake's window gets a tree view whose visibility the test sets (removed again below).
+  const window = fakeVscode.api.window as Record<string, unknown>;
+  const tree = { visible: true, onDidChangeVisibility: visibility.event, description: '', dispose: () => undefined };
+  window['createTreeView'] = () => tree;
+  const view = new LiveView(receiver, node => new (fakeVscode.api.TreeItem as new (l: string) => { label: string })(node.kind === 'live' ? node.traceId : '?') as never);
+  const ids = () => view.getChildren().filter(n => n.kind === 'live').map(n => (n.kind === 'live' ? n.traceId : ''));
+  try {
+    list = [item('a', 1000), item('b', 2000)];
+    view.sync();
+    assert.deepEqual(ids(), ['a'], 'visible: "b" waits behind the header');
+    tree.visible = false;
+    visibility.fire({ visible: false });
+    assert.deepEqual(ids(), ['b', 'a'], 'hidden: what waited shows');
+    list = [item('a', 1000), item('b', 2000), item('c', 3000)];
+    view.sync();
+    assert.deepEqual(ids(), ['c', 'b', 'a'], 'hidden: arrivals show at once');
+    tree.visible = true;
+    visibility.fire({ visible: true });
+    list = [...list, item('d', 4000)];
+    view.sync();
+    assert.deepEqual(ids(), ['c', 'b', 'a'], 'visible again: arrivals wait');
+  } finally {
+    delete window['createTreeView'];
+    view.dispose();
+  }
+});
