@@ -7,6 +7,7 @@ const commands: Record<string, () => Promise<CliCommand>> = {
   summary: async () => (await import('./summary')).summaryCommand, // trace summary and findings as JSON
   receive: async () => (await import('./receive')).receiveCommand, // headless OTLP receiver
   fetch: async () => (await import('./fetch')).fetchCommand, // fetch a trace by ID from backends
+  mcp: async () => (await import('./mcp')).mcpCommand, // MCP server for coding assistants
 };
 
 function usage(): string {
@@ -20,6 +21,8 @@ function usage(): string {
     '          run the OTLP receiver; write each completed trace to DIR as OTLP JSON',
     '  fetch <trace ID in any form> --backend jaeger=URL|tempo=URL|zipkin=URL [--backend …] [--tenant T] [--out FILE]',
     '          fetch a trace from the first backend that has it',
+    '  mcp [--backend T=URL]… [--receive PORT] [--workspace DIR] [--http PORT] [FILE|DIR]…',
+    '          MCP server: lets a coding assistant search and analyse traces (stdio, or HTTP on 127.0.0.1)',
     '',
     'run `spanscope <command> --help` for details.',
   ].join('\n');
