@@ -344,7 +344,7 @@ const getTraceTopology: ToolDef = {
     rootSpanId: z.string().max(100).optional().describe('Start at this span instead of the trace roots'),
     maxDepth: z.number().int().min(1).max(100).optional().describe('Levels below the start (default 6)'),
     maxChildren: z.number().int().min(1).max(1000).optional().describe('Children shown per span before the rest are summarised (default 10)'),
-    limit: limitArg(300, 5000),
+    limit: limitArg(150, 5000),
   },
   remote: true,
   async run(args, ctx, signal) {
@@ -352,7 +352,7 @@ const getTraceTopology: ToolDef = {
     const a = t.analysis();
     const maxDepth = (args.maxDepth as number | undefined) ?? 6;
     const maxChildren = (args.maxChildren as number | undefined) ?? 10;
-    const limit = (args.limit as number | undefined) ?? 300;
+    const limit = (args.limit as number | undefined) ?? 150;
     const starts = args.rootSpanId ? spanIndices(t, [args.rootSpanId as string]) : [...a.tree.roots];
     type Node = Record<string, unknown>;
     const nodes: Node[] = [];
