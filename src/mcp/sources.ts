@@ -75,7 +75,8 @@ export interface SourcesOptions {
 
 export class TraceSources {
   readonly files: FileSource[] = [];
-  readonly backends: readonly TraceBackend[];
+  /** Replaced by the editor when the user changes the backends setting. */
+  backends: readonly TraceBackend[];
   readonly store: TraceStore | undefined;
   readonly receiverUrl: string | undefined;
   /** Traces read from files, by trace ID (a trace in several files: the first file wins). */
@@ -84,6 +85,8 @@ export class TraceSources {
   /** Fetched from backends or taken from the receiver, least recently used first. */
   private readonly cache = new Map<string, LoadedTrace>();
   private cachedSpans = 0;
+  /** The traces open in the editor (source "editor"), set by the editor before each tool call; undefined outside it. */
+  private editor: Map<string, LoadedTrace> | undefined;
 
   constructor(opts: SourcesOptions) {
     this.backends = opts.backends;
@@ -101,6 +104,19 @@ export class TraceSources {
   /** Backend source IDs: "jaeger:1", in the order given. */
   backendId(i: number): string {
     return `${this.backends[i]!.config.type}:${i + 1}`;
+  }
+
+  /**
+   * The traces open in the editor. A trace whose object is the same as before keeps its analysis, so calling this
+   * before every tool call costs nothing when nothing changed.
+   */
+  setEditorTraces(traces: readonly Trace[]): void {
+    const next = new Map<string, LoadedTrace>();
+    for (const t of traces) {
+      const old = this.editor?.get(t.traceId);
+      next.set(t.traceId, old && old.trace === t ? old : makeLoaded(t, 'editor'));
+    }
+    this.editor = next;
   }
 
   /** Parses every file once (lazily: the server answers `initialize` before reading anything). */
@@ -127,6 +143,7 @@ export class TraceSources {
   localTraces(source?: string): LoadedTrace[] {
     this.loadFiles();
     const out: LoadedTrace[] = [];
+    if (this.editor && (!source || source === 'editor')) out.push(...this.editor.values());
     if (!source || source.startsWith('file:')) {
       for (const t of this.fromFiles.values()) if (!source || t.source === source) out.push(t);
     }
@@ -167,7 +184,7 @@ export class TraceSources {
 
   /** Source IDs that exist. */
   sourceIds(): string[] {
-    return [...this.files.map(f => f.id), ...(this.store ? ['receiver'] : []), ...this.backends.map((_, i) => this.backendId(i))];
+    return [...(this.editor ? ['editor'] : []), ...this.files.map(f => f.id), ...(this.store ? ['receiver'] : []), ...this.backends.map((_, i) => this.backendId(i))];
   }
 
   checkSource(source: string | undefined): void {
@@ -193,6 +210,10 @@ export class TraceSources {
       throw e;
     }
     this.loadFiles();
+    if (this.editor && (!source || source === 'editor')) {
+      const e = this.editor.get(traceId);
+      if (e) return e;
+    }
     if (!source || source.startsWith('file:')) {
       const f = this.fromFiles.get(traceId);
       if (f && (!source || f.source === source)) return f;

@@ -142,12 +142,13 @@ const listSources: ToolDef = {
     const s = ctx.sources;
     s.loadFiles();
     const files = s.files.map(f => ({ id: f.id, kind: 'file', path: f.path, traceCount: f.traceIds?.length ?? 0, ...(f.error ? { error: f.error } : {}) }));
+    const editor = s.sourceIds().includes('editor') ? [{ id: 'editor', kind: 'editor', traceCount: s.localTraces('editor').length }] : [];
     const receiver = s.store ? [{ id: 'receiver', kind: 'receiver', url: s.receiverUrl, traceCount: s.store.list().length }] : [];
     const backends = await Promise.all(s.backends.map(async (b, i) => {
       const h = await b.health(signal);
       return { id: s.backendId(i), kind: b.config.type, name: b.displayName, url: b.config.url, reachable: h.reachable, ...(h.version ? { version: h.version } : {}), ...(h.lastError ? { error: h.lastError } : {}) };
     }));
-    const all = [...files, ...receiver, ...backends];
+    const all = [...editor, ...files, ...receiver, ...backends];
     const ws = ctx.workspace ? { workspace: { root: ctx.workspace.root, fileCount: ctx.workspace.fileCount } } : { workspace: null };
     return fitList(n => ({ sources: all.slice(0, n), ...ws }), all.length, ctx.maxChars, 'pass source= to other tools to read one source only').text;
   },
@@ -644,3 +645,10 @@ export const TOOLS: readonly ToolDef[] = [
   listSources, getServices, searchTraces, getTraceSummary, getTraceTopology, getCriticalPath, getSpanDetails,
   getTraceErrors, getFindings, getCodeLocations, getLatencyForCode, compareTracesTool,
 ];
+
+/** The arguments checked against a tool's schema (the MCP SDK does this itself; the editor's tools call this). */
+export function parseToolArgs(tool: ToolDef, args: Record<string, unknown>): Record<string, unknown> {
+  const parsed = z.object(tool.shape).safeParse(args);
+  if (!parsed.success) throw new ToolInputError(`invalid input: ${parsed.error.issues.map(i => `${i.path.join('.') || 'input'}: ${i.message}`).join('; ')}`);
+  return parsed.data;
+}
