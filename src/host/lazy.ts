@@ -11,3 +11,4 @@ export { parseAnalysisWebviewMessage, recipeFromState } from '../protocol/analys
 export { TOOLS, parseToolArgs } from '../mcp/tools';
 export { TraceSources } from '../mcp/sources';
 export { parseTraceDocument } from '../core/parse/index';
+export { serveHttp } from '../mcp/server';

@@ -4,6 +4,11 @@
 // editor can offer: the active trace with its selected span, and the latency of the current file's lines.
 // A tool that takes a trace ID uses the active trace when none is given. A tool that may fetch from a remote backend
 // asks for confirmation first. Registered only where `vscode.lm.registerTool` exists.
+// Where VS Code has the MCP server definition API, the same tools are also an MCP server ("Spanscope") for agent mode
+// and other MCP clients in the editor: served over HTTP on 127.0.0.1 from this extension host (so the backends'
+// secrets never leave SecretStorage or appear on a command line), behind a random bearer token, started only
+// when VS Code starts the server.
+import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import type { Trace } from '../core/model';
 import type { TraceBackend } from '../backends/types';
@@ -29,7 +34,6 @@ type Lazy = typeof import('./lazy');
 
 export function registerLanguageModelTools(host: HostContext, deps: LmToolDeps): vscode.Disposable {
   const lm = (vscode as { lm?: Partial<typeof vscode.lm> }).lm;
-  if (typeof lm?.registerTool !== 'function') return new vscode.Disposable(() => {});
   const disposables: vscode.Disposable[] = [];
   let selected: { traceKey: string; spanId: string } | undefined;
   disposables.push(deps.onDidChangeSelection(s => { selected = s.spanId ? { traceKey: s.traceKey, spanId: s.spanId } : undefined; }));
@@ -72,6 +76,9 @@ export function registerLanguageModelTools(host: HostContext, deps: LmToolDeps):
     sources.setEditorTraces(open);
     return { m, ctx: { sources, maxChars: OUTPUT_CHARS } };
   }
+
+  disposables.push(registerMcpServer(host, () => context()));
+  if (typeof lm?.registerTool !== 'function') return vscode.Disposable.from(...disposables);
 
   const text = (s: string): vscode.LanguageModelToolResult => new vscode.LanguageModelToolResult([new vscode.LanguageModelTextPart(s)]);
 
@@ -137,4 +144,45 @@ export function registerLanguageModelTools(host: HostContext, deps: LmToolDeps):
     }));
   }
   return vscode.Disposable.from(...disposables);
+}
+
+/** What VS Code ≥ 1.101 offers (not in the @types/vscode this extension builds against: looked up at run time). */
+interface McpApi {
+  registerMcpServerDefinitionProvider(id: string, provider: {
+    provideMcpServerDefinitions(token: vscode.CancellationToken): Promise<unknown[]>;
+    resolveMcpServerDefinition(server: unknown, token: vscode.CancellationToken): Promise<unknown>;
+  }): vscode.Disposable;
+}
+type McpHttpServerDefinitionCtor = new (label: string, uri: vscode.Uri, headers?: Record<string, string>, version?: string) => unknown;
+
+/** The id in package.json `contributes.mcpServerDefinitionProviders`. */
+export const MCP_PROVIDER_ID = 'spanscope.mcpServer';
+
+function registerMcpServer(host: HostContext, context: () => Promise<{ m: Lazy; ctx: { sources: InstanceType<Lazy['TraceSources']>; maxChars: number } }>): vscode.Disposable {
+  const lm = (vscode as { lm?: Partial<McpApi> }).lm;
+  const HttpDef = (vscode as unknown as { McpHttpServerDefinition?: McpHttpServerDefinitionCtor }).McpHttpServerDefinition;
+  if (typeof lm?.registerMcpServerDefinitionProvider !== 'function' || typeof HttpDef !== 'function') return new vscode.Disposable(() => {});
+  const version = String((host.extension.extension.packageJSON as { version?: string }).version ?? '');
+  let running: Promise<{ url: string; token: string; close(): Promise<void> }> | undefined;
+  const start = async (): Promise<{ url: string; token: string; close(): Promise<void> }> => {
+    const { m, ctx } = await context();
+    const token = randomBytes(24).toString('base64url');
+    const server = await m.serveHttp({ ...ctx, prepare: async () => { await context(); } }, { port: 0, token }, line => host.log.warn(`MCP server: ${line}`));
+    host.log.info(`MCP server for agent mode listening at ${server.url}`);
+    return { url: server.url, token, close: () => server.close() };
+  };
+  const provider = lm.registerMcpServerDefinitionProvider(MCP_PROVIDER_ID, {
+    // Listing costs nothing: the server starts when VS Code resolves the definition to start it.
+    async provideMcpServerDefinitions() {
+      return [new HttpDef('Spanscope', vscode.Uri.parse('http://127.0.0.1/mcp'), {}, version)];
+    },
+    async resolveMcpServerDefinition() {
+      const r = await (running ??= start().catch((e: unknown) => { running = undefined; throw e; }));
+      return new HttpDef('Spanscope', vscode.Uri.parse(r.url), { Authorization: `Bearer ${r.token}` }, version);
+    },
+  });
+  return new vscode.Disposable(() => {
+    provider.dispose();
+    void running?.then(r => r.close(), () => {});
+  });
 }

@@ -21,6 +21,8 @@ export interface ToolContext {
   readonly workspace?: Workspace;
   /** Output budget in characters. */
   readonly maxChars: number;
+  /** Called before each tool call (the editor refreshes its open traces there). */
+  readonly prepare?: () => Promise<void>;
 }
 
 export interface ToolDef {

@@ -12,6 +12,8 @@ import type { TraceBackend } from '../../../src/backends/types';
 import type { HostContext } from '../../../src/host/hostContext';
 import type { OpenTrace } from '../../../src/host/traces/traceService';
 import { PROJECT_ROOT } from '../../support/paths';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { generateTrace } = require('../../../bench/gen-trace.mjs') as { generateTrace(o: { n: number; seed: number; format: string }): unknown };
@@ -21,6 +23,8 @@ class TextPart { constructor(readonly value: string) {} }
 class ToolResult { constructor(readonly content: TextPart[]) {} }
 api.LanguageModelTextPart = TextPart;
 api.LanguageModelToolResult = ToolResult;
+class HttpDef { constructor(readonly label: string, readonly uri: { toString(): string }, readonly headers: Record<string, string>, readonly version?: string) {} }
+api.McpHttpServerDefinition = HttpDef;
 // loaded after the classes above exist: the module's `vscode` namespace is a snapshot of the fake's members
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { registerLanguageModelTools } = require('../../../src/host/lmTools') as typeof import('../../../src/host/lmTools');
@@ -113,4 +117,35 @@ test('confirmation only when a backend exists and the trace is not already open'
   } finally {
     withBackend.d.dispose();
   }
+});
+
+test('MCP server definition: listed without starting; resolved, it serves the tools over the editor\'s traces behind a token', async () => {
+  type Provider = { provideMcpServerDefinitions(t: unknown): Promise<HttpDef[]>; resolveMcpServerDefinition(d: unknown, t: unknown): Promise<HttpDef> };
+  const providers = new Map<string, Provider>();
+  const { d } = setup({ registerMcpServerDefinitionProvider: (id: string, p: Provider) => { providers.set(id, p); return { dispose: () => providers.delete(id) }; } });
+  const declared = (pkg.contributes as unknown as { mcpServerDefinitionProviders: Array<{ id: string }> }).mcpServerDefinitionProviders;
+  assert.deepEqual([...providers.keys()], declared.map(x => x.id));
+  const p = providers.get('spanscope.mcpServer')!;
+  const listed = await p.provideMcpServerDefinitions(token);
+  assert.equal(listed.length, 1);
+  const def = await p.resolveMcpServerDefinition(listed[0], token);
+  const url = def.uri.toString();
+  assert.match(url, /^http:\/\/127\.0\.0\.1:\d+\/mcp$/);
+  assert.match(def.headers.Authorization!, /^Bearer .{20,}/);
+  assert.equal((await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })).status, 401);
+  const client = new Client({ name: 'test', version: '1' });
+  await client.connect(new StreamableHTTPClientTransport(new URL(url), { requestInit: { headers: def.headers } }));
+  try {
+    const r = await client.callTool({ name: 'get_trace_summary', arguments: { traceId: trace.traceId } });
+    const body = JSON.parse((r.content as Array<{ text: string }>)[0]!.text);
+    assert.equal(body.source, 'editor');
+    assert.equal(body.spanCount, trace.spans.length);
+  } finally {
+    await client.close();
+  }
+  // resolving again reuses the running server
+  assert.equal((await p.resolveMcpServerDefinition(listed[0], token)).uri.toString(), url);
+  d.dispose();
+  await new Promise(r => setTimeout(r, 50));
+  await assert.rejects(fetch(url, { method: 'POST', headers: def.headers, body: '{}' }));
 });
