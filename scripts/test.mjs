@@ -1,9 +1,12 @@
 // The whole test suite in one `node --test` run, so the closing summary counts everything.
 //   node scripts/test.mjs            build, then every test under test/
 //   node scripts/test.mjs unit core  only files whose path contains "unit" or "core"
+// Before running, whatever the selected files need and this machine lacks is installed (Chromium, the real Jaeger
+// and Zipkin, code-server; see scripts/test-prereqs.mjs), so the command alone runs everything on a fresh clone.
 import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { ensureTestPrerequisites } from './test-prereqs.mjs';
 
 const filters = process.argv.slice(2);
 const build = spawnSync(process.execPath, ['scripts/build.mjs'], { stdio: 'inherit' });
@@ -23,6 +26,11 @@ const files = walk('test').filter(f => filters.length === 0 || filters.some(x =>
 if (files.length === 0) {
   console.error(`no test files match ${filters.join(' ')}`);
   process.exit(1);
+}
+if (!process.env.SPANSCOPE_TEST_NO_INSTALL) {
+  const problems = ensureTestPrerequisites(files);
+  // Carry on: the tests that need a missing tool say so (they skip on a developer's machine and fail in CI).
+  for (const p of problems) console.error(`[test] could not prepare: ${p}`);
 }
 const args = ['--import', 'tsx', '--test', '--test-reporter=spec', ...files];
 const r = spawnSync(process.execPath, args, { stdio: 'inherit', env: { ...process.env, SPANSCOPE_TEST: '1' } });

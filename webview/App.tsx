@@ -205,16 +205,17 @@ export function App(p: { bridge: HostBridge }): JSX.Element {
     if (!state.current.vs.detailsOpen) update({ detailsOpen: true });
     if (data && i >= 0) bridge.post({ type: 'selectionChanged', spanId: data.view.spanId(i) });
   };
-  const openSource = (loc: { filePath: string; line?: number; column?: number }, i: number): void => {
+  const openSource = (loc: { filePath: string; line?: number; column?: number } | undefined, i: number): void => {
     if (!data) return;
-    bridge.request({ type: 'openSource', spanId: data.view.spanId(i), location: loc }).catch((e: Error) => say(`Could not open ${loc.filePath}: ${e.message}`));
+    bridge.request({ type: 'openSource', spanId: data.view.spanId(i), ...(loc ? { location: loc } : {}) }).catch((e: Error) => say(loc ? `Could not open ${loc.filePath}: ${e.message}` : `Could not go to source: ${e.message}`));
   };
   const activate = (i: number): void => {
     if (!data) return;
     const loc = data.view.codeLocation(i);
     select(i);
     if (loc?.filePath) openSource({ filePath: loc.filePath, ...(loc.line ? { line: loc.line } : {}), ...(loc.column ? { column: loc.column } : {}) }, i);
-    else say('This span has no code location; its details are shown.');
+    // The host may have placed it (a qualified name, a route, a span-start call) or says why it could not
+    else openSource(undefined, i);
   };
   const toggle = (i: number, expand?: boolean): void => {
     if (!data) return;
@@ -298,7 +299,7 @@ export function App(p: { bridge: HostBridge }): JSX.Element {
           {TABS.map(([t, label]) => <button role="tab" aria-selected={vs.tab === t} class={vs.tab === t ? 'tab active' : 'tab'} onClick={() => update({ tab: t })}>{label}</button>)}
         </div>
         <div class="search">
-          <input ref={searchBox} type="search" data-testid="search" aria-label="Search spans (press / to focus)" placeholder="Search: text, id, key=value, duration>100ms, status=error, service=x"
+          <input ref={searchBox} type="search" data-testid="search" aria-label="Search spans (press / to focus)" placeholder="Search spans" title="Search: text, span ID, key=value, duration>100ms, status=error, service=x, in:workspace (press / to focus)"
             value={vs.query}
             onInput={e => update({ query: (e.currentTarget as HTMLInputElement).value })}
             onKeyDown={e => {
@@ -335,7 +336,7 @@ export function App(p: { bridge: HostBridge }): JSX.Element {
               onKeyDown={e => { if (e.key === 'ArrowLeft') update({ detailsWidth: vs.detailsWidth + 20 }); if (e.key === 'ArrowRight') update({ detailsWidth: Math.max(220, vs.detailsWidth - 20) }); }} />
             <aside class="details-pane" style={{ width: `${vs.detailsWidth}px` }}>
               <button class="icon-btn close" aria-label="Close details" title="Close details" onClick={() => update({ detailsOpen: false })}>×</button>
-              <Details data={d} span={selected} actions={{ openSource, copy, openTrace: (traceId, spanId) => { bridge.request({ type: 'openTrace', traceId, ...(spanId ? { spanId } : {}) }).catch((e: Error) => say(`Could not open trace ${traceId}: ${e.message}`)); }, selectSpan: id => { const i = d.view.indexOf(id); if (i >= 0) reveal(i); else say(`Span ${id} is not in this trace.`); } }} />
+              <Details data={d} span={selected} mapped={mapping?.workspace[selected] === 1} actions={{ openSource, copy, openTrace: (traceId, spanId) => { bridge.request({ type: 'openTrace', traceId, ...(spanId ? { spanId } : {}) }).catch((e: Error) => say(`Could not open trace ${traceId}: ${e.message}`)); }, selectSpan: id => { const i = d.view.indexOf(id); if (i >= 0) reveal(i); else say(`Span ${id} is not in this trace.`); } }} />
             </aside>
           </>
         ) : null}

@@ -7,6 +7,7 @@ const commands: Record<string, () => Promise<CliCommand>> = {
   summary: async () => (await import('./summary')).summaryCommand, // trace summary and findings as JSON
   receive: async () => (await import('./receive')).receiveCommand, // headless OTLP receiver
   fetch: async () => (await import('./fetch')).fetchCommand, // fetch a trace by ID from backends
+  map: async () => (await import('./map')).mapCommand, // map spans to source lines in a workspace
   mcp: async () => (await import('./mcp')).mcpCommand, // MCP server for coding assistants
 };
 
@@ -21,6 +22,8 @@ function usage(): string {
     '          run the OTLP receiver; write each completed trace to DIR as OTLP JSON',
     '  fetch <trace ID in any form> --backend jaeger=URL|tempo=URL|zipkin=URL [--backend …] [--tenant T] [--out FILE]',
     '          fetch a trace from the first backend that has it',
+    '  map --workspace DIR [--path-mapping FROM=TO]… <file|->',
+    '          print the source file and line in DIR that made each span, with a confidence and a reason',
     '  mcp [--backend T=URL]… [--receive PORT] [--workspace DIR] [--http PORT] [FILE|DIR]…',
     '          MCP server: lets a coding assistant search and analyse traces (stdio, or HTTP on 127.0.0.1)',
     '',

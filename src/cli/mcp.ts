@@ -12,6 +12,7 @@ import { CHARS_PER_TOKEN, DEFAULT_MAX_TOKENS } from '../mcp/budget';
 import { serveHttp, serveStdio } from '../mcp/server';
 import { TraceSources } from '../mcp/sources';
 import { Workspace } from '../mcp/workspace';
+import { createSyntaxService } from '../worker/syntax';
 import { EXIT, type CliCommand } from './command';
 
 export const HELP = `usage: spanscope mcp [options] [FILE|DIR]…
@@ -26,7 +27,7 @@ options:
   --receive PORT         run an OTLP receiver on 127.0.0.1:PORT (OTLP/HTTP; 0 picks a free port) whose traces are a source
   --receiver URL         (not available: a running Spanscope receiver offers no API to read its traces; use
                          --receive PORT, or \`spanscope receive --out DIR\` and pass DIR)
-  --workspace DIR        map spans to source files under DIR (get_code_locations, get_latency_for_code)
+  --workspace DIR        map spans to source lines under DIR with the mapping engine (get_code_locations)
   --http PORT            serve Streamable HTTP at http://127.0.0.1:PORT/mcp instead of stdio (0 picks a free port)
   --token-file FILE      over HTTP, require "Authorization: Bearer T", T being the contents of FILE; or set
                          SPANSCOPE_MCP_TOKEN
@@ -149,7 +150,9 @@ export const mcpCommand: CliCommand = {
     }
     const secrets = secretsFromEnv();
     const sources = new TraceSources({ paths: args.paths, backends: args.backends.map(c => createBackend(c, secrets)), ...(store ? { store } : {}), ...(receiverUrl ? { receiverUrl } : {}) });
-    const workspace = args.workspace !== undefined ? new Workspace(args.workspace) : undefined;
+    // tree-sitter outlines (a worker thread, started on first use) let the engine find functions and routes by line
+    const syntax = args.workspace !== undefined ? createSyntaxService() : undefined;
+    const workspace = args.workspace !== undefined ? new Workspace(args.workspace, syntax) : undefined;
     const ctx = { sources, ...(workspace ? { workspace } : {}), maxChars: args.maxTokens * CHARS_PER_TOKEN };
     try {
       if (args.http !== undefined) {
@@ -174,6 +177,7 @@ export const mcpCommand: CliCommand = {
     } finally {
       await receiver?.stop();
       store?.dispose();
+      syntax?.dispose();
       sources.dispose();
     }
   },

@@ -148,3 +148,11 @@ export function idBytesToHex(bytes: Uint8Array, start: number, end: number, widt
   const hex = bytesToHex(bytes, start, end);
   return hex.length < width ? hex.padStart(width, '0') : hex;
 }
+
+/** How many leading characters of a trace ID the UI shows (tab titles, the Live list, comparisons): one length. */
+export const SHORT_ID_LENGTH = 8;
+
+/** A trace (or span) ID shortened for display, the same everywhere. */
+export function shortTraceId(id: string): string {
+  return id.length > SHORT_ID_LENGTH ? id.slice(0, SHORT_ID_LENGTH) : id;
+}

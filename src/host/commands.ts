@@ -22,6 +22,7 @@ export const Commands = {
   setReceiverToken: 'spanscope.receiver.setToken',
   clearReceiverStore: 'spanscope.receiver.clear',
   openReceiverTrace: 'spanscope.receiver.openTrace',
+  showNewLiveTraces: 'spanscope.live.showNew',
   // Backends (F)
   openTraceById: 'spanscope.openTraceById',
   addBackend: 'spanscope.addBackend',

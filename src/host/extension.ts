@@ -10,7 +10,7 @@ import { backendsSource } from './sidebar/backendsAdapter';
 import { registerCodeInsights, type CodeInsights } from './editor/registerCodeInsights';
 import type { HostContext } from './hostContext';
 import { ReceiverController } from './receiver/receiverController';
-import { openSource } from './sourceResolver';
+import { openSource, openSpanSource } from './sourceResolver';
 import { TraceOpener } from './traces/openTraces';
 import { prepareModel } from './traces/prepareModel';
 import { parseTraceKey, summaryFromCompact, TraceService } from './traces/traceService';
@@ -85,7 +85,7 @@ export function activate(context: vscode.ExtensionContext): SpanscopeApi {
   }));
   sub(traces.onDidUpdate(trace => { panels.update(trace.traceKey, trace.compact); }));
   sub(traces.onDidAbandon(({ traceKey, message }) => { if (message === undefined) panels.close(traceKey); else panels.showError(traceKey, message); }));
-  sub(traces.onDidChangeActive(t => void vscode.commands.executeCommand('setContext', 'spanscope.hasActiveTrace', t !== undefined)));
+  // spanscope.hasActiveTrace follows the current trace (see bindTraceContext in editor/currentTrace.ts).
   // Panels are the views of open traces: a panel restored after a reload brings its trace back into TraceService,
   // a closed panel closes its trace.
   sub(panels.onDidRestore(p => {
@@ -98,7 +98,13 @@ export function activate(context: vscode.ExtensionContext): SpanscopeApi {
     traces.setActive(key);
   }));
   sub(panels.onDidRequestOpenSource(req => {
-    req.waitUntil(openSource({ filePath: req.filePath, ...(req.line !== undefined ? { line: req.line } : {}), ...(req.column !== undefined ? { column: req.column } : {}) }, log));
+    req.waitUntil((async () => {
+      // A span's own location: where the mapping engine placed it (with its candidates); a stack frame link or a
+      // span the editor surfaces do not know goes through the path resolution below.
+      if (req.spanId !== undefined && await openSpanSource(req.traceKey, req.spanId, req.filePath)) return;
+      if (req.filePath === undefined) throw new Error('this span has no code location');
+      await openSource({ filePath: req.filePath, ...(req.line !== undefined ? { line: req.line } : {}), ...(req.column !== undefined ? { column: req.column } : {}) }, log);
+    })());
   }));
   // A trace file dropped on a panel (bytes from the OS, a file/vscode-remote URI from the explorer): open it.
   sub(panels.onDidRequestOpenDropped(d => {

@@ -36,6 +36,23 @@ export type SourceResolverStep = (req: SourceRequest, token?: vscode.Cancellatio
 
 const extraSteps: SourceResolverStep[] = [];
 
+/**
+ * Opens a span's mapped location (the editor surfaces register it: they hold the mapping). Resolves true when it
+ * handled the request (opened, or the user dismissed the choice), false to fall back to resolving `filePath`;
+ * rejects with the reason when the span has no code location at all.
+ */
+export type SpanSourceOpener = (traceKey: string, spanId: string, filePath: string | undefined) => Promise<boolean>;
+let spanOpener: SpanSourceOpener | undefined;
+
+export function registerSpanSourceOpener(opener: SpanSourceOpener): vscode.Disposable {
+  spanOpener = opener;
+  return new vscode.Disposable(() => { if (spanOpener === opener) spanOpener = undefined; });
+}
+
+export function openSpanSource(traceKey: string, spanId: string, filePath: string | undefined): Promise<boolean> {
+  return spanOpener ? spanOpener(traceKey, spanId, filePath) : Promise.resolve(false);
+}
+
 /** Adds a resolution step tried before the built-in ones, in registration order. */
 export function registerSourceResolverStep(step: SourceResolverStep): vscode.Disposable {
   extraSteps.push(step);

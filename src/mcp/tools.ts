@@ -521,7 +521,7 @@ const getFindings: ToolDef = {
 const getCodeLocations: ToolDef = {
   name: 'get_code_locations',
   title: 'Code locations of spans',
-  description: 'Which source file and line produced each span: the location the span records, and (with a workspace) the workspace file it maps to, with confidence and the reason. Without spanIds: the spans with a location, most self time first.',
+  description: 'Which source file and line produced each span: the location the span records, and (with a workspace) where the mapping engine places it in the workspace (from code.* attributes, stack traces, or the route, SQL or span name found in the code), with confidence (exact/high/low/none), the reason and alternatives. Without spanIds: the spans with a recorded location, most self time first.',
   shape: { traceId: traceIdArg, source: sourceArg, spanIds: z.array(z.string().max(200)).max(100).optional(), limit: limitArg(30, 500) },
   remote: true,
   async run(args, ctx, signal) {
@@ -536,11 +536,13 @@ const getCodeLocations: ToolDef = {
       idx.sort((x, y) => a.selfTimeNs[y]! - a.selfTimeNs[x]! || x - y);
     }
     const total = idx.length;
-    const rows = idx.slice(0, limit).map(i => {
+    const chosen = idx.slice(0, limit);
+    // the mapping engine also places spans that record no location (route, SQL, span name found in the code)
+    const mapped = ctx.workspace ? await ctx.workspace.map(chosen.map(i => t.trace.spans[i]!), signal) : undefined;
+    const rows = chosen.map((i, k) => {
       const loc = a.codeLocations[i];
-      const mapped = !loc ? { confidence: 'none', reason: 'the span records no code location (no code.* attributes, code origin or exception stack trace)' }
-        : ctx.workspace ? ctx.workspace.map(loc) : { confidence: 'none', reason: 'no --workspace given: only the recorded location is known' };
-      return { ...spanRef(t, i), selfTimeMs: ms(a.selfTimeNs[i]!), ...(loc ? { recorded: locJson(loc) } : {}), workspace: mapped };
+      const where = mapped ? mapped[k]! : { confidence: 'none', reason: loc ? 'no workspace to map to (start the server with --workspace DIR): only the recorded location is known' : 'the span records no code location and no workspace was given to search' };
+      return { ...spanRef(t, i), selfTimeMs: ms(a.selfTimeNs[i]!), ...(loc ? { recorded: locJson(loc) } : {}), workspace: where };
     });
     const head = { ...traceHeader(t), spansWithLocation: a.codeLocations.filter(Boolean).length, ...(total > limit ? { more: total - limit } : {}) };
     return fitList(n => ({ ...head, spans: rows.slice(0, n) }), rows.length, ctx.maxChars, 'pass spanIds= or a lower limit').text;
@@ -576,9 +578,8 @@ const getLatencyForCode: ToolDef = {
       if (!file) return true;
       if (!l.filePath) return false;
       const p = l.filePath.replace(/\\/g, '/');
-      const mappedFile = ctx.workspace ? ctx.workspace.map(l).file : undefined;
-      const ends = (x: string) => x === file || x.endsWith('/' + file.replace(/^\.?\//, '')) || file.endsWith('/' + x);
-      return ends(p) || (mappedFile !== undefined && ends(mappedFile));
+      // the recorded path usually is absolute where the app ran (/app/src/x.ts) and the question workspace-relative
+      return p === file || p.endsWith('/' + file.replace(/^\.?\//, '')) || file.endsWith('/' + p);
     };
     const durs: number[] = [];
     let errors = 0;

@@ -129,7 +129,8 @@ export type SourceRequestLocation = z.infer<typeof location>;
 export const webviewToHostSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('ready'), protocol: z.literal(PROTOCOL_VERSION) }),
   /** Request: open this file at this line (from Go to source, Enter on a row, a stack frame). */
-  z.object({ type: z.literal('openSource'), id: requestId, spanId: spanId.optional(), location }),
+  // Without a location (the span carries no file): the host opens where its mapping engine placed the span.
+  z.object({ type: z.literal('openSource'), id: requestId, spanId: spanId.optional(), location: location.optional() }),
   /** Request: open another trace (a span link). */
   z.object({ type: z.literal('openTrace'), id: requestId, traceId: z.string().min(1).max(256), spanId: spanId.optional() }),
   z.object({ type: z.literal('selectionChanged'), spanId: spanId.nullable() }),

@@ -1,4 +1,4 @@
-// Every file in ../shared/fixtures/real through the built CLI and the analysis, checked against the facts
+// Every file in test/fixtures/real (see its SOURCES.md) through the built CLI and the analysis, checked against the facts
 // its SOURCES.md states (span counts, roots, orphans, duplicates, errors, skew, children outliving parents).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -9,7 +9,7 @@ import { analyzeTrace } from '../../src/core/analysis/analyze';
 import { SpanFlag } from '../../src/core/analysis/types';
 import type { TraceSummary } from '../../src/core/analysis/summary';
 import { parseTraceDocument } from '../../src/core/parse/index';
-import { PROJECT_ROOT, REAL_FIXTURES, REAL_FIXTURES_SKIP } from '../support/paths';
+import { PROJECT_ROOT, REAL_FIXTURES } from '../support/paths';
 
 const CLI = join(PROJECT_ROOT, 'dist', 'cli.js');
 
@@ -65,12 +65,12 @@ function analyze(file: string, skew: 'raw' | 'adjust' = 'raw') {
   return r.traces.map(t => analyzeTrace(t, { skew }));
 }
 
-test('every real fixture file has expectations here (no file goes unchecked)', { skip: REAL_FIXTURES_SKIP }, () => {
+test('every real fixture file has expectations here (no file goes unchecked)', () => {
   assert.deepEqual(allFiles(), Object.keys(EXPECTED).sort());
 });
 
 for (const [file, expected] of Object.entries(EXPECTED)) {
-  test(`summary of ${file}`, { skip: REAL_FIXTURES_SKIP }, () => {
+  test(`summary of ${file}`, () => {
     const r = cli(file);
     if (expected === 'reject') {
       assert.equal(r.code, 2);
@@ -94,7 +94,7 @@ for (const [file, expected] of Object.entries(EXPECTED)) {
   });
 }
 
-test('zipkin--skew: the shared server half is the child of its client half, skewed, and moved into it with --skew adjust', { skip: REAL_FIXTURES_SKIP }, () => {
+test('zipkin--skew: the shared server half is the child of its client half, skewed, and moved into it with --skew adjust', () => {
   const [a] = analyze('zipkin/zipkin--skew.json');
   const { tree } = a!;
   const spans = tree.trace.spans;
@@ -114,14 +114,14 @@ test('zipkin--skew: the shared server half is the child of its client half, skew
   assert.ok(du(adjusted.out) < du(raw.out), `adjusted ${du(adjusted.out)} < raw ${du(raw.out)}`);
 });
 
-test('spanLongerAsParent: children that outlive their parent are flagged, not skewed', { skip: REAL_FIXTURES_SKIP }, () => {
+test('spanLongerAsParent: children that outlive their parent are flagged, not skewed', () => {
   const [a] = analyze('jaeger-v1/jaeger-ui--spanLongerAsParent.json');
   const flags = Array.from(a!.tree.flags);
   assert.ok(flags.filter(f => f & SpanFlag.OutlivesParent).length >= 2);
   assert.equal(flags.filter(f => f & SpanFlag.Skewed).length, 0);
 });
 
-test('error tags: Zipkin empty string and Jaeger string "true" count as errors', { skip: REAL_FIXTURES_SKIP }, () => {
+test('error tags: Zipkin empty string and Jaeger string "true" count as errors', () => {
   const [kafka] = analyze('zipkin/zipkin--messaging-kafka.json');
   const emptyTagged = kafka!.tree.trace.spans.findIndex(s => s.attributes.some(x => x.key === 'error' && x.value === '') || (s.status.code === 'error' && s.status.message === ''));
   assert.ok(emptyTagged >= 0);
@@ -131,7 +131,7 @@ test('error tags: Zipkin empty string and Jaeger string "true" count as errors',
   assert.ok(i >= 0 && graph!.tree.flags[i]! & SpanFlag.Error);
 });
 
-test('ui_01: the duplicate span ID is kept twice, both flagged; the cross-trace reference does not break the tree', { skip: REAL_FIXTURES_SKIP }, () => {
+test('ui_01: the duplicate span ID is kept twice, both flagged; the cross-trace reference does not break the tree', () => {
   const [a] = analyze('jaeger-v1/jaeger--ui_01.json');
   const { tree } = a!;
   const dups = tree.trace.spans.map((s, i) => [s.spanId, tree.flags[i]! & SpanFlag.Duplicate] as const).filter(x => x[1]);
@@ -139,7 +139,7 @@ test('ui_01: the duplicate span ID is kept twice, both flagged; the cross-trace 
   assert.equal(tree.preorder.length, 5);
 });
 
-test('smartthings (1041 spans, shared halves): no duplicates, every span in the tree, fast', { skip: REAL_FIXTURES_SKIP }, () => {
+test('smartthings (1041 spans, shared halves): no duplicates, every span in the tree, fast', () => {
   const t0 = performance.now();
   const [a] = analyze('zipkin/zipkin--smartthings-mobile-web-install.json');
   const ms = performance.now() - t0;

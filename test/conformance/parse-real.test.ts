@@ -1,10 +1,10 @@
-// Every file under the real fixtures (../shared/fixtures/real, see its SOURCES.md) through parseTraceDocument,
+// Every file under the real fixtures (test/fixtures/real, see its SOURCES.md) through parseTraceDocument,
 // checking span and trace counts, formats, IDs and the per-file facts SOURCES.md lists.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { REAL_FIXTURES, REAL_FIXTURES_SKIP } from '../support/paths';
+import { REAL_FIXTURES } from '../support/paths';
 import { parseTraceDocument } from '../../src/core/parse/index';
 import { TraceParseError, attr, type ParseResult, type Span } from '../../src/core/model';
 
@@ -50,7 +50,7 @@ const EXPECTED: Record<string, { format: string; spans: number[] } | 'not-a-trac
   'zipkin/zipkin--smartthings-mobile-web-install.json': { format: 'zipkin', spans: [1041] },
 };
 
-test('every real fixture parses (or is refused as not a trace) with the expected format and counts', { skip: REAL_FIXTURES_SKIP }, () => {
+test('every real fixture parses (or is refused as not a trace) with the expected format and counts', () => {
   const all = files(REAL_FIXTURES).map(f => relative(REAL_FIXTURES, f));
   assert.ok(all.length >= 24, `found only ${all.length} fixtures`);
   for (const rel of all) {
@@ -78,7 +78,7 @@ test('every real fixture parses (or is refused as not a trace) with the expected
   }
 });
 
-test('jaeger ui_01: bare trace, 64-bit ID padded, duplicate span ID, cross-trace ref, typed tags, logs, warnings', { skip: REAL_FIXTURES_SKIP }, () => {
+test('jaeger ui_01: bare trace, 64-bit ID padded, duplicate span ID, cross-trace ref, typed tags, logs, warnings', () => {
   const r = read('jaeger-v1/jaeger--ui_01.json');
   const [t] = r.traces;
   assert.equal(t!.traceId, '00000000000000000000000000000001');
@@ -111,7 +111,7 @@ test('jaeger ui_01: bare trace, 64-bit ID padded, duplicate span ID, cross-trace
   assert.equal(ss[2]!.resource.serviceName, 'service-y');
 });
 
-test('jaeger otlp2jaeger-out: envelope, span.kind and otel.scope tags mapped, orphans, duplicate IDs', { skip: REAL_FIXTURES_SKIP }, () => {
+test('jaeger otlp2jaeger-out: envelope, span.kind and otel.scope tags mapped, orphans, duplicate IDs', () => {
   const r = read('jaeger-v1/jaeger--otlp2jaeger-out.json');
   const ss = spans(r);
   assert.equal(ss[0]!.spanId, ss[1]!.spanId);
@@ -129,7 +129,7 @@ test('jaeger otlp2jaeger-out: envelope, span.kind and otel.scope tags mapped, or
     o.map(s => [s.traceId, s.spanId, s.parentId, s.name, s.kind, s.resource.serviceName, s.scope?.name]));
 });
 
-test('jaeger span dump with inline process; genai trace; non-hex IDs; 14-hex span IDs; 4 roots', { skip: REAL_FIXTURES_SKIP }, () => {
+test('jaeger span dump with inline process; genai trace; non-hex IDs; 14-hex span IDs; 4 roots', () => {
   const dump = spans(read('jaeger-v1/jaeger--anonymizer-trace_success.json'));
   assert.ok(dump.every(s => s.resource.serviceName !== 'unknown_service' && !s.warnings));
   const genai = spans(read('jaeger-v1/jaeger-ui--genaiTestTrace.json'));
@@ -148,7 +148,7 @@ test('jaeger span dump with inline process; genai trace; non-hex IDs; 14-hex spa
   assert.equal(four[0]!.traceId, '0000000000000000006c3cf93508f205');
 });
 
-test('otlp: uppercase hex, orphan, two traces, kinds, status, links across traces, all AnyValue types', { skip: REAL_FIXTURES_SKIP }, () => {
+test('otlp: uppercase hex, orphan, two traces, kinds, status, links across traces, all AnyValue types', () => {
   const ex = spans(read('otlp/opentelemetry-proto--trace.json'));
   assert.equal(ex[0]!.traceId, '5b8efff798038103d269b633813fc60c');
   assert.equal(ex[0]!.spanId, 'eee19b7ec3c1b174');
@@ -185,7 +185,7 @@ test('otlp: uppercase hex, orphan, two traces, kinds, status, links across trace
   assert.equal(v3.scope, undefined, 'an empty scope object is no scope');
 });
 
-test('zipkin: shared halves, orphans, error tags (empty string too), smartthings 1041 spans', { skip: REAL_FIXTURES_SKIP }, () => {
+test('zipkin: shared halves, orphans, error tags (empty string too), smartthings 1041 spans', () => {
   const skew = spans(read('zipkin/zipkin--skew.json'));
   const halves = skew.filter(s => s.spanId === '74280ae0c10d8062');
   assert.deepEqual(halves.map(s => [s.kind, s.shared ?? false]).sort(), [['client', false], ['server', true]]);

@@ -10,6 +10,7 @@ import type { Frame } from 'playwright-core';
 import { commandTitle, findView, focusViewCommand } from '../support/e2e/contributions';
 import { E2E_TEST, withWorkbench, type Session } from '../support/e2e/session';
 import { waterfallFrame } from '../support/e2e/waterfall';
+import { liveTraceRows } from '../support/e2e/live';
 import { poll } from '../support/e2e/workbench';
 
 const live = findView(/^spanscope\.live$/);
@@ -102,7 +103,7 @@ test('service graph, compare and latency distribution in VS Code; the comparison
     assert.equal(res.status, 200, await res.text());
   }
   await s.wb.runCommand(focusViewCommand(live));
-  await poll(async () => ((await s.wb.viewRows(live.name)).length === 6 ? true : undefined), 15_000, 'six traces in the Live list');
+  await poll(async () => ((await liveTraceRows(s.wb, live.name)).length === 6 ? true : undefined), 15_000, 'six traces in the Live list');
 
   // (a) Show Service Graph from the Live view's menu: the graph of the Live traces.
   await viewMenu(s, live.name, 'Show Service Graph');
@@ -119,7 +120,7 @@ test('service graph, compare and latency distribution in VS Code; the comparison
   await s.wb.pickQuickInput(traceId(SLOW));
   const slow = await frameWith(s, '[data-testid="search"]', 'SELECT stock');
   await poll(async () => ((await slow.locator('[data-testid="search"]').inputValue()) === 'service=inventory' ? true : undefined), 10_000, 'service=inventory in the waterfall\'s search box');
-  assert.match(await activeTab(s), new RegExp(`frontend: GET /checkout ${traceId(SLOW).slice(0, 7)}`));
+  assert.match(await activeTab(s), new RegExp(`frontend: GET /checkout ${traceId(SLOW).slice(0, 8)}`));
 
   // (b) Compare Traces… from a search result's context menu (the side panel's search, of the embedded receiver
   // here; newest first, so in view): A the last fast checkout (58 ms), B the slow one (open now).
@@ -140,7 +141,7 @@ test('service graph, compare and latency distribution in VS Code; the comparison
   await s.flowScreenshot('analysis-compare');
 
   // (c) Show Latency Distribution… of the span selected in the waterfall (SELECT stock), over the open and Live traces.
-  await s.page.locator('.tabs-container .tab', { hasText: traceId(SLOW).slice(0, 7) }).first().click();
+  await s.page.locator('.tabs-container .tab', { hasText: traceId(SLOW).slice(0, 8) }).first().click();
   const waterfall = await waterfallFrame(s.wb, 'SELECT stock');
   await waterfall.locator('[role="treeitem"][aria-label^="inventory SELECT stock "]').click();
   await s.wb.runCommand(latency);

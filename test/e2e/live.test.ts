@@ -9,6 +9,7 @@ import { PROJECT_ROOT } from '../support/paths';
 import { findView, focusViewCommand, settingContributed, type ContributedView } from '../support/e2e/contributions';
 import { E2E_TEST, withWorkbench, type Session } from '../support/e2e/session';
 import { waterfallFrame } from '../support/e2e/waterfall';
+import { liveTraceRows, showNewLiveTraces } from '../support/e2e/live';
 import { poll } from '../support/e2e/workbench';
 
 // The Live list: the side panel's view of the embedded receiver's traces.
@@ -59,7 +60,7 @@ async function liveScenario(t: TestContext, s: Session, view: ContributedView, h
     const answeredAt = Date.now();
     const traceId = /trace ([0-9a-f]{32})/.exec(line)?.[1] ?? assert.fail(`no trace ID in ${JSON.stringify(line)}`);
     const route = /^GET (\/\w+)/.exec(line)?.[1] === '/product' ? '/product/:sku' : '/checkout';
-    const row = await poll(async () => (await s.wb.viewRows(view.name)).find(r => r.includes(traceId.slice(0, 8)) && r.includes(`gateway: GET ${route}`)),
+    const row = await poll(async () => (await liveTraceRows(s.wb, view.name)).find(r => r.includes(traceId.slice(0, 8)) && r.includes(`gateway: GET ${route}`)),
       10_000, `trace ${traceId} as "gateway: GET ${route}" in the Live list`).catch(async err => {
       throw new Error(`${err.message}; rows: ${(await s.wb.viewRows(view.name)).join(' / ')}`);
     });
@@ -91,7 +92,7 @@ test('the demo: a live trace opens, its finding points at notifyShipping, and ju
   const line = await poll(async () => shop.output().split('\n').find(l => l.startsWith('GET /checkout')), 20_000, 'the first checkout');
   const traceId = /trace ([0-9a-f]{32})/.exec(line)?.[1] ?? assert.fail(line);
   const row = s.wb.view(live.name).locator('.monaco-list-row', { hasText: traceId.slice(0, 8) }).first();
-  await row.waitFor({ state: 'visible', timeout: 10_000 });
+  await poll(async () => { await showNewLiveTraces(s.wb, live.name); return await row.isVisible() ? true : undefined; }, 10_000, `trace ${traceId} in the Live list`);
   // The consumer's spans end after the response: wait until the row counts all 18 spans, then open it.
   await poll(async () => ((await row.innerText()).includes('18 spans') ? true : undefined), 10_000, 'all 18 spans of the checkout');
   await row.click();

@@ -69,10 +69,11 @@ test('stack frames of several languages', () => {
     '\t/app/internal/pay/charge.go:55 +0x1d',
     '   at Acme.Pay.Charge() in /src/Pay.cs:line 12',
     "/app/lib/pay.rb:9:in `charge'",
+    '#0 /var/www/src/Pay.php(31): App\\Pay->charge()',
   ].join('\n'));
   assert.deepEqual(f.filter(x => x.filePath).map(x => [x.filePath, x.line, x.column]), [
-    ['/app/src/payment.ts', 17, 9], ['/app/x.js', 3, 4], ['/app/svc/views.py', 42, undefined], ['Pay.java', 88, undefined],
-    ['/app/internal/pay/charge.go', 55, undefined], ['/src/Pay.cs', 12, undefined], ['/app/lib/pay.rb', 9, undefined],
+    ['/app/src/payment.ts', 17, 9], ['/app/x.js', 3, 4], ['/app/svc/views.py', 42, undefined], ['com/acme/Pay.java', 88, undefined],
+    ['/app/internal/pay/charge.go', 55, undefined], ['/src/Pay.cs', 12, undefined], ['/app/lib/pay.rb', 9, undefined], ['/var/www/src/Pay.php', 31, undefined],
   ]);
   assert.equal(f[0]!.filePath, undefined);
 });

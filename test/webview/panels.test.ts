@@ -58,8 +58,8 @@ test('show: CSP html, one panel per trace, nothing pushed before ready, init aft
   const html = (p.panel.webview as { html: string }).html;
   assert.match(html, /default-src 'none'/);
   assert.match(html, /<script nonce="[\w-]{32}" src="vscode-webview:\/\/fake[^"]*\/dist\/webview\.js">/);
-  assert.equal(p.panel.title, 'frontend: GET /checkout 0af7651');
-  assert.equal(panelTitle(c), 'frontend: GET /checkout 0af7651');
+  assert.equal(p.panel.title, 'frontend: GET /checkout 0af76519');
+  assert.equal(panelTitle(c), 'frontend: GET /checkout 0af76519');
   assert.equal(p.posted.length, 0);
   p.send({ type: 'ready', protocol: 1 });
   await tick();

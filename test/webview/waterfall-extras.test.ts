@@ -13,11 +13,60 @@ const hostPost = (page: Page, message: unknown) =>
 describe('waterfall webview: host filter, drops, keyboard', { skip: CHROMIUM_SKIP, timeout: 120_000 }, () => {
   let rig: Rig;
   let sampleUrl: string;
+  let keysUrl: string;
   before(async () => {
     rig = await startRig();
     sampleUrl = rig.harness.addDocument(otlpDocument(sampleSpecs()));
+    keysUrl = rig.harness.addDocument(otlpDocument([{ id: '00000000000000c1', name: 'consume', service: 'worker', startMs: 0, durMs: 12, attrs: {
+      'messaging.destination.partition.id': '7', 'http.request.header.x-forwarded-for': '10.0.0.1', 'db.statement': 'SELECT 1',
+      'thread.name': 'main', 'code.function.name': 'handleOrderCreatedMessage',
+    } }]));
   });
   after(async () => { await rig?.close(); });
+
+  test('details and toolbar read cleanly: a scope without attributes is just its heading, keys wrap only between words, the search placeholder fits', async () => {
+    const { page, log, close } = await rig.open(`?trace=${encodeURIComponent(keysUrl)}`, { viewport: { width: 900, height: 700 } });
+    try {
+      await page.locator('[role=treeitem]').first().click();
+      const d = page.locator('[data-testid=details]');
+      await d.waitFor();
+      // The scope heading is there, with no "None" under it.
+      const scope = d.locator('.attr-group', { has: page.locator('h4', { hasText: /^Scope test-scope/ }) });
+      assert.equal(await scope.count(), 1);
+      assert.equal(await scope.locator('p', { hasText: 'None' }).count(), 0);
+      // Make the key column narrow, then check where each key's lines start: only after . _ - / : or at its start.
+      await page.locator('.details-pane').evaluate(el => { (el as HTMLElement).style.width = '260px'; });
+      const breaks = await d.locator('.attr-table th').evaluateAll(ths => ths.map(th => {
+        const walker = document.createTreeWalker(th, NodeFilter.SHOW_TEXT);
+        const chars: { ch: string; top: number }[] = [];
+        for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+          const text = n.textContent ?? '';
+          for (let k = 0; k < text.length; k++) {
+            const r = document.createRange();
+            r.setStart(n, k);
+            r.setEnd(n, k + 1);
+            chars.push({ ch: text[k]!, top: Math.round(r.getBoundingClientRect().top) });
+          }
+        }
+        const key = chars.map(c => c.ch).join('');
+        const lineStarts = chars.map((c, k) => (k > 0 && c.top > chars[k - 1]!.top ? k : -1)).filter(k => k > 0);
+        return { key, after: lineStarts.map(k => chars[k - 1]!.ch), lines: lineStarts.length + 1 };
+      }));
+      assert.ok(breaks.some(b => b.lines > 1), `some key wraps at this width (else this proves nothing): ${JSON.stringify(breaks)}`);
+      for (const b of breaks) assert.deepEqual(b.after.filter(ch => !/[._/:-]/.test(ch)), [], `${b.key} wraps mid-word`);
+      // The search box's placeholder is shown whole at this width.
+      const fit = await page.locator('[data-testid=search]').evaluate(el => {
+        const input = el as HTMLInputElement;
+        const cs = getComputedStyle(input);
+        const ctx = document.createElement('canvas').getContext('2d')!;
+        ctx.font = `${cs.fontSize} ${cs.fontFamily}`;
+        const room = input.clientWidth - parseFloat(cs.paddingLeft) - parseFloat(cs.paddingRight);
+        return { need: ctx.measureText(input.placeholder).width, room, placeholder: input.placeholder };
+      });
+      assert.ok(fit.need <= fit.room, `placeholder "${fit.placeholder}" needs ${fit.need.toFixed(0)} px, has ${fit.room.toFixed(0)}`);
+      assert.deepEqual(log.filter(l => l.startsWith('pageerror')), []);
+    } finally { await close(); }
+  });
 
   test('setFilter from the host fills the search box and applies it (dim, then hide)', async () => {
     const { page, log, close } = await rig.open(`?trace=${encodeURIComponent(sampleUrl)}`);

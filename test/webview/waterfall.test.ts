@@ -10,8 +10,18 @@ describe('waterfall webview', { skip: CHROMIUM_SKIP, timeout: 120_000 }, () => {
   let rig: Rig;
   let sampleUrl: string;
   let treeUrl: string;
+  let edgeUrl: string;
   before(async () => {
     rig = await startRig();
+    // Bars that touch the timeline's left edge, its right edge, or both (the cases whose labels were cut off).
+    edgeUrl = rig.harness.addDocument(otlpDocument([
+      { id: '00000000000000e1', name: 'GET /slow', service: 'frontend', startMs: 0, durMs: 270 },
+      { id: '00000000000000e2', parent: '00000000000000e1', name: 'nearly.all', service: 'api', startMs: 0, durMs: 268 },
+      { id: '00000000000000e3', parent: '00000000000000e1', name: 'at.start', service: 'api', startMs: 0.5, durMs: 2 },
+      { id: '00000000000000e4', parent: '00000000000000e1', name: 'at.end', service: 'db', startMs: 262, durMs: 8 },
+      { id: '00000000000000e5', parent: '00000000000000e1', name: 'middle', service: 'db', startMs: 100, durMs: 50 },
+      { id: '00000000000000e6', parent: '00000000000000e1', name: 'late.long', service: 'db', startMs: 20, durMs: 250 },
+    ]));
     sampleUrl = rig.harness.addDocument(otlpDocument(sampleSpecs()));
     treeUrl = rig.harness.addDocument(otlpDocument(treeSpecs(6, 5)));  // 1 + 6 + 36 + 216 + 1296 = 1555 spans
   });
@@ -112,6 +122,35 @@ describe('waterfall webview', { skip: CHROMIUM_SKIP, timeout: 120_000 }, () => {
     } finally { await close(); }
   });
 
+  test('duration labels are always whole and inside the timeline, at any width and zoom', async () => {
+    for (const width of [1600, 900, 620]) {
+      const { page, log, close } = await rig.open(`?trace=${encodeURIComponent(edgeUrl)}`, { viewport: { width, height: 600 } });
+      try {
+        const check = async (when: string): Promise<void> => {
+          const found = await page.$$eval('[role=treeitem]', rows => rows.map(r => {
+            const cell = r.querySelector('.timeline-cell')!.getBoundingClientRect();
+            const dur = r.querySelector('.dur') as HTMLElement;
+            const d = dur.getBoundingClientRect();
+            return { label: r.getAttribute('aria-label') ?? '', text: dur.textContent ?? '', left: d.left, right: d.right, cellLeft: cell.left, cellRight: cell.right };
+          }));
+          assert.equal(found.length, 6);
+          for (const f of found) {
+            // The label's text is the duration in the row's accessible name, and it is drawn entirely in the cell.
+            assert.ok(f.text && f.label.includes(` ${f.text}`), `${when}: label "${f.text}" of "${f.label}"`);
+            assert.ok(f.left >= f.cellLeft && f.right <= f.cellRight + 0.5, `${width}px ${when}: "${f.text}" of "${f.label}" drawn at ${f.left.toFixed(1)}–${f.right.toFixed(1)}, timeline ${f.cellLeft.toFixed(1)}–${f.cellRight.toFixed(1)}`);
+          }
+        };
+        await check('whole trace');
+        // Zoomed in on the middle: the long bars now overflow both edges.
+        await page.locator('[role=tree]').focus();
+        await page.keyboard.press('+');
+        await page.waitForFunction(() => document.querySelector('.row .bar') !== null && (document.querySelector('[role=treeitem] .bar') as HTMLElement).style.left === '0%');
+        await check('zoomed in');
+        assert.deepEqual(log.filter(l => l.startsWith('pageerror')), []);
+      } finally { await close(); }
+    }
+  });
+
   test('keyboard: arrows, Home/End, Left collapses and goes to the parent, focus is visible', async () => {
     const { page, close } = await rig.open(`?trace=${encodeURIComponent(treeUrl)}`);
     try {
@@ -140,6 +179,75 @@ describe('waterfall webview', { skip: CHROMIUM_SKIP, timeout: 120_000 }, () => {
       await page.keyboard.press(' ');
       assert.equal(await page.locator('[data-testid=details]').count(), 1);
     } finally { await close(); }
+  });
+
+  test('keyboard as in VS Code lists: arrows move the selection and the details follow, Space toggles, Enter opens source, type-to-find', async () => {
+    const { page, log, close } = await rig.open(`?trace=${encodeURIComponent(sampleUrl)}`);
+    try {
+      const tree = page.locator('[role=tree]');
+      await tree.focus();
+      const selectedName = () => page.locator('[role=treeitem][aria-selected=true] .op').innerText();
+      const detailsTitle = async () => (await page.locator('[data-testid=details]').innerText()).split('\n')[0];
+      await page.keyboard.press('Home');
+      assert.equal(await selectedName(), 'GET /checkout');
+      await page.keyboard.press('ArrowDown');
+      await page.keyboard.press('ArrowDown');
+      // The selection (not just a focus ring) moved two rows down, and the details pane shows that span.
+      assert.equal(await selectedName(), 'cart.load');
+      assert.equal(await tree.getAttribute('aria-activedescendant'), await page.locator('[role=treeitem][aria-selected=true]').getAttribute('id'));
+      await page.waitForFunction(() => /cart\.load/.test(document.querySelector('[data-testid=details]')?.textContent ?? ''));
+      assert.match(await detailsTitle() ?? '', /cart\.load/);
+      // Space collapses and expands the selected row's subtree.
+      const cart = page.locator('[role=treeitem]', { hasText: 'cart.load' });
+      await page.keyboard.press(' ');
+      assert.equal(await cart.getAttribute('aria-expanded'), 'false');
+      await page.keyboard.press(' ');
+      assert.equal(await cart.getAttribute('aria-expanded'), 'true');
+      // Type-to-find: "pa" selects payment.charge; End and Home still go to the ends.
+      await page.keyboard.type('pa');
+      assert.equal(await selectedName(), 'payment.charge');
+      // "/" from the tree still goes to the search box (it is not taken as a type-to-find letter).
+      await page.keyboard.press('/');
+      assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('data-testid')), 'search');
+      assert.equal(await selectedName(), 'payment.charge');
+      await tree.focus();
+      await page.keyboard.press('End');
+      assert.equal(await selectedName(), 'orphan.work');
+      await page.keyboard.press('PageUp');
+      assert.equal(await selectedName(), 'GET /checkout');
+      // Enter opens the selected span's code.
+      await page.keyboard.press('Enter');
+      await page.waitForFunction(() => (window as unknown as { __harness: { received: { message: { type: string } }[] } }).__harness.received.some(r => r.message.type === 'openSource'));
+      const open = (await received(page)).find(m => m.type === 'openSource') as unknown as { location: { filePath: string } };
+      assert.equal(open.location.filePath, '/app/src/checkout.ts');
+      assert.deepEqual(log.filter(l => l.startsWith('pageerror')), []);
+    } finally { await close(); }
+  });
+
+  test('the focused row is clearly outlined in light, dark and high contrast themes', async () => {
+    for (const theme of ['light', 'dark', 'hc']) {
+      const { page, close } = await rig.open(`?trace=${encodeURIComponent(sampleUrl)}&theme=${theme}`);
+      try {
+        await page.locator('[role=tree]').focus();
+        await page.keyboard.press('ArrowDown');
+        const style = await page.locator('[role=treeitem][aria-selected=true]').evaluate(el => {
+          const cs = getComputedStyle(el);
+          return { style: cs.outlineStyle, width: parseFloat(cs.outlineWidth), color: cs.outlineColor, bg: cs.backgroundColor, page: getComputedStyle(document.body).backgroundColor };
+        });
+        assert.equal(style.style, 'solid', theme);
+        assert.ok(style.width >= 1, theme);
+        // A transparent row background shows the page's.
+        const bg = /rgba\(.*,\s*0\)$/.test(style.bg) ? style.page : style.bg;
+        const lum = (c: string) => {
+          const [r, g, b] = c.match(/\d+(\.\d+)?/g)!.slice(0, 3).map(Number).map(v => { const x = v / 255; return x <= 0.03928 ? x / 12.92 : ((x + 0.055) / 1.055) ** 2.4; });
+          return 0.2126 * r! + 0.7152 * g! + 0.0722 * b!;
+        };
+        const [a, b] = [lum(style.color), lum(bg)].sort((x, y) => y - x);
+        const ratio = (a! + 0.05) / (b! + 0.05);
+        // WCAG's 3:1 for focus indicators and other non-text contrast.
+        assert.ok(ratio >= 3, `${theme}: focus outline ${style.color} on ${bg}: contrast ${ratio.toFixed(2)}`);
+      } finally { await close(); }
+    }
   });
 
   test('details: fields, grouped attributes, events, exception frames, links', async () => {
@@ -194,6 +302,23 @@ describe('waterfall webview', { skip: CHROMIUM_SKIP, timeout: 120_000 }, () => {
       await failing.page.click('[data-testid=go-to-source]');
       await failing.page.waitForFunction(() => document.querySelector('[data-testid=toast]')?.textContent?.includes('file not found'));
     } finally { await failing.close(); }
+  });
+
+  test('a span without code.* that the host mapped: Go to source is enabled and asks for the mapped place', async () => {
+    const { page, close } = await rig.open(`?trace=${encodeURIComponent(sampleUrl)}`);
+    try {
+      await page.locator('[role=treeitem]', { hasText: 'auth.verify' }).click();
+      const button = page.locator('.details [data-testid=go-to-source]');
+      assert.equal(await button.count(), 0, 'no mapping yet: no button, the reason instead');
+      // The host mapped span 1 (auth.verify) by its name (the extension sends this after mapping the trace).
+      await page.evaluate(() => (window as unknown as { __harness: { post(m: unknown): void } }).__harness.post({ type: 'mapping', mapping: { workspaceSpans: [1], currentFileSpans: [] } }));
+      await button.waitFor();
+      assert.equal(await button.isDisabled(), false);
+      await button.click();
+      await page.waitForFunction(() => (window as unknown as { __harness: { received: { message: { type: string } }[] } }).__harness.received.some(r => r.message.type === 'openSource'));
+      const open = (await received(page)).find(m => m.type === 'openSource')!;
+      assert.deepEqual(open, { type: 'openSource', id: open.id, spanId: '00000000000000a2' });
+    } finally { await close(); }
   });
 
   test('state (selection, collapse, scroll, query, tab) survives a reload', async () => {

@@ -3,12 +3,13 @@ import { useMemo, useState } from 'preact/hooks';
 import type { JSX } from 'preact';
 import type { TraceData } from '../data';
 import type { CompactAttr } from '../../src/protocol/compact';
-import { formatDuration, formatTimestamp, percent } from '../model/format';
+import { formatDuration, formatTimestamp, percent, shortId } from '../model/format';
 import { parseStackFrames } from '../model/stack';
 import type { Frame } from '../model/stack';
 
 export interface DetailsActions {
-  openSource(loc: { filePath: string; line?: number; column?: number }, spanIndex: number): void;
+  /** Without a location: the host opens where it mapped the span (code.function, a route, a span-start call…). */
+  openSource(loc: { filePath: string; line?: number; column?: number } | undefined, spanIndex: number): void;
   openTrace(traceId: string, spanId?: string): void;
   copy(text: string): void;
   selectSpan(spanId: string): void;
@@ -16,7 +17,7 @@ export interface DetailsActions {
 
 const MAX_VALUE_SHOWN = 20_000;
 
-export function Details(p: { data: TraceData; span: number; actions: DetailsActions }): JSX.Element {
+export function Details(p: { data: TraceData; span: number; actions: DetailsActions; /** The host mapped this span to a workspace file. */ mapped?: boolean }): JSX.Element {
   const { view } = p.data;
   const i = p.span;
   const [filter, setFilter] = useState('');
@@ -55,12 +56,17 @@ export function Details(p: { data: TraceData; span: number; actions: DetailsActi
           <div>
             <div class="loc-text"><code>{[loc.filePath, loc.line, loc.column].filter(x => x !== undefined).join(':') || '(no file)'}</code></div>
             {loc.function || loc.namespace ? <div class="muted">{[loc.namespace, loc.function].filter(Boolean).join(' · ')}</div> : null}
-            <button class="primary" disabled={!loc.filePath} data-testid="go-to-source"
-              onClick={() => loc.filePath && p.actions.openSource({ filePath: loc.filePath, ...(loc.line ? { line: loc.line } : {}), ...(loc.column ? { column: loc.column } : {}) }, i)}>
+            <button class="primary" disabled={!loc.filePath && !p.mapped} data-testid="go-to-source"
+              onClick={() => p.actions.openSource(loc.filePath ? { filePath: loc.filePath, ...(loc.line ? { line: loc.line } : {}), ...(loc.column ? { column: loc.column } : {}) } : undefined, i)}>
               Go to source
             </button>
           </div>
-        ) : <p class="muted">This span carries no code location (code.* attributes or a stack trace).</p>}
+        ) : p.mapped ? (
+          <div>
+            <div class="muted">No code.* attributes: placed in the workspace by its name, route, query or stack trace.</div>
+            <button class="primary" data-testid="go-to-source" onClick={() => p.actions.openSource(undefined, i)}>Go to source</button>
+          </div>
+        ) : <p class="muted">This span carries no code location (code.* attributes or a stack trace), and nothing in the workspace matches it.</p>}
       </div>
 
       {warnings.length ? <div class="warnings"><h3>Warnings</h3><ul>{warnings.map(w => <li>{w}</li>)}</ul></div> : null}
@@ -70,7 +76,8 @@ export function Details(p: { data: TraceData; span: number; actions: DetailsActi
         <input class="attr-filter" type="search" placeholder="Filter attributes" aria-label="Filter attributes" value={filter} onInput={e => setFilter((e.currentTarget as HTMLInputElement).value)} />
         <AttrGroup title="Span" list={attrs.span.filter(keep)} copy={p.actions.copy} />
         <AttrGroup title="Resource" list={attrs.resource.filter(keep)} copy={p.actions.copy} />
-        {attrs.scope ? <AttrGroup title={`Scope ${attrs.scope.name}${attrs.scope.version ? ` ${attrs.scope.version}` : ''}`} list={attrs.scope.attributes.filter(keep)} copy={p.actions.copy} /> : null}
+        {/* A scope is mostly its name and version: with no attributes it is just its heading (no "None"). */}
+        {attrs.scope ? <AttrGroup title={`Scope ${attrs.scope.name}${attrs.scope.version ? ` ${attrs.scope.version}` : ''}`} list={attrs.scope.attributes.filter(keep)} copy={p.actions.copy} quietWhenEmpty={attrs.scope.attributes.length === 0} /> : null}
         <button class="link-btn" onClick={() => p.actions.copy(JSON.stringify(Object.fromEntries(attrs.span.map(a => [a.key, a.value])), null, 2))}>Copy span attributes as JSON</button>
       </div>
 
@@ -99,7 +106,7 @@ export function Details(p: { data: TraceData; span: number; actions: DetailsActi
                 <span class="muted">{l.type}</span>{' '}
                 <button class="link-btn" data-testid="open-link"
                   onClick={() => (l.traceId === view.traceId ? p.actions.selectSpan(l.spanId) : p.actions.openTrace(l.traceId, l.spanId))}>
-                  <code>{l.traceId.slice(0, 16)}…/{l.spanId}</code>
+                  <code>{shortId(l.traceId)}…/{l.spanId}</code>
                 </button>
               </li>
             ))}
@@ -110,17 +117,17 @@ export function Details(p: { data: TraceData; span: number; actions: DetailsActi
   );
 }
 
-function AttrGroup(p: { title: string; list: readonly CompactAttr[]; copy(text: string): void }): JSX.Element | null {
+function AttrGroup(p: { title: string; list: readonly CompactAttr[]; copy(text: string): void; quietWhenEmpty?: boolean }): JSX.Element | null {
   if (!p.list.length && !p.title) return null;
   return (
     <div class="attr-group">
       {p.title ? <h4>{p.title}</h4> : null}
-      {p.list.length === 0 ? <p class="muted">None</p> : (
+      {p.list.length === 0 ? (p.quietWhenEmpty ? null : <p class="muted">None</p>) : (
         <table class="attr-table">
           <tbody>
             {p.list.slice(0, 2000).map(a => (
               <tr>
-                <th scope="row" title={a.type}>{a.key}</th>
+                <th scope="row" title={a.type}>{breakableKey(a.key)}</th>
                 <td><Value a={a} /></td>
                 <td class="copy-cell"><button class="copy-btn" title="Copy value" aria-label={`Copy ${a.key}`} onClick={() => p.copy(a.value)}>Copy</button></td>
               </tr>
@@ -164,4 +171,17 @@ function StackTrace(p: { text: string; open(f: Frame): void }): JSX.Element {
       ) : <div class="frame-text">{f.raw}</div>))}
     </div>
   );
+}
+
+/**
+ * An attribute key with line-break opportunities after its separators (http.request.method wraps as
+ * "http.request." / "method", never inside a word); see .attr-table th in waterfall.css.
+ */
+function breakableKey(key: string): (string | JSX.Element)[] {
+  const out: (string | JSX.Element)[] = [];
+  for (const part of key.split(/(?<=[._/:-])/)) {
+    if (out.length) out.push(<wbr />);
+    out.push(part);
+  }
+  return out;
 }

@@ -49,15 +49,15 @@ export function Waterfall(p: WaterfallProps): JSX.Element {
   const { data, rows, zoom } = p;
   const { view } = data;
   const scroller = useRef<HTMLDivElement>(null);
-  const [vp, setVp] = useState({ top: p.initialScrollTop, height: 800 });
+  const [vp, setVp] = useState({ top: p.initialScrollTop, height: 800, width: 0 });
   const lastReported = useRef(-1);
 
   useLayoutEffect(() => {
     const el = scroller.current;
     if (!el) return;
     el.scrollTop = p.initialScrollTop;
-    setVp({ top: el.scrollTop, height: el.clientHeight || 800 });
-    const ro = new ResizeObserver(() => setVp({ top: el.scrollTop, height: el.clientHeight }));
+    setVp({ top: el.scrollTop, height: el.clientHeight || 800, width: el.clientWidth });
+    const ro = new ResizeObserver(() => setVp({ top: el.scrollTop, height: el.clientHeight, width: el.clientWidth }));
     ro.observe(el);
     return () => ro.disconnect();
   }, []);
@@ -68,13 +68,13 @@ export function Waterfall(p: WaterfallProps): JSX.Element {
     if (!el || p.initialScrollTop === mountedTop.current) return;
     mountedTop.current = p.initialScrollTop;
     el.scrollTop = p.initialScrollTop;
-    setVp({ top: el.scrollTop, height: el.clientHeight || 800 });
+    setVp({ top: el.scrollTop, height: el.clientHeight || 800, width: el.clientWidth });
   }, [p.initialScrollTop]);
 
   const onScroll = (): void => {
     const el = scroller.current!;
     const top = el.scrollTop;
-    setVp(v => (v.top === top ? v : { top, height: v.height }));
+    setVp(v => (v.top === top ? v : { ...v, top }));
     if (lastReported.current !== top) { lastReported.current = top; p.onScrollTop(top); }
   };
 
@@ -88,14 +88,18 @@ export function Waterfall(p: WaterfallProps): JSX.Element {
     if (y < el.scrollTop) el.scrollTop = y;
     else if (y + ROW_HEIGHT > el.scrollTop + el.clientHeight) el.scrollTop = y + ROW_HEIGHT - el.clientHeight;
     else return;
-    setVp({ top: el.scrollTop, height: el.clientHeight });
+    setVp({ top: el.scrollTop, height: el.clientHeight, width: el.clientWidth });
   }, [p.focus >= 0 ? view.spanId(p.focus) : '']);
 
   const pageRows = Math.max(1, Math.floor(vp.height / ROW_HEIGHT) - 1);
+  // Type-to-find, as in VS Code's lists: letters typed within a second of each other form a prefix, and the
+  // selection moves to the next row whose operation (or service) name starts with it.
+  const typed = useRef({ text: '', at: 0 });
   const onKeyDown = (e: KeyboardEvent): void => {
     if (rows.length === 0) return;
-    let pos = p.focus >= 0 ? rows.indexOf(p.focus) : -1;
-    const go = (q: number): void => { e.preventDefault(); const c = Math.max(0, Math.min(rows.length - 1, q)); p.onFocus(rows[c]!); };
+    const pos = p.focus >= 0 ? rows.indexOf(p.focus) : -1;
+    // Moving the focus moves the selection too (VS Code's trees and lists): the details pane follows the keys.
+    const go = (q: number): void => { e.preventDefault(); const c = Math.max(0, Math.min(rows.length - 1, q)); p.onSelect(rows[c]!); };
     const i = pos >= 0 ? rows[pos]! : -1;
     switch (e.key) {
       case 'ArrowDown': return go(pos + 1);
@@ -117,18 +121,36 @@ export function Waterfall(p: WaterfallProps): JSX.Element {
         if (i < 0) return go(0);
         if (data.index.childCount[i]! > 0 && !isCollapsed(p.collapse, view, data.index, i)) { p.onToggle(i, false); return; }
         const par = view.cols.parent[i]!;
-        if (par >= 0 && rows.indexOf(par) >= 0) p.onFocus(par);
+        const parPos = par >= 0 ? rows.indexOf(par) : -1;
+        if (parPos >= 0) go(parPos);
         return;
       }
       case 'Enter': e.preventDefault(); if (i >= 0) p.onActivate(i); return;
-      case ' ': e.preventDefault(); if (i >= 0) p.onSelect(i); return;
+      case ' ':
+        // Space toggles the row's subtree; on a leaf it (re)selects the row, which opens its details.
+        e.preventDefault();
+        if (i >= 0 && data.index.childCount[i]! > 0) p.onToggle(i);
+        else if (i >= 0) p.onSelect(i);
+        return;
       case 'Escape': p.onEscape(); return;
       case '+': case '=': if (!e.ctrlKey && !e.metaKey) { e.preventDefault(); zoomBy(0.5); } return;
       case '-': if (!e.ctrlKey && !e.metaKey) { e.preventDefault(); zoomBy(2); } return;
       case '0': e.preventDefault(); p.setZoom([0, 1]); return;
     }
-    void pos;
-    pos = -1;
+    // `/` is left to the page (it focuses the search box).
+    if (e.key.length === 1 && /\S/.test(e.key) && e.key !== '/' && !e.ctrlKey && !e.metaKey && !e.altKey) {
+      e.preventDefault();
+      const now = e.timeStamp;
+      const t = typed.current;
+      const extend = t.text !== '' && now - t.at < 1000;
+      t.text = (extend ? t.text : '') + e.key.toLowerCase();
+      t.at = now;
+      // A new prefix starts after the current row (typing "d" twice walks the rows starting with d); a longer
+      // prefix is first tried on the current row itself.
+      const from = extend ? Math.max(0, pos) : pos + 1;
+      const hit = findPrefix(rows, from, t.text, k => view.name(k), k => view.service(k));
+      if (hit >= 0) go(hit);
+    }
   };
 
   const zoomBy = (factor: number, centre = (zoom[0] + zoom[1]) / 2): void => {
@@ -164,8 +186,10 @@ export function Waterfall(p: WaterfallProps): JSX.Element {
   const items: (JSX.Element | null)[] = new Array<JSX.Element | null>(poolSize).fill(null);
   const total = view.durationNs;
   // Everything a row shows besides its span and position; a row re-renders only when one of them changes.
-  const epoch = useEpoch([data, zoom[0], zoom[1], p.collapse, p.selected, p.focus, p.matches, p.mapped, p.adjusted]);
-  const ctx: RowContext = { p, data, zoom, total };
+  const epoch = useEpoch([data, zoom[0], zoom[1], p.collapse, p.selected, p.focus, p.matches, p.mapped, p.adjusted, vp.width]);
+  // The timeline's width in pixels (the rows' width less the name column and its 1 px border), for label placement.
+  const timelinePx = vp.width > 0 ? vp.width - nameColumnWidth(vp.width) - 1 : 0;
+  const ctx: RowContext = { p, data, zoom, total, timelinePx };
   // The DOM order is a rotation of the row order; aria-owns gives assistive technology the row order instead.
   const owned: string[] = [];
   for (let pos = first; pos < last; pos++) {
@@ -211,6 +235,7 @@ interface RowContext {
   readonly data: TraceData;
   readonly zoom: readonly [number, number];
   readonly total: number;
+  readonly timelinePx: number;
 }
 interface RowProps { i: number; pos: number; epoch: number; ctx: RowContext }
 
@@ -222,7 +247,7 @@ class Row extends Component<RowProps> {
   // Handlers read this.props when called: a row that skipped rendering still gets the latest callbacks.
   override render(): JSX.Element {
     const { i, pos, ctx } = this.props;
-    const { p, data, zoom, total } = ctx;
+    const { p, data, zoom, total, timelinePx } = ctx;
     const view = data.view;
     const c = view.cols;
     const start = c.relStartNs[i]! + (p.adjusted ? c.skewNs[i]! : 0);
@@ -249,7 +274,8 @@ class Row extends Component<RowProps> {
       }
     }
     const selfFrac = dur > 0 ? Math.min(1, Math.max(0, c.selfNs[i]! / dur)) : 1;
-    const labelRight = left + width < 80;
+    const durText = formatDuration(dur);
+    const label = placeLabel(clamp(left), clamp(left + width), timelinePx, labelWidth(durText));
     const name = view.name(i);
     const service = view.service(i);
     return (
@@ -291,11 +317,55 @@ class Row extends Component<RowProps> {
             <div class="self" style={{ width: `${selfFrac * 100}%` }} />
           </div>
           {ticks}
-          <span class={`dur ${labelRight ? 'right' : 'left'}`} style={labelRight ? { left: `calc(${clamp(left + width)}% + 4px)` } : { right: `calc(${100 - clamp(left)}% + 4px)` }}>{formatDuration(dur)}</span>
+          <span class={`dur ${label}`} style={label === 'right' ? { left: `calc(${clamp(left + width)}% + 4px)` } : label === 'left' ? { right: `calc(${100 - clamp(left)}% + 4px)` } : { left: `calc(${clamp(left)}% + 4px)` }}>{durText}</span>
         </div>
       </div>
     );
   }
+}
+
+const LABEL_GAP = 4;
+/**
+ * Where a bar's duration label goes so that it is always shown whole: after the bar when there is room, else before
+ * it, else inside it (a bar with no room on either side covers most of the timeline, so the label fits inside).
+ * `fromPct`/`toPct` are the bar's visible extent in percent of the timeline, `timelinePx` the timeline's width
+ * (0 before it is measured: then the old rule of thumb, after the bar unless it ends past 80%).
+ */
+export function placeLabel(fromPct: number, toPct: number, timelinePx: number, labelPx: number): 'right' | 'left' | 'inside' {
+  if (timelinePx <= 0) return toPct < 80 ? 'right' : fromPct > 20 ? 'left' : 'inside';
+  const need = labelPx + LABEL_GAP + 2;
+  if ((100 - toPct) / 100 * timelinePx >= need) return 'right';
+  if (fromPct / 100 * timelinePx >= need) return 'left';
+  return 'inside';
+}
+
+let measureCtx: CanvasRenderingContext2D | null | undefined;
+const labelWidths = new Map<string, number>();
+/** The rendered width of a duration label (11 px in the body's font, see .dur in waterfall.css), cached. */
+function labelWidth(text: string): number {
+  let w = labelWidths.get(text);
+  if (w !== undefined) return w;
+  if (measureCtx === undefined) {
+    measureCtx = document.createElement('canvas').getContext('2d');
+    if (measureCtx) measureCtx.font = `11px ${getComputedStyle(document.body).fontFamily || 'sans-serif'}`;
+  }
+  // Without a canvas, a generous estimate (digits are at most ~0.62 em wide in common UI fonts).
+  w = Math.ceil(measureCtx ? measureCtx.measureText(text).width : text.length * 7);
+  if (labelWidths.size > 10_000) labelWidths.clear();
+  labelWidths.set(text, w);
+  return w;
+}
+
+/** The first row from `from` on (wrapping around) whose name, or else service, starts with `prefix`; -1 if none. */
+export function findPrefix(rows: Int32Array, from: number, prefix: string, name: (i: number) => string, service: (i: number) => string): number {
+  const n = rows.length;
+  for (const get of [name, service]) {
+    for (let k = 0; k < n; k++) {
+      const pos = (from + k) % n;
+      if (get(rows[pos]!).toLowerCase().startsWith(prefix)) return pos;
+    }
+  }
+  return -1;
 }
 
 /** A number that changes whenever one of `deps` changes (by identity). */

@@ -39,9 +39,8 @@ export function parseDuration(text: string): number | undefined {
   return v * (mult[unit] ?? 1e6);
 }
 
-export function shortId(id: string): string {
-  return id.length > 8 ? id.slice(0, 7) : id;
-}
+/** The one short form of IDs (src/core/ids.ts), so the webview and the host agree. */
+export { shortTraceId as shortId } from '../../src/core/ids';
 
 export function percent(x: number): string {
   return `${(x * 100).toFixed(x < 0.1 ? 1 : 0)}%`;

@@ -75,7 +75,7 @@ export interface StackFrame {
   readonly line?: number;
   /** 1-based. */
   readonly column?: number;
-  readonly language: 'js' | 'python' | 'java' | 'go' | 'dotnet' | 'ruby';
+  readonly language: 'js' | 'python' | 'java' | 'go' | 'dotnet' | 'ruby' | 'php';
   /** The frame's original text. */
   readonly raw: string;
 }

@@ -1,4 +1,4 @@
-// Frames of an exception stack trace, for JS/TS (V8), Python, Java, Go, .NET and Ruby.
+// Frames of an exception stack trace, for JS/TS (V8), Python, Java, Go, .NET, Ruby and PHP.
 // Span data is untrusted: only the first MAX_SCAN characters are read, lines longer than MAX_LINE are
 // skipped, at most MAX_FRAMES frames are returned, and every pattern is anchored with no nested
 // quantifiers, so a megabyte of text costs well under a millisecond per kilobyte scanned.
@@ -81,6 +81,15 @@ function parseLine(raw: string, prev: string): StackFrame | undefined {
     if ((m = TRAILING_LINE.exec(loc))) {
       const fn = prev.trim().replace(/\([^()]*\)$/, '');
       return frame('go', `${prev.trim()}\n${t}`, fn || undefined, loc.slice(0, m.index), m[1]);
+    }
+  }
+  // PHP: `#0 /var/www/src/Controller/Invoice.php(12): App\\Controller\\Invoice->show()`
+  if (t.startsWith('#')) {
+    const close = t.indexOf('): ');
+    const open = close > 0 ? t.lastIndexOf('(', close) : -1;
+    const sp = t.indexOf(' ');
+    if (open > sp && sp > 1 && /^#\d+$/.test(t.slice(0, sp)) && /^\d+$/.test(t.slice(open + 1, close))) {
+      return frame('php', line, t.slice(close + 3).replace(/\(.*$/, '') || undefined, t.slice(sp + 1, open), t.slice(open + 1, close));
     }
   }
   // Ruby: `/app/x.rb:12:in 'method'`, "from /app/x.rb:12:in `block in method'"

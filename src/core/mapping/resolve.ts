@@ -7,7 +7,7 @@ import { isCaseInsensitive, isInside, joinPath, parseSpanPath } from './paths';
 import type { SuffixIndex } from './suffixIndex';
 
 /** How a span was mapped to code. Displayed as "why here". */
-export type MappedHow = 'attribute' | 'path-mapping' | 'suffix' | 'source-map' | 'symbol' | 'stack-frame' | 'name-search' | 'saved';
+export type MappedHow = 'attribute' | 'path-mapping' | 'suffix' | 'source-map' | 'symbol' | 'definition' | 'stack-frame' | 'name-search' | 'saved';
 
 export const HOW_LABEL: Readonly<Record<MappedHow, string>> = {
   'attribute': 'the span\'s code.* attributes name this file',
@@ -15,6 +15,7 @@ export const HOW_LABEL: Readonly<Record<MappedHow, string>> = {
   'suffix': 'the longest matching path suffix in the workspace',
   'source-map': 'the generated file\'s source map',
   'symbol': 'code.function/code.namespace found by the symbol provider',
+  'definition': 'code.function/code.namespace found by parsing the workspace\'s source',
   'stack-frame': 'the first exception stack frame inside the workspace',
   'name-search': 'the span name or route found in the source',
   'saved': 'a mapping you saved for this service and span name',

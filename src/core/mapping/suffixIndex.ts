@@ -71,6 +71,11 @@ export class SuffixIndex {
     return this.all.has(path);
   }
 
+  /** Every indexed file whose base name is `base` (compared case-insensitively), in insertion order. */
+  withName(base: string): string[] {
+    return (this.byBase.get(base.toLowerCase()) ?? []).map(e => e.path);
+  }
+
   /** Every indexed path (for proposing mappings and for tests). */
   paths(): IterableIterator<string> {
     return this.all.values();

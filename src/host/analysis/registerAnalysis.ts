@@ -4,6 +4,7 @@
 // a recipe (view + trace keys) so that it can be rebuilt after a window reload.
 import * as vscode from 'vscode';
 import type { Trace } from '../../core/model';
+import { shortTraceId } from '../../core/ids';
 import { analyzeTrace } from '../../core/analysis/analyze';
 import { buildServiceGraph, graphFromDependencies, tableFromAnalysis } from '../../core/analysis/graph';
 import type { DependencyLinkLike } from '../../core/analysis/graph';
@@ -185,7 +186,7 @@ export class AnalysisCommands extends Disposable {
     const source: TraceSource = { kind: 'backend', label: b.displayName, backend: b.config.name };
     const open = this.host.traces.get(traceKeyOf(source, traceId));
     if (open) return this.openRef(open);
-    const { trace } = await backendCall(vscode.l10n.t('Fetching trace {0} from {1}…', traceId.slice(0, 16), b.displayName), { location, backend: b.displayName, timeoutsMs: [b.config.timeoutMs] },
+    const { trace } = await backendCall(vscode.l10n.t('Fetching trace {0} from {1}…', shortTraceId(traceId), b.displayName), { location, backend: b.displayName, timeoutsMs: [b.config.timeoutMs] },
       signal => b.getTrace(traceId, signal));
     const name = label ?? `${b.displayName} ${traceId}`;
     if (this.deps.prepare) return this.preparedRef(this.deps.prepare(trace), source, name);
@@ -455,7 +456,7 @@ export class AnalysisCommands extends Disposable {
     const tA = A.table(), tB = B.table();
     const diff = compareTraces(tA, tB);
     return {
-      title: vscode.l10n.t('Compare {0} ↔ {1}', A.traceId.slice(0, 8), B.traceId.slice(0, 8)),
+      title: vscode.l10n.t('Compare {0} ↔ {1}', shortTraceId(A.traceId), shortTraceId(B.traceId)),
       view: { view: 'compare', diff, aLabel: A.label, bLabel: B.label },
       handlers: {
         revealDiffRow: async (row, side) => {

@@ -73,17 +73,20 @@ export class BackendsController extends Disposable {
     }
   }
 
-  /** The text to pre-fill the input box with: the selection, else the clipboard, when it holds a trace ID. */
-  private async prefill(): Promise<string | undefined> {
+  /**
+   * The text to pre-fill the input box with: the selection, else (only when `clipboard`) the clipboard, when it
+   * holds a trace ID.
+   */
+  private async prefill(clipboard: boolean): Promise<string | undefined> {
     const editor = vscode.window.activeTextEditor;
     // A selection can be a whole file: its size is checked from the offsets before its text is read or parsed.
     const sel = editor && !editor.selection.isEmpty ? editor.selection : undefined;
     const selSize = sel ? editor!.document.offsetAt(sel.end) - editor!.document.offsetAt(sel.start) : 0;
     const selected = sel && selSize <= MAX_PREFILL_CHARS ? editor!.document.getText(sel) : undefined;
     if (selected && tryParseTraceIdInput(selected)) return selected.trim();
+    if (!clipboard) return undefined;
     try {
-      // In browser-hosted VS Code the read waits on a permission prompt that may never be answered; the input box
-      // must not wait for it, so the pre-fill gives up after a short while.
+      // Desktop reads the clipboard silently; still, the input box must never wait long for it.
       const clip = await Promise.race([
         vscode.env.clipboard.readText(),
         new Promise<undefined>(resolve => setTimeout(resolve, CLIPBOARD_PREFILL_TIMEOUT_MS)),
@@ -93,6 +96,68 @@ export class BackendsController extends Disposable {
       // clipboard unavailable (remote, permissions): no pre-fill
     }
     return undefined;
+  }
+
+  /** Asks for the trace ID. Resolves with the text entered, or undefined when the user cancelled. */
+  private async askTraceId(): Promise<string | undefined> {
+    const validate = (v: string): string | undefined => {
+      if (!v.trim()) return undefined;
+      try {
+        parseTraceIdInput(v);
+        return undefined;
+      } catch (e) {
+        return e instanceof TraceIdInputError ? e.message : String(e);
+      }
+    };
+    const title = vscode.l10n.t('Open Trace by ID');
+    const prompt = vscode.l10n.t('A trace ID (16 or 32 hex), traceparent, uber-trace-id, B3 header, Jaeger/Grafana/Tempo/Zipkin URL, or a log line with the ID');
+    const placeHolder = '4bf92f3577b34da6a3ce929d0e0e4736';
+    // In a browser (code-server, vscode.dev, Codespaces) reading the clipboard without a user gesture fails with an
+    // error toast ("Unable to read from the browser's clipboard"), so there it is read only when the user presses
+    // the input box's Paste button. The desktop keeps the silent pre-fill.
+    if (vscode.env.uiKind !== vscode.UIKind.Web) {
+      const value = await this.prefill(true);
+      return vscode.window.showInputBox({ title, prompt, placeHolder, ignoreFocusOut: true, ...(value ? { value } : {}), validateInput: validate });
+    }
+    const value = await this.prefill(false);
+    const box = vscode.window.createInputBox();
+    box.title = title;
+    box.prompt = prompt;
+    box.placeholder = placeHolder;
+    box.ignoreFocusOut = true;
+    if (value) box.value = value;
+    const paste: vscode.QuickInputButton = { iconPath: new vscode.ThemeIcon('clippy'), tooltip: vscode.l10n.t('Paste from Clipboard') };
+    box.buttons = [paste];
+    return new Promise<string | undefined>(resolve => {
+      const subs: vscode.Disposable[] = [];
+      subs.push(
+        box.onDidChangeValue(v => { box.validationMessage = validate(v); }),
+        box.onDidTriggerButton(async b => {
+          if (b !== paste) return;
+          try {
+            const clip = (await vscode.env.clipboard.readText()).trim();
+            if (!clip) { box.validationMessage = vscode.l10n.t('The clipboard is empty.'); return; }
+            box.value = clip.slice(0, 8192);
+            box.validationMessage = validate(box.value);
+          } catch {
+            box.validationMessage = vscode.l10n.t('The browser did not allow reading the clipboard; paste with Ctrl+V instead.');
+          }
+        }),
+        box.onDidAccept(() => {
+          const message = validate(box.value);
+          if (message) { box.validationMessage = message; return; }
+          // Resolved before hiding: the hide that follows (which resolves with undefined) then changes nothing.
+          resolve(box.value);
+          box.hide();
+        }),
+        box.onDidHide(() => {
+          resolve(undefined);
+          for (const d of subs) d.dispose();
+          box.dispose();
+        }),
+      );
+      box.show();
+    });
   }
 
   /**
@@ -116,23 +181,7 @@ export class BackendsController extends Disposable {
       onlyBackend = a.backend;
       if (typeof a.startMs === 'number' && Number.isFinite(a.startMs)) hint = { startMs: a.startMs };
     } else {
-      const value = await this.prefill();
-      const text = await vscode.window.showInputBox({
-        title: vscode.l10n.t('Open Trace by ID'),
-        prompt: vscode.l10n.t('A trace ID (16 or 32 hex), traceparent, uber-trace-id, B3 header, Jaeger/Grafana/Tempo/Zipkin URL, or a log line with the ID'),
-        placeHolder: '4bf92f3577b34da6a3ce929d0e0e4736',
-        ignoreFocusOut: true,
-        ...(value ? { value } : {}),
-        validateInput: v => {
-          if (!v.trim()) return undefined;
-          try {
-            parseTraceIdInput(v);
-            return undefined;
-          } catch (e) {
-            return e instanceof TraceIdInputError ? e.message : String(e);
-          }
-        },
-      });
+      const text = await this.askTraceId();
       if (text === undefined) return undefined;
       input = this.parseOrTell(text);
     }

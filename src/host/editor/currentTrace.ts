@@ -33,3 +33,20 @@ export class CurrentTrace extends Disposable {
     return t ?? this._traces.active;
   }
 }
+
+/**
+ * Keeps the `spanscope.hasActiveTrace` context key (the views' welcome texts and the palette's trace commands) on
+ * the current trace, so that every view agrees: switching to a source file keeps the trace in Spans, Hot Spots and
+ * Findings alike instead of some views falling back to "no trace open".
+ */
+export function bindTraceContext(current: CurrentTrace): vscode.Disposable {
+  let last: boolean | undefined;
+  const set = (): void => {
+    const has = current.trace !== undefined;
+    if (has === last) return;
+    last = has;
+    void vscode.commands.executeCommand('setContext', 'spanscope.hasActiveTrace', has);
+  };
+  set();
+  return current.onDidChange(set);
+}

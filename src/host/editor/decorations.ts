@@ -1,6 +1,7 @@
 // Gutter heat marks, error marks and inline "182 ms · 38% · 3 calls · 1 error" after mapped lines.
 // Decoration types are created once; an update (debounced 50 ms) touches visible editors only and sets each
-// type exactly once per editor. Colours come from contributes.colors (spanscope.heat0..4, spanscope.errorMarker,
+// type exactly once per editor. The gutter marks are images drawn per theme kind (see gutterIcons.ts); the overview
+// ruler marks and the inline text use contributes.colors (spanscope.heat0..4, spanscope.errorMarker,
 // spanscope.inlineAnnotationForeground) so themes can change them.
 import * as vscode from 'vscode';
 import { revisionOf } from '../../core/mapping/drift';
@@ -11,6 +12,7 @@ import type { Attr } from '../../core/model';
 import { Disposable } from '../lifecycle';
 import type { AnnotationModel } from './annotationModel';
 import { clearDriftCache, fileDrift, mapLineThroughDiff, type FileDrift } from './drift';
+import { errorSvg, gutterMarkOptions, heatSvg } from './gutterIcons';
 
 export const HEAT_COLOR_IDS = ['spanscope.heat0', 'spanscope.heat1', 'spanscope.heat2', 'spanscope.heat3', 'spanscope.heat4'] as const;
 export const ERROR_COLOR_ID = 'spanscope.errorMarker';
@@ -37,16 +39,8 @@ export class DecorationController extends Disposable {
 
   constructor(private readonly _model: AnnotationModel) {
     super();
-    const bar = (color: string): vscode.DecorationRenderOptions => ({
-      isWholeLine: true,
-      borderStyle: 'solid',
-      borderWidth: '0 0 0 3px',
-      borderColor: new vscode.ThemeColor(color),
-      overviewRulerColor: new vscode.ThemeColor(color),
-      overviewRulerLane: vscode.OverviewRulerLane.Right,
-    });
-    this._heat = HEAT_COLOR_IDS.map(id => this._register(vscode.window.createTextEditorDecorationType(bar(id))));
-    this._error = this._register(vscode.window.createTextEditorDecorationType(bar(ERROR_COLOR_ID)));
+    this._heat = HEAT_COLOR_IDS.map((id, level) => this._register(vscode.window.createTextEditorDecorationType(gutterMarkOptions(t => heatSvg(level, t), id))));
+    this._error = this._register(vscode.window.createTextEditorDecorationType(gutterMarkOptions(errorSvg, ERROR_COLOR_ID)));
     this._inline = this._register(vscode.window.createTextEditorDecorationType({
       after: { color: new vscode.ThemeColor(INLINE_COLOR_ID), margin: '0 0 0 2.5em', fontStyle: 'italic' },
       rangeBehavior: vscode.DecorationRangeBehavior.ClosedClosed,

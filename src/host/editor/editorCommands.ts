@@ -1,6 +1,7 @@
 // Commands of the editor surfaces: toggle/clear annotations, choose the source (active trace or an aggregate),
 // map a span to the cursor, the Unmapped spans list with a proposed path mapping, reveal/details of spans.
 import * as vscode from 'vscode';
+import { shortTraceId } from '../../core/ids';
 import { fromEditorLine, type EditorLine } from '../../core/mapping/lines';
 import { normalizeLocalPath } from '../../core/mapping/paths';
 import { proposePathMappings } from '../../core/mapping/propose';
@@ -25,7 +26,7 @@ export function registerEditorCommands(host: HostContext, model: AnnotationModel
     registerCommand(Commands.clearAnnotations, () => model.clear(), log),
     registerCommand(Commands.chooseAnnotationSource, async () => {
       const items: (vscode.QuickPickItem & { id: string })[] = [
-        { id: 'active', label: vscode.l10n.t('$(pulse) The active trace'), description: model.current.trace ? model.current.trace.traceId.slice(0, 16) : vscode.l10n.t('none open') },
+        { id: 'active', label: vscode.l10n.t('$(pulse) The active trace'), description: model.current.trace ? shortTraceId(model.current.trace.traceId) : vscode.l10n.t('none open') },
         { id: 'open', label: vscode.l10n.t('$(graph) Aggregate of the open traces'), description: vscode.l10n.t('{0} open', traces.all().length) },
         ...aggregate.providers().map(p => ({ id: `provider:${p.id}`, label: `$(graph) ${p.label}`, description: vscode.l10n.t('last {0} traces of a service/operation', aggregate.lastN()) })),
         { id: 'off', label: vscode.l10n.t('$(circle-slash) Off') },

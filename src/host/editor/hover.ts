@@ -18,6 +18,12 @@ export function heatLegend(level: number, mode: 'trace' | 'aggregate'): string {
   return `heat ${level + 1}/5: ${bands[level] ?? ''} of the trace`;
 }
 
+/** What the line's gutter mark shows, for the hover (the marks themselves are in gutterIcons.ts). */
+export function gutterLegend(level: number, errors: number, mode: 'trace' | 'aggregate'): string {
+  if (errors > 0) return `Gutter: the red ! marks ${errors} span${errors === 1 ? '' : 's'} here that ended in error (${heatLegend(level, mode)})`;
+  return `Gutter: the bar's height and colour show ${heatLegend(level, mode)}`;
+}
+
 /** Escapes text for a Markdown table cell: no markup, links, HTML or line breaks from span data. */
 export function escapeMarkdown(s: string, max = 120): string {
   const cut = s.length > max ? s.slice(0, max - 1) + '…' : s;
@@ -41,7 +47,7 @@ export class SpanHoverProvider implements vscode.HoverProvider {
     const md = new vscode.MarkdownString();
     md.isTrusted = { enabledCommands: [Commands.revealSpanInWaterfall, Commands.showSpanDetails] };
     md.supportThemeIcons = true;
-    md.appendMarkdown(`**Spanscope** — ${escapeMarkdown(annotationText(line, a.mode))} · _${escapeMarkdown(heatLegend(line.heat, a.mode.kind))}_\n\n`);
+    md.appendMarkdown(`**Spanscope** — ${escapeMarkdown(annotationText(line, a.mode))} · _${escapeMarkdown(gutterLegend(line.heat, line.errors, a.mode.kind))}_\n\n`);
     const drift = this._decorations.driftOf(path);
     if (drift?.drifted) md.appendMarkdown(`$(warning) ${escapeMarkdown(drift.reason ?? 'the file changed since the trace', 300)}\n\n`);
     md.appendMarkdown('| Span | Service | Duration | Status | |\n|---|---|---:|---|---|\n');
@@ -54,6 +60,8 @@ export class SpanHoverProvider implements vscode.HoverProvider {
     if (spans.length > MAX_HOVER_ROWS) md.appendMarkdown(`\n…and ${spans.length - MAX_HOVER_ROWS} more (CodeLens reveals all)\n`);
     const how = spans[0]?.mapping;
     if (how) md.appendMarkdown(`\n\n_Why here:_ ${escapeMarkdown(HOW_LABEL[how.how], 200)} — ${escapeMarkdown(how.detail, 300)}`);
+    // A ranked guess says so: Go to source offers the other candidates
+    if (how?.confidence === 'low') md.appendMarkdown(`\n\n_A guess:_ ${how.candidates && how.candidates.length > 1 ? `${how.candidates.length} places match; Go to source offers them` : 'check the line'}`);
     return new vscode.Hover(md, doc.lineAt(pos.line).range);
   }
 }

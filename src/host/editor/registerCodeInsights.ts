@@ -6,15 +6,18 @@ import { Commands, registerCommand } from '../commands';
 import type { HostContext } from '../hostContext';
 import { Disposable } from '../lifecycle';
 import { CodeMapper } from '../mapping/codeMapper';
+import { createSyntaxService } from '../../worker/syntax';
 import { SavedMappings } from '../mapping/savedMappings';
 import { WorkspaceFileIndex } from '../mapping/workspaceIndex';
 import { BackendsView } from '../sidebar/backendsView';
 import type { BackendsSource, CodeInsightsDeps, TraceLookupHint } from '../sidebar/deps';
+import { bindTraceContext } from './currentTrace';
 import { FindingsView } from '../sidebar/findingsView';
 import { HotSpotsView } from '../sidebar/hotSpotsView';
 import { SpansView } from '../sidebar/spansView';
 import { LiveView, TracesView } from '../sidebar/tracesView';
-import { registerSourceResolverStep } from '../sourceResolver';
+import { registerSourceResolverStep, registerSpanSourceOpener } from '../sourceResolver';
+import { openSpanMapping } from './spanSource';
 import { AggregateController } from './aggregate';
 import { AnnotationModel } from './annotationModel';
 import { SpanCodeLensProvider } from './codeLens';
@@ -38,7 +41,11 @@ export class CodeInsights extends Disposable {
     super();
     const { log } = host;
     this.index = this._register(new WorkspaceFileIndex(log));
-    this.mapper = this._register(new CodeMapper(this.index, new SavedMappings(host.extension.workspaceState), log));
+    // File outlines come from tree-sitter in a worker thread (started on the first parse), never from a language
+    // extension; symbol providers, where installed, are only a second opinion.
+    const syntax = createSyntaxService();
+    this._register({ dispose: () => syntax.dispose() });
+    this.mapper = this._register(new CodeMapper(this.index, new SavedMappings(host.extension.workspaceState), log, syntax));
     this.model = this._register(new AnnotationModel(host.traces, this.mapper, log));
     this.decorations = this._register(new DecorationController(this.model));
     const lens = this._register(new SpanCodeLensProvider(this.model, this.decorations));
@@ -88,6 +95,7 @@ export class CodeInsights extends Disposable {
     this.spans = this._register(new SpansView(this.model.current, deps.panels, (traceKey, spanId) => void revealSpan(host.traces, { traceKey, spanId }, this.model)));
     const hot = this._register(new HotSpotsView(this.model));
     this._register(vscode.window.createTreeView('spanscope.hotspots', { treeDataProvider: hot }));
+    this._register(bindTraceContext(this.model.current));
     const findings = this._register(new FindingsView(host.traces, this.model.current));
     this._register(vscode.window.createTreeView('spanscope.findings', { treeDataProvider: findings }));
     this._register(registerCommand(Commands.searchTraces, () => this.traces.search(), log));
@@ -125,6 +133,9 @@ export class CodeInsights extends Disposable {
       if (!m || (m.how !== 'path-mapping' && m.how !== 'source-map')) return undefined;
       return { kind: 'resolved', uri: vscode.Uri.file(m.path), how: m.how, inWorkspace: m.inside, line: m.line, ...(m.column !== undefined ? { column: m.column } : {}) };
     }));
+
+    // "Go to source" on a span: the mapping's place, a choice among its candidates, or why there is none.
+    this._register(registerSpanSourceOpener((traceKey, spanId, filePath) => openSpanMapping(this.model, traceKey, spanId, filePath, log)));
 
     void this.model.showActive();
   }

@@ -2,6 +2,7 @@
 // span selected, which the waterfall panel follows); several spans (a CodeLens over a function, an aggregate)
 // are offered in a quick pick first. Span details open as a read-only text document — span text is never HTML.
 import * as vscode from 'vscode';
+import { shortTraceId } from '../../core/ids';
 import { formatDuration } from '../../core/mapping/format';
 import { HOW_LABEL } from '../../core/mapping/resolve';
 import type { PanelsLike } from '../sidebar/deps';
@@ -68,7 +69,7 @@ export async function revealSpans(traces: TraceService, refs: readonly SpanRef[]
       ref,
       label: v && i >= 0 ? v.name(i) : ref.spanId,
       description: v && i >= 0 ? `${formatDuration(v.durationNsOf(i))}${v.status(i) === 'error' ? ' · error' : ''}` : '',
-      detail: v && i >= 0 ? `${v.service(i)} · trace ${v.traceId.slice(0, 12)}` : ref.traceKey,
+      detail: v && i >= 0 ? `${v.service(i)} · trace ${shortTraceId(v.traceId)}` : ref.traceKey,
       d: v && i >= 0 ? v.durationNsOf(i) : 0,
     };
   }).sort((a, b) => b.d - a.d);

@@ -12,9 +12,13 @@ import { resolveFilePath, type FileResolveContext, type MappedHow } from '../../
 import { findInText, searchPatternsFor, type SearchPattern } from '../../core/mapping/searchPatterns';
 import { decodeInlineSourceMap, findSourceMappingUrl, SourceMap } from '../../core/mapping/sourceMap';
 import { parseQualifiedName, pickSymbol, type SymbolCandidate, type SymbolKindName } from '../../core/mapping/symbols';
+import { MappingEngine } from '../../core/mapping/engine/engine';
+import type { Candidate, Confidence, EngineMapping } from '../../core/mapping/engine/types';
+import type { SyntaxService } from '../../core/mapping/syntax/types';
 import type { CompactView } from '../../protocol/compact';
 import { Disposable } from '../lifecycle';
 import type { SavedMappings } from './savedMappings';
+import { factsFromView, HostMappingWorkspace } from './engineWorkspace';
 import { workspaceFolderRefs, type WorkspaceFileIndex } from './workspaceIndex';
 
 export interface SpanMapping {
@@ -27,6 +31,10 @@ export interface SpanMapping {
   readonly detail: string;
   /** Inside a workspace folder as written (openers check the real path, links resolved, before not asking). */
   readonly inside: boolean;
+  /** How sure the mapping is (the engine's confidence; absent: a file and line the span itself gave). */
+  readonly confidence?: Confidence;
+  /** Ranked alternatives (the chosen place first) when the engine found several: "Go to source" offers them. */
+  readonly candidates?: readonly Candidate[];
 }
 
 export interface UnmappedSpan {
@@ -91,10 +99,18 @@ export class CodeMapper extends Disposable {
   readonly onDidInvalidate = this._onDidInvalidate.event;
   private _problemsShown = '';
 
-  constructor(private readonly _index: WorkspaceFileIndex, private readonly _saved: SavedMappings, private readonly _log?: vscode.LogOutputChannel) {
+  private readonly _workspace: HostMappingWorkspace;
+  /** The mapping engine shared by every trace (it caches outlines and the source scan between traces). */
+  readonly engine: MappingEngine;
+
+  constructor(private readonly _index: WorkspaceFileIndex, private readonly _saved: SavedMappings, private readonly _log?: vscode.LogOutputChannel, syntax?: SyntaxService) {
     super();
     this._folders = workspaceFolderRefs();
     this._mappings = this._compile();
+    this._workspace = this._register(new HostMappingWorkspace(() => _index.peek(), () => this._folders.map(f => f.path), syntax));
+    this.engine = new MappingEngine(this._workspace);
+    // Saved files change literals and definitions: the source scan is rebuilt on the next mapping.
+    this._register(this._workspace.onDidChangeFile(() => this.engine.invalidate()));
     this._register(vscode.workspace.onDidChangeConfiguration(e => {
       if (e.affectsConfiguration('spanscope.pathMappings')) { this._mappings = this._compile(); this._onDidInvalidate.fire(); }
     }));
@@ -104,7 +120,7 @@ export class CodeMapper extends Disposable {
     let timer: ReturnType<typeof setTimeout> | undefined;
     this._register(_index.onDidChange(() => {
       if (timer) clearTimeout(timer);
-      timer = setTimeout(() => { timer = undefined; this._sourceMaps.clear(); this._onDidInvalidate.fire(); }, INVALIDATE_DEBOUNCE_MS);
+      timer = setTimeout(() => { timer = undefined; this._sourceMaps.clear(); this.engine.invalidate(); this._onDidInvalidate.fire(); }, INVALIDATE_DEBOUNCE_MS);
     }));
     this._register({ dispose: () => { if (timer) clearTimeout(timer); } });
   }
@@ -194,7 +210,7 @@ export class CodeMapper extends Disposable {
       if (loc.source === 'stacktrace') {
         // The innermost frame may be in a library: take the first frame inside the workspace instead.
         if (!r.ok || !r.inside) {
-          const frame = this._firstWorkspaceFrame(view, i, resolveCached);
+          const frame = this._firstWorkspaceFrame(view, i, resolveCached, ctx);
           if (frame) { r = frame.res; line = codeLine(frame.line); column = frame.column; }
         }
         how = 'stack-frame';
@@ -224,13 +240,14 @@ export class CodeMapper extends Disposable {
     return m;
   }
 
-  private _firstWorkspaceFrame(view: CompactView, i: number, resolve: (raw: string) => ReturnType<typeof resolveFilePath>) {
+  private _firstWorkspaceFrame(view: CompactView, i: number, resolve: (raw: string) => ReturnType<typeof resolveFilePath>, ctx: FileResolveContext) {
     for (const ev of view.events(i)) {
       const st = ev.attributes.find(a => a.key === 'exception.stacktrace');
       if (!st) continue;
       for (const f of parseStackTrace(st.value)) {
         if (f.filePath === undefined || f.line === undefined) continue;
-        const res = resolve(f.filePath);
+        // Java frames name only the file: its package (from the frame's class) picks among same-named files
+        const res = f.language === 'java' ? this.engine.resolveFrame(f, ctx) : resolve(f.filePath);
         if (res.ok && res.inside) return { res, line: f.line, column: f.column };
       }
     }
@@ -271,15 +288,34 @@ export class CodeMapper extends Disposable {
     return p;
   }
 
-  /** Phase 2: symbols and name search for the spans phase 1 left unmapped. Updates `result` in place. */
+  /**
+   * Phase 2 for the spans phase 1 left unmapped: the mapping engine (qualified names through the language's file
+   * conventions and parsed outlines, stack frames, span-start literals, routes, URLs, SQL, RPC implementations);
+   * where it is unsure, the symbol providers of installed language extensions as a second opinion; last, the
+   * plain text search for span names and routes. Updates `result` in place.
+   */
   async completeTrace(result: TraceMapping, token?: vscode.CancellationToken): Promise<void> {
     const view = result.view;
     const ctxIndex = await this._index.get();
-    const left = result.unmapped.filter(u => u.filePath === undefined || !result.spans[u.spanIndex]);
+    const left = result.unmapped.filter(u => !result.spans[u.spanIndex]);
+    const started = performance.now();
+    const engineResults = await this.engine.mapSpans(left.map(u => factsFromView(view, u.spanIndex)), {
+      mappings: this._mappings, cancelled: () => token?.isCancellationRequested === true,
+    });
+    if (token?.isCancellationRequested) return;
+    this._log?.debug(`mapping engine: ${left.length} spans in ${(performance.now() - started).toFixed(0)} ms`);
+    const unsure = new Map<number, EngineMapping>();
+    left.forEach((u, k) => {
+      const r = engineResults[k]!;
+      if (r.confidence === 'exact' || r.confidence === 'high') result.spans[u.spanIndex] = engineMapping(r);
+      else if (r.confidence === 'low') unsure.set(u.spanIndex, r);
+      else (u as { reason: string }).reason = r.reason;
+    });
     // A file without a line: the function's symbol in that file's outline.
     const outlines = new Map<string, Promise<vscode.DocumentSymbol[] | undefined>>();
     for (const u of left) {
       if (token?.isCancellationRequested) return;
+      if (result.spans[u.spanIndex]) continue;
       const loc = view.codeLocation(u.spanIndex);
       const q = u.resolvedPath ? parseQualifiedName(loc?.function, loc?.namespace) : undefined;
       if (!u.resolvedPath || !q) continue;
@@ -309,8 +345,9 @@ export class CodeMapper extends Disposable {
         symbolCache.set(key, hit);
       }
       if (typeof hit !== 'string') result.spans[u.spanIndex] = hit;
-      else (u as { reason: string }).reason = hit;
     }
+    // The engine's ranked guesses for what no provider settled (the user picks among the candidates).
+    for (const [i, r] of unsure) if (!result.spans[i]) result.spans[i] = engineMapping(r);
     // Name / route search, one pass over the sources for all names.
     const still = result.unmapped.filter(u => !result.spans[u.spanIndex]);
     const names = new Map<string, SearchPattern[]>();
@@ -372,7 +409,7 @@ export class CodeMapper extends Disposable {
         if (!m) continue;
         const prev = found.get(name);
         if (prev && prev.weight >= m.weight) continue;
-        found.set(name, { path, line: m.line as CodeLine, how: 'name-search', detail: `"${name}" found as ${m.kind}`, inside: true, weight: m.weight });
+        found.set(name, { path, line: m.line as CodeLine, how: 'name-search', detail: `"${name}" found as ${m.kind} by a text search (no parsed match)`, inside: true, confidence: 'low', weight: m.weight });
       }
     }
     return found;
@@ -389,4 +426,14 @@ export class CodeMapper extends Disposable {
       f.push(m.line, view.durationNsOf(i), view.selfNs(i), view.status(i) === 'error', i);
     }
   }
+}
+
+function engineMapping(r: EngineMapping): SpanMapping {
+  const first = r.candidates[0]!;
+  const line = codeLine(r.line) ?? (1 as CodeLine);
+  return {
+    path: r.file ?? first.file, line, ...(r.column !== undefined ? { column: r.column } : {}), how: r.how ?? first.how,
+    detail: r.reason, inside: r.inside ?? first.inside, confidence: r.confidence,
+    ...(r.candidates.length > 1 ? { candidates: r.candidates } : {}),
+  };
 }

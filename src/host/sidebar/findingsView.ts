@@ -21,7 +21,10 @@ export const FINDING_LABEL: Readonly<Record<FindingKind, { label: string; icon: 
   'clock-skew': { label: 'Clock skew', icon: 'watch' },
 };
 
-interface Node { readonly traceKey: string; readonly finding: CompactFinding; readonly n: number }
+/** What the analysis looks for, said when it found none of it (an empty view would look like no trace at all). */
+export const CHECKED_FOR = 'lost parents, context not propagated, several roots, N+1 calls, sequential calls, where errors started, duplicate span IDs, clock skew';
+
+type Node = { readonly traceKey: string; readonly finding: CompactFinding; readonly n: number } | { readonly traceKey: string; readonly none: true };
 
 export class FindingsView extends Disposable implements vscode.TreeDataProvider<Node> {
   private readonly _onDidChange = this._register(new vscode.EventEmitter<void>());
@@ -36,10 +39,19 @@ export class FindingsView extends Disposable implements vscode.TreeDataProvider<
     const t = this._current.trace;
     if (node || !t) return [];
     const findings = (t.compact as { findings?: readonly CompactFinding[] } | undefined)?.findings ?? [];
+    if (findings.length === 0) return [{ traceKey: t.traceKey, none: true }];
     return findings.slice(0, 1000).map((finding, n) => ({ traceKey: t.traceKey, finding, n }));
   }
 
   getTreeItem(node: Node): vscode.TreeItem {
+    if ('none' in node) {
+      const item = new vscode.TreeItem(vscode.l10n.t('No findings'));
+      item.id = `${node.traceKey}#none`;
+      item.description = vscode.l10n.t('checked: {0}', CHECKED_FOR);
+      item.tooltip = vscode.l10n.t('The analysis of this trace found none of: {0}.', CHECKED_FOR);
+      item.iconPath = new vscode.ThemeIcon('pass');
+      return item;
+    }
     const f = node.finding;
     const meta = FINDING_LABEL[f.kind] ?? { label: f.kind, icon: 'info' };
     const item = new vscode.TreeItem(meta.label);

@@ -2,16 +2,20 @@
 // limit) with its results, Recent and Pinned (from TraceService; pinned survive restarts). The Live view: the
 // embedded receiver's traces, newest first, refreshed as they arrive.
 import * as vscode from 'vscode';
+import { shortTraceId } from '../../core/ids';
 import { formatDuration } from '../../core/mapping/format';
-import { Commands } from '../commands';
+import { Commands, registerCommand } from '../commands';
 import { Disposable } from '../lifecycle';
 import type { TraceHistoryEntry, TraceService } from '../traces/traceService';
-import type { BackendsSource, ReceiverLike, TraceSearchQuery, TraceSearchResult } from './deps';
+import type { BackendsSource, ReceiverLike, ReceiverListItem, TraceSearchQuery, TraceSearchResult } from './deps';
 
 type Node =
   | { readonly kind: 'search' }
   | { readonly kind: 'group'; readonly group: 'results' | 'recent' | 'pinned' }
   | { readonly kind: 'live'; readonly traceId: string }
+  // The Live view's first row: "N new traces" (click to show them) or how many are shown; always there, so that
+  // its text changing never moves the rows below it.
+  | { readonly kind: 'liveHeader'; readonly pending: number; readonly shown: number }
   // traceKey at the top level: Pin/Unpin (E1) take the tree node as their argument.
   | { readonly kind: 'history'; readonly traceKey: string; readonly entry: TraceHistoryEntry; readonly pinned: boolean }
   | { readonly kind: 'result'; readonly backendId: string; readonly result: TraceSearchResult; readonly maxNs: number };
@@ -33,23 +37,60 @@ export function durationBar(ns: number, maxNs: number): string {
   return '█'.repeat(cells) + '░'.repeat(8 - cells);
 }
 
-/** Live: the receiver's traces, newest first. Refreshed at most every 250 ms while traces arrive in bursts. */
+/** A Live row's tooltip and screen-reader label: service, operation, duration, spans, errors, time, trace ID. */
+export function liveRowText(i: ReceiverListItem, now = Date.now()): { tooltip: string; label: string } {
+  const when = new Date(Number(i.startNs / 1_000_000n));
+  const time = Number.isFinite(when.getTime()) ? when.toLocaleTimeString() : '';
+  const errors = i.errorCount ? `${i.errorCount} error${i.errorCount === 1 ? '' : 's'}` : 'no errors';
+  const spans = `${i.spanCount} span${i.spanCount === 1 ? '' : 's'}`;
+  const state = i.completed ? '' : ', still receiving';
+  return {
+    tooltip: [`${i.rootService}: ${i.rootName}`, `${formatDuration(i.durationNs)} · ${spans} · ${errors}`, `started ${time} (${age(i.lastUpdateMs, now)} last span)${state}`, `trace ${i.traceId}`].join('\n'),
+    label: `${i.rootService} ${i.rootName}, ${formatDuration(i.durationNs)}, ${spans}, ${errors}, started ${time}${state}, trace ${shortTraceId(i.traceId)}`,
+  };
+}
+
+/** The Live view's first row: the count of new traces waiting (click shows them), else of those shown. */
+export function liveHeaderItem(node: { readonly pending: number; readonly shown: number }): vscode.TreeItem {
+  const item = new vscode.TreeItem(node.pending > 0
+    ? vscode.l10n.t('{0} new trace{1}: show', node.pending, node.pending === 1 ? '' : 's')
+    : vscode.l10n.t('{0} trace{1}, newest first', node.shown, node.shown === 1 ? '' : 's'));
+  item.id = 'live:header';
+  item.iconPath = new vscode.ThemeIcon(node.pending > 0 ? 'arrow-up' : 'check');
+  if (node.pending > 0) item.command = { command: Commands.showNewLiveTraces, title: vscode.l10n.t('Show New Traces') };
+  item.tooltip = node.pending > 0 ? vscode.l10n.t('New traces wait here so that the rows below do not move under the mouse; click to show them.') : undefined;
+  item.contextValue = 'live.header';
+  return item;
+}
+
+/**
+ * Live: the receiver's traces, newest first. Refreshed at most every 250 ms while traces arrive in bursts.
+ * Arrivals never move a row the user may be about to click: the rows shown keep their order (a trace that gets more
+ * spans is updated in place), and new traces wait behind a first row "N new traces" until it is clicked (or until
+ * the list is empty, when nothing can move). Only traces the receiver dropped leave the list.
+ */
 export class LiveView extends Disposable implements vscode.TreeDataProvider<Node> {
   private readonly _onDidChange = this._register(new vscode.EventEmitter<void>());
   readonly onDidChangeTreeData = this._onDidChange.event;
   private _timer: ReturnType<typeof setTimeout> | undefined;
   readonly tree: vscode.TreeView<Node>;
+  /** Trace IDs in the order shown. */
+  private _shown: string[] = [];
+  /** Arrived since, newest first, not shown yet. */
+  private _pending: string[] = [];
 
   constructor(private readonly _receiver: ReceiverLike, private readonly _items: (node: Node) => vscode.TreeItem) {
     super();
     this.tree = this._register(vscode.window.createTreeView('spanscope.live', { treeDataProvider: this }));
     this._register(_receiver.onDidChangeTraces(() => {
       if (this._timer) return;
-      this._timer = setTimeout(() => { this._timer = undefined; this._onDidChange.fire(); }, 250);
+      this._timer = setTimeout(() => { this._timer = undefined; this.sync(); }, 250);
     }));
     this._register(_receiver.onDidChangeState(() => { this._describe(); this._onDidChange.fire(); }));
     this._register({ dispose: () => { if (this._timer) clearTimeout(this._timer); } });
+    this._register(registerCommand(Commands.showNewLiveTraces, () => this.showNew()));
     this._describe();
+    this.sync();
   }
 
   private _describe(): void {
@@ -57,12 +98,32 @@ export class LiveView extends Disposable implements vscode.TreeDataProvider<Node
     this.tree.description = st.kind === 'running' ? st.address.httpUrl : st.kind === 'failed' ? vscode.l10n.t('receiver failed') : vscode.l10n.t('receiver {0}', st.kind);
   }
 
+  /** Takes in the receiver's current traces (done 250 ms after arrivals; tests call it directly). */
+  sync(): void {
+    const newestFirst = this._receiver.list().sort((a, b) => b.lastUpdateMs - a.lastUpdateMs).map(i => i.traceId);
+    const present = new Set(newestFirst);
+    const known = new Set([...this._shown, ...this._pending]);
+    this._shown = this._shown.filter(id => present.has(id));
+    const arrived = newestFirst.filter(id => !known.has(id));
+    this._pending = [...arrived, ...this._pending.filter(id => present.has(id))];
+    if (this._shown.length === 0) this.showNew(false);
+    this._onDidChange.fire();
+  }
+
+  /** Shows the traces that arrived since, at the top. */
+  showNew(fire = true): void {
+    this._shown = [...this._pending, ...this._shown].slice(0, MAX_LIVE_ITEMS);
+    this._pending = [];
+    if (fire) this._onDidChange.fire();
+  }
+
   getChildren(node?: Node): Node[] {
-    if (node) return [];
-    return this._receiver.list().sort((a, b) => b.lastUpdateMs - a.lastUpdateMs).slice(0, MAX_LIVE_ITEMS).map(i => ({ kind: 'live', traceId: i.traceId }));
+    if (node || this._shown.length === 0) return [];
+    return [{ kind: 'liveHeader', pending: this._pending.length, shown: this._shown.length }, ...this._shown.map(traceId => ({ kind: 'live' as const, traceId }))];
   }
 
   getTreeItem(node: Node): vscode.TreeItem {
+    if (node.kind === 'liveHeader') return liveHeaderItem(node);
     return this._items(node);
   }
 }
@@ -110,6 +171,7 @@ export class TracesView extends Disposable implements vscode.TreeDataProvider<No
 
   getTreeItem(node: Node): vscode.TreeItem {
     switch (node.kind) {
+      case 'liveHeader': return liveHeaderItem(node);
       case 'search': {
         const item = new vscode.TreeItem(vscode.l10n.t('Search traces…'));
         item.iconPath = new vscode.ThemeIcon('search');
@@ -130,10 +192,15 @@ export class TracesView extends Disposable implements vscode.TreeDataProvider<No
         const item = new vscode.TreeItem(i ? `${i.rootService}: ${i.rootName}` : node.traceId);
         item.id = `live:${node.traceId}`;
         if (i) {
-          item.description = `${node.traceId.slice(0, 8)} · ${formatDuration(i.durationNs)} · ${i.spanCount} spans${i.errorCount ? ` · ${i.errorCount} errors` : ''} · ${age(i.lastUpdateMs)}${i.completed ? '' : ' · receiving'}`;
+          item.description = `${shortTraceId(node.traceId)} · ${formatDuration(i.durationNs)} · ${i.spanCount} spans${i.errorCount ? ` · ${i.errorCount} errors` : ''} · ${age(i.lastUpdateMs)}${i.completed ? '' : ' · receiving'}`;
           item.iconPath = new vscode.ThemeIcon(i.errorCount ? 'error' : 'pulse', i.errorCount ? new vscode.ThemeColor('errorForeground') : undefined);
+          const said = liveRowText(i);
+          item.tooltip = said.tooltip;
+          // What a screen reader says for the row: the same facts as the tooltip, in one sentence.
+          item.accessibilityInformation = { label: said.label };
+        } else {
+          item.tooltip = `trace ${node.traceId}`;
         }
-        item.tooltip = `trace ${node.traceId}`;
         item.contextValue = 'trace.live';
         item.command = { command: Commands.openReceiverTrace, title: 'Open', arguments: [node.traceId] };
         return item;

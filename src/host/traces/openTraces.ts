@@ -2,6 +2,7 @@
 // Spanscope" in the explorer, the clipboard, a file dropped on the panel, and the recent/pinned history. Bytes go to
 // `prepare` (parse + analysis, in a worker thread for big inputs); the result goes to TraceService.open.
 import * as vscode from 'vscode';
+import { shortTraceId } from '../../core/ids';
 import { Commands, registerCommand } from '../commands';
 import { traceSettings } from '../config';
 import type { HostContext } from '../hostContext';
@@ -204,7 +205,7 @@ export class TraceOpener extends Disposable {
       return undefined;
     }
     type Item = vscode.QuickPickItem & { entry?: TraceHistoryEntry };
-    const item = (e: TraceHistoryEntry): Item => ({ label: historyLabel(e), description: e.traceId.slice(0, 16), detail: historyDetail(e), entry: e });
+    const item = (e: TraceHistoryEntry): Item => ({ label: historyLabel(e), description: shortTraceId(e.traceId), detail: historyDetail(e), entry: e });
     const items: Item[] = [
       ...(pinned.length ? [{ label: vscode.l10n.t('Pinned'), kind: vscode.QuickPickItemKind.Separator } as Item, ...pinned.map(item)] : []),
       ...(recent.length ? [{ label: vscode.l10n.t('Recent'), kind: vscode.QuickPickItemKind.Separator } as Item, ...recent.map(item)] : []),
@@ -237,7 +238,8 @@ export class TraceOpener extends Disposable {
   private async _pin(arg: unknown, pin: boolean): Promise<void> {
     const key = typeof arg === 'string' ? arg
       : typeof arg === 'object' && arg !== null && typeof (arg as { traceKey?: unknown }).traceKey === 'string' ? (arg as { traceKey: string }).traceKey
-      : this._host.traces.active?.traceKey;
+      // From the palette while in a text editor no trace is focused: the one the side panel shows.
+      : this._host.traces.lastActive?.traceKey;
     if (!key) {
       void vscode.window.showInformationMessage(vscode.l10n.t('Open a trace first: the active trace is the one pinned.'));
       return;

@@ -120,6 +120,8 @@ export const MAX_PINNED = 200;
 export class TraceService extends Disposable {
   private readonly _open = new Map<string, OpenTrace>();
   private _activeKey: string | undefined;
+  /** The last trace that was active, kept when focus leaves for a text editor (see lastActive). */
+  private _lastActiveKey: string | undefined;
 
   private readonly _onDidOpen = this._register(new vscode.EventEmitter<TraceOpenedEvent>());
   /** A trace was opened (or opened again): views show it. */
@@ -216,9 +218,18 @@ export class TraceService extends Disposable {
     return this._activeKey === undefined ? undefined : this._open.get(this._activeKey);
   }
 
+  /**
+   * The active trace, else the last one that was active and is still open, else the newest open one: what the
+   * side panel shows while the user is in a text editor, and what trace commands from the palette act on.
+   */
+  get lastActive(): OpenTrace | undefined {
+    return this.active ?? (this._lastActiveKey !== undefined ? this._open.get(this._lastActiveKey) : undefined) ?? this.all().at(-1);
+  }
+
   /** Views call this when their trace gains focus (undefined: none). */
   setActive(traceKey: string | undefined): void {
     const key = traceKey !== undefined && this._open.has(traceKey) ? traceKey : undefined;
+    if (key !== undefined) this._lastActiveKey = key;
     if (key === this._activeKey) return;
     this._activeKey = key;
     this._onDidChangeActive.fire(this.active);

@@ -3,6 +3,7 @@
 // that act on the editor (open source, open another trace, selection), and restores panels after a reload
 // from a bounded on-disk copy of the compact trace (or from `resolveTrace` when the host can re-create it).
 import * as vscode from 'vscode';
+import { shortTraceId } from '../../core/ids';
 import { Disposable, toDisposable } from '../lifecycle';
 import type { CompactTrace } from '../../protocol/compact';
 import { CompactView, compactByteSize } from '../../protocol/compact';
@@ -25,8 +26,8 @@ export interface PreparedTrace {
 export interface OpenSourceRequest {
   readonly traceKey: string;
   readonly spanId?: string;
-  /** As written in the span (absolute, workspace-relative or anything else). */
-  readonly filePath: string;
+  /** As written in the span (absolute, workspace-relative or anything else); absent: the span's mapped location. */
+  readonly filePath?: string;
   /** 1-based, as in the span. */
   readonly line?: number;
   /** 1-based, as in the span. */
@@ -284,8 +285,8 @@ export class WaterfallPanels extends Disposable implements vscode.WebviewPanelSe
         const waits: Thenable<unknown>[] = [];
         const listeners = this._onDidRequestOpenSource.count > 0;
         this._onDidRequestOpenSource.fire({
-          traceKey, ...(msg.spanId ? { spanId: msg.spanId } : {}), filePath: msg.location.filePath,
-          ...(msg.location.line ? { line: msg.location.line } : {}), ...(msg.location.column ? { column: msg.location.column } : {}),
+          traceKey, ...(msg.spanId ? { spanId: msg.spanId } : {}), ...(msg.location ? { filePath: msg.location.filePath } : {}),
+          ...(msg.location?.line ? { line: msg.location.line } : {}), ...(msg.location?.column ? { column: msg.location.column } : {}),
           waitUntil: p => waits.push(p),
         });
         this.replyAfter(entry, msg.id, listeners ? waits : undefined, 'Go to source is not available yet.');
@@ -415,7 +416,7 @@ class CountedEmitter<T> implements vscode.Disposable {
 /** "<root service>: <operation> <short id>". */
 export function panelTitle(compact: CompactTrace): string {
   const view = new CompactView(compact);
-  const short = compact.traceId.slice(0, 7);
+  const short = shortTraceId(compact.traceId);
   if (view.spanCount === 0) return `Trace ${short}`;
   const root = view.cols.preorder[0]!;
   const title = `${view.service(root)}: ${view.name(root)} ${short}`;

@@ -111,7 +111,7 @@ describe('mcp server over trace files', () => {
     assert.equal(code.spansWithLocation, a.codeLocations.filter(Boolean).length);
     const withLoc = code.spans[0];
     assert.ok(withLoc.recorded.file, JSON.stringify(withLoc));
-    assert.ok(['high', 'medium', 'low', 'none'].includes(withLoc.workspace.confidence));
+    assert.ok(['exact', 'high', 'low', 'none'].includes(withLoc.workspace.confidence));
     // latency for the file the slowest located span names: at least that span counts
     const lat = (await s.call('get_latency_for_code', { file: withLoc.recorded.file })).json;
     assert.ok(lat.spanCount >= 1 && lat.p95Ms >= lat.p50Ms, JSON.stringify(lat));
@@ -236,5 +236,41 @@ describe('mcp server over Streamable HTTP', () => {
   test('without the token, or with a wrong one: 401', async () => {
     assert.equal((await post({ authorization: '' })).status, 401);
     assert.equal((await post({ authorization: 'Bearer nope' })).status, 401);
+  });
+});
+
+describe('mcp server: code mapping with the mapping engine (--workspace)', () => {
+  let dir: string;
+  let s: McpSession;
+  const traceId = '5b8efff798038103d269b633813fc60c';
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'spanscope-mcp-map-'));
+    const span = (spanId: string, name: string, attrs: Array<[string, string | number]>, parent?: string) => ({
+      traceId, spanId, ...(parent ? { parentSpanId: parent } : {}), name, kind: 2, startTimeUnixNano: '1700000000000000000', endTimeUnixNano: '1700000000050000000',
+      attributes: attrs.map(([key, v]) => ({ key, value: typeof v === 'number' ? { intValue: String(v) } : { stringValue: v } })),
+    });
+    writeFileSync(join(dir, 't.json'), JSON.stringify({ resourceSpans: [{ resource: { attributes: [{ key: 'service.name', value: { stringValue: 'orders' } }] }, scopeSpans: [{ spans: [
+      // deployed under /srv/app: the engine finds demo/shop/orders.js by its path suffix, at the recorded line
+      span('eee19b7ec3c1b174', 'SELECT orders', [['code.filepath', '/srv/app/shop/orders.js'], ['code.lineno', 17]]),
+      span('eee19b7ec3c1b175', 'no location here', [], 'eee19b7ec3c1b174'),
+    ] }] }] }));
+    s = await stdioSession([join(dir, 't.json'), '--workspace', join(__dirname, '..', '..', '..', 'demo')]);
+  });
+  after(async () => {
+    await s?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('get_code_locations places a span by its recorded path in the workspace, and says why when it cannot', async () => {
+    const r = await s.call('get_code_locations', { traceId, spanIds: ['eee19b7ec3c1b174', 'eee19b7ec3c1b175'] });
+    assert.equal(r.isError, false, r.text);
+    const [mapped, unmapped] = r.json.spans;
+    assert.equal(mapped.workspace.file, 'shop/orders.js');
+    assert.equal(mapped.workspace.line, 17);
+    assert.notEqual(mapped.workspace.confidence, 'none');
+    assert.ok(mapped.workspace.reason.length > 5);
+    assert.equal(unmapped.recorded, undefined);
+    assert.equal(unmapped.workspace.file, undefined);
+    assert.equal(unmapped.workspace.confidence, 'none');
   });
 });

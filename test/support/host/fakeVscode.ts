@@ -75,6 +75,11 @@ export class ThemeColor {
 export class ThemeIcon {
   constructor(readonly id: string, readonly color?: ThemeColor) {}
 }
+export class TreeItem {
+  id?: string; description?: string | boolean; tooltip?: unknown; iconPath?: unknown; command?: unknown; contextValue?: string;
+  accessibilityInformation?: { label: string; role?: string };
+  constructor(public label: string | { label: string }, public collapsibleState?: number) {}
+}
 export class MarkdownString {
   constructor(public value = '', public supportThemeIcons = false) {}
   isTrusted: boolean | { enabledCommands: string[] } = false;
@@ -235,8 +240,9 @@ export function createFakeVscode(projectRoot: string): FakeVscode {
   };
 
   const api: Record<string, unknown> = {
-    EventEmitter, Disposable, Uri, Position, Range, Selection, CancellationError, ThemeColor, ThemeIcon, MarkdownString, CancellationTokenSource,
+    EventEmitter, Disposable, Uri, Position, Range, Selection, CancellationError, ThemeColor, ThemeIcon, MarkdownString, CancellationTokenSource, TreeItem,
     StatusBarAlignment: { Left: 1, Right: 2 },
+    UIKind: { Desktop: 1, Web: 2 },
     ViewColumn: { Active: -1, Beside: -2, One: 1, Two: 2 },
     ProgressLocation: { SourceControl: 1, Window: 10, Notification: 15 },
     FileType: { Unknown: 0, File: 1, Directory: 2, SymbolicLink: 64 },
@@ -329,6 +335,7 @@ export function createFakeVscode(projectRoot: string): FakeVscode {
       clipboard: { readText: async () => state.clipboard, writeText: async (s: string) => { state.clipboard = s; } },
       language: 'en',
       appName: 'Fake Code',
+      uiKind: 1,
       uriScheme: 'vscode',
     }, calls),
     l10n: { t: (s: string | { message: string }, ...args: unknown[]) => {

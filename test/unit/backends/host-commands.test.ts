@@ -4,7 +4,7 @@
 import { fakeVscode } from '../../support/host/register';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { MemoryMemento } from '../../support/host/fakeVscode';
+import { EventEmitter, MemoryMemento } from '../../support/host/fakeVscode';
 import { TraceService } from '../../../src/host/traces/traceService';
 import { prepareModel } from '../../../src/host/traces/prepareModel';
 import type { HostContext } from '../../../src/host/hostContext';
@@ -83,6 +83,86 @@ test('Open Trace by ID shows its input box even when the clipboard never answers
   } finally {
     env.clipboard = realClipboard;
     win.showInputBox = realInputBox;
+    reg.dispose();
+    traces.dispose();
+  }
+});
+
+/** A fake of vscode.window.createInputBox's box: what the controller set, and the events it listens to. */
+class FakeInputBox {
+  title = ''; prompt = ''; placeholder = ''; value = ''; ignoreFocusOut = false;
+  validationMessage: string | undefined;
+  buttons: readonly { tooltip?: string }[] = [];
+  shown = false; hidden = false;
+  readonly changed = new EventEmitter<string>();
+  readonly triggered = new EventEmitter<{ tooltip?: string }>();
+  readonly accepted = new EventEmitter<void>();
+  readonly hid = new EventEmitter<void>();
+  onDidChangeValue = this.changed.event;
+  onDidTriggerButton = this.triggered.event;
+  onDidAccept = this.accepted.event;
+  onDidHide = this.hid.event;
+  show(): void { this.shown = true; }
+  hide(): void { this.hidden = true; this.hid.fire(); }
+  dispose(): void {}
+}
+
+test('Open Trace by ID in a web UI never reads the clipboard unprompted; its Paste button does; the desktop pre-fills', { timeout: 10_000 }, async () => {
+  const ctx = fakeVscode.newContext();
+  const log = (fakeVscode.api.window as { createOutputChannel(n: string, o: unknown): unknown }).createOutputChannel('t', { log: true });
+  const traces = new TraceService(new MemoryMemento());
+  const host = { extension: ctx, log, traces } as unknown as HostContext;
+  const reg = registerBackends(host, { prepare: t => prepareModel(t), registerReopener: () => ({ dispose: () => undefined }), offerLocalAfterMs: -1 });
+  const env = fakeVscode.api.env as { uiKind: number; clipboard: { readText(): Promise<string> } };
+  const win = fakeVscode.api.window as { showInputBox(o?: { value?: string }): Promise<string | undefined>; createInputBox(): FakeInputBox };
+  const real = { clipboard: env.clipboard, uiKind: env.uiKind, showInputBox: win.showInputBox, createInputBox: win.createInputBox };
+  let reads = 0;
+  // A browser's clipboard: reading it without a user gesture is what raised the error toast.
+  env.clipboard = { readText: async () => { reads++; return `traceparent: 00-${TRACE}-${SPAN}-01`; } };
+  const exec = () => (fakeVscode.api.commands as { executeCommand(id: string): Promise<unknown> }).executeCommand(Commands.openTraceById);
+  try {
+    fakeVscode.settings.set('spanscope.backends', []);
+    env.uiKind = (fakeVscode.api.UIKind as { Web: number }).Web;
+    let box: FakeInputBox | undefined;
+    win.showInputBox = async () => assert.fail('the web UI uses an input box with a Paste button');
+    win.createInputBox = () => (box = new FakeInputBox());
+    fakeVscode.messages.length = 0;
+    const running = exec();
+    for (let i = 0; i < 100 && !box?.shown; i++) await new Promise(r => setTimeout(r, 10));
+    assert.ok(box?.shown, 'the input box is shown');
+    assert.equal(reads, 0, 'the clipboard is not read when the box opens');
+    assert.equal(box.value, '');
+    const paste = box.buttons.find(b => /Paste/.test(b.tooltip ?? ''));
+    assert.ok(paste, 'a Paste button');
+    box.triggered.fire(paste);
+    for (let i = 0; i < 100 && box.value === ''; i++) await new Promise(r => setTimeout(r, 10));
+    assert.equal(reads, 1, 'pressing Paste reads the clipboard');
+    assert.equal(box.value, `traceparent: 00-${TRACE}-${SPAN}-01`);
+    assert.equal(box.validationMessage, undefined);
+    box.accepted.fire();
+    await running;
+    assert.ok(box.hidden);
+    // The pasted ID went on to be looked up (no backend here, so the user is told).
+    assert.match(fakeVscode.messages.at(-1)?.text ?? '', new RegExp(`Trace ${TRACE} is not in the OTLP receiver`));
+
+    // Escape: nothing is opened and nothing read.
+    box = undefined;
+    const cancelled = exec();
+    for (let i = 0; i < 100 && !box; i++) await new Promise(r => setTimeout(r, 10));
+    box!.hide();
+    assert.equal(await cancelled, undefined);
+    assert.equal(reads, 1);
+
+    // Desktop: the silent pre-fill from the clipboard stays.
+    env.uiKind = (fakeVscode.api.UIKind as { Desktop: number }).Desktop;
+    let prefilled: string | undefined;
+    win.showInputBox = async (o?: { value?: string }) => { prefilled = o?.value; return undefined; };
+    await exec();
+    assert.equal(reads, 2);
+    assert.equal(prefilled, `traceparent: 00-${TRACE}-${SPAN}-01`);
+  } finally {
+    Object.assign(env, { clipboard: real.clipboard, uiKind: real.uiKind });
+    Object.assign(win, { showInputBox: real.showInputBox, createInputBox: real.createInputBox });
     reg.dispose();
     traces.dispose();
   }

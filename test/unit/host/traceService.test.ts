@@ -6,6 +6,7 @@ import { parseTraceKey, summaryFromCompact, TraceService, traceKeyOf } from '../
 import { analyzeTrace } from '../../../src/core/analysis/analyze';
 import { encodeCompactTrace } from '../../../src/protocol/compact';
 import { trace } from '../../support/builders';
+import type { HostContext } from '../../../src/host/hostContext';
 
 /** A real compact trace of `spanCount` spans under a gateway root, with the given trace ID. */
 const prepared = (traceId: string, spanCount = 3) => {
@@ -93,4 +94,28 @@ test('trace keys round-trip to their source; adopted traces fire a restored open
   assert.deepEqual(events, [true]);
   assert.equal(t.summary.spanCount, 3);
   svc.dispose();
+});
+
+test('lastActive: the focused trace, else the last focused one still open (what Pin Trace from the palette pins)', async () => {
+  const s = new TraceService(new MemoryMemento());
+  const lastKey = (): string | undefined => s.lastActive?.traceKey;
+  assert.equal(lastKey(), undefined);
+  const a = s.open(prepared('aa'), { kind: 'file', label: 'a' });
+  const b = s.open(prepared('bb'), { kind: 'file', label: 'b' });
+  s.setActive(a.traceKey);
+  s.setActive(undefined); // focus went to a text editor
+  assert.equal(s.active?.traceKey, undefined);
+  assert.equal(lastKey(), a.traceKey);
+  // Pin Trace from the palette (no argument) pins that trace, not "open a trace first".
+  const { fakeVscode } = await import('../../support/host/register');
+  const { TraceOpener } = await import('../../../src/host/traces/openTraces');
+  const log = (fakeVscode.api.window as { createOutputChannel(n: string, o: unknown): unknown }).createOutputChannel('t', { log: true });
+  const opener = new TraceOpener({ extension: fakeVscode.newContext(), log, traces: s } as unknown as HostContext, () => { throw new Error('not used'); });
+  await (fakeVscode.api.commands as { executeCommand(id: string): Promise<unknown> }).executeCommand('spanscope.pinTrace');
+  assert.ok(s.isPinned(a.traceKey));
+  assert.ok(!s.isPinned(b.traceKey));
+  opener.dispose();
+  s.close(a.traceKey);
+  assert.equal(lastKey(), b.traceKey, 'the newest open one once the last focused is closed');
+  s.dispose();
 });

@@ -11,7 +11,7 @@ import { parseTraceDocument } from '../../../../src/core/parse/index';
 import { generateTrace } from '../../../../bench/gen-trace.mjs';
 import { trace } from '../../../support/builders';
 import type { SpanSpec } from '../../../support/builders';
-import { REAL_FIXTURES, REAL_FIXTURES_SKIP } from '../../../support/paths';
+import { REAL_FIXTURES } from '../../../support/paths';
 
 const tbl = (specs: SpanSpec[]) => tableFromAnalysis(analyzeTrace(trace(specs)));
 const row = (d: TraceDiff, name: string, occ = 0) => d.rows.find(r => r.name === name && r.occurrence === occ)!;
@@ -82,7 +82,7 @@ test('a subtree that moved under another parent counts as removed there and adde
   assert.deepEqual(d.rows.filter(r => r.name === 'X').map(r => r.status).sort(), ['added', 'removed']);
 });
 
-test('real: every fixture compared with itself is all `same` with zero deltas', { skip: REAL_FIXTURES_SKIP }, () => {
+test('real: every fixture compared with itself is all `same` with zero deltas', () => {
   for (const f of ['jaeger-v1/jaeger-ui--genaiTestTrace.json', 'zipkin/zipkin--messaging-kafka.json', 'jaeger-v1/jaeger--ui_01.json', 'zipkin/zipkin--messaging2.json', 'jaeger-v1/jaeger-ui--TraceGraph-testTrace.json']) {
     for (const t of parseTraceDocument(readFileSync(join(REAL_FIXTURES, f))).traces) {
       const a = tableFromAnalysis(analyzeTrace(t)), b = tableFromAnalysis(analyzeTrace(t));
@@ -95,7 +95,7 @@ test('real: every fixture compared with itself is all `same` with zero deltas', 
   }
 });
 
-test('real: genai trace vs the same trace with one span slower and one dropped', { skip: REAL_FIXTURES_SKIP }, () => {
+test('real: genai trace vs the same trace with one span slower and one dropped', () => {
   const t = parseTraceDocument(readFileSync(join(REAL_FIXTURES, 'jaeger-v1/jaeger-ui--genaiTestTrace.json'))).traces[0]!;
   const leaves = t.spans.filter(s => !t.spans.some(c => c.parentId === s.spanId));
   const slow = leaves[3]!, dropped = leaves[5]!;

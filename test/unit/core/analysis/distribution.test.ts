@@ -8,7 +8,7 @@ import { tableFromAnalysis } from '../../../../src/core/analysis/graph';
 import type { SpanTable } from '../../../../src/core/analysis/graph';
 import { parseTraceDocument } from '../../../../src/core/parse/index';
 import { trace } from '../../../support/builders';
-import { REAL_FIXTURES, REAL_FIXTURES_SKIP } from '../../../support/paths';
+import { REAL_FIXTURES } from '../../../support/paths';
 
 /** 40 traces of `GET /x` taking 1..40 ms; the 4 slowest ran in region eu, 2 of the 36 others too. */
 function traces(): SpanTable[] {
@@ -68,7 +68,7 @@ test('thresholds: 1-2-5-style steps per decade for wide ranges, none (d3 nice ti
   assert.equal(latencyThresholds(10, 15).scale, 'linear');
 });
 
-test('real: the Kafka fixture’s on-message operation across its trace', { skip: REAL_FIXTURES_SKIP }, () => {
+test('real: the Kafka fixture’s on-message operation across its trace', () => {
   const tables = parseTraceDocument(readFileSync(join(REAL_FIXTURES, 'zipkin/zipkin--messaging-kafka.json'))).traces.map(t => tableFromAnalysis(analyzeTrace(t)));
   const d = latencyDistribution(tables, { service: 'serviceb', name: 'on-message' });
   assert.equal(d.sampleCount, 3);

@@ -7,7 +7,7 @@ import { buildServiceGraph, graphFromDependencies, ServiceGraphBuilder, tableFro
 import type { ServiceGraph } from '../../../../src/core/analysis/graph';
 import { parseTraceDocument } from '../../../../src/core/parse/index';
 import { trace } from '../../../support/builders';
-import { REAL_FIXTURES, REAL_FIXTURES_SKIP } from '../../../support/paths';
+import { REAL_FIXTURES } from '../../../support/paths';
 
 const real = (f: string) => parseTraceDocument(readFileSync(join(REAL_FIXTURES, f))).traces.map(t => tableFromAnalysis(analyzeTrace(t)));
 const edge = (g: ServiceGraph, from: string, to: string) => g.edges.find(e => e.from === from && e.to === to);
@@ -87,7 +87,7 @@ test('a backend dependency list becomes a graph without latencies', () => {
   assert.equal(edge(g, 'x', 'y')!.count, 0);
 });
 
-test('real: genai trace (10 services) — calls from the parent structure, the k8s-api error origin', { skip: REAL_FIXTURES_SKIP }, () => {
+test('real: genai trace (10 services) — calls from the parent structure, the k8s-api error origin', () => {
   const g = buildServiceGraph(real('jaeger-v1/jaeger-ui--genaiTestTrace.json'));
   assert.equal(g.nodes.length, 10);
   assert.equal(g.nodes.reduce((n, x) => n + x.spanCount, 0), 57);
@@ -101,12 +101,12 @@ test('real: genai trace (10 services) — calls from the parent structure, the k
   assert.deepEqual(g.nodes.filter(n => !g.edges.some(e => e.to === n.service)).map(n => n.service), ['api-edge']);
 });
 
-test('real: Zipkin client/server halves with a shared span ID give one call', { skip: REAL_FIXTURES_SKIP }, () => {
+test('real: Zipkin client/server halves with a shared span ID give one call', () => {
   const g = buildServiceGraph(real('zipkin/zipkin--skew.json'));
   assert.deepEqual(g.edges.map(e => [e.from, e.to, e.count]), [['servicea', 'serviceb', 1]]);
 });
 
-test('real: the graph of a trace set is the sum of the graphs of its traces', { skip: REAL_FIXTURES_SKIP }, () => {
+test('real: the graph of a trace set is the sum of the graphs of its traces', () => {
   const files = ['jaeger-v1/jaeger-ui--genaiTestTrace.json', 'zipkin/zipkin--messaging-kafka.json', 'jaeger-v1/jaeger-ui--TraceGraph-testTrace.json', 'otlp/jaeger--memory-otel_traces_01.json'];
   const tables = files.flatMap(real);
   const all = buildServiceGraph(tables);

@@ -84,3 +84,17 @@ test('garbage and hostile input: nothing thrown, bounded time, bounded output', 
   parseStackTrace(longLines);
   assert.ok(performance.now() - t0 < 500);
 });
+
+test('PHP frames: #N path(line): function', () => {
+  const text = [
+    'RuntimeException: invoice missing in /var/www/src/Repo/InvoiceRepo.php:31',
+    'Stack trace:',
+    '#0 /var/www/src/Controller/InvoiceController.php(12): App\\Repo\\InvoiceRepo->find(7)',
+    '#1 /var/www/vendor/symfony/http-kernel/HttpKernel.php(163): App\\Controller\\InvoiceController->show(7)',
+    '#2 {main}',
+  ].join('\n');
+  assert.deepEqual(brief(text), [
+    ['php', 'App\\Repo\\InvoiceRepo->find', '/var/www/src/Controller/InvoiceController.php', 12, undefined],
+    ['php', 'App\\Controller\\InvoiceController->show', '/var/www/vendor/symfony/http-kernel/HttpKernel.php', 163, undefined],
+  ]);
+});

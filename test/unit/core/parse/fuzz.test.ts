@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import { OWN_FIXTURES, REAL_FIXTURES, HAVE_REAL_FIXTURES } from '../../../support/paths';
+import { OWN_FIXTURES, REAL_FIXTURES } from '../../../support/paths';
 import { parseTraceDocument } from '../../../../src/core/parse/index';
 import { encodeOtlpProtobuf } from '../../../../src/core/otlp/proto';
 import { TraceParseError, type SourceFormat } from '../../../../src/core/model';
@@ -32,7 +32,7 @@ const SEEDS: string[] = [
 const REAL = ['jaeger-v1/jaeger--ui_01.json', 'jaeger-v1/jaeger-ui--TraceGraph-testTrace.json', 'jaeger-v1/jaeger--anonymizer-trace_success.json',
   'otlp/jaeger--memory-otel_traces_01.json', 'zipkin/zipkin--skew.json', 'zipkin/zipkin--messaging2.json', 'jaeger-api-v3/jaeger--GetTrace.json',
   'otlp/jaeger-ui--otlp2jaeger-multi-in.jsonl'];
-if (HAVE_REAL_FIXTURES) for (const f of REAL) SEEDS.push(readFileSync(join(REAL_FIXTURES, f), 'utf8'));
+for (const f of REAL) SEEDS.push(readFileSync(join(REAL_FIXTURES, f), 'utf8'));
 // A Jaeger and a Zipkin seed that do not depend on the shared folder.
 SEEDS.push(JSON.stringify({ data: [{ traceID: 'a1', spans: [{ traceID: 'a1', spanID: 'b1', operationName: 'x', references: [{ refType: 'CHILD_OF', traceID: 'a1', spanID: 'b0' }], startTime: 1, duration: 2, tags: [{ key: 'k', type: 'int64', value: '9' }], logs: [{ timestamp: 1, fields: [{ key: 'event', value: 'e' }] }], processID: 'p1' }], processes: { p1: { serviceName: 's', tags: [] } } }] }));
 SEEDS.push(JSON.stringify([{ traceId: 'a1', id: 'b1', parentId: 'b0', kind: 'CLIENT', timestamp: 1, duration: 2, localEndpoint: { serviceName: 's' }, tags: { error: '' }, annotations: [{ timestamp: 1, value: 'x' }], shared: true }]));

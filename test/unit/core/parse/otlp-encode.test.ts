@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { OWN_FIXTURES, REAL_FIXTURES, REAL_FIXTURES_SKIP } from '../../../support/paths';
+import { OWN_FIXTURES, REAL_FIXTURES } from '../../../support/paths';
 import { parseTraceDocument } from '../../../../src/core/parse/index';
 import { traceToOtlpJson } from '../../../../src/core/otlp/encode';
 import type { ParseResult } from '../../../../src/core/model';
@@ -35,7 +35,7 @@ function files(dir: string): string[] {
   });
 }
 
-test('round trip parse(encode(parse(x))) = parse(x) for every real fixture', { skip: REAL_FIXTURES_SKIP }, () => {
+test('round trip parse(encode(parse(x))) = parse(x) for every real fixture', () => {
   let n = 0;
   for (const f of files(REAL_FIXTURES)) {
     const text = readFileSync(f, 'utf8');

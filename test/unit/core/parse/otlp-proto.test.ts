@@ -13,7 +13,7 @@ import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type Link } from '@opentelemetry/api';
 import { ProtobufTraceSerializer, JsonTraceSerializer } from '@opentelemetry/otlp-transformer';
-import { PROJECT_ROOT, REAL_FIXTURES, REAL_FIXTURES_SKIP } from '../../../support/paths';
+import { PROJECT_ROOT, REAL_FIXTURES } from '../../../support/paths';
 import { parseTraceDocument } from '../../../../src/core/parse/index';
 import { attr, TraceParseError, type ParseResult } from '../../../../src/core/model';
 import { decodeExportTraceServiceResponse, encodeExportTraceServiceResponse, encodeOtlpProtobuf } from '../../../../src/core/otlp/proto';
@@ -81,7 +81,7 @@ function strip(r: ParseResult): unknown {
   return r.traces.map(t => t.spans.map(s => { const { warnings: _w, shared: _s, ...rest } = s; return rest; }));
 }
 
-test('encodeOtlpProtobuf round trip: decode(encode(x)) = x for every real fixture', { skip: REAL_FIXTURES_SKIP }, () => {
+test('encodeOtlpProtobuf round trip: decode(encode(x)) = x for every real fixture', () => {
   const files = ['otlp/jaeger--memory-otel_traces_01.json', 'jaeger-v1/jaeger--ui_01.json', 'jaeger-v1/jaeger-ui--genaiTestTrace.json', 'zipkin/zipkin--messaging-kafka.json', 'otlp/jaeger--integration-span_tags_trace.json'];
   for (const f of files) {
     const first = parseTraceDocument(readFileSync(join(REAL_FIXTURES, f), 'utf8'));

@@ -145,7 +145,7 @@ test('the side panel’s search results are Compare candidates, fetched only whe
   const results = lists[1]!.filter(i => i.description === 'search result');
   assert.match(results.find(i => i.detail === SLOW)!.label, /^frontend GET \/cart · Jaeger \(local\)$/);
   assert.deepEqual(fetched, [SLOW], 'only the picked one is fetched');
-  assert.ok(progress.some(p => p.cancellable && /Fetching trace 5cf92f3577b34da6 from Jaeger \(local\)/.test(p.title ?? '')), JSON.stringify(progress));
+  assert.ok(progress.some(p => p.cancellable && /Fetching trace 5cf92f35 from Jaeger \(local\)/.test(p.title ?? '')), JSON.stringify(progress));
 
   const init = await last().ready();
   const diff = init.data!.diff as { bTraceId: string; counts: { added: number; changed: number }; rows: { name: string; status: string }[]; regressions: { name: string }[] };

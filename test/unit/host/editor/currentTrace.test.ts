@@ -34,3 +34,40 @@ test('sticky current trace', () => {
   current.dispose();
   traces.dispose();
 });
+
+test('Findings says "No findings" and what was checked, and keeps the trace (as Spans does) when focus goes to a source file', async () => {
+  const { fakeVscode } = await import('../../../support/host/register');
+  const { FindingsView, CHECKED_FOR } = await import('../../../../src/host/sidebar/findingsView');
+  const { bindTraceContext } = await import('../../../../src/host/editor/currentTrace');
+  const traces = new TraceService(new MemoryMemento());
+  const current = new CurrentTrace(traces);
+  const context = bindTraceContext(current);
+  const findings = new FindingsView(traces, current);
+  const hasActiveTrace = () => fakeVscode.calls.filter(c => c.api === 'commands.executeCommand' && c.args[0] === 'setContext' && c.args[1] === 'spanscope.hasActiveTrace').at(-1)?.args[2];
+  try {
+    assert.deepEqual(findings.getChildren(), []);
+    assert.equal(hasActiveTrace(), false);
+    const a = traces.open(prepared('aa'), { kind: 'file', label: 'a' });
+    const rows = () => findings.getChildren().map(n => findings.getTreeItem(n));
+    const item = rows()[0]!;
+    assert.equal(rows().length, 1);
+    assert.equal(item.label, 'No findings');
+    assert.equal(item.description, `checked: ${CHECKED_FOR}`);
+    assert.match(CHECKED_FOR, /N\+1 calls/);
+    assert.equal(hasActiveTrace(), true);
+    // Focus moves to a text editor: TraceService has no active trace, but every view keeps showing this one.
+    traces.setActive(undefined);
+    assert.equal(traces.active, undefined);
+    assert.equal(rows()[0]!.label, 'No findings');
+    assert.equal(rows()[0]!.id, `${a.traceKey}#none`);
+    assert.equal(hasActiveTrace(), true, 'the welcome text "no trace open" stays hidden');
+    traces.close(a.traceKey);
+    assert.deepEqual(findings.getChildren(), []);
+    assert.equal(hasActiveTrace(), false);
+  } finally {
+    findings.dispose();
+    context.dispose();
+    current.dispose();
+    traces.dispose();
+  }
+});

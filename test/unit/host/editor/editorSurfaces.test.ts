@@ -118,7 +118,7 @@ test('spans map to code by path mapping, suffix, source map and route search; th
   // One setDecorations per decoration type per editor: 5 heat levels, errors, inline.
   assert.equal(decorationTypes.length, 7);
   assert.equal(orders.setCalls, 7);
-  const typeOf = (color: string) => decorationTypes.find(d => (d.options.borderColor as { id?: string } | undefined)?.id === color)!.key;
+  const typeOf = (color: string) => decorationTypes.find(d => (d.options.overviewRulerColor as { id?: string } | undefined)?.id === color)!.key;
   const lines = (key: string) => (orders.set.get(key) as Range[]).map(r => r.start.line);
   // Line 12 (0-based 11) has an error among its spans: the error mark, not a heat mark. Line 5 holds 40% of the trace.
   assert.deepEqual(lines(typeOf(ERROR_COLOR_ID)), [11]);
@@ -147,6 +147,8 @@ test('spans map to code by path mapping, suffix, source map and route search; th
   const md = hover.contents.value;
   assert.match(md, /\| SELECT orders \| orders \| 100 µs \| unset \|/);
   assert.match(md, /\$\(error\) error/);
+  // The hover says what the gutter mark of the line means.
+  assert.match(md, /Gutter: the red \\! marks 1 span here that ended in error/);
   assert.match(md, /command:spanscope\.revealSpanInWaterfall\?/);
   assert.match(md, /command:spanscope\.showSpanDetails\?/);
   assert.deepEqual(hover.contents.isTrusted, { enabledCommands: [Commands.revealSpanInWaterfall, Commands.showSpanDetails] });

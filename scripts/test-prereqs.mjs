@@ -1,0 +1,66 @@
+// What the selected test files need on this machine, installed when missing, so that `npm test` on a fresh clone
+// runs every test (none skipped for a missing tool), the way `npm run demo` installs code-server for itself:
+//   Chromium      the webview and end-to-end tests drive Debian's /usr/bin/chromium (installed with apt-get when
+//                 running as root on Debian, as `npm run demo` does; otherwise the apt-get line to run is printed)
+//   Jaeger, Zipkin  the real backends of the integration tests (scripts/install-backends.mjs, cached by version)
+//   code-server   the end-to-end tests' VS Code (scripts/code-server.mjs, cached by version)
+// Everything lands in ~/.cache/spanscope keyed by version, so a second run only checks and prints where it is.
+// SPANSCOPE_TEST_NO_INSTALL=1 turns this off (then the tests that need a missing tool skip, or fail in CI).
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { CODE_SERVER_VERSION, codeServerDir, ensureAptPackages, ensureCodeServer, isCodeServerInstalled } from './code-server.mjs';
+
+const here = dirname(fileURLToPath(import.meta.url));
+
+/**
+ * Which tools these test files use, read from what each file imports or names (a test that starts Jaeger names
+ * JAEGER_* from test/support/backends; an end-to-end test imports test/support/e2e).
+ * @param {{ path: string, text: string }[]} files
+ * @returns {Set<'chromium' | 'jaeger' | 'zipkin' | 'code-server'>}
+ */
+export function toolsNeeded(files) {
+  const need = new Set();
+  for (const { path, text } of files) {
+    const e2e = /support\/e2e\//.test(text) || /(^|\/)test\/e2e\//.test(path.replaceAll('\\', '/'));
+    if (e2e || /support\/chromium/.test(text)) need.add('chromium');
+    if (e2e && /support\/e2e\/session|withWorkbench/.test(text)) need.add('code-server');
+    if (/\bJAEGER_|startJaeger/.test(text)) need.add('jaeger');
+    if (/\bZIPKIN_|startZipkin/.test(text)) need.add('zipkin');
+  }
+  return need;
+}
+
+/**
+ * Installs the missing tools the given test files need, printing one progress line per tool.
+ * Returns the problems it could not fix (each a sentence saying what to do), empty when all is there.
+ * @param {string[]} testFiles
+ * @param {(line: string) => void} [say]
+ */
+export function ensureTestPrerequisites(testFiles, say = line => console.log(`[test] ${line}`)) {
+  const need = toolsNeeded(testFiles.map(path => ({ path, text: readFileSync(path, 'utf8') })));
+  const problems = [];
+  if (need.has('chromium')) {
+    const chromium = process.env.SPANSCOPE_CHROMIUM ?? '/usr/bin/chromium';
+    if (existsSync(chromium)) say(`Chromium: ${chromium}`);
+    else if (process.env.SPANSCOPE_CHROMIUM) problems.push(`Chromium not found at SPANSCOPE_CHROMIUM=${chromium}`);
+    else {
+      say('Chromium: not found at /usr/bin/chromium, installing it with apt-get…');
+      try { ensureAptPackages(['chromium'], say); say('Chromium: installed'); } catch (e) { problems.push(`Chromium: ${e.message}`); }
+    }
+  }
+  const backends = ['jaeger', 'zipkin'].filter(b => need.has(b));
+  if (backends.length) {
+    const names = backends.map(b => (b === 'jaeger' ? 'Jaeger' : 'Zipkin')).join(' and ');
+    say(`${names}: checking the cache (a first install builds Jaeger from its Go module and fetches Zipkin from Maven Central: several minutes)…`);
+    const r = spawnSync(process.execPath, [join(here, 'install-backends.mjs'), ...backends], { stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' });
+    for (const line of (r.stdout ?? '').split('\n').filter(Boolean)) say(line.replace(/^install-backends: /, ''));
+    if (r.status !== 0) problems.push(`installing ${names} failed (see above); retry with node scripts/install-backends.mjs`);
+  }
+  if (need.has('code-server')) {
+    if (!isCodeServerInstalled()) say(`code-server ${CODE_SERVER_VERSION}: installing into ${codeServerDir()} (about 3 min, once)…`);
+    try { ensureCodeServer({ log: m => say(m.replace(/^\[code-server\] /, 'code-server: ')) }); say(`code-server ${CODE_SERVER_VERSION}: ${codeServerDir()}`); } catch (e) { problems.push(`code-server: ${e.message}`); }
+  }
+  return problems;
+}

@@ -1,0 +1,140 @@
+// `spanscope map --workspace DIR [--path-mapping FROM=TO]… <trace file|->`: where in DIR each span was made.
+// Prints one JSON object {"spans":[{traceId, spanId, service, name, file, line, confidence, reason, candidates}]}
+// with files relative to DIR (absolute when a path mapping points outside it). Bad input or a missing workspace:
+// exit 2 with one line on stderr.
+import { readFileSync, statSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { TraceParseError } from '../core/model';
+import { parseTraceDocument } from '../core/parse/index';
+import { compilePathMappings } from '../core/mapping/pathMappings';
+import { isInside } from '../core/mapping/paths';
+import { MappingEngine } from '../core/mapping/engine/engine';
+import { factsFromSpan } from '../core/mapping/engine/facts';
+import type { SyntaxService } from '../core/mapping/syntax/types';
+import { EXIT, type CliCommand } from './command';
+import { nodeWorkspace } from './nodeWorkspace';
+import { createSyntaxService } from '../worker/syntax';
+
+export const HELP = `usage: spanscope map --workspace DIR [--path-mapping FROM=TO]… <trace file|->
+
+Maps every span of a trace document (any format summary reads) to the source line in DIR that made it:
+from code.* attributes (file and line, or a qualified function name found by parsing DIR's sources), exception
+stack traces, and, for spans without code.*, the span name in a span-starting call, the HTTP route declaration,
+the literal that builds a request URL, the SQL text, or the RPC method's implementation. Prints one JSON object:
+
+  {"spans":[{"traceId","spanId","service","name","file","line","confidence","reason",
+             "candidates":[{"file","line","reason"}]}]}
+
+file is relative to DIR (null when unmapped), line is 1-based (or null), confidence is exact (the span names
+the file and line), high (one unambiguous place), low (ranked guesses: see candidates) or none (reason says why).
+
+options:
+  --workspace DIR          the source tree (required); node_modules, .git, build output and vendor are skipped
+  --path-mapping FROM=TO   rewrite span paths starting with FROM to TO (repeatable; \${workspaceFolder} is DIR)
+  -h, --help               this text
+
+exit codes: 0 ok, 2 bad input, usage or a missing workspace (one line on stderr), 1 internal error.`;
+
+const say = (line: string) => process.stderr.write(`spanscope map: ${line.replace(/\s*[\r\n]+\s*/g, ' ')}\n`);
+
+interface Args { file: string; workspace: string; mappings: Record<string, string> }
+
+function parseArgs(argv: string[]): Args | 'help' | string {
+  let file: string | undefined;
+  let workspace: string | undefined;
+  const mappings: Record<string, string> = {};
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === '-h' || a === '--help') return 'help';
+    const eq = a.startsWith('--') ? a.indexOf('=') : -1;
+    const name = eq > 0 ? a.slice(0, eq) : a;
+    if (name === '--workspace' || name === '--path-mapping') {
+      const v = eq > 0 ? a.slice(eq + 1) : argv[++i];
+      if (v === undefined) return `${name} needs a value`;
+      if (name === '--workspace') workspace = v;
+      else {
+        const k = v.indexOf('=');
+        if (k <= 0) return `--path-mapping needs FROM=TO, got "${v.slice(0, 200)}"`;
+        mappings[v.slice(0, k)] = v.slice(k + 1);
+      }
+    } else if (a.startsWith('-') && a !== '-') return `unknown option ${a} (see --help)`;
+    else if (file === undefined) file = a;
+    else return `unexpected argument ${a}: give one file (or - for standard input)`;
+  }
+  if (workspace === undefined) return 'missing --workspace DIR (see --help)';
+  if (file === undefined) return 'missing input: give a file, or - to read standard input (see --help)';
+  return { file, workspace, mappings };
+}
+
+async function readStdin(): Promise<Uint8Array> {
+  const chunks: Buffer[] = [];
+  for await (const c of process.stdin) chunks.push(c as Buffer);
+  return Buffer.concat(chunks);
+}
+
+/** The tree-sitter outlines, parsed in a worker thread (dist/syntax-worker.js next to this bundle). */
+async function syntaxService(): Promise<SyntaxService | undefined> {
+  return createSyntaxService();
+}
+
+export const mapCommand: CliCommand = {
+  async run(argv: string[]): Promise<number> {
+    const args = parseArgs(argv);
+    if (args === 'help') { process.stdout.write(HELP + '\n'); return EXIT.ok; }
+    if (typeof args === 'string') { say(args); return EXIT.badInput; }
+    const dir = resolve(args.workspace);
+    try {
+      if (!statSync(dir).isDirectory()) { say(`workspace ${JSON.stringify(args.workspace)} is not a directory`); return EXIT.badInput; }
+    } catch {
+      say(`workspace ${JSON.stringify(args.workspace)} does not exist`);
+      return EXIT.badInput;
+    }
+    let input: Uint8Array;
+    try {
+      input = args.file === '-' ? await readStdin() : readFileSync(args.file);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : code === 'EACCES' ? 'permission denied' : (err as Error).message;
+      say(`cannot read ${args.file === '-' ? 'standard input' : JSON.stringify(args.file)}: ${why}`);
+      return EXIT.badInput;
+    }
+    let parsed;
+    try {
+      parsed = parseTraceDocument(input);
+    } catch (err) {
+      if (err instanceof TraceParseError) {
+        const where = err.message.includes(err.path) ? '' : ` (at ${err.path})`;
+        say(`${args.file === '-' ? 'stdin' : args.file}: ${err.message}${where}`);
+        return EXIT.badInput;
+      }
+      throw err;
+    }
+    const syntax = await syntaxService();
+    try {
+      const ws = nodeWorkspace(dir, syntax);
+      const root = ws.folders[0]!;
+      const mappings = compilePathMappings(args.mappings, [{ name: 'workspace', path: root }]);
+      for (const p of mappings.problems) say(`warning: --path-mapping ${p.from}: ${p.message}`);
+      const spans = parsed.traces.flatMap(t => t.spans);
+      const results = await new MappingEngine(ws).mapSpans(spans.map(factsFromSpan), { mappings });
+      const rel = (p: string | undefined): string | null => {
+        if (p === undefined) return null;
+        return isInside(p, root) && p !== root ? p.slice(root.length + (root.endsWith('/') ? 0 : 1)) : p;
+      };
+      const out = spans.map((s, i) => {
+        const m = results[i]!;
+        return {
+          traceId: s.traceId, spanId: s.spanId, service: s.resource.serviceName, name: s.name,
+          file: rel(m.file), line: m.line ?? null, confidence: m.confidence, reason: m.reason,
+          candidates: m.candidates.map(c => ({ file: rel(c.file), line: c.line, reason: c.reason })),
+        };
+      });
+      process.stdout.write(JSON.stringify({ spans: out }, null, 2) + '\n');
+      return EXIT.ok;
+    } finally {
+      syntax?.dispose();
+    }
+  },
+};
+
+

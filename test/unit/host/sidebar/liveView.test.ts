@@ -1,0 +1,55 @@
+// The Live list never moves a row under the mouse: traces arriving (or growing) while rows are shown wait behind
+// the first row "N new traces: show", the rows shown keep their positions, and clicking that row shows them.
+import { fakeVscode } from '../../../support/host/register';
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { EventEmitter } from '../../../support/host/fakeVscode';
+import { Commands } from '../../../../src/host/commands';
+import { LiveView } from '../../../../src/host/sidebar/tracesView';
+import type { ReceiverLike, ReceiverListItem } from '../../../../src/host/sidebar/deps';
+
+function item(traceId: string, lastUpdateMs: number, spanCount = 3): ReceiverListItem {
+  return { traceId, rootService: 'shop', rootName: `GET /${traceId}`, startNs: BigInt(lastUpdateMs) * 1_000_000n, durationNs: 5e6, spanCount, errorCount: 0, lastUpdateMs, completed: true };
+}
+
+test('new Live traces wait behind a "N new traces" row; the rows shown stay where they are until it is clicked', async () => {
+  const traces = new EventEmitter<void>();
+  let list: ReceiverListItem[] = [];
+  const receiver: ReceiverLike = {
+    state: { kind: 'running', address: { httpUrl: 'http://127.0.0.1:4318' } },
+    onDidChangeState: new EventEmitter<void>().event,
+    onDidChangeTraces: traces.event,
+    list: () => list.slice(),
+  };
+  const view = new LiveView(receiver, node => new (fakeVscode.api.TreeItem as new (l: string) => { label: string })(node.kind === 'live' ? node.traceId : '?') as never);
+  // What the tree shows, row by row, as the user sees it (the header's label, then each trace's ID).
+  const rows = () => view.getChildren().map(n => (n.kind === 'live' ? n.traceId : String((view.getTreeItem(n) as { label: string }).label)));
+  try {
+    assert.deepEqual(rows(), [], 'no traces: the view shows its welcome text');
+    // The first traces show at once: there is nothing to move.
+    list = [item('a', 1000), item('b', 2000)];
+    view.sync();
+    assert.deepEqual(rows(), ['2 traces, newest first', 'b', 'a']);
+    // More arrive and "a" gets more spans (a later update): nothing shown moves; the header counts the new ones.
+    list = [item('a', 4000, 9), item('b', 2000), item('c', 3000), item('d', 3500)];
+    view.sync();
+    assert.deepEqual(rows(), ['2 new traces: show', 'b', 'a']);
+    const header = view.getTreeItem(view.getChildren()[0]!) as { command?: { command: string } };
+    assert.equal(header.command?.command, Commands.showNewLiveTraces);
+    // Clicking the header shows them, newest first, above the others.
+    await (fakeVscode.api.commands as { executeCommand(id: string): Promise<unknown> }).executeCommand(Commands.showNewLiveTraces);
+    assert.deepEqual(rows(), ['4 traces, newest first', 'd', 'c', 'b', 'a']);
+    // A trace the receiver dropped leaves; cleared, the view is empty again and the next trace shows at once.
+    list = list.filter(i => i.traceId !== 'c');
+    view.sync();
+    assert.deepEqual(rows(), ['3 traces, newest first', 'd', 'b', 'a']);
+    list = [];
+    view.sync();
+    assert.deepEqual(rows(), []);
+    list = [item('e', 5000)];
+    view.sync();
+    assert.deepEqual(rows(), ['1 trace, newest first', 'e']);
+  } finally {
+    view.dispose();
+  }
+});
