@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { analyzeTrace } from '../../../src/core/analysis/analyze';
 import { parseTraceDocument } from '../../../src/core/parse/index';
 import type { Trace } from '../../../src/core/model';
+import fc from 'fast-check';
 import { httpSession, startHttpServer, stdioSession, type HttpServerProcess, type McpSession } from './client';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -148,6 +149,19 @@ describe('mcp server over trace files', () => {
       assert.equal(r.isError, true, `${tool} ${JSON.stringify(args).slice(0, 80)}: ${r.text.slice(0, 200)}`);
       assert.match(r.text, re, tool);
     }
+    assert.equal((await s.call('list_sources')).isError, false);
+  });
+
+  test('random arguments to every tool: an answer within budget or a tool error, never a crash', async () => {
+    const idLike = fc.oneof(fc.constant(small.traceId), fc.constant(small.spans[3]!.spanId), fc.string({ maxLength: 40 }), fc.string({ unit: fc.constantFrom(...'0123456789abcdefABCDEF-'), minLength: 1, maxLength: 40 }));
+    const value = fc.oneof(idLike, fc.integer({ min: -5, max: 5000 }), fc.double(), fc.boolean(), fc.constant(null), fc.array(idLike, { maxLength: 25 }), fc.dictionary(fc.string({ maxLength: 8 }), fc.string({ maxLength: 8 }), { maxKeys: 3 }));
+    const keys = ['traceId', 'traceIdA', 'traceIdB', 'spanIds', 'source', 'service', 'operation', 'attributes', 'limit', 'maxDepth', 'maxChildren', 'rootSpanId', 'kinds', 'file', 'startLine', 'endLine', 'function', 'minDurationMs', 'maxDurationMs', 'errorsOnly', 'startTime', 'endTime', 'traceIds', 'bogus'];
+    await fc.assert(fc.asyncProperty(fc.constantFrom(...TOOLS), fc.dictionary(fc.constantFrom(...keys), value, { maxKeys: 5 }), async (tool, args) => {
+      const r = await s.call(tool, args);
+      assert.ok(r.text.length > 0 && r.text.length <= BUDGET_CHARS, `${tool}: ${r.text.length}`);
+      if (!r.isError) assert.equal(typeof r.json, 'object');
+      else assert.doesNotMatch(r.text, /internal error/, `${tool} ${JSON.stringify(args)}: ${r.text}`);
+    }), { numRuns: 300, seed: 18 });
     assert.equal((await s.call('list_sources')).isError, false);
   });
 
