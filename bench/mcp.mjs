@@ -78,11 +78,14 @@ try {
     const client = await session(f);
     const a = (await client.callTool({ name: 'get_trace_topology', arguments: { traceId: id, limit: 1 } }));
     const rootSpan = JSON.parse(a.content[0].text).spans[0].spanId;
+    // a file the trace's spans record, so that the latency answer has something in it
+    const located = JSON.parse((await client.callTool({ name: 'get_code_locations', arguments: { traceId: id, limit: 1 } })).content[0].text);
+    const codeFile = located.spans[0]?.recorded?.file ?? 'none';
     const calls = [
       ['list_sources', {}], ['get_services', {}], ['search_traces', {}], ['get_trace_summary', { traceId: id }],
       ['get_trace_topology', { traceId: id }], ['get_critical_path', { traceId: id }], ['get_span_details', { traceId: id, spanIds: [rootSpan] }],
       ['get_trace_errors', { traceId: id }], ['get_findings', { traceId: id }], ['get_code_locations', { traceId: id }],
-      ['get_latency_for_code', { file: '.py' }], ['compare_traces', { traceIdA: id, traceIdB: id }],
+      ['get_latency_for_code', { file: codeFile }], ['compare_traces', { traceIdA: id, traceIdB: id }],
     ];
     for (const [name, args] of calls) {
       const r = await client.callTool({ name, arguments: args });
