@@ -560,6 +560,7 @@ const getLatencyForCode: ToolDef = {
     function: z.string().max(500).optional().describe('Function name (code.function), with or without namespace'),
     traceIds: z.array(z.string().max(4096)).max(50).optional().describe('Also these traces (any ID form)'),
     source: sourceArg,
+    limit: limitArg(30, 500),
   },
   remote: true,
   async run(args, ctx, signal) {
@@ -614,7 +615,10 @@ const getLatencyForCode: ToolDef = {
       ...(durs.length ? { p50Ms: ms(percentileSorted(sorted, 0.5)), p95Ms: ms(percentileSorted(sorted, 0.95)), maxMs: ms(sorted[sorted.length - 1]!) } : { note: 'no span of the traces at hand records this code location; check get_code_locations for the paths spans record' }),
     };
     const slow = slowest.slice(0, 10).map(({ durationNs: _d, ...r }) => r);
-    return fitList(n => ({ ...head, locations: locations.slice(0, n), slowestSpans: slow }), locations.length, ctx.maxChars, 'narrow the file or line range').text;
+    const limit = (args.limit as number | undefined) ?? 30;
+    const shown = locations.slice(0, limit);
+    const more = locations.length > limit ? { moreLocations: locations.length - limit } : {};
+    return fitList(n => ({ ...head, locations: shown.slice(0, n), ...more, slowestSpans: slow }), shown.length, ctx.maxChars, 'narrow the file or line range').text;
   },
 };
 
