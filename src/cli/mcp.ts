@@ -2,7 +2,8 @@
 // stdio by default (the assistant starts this process); --http PORT serves Streamable HTTP on 127.0.0.1.
 // Nothing but the protocol may go to stdout in stdio mode: every status line goes to stderr.
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import { z } from 'zod';
 import { createBackend } from '../backends/registry';
 import { OtlpReceiver } from '../backends/receiver/receiver';
 import { TraceStore } from '../backends/receiver/store';
@@ -31,6 +32,10 @@ options:
   --http PORT            serve Streamable HTTP at http://127.0.0.1:PORT/mcp instead of stdio (0 picks a free port)
   --token-file FILE      over HTTP, require "Authorization: Bearer T", T being the contents of FILE; or set
                          SPANSCOPE_MCP_TOKEN
+  --config FILE          sources from a JSON file (flags add to it):
+                         {"backends":[{"type":"jaeger","url":"http://…","name":"prod","tenant":"…","headers":{}}],
+                          "receive":4318,"workspace":"DIR","paths":["FILE or DIR"],"maxOutputTokens":8000}
+                         relative paths are relative to the file; no secrets in it (use the environment)
   --max-output-tokens N  budget of each tool answer (default ${DEFAULT_MAX_TOKENS}; about 4 characters a token)
   -h, --help             this text
 
@@ -50,6 +55,40 @@ interface Args {
   maxTokens: number;
 }
 
+const ConfigSchema = z.object({
+  backends: z.array(z.object({
+    type: z.enum(['jaeger', 'tempo', 'zipkin']),
+    url: z.string().max(2000),
+    name: z.string().max(200).optional(),
+    tenant: z.string().max(200).optional(),
+    headers: z.record(z.string().max(200), z.string().max(4000)).optional(),
+  }).strict()).max(50).optional(),
+  receive: z.number().int().min(0).max(65535).optional(),
+  workspace: z.string().max(4096).optional(),
+  paths: z.array(z.string().max(4096)).max(1000).optional(),
+  maxOutputTokens: z.number().int().min(500).max(200_000).optional(),
+}).strict();
+
+/** Reads --config FILE into the arguments; an error message when it cannot. */
+function readConfig(file: string, a: Args, specs: Array<{ type: string; url: string; name?: string; tenant?: string; headers?: Record<string, string> }>): string | undefined {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (e) {
+    return `--config ${file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`;
+  }
+  const parsed = ConfigSchema.safeParse(raw);
+  if (!parsed.success) return `--config ${file}: ${parsed.error.issues.map(i => `${i.path.join('.') || '(top)'}: ${i.message}`).join('; ')}`;
+  const c = parsed.data;
+  const base = dirname(resolve(file));
+  for (const b of c.backends ?? []) specs.push(b);
+  if (c.receive !== undefined) a.receive = c.receive;
+  if (c.workspace !== undefined) a.workspace = resolve(base, c.workspace);
+  for (const p of c.paths ?? []) a.paths.push(resolve(base, p));
+  if (c.maxOutputTokens !== undefined) a.maxTokens = c.maxOutputTokens;
+  return undefined;
+}
+
 function port(name: string, v: string | undefined): number | string {
   const n = Number(v);
   return v !== undefined && Number.isInteger(n) && n >= 0 && n <= 65535 ? n : `${name} needs a port number from 0 to 65535, not "${v ?? ''}"`;
@@ -58,6 +97,7 @@ function port(name: string, v: string | undefined): number | string {
 function parseArgs(argv: string[]): Args | 'help' | string {
   const a: Args = { backends: [], paths: [], maxTokens: DEFAULT_MAX_TOKENS };
   const specs: string[] = [];
+  const fromConfig: Array<{ type: string; url: string; name?: string; tenant?: string; headers?: Record<string, string> }> = [];
   let tenant = process.env.SPANSCOPE_TENANT || undefined;
   let tokenFile: string | undefined;
   for (let i = 0; i < argv.length; i++) {
@@ -70,6 +110,12 @@ function parseArgs(argv: string[]): Args | 'help' | string {
     let n: number | string;
     switch (name) {
       case '--backend': if (!(v = value())) return '--backend needs T=URL'; specs.push(v); break;
+      case '--config': {
+        if (!(v = value())) return '--config needs a file';
+        const problem = readConfig(v, a, fromConfig);
+        if (problem) return problem;
+        break;
+      }
       case '--tenant': if (!(v = value())) return '--tenant needs a value'; tenant = v; break;
       case '--workspace': if (!(v = value())) return '--workspace needs a directory'; a.workspace = v; break;
       case '--token-file': if (!(v = value())) return '--token-file needs a file'; tokenFile = v; break;
@@ -89,6 +135,13 @@ function parseArgs(argv: string[]): Args | 'help' | string {
         if (raw.startsWith('-') && raw !== '-') return `unknown option ${raw} (see --help)`;
         a.paths.push(raw);
     }
+  }
+  for (const b of fromConfig) {
+    let url: URL;
+    try { url = new URL(b.url); } catch { return `--config: backend "${b.url}" is not a URL`; }
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') return `--config: backend ${b.url}: only http and https URLs`;
+    const t = b.tenant ?? (b.type === 'tempo' ? tenant : undefined);
+    a.backends.push({ name: b.name ?? url.host, type: b.type as BackendType, url: url.toString(), ...(t ? { tenant: t } : {}), ...(b.headers ? { headers: b.headers } : {}), timeoutMs: 30_000 });
   }
   for (const spec of specs) {
     const m = /^([a-z]+)=(.+)$/.exec(spec);

@@ -288,3 +288,39 @@ describe('mcp server: code mapping with the mapping engine (--workspace)', () =>
     assert.equal(unmapped.workspace.confidence, 'none');
   });
 });
+
+describe('mcp server: --config FILE', () => {
+  let dir: string;
+  before(() => {
+    dir = mkdtempSync(join(tmpdir(), 'spanscope-mcp-config-'));
+    writeFileSync(join(dir, 't.json'), JSON.stringify(generateTrace({ n: 3000, seed: 6, format: 'otlp' })));
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  test('paths relative to the file, the workspace and the output budget come from it', async () => {
+    writeFileSync(join(dir, 'mcp.json'), JSON.stringify({ paths: ['t.json'], workspace: join(__dirname, '..', '..', '..', 'demo'), maxOutputTokens: 600 }));
+    const s = await stdioSession(['--config', join(dir, 'mcp.json')]);
+    try {
+      const src = (await s.call('list_sources')).json;
+      assert.equal(src.sources[0].path, join(dir, 't.json'));
+      assert.equal(src.sources[0].traceCount, 1);
+      assert.ok(src.workspace.fileCount > 0);
+      const topo = await s.call('get_trace_topology', { traceId: (await s.call('search_traces')).json.traces[0].traceId });
+      assert.ok(topo.text.length <= 600 * 4, String(topo.text.length));
+      assert.equal(topo.json.truncated, true);
+    } finally {
+      await s.close();
+    }
+  });
+
+  test('a config that is not valid: exit 2 with one line saying what is wrong', async () => {
+    const { spawnSync } = await import('node:child_process');
+    const { CLI } = await import('./client');
+    for (const [text, re] of [['{"backends":[{"type":"elastic","url":"http://x"}]}', /backends\.0\.type/], ['{nope', /JSON/], ['{"receive":"4318"}', /receive/], ['{"extra":1}', /extra|Unrecognized/]] as const) {
+      writeFileSync(join(dir, 'bad.json'), text);
+      const r = spawnSync(process.execPath, [CLI, 'mcp', '--config', join(dir, 'bad.json')], { encoding: 'utf8', input: '' });
+      assert.equal(r.status, 2, text);
+      assert.match(r.stderr, re, text);
+    }
+  });
+});
