@@ -130,8 +130,11 @@ export function registerLanguageModelTools(host: HostContext, deps: LmToolDeps):
         const remote = !['active_trace', 'current_file_latency', 'list_sources'].includes(name);
         if (!remote) return {};
         const backends = await deps.backends();
-        const id = typeof options.input?.traceId === 'string' ? options.input.traceId : undefined;
-        const local = id === undefined ? name !== 'search_traces' && name !== 'get_services' : host.traces.all().some(t => id.toLowerCase().includes(t.traceId));
+        // every trace the call names (none: the active trace, which is open); searches always go to the backends
+        const input = options.input ?? {};
+        const ids = [input.traceId, input.traceIdA, input.traceIdB, ...(Array.isArray(input.traceIds) ? input.traceIds : [])].filter((x): x is string => typeof x === 'string');
+        const isOpen = (id: string): boolean => host.traces.all().some(t => id.toLowerCase().includes(t.traceId));
+        const local = name !== 'search_traces' && name !== 'get_services' && ids.every(isOpen);
         if (backends.length === 0 || local) return {};
         return {
           invocationMessage: vscode.l10n.t('Asking {0}', backends.map(b => b.displayName).join(', ')),

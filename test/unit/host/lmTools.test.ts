@@ -113,6 +113,9 @@ test('confirmation only when a backend exists and the trace is not already open'
     assert.ok((await tools.get('spanscope_get_trace_summary')!.prepareInvocation({ input: { traceId: 'ab'.repeat(16) } }, token)).confirmationMessages);
     assert.equal((await tools.get('spanscope_get_trace_summary')!.prepareInvocation({ input: { traceId: trace.traceId } }, token)).confirmationMessages, undefined);
     assert.equal((await tools.get('spanscope_get_findings')!.prepareInvocation({ input: {} }, token)).confirmationMessages, undefined);
+    assert.ok((await tools.get('spanscope_compare_traces')!.prepareInvocation({ input: { traceIdA: trace.traceId, traceIdB: 'cd'.repeat(16) } }, token)).confirmationMessages);
+    assert.equal((await tools.get('spanscope_compare_traces')!.prepareInvocation({ input: { traceIdA: trace.traceId, traceIdB: trace.traceId.toUpperCase() } }, token)).confirmationMessages, undefined);
+    assert.ok((await tools.get('spanscope_get_latency_for_code')!.prepareInvocation({ input: { file: 'x.ts', traceIds: ['ef'.repeat(16)] } }, token)).confirmationMessages);
     assert.equal((await tools.get('spanscope_active_trace')!.prepareInvocation({ input: {} }, token)).confirmationMessages, undefined);
   } finally {
     withBackend.d.dispose();
