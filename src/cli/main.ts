@@ -8,6 +8,7 @@ const commands: Record<string, () => Promise<CliCommand>> = {
   receive: async () => (await import('./receive')).receiveCommand, // headless OTLP receiver
   fetch: async () => (await import('./fetch')).fetchCommand, // fetch a trace by ID from backends
   map: async () => (await import('./map')).mapCommand, // map spans to source lines in a workspace
+  mcp: async () => (await import('./mcp')).mcpCommand, // MCP server for coding assistants
 };
 
 function usage(): string {
@@ -23,6 +24,8 @@ function usage(): string {
     '          fetch a trace from the first backend that has it',
     '  map --workspace DIR [--path-mapping FROM=TO]… <file|->',
     '          print the source file and line in DIR that made each span, with a confidence and a reason',
+    '  mcp [--backend T=URL]… [--receive PORT] [--workspace DIR] [--http PORT] [FILE|DIR]…',
+    '          MCP server: lets a coding assistant search and analyse traces (stdio, or HTTP on 127.0.0.1)',
     '',
     'run `spanscope <command> --help` for details.',
   ].join('\n');

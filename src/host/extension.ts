@@ -15,6 +15,7 @@ import { TraceOpener } from './traces/openTraces';
 import { prepareModel } from './traces/prepareModel';
 import { parseTraceKey, summaryFromCompact, TraceService } from './traces/traceService';
 import { WaterfallPanels, type PreparedTrace as PanelTrace } from './waterfall/panels';
+import { registerLanguageModelTools } from './lmTools';
 
 /** What `activate` returns: the host context plus the controllers other extensions' tests may reach. */
 export interface SpanscopeApi extends HostContext {
@@ -129,6 +130,13 @@ export function activate(context: vscode.ExtensionContext): SpanscopeApi {
   setTimeout(() => void backends.controller().then(c => {
     sub(insights.registerBackendsSource(backendsSource(c.manager, trace => prepareModel(trace, traceSettings().skew), traces)));
   }).catch(err => log.error('backends failed to load', err)), 0);
+
+  // The MCP server's tools for VS Code's chat (where this VS Code has the Language Model Tools API).
+  sub(registerLanguageModelTools(host, {
+    receiverTrace: id => receiver.getTrace(id),
+    backends: async () => { const m = (await backends.controller()).manager; await m.ready; return m.backends; },
+    onDidChangeSelection: panels.onDidChangeSelection,
+  }));
 
   // Analysis across traces: service graph, Compare Traces…, latency distribution.
   sub(registerAnalysis(host, {

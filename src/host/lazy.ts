@@ -8,3 +8,7 @@ export { prepareTraces } from '../worker/client';
 export { BackendsController } from './backends/backendsController';
 export { parseWebviewMessage } from '../protocol/messages';
 export { parseAnalysisWebviewMessage, recipeFromState } from '../protocol/analysis';
+export { TOOLS, parseToolArgs } from '../mcp/tools';
+export { TraceSources } from '../mcp/sources';
+export { parseTraceDocument } from '../core/parse/index';
+export { serveHttp } from '../mcp/server';

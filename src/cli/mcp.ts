@@ -1,0 +1,237 @@
+// `spanscope mcp [options] [FILE|DIR]…`: an MCP server that lets a coding assistant query traces (see src/mcp).
+// stdio by default (the assistant starts this process); --http PORT serves Streamable HTTP on 127.0.0.1.
+// Nothing but the protocol may go to stdout in stdio mode: every status line goes to stderr.
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { z } from 'zod';
+import { createBackend } from '../backends/registry';
+import { OtlpReceiver } from '../backends/receiver/receiver';
+import { TraceStore } from '../backends/receiver/store';
+import { PortInUseError } from '../backends/receiver/ports';
+import { BACKEND_TYPES, type BackendConfig, type BackendSecrets, type BackendType } from '../backends/types';
+import { CHARS_PER_TOKEN, DEFAULT_MAX_TOKENS } from '../mcp/budget';
+import { serveHttp, serveStdio } from '../mcp/server';
+import { TraceSources } from '../mcp/sources';
+import { Workspace } from '../mcp/workspace';
+import { createSyntaxService } from '../worker/syntax';
+import { EXIT, type CliCommand } from './command';
+
+export const HELP = `usage: spanscope mcp [options] [FILE|DIR]…
+
+An MCP (Model Context Protocol) server for coding assistants: list and search traces, summaries, critical paths,
+errors, findings, span details, code locations and comparisons, over every source given. Every trace in the files
+and folders given is a source. Runs over stdio unless --http is given.
+
+options:
+  --backend T=URL        a Jaeger, Tempo or Zipkin query API, e.g. jaeger=http://127.0.0.1:16686 (repeatable)
+  --tenant T             Tempo tenant (X-Scope-OrgID); or SPANSCOPE_TENANT
+  --receive PORT         run an OTLP receiver on 127.0.0.1:PORT (OTLP/HTTP; 0 picks a free port) whose traces are a source
+  --receiver URL         (not available: a running Spanscope receiver offers no API to read its traces; use
+                         --receive PORT, or \`spanscope receive --out DIR\` and pass DIR)
+  --workspace DIR        map spans to source lines under DIR with the mapping engine (get_code_locations)
+  --http PORT            serve Streamable HTTP at http://127.0.0.1:PORT/mcp instead of stdio (0 picks a free port)
+  --token-file FILE      over HTTP, require "Authorization: Bearer T", T being the contents of FILE; or set
+                         SPANSCOPE_MCP_TOKEN
+  --config FILE          sources from a JSON file (flags add to it):
+                         {"backends":[{"type":"jaeger","url":"http://…","name":"prod","tenant":"…","headers":{}}],
+                          "receive":4318,"workspace":"DIR","paths":["FILE or DIR"],"maxOutputTokens":8000}
+                         relative paths are relative to the file; no secrets in it (use the environment)
+  --max-output-tokens N  budget of each tool answer (default ${DEFAULT_MAX_TOKENS}; about 4 characters a token)
+  -h, --help             this text
+
+environment: SPANSCOPE_BEARER_TOKEN, or SPANSCOPE_USERNAME + SPANSCOPE_PASSWORD, are sent to every backend.
+
+exit codes: 0 the client closed the connection, 2 bad usage, 1 internal error.`;
+
+const say = (line: string): void => { process.stderr.write(`spanscope mcp: ${line}\n`); };
+
+interface Args {
+  backends: BackendConfig[];
+  paths: string[];
+  receive?: number;
+  workspace?: string;
+  http?: number;
+  token?: string;
+  maxTokens: number;
+}
+
+const ConfigSchema = z.object({
+  backends: z.array(z.object({
+    type: z.enum(['jaeger', 'tempo', 'zipkin']),
+    url: z.string().max(2000),
+    name: z.string().max(200).optional(),
+    tenant: z.string().max(200).optional(),
+    headers: z.record(z.string().max(200), z.string().max(4000)).optional(),
+  }).strict()).max(50).optional(),
+  receive: z.number().int().min(0).max(65535).optional(),
+  workspace: z.string().max(4096).optional(),
+  paths: z.array(z.string().max(4096)).max(1000).optional(),
+  maxOutputTokens: z.number().int().min(500).max(200_000).optional(),
+}).strict();
+
+/** Reads --config FILE into the arguments; an error message when it cannot. */
+function readConfig(file: string, a: Args, specs: Array<{ type: string; url: string; name?: string; tenant?: string; headers?: Record<string, string> }>): string | undefined {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (e) {
+    return `--config ${file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`;
+  }
+  const parsed = ConfigSchema.safeParse(raw);
+  if (!parsed.success) return `--config ${file}: ${parsed.error.issues.map(i => `${i.path.join('.') || '(top)'}: ${i.message}`).join('; ')}`;
+  const c = parsed.data;
+  const base = dirname(resolve(file));
+  for (const b of c.backends ?? []) specs.push(b);
+  if (c.receive !== undefined) a.receive = c.receive;
+  if (c.workspace !== undefined) a.workspace = resolve(base, c.workspace);
+  for (const p of c.paths ?? []) a.paths.push(resolve(base, p));
+  if (c.maxOutputTokens !== undefined) a.maxTokens = c.maxOutputTokens;
+  return undefined;
+}
+
+function port(name: string, v: string | undefined): number | string {
+  const n = Number(v);
+  return v !== undefined && Number.isInteger(n) && n >= 0 && n <= 65535 ? n : `${name} needs a port number from 0 to 65535, not "${v ?? ''}"`;
+}
+
+function parseArgs(argv: string[]): Args | 'help' | string {
+  const a: Args = { backends: [], paths: [], maxTokens: DEFAULT_MAX_TOKENS };
+  const specs: string[] = [];
+  const fromConfig: Array<{ type: string; url: string; name?: string; tenant?: string; headers?: Record<string, string> }> = [];
+  let tenant = process.env.SPANSCOPE_TENANT || undefined;
+  let tokenFile: string | undefined;
+  for (let i = 0; i < argv.length; i++) {
+    const raw = argv[i]!;
+    if (raw === '-h' || raw === '--help') return 'help';
+    const eq = raw.startsWith('--') ? raw.indexOf('=') : -1;
+    const name = eq > 0 ? raw.slice(0, eq) : raw;
+    const value = (): string | undefined => (eq > 0 ? raw.slice(eq + 1) : argv[++i]);
+    let v: string | undefined;
+    let n: number | string;
+    switch (name) {
+      case '--backend': if (!(v = value())) return '--backend needs T=URL'; specs.push(v); break;
+      case '--config': {
+        if (!(v = value())) return '--config needs a file';
+        const problem = readConfig(v, a, fromConfig);
+        if (problem) return problem;
+        break;
+      }
+      case '--tenant': if (!(v = value())) return '--tenant needs a value'; tenant = v; break;
+      case '--workspace': if (!(v = value())) return '--workspace needs a directory'; a.workspace = v; break;
+      case '--token-file': if (!(v = value())) return '--token-file needs a file'; tokenFile = v; break;
+      case '--receive': if (typeof (n = port(name, value())) === 'string') return n; a.receive = n; break;
+      case '--http': if (typeof (n = port(name, value())) === 'string') return n; a.http = n; break;
+      case '--max-output-tokens': {
+        v = value();
+        const t = Number(v);
+        if (!Number.isInteger(t) || t < 500 || t > 200_000) return `--max-output-tokens needs a whole number from 500 to 200000, not "${v ?? ''}"`;
+        a.maxTokens = t;
+        break;
+      }
+      case '--receiver':
+        return '--receiver: a running Spanscope receiver offers no API to list or read its traces (it only accepts OTLP exports); '
+          + 'run one inside this server with --receive PORT, or run `spanscope receive --out DIR` and pass DIR';
+      default:
+        if (raw.startsWith('-') && raw !== '-') return `unknown option ${raw} (see --help)`;
+        a.paths.push(raw);
+    }
+  }
+  for (const b of fromConfig) {
+    let url: URL;
+    try { url = new URL(b.url); } catch { return `--config: backend "${b.url}" is not a URL`; }
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') return `--config: backend ${b.url}: only http and https URLs`;
+    const t = b.tenant ?? (b.type === 'tempo' ? tenant : undefined);
+    a.backends.push({ name: b.name ?? url.host, type: b.type as BackendType, url: url.toString(), ...(t ? { tenant: t } : {}), ...(b.headers ? { headers: b.headers } : {}), timeoutMs: 30_000 });
+  }
+  for (const spec of specs) {
+    const m = /^([a-z]+)=(.+)$/.exec(spec);
+    if (!m || !(BACKEND_TYPES as readonly string[]).includes(m[1]!)) return `--backend ${spec}: expected jaeger=URL, tempo=URL or zipkin=URL`;
+    let url: URL;
+    try { url = new URL(m[2]!); } catch { return `--backend ${spec}: "${m[2]}" is not a URL`; }
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') return `--backend ${spec}: only http and https URLs`;
+    const type = m[1] as BackendType;
+    a.backends.push({ name: url.host, type, url: url.toString(), ...(type === 'tempo' && tenant ? { tenant } : {}), timeoutMs: 30_000 });
+  }
+  for (const p of a.paths) if (!existsSync(p)) return `${p}: no such file or directory`;
+  if (a.workspace !== undefined && !(existsSync(a.workspace) && statSync(a.workspace).isDirectory())) return `--workspace ${a.workspace}: not a directory`;
+  const token = tokenFile !== undefined ? readToken(tokenFile) : process.env.SPANSCOPE_MCP_TOKEN || undefined;
+  if (typeof token === 'object') return token.error;
+  if (token) a.token = token;
+  return a;
+}
+
+function readToken(file: string): string | { error: string } {
+  try {
+    const t = readFileSync(file, 'utf8').trim();
+    return t ? t : { error: `--token-file ${file} is empty` };
+  } catch (e) {
+    return { error: `--token-file ${file}: ${(e as Error).message}` };
+  }
+}
+
+function secretsFromEnv(): BackendSecrets | undefined {
+  const token = process.env.SPANSCOPE_BEARER_TOKEN;
+  if (token) return { bearerToken: token };
+  const username = process.env.SPANSCOPE_USERNAME;
+  const password = process.env.SPANSCOPE_PASSWORD;
+  if (username || password) return { ...(username ? { username } : {}), ...(password ? { password } : {}) };
+  return undefined;
+}
+
+export const mcpCommand: CliCommand = {
+  async run(argv) {
+    const args = parseArgs(argv);
+    if (args === 'help') { process.stdout.write(HELP + '\n'); return EXIT.ok; }
+    if (typeof args === 'string') { say(args); return EXIT.badInput; }
+
+    let store: TraceStore | undefined;
+    let receiver: OtlpReceiver | undefined;
+    let receiverUrl: string | undefined;
+    if (args.receive !== undefined) {
+      store = new TraceStore({});
+      const workerPath = join(__dirname, 'receiver-worker.js');
+      receiver = new OtlpReceiver({ store, host: '127.0.0.1', port: args.receive, grpcPort: false, ...(existsSync(workerPath) ? { parseWorkers: { workerPath, threads: 1 } } : {}) });
+      try {
+        const addr = await receiver.start();
+        receiverUrl = addr.httpUrl;
+        say(`OTLP receiver listening at ${addr.httpUrl}`);
+      } catch (e) {
+        store.dispose();
+        if (e instanceof PortInUseError) { say(e.message); return EXIT.badInput; }
+        throw e;
+      }
+    }
+    const secrets = secretsFromEnv();
+    const sources = new TraceSources({ paths: args.paths, backends: args.backends.map(c => createBackend(c, secrets)), ...(store ? { store } : {}), ...(receiverUrl ? { receiverUrl } : {}) });
+    // tree-sitter outlines (a worker thread, started on first use) let the engine find functions and routes by line
+    const syntax = args.workspace !== undefined ? createSyntaxService() : undefined;
+    const workspace = args.workspace !== undefined ? new Workspace(args.workspace, syntax) : undefined;
+    const ctx = { sources, ...(workspace ? { workspace } : {}), maxChars: args.maxTokens * CHARS_PER_TOKEN };
+    try {
+      if (args.http !== undefined) {
+        let running;
+        try {
+          running = await serveHttp(ctx, { port: args.http, ...(args.token ? { token: args.token } : {}) }, say);
+        } catch (e) {
+          if ((e as NodeJS.ErrnoException).code === 'EADDRINUSE') { say(`port ${args.http} is in use; --http 0 picks a free one`); return EXIT.badInput; }
+          throw e;
+        }
+        // the one line a script waits for (tests, editors): where to connect
+        say(`MCP server listening at ${running.url}`);
+        await new Promise<void>(resolve => {
+          process.once('SIGINT', resolve);
+          process.once('SIGTERM', resolve);
+        });
+        await running.close();
+      } else {
+        await serveStdio(ctx, say);
+      }
+      return EXIT.ok;
+    } finally {
+      await receiver?.stop();
+      store?.dispose();
+      syntax?.dispose();
+      sources.dispose();
+    }
+  },
+};
