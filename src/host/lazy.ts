@@ -8,3 +8,5 @@ export { prepareTraces } from '../worker/client';
 export { BackendsController } from './backends/backendsController';
 export { parseWebviewMessage } from '../protocol/messages';
 export { parseAnalysisWebviewMessage, recipeFromState } from '../protocol/analysis';
+export { SharedReceiver } from '../backends/receiver/shared';
+export { loadHubSecret } from '../backends/receiver/hub';
