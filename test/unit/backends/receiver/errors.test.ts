@@ -34,3 +34,12 @@ test('codes are distinct and other errors do not match', () => {
   assert.equal(isPortInUseError('SPANSCOPE_PORT_IN_USE'), false);
   assert.equal(new Set(Object.values(RECEIVER_ERROR)).size, Object.values(RECEIVER_ERROR).length);
 });
+
+test('host code never tells receiver errors apart with instanceof', async () => {
+  const { readFileSync, readdirSync, statSync } = await import('node:fs');
+  const { join } = await import('node:path');
+  const walk = (d: string): string[] => readdirSync(d).flatMap(n => statSync(join(d, n)).isDirectory() ? walk(join(d, n)) : [join(d, n)]);
+  const offenders = walk('src/host').filter(f => f.endsWith('.ts'))
+    .filter(f => /instanceof\s+(?:[\w.]+\.)?(PortInUseError|NonLoopbackBindError)\b/.test(readFileSync(f, 'utf8')));
+  assert.deepEqual(offenders, [], 'use isPortInUseError / isNonLoopbackBindError (src/backends/receiver/errors.ts)');
+});
