@@ -62,7 +62,8 @@ export class ReceiverController extends Disposable {
   private readonly _restored: Promise<void>;
   private _markRestored: () => void = () => undefined;
   private _busy: Promise<unknown> = Promise.resolve();
-  private _tokenRequired = false;
+  /** The bearer token the receiver was started with ('' for none). */
+  private _token = '';
 
   private readonly _onDidChangeState = this._register(new vscode.EventEmitter<ReceiverState>());
   /** Started, stopped, failed. */
@@ -90,8 +91,22 @@ export class ReceiverController extends Disposable {
     this._register(vscode.workspace.onDidGrantWorkspaceTrust(() => {
       if (this._state.kind !== 'running' && this._shouldAutoStart()) void this.start({ interactive: false });
     }));
+    // The token lives in secret storage, which every window shares: when another window sets it, the window that
+    // owns the shared receiver restarts with it, so every window's receiver asks for the same token.
+    const secrets = _host.extension.secrets;
+    if (typeof secrets.onDidChange === 'function') {
+      this._register(secrets.onDidChange(e => { if (e.key === TOKEN_SECRET) void this._onTokenChanged(); }));
+    }
     this._register(toDisposable(() => this._shutdown()));
     this._render();
+  }
+
+  private async _onTokenChanged(): Promise<void> {
+    const token = (await this._host.extension.secrets.get(TOKEN_SECRET)) ?? '';
+    if (this.isDisposed || this._receiver?.role.kind !== 'owner' || token === this._token) return;
+    this._host.log.info('receiver: the token was changed (in this or another window); restarting with it');
+    await this.stop();
+    await this.start({ interactive: false });
   }
 
   get state(): ReceiverState {
@@ -181,7 +196,7 @@ export class ReceiverController extends Disposable {
     this._setState({ kind: 'starting' });
     const { modules, store } = await this._load();
     const token = await this._host.extension.secrets.get(TOKEN_SECRET);
-    this._tokenRequired = !!token;
+    this._token = token ?? '';
     let secret: string;
     try {
       secret = modules.loadHubSecret(this._host.extension.globalStorageUri.fsPath);
@@ -235,7 +250,7 @@ export class ReceiverController extends Disposable {
     if (role.kind === 'owner') {
       const a = role.address;
       this._setState({ kind: 'running', address: a });
-      this._host.log.info(`receiver listening: OTLP/HTTP ${a.httpUrl}${a.grpcUrl ? `, OTLP/gRPC ${a.grpcUrl}` : ''}${this._tokenRequired ? ' (bearer token required)' : ''}`);
+      this._host.log.info(`receiver listening: OTLP/HTTP ${a.httpUrl}${a.grpcUrl ? `, OTLP/gRPC ${a.grpcUrl}` : ''}${this._token ? ' (bearer token required)' : ''}`);
       // gRPC's port taken (a Collector on 4317): OTLP/HTTP runs; say so once, with the ways out.
       const grpcError = this._receiver?.receiver?.grpcError;
       if (grpcError) {

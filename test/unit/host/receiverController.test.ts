@@ -198,6 +198,51 @@ test('two windows share one receiver: the second shows the first one\'s traces, 
   }
 });
 
+test('a token set in one window is asked for by the shared receiver, whichever window owns it', async () => {
+  const probe: Server = createServer();
+  await new Promise<void>(r => probe.listen(0, '127.0.0.1', () => r()));
+  const port = (probe.address() as { port: number }).port;
+  await new Promise(r => probe.close(r));
+  fakeVscode.settings.set('spanscope.receiver.port', port);
+  fakeVscode.settings.set('spanscope.receiver.grpcPort', 0);
+  // Secret storage is shared by every window of the user, and tells each of them about a change.
+  const values = new Map<string, string>();
+  const listeners: ((e: { key: string }) => void)[] = [];
+  const secrets = {
+    get: async (k: string) => values.get(k),
+    store: async (k: string, v: string) => { values.set(k, v); for (const l of listeners) l({ key: k }); },
+    delete: async (k: string) => { values.delete(k); for (const l of listeners) l({ key: k }); },
+    onDidChange: (l: (e: { key: string }) => void) => { listeners.push(l); return { dispose: () => listeners.splice(listeners.indexOf(l), 1) }; },
+  };
+  const ctx = Object.assign(fakeVscode.newContext(), { secrets });
+  const a = makeHost(ctx);
+  const b = makeHost(Object.assign(sameUser(ctx), { secrets }));
+  const rcA = new ReceiverController(a.host, async t => prepareModel(t));
+  const rcB = otherWindow(b.host);
+  const send = (headers: Record<string, string> = {}) => fetch(`http://127.0.0.1:${port}/v1/traces`,
+    { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: exportBody(['aaaaaaaaaaaaaaaa']) }).then(r => r.status, () => 0);
+  try {
+    assert.equal(await rcA.start({ interactive: false }), true);
+    assert.equal(await rcB.start({ interactive: false }), true);
+    assert.equal(await send(), 200);
+    // Window B (a follower) sets the token; the owner, window A, restarts with it.
+    fakeVscode.inputAnswer = 's3cret-token';
+    await rcB.setToken();
+    await until(() => rcA.state.kind === 'running' && rcB.state.kind === 'running', 10_000);
+    const end = Date.now() + 10_000;
+    while (await send() !== 401) {
+      assert.ok(Date.now() < end, 'the shared receiver never asked for the new token');
+      await new Promise(r => setTimeout(r, 50));
+    }
+    assert.equal(await send({ authorization: 'Bearer s3cret-token' }), 200);
+  } finally {
+    rcB.dispose();
+    rcA.dispose();
+    a.traces.dispose();
+    b.traces.dispose();
+  }
+});
+
 test('gRPC\'s port in use: OTLP/HTTP runs, and one window offers "Turn gRPC Off"', async () => {
   const blocker: Server = createServer();
   await new Promise<void>(r => blocker.listen(0, '127.0.0.1', () => r()));
