@@ -246,6 +246,8 @@ export class SharedReceiver {
         receiver.dispose();
         if (!isPortInUseError(err) || err.protocol !== 'http') throw err;
         const probe = await probeHub(err.host, err.port, this.options.secret);
+        // stop() while we asked: start nothing (a stream opened now would outlive the window's receiver).
+        if (!this.running) return { kind: 'stopped' };
         if (probe.kind === 'spanscope') return this.follow(err.host, err.port, probe.hello);
         // The owner was stopping between our bind and our question: try to bind again (a few times).
         if (probe.kind === 'unreachable' && i < 5) continue;
@@ -278,7 +280,8 @@ export class SharedReceiver {
       if (!this.running) return;
       try {
         const role = await this.ownOrFollow();
-        if (!this.running) return;
+        // stop() during the attempt: end what it started.
+        if (!this.running) { await this.stop(); return; }
         this._role = role;
         this._onLog.fire(role.kind === 'owner' ? `took over the shared receiver: ${role.address.httpUrl}` : 'following the new owner of the shared receiver');
         this._onDidChangeRole.fire(role);

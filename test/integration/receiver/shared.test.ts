@@ -206,7 +206,9 @@ test('a follower whose owner hangs (no data, no pings) gives up on it after the 
 });
 
 test('gRPC failing to bind leaves OTLP/HTTP running; grpcError says why, with a stable code and a free port', async () => {
-  const blocker = net.createServer();
+  // A program on the gRPC port. The receiver's probe connects to it: those connections are ended with it.
+  const accepted: net.Socket[] = [];
+  const blocker = net.createServer(socket => accepted.push(socket));
   await new Promise<void>(r => blocker.listen(0, '127.0.0.1', () => r()));
   const grpcPort = (blocker.address() as net.AddressInfo).port;
   const store = new TraceStore({ autoSweep: false });
@@ -227,6 +229,7 @@ test('gRPC failing to bind leaves OTLP/HTTP running; grpcError says why, with a 
   } finally {
     await receiver.stop();
     blocker.close();
+    for (const socket of accepted) socket.destroy();
     store.dispose();
   }
 });

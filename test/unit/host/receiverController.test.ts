@@ -244,9 +244,11 @@ test('a token set in one window is asked for by the shared receiver, whichever w
 });
 
 test('gRPC\'s port in use: OTLP/HTTP runs, and one window offers "Turn gRPC Off"', async () => {
-  const blocker: Server = createServer();
+  // A program on the gRPC port; the receiver's probe connects to it, and those connections end with it.
+  const accepted: { destroy(): void }[] = [];
+  const blocker: Server = createServer(socket => accepted.push(socket));
   await new Promise<void>(r => blocker.listen(0, '127.0.0.1', () => r()));
-  cleanup.push(() => new Promise(r => blocker.close(r)));
+  cleanup.push(() => new Promise(r => { blocker.close(r); for (const socket of accepted) socket.destroy(); }));
   fakeVscode.settings.set('spanscope.receiver.port', 0);
   fakeVscode.settings.set('spanscope.receiver.grpcPort', (blocker.address() as { port: number }).port);
   const { host, traces } = makeHost(fakeVscode.newContext());
