@@ -12,3 +12,5 @@ export { TOOLS, parseToolArgs } from '../mcp/tools';
 export { TraceSources } from '../mcp/sources';
 export { parseTraceDocument } from '../core/parse/index';
 export { serveHttp } from '../mcp/server';
+export { SharedReceiver } from '../backends/receiver/shared';
+export { loadHubSecret } from '../backends/receiver/hub';

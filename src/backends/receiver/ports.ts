@@ -2,12 +2,15 @@
 // OTLP endpoint (a running Collector, Jaeger, another Spanscope window) that their app may be sending to.
 import * as http from 'node:http';
 import * as net from 'node:net';
+import { RECEIVER_ERROR } from './errors';
 
 export type PortOccupant = 'otlp' | 'other-http' | 'unknown';
 export type ReceiverProtocol = 'http' | 'grpc';
 
 export class PortInUseError extends Error {
   override readonly name = 'PortInUseError';
+  /** Check this (`isPortInUseError` in ./errors), not `instanceof`: each extension bundle has its own copy of this class. */
+  readonly code = RECEIVER_ERROR.portInUse;
   constructor(
     readonly protocol: ReceiverProtocol,
     readonly host: string,

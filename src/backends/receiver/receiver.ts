@@ -15,6 +15,7 @@ import { Emitter, type Event } from './emitter';
 import { ingest, ingestWith, type ExportEncoding, type IngestOutcome } from './ingest';
 import { ParsePool, type ParsePoolOptions } from './parse-pool';
 import { BearerCheck, OriginPolicy, isLoopbackHost } from './policy';
+import { RECEIVER_ERROR } from './errors';
 import { PortInUseError, findFreePort, probeOtlpHttp, type PortOccupant } from './ports';
 import { RateMeter } from './rate';
 import type { TraceStore, TraceStoreStats } from './store';
@@ -59,6 +60,11 @@ export interface OtlpReceiverOptions {
    * in VS Code, the extension host. Default: parse inline.
    */
   readonly parseWorkers?: ParsePoolOptions;
+  /**
+   * Answers requests for other paths than /v1/traces (the shared receiver's hub, see ./hub.ts) before the 404;
+   * returns true when it took the request. Browser requests reach it only from allowed CORS origins.
+   */
+  readonly sideRoutes?: (req: http.IncomingMessage, res: http.ServerResponse) => boolean;
 }
 
 export interface ReceiverAddress {
@@ -102,6 +108,8 @@ export interface ReceiverStats {
 /** The host asked for a non-loopback address without `allowNonLoopback`. */
 export class NonLoopbackBindError extends Error {
   override readonly name = 'NonLoopbackBindError';
+  /** Check this (`isNonLoopbackBindError` in ./errors), not `instanceof` (see ./errors). */
+  readonly code = RECEIVER_ERROR.nonLoopback;
   constructor(readonly host: string) {
     super(`refusing to listen on ${host}: only loopback addresses (127.0.0.1, ::1) are allowed unless non-loopback binding is explicitly enabled; `
       + 'anyone who can reach that address could send spans into the editor');
@@ -127,6 +135,7 @@ export class OtlpReceiver {
   private grpc: grpc.Server | undefined;
   private pool: ParsePool | undefined;
   private addr: ReceiverAddress | undefined;
+  private _grpcError: (Error & { readonly code: string }) | undefined;
   private inFlight = 0;
   private counts = { requests: 0, received: 0, accepted: 0, duplicate: 0, rejected: 0 };
   private readonly responses: Record<string, number> = {};
@@ -165,8 +174,9 @@ export class OtlpReceiver {
   }
 
   /**
-   * Binds both ports. Rejects with NonLoopbackBindError, or PortInUseError (with a free port to offer and whether
-   * the port already holds an OTLP endpoint); nothing stays bound after a rejection.
+   * Binds both ports. Rejects with NonLoopbackBindError, or PortInUseError for the HTTP port (with a free port to
+   * offer and whether the port already holds an OTLP endpoint); nothing stays bound after a rejection. gRPC failing
+   * to bind does not reject: HTTP runs, the address has no grpcPort, and `grpcError` says why.
    */
   async start(): Promise<ReceiverAddress> {
     if (this.addr) return this.addr;
@@ -177,14 +187,12 @@ export class OtlpReceiver {
     }
     const server = this.createHttpServer();
     if (this.options.parseWorkers) this.pool = new ParsePool(this.options.parseWorkers);
+    this._grpcError = undefined;
     try {
       const httpPort = await listen(server, this.host, this.httpPortWanted);
       this.http = server;
-      let grpcPort: number | undefined;
-      if (this.grpcPortWanted !== false) {
-        this.grpc = this.createGrpcServer();
-        grpcPort = await bindGrpc(this.grpc, this.host, this.grpcPortWanted);
-      }
+      // gRPC is the second way in: failing to bind it (a Collector on 4317) must not take OTLP/HTTP down with it.
+      const grpcPort = this.grpcPortWanted === false ? undefined : await this.startGrpc(this.grpcPortWanted, httpPort);
       const h = this.host.includes(':') ? `[${this.host}]` : this.host;
       this.addr = {
         host: this.host,
@@ -194,18 +202,46 @@ export class OtlpReceiver {
       };
       return this.addr;
     } catch (err) {
-      const grpcFailed = (err as { grpc?: boolean }).grpc === true;
       await this.stop();
       server.close();
       if (isAddrInUse(err)) {
-        const port = grpcFailed ? (this.grpcPortWanted as number) : this.httpPortWanted;
-        const occupant: PortOccupant = grpcFailed ? await probeOtlpGrpc(this.host, port) : await probeOtlpHttp(this.host, port);
+        const port = this.httpPortWanted;
+        const occupant: PortOccupant = await probeOtlpHttp(this.host, port);
         // Never offer the port the other protocol wants.
-        const other = grpcFailed ? this.httpPortWanted : this.grpcPortWanted;
+        const other = this.grpcPortWanted;
         const suggested = await findFreePort(this.host, port, other === false ? [] : [other]);
-        throw new PortInUseError(grpcFailed ? 'grpc' : 'http', this.host, port, occupant, suggested);
+        throw new PortInUseError('http', this.host, port, occupant, suggested);
       }
       throw err;
+    }
+  }
+
+  /**
+   * Why OTLP/gRPC is not listening although it was asked for (a PortInUseError with protocol 'grpc', or an error
+   * with code SPANSCOPE_GRPC_BIND); undefined when it listens or is off. OTLP/HTTP runs either way.
+   */
+  get grpcError(): (Error & { readonly code: string }) | undefined {
+    return this._grpcError;
+  }
+
+  /** Binds gRPC; on failure records why in `grpcError` and returns undefined instead of throwing. */
+  private async startGrpc(port: number, httpPort: number): Promise<number | undefined> {
+    const g = this.createGrpcServer();
+    try {
+      const bound = await bindGrpc(g, this.host, port);
+      this.grpc = g;
+      return bound;
+    } catch (err) {
+      g.forceShutdown();
+      if (isAddrInUse(err)) {
+        const occupant = await probeOtlpGrpc(this.host, port);
+        const suggested = await findFreePort(this.host, port, [httpPort, this.httpPortWanted]);
+        this._grpcError = new PortInUseError('grpc', this.host, port, occupant, suggested);
+      } else {
+        this._grpcError = Object.assign(new Error(`OTLP/gRPC could not listen on ${this.host}:${port}: ${(err as Error).message}`), { code: RECEIVER_ERROR.grpcBind });
+      }
+      this._onWarning.fire(`${this._grpcError.message} (OTLP/HTTP is running)`);
+      return undefined;
     }
   }
 
@@ -330,6 +366,7 @@ export class OtlpReceiver {
       res.setHeader('access-control-allow-origin', origin);
       res.setHeader('vary', 'Origin');
     }
+    if (path !== OTLP_TRACES_PATH && this.options.sideRoutes?.(req, res)) return;
     if (path !== OTLP_TRACES_PATH) {
       closeAfter(req, res);
       this.replyStatus(res, 404, undefined, 5, `not found: this OTLP receiver takes traces at POST ${OTLP_TRACES_PATH}`);

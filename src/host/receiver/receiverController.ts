@@ -5,14 +5,16 @@ import * as vscode from 'vscode';
 import * as path from 'node:path';
 import type { Trace } from '../../core/model';
 import { isLoopbackHost } from '../../backends/receiver/policy';
-import { PortInUseError } from '../../backends/receiver/ports';
-import type { OtlpReceiver, ReceiverAddress, ReceiverStats } from '../../backends/receiver/receiver';
+import { isNonLoopbackBindError, isPortInUseError } from '../../backends/receiver/errors';
+import type { ReceiverAddress, ReceiverStats } from '../../backends/receiver/receiver';
+import type { SharedReceiver, SharedRole } from '../../backends/receiver/shared';
 import type { TraceListItem, TraceStore } from '../../backends/receiver/store';
 import { Commands, registerCommand } from '../commands';
 import { onDidChangeSettings, openSettings, receiverSettings, settingOrigin, type ReceiverSettings } from '../config';
 import type { HostContext } from '../hostContext';
 import { Disposable, toDisposable } from '../lifecycle';
 import { traceKeyOf, type OpenOptions, type OpenTrace, type PreparedTraceLike, type TraceSource } from '../traces/traceService';
+import { claimNotice } from './notice';
 import { readSnapshot, writeSnapshotSync } from './snapshot';
 import { existsSync } from 'node:fs';
 
@@ -25,7 +27,8 @@ export type PrepareModelFn = (trace: Trace) => Promise<PreparedTraceLike>;
 export type ReceiverState =
   | { readonly kind: 'stopped' }
   | { readonly kind: 'starting' }
-  | { readonly kind: 'running'; readonly address: ReceiverAddress }
+  /** `shared`: another window's receiver listens, and this window mirrors its traces (see backends/receiver/hub.ts). */
+  | { readonly kind: 'running'; readonly address: ReceiverAddress; readonly shared?: boolean }
   | { readonly kind: 'failed'; readonly message: string };
 
 export const RECEIVER_SOURCE: TraceSource = { kind: 'receiver', label: 'OTLP receiver' };
@@ -40,7 +43,7 @@ const UPDATE_DEBOUNCE_MS = 250;
  */
 async function loadReceiverModules() {
   const lazy = await import('../lazy');
-  return { OtlpReceiver: lazy.OtlpReceiver, NonLoopbackBindError: lazy.NonLoopbackBindError, TraceStore: lazy.TraceStore };
+  return { SharedReceiver: lazy.SharedReceiver, loadHubSecret: lazy.loadHubSecret, TraceStore: lazy.TraceStore };
 }
 type ReceiverModules = Awaited<ReturnType<typeof loadReceiverModules>>;
 
@@ -49,7 +52,8 @@ export class ReceiverController extends Disposable {
   private _loaded: ReceiverModules | undefined;
   private _store: TraceStore | undefined;
   private _storeEvents: vscode.Disposable | undefined;
-  private _receiver: OtlpReceiver | undefined;
+  /** This window's part of the receiver every window shares: its owner (it listens) or a follower. */
+  private _receiver: SharedReceiver | undefined;
   private _state: ReceiverState = { kind: 'stopped' };
   private readonly _statusItem: vscode.StatusBarItem;
   private _ticker: ReturnType<typeof setInterval> | undefined;
@@ -58,6 +62,8 @@ export class ReceiverController extends Disposable {
   private readonly _restored: Promise<void>;
   private _markRestored: () => void = () => undefined;
   private _busy: Promise<unknown> = Promise.resolve();
+  /** The bearer token the receiver was started with ('' for none). */
+  private _token = '';
 
   private readonly _onDidChangeState = this._register(new vscode.EventEmitter<ReceiverState>());
   /** Started, stopped, failed. */
@@ -85,8 +91,22 @@ export class ReceiverController extends Disposable {
     this._register(vscode.workspace.onDidGrantWorkspaceTrust(() => {
       if (this._state.kind !== 'running' && this._shouldAutoStart()) void this.start({ interactive: false });
     }));
+    // The token lives in secret storage, which every window shares: when another window sets it, the window that
+    // owns the shared receiver restarts with it, so every window's receiver asks for the same token.
+    const secrets = _host.extension.secrets;
+    if (typeof secrets.onDidChange === 'function') {
+      this._register(secrets.onDidChange(e => { if (e.key === TOKEN_SECRET) void this._onTokenChanged(); }));
+    }
     this._register(toDisposable(() => this._shutdown()));
     this._render();
+  }
+
+  private async _onTokenChanged(): Promise<void> {
+    const token = (await this._host.extension.secrets.get(TOKEN_SECRET)) ?? '';
+    if (this.isDisposed || this._receiver?.role.kind !== 'owner' || token === this._token) return;
+    this._host.log.info('receiver: the token was changed (in this or another window); restarting with it');
+    await this.stop();
+    await this.start({ interactive: false });
   }
 
   get state(): ReceiverState {
@@ -116,8 +136,9 @@ export class ReceiverController extends Disposable {
     return { modules, store: this._store! };
   }
 
+  /** The receiver's figures, while this window owns it (a follower's window has none). */
   stats(): ReceiverStats | undefined {
-    return this._receiver?.stats();
+    return this._receiver?.receiver?.stats();
   }
 
   /** Settles once the last session's store has been restored (or there was none). */
@@ -175,36 +196,86 @@ export class ReceiverController extends Disposable {
     this._setState({ kind: 'starting' });
     const { modules, store } = await this._load();
     const token = await this._host.extension.secrets.get(TOKEN_SECRET);
-    const receiver = new modules.OtlpReceiver({
-      store,
-      host: s.host,
-      allowNonLoopback,
-      port: s.port,
-      grpcPort: s.grpcPort === 0 ? false : s.grpcPort,
-      ...(token ? { bearerToken: token } : {}),
-      corsAllowedOrigins: s.corsOrigins,
-      // Request bodies are decoded on a worker thread, so a burst of exports never stalls the extension host.
-      ...(existsSync(RECEIVER_WORKER) ? { parseWorkers: { workerPath: RECEIVER_WORKER, threads: 1 } } : {}),
-    });
-    receiver.onWarning(w => this._host.log.warn(`receiver: ${w}`));
-    receiver.onInternalError(e => this._host.log.error('receiver: internal error while handling a request', e));
+    this._token = token ?? '';
+    let secret: string;
     try {
-      const address = await receiver.start();
-      this._receiver = receiver;
-      this._setState({ kind: 'running', address });
-      this._host.log.info(`receiver listening: OTLP/HTTP ${address.httpUrl}${address.grpcUrl ? `, OTLP/gRPC ${address.grpcUrl}` : ''}${token ? ' (bearer token required)' : ''}`);
+      secret = modules.loadHubSecret(this._host.extension.globalStorageUri.fsPath);
+    } catch (err) {
+      this._host.log.warn('receiver: no key for sharing the receiver between windows', err instanceof Error ? err.message : String(err));
+      secret = '';
+    }
+    const shared = new modules.SharedReceiver({
+      store,
+      // Without a key (unwritable storage) the hub refuses every follower: nothing readable without it.
+      secret: secret || 'x'.repeat(64),
+      receiver: {
+        host: s.host,
+        allowNonLoopback,
+        port: s.port,
+        grpcPort: s.grpcPort === 0 ? false : s.grpcPort,
+        ...(token ? { bearerToken: token } : {}),
+        corsAllowedOrigins: s.corsOrigins,
+        // Request bodies are decoded on a worker thread, so a burst of exports never stalls the extension host.
+        ...(existsSync(RECEIVER_WORKER) ? { parseWorkers: { workerPath: RECEIVER_WORKER, threads: 1 } } : {}),
+      },
+    });
+    shared.onReceiver = receiver => {
+      receiver.onWarning(w => this._host.log.warn(`receiver: ${w}`));
+      receiver.onInternalError(e => this._host.log.error('receiver: internal error while handling a request', e));
+    };
+    shared.onLog(m => this._host.log.info(`receiver: ${m}`));
+    shared.onDidChangeRole(role => { if (this._receiver === shared) this._onRoleChanged(role); });
+    try {
+      const role = await shared.start();
+      if (role.kind !== 'owner' && role.kind !== 'follower') throw new Error(vscode.l10n.t('stopped while starting'));
+      this._receiver = shared;
+      this._onRoleChanged(role);
       this._ticker = setInterval(() => this._render(), 1000);
       return true;
     } catch (err) {
-      receiver.dispose();
+      shared.dispose();
       const message = err instanceof Error ? err.message : String(err);
       this._setState({ kind: 'failed', message });
       this._host.log.warn(`receiver not started: ${message}`);
-      // Auto-start in a second window finds the first window's receiver on the port: the status bar item says so
-      // (warning colour, the reason in its tooltip) rather than a notification in every window.
-      if (interactive || !(err instanceof PortInUseError)) void this._explainStartFailure(err);
+      // Every window auto-starts; one of them explains (with the actions that fix it), the others show the status
+      // bar item (warning colour, the reason in its tooltip).
+      if (interactive || this._claimNotice(err)) void this._explainStartFailure(err);
       return false;
     }
+  }
+
+  /** Owner, follower (also after a takeover), or failed for good after the owner went away. */
+  private _onRoleChanged(role: SharedRole): void {
+    if (this.isDisposed) return;
+    if (role.kind === 'owner') {
+      const a = role.address;
+      this._setState({ kind: 'running', address: a });
+      this._host.log.info(`receiver listening: OTLP/HTTP ${a.httpUrl}${a.grpcUrl ? `, OTLP/gRPC ${a.grpcUrl}` : ''}${this._token ? ' (bearer token required)' : ''}`);
+      // gRPC's port taken (a Collector on 4317): OTLP/HTTP runs; say so once, with the ways out.
+      const grpcError = this._receiver?.receiver?.grpcError;
+      if (grpcError) {
+        this._host.log.warn(`receiver: ${grpcError.message}`);
+        if (this._claimNotice(grpcError)) void this._explainStartFailure(grpcError);
+      }
+    } else if (role.kind === 'follower') {
+      this._setState({ kind: 'running', address: role.address, shared: true });
+      this._host.log.info(`receiver: another window (pid ${role.ownerPid}) listens at ${role.address.httpUrl}; its traces show here too`);
+    } else if (role.kind === 'failed') {
+      const r = this._receiver;
+      this._receiver = undefined;
+      r?.dispose();
+      if (this._ticker) clearInterval(this._ticker);
+      this._ticker = undefined;
+      this._setState({ kind: 'failed', message: role.error.message });
+      this._host.log.warn(`receiver: could not take over from the window that closed: ${role.error.message}`);
+      if (this._claimNotice(role.error)) void this._explainStartFailure(role.error);
+    }
+  }
+
+  /** Whether this window is the one that shows the notification about `err` (see notice.ts). */
+  private _claimNotice(err: unknown): boolean {
+    const key = isPortInUseError(err) ? `${err.code}:${err.protocol}:${err.host}:${err.port}` : `error:${err instanceof Error ? err.message : String(err)}`;
+    return claimNotice(this._host.extension.globalStorageUri.fsPath, key);
   }
 
   private async _stop(): Promise<void> {
@@ -223,7 +294,8 @@ export class ReceiverController extends Disposable {
   private async _explainStartFailure(err: unknown): Promise<void> {
     const settings = vscode.l10n.t('Open Settings');
     const showLog = vscode.l10n.t('Show Log');
-    if (err instanceof PortInUseError) {
+    // By code, never `instanceof`: the error comes from the other bundle (see backends/receiver/errors.ts).
+    if (isPortInUseError(err)) {
       const key = err.protocol === 'grpc' ? 'receiver.grpcPort' : 'receiver.port';
       const use = err.suggestedPort !== undefined ? vscode.l10n.t('Use Port {0}', err.suggestedPort) : undefined;
       const disableGrpc = err.protocol === 'grpc' ? vscode.l10n.t('Turn gRPC Off') : undefined;
@@ -243,7 +315,7 @@ export class ReceiverController extends Disposable {
       }
       return;
     }
-    if (this._loaded && err instanceof this._loaded.NonLoopbackBindError) {
+    if (isNonLoopbackBindError(err)) {
       const choice = await vscode.window.showWarningMessage(err.message, settings);
       if (choice === settings) await openSettings('receiver.host');
       return;
@@ -275,7 +347,7 @@ export class ReceiverController extends Disposable {
     const copy = vscode.l10n.t('Copy Endpoint');
     const settings = vscode.l10n.t('Open Settings');
     const open = vscode.l10n.t('Open a Trace…');
-    const stats = this._receiver?.stats();
+    const stats = this.stats();
     const held = this._store?.stats() ?? { traces: 0, spans: 0 };
     const holding = vscode.l10n.t('{0} traces, {1} spans held', held.traces, held.spans);
     let message: string;
@@ -284,6 +356,7 @@ export class ReceiverController extends Disposable {
       const a = st.address;
       message = vscode.l10n.t('Spanscope receiver is listening: OTLP/HTTP {0}{1}. {2}; {3} spans/s; {4} dropped.',
         a.httpUrl, a.grpcUrl ? vscode.l10n.t(', OTLP/gRPC {0}', a.grpcUrl) : '', holding, Math.round(stats?.spansPerSecond ?? 0), stats?.spansDropped ?? 0);
+      if (st.shared) message += ' ' + vscode.l10n.t('Another window listens there; its traces show here too.');
       actions = [copy, open, stop, settings];
     } else if (st.kind === 'failed') {
       message = vscode.l10n.t('Spanscope receiver is not running: {0}. {1}.', st.message, holding);
@@ -469,11 +542,12 @@ export class ReceiverController extends Disposable {
     const item = this._statusItem;
     const st = this._state;
     if (st.kind === 'running') {
-      const rate = Math.round(this._receiver?.stats().spansPerSecond ?? 0);
-      item.text = `$(radio-tower) ${st.address.httpPort}${rate > 0 ? ` · ${rate}/s` : ''}`;
+      const rate = Math.round(this.stats()?.spansPerSecond ?? 0);
+      item.text = `$(radio-tower) ${st.address.httpPort}${st.shared ? ' $(link)' : ''}${rate > 0 ? ` · ${rate}/s` : ''}`;
       const held = this._store?.stats() ?? { traces: 0, spans: 0 };
       item.tooltip = new vscode.MarkdownString(vscode.l10n.t('**Spanscope OTLP receiver**\n\nOTLP/HTTP `{0}`{1}\n\n{2} traces, {3} spans held · {4} spans/s\n\nClick for status and actions.',
-        st.address.httpUrl, st.address.grpcUrl ? `\n\nOTLP/gRPC \`${st.address.grpcUrl}\`` : '', held.traces, held.spans, rate));
+        st.address.httpUrl, st.address.grpcUrl ? `\n\nOTLP/gRPC \`${st.address.grpcUrl}\`` : '', held.traces, held.spans, rate)
+        + (st.shared ? '\n\n' + vscode.l10n.t('Shared: another window listens; its traces show here too, and this window takes over when it closes.') : ''));
       item.backgroundColor = undefined;
       item.show();
     } else if (st.kind === 'failed') {

@@ -86,21 +86,49 @@ test('auto-starts on free ports, receives an export, opens the trace, and update
   }
 });
 
-test('a port in use is explained, and "Use Port N" starts there', async () => {
+/** A second window of the same user: its own extension host, the same global storage. */
+function sameUser(ctx: FakeExtensionContext): FakeExtensionContext {
+  return Object.assign(fakeVscode.newContext(), { globalStorageUri: ctx.globalStorageUri });
+}
+
+/**
+ * A controller for another window. Each window has its own extension host and command registry; this process has
+ * one, so the first window's commands are set aside while the second registers its own.
+ */
+function otherWindow(host: HostContext): ReceiverController {
+  const first = [...fakeVscode.commands].filter(([id]) => id.startsWith('spanscope.receiver.'));
+  for (const [id] of first) fakeVscode.commands.delete(id);
+  try {
+    return new ReceiverController(host, async t => prepareModel(t));
+  } finally {
+    for (const [id, fn] of first) fakeVscode.commands.set(id, fn);
+  }
+}
+
+test('a port in use is explained in one window, and "Use Port N" starts there', async () => {
   const blocker: Server = createServer();
   await new Promise<void>(r => blocker.listen(0, '127.0.0.1', () => r()));
   cleanup.push(() => new Promise(r => blocker.close(r)));
   const busy = (blocker.address() as { port: number }).port;
   fakeVscode.settings.set('spanscope.receiver.port', busy);
   fakeVscode.settings.set('spanscope.receiver.grpcPort', 0);
-  const { host, traces } = makeHost(fakeVscode.newContext());
+  const ctx = fakeVscode.newContext();
+  const { host, traces } = makeHost(ctx);
   const rc = new ReceiverController(host, async t => prepareModel(t));
+  const other = makeHost(sameUser(ctx));
+  const otherRc = otherWindow(other.host);
   try {
-    // Auto-start (another window already listens there): no notification, the status bar item tells.
+    // Auto-start in two windows, the port held by a program that is not Spanscope: the first window explains it,
+    // with the actions (the error came from the other bundle: recognised by its code), the second does not.
     const before = fakeVscode.messages.length;
+    fakeVscode.messageAnswers.push(undefined);
+    assert.equal(await otherRc.start({ interactive: false }), false);
+    await until(() => fakeVscode.messages.length > before);
+    assert.match(fakeVscode.messages[before]!.text, /is in use/);
+    assert.ok(fakeVscode.messages[before]!.items.some(i => typeof i === 'string' && i.startsWith('Use Port')));
     assert.equal(await rc.start({ interactive: false }), false);
     assert.equal(rc.state.kind, 'failed');
-    assert.equal(fakeVscode.messages.length, before, 'auto-start must not notify about a port in use');
+    assert.equal(fakeVscode.messages.length, before + 1, 'the second window must not notify again');
     assert.match(String(fakeVscode.statusItems.at(-1)!.tooltip), /is in use/);
 
     const n = fakeVscode.messages.length;
@@ -121,6 +149,120 @@ test('a port in use is explained, and "Use Port N" starts there', async () => {
     assert.equal(fakeVscode.settings.get('spanscope.receiver.port'), suggested);
     assert.equal(rc.address?.httpPort, suggested);
     await rc.stop();
+  } finally {
+    otherRc.dispose();
+    other.traces.dispose();
+    rc.dispose();
+    traces.dispose();
+  }
+});
+
+test('two windows share one receiver: the second shows the first one\'s traces, and takes over when it closes', async () => {
+  const probe: Server = createServer();
+  await new Promise<void>(r => probe.listen(0, '127.0.0.1', () => r()));
+  const port = (probe.address() as { port: number }).port;
+  await new Promise(r => probe.close(r));
+  fakeVscode.settings.set('spanscope.receiver.port', port);
+  fakeVscode.settings.set('spanscope.receiver.grpcPort', 0);
+  const ctx = fakeVscode.newContext();
+  const a = makeHost(ctx);
+  const b = makeHost(sameUser(ctx));
+  const rcA = new ReceiverController(a.host, async t => prepareModel(t));
+  const rcB = otherWindow(b.host);
+  try {
+    const before = fakeVscode.messages.length;
+    assert.equal(await rcA.start({ interactive: false }), true);
+    assert.equal(await rcB.start({ interactive: false }), true);
+    assert.equal(fakeVscode.messages.length, before, 'no window complains');
+    assert.equal(rcA.state.kind === 'running' && rcA.state.shared, undefined);
+    assert.equal(rcB.state.kind === 'running' && rcB.state.shared, true);
+    assert.equal(rcB.address?.httpUrl, `http://127.0.0.1:${port}/v1/traces`);
+
+    const url = rcA.address!.httpUrl;
+    assert.equal((await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: exportBody(['aaaaaaaaaaaaaaaa']) })).status, 200);
+    await until(() => rcB.list().length === 1);
+    assert.deepEqual(rcB.list().map(t => [t.traceId, t.rootName]), [[TRACE, 'POST /checkout']]);
+
+    rcA.dispose(); // the first window closes
+    a.traces.dispose();
+    await until(() => rcB.state.kind === 'running' && !rcB.state.shared, 10_000);
+    assert.equal(rcB.address?.httpPort, port);
+    assert.equal(rcB.list().length, 1, 'the trace received before the takeover is still there');
+    await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: exportBody(['bbbbbbbbbbbbbbbb', 'cccccccccccccccc'], 'aaaaaaaaaaaaaaaa') });
+    assert.equal(rcB.getTrace(TRACE)?.spans.length, 3);
+  } finally {
+    rcB.dispose();
+    rcA.dispose();
+    a.traces.dispose();
+    b.traces.dispose();
+  }
+});
+
+test('a token set in one window is asked for by the shared receiver, whichever window owns it', async () => {
+  const probe: Server = createServer();
+  await new Promise<void>(r => probe.listen(0, '127.0.0.1', () => r()));
+  const port = (probe.address() as { port: number }).port;
+  await new Promise(r => probe.close(r));
+  fakeVscode.settings.set('spanscope.receiver.port', port);
+  fakeVscode.settings.set('spanscope.receiver.grpcPort', 0);
+  // Secret storage is shared by every window of the user, and tells each of them about a change.
+  const values = new Map<string, string>();
+  const listeners: ((e: { key: string }) => void)[] = [];
+  const secrets = {
+    get: async (k: string) => values.get(k),
+    store: async (k: string, v: string) => { values.set(k, v); for (const l of listeners) l({ key: k }); },
+    delete: async (k: string) => { values.delete(k); for (const l of listeners) l({ key: k }); },
+    onDidChange: (l: (e: { key: string }) => void) => { listeners.push(l); return { dispose: () => listeners.splice(listeners.indexOf(l), 1) }; },
+  };
+  const ctx = Object.assign(fakeVscode.newContext(), { secrets });
+  const a = makeHost(ctx);
+  const b = makeHost(Object.assign(sameUser(ctx), { secrets }));
+  const rcA = new ReceiverController(a.host, async t => prepareModel(t));
+  const rcB = otherWindow(b.host);
+  const send = (headers: Record<string, string> = {}) => fetch(`http://127.0.0.1:${port}/v1/traces`,
+    { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: exportBody(['aaaaaaaaaaaaaaaa']) }).then(r => r.status, () => 0);
+  try {
+    assert.equal(await rcA.start({ interactive: false }), true);
+    assert.equal(await rcB.start({ interactive: false }), true);
+    assert.equal(await send(), 200);
+    // Window B (a follower) sets the token; the owner, window A, restarts with it.
+    fakeVscode.inputAnswer = 's3cret-token';
+    await rcB.setToken();
+    await until(() => rcA.state.kind === 'running' && rcB.state.kind === 'running', 10_000);
+    const end = Date.now() + 10_000;
+    while (await send() !== 401) {
+      assert.ok(Date.now() < end, 'the shared receiver never asked for the new token');
+      await new Promise(r => setTimeout(r, 50));
+    }
+    assert.equal(await send({ authorization: 'Bearer s3cret-token' }), 200);
+  } finally {
+    rcB.dispose();
+    rcA.dispose();
+    a.traces.dispose();
+    b.traces.dispose();
+  }
+});
+
+test('gRPC\'s port in use: OTLP/HTTP runs, and one window offers "Turn gRPC Off"', async () => {
+  // A program on the gRPC port; the receiver's probe connects to it, and those connections end with it.
+  const accepted: { destroy(): void }[] = [];
+  const blocker: Server = createServer(socket => accepted.push(socket));
+  await new Promise<void>(r => blocker.listen(0, '127.0.0.1', () => r()));
+  cleanup.push(() => new Promise(r => { blocker.close(r); for (const socket of accepted) socket.destroy(); }));
+  fakeVscode.settings.set('spanscope.receiver.port', 0);
+  fakeVscode.settings.set('spanscope.receiver.grpcPort', (blocker.address() as { port: number }).port);
+  const { host, traces } = makeHost(fakeVscode.newContext());
+  const rc = new ReceiverController(host, async t => prepareModel(t));
+  try {
+    const n = fakeVscode.messages.length;
+    fakeVscode.messageAnswers.push(undefined);
+    assert.equal(await rc.start({ interactive: false }), true);
+    assert.equal(rc.state.kind, 'running');
+    assert.equal(rc.address?.grpcPort, undefined);
+    assert.equal((await fetch(rc.address!.httpUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: exportBody(['aaaaaaaaaaaaaaaa']) })).status, 200);
+    await until(() => fakeVscode.messages.length > n);
+    assert.match(fakeVscode.messages[n]!.text, /OTLP\/gRPC/);
+    assert.ok(fakeVscode.messages[n]!.items.includes('Turn gRPC Off'), JSON.stringify(fakeVscode.messages[n]!.items));
   } finally {
     rc.dispose();
     traces.dispose();
