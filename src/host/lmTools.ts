@@ -174,16 +174,24 @@ function registerMcpServer(host: HostContext, context: () => Promise<{ m: Lazy; 
     host.log.info(`MCP server for agent mode listening at ${server.url}`);
     return { url: server.url, token, close: () => server.close() };
   };
-  const provider = lm.registerMcpServerDefinitionProvider(MCP_PROVIDER_ID, {
-    // Listing costs nothing: the server starts when VS Code resolves the definition to start it.
-    async provideMcpServerDefinitions() {
-      return [new HttpDef('Spanscope', vscode.Uri.parse('http://127.0.0.1/mcp'), {}, version)];
-    },
-    async resolveMcpServerDefinition() {
-      const r = await (running ??= start().catch((e: unknown) => { running = undefined; throw e; }));
-      return new HttpDef('Spanscope', vscode.Uri.parse(r.url), { Authorization: `Bearer ${r.token}` }, version);
-    },
-  });
+  // VS Code 1.100 has this function but wants another contribution point (modelContextServerCollections) and
+  // throws at our package.json's: an optional extra must never stop the extension from activating.
+  let provider: vscode.Disposable;
+  try {
+    provider = lm.registerMcpServerDefinitionProvider(MCP_PROVIDER_ID, {
+      // Listing costs nothing: the server starts when VS Code resolves the definition to start it.
+      async provideMcpServerDefinitions() {
+        return [new HttpDef('Spanscope', vscode.Uri.parse('http://127.0.0.1/mcp'), {}, version)];
+      },
+      async resolveMcpServerDefinition() {
+        const r = await (running ??= start().catch((e: unknown) => { running = undefined; throw e; }));
+        return new HttpDef('Spanscope', vscode.Uri.parse(r.url), { Authorization: `Bearer ${r.token}` }, version);
+      },
+    });
+  } catch (e) {
+    host.log.warn(`MCP server for agent mode not registered: ${e instanceof Error ? e.message : String(e)}`);
+    return new vscode.Disposable(() => {});
+  }
   return new vscode.Disposable(() => {
     provider.dispose();
     void running?.then(r => r.close(), () => {});

@@ -152,3 +152,19 @@ test('MCP server definition: listed without starting; resolved, it serves the to
   await new Promise(r => setTimeout(r, 50));
   await assert.rejects(fetch(url, { method: 'POST', headers: def.headers, body: '{}' }));
 });
+
+test('an MCP definition API that refuses the registration (VS Code 1.100) leaves the tools registered and logs why', () => {
+  const { tools, lm } = registry();
+  const warnings: string[] = [];
+  api.lm = { ...(lm as object), registerMcpServerDefinitionProvider: () => { throw new Error('MCP configuration providers must be registered in contributes.modelContextServerCollections'); } };
+  const host = {
+    extension: { extension: { packageJSON: pkg } },
+    log: { warn: (m: string) => warnings.push(m), info() {}, error() {} },
+    traces: { active: open, all: () => [open], get: () => undefined },
+  } as unknown as HostContext;
+  const selection = new (api.EventEmitter as new () => { event: unknown })();
+  const d = registerLanguageModelTools(host, { receiverTrace: () => undefined, backends: async () => [], onDidChangeSelection: selection.event as never });
+  assert.equal(tools.size, pkg.contributes.languageModelTools.length);
+  assert.match(warnings.join('\n'), /MCP server for agent mode not registered: .*modelContextServerCollections/);
+  d.dispose();
+});
