@@ -124,7 +124,8 @@ test('Java agent spans (code.* without file or line) open their method\'s line a
     await s.wb.openFile(traceFile(step.mode));
     await s.wb.runCommand(openInSpanscope!);
     await s.wb.pickQuickInput(traceId); // the trace pick list shows each trace's ID
-    const frame = await waterfallFrame(s.wb, step.goTo);
+    // The waterfall's header shows the full trace ID: this finds the new waterfall, not one opened before.
+    const frame = await waterfallFrame(s.wb, traceId);
     // Selecting the row shows the span's details (its span ID proves which span), whose Go to source is enabled
     // once the host has mapped the span.
     await frame.locator(`[role="treeitem"][aria-label^="shop ${step.goTo} "]`).first().click();
@@ -150,15 +151,27 @@ test('Java agent spans (code.* without file or line) open their method\'s line a
       const dur = Number(span.endTimeUnixNano) - Number(span.startTimeUnixNano);
       const code = orderServiceLines[target.line - 1]!.trim();
       await goToLine(s, target.line);
-      const inline = await poll(async () => (await annotationTexts(s)).find(a => a.line.includes(code)), 20_000, `${step.mode}: inline annotation on "${code}"`);
-      assert.match(inline.text, new RegExp(`^${escape(formatDuration(dur as Nanos))} · ${escape(formatShare(dur / (end - start)))} · 1 call( · 1 error)?$`), `${step.mode} ${name}: ${inline.text}`);
-      const lens = await poll(async () => (await lensesByLine(s)).find(l => l.line.includes(code)), 30_000, `${step.mode}: CodeLens above "${code}"`);
-      assert.match(lens.lens, new RegExp(`^p50 ${escape(formatDuration(dur as Nanos))} · p95 ${escape(formatDuration(dur as Nanos))} · 1 span`), `${step.mode} ${name}: ${lens.lens}`);
-      t.diagnostic(`${step.mode}: ${name} at line ${target.line}: "${inline.text}" / "${lens.lens}"`);
+      // Waited for until they show this trace's figures: the previous trace's may linger for a moment.
+      const inlineRe = new RegExp(`^${escape(formatDuration(dur as Nanos))} · ${escape(formatShare(dur / (end - start)))} · 1 call( · 1 error)?$`);
+      const inline = await settles(async () => (await annotationTexts(s)).find(a => a.line.includes(code))?.text, x => inlineRe.test(x),
+        `${step.mode} ${name}: inline annotation matching ${inlineRe} on "${code}"`);
+      const lensRe = new RegExp(`^p50 ${escape(formatDuration(dur as Nanos))} · p95 ${escape(formatDuration(dur as Nanos))} · 1 span`);
+      const lens = await settles(async () => (await lensesByLine(s)).find(l => l.line.includes(code))?.lens, x => lensRe.test(x),
+        `${step.mode} ${name}: CodeLens matching ${lensRe} above "${code}"`);
+      t.diagnostic(`${step.mode}: ${name} at line ${target.line}: "${inline}" / "${lens}"`);
     }
     if (step.mode === 'code') await s.flowScreenshot('java-agent-annotations');
   }
 }));
+
+/** Polls `probe` until its value passes `accept`; on timeout the error names the last value seen. */
+async function settles(probe: () => Promise<string | undefined>, accept: (v: string) => boolean, what: string, timeout = 30_000): Promise<string> {
+  let last: string | undefined;
+  return poll(async () => {
+    last = await probe();
+    return last !== undefined && accept(last) ? last : undefined;
+  }, timeout, what).catch(err => { throw new Error(`${(err as Error).message}; last seen: ${last ?? 'nothing'}`); });
+}
 
 function escape(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
