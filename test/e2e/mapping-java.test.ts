@@ -5,8 +5,8 @@
 // The workspace is a copy of test/corpus/mapping/java-shop (its sources and captures); the expected lines come from
 // the corpus's expected-<mode>.json, written from the `// @span` markers in the sources.
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { test } from 'node:test';
 import { formatDuration, formatShare } from '../../src/core/mapping/format';
 import type { Nanos } from '../../src/core/model';
@@ -19,10 +19,15 @@ import { PROJECT_ROOT } from '../support/paths';
 const CORPUS = join(PROJECT_ROOT, 'test', 'corpus', 'mapping', 'java-shop');
 const CODE_SERVER_EXTENSIONS = join(process.env.HOME ?? '', '.cache', 'spanscope', 'code-server-4.100.3', 'node_modules', 'code-server', 'lib', 'vscode', 'extensions');
 const openInSpanscope = commandTitle('spanscope.openInSpanscope');
+const ORDER_SERVICE = 'shop-core/src/main/java/com/example/shop/OrderService.java';
+const DECOY = 'shop-web/src/main/java/com/example/shop/web/OrderService.java';
 
 type Mode = 'default' | 'code' | 'code-dup';
 interface Expected { traceId: string; spanId: string; name: string; file: string; line: number }
-interface OtlpSpan { traceId: string; spanId: string; name: string; startTimeUnixNano: string; endTimeUnixNano: string }
+interface OtlpSpan {
+  traceId: string; spanId: string; name: string; startTimeUnixNano: string; endTimeUnixNano: string; status?: { code?: number };
+  events?: { name: string; attributes?: { key: string; value: { stringValue?: string } }[] }[];
+}
 interface OtlpDoc { resourceSpans: { scopeSpans: { spans: OtlpSpan[] }[] }[] }
 
 const expectedOf = (mode: Mode): Expected[] => (JSON.parse(readFileSync(join(CORPUS, `expected-${mode}.json`), 'utf8')) as { spans: Expected[] }).spans;
@@ -35,11 +40,14 @@ const traceFile = (mode: Mode) => `traces/java-agent-${mode}.otlp.json`;
  * What each step checks: in capture `mode`, the first trace holding every span of `spans` (by name) is opened; Go to
  * source on `goTo` must land on its expected line, and each of `spans` must have its latency on its expected line.
  * The spans are @WithSpan methods the engine maps right today: a nested class (Audit.record, reported as
- * OrderService$Audit) and a plain method (findOrder). The placeOrder overloads are left out on purpose: the engine
- * does not tell them apart yet (both land on the first overload), which is its own work in src/core/mapping/engine.
+ * OrderService$Audit), a plain method (findOrder) and a named span that failed (charge card, `failed`: its trace is
+ * the one where it failed, and the stack frame link of its exception must open the throwing line). The placeOrder
+ * overloads are left out on purpose: the engine does not tell them apart yet (both land on the first overload),
+ * which is its own work in src/core/mapping/engine.
  */
-const STEPS: { mode: Mode; goTo: string; spans: string[] }[] = [
+const STEPS: { mode: Mode; goTo: string; spans: string[]; failed?: true }[] = [
   { mode: 'default', goTo: 'Audit.record', spans: ['Audit.record'] },
+  { mode: 'default', goTo: 'charge card', spans: ['charge card', 'OrderService.findOrder'], failed: true },
   { mode: 'code', goTo: 'OrderService.findOrder', spans: ['OrderService.findOrder', 'charge card'] },
   { mode: 'code-dup', goTo: 'Audit.record', spans: ['Audit.record'] },
 ];
@@ -96,6 +104,14 @@ test('Java agent spans (code.* without file or line) open their method\'s line a
     'test/corpus/mapping/java-shop/shop-web': 'shop-web',
     ...Object.fromEntries(STEPS.map(step => [`test/corpus/mapping/java-shop/capture-${step.mode}.json`, traceFile(step.mode)])),
   },
+  // Another OrderService.java, in another package (multi-module builds have such twins): spans and stack frames
+  // name a class, so they must still land in com/example/shop/OrderService.java, never on the bare file name.
+  prepareWorkspace: ws => {
+    mkdirSync(join(ws, dirname(DECOY)), { recursive: true });
+    writeFileSync(join(ws, DECOY), 'package com.example.shop.web;\n\n/** Same file name, another package. */\npublic class OrderService {\n'
+      + '    public void findOrder(long id) {\n    }\n\n    public void chargeCard(Object order) {\n    }\n\n'
+      + '    public static final class Audit {\n        public void record(Object order) {\n        }\n    }\n}\n');
+  },
 }, async s => {
   // No Java language support beyond the grammar: code-server's built-in "java" extension has no code (so no
   // symbol provider), and the session's extensions directory holds Spanscope alone.
@@ -115,11 +131,12 @@ test('Java agent spans (code.* without file or line) open their method\'s line a
   const orderServiceLines = readFileSync(join(s.workspace, 'shop-core/src/main/java/com/example/shop/OrderService.java'), 'utf8').split('\n');
   for (const step of STEPS) {
     const expected = expectedOf(step.mode);
+    const failed = (id: string) => captureOf(step.mode).some(x => x.traceId === id && x.name === step.goTo && x.status?.code === 2);
     const traceId = [...new Set(expected.map(e => e.traceId))]
-      .find(id => step.spans.every(name => expected.some(e => e.traceId === id && e.name === name)));
+      .find(id => step.spans.every(name => expected.some(e => e.traceId === id && e.name === name)) && (!step.failed || failed(id)));
     assert.ok(traceId, `${step.mode}: no trace holds ${step.spans.join(', ')}`);
     const want = (name: string) => expected.find(e => e.traceId === traceId && e.name === name)!;
-    for (const name of step.spans) assert.equal(want(name).file, 'shop-core/src/main/java/com/example/shop/OrderService.java');
+    for (const name of step.spans) assert.equal(want(name).file, ORDER_SERVICE);
 
     await s.wb.openFile(traceFile(step.mode));
     await s.wb.runCommand(openInSpanscope!);
@@ -136,26 +153,49 @@ test('Java agent spans (code.* without file or line) open their method\'s line a
     await button.click();
     const line = want(step.goTo).line;
     await s.wb.waitForStatusBar(new RegExp(`Ln ${line}, Col 1\\b`), 20_000);
-    await s.page.locator('.tabs-container .tab.active', { hasText: 'OrderService.java' }).waitFor({ timeout: 10_000 });
+    await waitForEditorOf(s, ORDER_SERVICE);
     t.diagnostic(`${step.mode}: ${step.goTo} → OrderService.java:${line}`);
-    if (step.mode === 'default') await s.flowScreenshot('java-agent-go-to-source');
+    if (step.mode === 'default' && !step.failed) await s.flowScreenshot('java-agent-go-to-source');
+
+    if (step.failed) {
+      // The exception's first frame, as the capture has it, links to the throwing line of the same file.
+      const stack = captureOf(step.mode).find(x => x.spanId === want(step.goTo).spanId)?.events
+        ?.flatMap(e => e.attributes ?? []).find(a => a.key === 'exception.stacktrace')?.value.stringValue ?? '';
+      const top = /at (com\.example\.shop\.OrderService\.\w+)\(OrderService\.java:(\d+)\)/.exec(stack);
+      assert.ok(top, `no OrderService frame in the stack trace: ${stack.slice(0, 300)}`);
+      const throwing = Number(top[2]);
+      assert.match(readFileSync(join(s.workspace, ORDER_SERVICE), 'utf8').split('\n')[throwing - 1] ?? '', /throw new/);
+      // Back to the waterfall (Go to source replaced it in the editor group), then the frame in the span's Events.
+      await s.page.locator('.tabs-container .tab', { hasText: traceId.slice(0, 8) }).first().click();
+      const again = await waterfallFrame(s.wb, traceId);
+      await again.locator(`[role="treeitem"][aria-label^="shop ${step.goTo} "]`).first().click();
+      const link = again.locator('[data-testid="details"]').filter({ has: again.locator('code', { hasText: want(step.goTo).spanId }) })
+        .locator('button.frame', { hasText: `${top[1]}(OrderService.java:${throwing})` }).first();
+      await link.click({ timeout: 15_000 });
+      await s.wb.waitForStatusBar(new RegExp(`Ln ${throwing}, Col 1\\b`), 20_000);
+      await waitForEditorOf(s, ORDER_SERVICE);
+      t.diagnostic(`${step.mode}: the stack frame ${top[1]}(OrderService.java:${throwing}) → OrderService.java:${throwing}`);
+    }
 
     // The latency of each span on its method's line: inline "<duration> · <share of the trace> · 1 call" and a
     // CodeLens above the line, computed here from the capture itself.
     const capture = captureOf(step.mode).filter(x => x.traceId === traceId);
-    const start = Math.min(...capture.map(x => Number(x.startTimeUnixNano)));
-    const end = Math.max(...capture.map(x => Number(x.endTimeUnixNano)));
+    // Nanosecond timestamps exceed a double's precision (2^53): differences are taken exactly, as BigInts.
+    const start = capture.map(x => BigInt(x.startTimeUnixNano)).reduce((a, b) => (b < a ? b : a));
+    const end = capture.map(x => BigInt(x.endTimeUnixNano)).reduce((a, b) => (b > a ? b : a));
+    const traceNs = Number(end - start);
     for (const name of step.spans) {
       const target = want(name);
       const span = capture.find(x => x.spanId === target.spanId)!;
-      const dur = Number(span.endTimeUnixNano) - Number(span.startTimeUnixNano);
+      const dur = Number(BigInt(span.endTimeUnixNano) - BigInt(span.startTimeUnixNano));
       const code = orderServiceLines[target.line - 1]!.trim();
       await goToLine(s, target.line);
       // Waited for until they show this trace's figures: the previous trace's may linger for a moment.
-      const inlineRe = new RegExp(`^${escape(formatDuration(dur as Nanos))} · ${escape(formatShare(dur / (end - start)))} · 1 call( · 1 error)?$`);
+      const errors = span.status?.code === 2 ? ' · 1 error' : '';
+      const inlineRe = new RegExp(`^${escape(formatDuration(dur as Nanos))} · ${escape(formatShare(dur / traceNs))} · 1 call${errors}$`);
       const inline = await settles(async () => (await annotationTexts(s)).find(a => a.line.includes(code))?.text, x => inlineRe.test(x),
         `${step.mode} ${name}: inline annotation matching ${inlineRe} on "${code}"`);
-      const lensRe = new RegExp(`^p50 ${escape(formatDuration(dur as Nanos))} · p95 ${escape(formatDuration(dur as Nanos))} · 1 span`);
+      const lensRe = new RegExp(`^p50 ${escape(formatDuration(dur as Nanos))} · p95 ${escape(formatDuration(dur as Nanos))} · 1 span${errors}$`);
       const lens = await settles(async () => (await lensesByLine(s)).find(l => l.line.includes(code))?.lens, x => lensRe.test(x),
         `${step.mode} ${name}: CodeLens matching ${lensRe} above "${code}"`);
       t.diagnostic(`${step.mode}: ${name} at line ${target.line}: "${inline}" / "${lens}"`);
@@ -163,6 +203,21 @@ test('Java agent spans (code.* without file or line) open their method\'s line a
     if (step.mode === 'code') await s.flowScreenshot('java-agent-annotations');
   }
 }));
+
+/**
+ * Waits until the active editor is `relativePath`: its tab, and the breadcrumbs' folders (the tab alone would not
+ * tell the two OrderService.java apart).
+ */
+async function waitForEditorOf(s: Session, relativePath: string): Promise<void> {
+  const name = relativePath.split('/').pop()!;
+  await s.page.locator('.tabs-container .tab.active', { hasText: name }).waitFor({ timeout: 10_000 });
+  const folders = relativePath.split('/');
+  await poll(async () => {
+    const crumbs = (await s.page.locator('.part.editor .editor-group-container.active .breadcrumbs-control').first().innerText().catch(() => ''))
+      .split(/[\n›>]+/).map(x => x.trim()).filter(Boolean);
+    return folders.every((f, k) => crumbs[k] === f) ? true : undefined;
+  }, 10_000, `the breadcrumbs of ${relativePath}`);
+}
 
 /** Polls `probe` until its value passes `accept`; on timeout the error names the last value seen. */
 async function settles(probe: () => Promise<string | undefined>, accept: (v: string) => boolean, what: string, timeout = 30_000): Promise<string> {
