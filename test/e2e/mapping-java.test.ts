@@ -10,7 +10,7 @@ import { dirname, join } from 'node:path';
 import { test } from 'node:test';
 import { formatDuration, formatShare } from '../../src/core/mapping/format';
 import type { Nanos } from '../../src/core/model';
-import { commandTitle } from '../support/e2e/contributions';
+import { commandTitle, findView, focusViewCommand } from '../support/e2e/contributions';
 import { E2E_TEST, withWorkbench, type Session } from '../support/e2e/session';
 import { waterfallFrame } from '../support/e2e/waterfall';
 import { poll } from '../support/e2e/workbench';
@@ -19,6 +19,7 @@ import { PROJECT_ROOT } from '../support/paths';
 const CORPUS = join(PROJECT_ROOT, 'test', 'corpus', 'mapping', 'java-shop');
 const CODE_SERVER_EXTENSIONS = join(process.env.HOME ?? '', '.cache', 'spanscope', 'code-server-4.100.3', 'node_modules', 'code-server', 'lib', 'vscode', 'extensions');
 const openInSpanscope = commandTitle('spanscope.openInSpanscope');
+const hotSpots = findView(/hotspots/);
 const ORDER_SERVICE = 'shop-core/src/main/java/com/example/shop/OrderService.java';
 const DECOY = 'shop-web/src/main/java/com/example/shop/web/OrderService.java';
 
@@ -95,7 +96,7 @@ async function goToLine(s: Session, line: number): Promise<void> {
 test('Java agent spans (code.* without file or line) open their method\'s line and show latency there, with no Java extension', {
   ...E2E_TEST,
   timeout: 360_000,
-  skip: E2E_TEST.skip || (!openInSpanscope && !process.env.CI ? 'Open in Spanscope is not contributed' : false),
+  skip: E2E_TEST.skip || ((!openInSpanscope || !hotSpots) && !process.env.CI ? 'Open in Spanscope or Hot Spots is not contributed' : false),
 }, t => withWorkbench(t, {
   workspace: 'basic',
   files: {
@@ -199,9 +200,26 @@ test('Java agent spans (code.* without file or line) open their method\'s line a
       const lens = await settles(async () => (await lensesByLine(s)).find(l => l.line.includes(code))?.lens, x => lensRe.test(x),
         `${step.mode} ${name}: CodeLens matching ${lensRe} above "${code}"`);
       t.diagnostic(`${step.mode}: ${name} at line ${target.line}: "${inline}" / "${lens}"`);
+      if (name !== step.goTo) continue;
+      // The hover on the line: the span with its duration, and why the mapping chose this line.
+      await s.page.locator('.part.editor .view-line', { hasText: code }).first().hover();
+      const hover = await settles(async () => (await s.page.locator('.monaco-hover').allInnerTexts()).find(h => h.includes('Why here')), h => h.includes(name) && h.includes(formatDuration(dur as Nanos)),
+        `${step.mode} ${name}: the hover of line ${target.line}`, 15_000);
+      t.diagnostic(`${step.mode}: hover: ${hover.replace(/\s+/g, ' ').slice(0, 300)}`);
+      await s.page.keyboard.press('Escape');
     }
     if (step.mode === 'code') await s.flowScreenshot('java-agent-annotations');
   }
+
+  // Hot Spots (the last trace, code/dup) lists Audit.record's line; a click opens it.
+  const last = STEPS[STEPS.length - 1]!;
+  const auditLine = expectedOf(last.mode).find(e => e.name === 'Audit.record')!.line;
+  await goToLine(s, 1);
+  await s.wb.runCommand(focusViewCommand(hotSpots!));
+  await settles(async () => (await s.wb.viewRows(hotSpots!.name)).join(' / '), r => r.includes(`OrderService.java:${auditLine}`), `OrderService.java:${auditLine} in Hot Spots`, 20_000);
+  await s.wb.view(hotSpots!.name).locator('.monaco-list-row', { hasText: `OrderService.java:${auditLine}` }).first().click();
+  await s.wb.waitForStatusBar(new RegExp(`Ln ${auditLine}, Col 1\\b`), 15_000);
+  await waitForEditorOf(s, ORDER_SERVICE);
 }));
 
 /**
