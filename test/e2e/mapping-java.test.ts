@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { test } from 'node:test';
+import { codeServerDir } from '../../scripts/code-server.mjs';
 import { formatDuration, formatShare } from '../../src/core/mapping/format';
 import type { Nanos } from '../../src/core/model';
 import { commandTitle, findView, focusViewCommand } from '../support/e2e/contributions';
@@ -17,7 +18,8 @@ import { poll } from '../support/e2e/workbench';
 import { PROJECT_ROOT } from '../support/paths';
 
 const CORPUS = join(PROJECT_ROOT, 'test', 'corpus', 'mapping', 'java-shop');
-const CODE_SERVER_EXTENSIONS = join(process.env.HOME ?? '', '.cache', 'spanscope', 'code-server-4.100.3', 'node_modules', 'code-server', 'lib', 'vscode', 'extensions');
+/** code-server's built-in extensions (VS Code's: grammars, and language servers for a few languages, none for Java). */
+const CODE_SERVER_EXTENSIONS = join(codeServerDir(), 'node_modules', 'code-server', 'lib', 'vscode', 'extensions');
 const openInSpanscope = commandTitle('spanscope.openInSpanscope');
 const hotSpots = findView(/hotspots/);
 const ORDER_SERVICE = 'shop-core/src/main/java/com/example/shop/OrderService.java';
