@@ -54,6 +54,8 @@ export interface Session {
   /** The temp copy of the workspace (what the editor has open). */
   readonly workspace: string;
   readonly userDataDir: string;
+  /** Where code-server keeps the session's installed extensions (Spanscope alone, unless a test adds one). */
+  readonly extensionsDir: string;
   /** The embedded receiver's OTLP/HTTP port in this session's settings. */
   readonly receiverPort: number;
   /** Starts a process that the session ends with everything else; output kept for failure reports. */
@@ -166,7 +168,7 @@ export async function withWorkbench(t: TestContext, options: SessionOptions, bod
     await wb.ready();
 
     const session: Session = {
-      wb, page, browser, codeServer, workspace, userDataDir,
+      wb, page, browser, codeServer, workspace, userDataDir, extensionsDir,
       receiverPort: Number(settings['spanscope.receiver.port']),
       spawn(label, command, args, opts = {}) {
         const child = spawn(command, [...args], {
