@@ -174,16 +174,25 @@ function registerMcpServer(host: HostContext, context: () => Promise<{ m: Lazy; 
     host.log.info(`MCP server for agent mode listening at ${server.url}`);
     return { url: server.url, token, close: () => server.close() };
   };
-  const provider = lm.registerMcpServerDefinitionProvider(MCP_PROVIDER_ID, {
-    // Listing costs nothing: the server starts when VS Code resolves the definition to start it.
-    async provideMcpServerDefinitions() {
-      return [new HttpDef('Spanscope', vscode.Uri.parse('http://127.0.0.1/mcp'), {}, version)];
-    },
-    async resolveMcpServerDefinition() {
-      const r = await (running ??= start().catch((e: unknown) => { running = undefined; throw e; }));
-      return new HttpDef('Spanscope', vscode.Uri.parse(r.url), { Authorization: `Bearer ${r.token}` }, version);
-    },
-  });
+  let provider: vscode.Disposable;
+  // VS Code 1.100 already has this function but, still a proposal there, wants the provider declared under another
+  // contribution name (`modelContextServerCollections`) and throws otherwise. Thrown out of activation, that would
+  // stop everything registered after this (the chat tools, the receiver's start), so the MCP server is skipped there.
+  try {
+    provider = lm.registerMcpServerDefinitionProvider(MCP_PROVIDER_ID, {
+      // Listing costs nothing: the server starts when VS Code resolves the definition to start it.
+      async provideMcpServerDefinitions() {
+        return [new HttpDef('Spanscope', vscode.Uri.parse('http://127.0.0.1/mcp'), {}, version)];
+      },
+      async resolveMcpServerDefinition() {
+        const r = await (running ??= start().catch((e: unknown) => { running = undefined; throw e; }));
+        return new HttpDef('Spanscope', vscode.Uri.parse(r.url), { Authorization: `Bearer ${r.token}` }, version);
+      },
+    });
+  } catch (e) {
+    host.log.warn(`MCP server for agent mode not registered (this VS Code does not accept it): ${(e as Error).message}`);
+    return new vscode.Disposable(() => {});
+  }
   return new vscode.Disposable(() => {
     provider.dispose();
     void running?.then(r => r.close(), () => {});
