@@ -1,9 +1,10 @@
 // Issue 18: Spanscope's Language Model Tools in real VS Code (code-server), without a model or a chat session.
 // A test-only extension (test/e2e/extensions/lm-probe) lists `vscode.lm.tools` and calls `vscode.lm.invokeTool` for
-// each spanscope_* tool; this test opens the two traces of checkout.otlp.json in Spanscope, runs the probe from the
-// command palette, and checks every tool's answer against the open trace and against `spanscope summary` (the CLI)
-// on the same file. A Jaeger backend is configured (at a port nothing listens on), so the test also sees the
-// confirmation a tool asks for before it may query a backend: none for the open traces, a dialog for a search.
+// each spanscope_* tool; this test opens the sample trace and the two traces of checkout.otlp.json in Spanscope,
+// selects a span, runs the probe from the command palette, and checks every tool's answer against the open traces and
+// against `spanscope summary` (the CLI) on the same files. A Jaeger backend is configured (at a port nothing listens
+// on), so the test also sees the confirmation a tool asks for before it may query a backend: none for the open
+// traces, a dialog for a search.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
@@ -18,6 +19,8 @@ import { waterfallFrame } from '../support/e2e/waterfall';
 import { poll } from '../support/e2e/workbench';
 
 const FIXTURE = join(PROJECT_ROOT, 'test', 'e2e', 'workspaces', 'basic', 'traces', 'checkout.otlp.json');
+/** The sample trace has errors (the checkout traces have none): the errors tool is checked on it. */
+const SAMPLE = join(PROJECT_ROOT, 'media', 'sample-trace.json');
 const CLI = join(PROJECT_ROOT, 'dist', 'cli.js');
 const PROBE_DIR = join(PROJECT_ROOT, 'test', 'e2e', 'extensions', 'lm-probe');
 const openInSpanscope = commandTitle('spanscope.openInSpanscope');
@@ -76,6 +79,14 @@ test('Language Model Tools: vscode.lm.tools lists every spanscope tool; vscode.l
   const cli = spawnSync(process.execPath, [CLI, 'summary', FIXTURE], { encoding: 'utf8' });
   assert.equal(cli.status, 0, cli.stderr);
   const [gateway, inventory] = (JSON.parse(cli.stdout) as { traces: CliTrace[] }).traces as [CliTrace, CliTrace];
+  const cliSample = spawnSync(process.execPath, [CLI, 'summary', SAMPLE], { encoding: 'utf8' });
+  assert.equal(cliSample.status, 0, cliSample.stderr);
+  const sample = (JSON.parse(cliSample.stdout) as { traces: CliTrace[] }).traces[0]!;
+  assert.ok(sample.errorCount > 0, 'the sample trace has errors');
+  type OtlpDoc = { resourceSpans: { scopeSpans: { spans: { spanId: string; name: string; parentSpanId?: string }[] }[] }[] };
+  const spansOf = (file: string) => (JSON.parse(readFileSync(file, 'utf8')) as OtlpDoc).resourceSpans.flatMap(r => r.scopeSpans.flatMap(x => x.spans));
+  const chargeCard = spansOf(FIXTURE).find(x => x.name === 'charge card')!.spanId;
+  const sampleRoot = spansOf(SAMPLE).find(x => !x.parentSpanId)!.name;
 
   const tmp = mkdtempSync(join(tmpdir(), 'spanscope-lm-probe-'));
   t.after(() => rmSync(tmp, { recursive: true, force: true }));
@@ -84,16 +95,28 @@ test('Language Model Tools: vscode.lm.tools lists every spanscope tool; vscode.l
 
   await withWorkbench(t, {
     workspace: 'basic',
+    files: { 'media/sample-trace.json': 'traces/sample-trace.json' },
     extensions: [probe],
     settings: { 'spanscope.backends': [{ name: 'far-jaeger', type: 'jaeger', url: `http://127.0.0.1:${deadPort}` }] },
   }, async s => {
-    // Both traces of the file open; the gateway's (the document's first) is the active one.
+    // The sample trace open, then both traces of checkout.otlp.json; the gateway's is the active one, "charge card"
+    // selected in its waterfall.
+    await s.wb.openFile('traces/sample-trace.json');
+    await s.wb.runCommand(openInSpanscope!);
+    await waterfallFrame(s.wb, sampleRoot);
     await s.wb.openFile('traces/checkout.otlp.json');
     await s.wb.runCommand(openInSpanscope!);
     await s.wb.pickQuickInput('Open all 2 traces');
     await s.page.locator('.tabs-container .tab', { hasText: 'inventory: POST /ship' }).first().waitFor({ timeout: 30_000 });
     await s.page.locator('.tabs-container .tab', { hasText: 'gateway: GET /checkout' }).first().click();
-    await waterfallFrame(s.wb, 'charge card');
+    const frame = await waterfallFrame(s.wb, 'charge card');
+    await frame.getByText('charge card', { exact: true }).first().click();
+    // The selection reaches the extension host by message: ask the active-trace tool until it reports it.
+    await poll(async () => {
+      const probed = await runProbe(s, { spanscope_active_trace: {} });
+      const active = answer(probed, 'spanscope_active_trace') as { selectedSpan: { spanId: string } | null };
+      return active.selectedSpan?.spanId === chargeCard ? true : undefined;
+    }, 30_000, 'the selected span in spanscope_active_trace', 500);
 
     // Every tool that needs no backend, given no trace ID (so: the active trace) or IDs of open traces only.
     const rootSpanId = gateway.criticalPath[0]!;
@@ -105,7 +128,7 @@ test('Language Model Tools: vscode.lm.tools lists every spanscope tool; vscode.l
       spanscope_get_trace_topology: {},
       spanscope_get_critical_path: {},
       spanscope_get_span_details: { spanIds: [rootSpanId] },
-      spanscope_get_trace_errors: {},
+      spanscope_get_trace_errors: { traceId: sample.traceId },
       spanscope_get_findings: { traceId: gateway.traceId },
       spanscope_get_code_locations: {},
       spanscope_get_latency_for_code: { file: 'orders.js' },
@@ -121,9 +144,10 @@ test('Language Model Tools: vscode.lm.tools lists every spanscope tool; vscode.l
     assert.equal(active.activeTrace.traceId, gateway.traceId);
     assert.equal(active.activeTrace.spanCount, gateway.spanCount);
     assert.match(active.openedFrom, /checkout\.otlp\.json/);
+    assert.equal((active.selectedSpan as { spanId: string; name: string }).name, 'charge card');
 
     const sources = answer(out, 'spanscope_list_sources') as { sources: { id: string; kind: string; traceCount?: number; name?: string; reachable?: boolean }[] };
-    assert.equal(sources.sources.find(x => x.id === 'editor')?.traceCount, 2, JSON.stringify(sources));
+    assert.equal(sources.sources.find(x => x.id === 'editor')?.traceCount, 3, JSON.stringify(sources));
     const far = sources.sources.find(x => x.name?.includes('far-jaeger'));
     assert.equal(far?.reachable, false, JSON.stringify(sources));
 
@@ -149,8 +173,10 @@ test('Language Model Tools: vscode.lm.tools lists every spanscope tool; vscode.l
     assert.deepEqual(details.spans.map(x => x.spanId), [rootSpanId]);
 
     const errors = answer(out, 'spanscope_get_trace_errors') as { errorCount: number; errorOrigins: { spanId: string }[] };
-    assert.equal(errors.errorCount, gateway.errorCount);
-    assert.deepEqual(sorted(errors.errorOrigins.map(x => x.spanId)), sorted(gateway.findings.filter(f => f.kind === 'error-origin').map(f => f.spanId)));
+    assert.equal(errors.errorCount, sample.errorCount);
+    const origins = sample.findings.filter(f => f.kind === 'error-origin').map(f => f.spanId);
+    assert.ok(origins.length > 0);
+    assert.deepEqual(sorted(errors.errorOrigins.map(x => x.spanId)), sorted(origins));
 
     const findings = answer(out, 'spanscope_get_findings') as { findingCount: number; findings: { kind: string; spanId: string }[] };
     assert.equal(findings.findingCount, gateway.findings.length);
@@ -182,5 +208,10 @@ test('Language Model Tools: vscode.lm.tools lists every spanscope tool; vscode.l
     const r = declined.results.spanscope_search_traces!;
     assert.equal(r.ok, false, JSON.stringify(r));
     assert.equal(r.ok ? '' : r.name, 'Canceled', JSON.stringify(r));
+
+    // VS Code 1.100 refuses Spanscope's MCP server definition (it wants another contribution name): activation
+    // still completed, with a warning, instead of ending before the tools were registered.
+    await poll(async () => (/MCP server for agent mode not registered/.test(s.extensionLog()) ? true : undefined), 10_000, 'the MCP warning in the log');
+    assert.match(s.extensionLog(), /Spanscope \S* activated in/);
   });
 });
