@@ -174,9 +174,10 @@ function registerMcpServer(host: HostContext, context: () => Promise<{ m: Lazy; 
     host.log.info(`MCP server for agent mode listening at ${server.url}`);
     return { url: server.url, token, close: () => server.close() };
   };
-  // VS Code 1.100 has this function but wants another contribution point (modelContextServerCollections) and
-  // throws at our package.json's: an optional extra must never stop the extension from activating.
   let provider: vscode.Disposable;
+  // VS Code 1.100 already has this function but, still a proposal there, wants the provider declared under another
+  // contribution name (`modelContextServerCollections`) and throws otherwise. Thrown out of activation, that would
+  // stop everything registered after this (the chat tools, the receiver's start), so the MCP server is skipped there.
   try {
     provider = lm.registerMcpServerDefinitionProvider(MCP_PROVIDER_ID, {
       // Listing costs nothing: the server starts when VS Code resolves the definition to start it.
@@ -189,7 +190,7 @@ function registerMcpServer(host: HostContext, context: () => Promise<{ m: Lazy; 
       },
     });
   } catch (e) {
-    host.log.warn(`MCP server for agent mode not registered: ${e instanceof Error ? e.message : String(e)}`);
+    host.log.warn(`MCP server for agent mode not registered (this VS Code does not accept it): ${(e as Error).message}`);
     return new vscode.Disposable(() => {});
   }
   return new vscode.Disposable(() => {

@@ -44,6 +44,8 @@ export interface SessionOptions {
   prepareWorkspace?: (workspace: string) => void;
   /** Extra environment for code-server (and so the extension host). */
   env?: Record<string, string>;
+  /** More .vsix files to install beside Spanscope (test-only extensions, e.g. test/e2e/extensions/lm-probe). */
+  extensions?: readonly string[];
 }
 
 export interface Session {
@@ -148,6 +150,7 @@ export async function withWorkbench(t: TestContext, options: SessionOptions, bod
   let codeServerOutput = () => '';
   try {
     installExtension(vsix, { userDataDir, extensionsDir });
+    for (const extra of options.extensions ?? []) installExtension(extra, { userDataDir, extensionsDir });
     const settings = {
       'spanscope.receiver.port': await freePort(),
       'spanscope.receiver.grpcPort': await freePort(),

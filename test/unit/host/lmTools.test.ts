@@ -39,12 +39,12 @@ const trace = parseTraceDocument(JSON.stringify(generateTrace({ n: 400, seed: 2,
 const open = { traceKey: 'receiver:' + trace.traceId, traceId: trace.traceId, source: { kind: 'receiver', label: 'OTLP receiver' }, updatedAt: 1 } as unknown as OpenTrace;
 const token = { isCancellationRequested: false, onCancellationRequested: () => ({ dispose() {} }) };
 
-function setup(lm: unknown, backends: readonly TraceBackend[] = []) {
+function setup(lm: unknown, backends: readonly TraceBackend[] = [], warnings: string[] = []) {
   api.lm = lm;
   const selection = new (api.EventEmitter as new () => { event: unknown; fire(e: unknown): void })();
   const host = {
     extension: { extension: { packageJSON: pkg } },
-    log: { warn() {}, info() {}, error() {} },
+    log: { warn: (m: string) => { warnings.push(m); }, info() {}, error() {} },
     traces: { active: open, all: () => [open], get: (k: string) => (k === open.traceKey ? open : undefined) },
   } as unknown as HostContext;
   const d = registerLanguageModelTools(host, { receiverTrace: id => (id === trace.traceId ? trace : undefined), backends: async () => backends, onDidChangeSelection: selection.event as never });
@@ -122,6 +122,19 @@ test('confirmation only when a backend exists and the trace is not already open'
   }
 });
 
+test('VS Code 1.100, whose MCP provider API throws for this package.json: the tools are still registered, a warning says why', () => {
+  // The error VS Code 1.100 (code-server 4.100.3) throws from vscode.lm.registerMcpServerDefinitionProvider.
+  const refusal = 'MCP configuration providers must be registered in the contributes.modelContextServerCollections array within your package.json, but "spanscope.mcpServer" was not';
+  const { tools, lm } = registry();
+  const warnings: string[] = [];
+  const { d } = setup({ ...(lm as object), registerMcpServerDefinitionProvider: () => { throw new Error(refusal); } }, [], warnings);
+  assert.deepEqual([...tools.keys()].sort(), pkg.contributes.languageModelTools.map(t => t.name).sort());
+  assert.equal(warnings.length, 1);
+  assert.match(warnings[0]!, /MCP server for agent mode not registered.*modelContextServerCollections/);
+  d.dispose();
+  assert.equal(tools.size, 0);
+});
+
 test('MCP server definition: listed without starting; resolved, it serves the tools over the editor\'s traces behind a token', async () => {
   type Provider = { provideMcpServerDefinitions(t: unknown): Promise<HttpDef[]>; resolveMcpServerDefinition(d: unknown, t: unknown): Promise<HttpDef> };
   const providers = new Map<string, Provider>();
@@ -151,20 +164,4 @@ test('MCP server definition: listed without starting; resolved, it serves the to
   d.dispose();
   await new Promise(r => setTimeout(r, 50));
   await assert.rejects(fetch(url, { method: 'POST', headers: def.headers, body: '{}' }));
-});
-
-test('an MCP definition API that refuses the registration (VS Code 1.100) leaves the tools registered and logs why', () => {
-  const { tools, lm } = registry();
-  const warnings: string[] = [];
-  api.lm = { ...(lm as object), registerMcpServerDefinitionProvider: () => { throw new Error('MCP configuration providers must be registered in contributes.modelContextServerCollections'); } };
-  const host = {
-    extension: { extension: { packageJSON: pkg } },
-    log: { warn: (m: string) => warnings.push(m), info() {}, error() {} },
-    traces: { active: open, all: () => [open], get: () => undefined },
-  } as unknown as HostContext;
-  const selection = new (api.EventEmitter as new () => { event: unknown })();
-  const d = registerLanguageModelTools(host, { receiverTrace: () => undefined, backends: async () => [], onDidChangeSelection: selection.event as never });
-  assert.equal(tools.size, pkg.contributes.languageModelTools.length);
-  assert.match(warnings.join('\n'), /MCP server for agent mode not registered: .*modelContextServerCollections/);
-  d.dispose();
 });
