@@ -187,7 +187,8 @@ export function computeFindings({ tree, start, codeLocations, errorOrigins, skew
     const why = errorText(s);
     const parts = [`${label(s)} failed here${why ? `: ${quote(why, 200)}` : ''}.`];
     parts.push(up > 0 ? `${plural(up, 'ancestor span')} report${up === 1 ? 's' : ''} the error only because of this one.` : 'No child span explains it, so this is where the error started.');
-    const retry = patterns.retried.get(i);
+    // a failed server span under a client attempt: the attempt (its erroring ancestor) is what was retried
+    const retry = patterns.retried.get(i) ?? patterns.retried.get(top);
     let severity: FindingSeverity = 'medium';
     if (retry) {
       const [attempt, attempts, ok] = retry;

@@ -312,22 +312,47 @@ export function computePatterns({ tree, start, dur, selfTimeNs, criticalSections
     }
     const whole = Math.max(critTotal, traceDur);
     const bottlenecks: PatternFinding[] = [];
-    const inGroup = new Set<number>();
-    for (const { members, what, parent } of groupsSeen) {
-      if (members.length >= N_PLUS_ONE_MIN && isCall(kindOf(members[0]!))) continue; // told as N+1
-      let sum = 0, top = 0;
-      for (const m of members) { const c = crit.get(m) ?? 0; sum += c; if (c > top) top = c; }
-      if (sum < BOTTLENECK_MIN_SHARE * whole || sum < BOTTLENECK_MIN_NS || top >= BOTTLENECK_MIN_SHARE * whole) continue;
-      for (const m of members) inGroup.add(m);
+    // the time under each member of a group of equal calls (the call, its server span, its work) counts for
+    // the member; a call already told as N+1, retry, pool or chain is not told again as a bottleneck
+    const covered = new Set<number>();
+    for (const f of findings) for (const m of f.related) covered.add(m);
+    const memberOf = new Map<number, number>();
+    groupsSeen.forEach((g, gi) => { for (const m of g.members) memberOf.set(m, gi); });
+    const groupCrit = new Float64Array(groupsSeen.length);
+    const memberCrit = new Map<number, number>();
+    const under = new Map<number, number>(); // critical span → the group member above it (itself included)
+    for (const [i, c] of crit) {
+      for (let a = i, up = 0; a >= 0 && up < 64; a = tree.parent[a]!, up++) {
+        const gi = memberOf.get(a);
+        if (gi === undefined) continue;
+        groupCrit[gi] = groupCrit[gi]! + c;
+        memberCrit.set(a, (memberCrit.get(a) ?? 0) + c);
+        under.set(i, a);
+        break;
+      }
+    }
+    const quiet = new Set<number>(); // members whose spans are not reported one by one
+    groupsSeen.forEach(({ members, what, parent }, gi) => {
+      if (members.some(m => covered.has(m))) { for (const m of members) quiet.add(m); return; }
+      const sum = groupCrit[gi]!;
+      let top = 0;
+      for (const m of members) top = Math.max(top, memberCrit.get(m) ?? 0);
+      if (sum < BOTTLENECK_MIN_SHARE * whole || sum < BOTTLENECK_MIN_NS || top >= BOTTLENECK_MIN_SHARE * whole) return;
+      for (const m of members) quiet.add(m);
       bottlenecks.push({
         kind: 'bottleneck', severity: sum >= 0.5 * whole ? 'high' : 'medium', spanIndex: members[0]!, related: members, locAt: parent,
         message: `${members.length} calls to ${what} from ${label(spans[parent]!)} hold ${pct(sum, whole)} of the critical path (${formatDuration(sum)} of ${formatDuration(whole)}): ` +
           'this trace is as slow as they are. Make them faster, fewer or concurrent.',
         totalNs: sum, savingNs: sum,
       });
-    }
+    });
     for (const [i, c0] of crit) {
-      if (tree.parent[i]! < 0 || inGroup.has(i)) continue;
+      const m = under.get(i);
+      if (tree.parent[i]! < 0 || (m !== undefined && quiet.has(m)) || covered.has(i)) continue;
+      // a server (or consumer) span's own time is the callee doing its job, shown by the critical path anyway;
+      // the bottlenecks worth a finding are calls and steps waiting on something (a lock, a queue, a database)
+      const kc = kindOf(i);
+      if (kc === 2 || kc === 4) continue;
       // backoff waits between retries are told by the retry finding, not as the parent's own work
       const c = c0 - (retryGapNs.get(i) ?? 0);
       if (c < BOTTLENECK_MIN_SHARE * whole || c < BOTTLENECK_MIN_NS) continue;
@@ -419,7 +444,7 @@ export function classifyBackoff(gaps: readonly number[]): 'immediate' | 'fixed' 
   if (gaps.every(g => g < 1e6)) return 'immediate';
   if (gaps.length >= 2) {
     let growing = true;
-    for (let k = 1; k < gaps.length; k++) { const r = gaps[k]! / Math.max(1, gaps[k - 1]!); if (r < 1.5 || r > 3) growing = false; }
+    for (let k = 1; k < gaps.length; k++) { const r = gaps[k]! / Math.max(1, gaps[k - 1]!); if (r < 1.5 || r > 4) growing = false; }
     if (growing) return 'exponential';
   }
   const mean = gaps.reduce((a, b) => a + b, 0) / gaps.length;

@@ -105,6 +105,13 @@ test('bottleneck: none when the work is spread, none for sub-millisecond traces'
   assert.deepEqual(of(spread, 'bottleneck'), []);
   const tiny = trace([{ id: 'r', start: 0, dur: 1000 }, { id: 'c', parent: 'r', start: 0, dur: 900 }]);
   assert.deepEqual(of(tiny, 'bottleneck'), []);
+  // the one service a request calls, doing its job: its server span holds the path, but nothing waits there
+  const leaf = trace([
+    { id: 'r', kind: 'server', start: 0, dur: ms(40) },
+    { id: 'c', parent: 'r', kind: 'client', start: ms(1), dur: ms(38), attrs: http('/tax') },
+    { id: 's', parent: 'c', kind: 'server', service: 'tax', start: ms(2), dur: ms(36) },
+  ]);
+  assert.deepEqual(of(leaf, 'bottleneck'), []);
 });
 
 test('retry: failed attempts, exponential backoff, the last one succeeded; error origin says it was recovered', () => {
