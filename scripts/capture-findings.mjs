@@ -9,7 +9,7 @@ import { cpSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { GO_ENV, ROOT, captureRun, request, run, startProcess } from './capture-corpus.mjs';
+import { GO_ENV, ROOT, captureRun, pythonVenv, request, run, startProcess } from './capture-corpus.mjs';
 
 export const FINDINGS_DIR = join(ROOT, 'test', 'corpus', 'findings');
 const log = line => process.stderr.write(`capture-findings: ${line}\n`);
@@ -27,6 +27,16 @@ const APPS = {
     for (const variant of VARIANTS) {
       const capture = await captureRun(`go-shop ${variant}`, work, endpoint => startProcess(`go-shop (${variant})`, join(work, 'shop-bin'), [],
         { cwd: work, env: { OTEL_EXPORTER_OTLP_ENDPOINT: endpoint, FINDINGS_VARIANT: variant } }, /listening on (\d+)/), base => drive(base, variant));
+      out.push({ file: `capture-${variant}.json`, capture });
+    }
+    return out;
+  },
+  async 'py-shop'(work) {
+    const venv = pythonVenv(join(work, 'requirements.txt'));
+    const out = [];
+    for (const variant of VARIANTS) {
+      const capture = await captureRun(`py-shop ${variant}`, work, endpoint => startProcess(`py-shop (${variant})`, join(venv, 'bin', 'python'), ['shop.py'],
+        { cwd: work, env: { OTEL_EXPORTER_OTLP_ENDPOINT: endpoint, PYTHONDONTWRITEBYTECODE: '1', FINDINGS_VARIANT: variant } }, /listening on (\d+)/), base => drive(base, variant));
       out.push({ file: `capture-${variant}.json`, capture });
     }
     return out;

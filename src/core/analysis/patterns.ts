@@ -20,6 +20,10 @@ export const MAX_CHAINS = 20;
 export const BOTTLENECK_MIN_SHARE = 0.3;
 /** …and at least this much time, ns: in a 2 ms request, something always holds a third of it. */
 export const BOTTLENECK_MIN_NS = 5e6;
+/** Every trace has some leaf holding its critical path: without events that explain the wait (a lock, a queue),
+ * one span is called a bottleneck only when it holds at least half of the path and this much time, ns. */
+export const BOTTLENECK_PLAIN_MIN_SHARE = 0.5;
+export const BOTTLENECK_PLAIN_MIN_NS = 50e6;
 /** Smallest group of equal calls in which a concurrency limit is recognised (k + 2 calls at least). */
 export const POOL_MIN_CALLS = 4;
 
@@ -358,6 +362,7 @@ export function computePatterns({ tree, start, dur, selfTimeNs, criticalSections
       if (c < BOTTLENECK_MIN_SHARE * whole || c < BOTTLENECK_MIN_NS) continue;
       const s = spans[i]!;
       const why = explainingEvents(s);
+      if (!why && (c < BOTTLENECK_PLAIN_MIN_SHARE * whole || c < BOTTLENECK_PLAIN_MIN_NS)) continue;
       const self = selfTimeNs ? selfTimeNs[i]! : c;
       bottlenecks.push({
         kind: 'bottleneck', severity: c >= 0.5 * whole ? 'high' : 'medium', spanIndex: i, related: [i],
@@ -479,6 +484,10 @@ export function errorText(span: Span): string | undefined {
     if (t !== undefined || m !== undefined) return [t, m].filter(x => x !== undefined).join(': ');
   }
   if (span.status.message) return span.status.message;
-  for (const a of span.attributes) if (a.key === 'error.type' || a.key === 'error.message') { const v = str(a.value); if (v) return v; }
-  return undefined;
+  let http: string | undefined;
+  for (const a of span.attributes) {
+    if (a.key === 'error.type' || a.key === 'error.message') { const v = str(a.value); if (v) return v; }
+    if ((a.key === 'http.response.status_code' || a.key === 'http.status_code') && Number(a.value) >= 400) http = `HTTP ${String(a.value)}`;
+  }
+  return http;
 }

@@ -112,6 +112,12 @@ test('bottleneck: none when the work is spread, none for sub-millisecond traces'
     { id: 's', parent: 'c', kind: 'server', service: 'tax', start: ms(2), dur: ms(36) },
   ]);
   assert.deepEqual(of(leaf, 'bottleneck'), []);
+  // a call without events holding 40% of a 100 ms trace is the usual critical leaf, not a finding…
+  const usual = trace([{ id: 'r', kind: 'server', start: 0, dur: ms(100) }, { id: 'c', parent: 'r', kind: 'client', start: ms(1), dur: ms(40) }]);
+  assert.deepEqual(of(usual, 'bottleneck'), []);
+  // …but holding 80 ms of it is, events or not
+  const slow = trace([{ id: 'r', kind: 'server', start: 0, dur: ms(100) }, { id: 'c', parent: 'r', kind: 'client', start: ms(1), dur: ms(80) }]);
+  assert.equal(of(slow, 'bottleneck').length, 1);
 });
 
 test('retry: failed attempts, exponential backoff, the last one succeeded; error origin says it was recovered', () => {
