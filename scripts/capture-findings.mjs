@@ -9,7 +9,7 @@ import { cpSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { GO_ENV, ROOT, captureRun, pythonVenv, request, run, startProcess } from './capture-corpus.mjs';
+import { CACHE, GO_ENV, ROOT, captureRun, pythonVenv, request, run, startProcess } from './capture-corpus.mjs';
 
 export const FINDINGS_DIR = join(ROOT, 'test', 'corpus', 'findings');
 const log = line => process.stderr.write(`capture-findings: ${line}\n`);
@@ -37,6 +37,19 @@ const APPS = {
     for (const variant of VARIANTS) {
       const capture = await captureRun(`py-shop ${variant}`, work, endpoint => startProcess(`py-shop (${variant})`, join(venv, 'bin', 'python'), ['shop.py'],
         { cwd: work, env: { OTEL_EXPORTER_OTLP_ENDPOINT: endpoint, PYTHONDONTWRITEBYTECODE: '1', FINDINGS_VARIANT: variant } }, /listening on (\d+)/), base => drive(base, variant));
+      out.push({ file: `capture-${variant}.json`, capture });
+    }
+    return out;
+  },
+  async 'node-shop'(work) {
+    // npm ci installs exactly the committed package-lock.json, into the build folder.
+    run('npm', ['ci', '--no-audit', '--no-fund', '--ignore-scripts', '--cache', join(CACHE, 'npm')], { cwd: work });
+    const out = [];
+    for (const variant of VARIANTS) {
+      const capture = await captureRun(`node-shop ${variant}`, work, endpoint => startProcess(`node-shop (${variant})`, process.execPath,
+        ['--require', './src/telemetry.js', 'src/shop.js'],
+        { cwd: work, env: { OTEL_EXPORTER_OTLP_ENDPOINT: endpoint, OTEL_TRACES_EXPORTER: 'otlp', OTEL_METRICS_EXPORTER: 'none', OTEL_LOGS_EXPORTER: 'none', FINDINGS_VARIANT: variant } },
+        /listening on (\d+)/), base => drive(base, variant));
       out.push({ file: `capture-${variant}.json`, capture });
     }
     return out;

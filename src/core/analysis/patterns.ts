@@ -129,6 +129,12 @@ export function calleeOf(span: Span): Callee {
   return { key, exact: `${key}\0${stmt ?? ''}\0${url ?? ''}`, what };
 }
 
+/** How much two sibling calls may seem to overlap and still count as one after the other, ns: some SDKs
+ * (Node's) round start times to the millisecond, and a span may end a little after the caller moved on. */
+export function slack(durNs: number): number {
+  return Math.min(1.5e6, 0.1 * durNs);
+}
+
 /** Two siblings, one right after the other: nothing happened between them that a result could feed. */
 export function rightAfter(prevEnd: number, prevDur: number, nextStart: number, nextDur: number): boolean {
   const tol = Math.min(2e6, Math.max(1e5, 0.1 * Math.min(prevDur, nextDur)));
@@ -206,7 +212,7 @@ export function computePatterns({ tree, start, dur, selfTimeNs, criticalSections
           while (k < same.length - 1) {
             // a run: each attempt but the last failed and ended before the next one started
             let e = k;
-            while (e < same.length - 1 && flags[same[e]!]! & SpanFlag.Error && start[same[e + 1]!]! >= start[same[e]!]! + dur[same[e]!]!) e++;
+            while (e < same.length - 1 && flags[same[e]!]! & SpanFlag.Error && start[same[e + 1]!]! >= start[same[e]!]! + dur[same[e]!]! - slack(dur[same[e]!]!)) e++;
             if (e > k) {
               const run = same.slice(k, e + 1);
               findings.push(retryFinding(run, p));
@@ -226,7 +232,7 @@ export function computePatterns({ tree, start, dur, selfTimeNs, criticalSections
           const c = members[m]!;
           total += dur[c]!;
           if (dur[c]! > maxDur) maxDur = dur[c]!;
-          if (start[c]! < wallEnd) sequential = false;
+          if (start[c]! + slack(dur[c]!) < wallEnd) sequential = false;
           wallEnd = Math.max(wallEnd, start[c]! + dur[c]!);
         }
         const wall = wallEnd - start[first]!;
@@ -253,7 +259,7 @@ export function computePatterns({ tree, start, dur, selfTimeNs, criticalSections
     for (let k = 1; k <= kids.length; k++) {
       const c = kids[k], prev = kids[k - 1]!;
       const prevEnd = start[prev]! + dur[prev]!;
-      const continues = c !== undefined && start[c]! >= prevEnd &&
+      const continues = c !== undefined && start[c]! >= prevEnd - slack(Math.min(dur[prev]!, dur[c]!)) &&
         (callee(c).key === callee(prev).key || rightAfter(prevEnd, dur[prev]!, start[c]!, dur[c]!));
       if (continues) continue;
       if (k - runStart >= SEQUENTIAL_CHAIN_MIN) {
@@ -378,7 +384,7 @@ export function computePatterns({ tree, start, dur, selfTimeNs, criticalSections
 
   function maxConcurrency(members: readonly number[]): number {
     const ev: [number, number][] = [];
-    for (const m of members) { ev.push([start[m]!, 1]); ev.push([start[m]! + dur[m]!, -1]); }
+    for (const m of members) { ev.push([start[m]!, 1]); ev.push([start[m]! + dur[m]! - slack(dur[m]!), -1]); }
     // ends before starts at the same instant: a call that starts as another ends does not overlap it
     ev.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
     let cur = 0, max = 0;
@@ -419,7 +425,8 @@ export function computePatterns({ tree, start, dur, selfTimeNs, criticalSections
       const s = start[m]!;
       // the latest end at or before s
       let lo = 0, hi = ends.length - 1, best = -1;
-      while (lo <= hi) { const mid = (lo + hi) >> 1; if (ends[mid]! <= s + 1) { best = mid; lo = mid + 1; } else hi = mid - 1; }
+      const sl = slack(dur[m]!);
+      while (lo <= hi) { const mid = (lo + hi) >> 1; if (ends[mid]! <= s + sl) { best = mid; lo = mid + 1; } else hi = mid - 1; }
       if (best >= 0 && rightAfter(ends[best]!, dur[m]!, s, dur[m]!)) queued++;
     }
     if (queued < 0.75 * (members.length - k)) return undefined;
