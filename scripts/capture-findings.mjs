@@ -9,15 +9,18 @@ import { cpSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CACHE, GO_ENV, ROOT, captureRun, pythonVenv, request, run, startProcess } from './capture-corpus.mjs';
+import { CACHE, GO_ENV, JAVA, ROOT, captureRun, listFiles, mavenJar, pythonVenv, request, run, startProcess } from './capture-corpus.mjs';
 
 export const FINDINGS_DIR = join(ROOT, 'test', 'corpus', 'findings');
 const log = line => process.stderr.write(`capture-findings: ${line}\n`);
 export const VARIANTS = ['planted', 'clean'];
 
-/** The requests every app answers: one per planted problem (the retry key keeps runs independent). */
-async function drive(base, variant) {
-  for (const path of ['/n1', '/fanout', '/locked', `/retry?key=${variant}`, '/pool']) await request(base, 'GET', path);
+/** The requests every app answers: one per planted problem (the retry key keeps runs independent). `rounds` > 1
+ * warms up a JIT first: the corpus scores the last trace of each path. */
+async function drive(base, variant, rounds = 1) {
+  for (let r = 1; r <= rounds; r++) {
+    for (const path of ['/n1', '/fanout', '/locked', `/retry?key=${variant}-${r}`, '/pool']) await request(base, 'GET', path);
+  }
 }
 
 const APPS = {
@@ -50,6 +53,24 @@ const APPS = {
         ['--require', './src/telemetry.js', 'src/shop.js'],
         { cwd: work, env: { OTEL_EXPORTER_OTLP_ENDPOINT: endpoint, OTEL_TRACES_EXPORTER: 'otlp', OTEL_METRICS_EXPORTER: 'none', OTEL_LOGS_EXPORTER: 'none', FINDINGS_VARIANT: variant } },
         /listening on (\d+)/), base => drive(base, variant));
+      out.push({ file: `capture-${variant}.json`, capture });
+    }
+    return out;
+  },
+  async 'java-shop'(work) {
+    const agent = await mavenJar(JAVA.agent);
+    const libs = [];
+    for (const lib of JAVA.libs) libs.push(await mavenJar(lib));
+    const classes = join(work, 'classes');
+    run('javac', ['-g', '--release', '17', '-d', classes, '-cp', libs.join(':'), ...listFiles(join(work, 'src')).filter(f => f.endsWith('.java'))], { cwd: work });
+    const out = [];
+    for (const variant of VARIANTS) {
+      const capture = await captureRun(`java-shop ${variant}`, work, endpoint => startProcess(`java-shop (${variant})`, 'java', [
+        `-javaagent:${agent}`, `-Dotel.exporter.otlp.endpoint=${endpoint}`, '-Dotel.exporter.otlp.protocol=http/protobuf',
+        '-Dotel.metrics.exporter=none', '-Dotel.logs.exporter=none', '-Dotel.service.name=java-shop',
+        '-Dotel.bsp.schedule.delay=200', '-Dotel.javaagent.logging=application',
+        '-cp', [classes, ...libs].join(':'), 'com.example.findings.Shop',
+      ], { cwd: work, env: { FINDINGS_VARIANT: variant } }, /listening on (\d+)/), base => drive(base, variant, 2));
       out.push({ file: `capture-${variant}.json`, capture });
     }
     return out;

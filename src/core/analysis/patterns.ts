@@ -369,6 +369,9 @@ export function computePatterns({ tree, start, dur, selfTimeNs, criticalSections
       const s = spans[i]!;
       const why = explainingEvents(s);
       if (!why && (c < BOTTLENECK_PLAIN_MIN_SHARE * whole || c < BOTTLENECK_PLAIN_MIN_NS)) continue;
+      // a call's time around its server span (connecting, queueing in the client) is no work of its own to
+      // name without events saying so: a loaded HTTP client shows it on every parallel call
+      if (!why && tree.children[i]!.length > 0) continue;
       const self = selfTimeNs ? selfTimeNs[i]! : c;
       bottlenecks.push({
         kind: 'bottleneck', severity: c >= 0.5 * whole ? 'high' : 'medium', spanIndex: i, related: [i],

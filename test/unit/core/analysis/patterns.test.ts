@@ -118,6 +118,13 @@ test('bottleneck: none when the work is spread, none for sub-millisecond traces'
   // …but holding 80 ms of it is, events or not
   const slow = trace([{ id: 'r', kind: 'server', start: 0, dur: ms(100) }, { id: 'c', parent: 'r', kind: 'client', start: ms(1), dur: ms(80) }]);
   assert.equal(of(slow, 'bottleneck').length, 1);
+  // a call whose server answered in 20 ms of its 80: client-side overhead, not named without events
+  const overhead = trace([
+    { id: 'r', kind: 'server', start: 0, dur: ms(100) },
+    { id: 'c', parent: 'r', kind: 'client', start: ms(1), dur: ms(80) },
+    { id: 's', parent: 'c', kind: 'server', service: 'b', start: ms(30), dur: ms(20) },
+  ]);
+  assert.deepEqual(of(overhead, 'bottleneck'), []);
 });
 
 test('retry: failed attempts, exponential backoff, the last one succeeded; error origin says it was recovered', () => {
