@@ -81,13 +81,29 @@ export function pathTemplate(path: string): string {
 }
 
 /** What a span calls. `key` groups equal calls; `exact` also keeps the literals (the same request again). */
-interface Callee { readonly key: string; readonly exact: string; readonly what: string }
+interface Callee { readonly key: string; readonly literal: string; readonly describe: () => string }
 
 function str(v: unknown): string | undefined {
   return typeof v === 'string' && v.length > 0 ? v : typeof v === 'number' || typeof v === 'bigint' ? String(v) : undefined;
 }
 
-export function calleeOf(span: Span): Callee {
+/** Templates repeat a lot in one trace (one statement per loop): computed once per distinct text. */
+export class TemplateCache {
+  private readonly stmts = new Map<string, string>();
+  private readonly paths = new Map<string, string>();
+  statement(sql: string): string {
+    let t = this.stmts.get(sql);
+    if (t === undefined) { t = statementTemplate(sql); if (this.stmts.size < 100_000) this.stmts.set(sql, t); }
+    return t;
+  }
+  path(url: string): string {
+    let t = this.paths.get(url);
+    if (t === undefined) { t = pathTemplate(url); if (this.paths.size < 100_000) this.paths.set(url, t); }
+    return t;
+  }
+}
+
+export function calleeOf(span: Span, cache: TemplateCache = new TemplateCache()): Callee {
   let address: string | undefined, port: string | undefined, route: string | undefined, url: string | undefined;
   let rpcService: string | undefined, rpcMethod: string | undefined, dbSystem: string | undefined, stmt: string | undefined;
   let dest: string | undefined, method: string | undefined, peer: string | undefined;
@@ -116,8 +132,10 @@ export function calleeOf(span: Span): Callee {
     if (m) { address = m[1]; port ??= m[2]; }
   }
   const where = address !== undefined ? `${address}${port !== undefined ? `:${port}` : ''}` : peer;
-  const tmplStmt = stmt !== undefined ? statementTemplate(stmt) : undefined;
-  const tmplPath = route ?? (url !== undefined ? pathTemplate(url) : undefined);
+  const tmplStmt = stmt !== undefined ? cache.statement(stmt) : undefined;
+  const tmplPath = route ?? (url !== undefined ? cache.path(url) : undefined);
+  // described only for the few calls a finding names
+  const describe = () => {
   let what: string;
   if (tmplStmt !== undefined || dbSystem !== undefined) what = `${dbSystem ?? 'the database'} ${tmplStmt !== undefined ? `statement ${quote(tmplStmt, 160)}` : quote(span.name)}`;
   else if (rpcService !== undefined || rpcMethod !== undefined) what = `${rpcService ?? '?'}/${rpcMethod ?? '?'}`;
@@ -125,8 +143,12 @@ export function calleeOf(span: Span): Callee {
   else if (tmplPath !== undefined) what = `${method ?? ''} ${tmplPath}`.trim();
   else what = quote(span.name.replace(/\d+/g, '?'));
   if (where !== undefined) what += ` on ${where}`;
-  const key = [span.resource.serviceName, span.kind, span.name.replace(/\d+/g, '?'), where ?? '', tmplPath ?? '', rpcService ?? '', rpcMethod ?? '', dbSystem ?? '', tmplStmt ?? '', dest ?? ''].join('\0');
-  return { key, exact: `${key}\0${stmt ?? ''}\0${url ?? ''}`, what };
+  return what;
+  };
+  const name = /\d/.test(span.name) ? span.name.replace(/\d+/g, '?') : span.name;
+  const key = `${span.resource.serviceName}\0${span.kind}\0${name}\0${where ?? ''}\0${tmplPath ?? ''}\0${rpcService ?? ''}\0${rpcMethod ?? ''}\0${dbSystem ?? ''}\0${tmplStmt ?? ''}\0${dest ?? ''}`;
+  // the literals too (with the key: the same request again), joined only for the rare group with a failure
+  return { key, literal: stmt !== undefined || url !== undefined ? `${stmt ?? ''}\0${url ?? ''}` : '', describe };
 }
 
 /** How much two sibling calls may seem to overlap and still count as one after the other, ns: some SDKs
@@ -173,12 +195,24 @@ export function computePatterns({ tree, start, dur, selfTimeNs, criticalSections
   }
   const traceDur = traceEnd > traceStart ? traceEnd - traceStart : 0;
   const callees: (Callee | undefined)[] = new Array<Callee | undefined>(n);
-  const callee = (i: number) => (callees[i] ??= calleeOf(spans[i]!));
+  const templates = new TemplateCache();
+  const callee = (i: number) => (callees[i] ??= calleeOf(spans[i]!, templates));
+  const what = (i: number) => callee(i).describe();
+  // The name (digits replaced) is part of every callee key: siblings whose names differ never group, so the
+  // full key (an attribute scan and a string) is built only for siblings that share a name.
+  const nameKeys: (string | undefined)[] = new Array<string | undefined>(n);
+  const nameKey = (i: number) => {
+    let k = nameKeys[i];
+    if (k === undefined) { const nm = spans[i]!.name; k = nameKeys[i] = /\d/.test(nm) ? nm.replace(/\d+/g, '?') : nm; }
+    return k;
+  };
+  const sameCallee = (a: number, b: number) => nameKey(a) === nameKey(b) && callee(a).key === callee(b).key;
+  const byName = new Map<string, number>();
   /** Per parent, the backoff gaps of its retried children (not the parent's own work). */
   const retryGapNs = new Map<number, number>();
   /** Members of reported N+1 groups, by their first member: a chain made only of them is not reported twice. */
   const inNPlusOne = new Set<number>();
-  const groupsSeen: { parent: number; members: number[]; what: string }[] = [];
+  const groupsSeen: { parent: number; members: number[] }[] = [];
   const chains: PatternFinding[] = [];
 
   for (let p = 0; p < n; p++) {
@@ -188,7 +222,10 @@ export function computePatterns({ tree, start, dur, selfTimeNs, criticalSections
     const pDur = dur[p]!;
     // ---- groups of equal calls (kids are in start order, so members are too)
     const groups = new Map<string, number[]>();
+    byName.clear();
+    for (const c of kids) { const k = nameKey(c); byName.set(k, (byName.get(k) ?? 0) + 1); }
     for (const c of kids) {
+      if (byName.get(nameKey(c))! < 2) continue;
       const key = callee(c).key;
       const g = groups.get(key);
       if (g) g.push(c); else groups.set(key, [c]);
@@ -196,14 +233,15 @@ export function computePatterns({ tree, start, dur, selfTimeNs, criticalSections
     for (const members of groups.values()) {
       if (members.length < 2) continue;
       const first = members[0]!;
-      const what = callee(first).what;
       const call = isCall(kindOf(first));
-      groupsSeen.push({ parent: p, members, what });
+      groupsSeen.push({ parent: p, members });
       // ---- retries: the same exact call again after a failure
-      if (call) {
+      let failed = false;
+      if (call) for (const c of members) if (flags[c]! & SpanFlag.Error) { failed = true; break; }
+      if (failed) {
         const byExact = new Map<string, number[]>();
         for (const c of members) {
-          const e = callee(c).exact;
+          const e = callee(c).literal;
           const g = byExact.get(e);
           if (g) g.push(c); else byExact.set(e, [c]);
         }
@@ -213,7 +251,9 @@ export function computePatterns({ tree, start, dur, selfTimeNs, criticalSections
             // a run: each attempt but the last failed and ended before the next one started
             let e = k;
             while (e < same.length - 1 && flags[same[e]!]! & SpanFlag.Error && start[same[e + 1]!]! >= start[same[e]!]! + dur[same[e]!]! - slack(dur[same[e]!]!)) e++;
-            if (e > k) {
+            // the whole series of this exact call, and nothing after the success: a loop over items that
+            // share a parameterised statement, one of which failed, is no retry
+            if (e > k && k === 0 && e === same.length - 1) {
               const run = same.slice(k, e + 1);
               findings.push(retryFinding(run, p));
               k = e + 1;
@@ -241,7 +281,7 @@ export function computePatterns({ tree, start, dur, selfTimeNs, criticalSections
         if (sequential) inNPlusOne.add(first);
         findings.push({
           kind: 'n-plus-one', severity: wall >= 0.3 * pDur ? 'high' : 'medium', spanIndex: first, related: members, locAt: p,
-          message: `${label(parent)} made ${members.length} calls to ${what}, ${formatDuration(total)} in total (${pct(wall, pDur)} of the parent's ${formatDuration(pDur)}), ` +
+          message: `${label(parent)} made ${members.length} calls to ${what(first)}, ${formatDuration(total)} in total (${pct(wall, pDur)} of the parent's ${formatDuration(pDur)}), ` +
             (sequential ? 'one after another' : `in parallel (at most ${k} at a time)`) + ': an N+1 pattern (one call per item in a loop). ' +
             `Fetch the items in one batched call or query; that would save up to ${formatDuration(saving)}.`,
           totalNs: total, savingNs: saving,
@@ -249,7 +289,7 @@ export function computePatterns({ tree, start, dur, selfTimeNs, criticalSections
       }
       // ---- concurrency limit: overlapping, never more than k at once, later calls start when one ends
       if (members.length >= POOL_MIN_CALLS) {
-        const f = poolFinding(members, p, what);
+        const f = poolFinding(members, p);
         if (f) findings.push(f);
       }
     }
@@ -260,7 +300,7 @@ export function computePatterns({ tree, start, dur, selfTimeNs, criticalSections
       const c = kids[k], prev = kids[k - 1]!;
       const prevEnd = start[prev]! + dur[prev]!;
       const continues = c !== undefined && start[c]! >= prevEnd - slack(Math.min(dur[prev]!, dur[c]!)) &&
-        (callee(c).key === callee(prev).key || rightAfter(prevEnd, dur[prev]!, start[c]!, dur[c]!));
+        (sameCallee(c, prev) || rightAfter(prevEnd, dur[prev]!, start[c]!, dur[c]!));
       if (continues) continue;
       if (k - runStart >= SEQUENTIAL_CHAIN_MIN) {
         const members = kids.slice(runStart, k);
@@ -268,9 +308,9 @@ export function computePatterns({ tree, start, dur, selfTimeNs, criticalSections
         for (const m of members) { total += dur[m]!; if (dur[m]! > maxDur) maxDur = dur[m]!; }
         const saving = total - maxDur;
         const noRetry = members.every(m => !retried.has(m));
-        const oneGroup = members.every(m => callee(m).key === callee(members[0]!).key);
+        const oneGroup = members.every(m => sameCallee(m, members[0]!));
         if (noRetry && saving >= CHAIN_MIN_SAVING_SHARE * traceDur && saving > 0 && !(oneGroup && members.length >= N_PLUS_ONE_MIN && isCall(kindOf(members[0]!)))) {
-          const names = [...new Set(members.map(m => callee(m).what))];
+          const names = [...new Set(members.map(what))];
           chains.push({
             kind: 'sequential-chain', severity: saving >= 0.25 * traceDur ? 'high' : 'medium', spanIndex: members[0]!, related: members, locAt: p,
             message: `${label(parent)} ran ${members.length} child spans strictly one after another (${names.slice(0, 3).join(', ')}${names.length > 3 ? ', …' : ''}), ` +
@@ -342,7 +382,7 @@ export function computePatterns({ tree, start, dur, selfTimeNs, criticalSections
       }
     }
     const quiet = new Set<number>(); // members whose spans are not reported one by one
-    groupsSeen.forEach(({ members, what, parent }, gi) => {
+    groupsSeen.forEach(({ members, parent }, gi) => {
       if (members.some(m => covered.has(m))) { for (const m of members) quiet.add(m); return; }
       const sum = groupCrit[gi]!;
       let top = 0;
@@ -351,7 +391,7 @@ export function computePatterns({ tree, start, dur, selfTimeNs, criticalSections
       for (const m of members) quiet.add(m);
       bottlenecks.push({
         kind: 'bottleneck', severity: sum >= 0.5 * whole ? 'high' : 'medium', spanIndex: members[0]!, related: members, locAt: parent,
-        message: `${members.length} calls to ${what} from ${label(spans[parent]!)} hold ${pct(sum, whole)} of the critical path (${formatDuration(sum)} of ${formatDuration(whole)}): ` +
+        message: `${members.length} calls to ${what(members[0]!)} from ${label(spans[parent]!)} hold ${pct(sum, whole)} of the critical path (${formatDuration(sum)} of ${formatDuration(whole)}): ` +
           'this trace is as slow as they are. Make them faster, fewer or concurrent.',
         totalNs: sum, savingNs: sum,
       });
@@ -409,7 +449,7 @@ export function computePatterns({ tree, start, dur, selfTimeNs, criticalSections
     const s = spans[run[0]!]!;
     return {
       kind: 'retry', severity: ok ? 'medium' : 'high', spanIndex: run[0]!, related: run, locAt: p,
-      message: `${label(spans[p]!)} called ${callee(run[0]!).what} ${run.length} times: ${run.length - 1} failed attempt${run.length > 2 ? 's were' : ' was'} retried, ` +
+      message: `${label(spans[p]!)} called ${what(run[0]!)} ${run.length} times: ${run.length - 1} failed attempt${run.length > 2 ? 's were' : ' was'} retried, ` +
         `${ok ? 'and the last attempt succeeded' : 'and the last attempt failed too'}. Backoff: ${backoff} (waits ${gaps.map(formatDuration).join(', ')}; ` +
         `${formatDuration(gapSum)} waiting, ${formatDuration(total)} in the attempts). ` +
         (backoff === 'immediate' ? 'Retrying at once rarely helps an overloaded callee: back off (exponentially, with jitter).' : `The first failure: ${quote(errorText(s) ?? 'no message', 160)}.`),
@@ -417,7 +457,7 @@ export function computePatterns({ tree, start, dur, selfTimeNs, criticalSections
     };
   }
 
-  function poolFinding(members: number[], p: number, what: string): PatternFinding | undefined {
+  function poolFinding(members: number[], p: number): PatternFinding | undefined {
     const k = maxConcurrency(members);
     if (k < 2 || members.length < k + 2) return undefined;
     // calls beyond the first k must each start right as an earlier one ends (they waited for a slot)
@@ -445,7 +485,7 @@ export function computePatterns({ tree, start, dur, selfTimeNs, criticalSections
     if (lost <= 0 || lost < CHAIN_MIN_SAVING_SHARE * traceDur) return undefined;
     return {
       kind: 'concurrency-limit', severity: lost >= 0.25 * traceDur ? 'high' : 'medium', spanIndex: members[0]!, related: members, locAt: p,
-      message: `${label(spans[p]!)} made ${members.length} calls to ${what} that overlap but never more than ${k} at a time, each later call starting as soon as another ended: ` +
+      message: `${label(spans[p]!)} made ${members.length} calls to ${what(members[0]!)} that overlap but never more than ${k} at a time, each later call starting as soon as another ended: ` +
         `a pool or semaphore of ${k}. They took ${formatDuration(wall)}; all at once would take about ${formatDuration(maxDur)}, so ${formatDuration(lost)} went to waiting for a free slot. ` +
         'Raise the limit if the callee can take it, or batch the calls.',
       totalNs: wall, savingNs: lost,

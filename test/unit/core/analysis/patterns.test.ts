@@ -154,6 +154,10 @@ test('retry: not for an N+1 loop where one item failed, nor for one failure with
   const t = trace(specs);
   assert.deepEqual(of(t, 'retry'), []);
   assert.equal(of(t, 'n-plus-one').length, 1);
+  // a loop over a parameterised statement (the same text every time) where one item failed is no retry either
+  const loop: SpanSpec[] = [{ id: 'r', start: 0, dur: ms(100) }];
+  for (let i = 0; i < 6; i++) loop.push({ id: `s${i}`, parent: 'r', kind: 'client', start: ms(i * 10), dur: ms(9), attrs: { 'db.system': 'mysql', 'db.statement': 'SELECT * FROM items WHERE id = ?' }, ...(i === 2 ? { status: 'error' as const } : {}) });
+  assert.deepEqual(of(trace(loop), 'retry'), []);
 });
 
 test('retry storm: attempts multiply down the chain', () => {
