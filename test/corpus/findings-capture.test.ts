@@ -35,7 +35,7 @@ for (const app of FINDINGS_APPS.filter(a => !only || only.includes(a))) {
       const outcomes = scoreCorpus(join(dir, 'out'), [app], VARIANTS);
       assert.equal(outcomes.length, VARIANTS.length * 5);
       for (const o of outcomes) {
-        assert.deepEqual(o.misses, [], `${o.variant} ${o.route}: missed`);
+        assert.deepEqual(o.misses, [], `${o.variant} ${o.route}: missed (other findings: ${o.falsePositives.join(' | ') || 'none'}; ${o.found.join(' | ') || 'none named'})`);
         assert.deepEqual(o.falsePositives, [], `${o.variant} ${o.route}: unexpected findings`);
       }
     } finally {

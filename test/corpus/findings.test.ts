@@ -12,7 +12,7 @@ for (const app of FINDINGS_APPS) {
       const outcomes = scoreCorpus(FINDINGS_DIR, [app], [variant]);
       assert.ok(outcomes.length > 0, 'no capture scored');
       for (const o of outcomes) {
-        assert.deepEqual(o.misses, [], `${app} ${variant} ${o.route}: missed`);
+        assert.deepEqual(o.misses, [], `${app} ${variant} ${o.route}: missed (other findings: ${o.falsePositives.join(' | ') || 'none'}; ${o.found.join(' | ') || 'none named'})`);
         assert.deepEqual(o.falsePositives, [], `${app} ${variant} ${o.route}: unexpected findings`);
       }
     });

@@ -159,7 +159,8 @@ export function slack(durNs: number): number {
 
 /** Two siblings, one right after the other: nothing happened between them that a result could feed. */
 export function rightAfter(prevEnd: number, prevDur: number, nextStart: number, nextDur: number): boolean {
-  const tol = Math.min(2e6, Math.max(1e5, 0.1 * Math.min(prevDur, nextDur)));
+  // 15% of the shorter call, at most 5 ms (a loaded event loop or GIL delays the next call by a few ms)
+  const tol = Math.max(1e5, Math.min(5e6, 0.15 * Math.min(prevDur, nextDur)));
   return nextStart - prevEnd <= tol;
 }
 
@@ -366,15 +367,15 @@ export function computePatterns({ tree, start, dur, selfTimeNs, criticalSections
     // the member; a call already told as N+1, retry, pool or chain is not told again as a bottleneck
     const covered = new Set<number>();
     for (const f of findings) for (const m of f.related) covered.add(m);
-    const memberOf = new Map<number, number>();
-    groupsSeen.forEach((g, gi) => { for (const m of g.members) memberOf.set(m, gi); });
+    const memberOf = new Int32Array(n).fill(-1);
+    groupsSeen.forEach((g, gi) => { for (const m of g.members) memberOf[m] = gi; });
     const groupCrit = new Float64Array(groupsSeen.length);
     const memberCrit = new Map<number, number>();
     const under = new Map<number, number>(); // critical span → the group member above it (itself included)
     for (const [i, c] of crit) {
       for (let a = i, up = 0; a >= 0 && up < 64; a = tree.parent[a]!, up++) {
-        const gi = memberOf.get(a);
-        if (gi === undefined) continue;
+        const gi = memberOf[a]!;
+        if (gi < 0) continue;
         groupCrit[gi] = groupCrit[gi]! + c;
         memberCrit.set(a, (memberCrit.get(a) ?? 0) + c);
         under.set(i, a);

@@ -29,7 +29,11 @@ export interface Expectation {
 }
 export type Expected = Record<string, Record<string, Expectation[]>>;
 
-export interface Outcome { app: string; variant: string; route: string; expected: number; matched: number; misses: string[]; falsePositives: string[] }
+export interface Outcome {
+  app: string; variant: string; route: string; expected: number; matched: number; misses: string[]; falsePositives: string[];
+  /** Every checked finding of the trace, matched or not (for the failure messages). */
+  found: string[];
+}
 
 /** The request path of a trace's root span. */
 export function routeOf(t: Trace): string | undefined {
@@ -69,8 +73,9 @@ export function scoreCapture(app: string, variant: string, capture: Uint8Array, 
     // the last trace of the path: a JIT-compiled app is driven twice, the first round only warms it up
     const t = [...traces].reverse().find(x => routeOf(x) === route);
     const total = wants.reduce((n, w) => n + (w.count ?? 1), 0);
-    if (!t) { out.push({ app, variant, route, expected: total, matched: 0, misses: [`no trace for ${route}`], falsePositives: [] }); continue; }
+    if (!t) { out.push({ app, variant, route, expected: total, matched: 0, misses: [`no trace for ${route}`], falsePositives: [], found: [] }); continue; }
     const left = analyzeTrace(t).findings.filter(f => CHECKED.includes(f.kind));
+    const found = left.map(describe);
     let matched = 0;
     const misses: string[] = [];
     for (const w of wants) {
@@ -81,7 +86,7 @@ export function scoreCapture(app: string, variant: string, capture: Uint8Array, 
         matched++;
       }
     }
-    out.push({ app, variant, route, expected: total, matched, misses, falsePositives: left.map(describe) });
+    out.push({ app, variant, route, expected: total, matched, misses, falsePositives: left.map(describe), found });
   }
   return out;
 }
