@@ -30,9 +30,19 @@ for (const app of FINDINGS_APPS.filter(a => !only || only.includes(a))) {
   test(`${app}: a fresh capture names the planted problems as expected.json says, and nothing on the clean run`, { skip: missingTool(app), timeout: 15 * 60_000 }, async () => {
     const dir = mkdtempSync(join(tmpdir(), `spanscope-findings-${app}-`));
     try {
-      await captureFindingsApp(app, join(dir, 'out', app), { workRoot: join(dir, 'work') });
-      cpSync(join(FINDINGS_DIR, app, 'expected.json'), join(dir, 'out', app, 'expected.json'));
-      const outcomes = scoreCorpus(join(dir, 'out'), [app], VARIANTS);
+      const capture = async () => {
+        await captureFindingsApp(app, join(dir, 'out', app), { workRoot: join(dir, 'work') });
+        cpSync(join(FINDINGS_DIR, app, 'expected.json'), join(dir, 'out', app, 'expected.json'));
+        return scoreCorpus(join(dir, 'out'), [app], VARIANTS);
+      };
+      let outcomes = await capture();
+      // Real apps on a shared machine: a stall of the whole machine can stretch one gap between two planted calls
+      // past what still reads as "one right after the other". One fresh capture more decides; the first miss is
+      // logged, so a finding that is really wrong still fails (twice in a row).
+      if (outcomes.some(o => o.misses.length || o.falsePositives.length)) {
+        process.stderr.write(`${app}: first capture: ${JSON.stringify(outcomes.filter(o => o.misses.length || o.falsePositives.length))}\n`);
+        outcomes = await capture();
+      }
       assert.equal(outcomes.length, VARIANTS.length * 5);
       for (const o of outcomes) {
         assert.deepEqual(o.misses, [], `${o.variant} ${o.route}: missed (other findings: ${o.falsePositives.join(' | ') || 'none'}; ${o.found.join(' | ') || 'none named'})`);

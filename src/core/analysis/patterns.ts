@@ -159,8 +159,9 @@ export function slack(durNs: number): number {
 
 /** Two siblings, one right after the other: nothing happened between them that a result could feed. */
 export function rightAfter(prevEnd: number, prevDur: number, nextStart: number, nextDur: number): boolean {
-  // 15% of the shorter call, at most 5 ms (a loaded event loop or GIL delays the next call by a few ms)
-  const tol = Math.max(1e5, Math.min(5e6, 0.15 * Math.min(prevDur, nextDur)));
+  // a quarter of the shorter call, at most 10 ms: a loaded event loop or GIL delays the next call by a few ms,
+  // while a caller that works on a result between calls leaves a gap of its own
+  const tol = Math.max(1e5, Math.min(10e6, 0.25 * Math.min(prevDur, nextDur)));
   return nextStart - prevEnd <= tol;
 }
 
