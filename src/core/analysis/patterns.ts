@@ -210,6 +210,7 @@ export function computePatterns({ tree, start, dur, selfTimeNs, criticalSections
   };
   const sameCallee = (a: number, b: number) => nameKey(a) === nameKey(b) && callee(a).key === callee(b).key;
   const byName = new Map<string, number>();
+  const groups = new Map<string, number[]>();
   /** Per parent, the backoff gaps of its retried children (not the parent's own work). */
   const retryGapNs = new Map<number, number>();
   /** Members of reported N+1 groups, by their first member: a chain made only of them is not reported twice. */
@@ -223,10 +224,17 @@ export function computePatterns({ tree, start, dur, selfTimeNs, criticalSections
     const parent = spans[p]!;
     const pDur = dur[p]!;
     // ---- groups of equal calls (kids are in start order, so members are too)
-    const groups = new Map<string, number[]>();
+    // maps reused across parents; most parents have no two children of one name, and skip the grouping
+    groups.clear();
     byName.clear();
-    for (const c of kids) { const k = nameKey(c); byName.set(k, (byName.get(k) ?? 0) + 1); }
+    let shared = false;
     for (const c of kids) {
+      const k = nameKey(c);
+      const count = (byName.get(k) ?? 0) + 1;
+      byName.set(k, count);
+      if (count > 1) shared = true;
+    }
+    if (shared) for (const c of kids) {
       if (byName.get(nameKey(c))! < 2) continue;
       const key = callee(c).key;
       const g = groups.get(key);
