@@ -11,8 +11,8 @@ const nodeBuiltins = [...new Set(builtinModules.flatMap(m => [m, `node:${m}`]))]
 export default tseslint.config(
   {
     ignores: ['dist/**', 'node_modules/**', 'out/**', '.tmp/**', '.cache/**', 'test-results/**', 'bench/gen-trace.mjs', 'proto/**', '**/*.d.ts', 'src/**/generated/**', 'src/**/*.generated.*', 'src/core/proto/otlp.js', 'demo/**/node_modules/**',
-      // The code-mapping corpus apps are other people's code in their own style (CommonJS, Go, Python, Java).
-      'test/corpus/mapping/**'],
+      // The corpus apps (code mapping, findings) are other people's code in their own style (CommonJS, Go, Python, Java).
+      'test/corpus/mapping/**', 'test/corpus/findings/*/**'],
   },
   js.configs.recommended,
   ...tseslint.configs.recommended,

@@ -18,14 +18,14 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { deriveExpected } from './corpus/truth.mjs';
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const CORPUS_DIR = join(ROOT, 'test', 'corpus', 'mapping');
-const CACHE = process.env.SPANSCOPE_CORPUS_CACHE ?? join(homedir(), '.cache', 'spanscope', 'corpus');
+export const CACHE = process.env.SPANSCOPE_CORPUS_CACHE ?? join(homedir(), '.cache', 'spanscope', 'corpus');
 const log = line => process.stderr.write(`capture-corpus: ${line}\n`);
 
 // ---------------------------------------------------------------------------------------------------------------
 // Pinned versions. Change one, re-run the capture, and commit the new capture with it.
-const JAVA = {
+export const JAVA = {
   agent: ['io.opentelemetry.javaagent', 'opentelemetry-javaagent', '2.33.1'],
   libs: [
     ['io.opentelemetry.instrumentation', 'opentelemetry-instrumentation-annotations', '2.33.1'],
@@ -38,7 +38,7 @@ const JAVA = {
 // ---------------------------------------------------------------------------------------------------------------
 // Small process helpers.
 
-function run(cmd, args, opts = {}) {
+export function run(cmd, args, opts = {}) {
   log(`$ ${cmd} ${args.join(' ')}${opts.cwd ? `   (in ${opts.cwd})` : ''}`);
   const r = spawnSync(cmd, args, { stdio: ['ignore', 'inherit', 'inherit'], ...opts, env: { ...process.env, ...opts.env } });
   if (r.error) throw new Error(`${cmd}: ${r.error.message}`);
@@ -64,13 +64,13 @@ async function download(url, dest) {
   return dest;
 }
 
-function mavenJar([group, artifact, version]) {
+export function mavenJar([group, artifact, version]) {
   const url = `https://repo1.maven.org/maven2/${group.replaceAll('.', '/')}/${artifact}/${version}/${artifact}-${version}.jar`;
   return download(url, join(CACHE, `maven-${artifact}-${version}`, `${artifact}-${version}.jar`));
 }
 
 /** Starts a child; resolves with it once a stdout/stderr line matches `ready` (returning the match). */
-function startProcess(name, cmd, args, opts, ready, timeoutMs = 120_000) {
+export function startProcess(name, cmd, args, opts, ready, timeoutMs = 120_000) {
   log(`starting ${name}: ${cmd} ${args.join(' ')}`);
   const child = spawn(cmd, args, { ...opts, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...opts.env } });
   let output = '';
@@ -122,7 +122,7 @@ function mergeTraces(dir) {
   return { resourceSpans };
 }
 
-async function request(base, method, path, body, headers) {
+export async function request(base, method, path, body, headers) {
   const res = await fetch(new URL(path, base), { method, body, headers });
   const text = await res.text();
   log(`  ${method} ${path} → ${res.status} ${text.slice(0, 60).replace(/\s+/g, ' ')}`);
@@ -130,7 +130,7 @@ async function request(base, method, path, body, headers) {
 }
 
 /** Runs one app process against a fresh receiver, drives it, stops both, returns the merged capture. */
-async function captureRun(name, workDir, startApp, drive) {
+export async function captureRun(name, workDir, startApp, drive) {
   const traces = join(workDir, '.traces', name);
   rmSync(traces, { recursive: true, force: true });
   const receiver = await startReceiver(traces);
@@ -189,7 +189,7 @@ const APPS = {
 };
 
 // The Go toolchain fetches the modules pinned by go.mod/go.sum; -mod=readonly refuses anything they do not pin.
-const GO_ENV = { GOMODCACHE: join(CACHE, 'go-mod'), GOFLAGS: '-mod=readonly', CGO_ENABLED: '0' };
+export const GO_ENV = { GOMODCACHE: join(CACHE, 'go-mod'), GOFLAGS: '-mod=readonly', CGO_ENABLED: '0' };
 
 APPS['go-dispatch'] = async (src, work) => {
   run('go', ['build', '-o', join(work, 'dispatch-bin'), './cmd/dispatch'], { cwd: work, env: GO_ENV });
@@ -203,7 +203,7 @@ APPS['go-dispatch'] = async (src, work) => {
 };
 
 /** A venv per requirements.txt content (every package pinned with ==), built once into the cache. */
-function pythonVenv(requirements) {
+export function pythonVenv(requirements) {
   const key = createHash('sha256').update(readFileSync(requirements)).digest('hex').slice(0, 12);
   const venv = join(CACHE, `py-venv-${key}`);
   if (existsSync(join(venv, '.complete'))) return venv;
@@ -241,7 +241,7 @@ APPS['node-catalog'] = async (src, work) => {
   return [{ file: 'capture.json', capture }];
 };
 
-function listFiles(dir) {
+export function listFiles(dir) {
   const out = [];
   for (const e of readdirSync(dir, { withFileTypes: true })) {
     const p = join(dir, e.name);

@@ -17,10 +17,28 @@ Reads a trace document (a file, or standard input with "-"): Jaeger JSON (v1 or 
 
   {"traces":[{"traceId","spanCount","serviceCount","rootCount","orphanCount","duplicateSpanIdCount",
               "errorCount","durationUs","criticalPath":[spanId…],"codeLocationCount",
-              "findings":[{"kind","spanId","message"}]}]}
+              "findings":[{"kind","severity","spanId","spanIds","message","savingUs"}]}]}
 
-with the traces in the order they first appear. Findings: orphan, client-without-server, multiple-roots,
-duplicate-span-id, clock-skew, error-origin, n-plus-one, sequential-chain.
+with the traces in the order they first appear. Each finding has a stable kind, a severity (high, medium,
+low), the span it points at (spanId) and every span involved (spanIds), a message for a person, and, when it
+is about time, savingUs: the estimated time a fix would save (µs). Kinds:
+  orphan                 a span names a parent that is not in the trace (context lost, spans dropped)
+  client-without-server  a call to a service of the trace shows no server span under it
+  multiple-roots         one service started several roots (incoming context not extracted)
+  duplicate-span-id      several spans share one ID
+  clock-skew             a child starts before / ends after its parent by more than clocks allow
+  error-origin           where an error started (the exception event's type and message, else the status
+                         message), and whether it was retried, caught, or where it surfaced
+  bottleneck             a span (or a group of equal calls) holding a large share of the critical path by
+                         self time, with its events when they explain it (lock waits, queueing)
+  n-plus-one             5 or more calls to one callee (server address, route or path template, RPC method,
+                         statement template with literals replaced, destination) under one parent
+  retry                  the same call again after failed attempts: attempts, waits, immediate / fixed /
+                         exponential backoff, whether the last one succeeded; retry storms down the chain
+  concurrency-limit      equal calls that overlap but never more than k at a time (a pool, a semaphore),
+                         with k and the time lost waiting for a slot
+  sequential-chain       independent sibling calls run one after another, one finding per chain, ranked by
+                         what running them concurrently would save (sum minus the longest)
 
 options:
   --format F   the input format; default auto (detected from the document)

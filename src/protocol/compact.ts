@@ -9,7 +9,7 @@
 
 import type { Attr, AttrValue, SpanKind, StatusCode, Trace } from '../core/model';
 import { SPAN_KINDS, attrToJson } from '../core/model';
-import type { CodeLocation, FindingKind, OperationStats, ServiceStats, TraceAnalysis } from '../core/analysis/types';
+import type { CodeLocation, FindingKind, FindingSeverity, OperationStats, ServiceStats, TraceAnalysis } from '../core/analysis/types';
 
 export const COMPACT_VERSION = 1;
 
@@ -105,7 +105,9 @@ export interface CompactFinding {
   readonly spanIndex: number;
   readonly relatedSpanIndices: readonly number[];
   readonly message: string;
+  readonly severity?: FindingSeverity;
   readonly totalNs?: number;
+  readonly savingNs?: number;
   readonly codeLocation?: CodeLocation;
 }
 
@@ -395,7 +397,9 @@ export function encodeCompactTrace(analysis: TraceAnalysis, opts: EncodeOptions 
       spanIndex: f.spanIndex,
       relatedSpanIndices: f.relatedSpanIndices.slice(0, 10_000),
       message: cut(f.message, maxName),
+      severity: f.severity,
       ...(f.totalNs !== undefined ? { totalNs: f.totalNs } : {}),
+      ...(f.savingNs !== undefined ? { savingNs: f.savingNs } : {}),
       ...(f.codeLocation ? { codeLocation: { ...f.codeLocation } } : {}),
     })),
     services: analysis.services.map(s => ({ ...s })),

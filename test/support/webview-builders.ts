@@ -122,7 +122,7 @@ export function buildAnalysis(trace: Trace, codeLocations?: readonly (CodeLocati
     services: [...byService].map(([service, idx]) => ({ service, ...stats(idx) })),
     operations: [...byOp].map(([k, idx]) => { const [service, operation] = k.split('\u0000') as [string, string]; return { service, operation, ...stats(idx) }; }),
     errorOrigins, propagatedErrors,
-    findings: [...Array(n).keys()].filter(i => flags[i]! & SpanFlag.Orphan).map(i => ({ kind: 'orphan' as const, spanIndex: i, relatedSpanIndices: [], message: `Parent ${spans[i]!.parentId} of this span is not in the trace.` })),
+    findings: [...Array(n).keys()].filter(i => flags[i]! & SpanFlag.Orphan).map(i => ({ kind: 'orphan' as const, severity: 'medium' as const, spanIndex: i, relatedSpanIndices: [], message: `Parent ${spans[i]!.parentId} of this span is not in the trace.` })),
     codeLocations: codeLocations ?? spans.map(s => {
       const f = s.attributes.find(a => a.key === 'code.filepath')?.value;
       const l = s.attributes.find(a => a.key === 'code.lineno')?.value;

@@ -100,7 +100,7 @@ export function analyzeTree(tree: TraceTree, opts: AnalyzeOptions = {}): TraceAn
   for (let i = 0; i < n; i++) if (tree.depth[i]! > maxDepth) maxDepth = tree.depth[i]!;
 
   const { services, operations } = computeStats(spans, selfTimeNs, flags, durationsOf(tree));
-  const findings = computeFindings({ tree, start, codeLocations, errorOrigins, skew, serviceNames: services.map(s => s.service) });
+  const findings = computeFindings({ tree, start, codeLocations, errorOrigins, skew, serviceNames: services.map(s => s.service), selfTimeNs, criticalSections });
 
   return {
     tree, skew, selfTimeNs, criticalPath, criticalSections, services, operations,

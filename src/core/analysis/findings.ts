@@ -1,41 +1,27 @@
 // Findings: broken propagation (orphans, a CLIENT call whose server never showed up although its service
-// is in the trace, several roots from one service), N+1 calls, the slowest sequential chain, error
-// origins, duplicate span IDs and clock skew. Each one is written for a person: what was seen, what it
+// is in the trace, several roots from one service), duplicate span IDs, clock skew, error origins (with
+// what became of the error), and the performance patterns of patterns.ts (bottlenecks, N+1 by callee,
+// retries, concurrency limits, sequential chains). Each one is written for a person: what was seen, what it
 // probably means, what to do, and where in the code when the span says so.
 import type { Span } from '../model';
-import { attr, attrToString } from '../model';
-import type { CodeLocation, Finding, FindingKind, TraceTree } from './types';
+import { computePatterns, errorText, formatDuration, label, plural, quote } from './patterns';
+import type { CodeLocation, CriticalSection, Finding, FindingKind, FindingSeverity, TraceTree } from './types';
 import { SpanFlag } from './types';
 
-/** Sibling calls with the same name or statement under one parent from which we report N+1. */
-export const N_PLUS_ONE_MIN = 5;
-/** Shortest sequential chain worth reporting. */
-export const SEQUENTIAL_CHAIN_MIN = 3;
+export { N_PLUS_ONE_MIN, SEQUENTIAL_CHAIN_MIN } from './patterns';
+
+/** Severity of the findings that do not judge it case by case. */
+const SEVERITY: Readonly<Record<FindingKind, FindingSeverity>> = {
+  'orphan': 'medium', 'client-without-server': 'medium', 'multiple-roots': 'medium', 'duplicate-span-id': 'medium', 'clock-skew': 'low',
+  'error-origin': 'medium', 'bottleneck': 'medium', 'n-plus-one': 'medium', 'retry': 'medium', 'concurrency-limit': 'medium', 'sequential-chain': 'medium',
+};
 
 const KIND_ORDER: readonly FindingKind[] = [
-  'orphan', 'client-without-server', 'multiple-roots', 'duplicate-span-id', 'clock-skew', 'error-origin', 'n-plus-one', 'sequential-chain',
+  'orphan', 'client-without-server', 'multiple-roots', 'duplicate-span-id', 'clock-skew', 'error-origin',
+  'bottleneck', 'n-plus-one', 'retry', 'concurrency-limit', 'sequential-chain',
 ];
 
-export function formatDuration(ns: number): string {
-  const a = Math.abs(ns);
-  if (a < 1e3) return `${Math.round(ns)} ns`;
-  if (a < 1e6) return `${+(ns / 1e3).toFixed(a < 1e4 ? 2 : 1)} µs`;
-  if (a < 1e9) return `${+(ns / 1e6).toFixed(a < 1e7 ? 2 : 1)} ms`;
-  return `${+(ns / 1e9).toFixed(2)} s`;
-}
-
-function quote(s: string, max = 120): string {
-  const t = s.length > max ? s.slice(0, max - 1) + '…' : s;
-  return `"${t.replace(/[\r\n\t]+/g, ' ')}"`;
-}
-
-function label(span: Span): string {
-  return `${quote(span.name)} (${span.resource.serviceName})`;
-}
-
-function plural(n: number, one: string, many = one + 's'): string {
-  return `${n} ${n === 1 ? one : many}`;
-}
+export { formatDuration };
 
 function normalizeName(s: string): string {
   return s.toLowerCase().replace(/[^a-z0-9]/g, '');
@@ -75,24 +61,6 @@ class CalleeResolver {
   }
 }
 
-/** The DB statement of a span, '' for a call without one, undefined for a span that is not a call. */
-function callKey(span: Span): string | undefined {
-  // database calls are CLIENT spans (or kind-less, as in some Zipkin data): others need no attribute scan
-  const kind = span.kind;
-  if (kind === 'internal' || kind === 'server' || kind === 'consumer') return undefined;
-  let stmt: string | undefined;
-  let db = false;
-  for (const a of span.attributes) {
-    const k = a.key;
-    if (k.charCodeAt(0) !== 100 /* d */ || !k.startsWith('db.')) continue;
-    if ((k === 'db.query.text' || k === 'db.statement') && typeof a.value === 'string' && a.value.length > 0) {
-      if (stmt === undefined || k === 'db.query.text') stmt = a.value;
-    } else if (k === 'db.system' || k === 'db.system.name') db = true;
-  }
-  if (stmt !== undefined) return stmt;
-  return db || span.kind === 'client' || span.kind === 'producer' ? '' : undefined;
-}
-
 export interface FindingInput {
   readonly tree: TraceTree;
   readonly start: Float64Array;
@@ -101,18 +69,26 @@ export interface FindingInput {
   readonly skew: 'raw' | 'adjust';
   /** The services of the trace (from the stats), when known: saves a pass over the spans. */
   readonly serviceNames?: readonly string[];
+  /** Self time per span and the critical path (for bottlenecks), when computed. */
+  readonly selfTimeNs?: Float64Array;
+  readonly criticalSections?: readonly CriticalSection[];
 }
 
-export function computeFindings({ tree, start, codeLocations, errorOrigins, skew, serviceNames }: FindingInput): Finding[] {
+export function computeFindings({ tree, start, codeLocations, errorOrigins, skew, serviceNames, selfTimeNs, criticalSections }: FindingInput): Finding[] {
   const spans = tree.trace.spans;
   const n = spans.length;
   const flags = tree.flags;
   const dur = tree.spanDurationNs ?? Float64Array.from(spans, s => s.durationNs);
   const out: Finding[] = [];
-  const add = (kind: FindingKind, spanIndex: number, related: readonly number[], message: string, totalNs?: number, locAt: number = spanIndex) => {
+  const add = (kind: FindingKind, spanIndex: number, related: readonly number[], message: string, totalNs?: number, locAt: number = spanIndex,
+    severity: FindingSeverity = SEVERITY[kind], savingNs?: number) => {
     const loc = codeLocations[locAt] ?? codeLocations[spanIndex];
-    out.push({ kind, spanIndex, relatedSpanIndices: related, message, ...(totalNs !== undefined ? { totalNs } : {}), ...(loc ? { codeLocation: loc } : {}) });
+    out.push({
+      kind, severity, spanIndex, relatedSpanIndices: related, message, ...(totalNs !== undefined ? { totalNs } : {}),
+      ...(savingNs !== undefined ? { savingNs } : {}), ...(loc ? { codeLocation: loc } : {}),
+    });
   };
+  const patterns = computePatterns({ tree, start, dur, ...(selfTimeNs ? { selfTimeNs } : {}), ...(criticalSections ? { criticalSections } : {}) });
 
   // ---- orphans, one finding per missing parent
   const orphansByParent = new Map<string, number[]>();
@@ -203,111 +179,36 @@ export function computeFindings({ tree, start, codeLocations, errorOrigins, skew
         : 'Times here are raw; adjust for skew (--skew adjust) to see this call centred inside its caller.'));
   }
 
-  // ---- error origins
+  // ---- error origins: the error's own words, then what became of it (retried, caught, or where it surfaced)
   for (const i of errorOrigins) {
     const s = spans[i]!;
-    let up = 0;
-    for (let p = tree.parent[i]!; p >= 0 && flags[p]! & SpanFlag.Error && up < n; p = tree.parent[p]!) up++;
-    const why = s.status.message ?? exceptionSummary(s);
-    add('error-origin', i, [],
-      `${label(s)} failed here${why ? `: ${quote(why, 200)}` : ''}. ` +
-      (up > 0 ? `${plural(up, 'ancestor span')} report${up === 1 ? 's' : ''} the error only because of this one.` : 'No child span explains it, so this is where the error started.'));
+    let up = 0, top = i;
+    for (let p = tree.parent[i]!; p >= 0 && flags[p]! & SpanFlag.Error && up < n; p = tree.parent[p]!) { up++; top = p; }
+    const why = errorText(s);
+    const parts = [`${label(s)} failed here${why ? `: ${quote(why, 200)}` : ''}.`];
+    parts.push(up > 0 ? `${plural(up, 'ancestor span')} report${up === 1 ? 's' : ''} the error only because of this one.` : 'No child span explains it, so this is where the error started.');
+    // a failed server span under a client attempt: the attempt (its erroring ancestor) is what was retried
+    const retry = patterns.retried.get(i) ?? patterns.retried.get(top);
+    let severity: FindingSeverity = 'medium';
+    if (retry) {
+      const [attempt, attempts, ok] = retry;
+      parts.push(`This was attempt ${attempt} of ${attempts} of the same call; ${ok ? `attempt ${attempts} succeeded, so the caller recovered` : 'every attempt failed'}.`);
+      if (ok) severity = 'low';
+    }
+    const catcher = tree.parent[top]!;
+    if (!(retry?.[2]) && catcher >= 0 && !(flags[catcher]! & SpanFlag.Error)) {
+      parts.push(`It was caught in ${label(spans[catcher]!)}, which did not fail${up > 0 ? ` (it surfaced up to ${label(spans[top]!)})` : ''}.`);
+      severity = 'low';
+    } else if (catcher < 0 && !(retry?.[2])) {
+      parts.push(`It surfaced at the top of the trace, in ${label(spans[top]!)}.`);
+      severity = 'high';
+    } else if (up > 0) parts.push(`It surfaced up to ${label(spans[top]!)}.`);
+    add('error-origin', i, up > 0 ? [top] : [], parts.join(' '), undefined, i, severity);
   }
 
-  // ---- N+1 and sequential chains (per parent)
-  let bestChain: { parent: number; members: number[]; total: number } | undefined;
-  const byStmt = new Map<string, number>();
-  const byName = new Map<string, number>();
-  for (let p = 0; p < n; p++) {
-    const kids = tree.children[p]!;
-    if (kids.length < Math.min(N_PLUS_ONE_MIN, SEQUENTIAL_CHAIN_MIN)) continue;
-    // only calls count (CLIENT, PRODUCER, or kind-less as in some Zipkin data): skip parents without enough
-    let calls = kids.length;
-    if (kindCode && calls >= N_PLUS_ONE_MIN) {
-      calls = 0;
-      for (const c of kids) { const k = kindCode[c]!; if (k === 0 || k === 1 || k === 3) calls++; }
-    }
-    if (calls >= N_PLUS_ONE_MIN) {
-      // calls with a statement group by statement, the others by name; count first (with maps reused
-      // across parents), collect members only for the rare groups that reach the threshold
-      byStmt.clear();
-      byName.clear();
-      let big = false;
-      for (const c of kids) {
-        const s = spans[c]!;
-        const stmt = callKey(s);
-        if (stmt === undefined) continue;
-        const m = stmt ? byStmt : byName;
-        const key = stmt || s.name;
-        const count = (m.get(key) ?? 0) + 1;
-        m.set(key, count);
-        if (count >= N_PLUS_ONE_MIN) big = true;
-      }
-      const groups: [string, number[]][] = [];
-      if (big) {
-        const members = new Map<string, number[]>();
-        for (const c of kids) {
-          const s = spans[c]!;
-          const stmt = callKey(s);
-          if (stmt === undefined) continue;
-          const key = stmt ? `q\0${stmt}` : `n\0${s.name}`;
-          if ((stmt ? byStmt.get(stmt) : byName.get(s.name))! < N_PLUS_ONE_MIN) continue;
-          const g = members.get(key);
-          if (g) g.push(c); else members.set(key, [c]);
-        }
-        groups.push(...members);
-      }
-      for (const [key, members] of groups) {
-        if (members.length < N_PLUS_ONE_MIN) continue;
-        let total = 0;
-        for (const c of members) total += spans[c]!.durationNs;
-        const first = spans[members[0]!]!;
-        const what = key.startsWith('q\0') ? `the statement ${quote(key.slice(2))}` : quote(first.name);
-        add('n-plus-one', members[0]!, members,
-          `${label(spans[p]!)} made ${members.length} calls to ${what}, ${formatDuration(total)} in total: an N+1 pattern (one call per item in a loop). ` +
-          'Fetch the items in one batched call or query.', total, members[0]!);
-      }
-    }
-    // maximal runs of children (in start order) that each start after the previous one ended
-    let runStart = 0;
-    let runEnd = -Infinity;
-    for (let k = 0; k <= kids.length; k++) {
-      const c = kids[k];
-      const sequential = c !== undefined && start[c]! >= runEnd;
-      if (c !== undefined && (k === runStart || sequential)) {
-        runEnd = start[c]! + dur[c]!;
-        continue;
-      }
-      const len = k - runStart;
-      if (len >= SEQUENTIAL_CHAIN_MIN) {
-        let total = 0;
-        for (let m = runStart; m < k; m++) total += dur[kids[m]!]!;
-        if (!bestChain || total > bestChain.total) bestChain = { parent: p, members: kids.slice(runStart, k), total };
-      }
-      runStart = k;
-      if (c !== undefined) runEnd = start[c]! + dur[c]!;
-    }
-  }
-  if (bestChain) {
-    const { parent, members, total } = bestChain;
-    add('sequential-chain', members[0]!, members,
-      `${label(spans[parent]!)} ran ${members.length} child spans strictly one after another (${members.slice(0, 3).map(i => quote(spans[i]!.name, 60)).join(', ')}${members.length > 3 ? ', …' : ''}), ` +
-      `${formatDuration(total)} in total. If they do not depend on each other, running them concurrently would save up to ${formatDuration(total - Math.max(...members.map(i => spans[i]!.durationNs)))}.`,
-      total, parent);
-  }
+  // ---- N+1 by callee, sequential chains, retries, concurrency limits and bottlenecks (patterns.ts)
+  for (const f of patterns.findings) add(f.kind, f.spanIndex, f.related, f.message, f.totalNs, f.locAt ?? f.spanIndex, f.severity, f.savingNs);
 
   const rank = new Map(KIND_ORDER.map((k, i) => [k, i]));
   return out.map((f, i) => [f, i] as const).sort((a, b) => rank.get(a[0].kind)! - rank.get(b[0].kind)! || a[1] - b[1]).map(e => e[0]);
-}
-
-function exceptionSummary(span: Span): string | undefined {
-  for (const e of span.events) {
-    if (e.name !== 'exception') continue;
-    const t = attr(e.attributes, 'exception.type');
-    const m = attr(e.attributes, 'exception.message');
-    const parts = [t, m].filter(x => x !== undefined).map(x => attrToString(x!));
-    if (parts.length) return parts.join(': ');
-  }
-  const err = attr(span.attributes, 'error.type') ?? attr(span.attributes, 'error.message');
-  return err !== undefined ? attrToString(err) : undefined;
 }

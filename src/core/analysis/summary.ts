@@ -1,12 +1,18 @@
 // The plain-JSON summary of one analysed trace: what `spanscope summary` prints and what the extension
 // host shows before the webview has the full trace. Field names are part of the CLI's contract.
-import type { FindingKind, TraceAnalysis } from './types';
+import type { FindingKind, FindingSeverity, TraceAnalysis } from './types';
 import { SpanFlag } from './types';
 
 export interface FindingSummary {
   readonly kind: FindingKind;
+  readonly severity: FindingSeverity;
+  /** The span the finding points at. */
   readonly spanId: string;
+  /** Every span involved (the repeated calls, the chain, the attempts…), the pointed one included. */
+  readonly spanIds: readonly string[];
   readonly message: string;
+  /** Estimated time a fix would save, µs (absent when the finding is not about time). */
+  readonly savingUs?: number;
 }
 
 export interface TraceSummary {
@@ -54,6 +60,13 @@ export function summarizeTrace(a: TraceAnalysis): TraceSummary {
     durationUs: n === 0 ? 0 : Math.round(maxEnd - minStart) / 1000,
     criticalPath: a.criticalPath.map(i => spans[i]!.spanId),
     codeLocationCount,
-    findings: a.findings.map(f => ({ kind: f.kind, spanId: spans[f.spanIndex]!.spanId, message: f.message })),
+    findings: a.findings.map(f => ({
+      kind: f.kind,
+      severity: f.severity,
+      spanId: spans[f.spanIndex]!.spanId,
+      spanIds: [...new Set([f.spanIndex, ...f.relatedSpanIndices])].map(i => spans[i]!.spanId),
+      message: f.message,
+      ...(f.savingNs !== undefined ? { savingUs: Math.round(f.savingNs) / 1000 } : {}),
+    })),
   };
 }

@@ -84,14 +84,21 @@ export type FindingKind =
   | 'orphan'                 // parent missing: context lost or spans dropped
   | 'client-without-server'  // CLIENT span with no SERVER child although the callee's service is in the trace
   | 'multiple-roots'         // several roots from one service
-  | 'n-plus-one'             // many sibling calls with the same name/statement under one parent
-  | 'sequential-chain'       // slowest chain of sequential sibling calls that could run in parallel
+  | 'n-plus-one'             // many sibling calls to one callee (endpoint, statement template…) under one parent
+  | 'sequential-chain'       // a chain of independent sibling calls run one after another (one finding per chain)
+  | 'bottleneck'             // a span or group of equal calls holding a large share of the critical path
+  | 'retry'                  // the same call again after failed attempts, with the backoff between them
+  | 'concurrency-limit'      // equal calls that overlap but never more than k at a time (a pool, a semaphore)
   | 'error-origin'           // where an error started (not propagated from a child)
   | 'duplicate-span-id'
   | 'clock-skew';
 
+/** How much a finding matters: high (fix first), medium, low (worth knowing). */
+export type FindingSeverity = 'high' | 'medium' | 'low';
+
 export interface Finding {
   readonly kind: FindingKind;
+  readonly severity: FindingSeverity;
   /** The span the finding points at (index into trace.spans). */
   readonly spanIndex: number;
   /** Other spans involved (the N+1 siblings, the chain, the orphans of one lost parent…). */
@@ -100,6 +107,8 @@ export interface Finding {
   readonly message: string;
   /** Time involved (the N+1 total, the chain total, …), ns. */
   readonly totalNs?: Nanos;
+  /** Time the trace could save if this were fixed (batched, parallel, no backoff…), ns: an estimate. */
+  readonly savingNs?: Nanos;
   /** Where the context was lost / the calls were made, when known. */
   readonly codeLocation?: CodeLocation;
 }

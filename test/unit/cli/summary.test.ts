@@ -110,3 +110,17 @@ test('OTLP protobuf input (auto-detected and --format otlp-proto) gives the same
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('summary findings carry kind, severity, spanId, spanIds, message and savingUs (documented in --help)', () => {
+  const r = run([join(PROJECT_ROOT, 'test', 'corpus', 'findings', 'go-shop', 'capture-planted.json')]);
+  assert.equal(r.code, 0, r.err);
+  const findings = (JSON.parse(r.out) as { traces: { findings: Record<string, unknown>[] }[] }).traces.flatMap(t => t.findings);
+  const chain = findings.find(f => f.kind === 'sequential-chain') ?? assert.fail(JSON.stringify(findings, null, 1));
+  assert.deepEqual(Object.keys(chain), ['kind', 'severity', 'spanId', 'spanIds', 'message', 'savingUs']);
+  assert.equal((chain.spanIds as string[]).length, 4);
+  assert.equal((chain.spanIds as string[])[0], chain.spanId);
+  assert.ok((chain.savingUs as number) > 85_000, String(chain.savingUs));
+  assert.ok(['high', 'medium', 'low'].includes(chain.severity as string));
+  const help = spawnSync(process.execPath, [CLI, 'summary', '--help'], { encoding: 'utf8' }).stdout;
+  for (const word of ['"severity"', '"spanIds"', '"savingUs"', 'bottleneck', 'retry', 'concurrency-limit', 'n-plus-one', 'sequential-chain']) assert.ok(help.includes(word), word);
+});
