@@ -13,21 +13,28 @@ export class Workbench {
     await this.page.locator('.part.statusbar').waitFor({ state: 'visible', timeout });
   }
 
-  /** Opens the command palette with F1 and types `text` after its `>`. */
-  async openPalette(text = ''): Promise<void> {
+  /**
+   * Opens the command palette with F1 and types `text` after its `>`. A palette seen open may be closing (the one a
+   * previous command was picked from, or one a reload took away), so a fill that finds no visible input within a
+   * short time opens the palette again instead of waiting out the whole timeout on an input that is gone.
+   */
+  async openPalette(text = '', timeout = DEFAULT_TIMEOUT): Promise<void> {
     const input = this.page.locator('.quick-input-widget .quick-input-box input');
-    if (!(await input.isVisible())) {
-      await this.page.keyboard.press('F1');
-      try {
-        await input.waitFor({ state: 'visible', timeout: 3000 });
-      } catch {
-        // The keyboard focus was outside the workbench (e.g. in a webview): focus the editor area and retry.
-        await this.page.locator('.part.editor').click({ force: true });
+    const deadline = Date.now() + timeout;
+    for (let attempt = 0; ; attempt++) {
+      if (!(await input.isVisible())) {
+        // From the second attempt on, the keyboard focus may be outside the workbench (e.g. in a webview).
+        if (attempt > 0) await this.page.locator('.part.editor').click({ force: true }).catch(() => undefined);
         await this.page.keyboard.press('F1');
-        await input.waitFor({ state: 'visible', timeout: DEFAULT_TIMEOUT });
+        await input.waitFor({ state: 'visible', timeout: 3000 }).catch(() => undefined);
+      }
+      try {
+        await input.fill(`>${text}`, { timeout: 3000 });
+        return;
+      } catch (e) {
+        if (Date.now() > deadline) throw e;
       }
     }
-    await input.fill(`>${text}`);
   }
 
   /**
