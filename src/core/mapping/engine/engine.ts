@@ -38,6 +38,7 @@ const MAX_FILE_CHARS = 1_000_000;
 const MAX_OCCURRENCES = 64;
 const MAX_TEXT_SEARCH_FILES = 300;
 const JAVA_EXTS = ['.java', '.kt', '.scala', '.groovy'];
+const JS_FILE = /\.(?:[cm]?[jt]sx?)$/i;
 const JS_EXTS = ['.ts', '.tsx', '.js', '.jsx', '.mjs', '.cjs', '.mts', '.cts'];
 
 interface Occurrence { readonly file: string; readonly line: number }
@@ -182,13 +183,25 @@ export class MappingEngine {
       if (!name) why.push(`code.function "${code.function.slice(0, 100)}" is not a name the engine can read`);
       else {
         const { hits, looked } = await this._findDefinition(name);
-        const ranked = rankHits(hits, frames);
+        let ranked = rankHits(hits, frames);
+        let pickedByAttributes = false;
+        if (!ranked.pickedByFrame && ranked.hits.filter(h => h.strong).length > 1) {
+          const outlines = new Map<string, FileOutline>();
+          for (const h of ranked.hits) if (!outlines.has(h.file)) { const o = await this._outline(h.file); if (o) outlines.set(h.file, o); }
+          const byAttr = pickOverloadByAttributes(ranked.hits.filter(h => h.strong), outlines, new Set([...(f.attributeKeys ?? []), ...Object.keys(f.attributes)]));
+          if (byAttr) {
+            ranked = { hits: [byAttr.pick, ...ranked.hits.filter(h => h !== byAttr.pick)], pickedByFrame: false };
+            pickedByAttributes = byAttr.proved;
+            if (!byAttr.proved) why.push('the other overloads put attributes on their spans that this span lacks');
+          }
+        }
         if (ranked.hits.length > 0) {
           const strong = ranked.hits.filter(h => h.strong);
           const cands = ranked.hits.map(h => defCandidate(h, `${displayName(name)} declared here`, false));
           let confidence: Confidence = 'low';
           let note: string | undefined;
           if (ranked.pickedByFrame) { confidence = 'high'; note = 'an exception stack frame lies inside this definition'; }
+          else if (pickedByAttributes) { confidence = 'high'; note = 'the span carries the attributes this overload\'s parameters put on it'; }
           else if (strong.length === 1 && ranked.hits[0]!.strong) confidence = 'high';
           else if (strong.length > 1) note = `${strong.length} definitions match ${displayName(name)} (overloads or same-named types); choose one`;
           if (this._rough.has(ranked.hits[0]!.file)) { confidence = 'low'; note = ROUGH_NOTE; }
@@ -211,23 +224,27 @@ export class MappingEngine {
       }
     }
 
-    // 3. Stack frames
-    if (firstFrame?.res?.ok) {
-      const r = firstFrame.res;
-      const line = firstFrame.frame.line ?? 1;
-      const c: Candidate = { file: r.path, line, ...(firstFrame.frame.column !== undefined ? { column: firstFrame.frame.column } : {}), reason: `the first exception stack frame inside the workspace (${firstFrame.frame.raw.slice(0, 200)})`, how: 'stack-frame', inside: r.inside };
-      spanPath ??= firstFrame.frame.filePath;
-      return decided(r.how === 'suffix' && firstFrame.frame.language !== 'java' ? 'high' : 'exact', [c], spanPath);
+    // 3. Where the span is created or served (span-start calls, route declarations, RPC implementations, SQL and
+    //    URL literals). This comes before stack frames: an exception's frame is the line that threw, somewhere
+    //    inside the span's work, not the line that made the span.
+    const lit = await this._fromSource(f);
+    const frameCand: Candidate | undefined = firstFrame?.res?.ok
+      ? { file: firstFrame.res.path, line: firstFrame.frame.line ?? 1, ...(firstFrame.frame.column !== undefined ? { column: firstFrame.frame.column } : {}), reason: `the first exception stack frame inside the workspace (${firstFrame.frame.raw.slice(0, 200)}): where the exception was thrown, inside the span's work`, how: 'stack-frame', inside: firstFrame.res.inside }
+      : undefined;
+    if (lit.cands.length > 0) {
+      const cands = frameCand ? [...lit.cands, frameCand] : lit.cands;
+      return decided(lit.unique ? 'high' : 'low', cands, spanPath, lit.unique ? undefined : lit.cands.length > 1 ? `${lit.cands.length} places match; choose one` : 'a partial match');
+    }
+
+    // 4. Stack frames, when nothing else leads to the code: the throw line lies inside the span's work, so it is a
+    //    place to start reading, never the span's own location (at most 'low').
+    if (frameCand) {
+      spanPath ??= firstFrame!.frame.filePath;
+      return decided('low', [frameCand], spanPath, 'nothing names where the span is created');
     }
     if (frames.length > 0) {
       spanPath ??= frames.find(x => x.frame.filePath !== undefined)?.frame.filePath;
       why.push(`no stack frame resolves to a workspace file (${frames[0]!.why ?? 'first frame outside the workspace'})`);
-    }
-
-    // 4. Literals and implementations
-    const lit = await this._fromSource(f);
-    if (lit.cands.length > 0) {
-      return decided(lit.unique ? 'high' : 'low', lit.cands, spanPath, lit.unique ? undefined : lit.cands.length > 1 ? `${lit.cands.length} places match; choose one` : 'a partial match');
     }
     if (lit.why) why.push(lit.why);
     if (why.length === 0) why.push('the span has no code.* attributes, stack trace, route, URL, RPC method, query or span name found in the workspace');
@@ -497,22 +514,39 @@ export class MappingEngine {
     const byName = await this._spanNameLiterals(f.name, scan);
     if (byName.length > 0) return this._ranked(byName, f, 'span name');
 
+    // Span names that are a function's name by an instrumentation's convention: Express and Koa name middleware
+    // spans `middleware - <function name>`
+    const fn = /^middleware - ([\p{L}_$][\p{L}\p{N}_$]{0,199})$/u.exec(f.name)?.[1];
+    if (fn !== undefined && fn !== '<anonymous>') {
+      const r = await this._functionDefs(fn, JS_FILE);
+      if (r.length > 0) return this._ranked(r, f, 'function');
+    }
+
     // HTTP server: the route declaration
     const route = f.kind === 'server' || f.kind === 'unspecified' || a['http.route'] !== undefined ? spanRoute(f.name, a['http.route']) : undefined;
     if (route && (f.kind === 'server' || a['http.route'] !== undefined)) {
       const r = await this._routeDecls(route, a['http.request.method'] ?? a['http.method'] ?? route.method, scan);
       if (r.length > 0) return this._ranked(r, f, 'route');
     }
-    // RPC server: the implementing method
-    const rpcMethod = a['rpc.method'];
-    if (rpcMethod !== undefined && f.kind === 'server') {
-      const r = await this._rpcImpl(rpcMethod, a['rpc.service']);
+    // RPC: the implementing method (server) or the call site (client)
+    const rpc = rpcOf(f);
+    const rpcMethod = rpc?.method;
+    if (rpc && f.kind === 'server') {
+      const r = await this._rpcImpl(rpc.method, rpc.service);
       if (r.length > 0) return this._ranked(r, f, 'rpc');
     }
-    if (rpcMethod !== undefined && f.kind === 'client') {
+    if (rpc && f.kind === 'client') {
+      // A hand-written stub passes the full method name to the channel (`conn.Invoke(ctx, "/pkg.Svc/Method", …)`):
+      // that literal is the call site. Generated stubs hold the same literal, but the user's call is elsewhere.
+      if (rpc.service !== undefined) {
+        const r = (await this._literalLines([`/${rpc.service}/${rpc.method}`, `${rpc.service}/${rpc.method}`], scan))
+          .filter(c => !GENERATED.test(c.file) && c.callee !== undefined && !c.annotation)
+          .map(c => ({ file: c.file, line: c.line, reason: `"${c.value}" names the RPC in a call to ${c.callee}(…) here`, how: 'name-search' as MappedHow, inside: true, score: 90 }));
+        if (r.length > 0) return this._ranked(r, f, 'rpc');
+      }
       // The stub call site (`client.SayHello(ctx, …)`): calls are not in the outline, so this is a text match,
       // never more than a guess
-      const r = await this._rpcCalls(rpcMethod, a['rpc.service']);
+      const r = await this._rpcCalls(rpc.method, rpc.service);
       if (r.length > 0) return { cands: this._ranked(r, f, 'rpc').cands, unique: false };
     }
     // DB: the literal holding the query
@@ -619,6 +653,58 @@ export class MappingEngine {
     return out;
   }
 
+  /**
+   * A URL built in one place and handed to a helper of the same file (`getJson(`${base}/prices/${sku}`)` with
+   * `function getJson(url) { http.get(url, …) }`): the request is made where the helper passes its first
+   * parameter on to a call, so that line is the client span's. Undefined when `callee` is not a function of this
+   * file (a library call such as `http.get` or `base.resolve` is the request itself, or builds it in place).
+   */
+  private _wrapperCall(file: string, outline: FileOutline, callee: string, scan: SourceScan): { line: number } | undefined {
+    const defs = outline.definitions.filter(d => d.name === callee && CALLABLE.has(d.kind));
+    if (defs.length !== 1) return undefined;
+    const d = defs[0]!;
+    const text = scan.texts.get(file);
+    if (text === undefined || d.endLine - d.line > 400) return undefined;
+    const lines = text.split('\n', d.endLine);
+    const head = lines.slice(d.line - 1, d.line + 2).join(' ');
+    const at = head.indexOf(callee);
+    const param = at >= 0 ? /^\s*(?:=\s*)?(?:async\s+)?(?:function\s*\*?\s*)?\(\s*([\p{L}_$][\p{L}\p{N}_$]*)/u.exec(head.slice(at + callee.length))?.[1] : undefined;
+    if (param === undefined) return undefined;
+    // the first call that takes the parameter as an argument, after the parameter list
+    const use = new RegExp(`[\\w$.\\]\\)]\\s*\\((?:[^()]*,\\s*)?${param.replace(/\$/g, '\\$')}\\s*[,)]`, 'u');
+    for (let i = d.line; i < Math.min(d.endLine, lines.length); i++) {
+      if (use.test(lines[i]!)) return { line: i + 1 };
+    }
+    return undefined;
+  }
+
+  /** The string literals (from the parser) whose value is one of `values`. */
+  private async _literalLines(values: readonly string[], scan: SourceScan): Promise<(StringLiteral & { file: string })[]> {
+    const files = new Set<string>();
+    for (const v of values) for (const o of scan.literals.get(v) ?? []) files.add(o.file);
+    const out: (StringLiteral & { file: string })[] = [];
+    for (const file of files) {
+      const outline = await this._outline(file);
+      if (!outline) continue;
+      for (const l of outline.literals) if (values.includes(l.value)) out.push({ ...l, file });
+    }
+    return out;
+  }
+
+  /** Definitions of functions named `name` (in files whose path matches `ext`). */
+  private async _functionDefs(name: string, ext: RegExp): Promise<(Candidate & { score: number })[]> {
+    const out: (Candidate & { score: number })[] = [];
+    for (const file of await this._filesMentioning([name], ext, true)) {
+      const outline = await this._outline(file);
+      if (!outline) continue;
+      for (const d of outline.definitions) {
+        if (d.name !== name || !CALLABLE.has(d.kind)) continue;
+        out.push({ file, line: d.line, reason: `the span is named after the function ${name}, declared here`, how: 'name-search', inside: true, score: 90 });
+      }
+    }
+    return out;
+  }
+
   private async _rpcImpl(method: string, service: string | undefined): Promise<(Candidate & { score: number })[]> {
     if (!/^[\p{L}_][\p{L}\p{N}_]*$/u.test(method) || method.length > 200) return [];
     const lower = method[0]!.toLowerCase() + method.slice(1);
@@ -707,7 +793,10 @@ export class MappingEngine {
       if (!outline) continue;
       for (const l of outline.literals) {
         if (!keep.includes(l.value)) continue;
-        out.push({ file, line: l.line, reason: `"${l.value.slice(0, 120)}" builds the request URL ${path.slice(0, 120)}`, how: 'name-search', inside: true, score: best });
+        const reason = `"${l.value.slice(0, 120)}" builds the request URL ${path.slice(0, 120)}`;
+        const via = l.callee !== undefined && !l.annotation ? this._wrapperCall(file, outline, l.callee, scan) : undefined;
+        if (via) out.push({ file, line: via.line, reason: `${reason} and is passed to ${l.callee}(…) (line ${l.line}), which makes the request with it here`, how: 'name-search', inside: true, score: best });
+        else out.push({ file, line: l.line, reason, how: 'name-search', inside: true, score: best });
       }
     }
     return out;
@@ -942,21 +1031,56 @@ function bestFirst(hits: DefHit[]): DefHit[] {
   return uniqBy(hits, h => `${h.file}:${h.def.line}`).sort((a, b) => Number(b.strong) - Number(a.strong) || b.rank - a.rank || traced(b) - traced(a) || (a.file < b.file ? -1 : a.file > b.file ? 1 : a.def.line - b.def.line));
 }
 
-/** Definitions best first; a stack frame inside a definition's lines picks it. */
+/**
+ * Definitions best first; a stack frame inside a definition's lines picks it. When frames lie inside several of
+ * the definitions that are not nested in one another (two overloads calling each other both appear in the stack
+ * of an exception thrown in the inner one, whichever span recorded it), the frames cannot tell which one is the
+ * span's: nothing is picked.
+ */
 function rankHits(hits: readonly DefHit[], frames: readonly { frame: StackFrame; res?: Extract<FileResolution, { ok: true }> }[]): { hits: DefHit[]; pickedByFrame: boolean } {
   const strong = hits.filter(h => h.strong);
   const pool = strong.length > 0 ? strong : [...hits];
+  const innermost: DefHit[] = [];
   for (const fr of frames) {
     if (!fr.res || fr.frame.line === undefined) continue;
     const inside = pool.filter(h => h.file === fr.res!.path && h.def.line <= fr.frame.line! && fr.frame.line! <= h.def.endLine);
     if (inside.length >= 1) {
       // the innermost enclosing definition (a lambda inside a method lies inside both)
       inside.sort((a, b) => (a.def.endLine - a.def.line) - (b.def.endLine - b.def.line));
-      const pick = inside[0]!;
-      return { hits: [pick, ...hits.filter(h => h !== pick)], pickedByFrame: true };
+      if (!innermost.includes(inside[0]!)) innermost.push(inside[0]!);
     }
   }
-  return { hits: [...hits], pickedByFrame: false };
+  const disjoint = innermost.filter(h => !innermost.some(o => o !== h && h.file === o.file && o.def.line <= h.def.line && h.def.endLine <= o.def.endLine));
+  if (innermost.length === 0 || disjoint.length > 1) return { hits: [...hits], pickedByFrame: false };
+  const pick = innermost[0]!;
+  return { hits: [pick, ...hits.filter(h => h !== pick)], pickedByFrame: true };
+}
+
+/** Annotations that put a parameter's value on the span as an attribute, lower-cased (`@SpanAttribute("quantity")`). */
+const ATTRIBUTE_ANNOTATIONS = new Set(['spanattribute', 'tag', 'spantag']);
+
+/**
+ * Among overloads, the attribute names each one's parameters put on its span (`@SpanAttribute("quantity") int q`):
+ * the one whose names the span carries (and the others' names it lacks) is the span's. Returns the pick and whether
+ * a present attribute proved it (only the absence of the others' attributes is weaker: a null argument leaves its
+ * attribute off).
+ */
+function pickOverloadByAttributes(hits: readonly DefHit[], outlines: ReadonlyMap<string, FileOutline>, attributes: ReadonlySet<string>): { pick: DefHit; proved: boolean } | undefined {
+  const named = hits.map(h => {
+    const outline = outlines.get(h.file);
+    const index = outline?.definitions.indexOf(h.def) ?? -1;
+    const names = outline && index >= 0
+      ? outline.literals.filter(l => l.annotation && l.target === index && l.callee !== undefined && ATTRIBUTE_ANNOTATIONS.has(l.callee.toLowerCase())).map(l => l.value)
+      : [];
+    return { h, names };
+  });
+  if (!named.some(x => x.names.length > 0)) return undefined;
+  const fits = named.filter(x => x.names.every(n => attributes.has(n)));
+  if (fits.length === 0) return undefined;
+  // the most specific fit: the one that explains the most of the span's attributes
+  fits.sort((a, b) => b.names.length - a.names.length);
+  if (fits.length > 1 && fits[0]!.names.length === fits[1]!.names.length) return undefined;
+  return { pick: fits[0]!.h, proved: fits[0]!.names.length > 0 };
 }
 
 function defCandidate(h: DefHit, reason: string, named: boolean): Candidate {
@@ -1025,6 +1149,25 @@ function classPrefixes(outline: FileOutline): { key: string; before: (l: StringL
 
 function joinKeys(a: string, b: string): string {
   return [a, b].filter(x => x !== '').join('/');
+}
+
+/**
+ * The RPC a span names: `rpc.service` + `rpc.method`, or (newer semantic conventions, and gRPC span names)
+ * `rpc.method` / the span name as the full method name `pkg.Service/Method`.
+ */
+export function rpcOf(f: SpanFacts): { service?: string; method: string } | undefined {
+  const a = f.attributes;
+  const isRpc = a['rpc.system'] !== undefined || a['rpc.system.name'] !== undefined || a['rpc.method'] !== undefined || a['rpc.service'] !== undefined;
+  if (!isRpc) return undefined;
+  const full = (x: string | undefined) => {
+    const m = x !== undefined ? /^\/?([\p{L}_][\p{L}\p{N}_.]{0,199})\/([\p{L}_][\p{L}\p{N}_]{0,199})$/u.exec(x) : null;
+    return m ? { service: m[1]!, method: m[2]! } : undefined;
+  };
+  const method = a['rpc.method'];
+  const byMethod = full(method);
+  if (byMethod) return byMethod;
+  if (method !== undefined && /^[\p{L}_][\p{L}\p{N}_]{0,199}$/u.test(method)) return { ...(a['rpc.service'] !== undefined ? { service: a['rpc.service'] } : {}), method };
+  return full(f.name);
 }
 
 /** Convenience: map spans with a throwaway engine (the CLI; the host keeps one engine for its caches). */
