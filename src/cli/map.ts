@@ -77,6 +77,17 @@ async function syntaxService(): Promise<SyntaxService | undefined> {
   return createSyntaxService();
 }
 
+/** Starts the worker and loads the grammar of each language the workspace has files in (an empty file each). */
+function warmUp(syntax: SyntaxService, paths: Iterable<string>): void {
+  const seen = new Set<string>();
+  for (const p of paths) {
+    const lang = syntax.languageOf(p);
+    if (lang === undefined || seen.has(lang)) continue;
+    seen.add(lang);
+    void syntax.outline(`/\0spanscope-warm-up/${lang}${p.slice(p.lastIndexOf('.'))}`, '', undefined).catch(() => undefined);
+  }
+}
+
 export const mapCommand: CliCommand = {
   async run(argv: string[]): Promise<number> {
     const args = parseArgs(argv);
@@ -98,6 +109,11 @@ export const mapCommand: CliCommand = {
       say(`cannot read ${args.file === '-' ? 'standard input' : JSON.stringify(args.file)}: ${why}`);
       return EXIT.badInput;
     }
+    // The workspace walk and the syntax worker's start-up (and grammar loads) come before parsing the trace, so the
+    // worker boots on the other core while this one parses.
+    const syntax = await syntaxService();
+    const ws = nodeWorkspace(dir, syntax);
+    if (syntax) warmUp(syntax, ws.index.paths());
     let parsed;
     try {
       parsed = parseTraceDocument(input);
@@ -105,13 +121,13 @@ export const mapCommand: CliCommand = {
       if (err instanceof TraceParseError) {
         const where = err.message.includes(err.path) ? '' : ` (at ${err.path})`;
         say(`${args.file === '-' ? 'stdin' : args.file}: ${err.message}${where}`);
+        syntax?.dispose();
         return EXIT.badInput;
       }
+      syntax?.dispose();
       throw err;
     }
-    const syntax = await syntaxService();
     try {
-      const ws = nodeWorkspace(dir, syntax);
       const root = ws.folders[0]!;
       const mappings = compilePathMappings(args.mappings, [{ name: 'workspace', path: root }]);
       for (const p of mappings.problems) say(`warning: --path-mapping ${p.from}: ${p.message}`);
@@ -129,7 +145,8 @@ export const mapCommand: CliCommand = {
           candidates: m.candidates.map(c => ({ file: rel(c.file), line: c.line, reason: c.reason })),
         };
       });
-      process.stdout.write(JSON.stringify({ spans: out }, null, 2) + '\n');
+      // compact: a 10,000-span answer is tens of megabytes, and indentation doubles the time to write it
+      process.stdout.write(JSON.stringify({ spans: out }) + '\n');
       return EXIT.ok;
     } finally {
       syntax?.dispose();
