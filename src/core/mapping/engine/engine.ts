@@ -670,10 +670,10 @@ export class MappingEngine {
     const at = head.indexOf(callee);
     const param = at >= 0 ? /^\s*(?:=\s*)?(?:async\s+)?(?:function\s*\*?\s*)?\(\s*([\p{L}_$][\p{L}\p{N}_$]*)/u.exec(head.slice(at + callee.length))?.[1] : undefined;
     if (param === undefined) return undefined;
-    // the first call that takes the parameter as an argument, after the parameter list
-    const use = new RegExp(`[\\w$.\\]\\)]\\s*\\((?:[^()]*,\\s*)?${param.replace(/\$/g, '\\$')}\\s*[,)]`, 'u');
+    // the first request-making call that takes the parameter as an argument (not a log line that prints it)
+    const use = new RegExp(`([\\p{L}\\p{N}_$]+)\\s*\\((?:[^()]*,\\s*)?${param.replace(/\$/g, '\\$')}\\s*[,)]`, 'gu');
     for (let i = d.line; i < Math.min(d.endLine, lines.length); i++) {
-      if (use.test(lines[i]!)) return { line: i + 1 };
+      for (const m of lines[i]!.matchAll(use)) if (isRequestCall(m[1]!)) return { line: i + 1 };
     }
     return undefined;
   }
@@ -1054,6 +1054,13 @@ function rankHits(hits: readonly DefHit[], frames: readonly { frame: StackFrame;
   if (innermost.length === 0 || disjoint.length > 1) return { hits: [...hits], pickedByFrame: false };
   const pick = innermost[0]!;
   return { hits: [pick, ...hits.filter(h => h !== pick)], pickedByFrame: true };
+}
+
+/** Calls that send an HTTP request, lower-cased (`http.get`, `fetch`, `axios.post`, `client.Do`, `requests.get`, `urlopen`). */
+const REQUEST_CALLS = new Set(['get', 'post', 'put', 'patch', 'delete', 'head', 'options', 'request', 'fetch', 'send', 'sendasync', 'do', 'execute', 'exchange', 'urlopen', 'axios', 'got', 'ky', 'invoke', 'call']);
+function isRequestCall(name: string): boolean {
+  const n = name.toLowerCase();
+  return REQUEST_CALLS.has(n) || n.startsWith('newrequest') || n.endsWith('request') || n.endsWith('async') && REQUEST_CALLS.has(n.slice(0, -5));
 }
 
 /** Annotations that put a parameter's value on the span as an attribute, lower-cased (`@SpanAttribute("quantity")`). */
