@@ -89,6 +89,10 @@ const CALLABLE = new Set(['function', 'method', 'constructor']);
 export class MappingEngine {
   private readonly _outlines = new Map<string, { version: string | undefined; outline: Promise<FileOutline | undefined> }>();
   private _scan: Promise<SourceScan> | undefined;
+  /** The texts the scan read (until the next invalidate): outlining a file does not read it a second time. */
+  private _scanned: Map<string, { text: string; version: string }> | undefined;
+  /** Counts invalidate() calls: a scan started before one does not publish its texts. */
+  private _generation = 0;
   /** Files whose outline was made from text (no grammar): what they give is never more than a 'low' guess. */
   private readonly _rough = new Set<string>();
   private _byDir: Map<string, string[]> | undefined;
@@ -100,6 +104,8 @@ export class MappingEngine {
   /** Files changed: forget what was derived from them (outlines are re-checked by version anyway). */
   invalidate(): void {
     this._scan = undefined;
+    this._scanned = undefined;
+    this._generation++;
     this._byDir = undefined;
     this._goModules = undefined;
     this._composer = undefined;
@@ -813,7 +819,9 @@ export class MappingEngine {
     const cached = this._outlines.get(path);
     if (cached && version !== undefined && cached.version === version) return cached.outline;
     const outline = (async () => {
-      const text = await this._ws.readText(path);
+      // the scan's copy only while the file is at the version it was read at (typing re-versions a file)
+      const scanned = version !== undefined ? this._scanned?.get(path) : undefined;
+      const text = scanned !== undefined && scanned.version === version ? scanned.text : await this._ws.readText(path);
       if (text === undefined || text.length > MAX_FILE_CHARS) return undefined;
       if (!parsed) {
         this._rough.add(path);
@@ -899,7 +907,9 @@ export class MappingEngine {
   }
 
   private _sources(): Promise<SourceScan> {
-    return (this._scan ??= (async () => {
+    if (this._scan) return this._scan;
+    const generation = this._generation;
+    const scan = (async (): Promise<SourceScan> => {
       const files: string[] = [];
       for (const p of this._ws.index.paths()) {
         if (!SOURCE_EXT.test(p) || IGNORED_DIR.test(p) || /\.min\.js$|\.d\.ts$/.test(p)) continue;
@@ -915,11 +925,18 @@ export class MappingEngine {
       const seenValues = new Set<string>();
       // At most READ_CONCURRENCY reads at a time: thousands of open files at once would hit descriptor limits
       const texts2: (string | undefined)[] = new Array(files.length);
+      const versions: (string | undefined)[] = new Array(files.length);
       let next = 0;
+      // A workspace may read synchronously (the CLI's does): the readers then share a clock and give the event
+      // loop a turn when their slice is up, as every long loop here does.
+      const readTick = clock();
       const reader = async () => {
         while (next < files.length) {
           const i = next++;
           texts2[i] = await this._ws.readText(files[i]!).catch(() => undefined);
+          versions[i] = this._ws.version?.(files[i]!);
+          const pause = readTick();
+          if (pause) await pause;
         }
       };
       await Promise.all(Array.from({ length: Math.min(READ_CONCURRENCY, files.length) }, reader));
@@ -953,20 +970,37 @@ export class MappingEngine {
           if (sk !== undefined) { let s = sql.get(sk); if (!s) sql.set(sk, (s = new Set())); s.add(value); }
         });
       }
+      // (not when the workspace changed while it ran: invalidate() dropped this scan)
+      if (this._generation === generation) {
+        const scanned = new Map<string, { text: string; version: string }>();
+        files.forEach((file, i) => { const text = texts.get(file); const version = versions[i]; if (text !== undefined && version !== undefined) scanned.set(file, { text, version }); });
+        this._scanned = scanned;
+      }
       return { files, texts, literals, routes, sql, urls };
-    })());
+    })();
+    return (this._scan = scan);
   }
 }
 
-/** Long loops give the event loop a turn every SLICE_MS, so the extension host is never blocked by mapping. */
+/**
+ * Long loops give the event loop a turn every SLICE_MS, so the extension host is never blocked by mapping. The
+ * slice is shared by every loop (the mapping loop, the file readers, the literal scan, text searches run by
+ * concurrent lookups): loops that each kept their own clock would all resume in the same turn of the event loop
+ * and each run a full slice, blocking it for their sum. The first loop to resume starts a new slice; the others
+ * resuming in that turn get what is left of it.
+ */
 const SLICE_MS = 12;
+let sliceStart = performance.now();
+function tick(): Promise<void> | undefined {
+  const asked = performance.now();
+  if (asked - sliceStart < SLICE_MS) return undefined;
+  return new Promise<void>(resolve => setTimeout(() => {
+    if (sliceStart <= asked) sliceStart = performance.now();
+    resolve();
+  }, 0));
+}
 function clock(): () => Promise<void> | undefined {
-  let last = performance.now();
-  return () => {
-    const now = performance.now();
-    if (now - last < SLICE_MS) return undefined;
-    return new Promise<void>(resolve => setTimeout(() => { last = performance.now(); resolve(); }, 0));
-  };
+  return tick;
 }
 
 /** Index of the outermost definition around `d` (following `parent`), or -1 when it has none. */

@@ -203,3 +203,17 @@ test('overloads: the span carrying @SpanAttribute("quantity") is that overload\'
   assert.deepEqual(at(innerThrew!).slice(1), [file, 8]);
   assert.equal(innerThrew!.confidence, 'low', 'frames inside both overloads cannot tell them apart');
 });
+
+test('a file edited after the literal scan is outlined from its new text, not the scan\'s copy', async () => {
+  const path = `${W}/svc/src/main/java/com/example/svc/Jobs.java`;
+  const files: Record<string, string> = {
+    [path]: 'package com.example.svc;\n\nclass Jobs {\n    void run() { tracer.spanBuilder("jobs run"); }\n}\n',
+  };
+  const e = new MappingEngine(memoryWorkspace([W], files, syntax));
+  const [byName] = await e.mapSpans([span({ name: 'jobs run' })]);
+  assert.deepEqual(at(byName!), ['high', 'svc/src/main/java/com/example/svc/Jobs.java', 4]);
+  // typing moves the method down (a new version of the file; the scan is not rebuilt for typing)
+  files[path] = 'package com.example.svc;\n\nclass Jobs {\n    // runs the jobs\n\n    void run() { tracer.spanBuilder("jobs run"); }\n}\n';
+  const [byCode] = await e.mapSpans([span({ code: { namespace: 'com.example.svc.Jobs', function: 'run' } })]);
+  assert.deepEqual(at(byCode!), ['high', 'svc/src/main/java/com/example/svc/Jobs.java', 6]);
+});
