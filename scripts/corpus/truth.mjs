@@ -9,6 +9,9 @@
 // Spans made by code outside the workspace (a framework's internals, a driver) are listed in the app's external.json:
 //   { "spans": [{ "match": "<name> | <predicates>", "reason": "why its code is not in the workspace" }] }
 // One line may carry several markers (`// @span A | kind=server @span B`).
+// Decorated declarations: the decorator/annotation lines (lines starting with `@`) and the declaration line they
+// decorate are one place. A marker on any of them accepts all of them (`@bp.get("/x")` + `def get_x():`, `@WithSpan`
+// + the method line), so neither convention is favoured; see the corpus README.
 // Every span of a capture must match a marker or an external rule: deriveExpected throws otherwise, so a new span in
 // a capture cannot go unlabelled.
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
@@ -45,12 +48,32 @@ export function readMarkers(appDir) {
       lines.forEach((text, i) => {
         const m = MARKER.exec(text);
         if (!m) return;
+        const also = declarationBlock(lines, i).filter(l => l !== i + 1);
         // One line may carry several markers: `// @span A | kind=server @span B`.
-        for (const part of m[1].split(/\s+@span\s+/)) out.push({ file: relative(appDir, p).split(sep).join('/'), line: i + 1, ...parseMatcher(part) });
+        for (const part of m[1].split(/\s+@span\s+/)) out.push({ file: relative(appDir, p).split(sep).join('/'), line: i + 1, also, ...parseMatcher(part) });
       });
     }
   };
   walk(appDir);
+  return out;
+}
+
+const isDecoratorLine = text => /^\s*@[\w$]/.test(text ?? '');
+
+/**
+ * The 1-based lines of the decorated declaration that line index `i` belongs to: its decorator/annotation lines and
+ * the declaration line below them. Only `i + 1` for a line that is neither a decorator nor a decorated declaration.
+ */
+export function declarationBlock(lines, i) {
+  let first = i;
+  let last = i;
+  if (isDecoratorLine(lines[i])) {
+    while (last + 1 < lines.length && isDecoratorLine(lines[last + 1])) last++;
+    if (last + 1 < lines.length && lines[last + 1].trim() !== '') last++; // the declaration they decorate
+  }
+  while (first > 0 && isDecoratorLine(lines[first - 1])) first--;
+  const out = [];
+  for (let l = first; l <= last; l++) out.push(l + 1);
   return out;
 }
 
@@ -111,7 +134,8 @@ export function deriveExpected(appDir, capture) {
     const ext = external.find(r => fits(r, s));
     const base = { traceId: s.traceId, spanId: s.spanId, name: s.name, kind: s.kind };
     if (hits.length > 0) {
-      const locations = hits.map(m => ({ file: m.file, line: m.line }));
+      const locations = [];
+      for (const m of hits) for (const line of [m.line, ...(m.also ?? [])]) if (!locations.some(l => l.file === m.file && l.line === line)) locations.push({ file: m.file, line });
       spans.push({ ...base, file: locations[0].file, line: locations[0].line, locations });
     } else if (ext) {
       spans.push({ ...base, file: null, line: null, locations: [], external: ext.reason });

@@ -10,6 +10,7 @@ import { compilePathMappings } from '../core/mapping/pathMappings';
 import { isInside } from '../core/mapping/paths';
 import { MappingEngine } from '../core/mapping/engine/engine';
 import { factsFromSpan } from '../core/mapping/engine/facts';
+import type { EngineMapping } from '../core/mapping/engine/types';
 import type { SyntaxService } from '../core/mapping/syntax/types';
 import { EXIT, type CliCommand } from './command';
 import { nodeWorkspace } from './nodeWorkspace';
@@ -77,6 +78,17 @@ async function syntaxService(): Promise<SyntaxService | undefined> {
   return createSyntaxService();
 }
 
+/** Starts the worker and loads the grammar of each language the workspace has files in (an empty file each). */
+function warmUp(syntax: SyntaxService, paths: Iterable<string>): void {
+  const seen = new Set<string>();
+  for (const p of paths) {
+    const lang = syntax.languageOf(p);
+    if (lang === undefined || seen.has(lang)) continue;
+    seen.add(lang);
+    void syntax.outline(`/\0spanscope-warm-up/${lang}${p.slice(p.lastIndexOf('.'))}`, '', undefined).catch(() => undefined);
+  }
+}
+
 export const mapCommand: CliCommand = {
   async run(argv: string[]): Promise<number> {
     const args = parseArgs(argv);
@@ -98,6 +110,11 @@ export const mapCommand: CliCommand = {
       say(`cannot read ${args.file === '-' ? 'standard input' : JSON.stringify(args.file)}: ${why}`);
       return EXIT.badInput;
     }
+    // The workspace walk and the syntax worker's start-up (and grammar loads) come before parsing the trace, so the
+    // worker boots on the other core while this one parses.
+    const syntax = await syntaxService();
+    const ws = nodeWorkspace(dir, syntax);
+    if (syntax) warmUp(syntax, ws.index.paths());
     let parsed;
     try {
       parsed = parseTraceDocument(input);
@@ -105,13 +122,13 @@ export const mapCommand: CliCommand = {
       if (err instanceof TraceParseError) {
         const where = err.message.includes(err.path) ? '' : ` (at ${err.path})`;
         say(`${args.file === '-' ? 'stdin' : args.file}: ${err.message}${where}`);
+        syntax?.dispose();
         return EXIT.badInput;
       }
+      syntax?.dispose();
       throw err;
     }
-    const syntax = await syntaxService();
     try {
-      const ws = nodeWorkspace(dir, syntax);
       const root = ws.folders[0]!;
       const mappings = compilePathMappings(args.mappings, [{ name: 'workspace', path: root }]);
       for (const p of mappings.problems) say(`warning: --path-mapping ${p.from}: ${p.message}`);
@@ -121,15 +138,25 @@ export const mapCommand: CliCommand = {
         if (p === undefined) return null;
         return isInside(p, root) && p !== root ? p.slice(root.length + (root.endsWith('/') ? 0 : 1)) : p;
       };
-      const out = spans.map((s, i) => {
-        const m = results[i]!;
-        return {
-          traceId: s.traceId, spanId: s.spanId, service: s.resource.serviceName, name: s.name,
-          file: rel(m.file), line: m.line ?? null, confidence: m.confidence, reason: m.reason,
-          candidates: m.candidates.map(c => ({ file: rel(c.file), line: c.line, reason: c.reason })),
-        };
+      // Spans of one operation share one mapping: its JSON (file … candidates) is made once and every span adds
+      // only its own ids. Compact: a 10,000-span answer is tens of megabytes.
+      const tails = new Map<EngineMapping, string>();
+      const tail = (m: EngineMapping): string => {
+        let t = tails.get(m);
+        if (t === undefined) {
+          t = JSON.stringify({
+            file: rel(m.file), line: m.line ?? null, confidence: m.confidence, reason: m.reason,
+            candidates: m.candidates.map(c => ({ file: rel(c.file), line: c.line, reason: c.reason })),
+          }).slice(1);
+          tails.set(m, t);
+        }
+        return t;
+      };
+      const parts = spans.map((s, i) => {
+        const head = JSON.stringify({ traceId: s.traceId, spanId: s.spanId, service: s.resource.serviceName, name: s.name });
+        return `${head.slice(0, -1)},${tail(results[i]!)}`;
       });
-      process.stdout.write(JSON.stringify({ spans: out }, null, 2) + '\n');
+      process.stdout.write(`{"spans":[${parts.join(',')}]}\n`);
       return EXIT.ok;
     } finally {
       syntax?.dispose();

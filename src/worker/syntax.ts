@@ -46,6 +46,18 @@ export interface NodeSyntaxService extends SyntaxService {
   readonly stats: Readonly<SyntaxServiceStats>;
 }
 
+/** FNV-1a and a multiplicative hash over the UTF-16 code units, as one hex key (64 bits in all). */
+function contentHash(text: string): string {
+  let a = 0x811c9dc5;
+  let b = 0x9e3779b9;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    a = Math.imul(a ^ c, 0x01000193);
+    b = Math.imul(b ^ c, 0x5bd1e995) ^ (b >>> 15);
+  }
+  return `${(a >>> 0).toString(16)}${(b >>> 0).toString(16).padStart(8, '0')}`;
+}
+
 function defaultWorkerPath(): string {
   const here = typeof __dirname === 'string' ? __dirname : process.cwd();
   const candidates = [join(here, 'syntax-worker.js'), join(here, '..', '..', 'dist', 'syntax-worker.js')];
@@ -131,6 +143,23 @@ export function createSyntaxService(opts: SyntaxServiceOptions = {}): NodeSyntax
     watchdog.unref?.();
   }
 
+  /**
+   * Outlines by content: an outline depends only on the language and the text, so identical files (copied
+   * services, vendored modules, a file and its backup) are parsed once. Keyed by length and two 32-bit hashes
+   * rather than the text itself, which would keep up to cacheSize file texts alive.
+   */
+  const byContent = new Map<string, Promise<FileOutline>>();
+
+  function shared(language: SyntaxLanguage, text: string): Promise<FileOutline> {
+    const key = `${language}:${text.length}:${contentHash(text)}`;
+    const hit = byContent.get(key);
+    if (hit) { stats.cacheHits++; return hit; }
+    const outline = request(language, text);
+    byContent.set(key, outline);
+    while (byContent.size > cacheSize) byContent.delete(byContent.keys().next().value!);
+    return outline;
+  }
+
   function request(language: SyntaxLanguage, text: string): Promise<FileOutline> {
     if (text.length > maxFileSize) {
       return Promise.resolve({ language, definitions: [], literals: [], skipped: `file too large to outline (${(text.length / 1024 / 1024).toFixed(1)} MB > ${(maxFileSize / 1024 / 1024).toFixed(1)} MB)` });
@@ -162,7 +191,8 @@ export function createSyntaxService(opts: SyntaxServiceOptions = {}): NodeSyntax
         cache.set(path, hit);
         return hit.outline;
       }
-      const outline = request(language, text);
+      // (without a version nothing is cached, by path or by content: the caller asked for a fresh parse)
+      const outline = shared(language, text);
       cache.delete(path);
       cache.set(path, { version, outline });
       while (cache.size > cacheSize) cache.delete(cache.keys().next().value!);
@@ -178,6 +208,7 @@ export function createSyntaxService(opts: SyntaxServiceOptions = {}): NodeSyntax
       for (const p of pending.values()) p.resolve({ language: p.req.language, definitions: [], literals: [], skipped: 'the syntax service was disposed' });
       pending.clear();
       cache.clear();
+      byContent.clear();
     },
   };
 }

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { CORPUS_DIR } from '../../scripts/capture-corpus.mjs';
-import { deriveExpected, flattenCapture, readMarkers, type FlatSpan } from '../../scripts/corpus/truth.mjs';
+import { declarationBlock, deriveExpected, flattenCapture, readMarkers, type FlatSpan } from '../../scripts/corpus/truth.mjs';
 
 const apps = readdirSync(CORPUS_DIR, { withFileTypes: true }).filter(d => d.isDirectory()).map(d => d.name);
 const captures = (app: string) => readdirSync(join(CORPUS_DIR, app)).filter(f => /^capture.*\.json$/.test(f) && f !== 'capture-meta.json');
@@ -36,6 +36,18 @@ for (const app of apps) {
     assert.deepEqual(unused.map(m => `${m.file}:${m.line} ${m.name}`), []);
   });
 }
+
+test('a decorated declaration is one place: its decorator lines and its declaration line, wherever the marker sits', () => {
+  const py = ['x = 1', '', '@bp.get("/items")  # @span GET /items', '@login_required', 'def get_items():', '    return []', ''];
+  assert.deepEqual(declarationBlock(py, 2), [3, 4, 5]);
+  assert.deepEqual(declarationBlock(py, 4), [3, 4, 5]);
+  assert.deepEqual(declarationBlock(py, 0), [1], 'a line that is neither');
+  assert.deepEqual(declarationBlock(py, 5), [6], 'the body is not the declaration');
+  const java = ['    @WithSpan', '    public Order placeOrder(Order order) { // @span OrderService.placeOrder', '    }'];
+  assert.deepEqual(declarationBlock(java, 1), [1, 2]);
+  // a call on the line after a decorator-free line is not pulled in
+  assert.deepEqual(declarationBlock(['app.get("/x", h); // @span GET /x', 'app.use(y);'], 0), [1]);
+});
 
 test('java-shop: the agent reports code.* in each semconv mode as the issue describes', () => {
   const fn = (file: string) => spansOf('java-shop', file).filter(s => s.name === 'Audit.record');

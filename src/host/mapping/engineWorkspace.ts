@@ -5,7 +5,7 @@ import * as vscode from 'vscode';
 import type { CompactView } from '../../protocol/compact';
 import { normalizeLocalPath } from '../../core/mapping/paths';
 import type { SuffixIndex } from '../../core/mapping/suffixIndex';
-import { ENGINE_ATTRIBUTES, type MappingWorkspace, type SpanFacts } from '../../core/mapping/engine/types';
+import { attributeKeysOf, ENGINE_ATTRIBUTES, type MappingWorkspace, type SpanFacts } from '../../core/mapping/engine/types';
 import type { SyntaxService } from '../../core/mapping/syntax/types';
 import { Disposable } from '../lifecycle';
 
@@ -29,7 +29,9 @@ export function factsFromView(view: CompactView, i: number): SpanFacts {
       ...(loc.namespace !== undefined ? { namespace: loc.namespace } : {}),
     }
     : undefined;
-  return { service: view.service(i), name: view.name(i), kind: view.kind(i), ...(code ? { code } : {}), attributes, stackTraces };
+  // attribute names tell overloads apart, which only a span naming its function needs (other spans keep batching)
+  const keys = code?.function !== undefined ? attributeKeysOf(view.attributes(i).map(a => a.key)) : undefined;
+  return { service: view.service(i), name: view.name(i), kind: view.kind(i), ...(code ? { code } : {}), attributes, ...(keys ? { attributeKeys: keys } : {}), stackTraces };
 }
 
 export class HostMappingWorkspace extends Disposable implements MappingWorkspace {

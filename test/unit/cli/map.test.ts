@@ -88,7 +88,7 @@ test('Java agent spans (all three semconv modes, a nested class) and an exceptio
   const shop = 'shop/src/main/java/com/example/shop/OrderService.java';
   assert.deepEqual(got, [
     [shop, 4, 'high'], [shop, 4, 'high'], [shop, 4, 'high'], [shop, 9, 'high'],
-    ['billing/src/main/java/com/example/billing/OrderService.java', 5, 'exact'],
+    ['billing/src/main/java/com/example/billing/OrderService.java', 5, 'low'],
   ]);
 });
 

@@ -49,6 +49,22 @@ test('an outline is cached per path and version; a new version is parsed again',
   assert.equal(s.stats.workerStarts, 1);
 });
 
+test('identical files are parsed once (copied services); a different text or language is parsed on its own', async () => {
+  const s = service();
+  const a = await s.outline('/w/svc-1/src/A.java', JAVA_V1, '1');
+  const b = await s.outline('/w/svc-2/src/A.java', JAVA_V1, '7');
+  assert.equal(b, a);
+  assert.equal(s.stats.parses, 1);
+  // one character more is another file
+  const c = await s.outline('/w/svc-3/src/A.java', JAVA_V1 + ' ', '1');
+  assert.equal(s.stats.parses, 2);
+  assert.deepEqual(c?.definitions.map(d => [d.name, d.line]), [['A', 2], ['one', 3]]);
+  // the same text in another language is parsed with that language's grammar
+  const k = await s.outline('/w/svc-4/src/A.cs', JAVA_V1, '1');
+  assert.equal(s.stats.parses, 3);
+  assert.notEqual(k, a);
+});
+
 test('concurrent requests in several languages all come back right; one version is parsed once', async () => {
   const s = service();
   const files: Array<[string, string, string]> = [];

@@ -38,6 +38,7 @@ const MAX_FILE_CHARS = 1_000_000;
 const MAX_OCCURRENCES = 64;
 const MAX_TEXT_SEARCH_FILES = 300;
 const JAVA_EXTS = ['.java', '.kt', '.scala', '.groovy'];
+const JS_FILE = /\.(?:[cm]?[jt]sx?)$/i;
 const JS_EXTS = ['.ts', '.tsx', '.js', '.jsx', '.mjs', '.cjs', '.mts', '.cts'];
 
 interface Occurrence { readonly file: string; readonly line: number }
@@ -88,6 +89,10 @@ const CALLABLE = new Set(['function', 'method', 'constructor']);
 export class MappingEngine {
   private readonly _outlines = new Map<string, { version: string | undefined; outline: Promise<FileOutline | undefined> }>();
   private _scan: Promise<SourceScan> | undefined;
+  /** The texts the scan read (until the next invalidate): outlining a file does not read it a second time. */
+  private _scanned: Map<string, { text: string; version: string }> | undefined;
+  /** Counts invalidate() calls: a scan started before one does not publish its texts. */
+  private _generation = 0;
   /** Files whose outline was made from text (no grammar): what they give is never more than a 'low' guess. */
   private readonly _rough = new Set<string>();
   private _byDir: Map<string, string[]> | undefined;
@@ -99,6 +104,8 @@ export class MappingEngine {
   /** Files changed: forget what was derived from them (outlines are re-checked by version anyway). */
   invalidate(): void {
     this._scan = undefined;
+    this._scanned = undefined;
+    this._generation++;
     this._byDir = undefined;
     this._goModules = undefined;
     this._composer = undefined;
@@ -182,13 +189,25 @@ export class MappingEngine {
       if (!name) why.push(`code.function "${code.function.slice(0, 100)}" is not a name the engine can read`);
       else {
         const { hits, looked } = await this._findDefinition(name);
-        const ranked = rankHits(hits, frames);
+        let ranked = rankHits(hits, frames);
+        let pickedByAttributes = false;
+        if (!ranked.pickedByFrame && ranked.hits.filter(h => h.strong).length > 1) {
+          const outlines = new Map<string, FileOutline>();
+          for (const h of ranked.hits) if (!outlines.has(h.file)) { const o = await this._outline(h.file); if (o) outlines.set(h.file, o); }
+          const byAttr = pickOverloadByAttributes(ranked.hits.filter(h => h.strong), outlines, new Set([...(f.attributeKeys ?? []), ...Object.keys(f.attributes)]));
+          if (byAttr) {
+            ranked = { hits: [byAttr.pick, ...ranked.hits.filter(h => h !== byAttr.pick)], pickedByFrame: false };
+            pickedByAttributes = byAttr.proved;
+            if (!byAttr.proved) why.push('the other overloads put attributes on their spans that this span lacks');
+          }
+        }
         if (ranked.hits.length > 0) {
           const strong = ranked.hits.filter(h => h.strong);
           const cands = ranked.hits.map(h => defCandidate(h, `${displayName(name)} declared here`, false));
           let confidence: Confidence = 'low';
           let note: string | undefined;
           if (ranked.pickedByFrame) { confidence = 'high'; note = 'an exception stack frame lies inside this definition'; }
+          else if (pickedByAttributes) { confidence = 'high'; note = 'the span carries the attributes this overload\'s parameters put on it'; }
           else if (strong.length === 1 && ranked.hits[0]!.strong) confidence = 'high';
           else if (strong.length > 1) note = `${strong.length} definitions match ${displayName(name)} (overloads or same-named types); choose one`;
           if (this._rough.has(ranked.hits[0]!.file)) { confidence = 'low'; note = ROUGH_NOTE; }
@@ -211,23 +230,27 @@ export class MappingEngine {
       }
     }
 
-    // 3. Stack frames
-    if (firstFrame?.res?.ok) {
-      const r = firstFrame.res;
-      const line = firstFrame.frame.line ?? 1;
-      const c: Candidate = { file: r.path, line, ...(firstFrame.frame.column !== undefined ? { column: firstFrame.frame.column } : {}), reason: `the first exception stack frame inside the workspace (${firstFrame.frame.raw.slice(0, 200)})`, how: 'stack-frame', inside: r.inside };
-      spanPath ??= firstFrame.frame.filePath;
-      return decided(r.how === 'suffix' && firstFrame.frame.language !== 'java' ? 'high' : 'exact', [c], spanPath);
+    // 3. Where the span is created or served (span-start calls, route declarations, RPC implementations, SQL and
+    //    URL literals). This comes before stack frames: an exception's frame is the line that threw, somewhere
+    //    inside the span's work, not the line that made the span.
+    const lit = await this._fromSource(f);
+    const frameCand: Candidate | undefined = firstFrame?.res?.ok
+      ? { file: firstFrame.res.path, line: firstFrame.frame.line ?? 1, ...(firstFrame.frame.column !== undefined ? { column: firstFrame.frame.column } : {}), reason: `the first exception stack frame inside the workspace (${firstFrame.frame.raw.slice(0, 200)}): where the exception was thrown, inside the span's work`, how: 'stack-frame', inside: firstFrame.res.inside }
+      : undefined;
+    if (lit.cands.length > 0) {
+      const cands = frameCand ? [...lit.cands, frameCand] : lit.cands;
+      return decided(lit.unique ? 'high' : 'low', cands, spanPath, lit.unique ? undefined : lit.cands.length > 1 ? `${lit.cands.length} places match; choose one` : 'a partial match');
+    }
+
+    // 4. Stack frames, when nothing else leads to the code: the throw line lies inside the span's work, so it is a
+    //    place to start reading, never the span's own location (at most 'low').
+    if (frameCand) {
+      spanPath ??= firstFrame!.frame.filePath;
+      return decided('low', [frameCand], spanPath, 'nothing names where the span is created');
     }
     if (frames.length > 0) {
       spanPath ??= frames.find(x => x.frame.filePath !== undefined)?.frame.filePath;
       why.push(`no stack frame resolves to a workspace file (${frames[0]!.why ?? 'first frame outside the workspace'})`);
-    }
-
-    // 4. Literals and implementations
-    const lit = await this._fromSource(f);
-    if (lit.cands.length > 0) {
-      return decided(lit.unique ? 'high' : 'low', lit.cands, spanPath, lit.unique ? undefined : lit.cands.length > 1 ? `${lit.cands.length} places match; choose one` : 'a partial match');
     }
     if (lit.why) why.push(lit.why);
     if (why.length === 0) why.push('the span has no code.* attributes, stack trace, route, URL, RPC method, query or span name found in the workspace');
@@ -497,22 +520,39 @@ export class MappingEngine {
     const byName = await this._spanNameLiterals(f.name, scan);
     if (byName.length > 0) return this._ranked(byName, f, 'span name');
 
+    // Span names that are a function's name by an instrumentation's convention: Express and Koa name middleware
+    // spans `middleware - <function name>`
+    const fn = /^middleware - ([\p{L}_$][\p{L}\p{N}_$]{0,199})$/u.exec(f.name)?.[1];
+    if (fn !== undefined && fn !== '<anonymous>') {
+      const r = await this._functionDefs(fn, JS_FILE);
+      if (r.length > 0) return this._ranked(r, f, 'function');
+    }
+
     // HTTP server: the route declaration
     const route = f.kind === 'server' || f.kind === 'unspecified' || a['http.route'] !== undefined ? spanRoute(f.name, a['http.route']) : undefined;
     if (route && (f.kind === 'server' || a['http.route'] !== undefined)) {
       const r = await this._routeDecls(route, a['http.request.method'] ?? a['http.method'] ?? route.method, scan);
       if (r.length > 0) return this._ranked(r, f, 'route');
     }
-    // RPC server: the implementing method
-    const rpcMethod = a['rpc.method'];
-    if (rpcMethod !== undefined && f.kind === 'server') {
-      const r = await this._rpcImpl(rpcMethod, a['rpc.service']);
+    // RPC: the implementing method (server) or the call site (client)
+    const rpc = rpcOf(f);
+    const rpcMethod = rpc?.method;
+    if (rpc && f.kind === 'server') {
+      const r = await this._rpcImpl(rpc.method, rpc.service);
       if (r.length > 0) return this._ranked(r, f, 'rpc');
     }
-    if (rpcMethod !== undefined && f.kind === 'client') {
+    if (rpc && f.kind === 'client') {
+      // A hand-written stub passes the full method name to the channel (`conn.Invoke(ctx, "/pkg.Svc/Method", …)`):
+      // that literal is the call site. Generated stubs hold the same literal, but the user's call is elsewhere.
+      if (rpc.service !== undefined) {
+        const r = (await this._literalLines([`/${rpc.service}/${rpc.method}`, `${rpc.service}/${rpc.method}`], scan))
+          .filter(c => !GENERATED.test(c.file) && c.callee !== undefined && !c.annotation)
+          .map(c => ({ file: c.file, line: c.line, reason: `"${c.value}" names the RPC in a call to ${c.callee}(…) here`, how: 'name-search' as MappedHow, inside: true, score: 90 }));
+        if (r.length > 0) return this._ranked(r, f, 'rpc');
+      }
       // The stub call site (`client.SayHello(ctx, …)`): calls are not in the outline, so this is a text match,
       // never more than a guess
-      const r = await this._rpcCalls(rpcMethod, a['rpc.service']);
+      const r = await this._rpcCalls(rpc.method, rpc.service);
       if (r.length > 0) return { cands: this._ranked(r, f, 'rpc').cands, unique: false };
     }
     // DB: the literal holding the query
@@ -619,6 +659,58 @@ export class MappingEngine {
     return out;
   }
 
+  /**
+   * A URL built in one place and handed to a helper of the same file (`getJson(`${base}/prices/${sku}`)` with
+   * `function getJson(url) { http.get(url, …) }`): the request is made where the helper passes its first
+   * parameter on to a call, so that line is the client span's. Undefined when `callee` is not a function of this
+   * file (a library call such as `http.get` or `base.resolve` is the request itself, or builds it in place).
+   */
+  private _wrapperCall(file: string, outline: FileOutline, callee: string, scan: SourceScan): { line: number } | undefined {
+    const defs = outline.definitions.filter(d => d.name === callee && CALLABLE.has(d.kind));
+    if (defs.length !== 1) return undefined;
+    const d = defs[0]!;
+    const text = scan.texts.get(file);
+    if (text === undefined || d.endLine - d.line > 400) return undefined;
+    const lines = text.split('\n', d.endLine);
+    const head = lines.slice(d.line - 1, d.line + 2).join(' ');
+    const at = head.indexOf(callee);
+    const param = at >= 0 ? /^\s*(?:=\s*)?(?:async\s+)?(?:function\s*\*?\s*)?\(\s*([\p{L}_$][\p{L}\p{N}_$]*)/u.exec(head.slice(at + callee.length))?.[1] : undefined;
+    if (param === undefined) return undefined;
+    // the first request-making call that takes the parameter as an argument (not a log line that prints it)
+    const use = new RegExp(`([\\p{L}\\p{N}_$]+)\\s*\\((?:[^()]*,\\s*)?${param.replace(/\$/g, '\\$')}\\s*[,)]`, 'gu');
+    for (let i = d.line; i < Math.min(d.endLine, lines.length); i++) {
+      for (const m of lines[i]!.matchAll(use)) if (isRequestCall(m[1]!)) return { line: i + 1 };
+    }
+    return undefined;
+  }
+
+  /** The string literals (from the parser) whose value is one of `values`. */
+  private async _literalLines(values: readonly string[], scan: SourceScan): Promise<(StringLiteral & { file: string })[]> {
+    const files = new Set<string>();
+    for (const v of values) for (const o of scan.literals.get(v) ?? []) files.add(o.file);
+    const out: (StringLiteral & { file: string })[] = [];
+    for (const file of files) {
+      const outline = await this._outline(file);
+      if (!outline) continue;
+      for (const l of outline.literals) if (values.includes(l.value)) out.push({ ...l, file });
+    }
+    return out;
+  }
+
+  /** Definitions of functions named `name` (in files whose path matches `ext`). */
+  private async _functionDefs(name: string, ext: RegExp): Promise<(Candidate & { score: number })[]> {
+    const out: (Candidate & { score: number })[] = [];
+    for (const file of await this._filesMentioning([name], ext, true)) {
+      const outline = await this._outline(file);
+      if (!outline) continue;
+      for (const d of outline.definitions) {
+        if (d.name !== name || !CALLABLE.has(d.kind)) continue;
+        out.push({ file, line: d.line, reason: `the span is named after the function ${name}, declared here`, how: 'name-search', inside: true, score: 90 });
+      }
+    }
+    return out;
+  }
+
   private async _rpcImpl(method: string, service: string | undefined): Promise<(Candidate & { score: number })[]> {
     if (!/^[\p{L}_][\p{L}\p{N}_]*$/u.test(method) || method.length > 200) return [];
     const lower = method[0]!.toLowerCase() + method.slice(1);
@@ -707,7 +799,10 @@ export class MappingEngine {
       if (!outline) continue;
       for (const l of outline.literals) {
         if (!keep.includes(l.value)) continue;
-        out.push({ file, line: l.line, reason: `"${l.value.slice(0, 120)}" builds the request URL ${path.slice(0, 120)}`, how: 'name-search', inside: true, score: best });
+        const reason = `"${l.value.slice(0, 120)}" builds the request URL ${path.slice(0, 120)}`;
+        const via = l.callee !== undefined && !l.annotation ? this._wrapperCall(file, outline, l.callee, scan) : undefined;
+        if (via) out.push({ file, line: via.line, reason: `${reason} and is passed to ${l.callee}(…) (line ${l.line}), which makes the request with it here`, how: 'name-search', inside: true, score: best });
+        else out.push({ file, line: l.line, reason, how: 'name-search', inside: true, score: best });
       }
     }
     return out;
@@ -724,7 +819,9 @@ export class MappingEngine {
     const cached = this._outlines.get(path);
     if (cached && version !== undefined && cached.version === version) return cached.outline;
     const outline = (async () => {
-      const text = await this._ws.readText(path);
+      // the scan's copy only while the file is at the version it was read at (typing re-versions a file)
+      const scanned = version !== undefined ? this._scanned?.get(path) : undefined;
+      const text = scanned !== undefined && scanned.version === version ? scanned.text : await this._ws.readText(path);
       if (text === undefined || text.length > MAX_FILE_CHARS) return undefined;
       if (!parsed) {
         this._rough.add(path);
@@ -810,7 +907,9 @@ export class MappingEngine {
   }
 
   private _sources(): Promise<SourceScan> {
-    return (this._scan ??= (async () => {
+    if (this._scan) return this._scan;
+    const generation = this._generation;
+    const scan = (async (): Promise<SourceScan> => {
       const files: string[] = [];
       for (const p of this._ws.index.paths()) {
         if (!SOURCE_EXT.test(p) || IGNORED_DIR.test(p) || /\.min\.js$|\.d\.ts$/.test(p)) continue;
@@ -826,11 +925,18 @@ export class MappingEngine {
       const seenValues = new Set<string>();
       // At most READ_CONCURRENCY reads at a time: thousands of open files at once would hit descriptor limits
       const texts2: (string | undefined)[] = new Array(files.length);
+      const versions: (string | undefined)[] = new Array(files.length);
       let next = 0;
+      // A workspace may read synchronously (the CLI's does): the readers then share a clock and give the event
+      // loop a turn when their slice is up, as every long loop here does.
+      const readTick = clock();
       const reader = async () => {
         while (next < files.length) {
           const i = next++;
           texts2[i] = await this._ws.readText(files[i]!).catch(() => undefined);
+          versions[i] = this._ws.version?.(files[i]!);
+          const pause = readTick();
+          if (pause) await pause;
         }
       };
       await Promise.all(Array.from({ length: Math.min(READ_CONCURRENCY, files.length) }, reader));
@@ -864,20 +970,37 @@ export class MappingEngine {
           if (sk !== undefined) { let s = sql.get(sk); if (!s) sql.set(sk, (s = new Set())); s.add(value); }
         });
       }
+      // (not when the workspace changed while it ran: invalidate() dropped this scan)
+      if (this._generation === generation) {
+        const scanned = new Map<string, { text: string; version: string }>();
+        files.forEach((file, i) => { const text = texts.get(file); const version = versions[i]; if (text !== undefined && version !== undefined) scanned.set(file, { text, version }); });
+        this._scanned = scanned;
+      }
       return { files, texts, literals, routes, sql, urls };
-    })());
+    })();
+    return (this._scan = scan);
   }
 }
 
-/** Long loops give the event loop a turn every SLICE_MS, so the extension host is never blocked by mapping. */
+/**
+ * Long loops give the event loop a turn every SLICE_MS, so the extension host is never blocked by mapping. The
+ * slice is shared by every loop (the mapping loop, the file readers, the literal scan, text searches run by
+ * concurrent lookups): loops that each kept their own clock would all resume in the same turn of the event loop
+ * and each run a full slice, blocking it for their sum. The first loop to resume starts a new slice; the others
+ * resuming in that turn get what is left of it.
+ */
 const SLICE_MS = 12;
+let sliceStart = performance.now();
+function tick(): Promise<void> | undefined {
+  const asked = performance.now();
+  if (asked - sliceStart < SLICE_MS) return undefined;
+  return new Promise<void>(resolve => setTimeout(() => {
+    if (sliceStart <= asked) sliceStart = performance.now();
+    resolve();
+  }, 0));
+}
 function clock(): () => Promise<void> | undefined {
-  let last = performance.now();
-  return () => {
-    const now = performance.now();
-    if (now - last < SLICE_MS) return undefined;
-    return new Promise<void>(resolve => setTimeout(() => { last = performance.now(); resolve(); }, 0));
-  };
+  return tick;
 }
 
 /** Index of the outermost definition around `d` (following `parent`), or -1 when it has none. */
@@ -942,21 +1065,63 @@ function bestFirst(hits: DefHit[]): DefHit[] {
   return uniqBy(hits, h => `${h.file}:${h.def.line}`).sort((a, b) => Number(b.strong) - Number(a.strong) || b.rank - a.rank || traced(b) - traced(a) || (a.file < b.file ? -1 : a.file > b.file ? 1 : a.def.line - b.def.line));
 }
 
-/** Definitions best first; a stack frame inside a definition's lines picks it. */
+/**
+ * Definitions best first; a stack frame inside a definition's lines picks it. When frames lie inside several of
+ * the definitions that are not nested in one another (two overloads calling each other both appear in the stack
+ * of an exception thrown in the inner one, whichever span recorded it), the frames cannot tell which one is the
+ * span's: nothing is picked.
+ */
 function rankHits(hits: readonly DefHit[], frames: readonly { frame: StackFrame; res?: Extract<FileResolution, { ok: true }> }[]): { hits: DefHit[]; pickedByFrame: boolean } {
   const strong = hits.filter(h => h.strong);
   const pool = strong.length > 0 ? strong : [...hits];
+  const innermost: DefHit[] = [];
   for (const fr of frames) {
     if (!fr.res || fr.frame.line === undefined) continue;
     const inside = pool.filter(h => h.file === fr.res!.path && h.def.line <= fr.frame.line! && fr.frame.line! <= h.def.endLine);
     if (inside.length >= 1) {
       // the innermost enclosing definition (a lambda inside a method lies inside both)
       inside.sort((a, b) => (a.def.endLine - a.def.line) - (b.def.endLine - b.def.line));
-      const pick = inside[0]!;
-      return { hits: [pick, ...hits.filter(h => h !== pick)], pickedByFrame: true };
+      if (!innermost.includes(inside[0]!)) innermost.push(inside[0]!);
     }
   }
-  return { hits: [...hits], pickedByFrame: false };
+  const disjoint = innermost.filter(h => !innermost.some(o => o !== h && h.file === o.file && o.def.line <= h.def.line && h.def.endLine <= o.def.endLine));
+  if (innermost.length === 0 || disjoint.length > 1) return { hits: [...hits], pickedByFrame: false };
+  const pick = innermost[0]!;
+  return { hits: [pick, ...hits.filter(h => h !== pick)], pickedByFrame: true };
+}
+
+/** Calls that send an HTTP request, lower-cased (`http.get`, `fetch`, `axios.post`, `client.Do`, `requests.get`, `urlopen`). */
+const REQUEST_CALLS = new Set(['get', 'post', 'put', 'patch', 'delete', 'head', 'options', 'request', 'fetch', 'send', 'sendasync', 'do', 'execute', 'exchange', 'urlopen', 'axios', 'got', 'ky', 'invoke', 'call']);
+function isRequestCall(name: string): boolean {
+  const n = name.toLowerCase();
+  return REQUEST_CALLS.has(n) || n.startsWith('newrequest') || n.endsWith('request') || n.endsWith('async') && REQUEST_CALLS.has(n.slice(0, -5));
+}
+
+/** Annotations that put a parameter's value on the span as an attribute, lower-cased (`@SpanAttribute("quantity")`). */
+const ATTRIBUTE_ANNOTATIONS = new Set(['spanattribute', 'tag', 'spantag']);
+
+/**
+ * Among overloads, the attribute names each one's parameters put on its span (`@SpanAttribute("quantity") int q`):
+ * the one whose names the span carries (and the others' names it lacks) is the span's. Returns the pick and whether
+ * a present attribute proved it (only the absence of the others' attributes is weaker: a null argument leaves its
+ * attribute off).
+ */
+function pickOverloadByAttributes(hits: readonly DefHit[], outlines: ReadonlyMap<string, FileOutline>, attributes: ReadonlySet<string>): { pick: DefHit; proved: boolean } | undefined {
+  const named = hits.map(h => {
+    const outline = outlines.get(h.file);
+    const index = outline?.definitions.indexOf(h.def) ?? -1;
+    const names = outline && index >= 0
+      ? outline.literals.filter(l => l.annotation && l.target === index && l.callee !== undefined && ATTRIBUTE_ANNOTATIONS.has(l.callee.toLowerCase())).map(l => l.value)
+      : [];
+    return { h, names };
+  });
+  if (!named.some(x => x.names.length > 0)) return undefined;
+  const fits = named.filter(x => x.names.every(n => attributes.has(n)));
+  if (fits.length === 0) return undefined;
+  // the most specific fit: the one that explains the most of the span's attributes
+  fits.sort((a, b) => b.names.length - a.names.length);
+  if (fits.length > 1 && fits[0]!.names.length === fits[1]!.names.length) return undefined;
+  return { pick: fits[0]!.h, proved: fits[0]!.names.length > 0 };
 }
 
 function defCandidate(h: DefHit, reason: string, named: boolean): Candidate {
@@ -1025,6 +1190,25 @@ function classPrefixes(outline: FileOutline): { key: string; before: (l: StringL
 
 function joinKeys(a: string, b: string): string {
   return [a, b].filter(x => x !== '').join('/');
+}
+
+/**
+ * The RPC a span names: `rpc.service` + `rpc.method`, or (newer semantic conventions, and gRPC span names)
+ * `rpc.method` / the span name as the full method name `pkg.Service/Method`.
+ */
+export function rpcOf(f: SpanFacts): { service?: string; method: string } | undefined {
+  const a = f.attributes;
+  const isRpc = a['rpc.system'] !== undefined || a['rpc.system.name'] !== undefined || a['rpc.method'] !== undefined || a['rpc.service'] !== undefined;
+  if (!isRpc) return undefined;
+  const full = (x: string | undefined) => {
+    const m = x !== undefined ? /^\/?([\p{L}_][\p{L}\p{N}_.]{0,199})\/([\p{L}_][\p{L}\p{N}_]{0,199})$/u.exec(x) : null;
+    return m ? { service: m[1]!, method: m[2]! } : undefined;
+  };
+  const method = a['rpc.method'];
+  const byMethod = full(method);
+  if (byMethod) return byMethod;
+  if (method !== undefined && /^[\p{L}_][\p{L}\p{N}_]{0,199}$/u.test(method)) return { ...(a['rpc.service'] !== undefined ? { service: a['rpc.service'] } : {}), method };
+  return full(f.name);
 }
 
 /** Convenience: map spans with a throwaway engine (the CLI; the host keeps one engine for its caches). */

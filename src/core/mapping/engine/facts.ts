@@ -2,7 +2,7 @@
 // the engine reads every stack frame itself), the attributes the heuristics need, and the exception stack traces.
 import { extractCodeLocation } from '../../code/location';
 import { attrToString, type Span } from '../../model';
-import { ENGINE_ATTRIBUTES, type SpanFacts } from './types';
+import { attributeKeysOf, ENGINE_ATTRIBUTES, type SpanFacts } from './types';
 
 const WANTED = new Set(ENGINE_ATTRIBUTES);
 /** Attribute text past this is not needed to recognise a route, a URL or a query. */
@@ -27,12 +27,14 @@ export function factsFromSpan(span: Span): SpanFacts {
       ...(loc.namespace !== undefined ? { namespace: loc.namespace } : {}),
     }
     : undefined;
-  return { service: span.resource.serviceName, name: span.name, kind: span.kind, ...(code ? { code } : {}), attributes, stackTraces };
+  // attribute names tell overloads apart, which only a span naming its function needs (other spans keep batching)
+  const keys = code?.function !== undefined ? attributeKeysOf(span.attributes.map(a => a.key)) : undefined;
+  return { service: span.resource.serviceName, name: span.name, kind: span.kind, ...(code ? { code } : {}), attributes, ...(keys ? { attributeKeys: keys } : {}), stackTraces };
 }
 
 /** A key equal for spans the engine would map the same way (it maps each key once). */
 export function factsKey(f: SpanFacts): string {
   const c = f.code;
   const attrs = Object.keys(f.attributes).sort().map(k => `${k}=${f.attributes[k]}`).join('\u0001');
-  return [f.service, f.name, f.kind, c?.filePath ?? '', c?.line ?? '', c?.column ?? '', c?.function ?? '', c?.namespace ?? '', attrs, ...f.stackTraces].join('\u0000');
+  return [f.service, f.name, f.kind, c?.filePath ?? '', c?.line ?? '', c?.column ?? '', c?.function ?? '', c?.namespace ?? '', attrs, (f.attributeKeys ?? []).join('\u0001'), ...f.stackTraces].join('\u0000');
 }

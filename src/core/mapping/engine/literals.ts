@@ -19,6 +19,10 @@ export const ROUTE_CALLEES = new Set([
   'httpget', 'httppost', 'httpput', 'httpdelete', 'httppatch', 'httphead', 'httpoptions', 'mapget', 'mappost',
   'mapput', 'mapdelete', 'mappatch', 'mapmethods', 'api_route', 'add_url_rule', 'add_api_route', 'methodfunc',
   'any', 'match', 'resources', 'resource', 'websocket', 'group', 'mapgroup', 'controller', 'routeprefix', 'url',
+  // Registration calls that bind a context path to a handler: the JDK HttpServer (`createContext("/orders", h)`),
+  // Jetty/Undertow/servlet containers (`addServlet`, `addHandler`, `addPrefixPath`), Vert.x and Javalin routers.
+  'createcontext', 'addcontext', 'addservlet', 'addservletwithmapping', 'addhandler', 'addprefixpath', 'addexactpath',
+  'mount', 'addroute',
 ]);
 
 /** Class-level route prefixes (Spring @RequestMapping, JAX-RS @Path, ASP.NET [Route]/[RoutePrefix], Nest @Controller). */

@@ -25,14 +25,33 @@ export interface SpanFacts {
   };
   /** The span attributes the engine reads (ENGINE_ATTRIBUTES), as text. */
   readonly attributes: Readonly<Record<string, string>>;
+  /**
+   * The names of the span's other attributes (at most MAX_ATTRIBUTE_KEYS), only for spans naming a function
+   * (code.function): among overloads, the one whose parameters put these attributes on its span is the span's
+   * (`@SpanAttribute("quantity")`).
+   */
+  readonly attributeKeys?: readonly string[];
   /** `exception.stacktrace` values of the span's events, in event order. */
   readonly stackTraces: readonly string[];
+}
+
+/** At most this many attribute names are kept in SpanFacts.attributeKeys. */
+export const MAX_ATTRIBUTE_KEYS = 64;
+
+/** The attribute names SpanFacts.attributeKeys keeps (bounded, without the code.* ones the engine reads anyway). */
+export function attributeKeysOf(keys: Iterable<string>): string[] {
+  const out = new Set<string>();
+  for (const k of keys) {
+    if (out.size >= MAX_ATTRIBUTE_KEYS) break;
+    if (k.length <= 200 && !k.startsWith('code.')) out.add(k);
+  }
+  return [...out].sort();
 }
 
 /** Attribute keys the engine reads: routes, URLs, RPC and database identifiers. */
 export const ENGINE_ATTRIBUTES: readonly string[] = [
   'http.route', 'http.request.method', 'http.method', 'url.full', 'http.url', 'url.path', 'http.target',
-  'rpc.system', 'rpc.service', 'rpc.method', 'db.query.text', 'db.statement', 'db.system', 'db.system.name',
+  'rpc.system', 'rpc.system.name', 'rpc.service', 'rpc.method', 'db.query.text', 'db.statement', 'db.system', 'db.system.name',
 ];
 
 /**

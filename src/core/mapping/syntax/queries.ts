@@ -16,6 +16,7 @@ const JS_COMMON = `
 (class name: (_) @name) @class
 (function_declaration name: (identifier) @name) @function
 (generator_function_declaration name: (identifier) @name) @function
+(function_expression name: (identifier) @name) @function
 (method_definition name: (_) @name) @method
 (variable_declarator name: (identifier) @name value: [(arrow_function) (function_expression) (generator_function)]) @function
 (assignment_expression left: (member_expression property: (property_identifier) @name) right: [(arrow_function) (function_expression)]) @function

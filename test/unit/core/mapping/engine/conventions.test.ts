@@ -84,7 +84,8 @@ test('overloads are ranked, never a confident guess; a stack frame inside one pi
 test('a Java stack trace alone resolves through the package path, not the bare file name', async () => {
   const trace = 'java.lang.RuntimeException: card declined\n\tat java.base/java.util.Objects.requireNonNull(Objects.java:233)\n\tat com.example.billing.OrderService.placeOrder(OrderService.java:15)\n\tat com.example.shop.Api.run(Api.java:9)';
   const m = await map1(javaFiles, javaOutlines, span({ stackTraces: [trace] }));
-  assert.deepEqual([m.confidence, m.file, m.line], ['exact', BILLING, 15]);
+  // the throw line is inside the span's work, not where the span was made: a place to start, never 'exact'
+  assert.deepEqual([m.confidence, m.file, m.line], ['low', BILLING, 15]);
   assert.match(m.reason, /first exception stack frame/);
 });
 

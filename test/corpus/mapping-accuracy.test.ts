@@ -1,6 +1,3 @@
-// ENABLE BY RENAMING to mapping-accuracy.test.ts once `spanscope map` (issue 13's engine) is merged and meets the
-// goals; the runner only picks up *.test.ts. Until then it would fail, which is why it is parked under this name.
-//
 // Code mapping on real instrumentation: over the whole corpus (test/corpus/mapping — the OTel Java agent in its three
 // code semconv modes, Go, Python and Node SDK captures), at least 95 % of the spans whose creating code is in the
 // workspace land on the line the app's @span markers name, and no span is mapped exact/high to a wrong line.
