@@ -7,6 +7,7 @@ import { normalizeLocalPath } from '../../core/mapping/paths';
 import type { SuffixIndex } from '../../core/mapping/suffixIndex';
 import { attributeKeysOf, ENGINE_ATTRIBUTES, type MappingWorkspace, type SpanFacts } from '../../core/mapping/engine/types';
 import type { SyntaxService } from '../../core/mapping/syntax/types';
+import { codeFactsOf } from '../../core/mapping/engine/facts';
 import { Disposable } from '../lifecycle';
 
 const MAX_READ_BYTES = 1_000_000;
@@ -19,16 +20,7 @@ export function factsFromView(view: CompactView, i: number): SpanFacts {
   if (view.eventCount(i) > 0) {
     for (const e of view.events(i)) for (const a of e.attributes) if (a.key === 'exception.stacktrace') stackTraces.push(a.value);
   }
-  const loc = view.codeLocation(i);
-  const code = loc && loc.source !== 'stacktrace'
-    ? {
-      ...(loc.filePath !== undefined ? { filePath: loc.filePath } : {}),
-      ...(loc.line !== undefined ? { line: loc.line } : {}),
-      ...(loc.column !== undefined ? { column: loc.column } : {}),
-      ...(loc.function !== undefined ? { function: loc.function } : {}),
-      ...(loc.namespace !== undefined ? { namespace: loc.namespace } : {}),
-    }
-    : undefined;
+  const code = codeFactsOf(view.codeLocation(i));
   // attribute names tell overloads apart, which only a span naming its function needs (other spans keep batching)
   const keys = code?.function !== undefined ? attributeKeysOf(view.attributes(i).map(a => a.key)) : undefined;
   return { service: view.service(i), name: view.name(i), kind: view.kind(i), ...(code ? { code } : {}), attributes, ...(keys ? { attributeKeys: keys } : {}), stackTraces };

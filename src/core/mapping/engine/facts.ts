@@ -1,5 +1,6 @@
 // SpanFacts from a parsed span: the code.* attributes (never the stack-trace fallback of extractCodeLocation:
 // the engine reads every stack frame itself), the attributes the heuristics need, and the exception stack traces.
+import type { CodeLocation } from '../../analysis/types';
 import { extractCodeLocation } from '../../code/location';
 import { attrToString, type Span } from '../../model';
 import { attributeKeysOf, ENGINE_ATTRIBUTES, type SpanFacts } from './types';
@@ -7,6 +8,21 @@ import { attributeKeysOf, ENGINE_ATTRIBUTES, type SpanFacts } from './types';
 const WANTED = new Set(ENGINE_ATTRIBUTES);
 /** Attribute text past this is not needed to recognise a route, a URL or a query. */
 const MAX_ATTR_CHARS = 8192;
+
+/**
+ * The code.* part of SpanFacts from an extracted location, or undefined for none or a stack-trace fallback (the
+ * engine reads every stack frame itself). Shared by the parsed-span and the compact-view front doors.
+ */
+export function codeFactsOf(loc: CodeLocation | undefined): SpanFacts['code'] {
+  if (!loc || loc.source === 'stacktrace') return undefined;
+  return {
+    ...(loc.filePath !== undefined ? { filePath: loc.filePath } : {}),
+    ...(loc.line !== undefined ? { line: loc.line } : {}),
+    ...(loc.column !== undefined ? { column: loc.column } : {}),
+    ...(loc.function !== undefined ? { function: loc.function } : {}),
+    ...(loc.namespace !== undefined ? { namespace: loc.namespace } : {}),
+  };
+}
 
 export function factsFromSpan(span: Span): SpanFacts {
   const attributes: Record<string, string> = {};
@@ -17,16 +33,7 @@ export function factsFromSpan(span: Span): SpanFacts {
   for (const e of span.events) {
     for (const a of e.attributes) if (a.key === 'exception.stacktrace' && typeof a.value === 'string') stackTraces.push(a.value);
   }
-  const loc = extractCodeLocation(span);
-  const code = loc && loc.source !== 'stacktrace'
-    ? {
-      ...(loc.filePath !== undefined ? { filePath: loc.filePath } : {}),
-      ...(loc.line !== undefined ? { line: loc.line } : {}),
-      ...(loc.column !== undefined ? { column: loc.column } : {}),
-      ...(loc.function !== undefined ? { function: loc.function } : {}),
-      ...(loc.namespace !== undefined ? { namespace: loc.namespace } : {}),
-    }
-    : undefined;
+  const code = codeFactsOf(extractCodeLocation(span));
   // attribute names tell overloads apart, which only a span naming its function needs (other spans keep batching)
   const keys = code?.function !== undefined ? attributeKeysOf(span.attributes.map(a => a.key)) : undefined;
   return { service: span.resource.serviceName, name: span.name, kind: span.kind, ...(code ? { code } : {}), attributes, ...(keys ? { attributeKeys: keys } : {}), stackTraces };
