@@ -9,7 +9,8 @@ import { traceToOtlpJson } from '../core/otlp/encode';
 import { parseTraceIdInput, TraceIdInputError, type TraceTimeHint } from '../core/trace-id-input';
 import { BackendError } from '../backends/http/errors';
 import { createBackend, findTraceInBackends, TraceNotFoundError } from '../backends/registry';
-import { BACKEND_TYPES, type BackendConfig, type BackendSecrets, type BackendType } from '../backends/types';
+import { BACKEND_TYPES, type BackendConfig, type BackendType } from '../backends/types';
+import { backendSecretsFromEnv } from './backendSecrets';
 import { EXIT, type CliCommand } from './command';
 
 export const HELP = `usage: spanscope fetch <trace ID in any form> --backend jaeger=URL|tempo=URL|zipkin=URL [--backend …]
@@ -96,15 +97,6 @@ function parseArgs(argv: string[]): Args | 'help' | string {
   return { input: positional.join(' '), backends, ...(out ? { out } : {}), deadlineMs: timeoutMs ?? DEFAULT_DEADLINE_MS };
 }
 
-function secretsFromEnv(): BackendSecrets | undefined {
-  const token = process.env.SPANSCOPE_BEARER_TOKEN;
-  if (token) return { bearerToken: token };
-  const username = process.env.SPANSCOPE_USERNAME;
-  const password = process.env.SPANSCOPE_PASSWORD;
-  if (username || password) return { ...(username ? { username } : {}), ...(password ? { password } : {}) };
-  return undefined;
-}
-
 export const fetchCommand: CliCommand = {
   async run(argv: string[]): Promise<number> {
     const args = parseArgs(argv);
@@ -127,7 +119,7 @@ export const fetchCommand: CliCommand = {
       }
       throw e;
     }
-    const secrets = secretsFromEnv();
+    const secrets = backendSecretsFromEnv();
     const backends = args.backends.map(c => createBackend(c, secrets));
     const ac = new AbortController();
     const onSignal = (): void => ac.abort();

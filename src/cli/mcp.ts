@@ -8,7 +8,8 @@ import { createBackend } from '../backends/registry';
 import { OtlpReceiver } from '../backends/receiver/receiver';
 import { TraceStore } from '../backends/receiver/store';
 import { PortInUseError } from '../backends/receiver/ports';
-import { BACKEND_TYPES, type BackendConfig, type BackendSecrets, type BackendType } from '../backends/types';
+import { BACKEND_TYPES, type BackendConfig, type BackendType } from '../backends/types';
+import { backendSecretsFromEnv } from './backendSecrets';
 import { CHARS_PER_TOKEN, DEFAULT_MAX_TOKENS } from '../mcp/budget';
 import { serveHttp, serveStdio } from '../mcp/server';
 import { TraceSources } from '../mcp/sources';
@@ -169,15 +170,6 @@ function readToken(file: string): string | { error: string } {
   }
 }
 
-function secretsFromEnv(): BackendSecrets | undefined {
-  const token = process.env.SPANSCOPE_BEARER_TOKEN;
-  if (token) return { bearerToken: token };
-  const username = process.env.SPANSCOPE_USERNAME;
-  const password = process.env.SPANSCOPE_PASSWORD;
-  if (username || password) return { ...(username ? { username } : {}), ...(password ? { password } : {}) };
-  return undefined;
-}
-
 export const mcpCommand: CliCommand = {
   async run(argv) {
     const args = parseArgs(argv);
@@ -201,7 +193,7 @@ export const mcpCommand: CliCommand = {
         throw e;
       }
     }
-    const secrets = secretsFromEnv();
+    const secrets = backendSecretsFromEnv();
     const sources = new TraceSources({ paths: args.paths, backends: args.backends.map(c => createBackend(c, secrets)), ...(store ? { store } : {}), ...(receiverUrl ? { receiverUrl } : {}) });
     // tree-sitter outlines (a worker thread, started on first use) let the engine find functions and routes by line
     const syntax = args.workspace !== undefined ? createSyntaxService() : undefined;
