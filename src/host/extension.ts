@@ -8,6 +8,7 @@ import { registerAnalysis } from './analysis/registerAnalysis';
 import { registerBackends } from './backends/registerBackends';
 import { backendsSource } from './sidebar/backendsAdapter';
 import { registerCodeInsights, type CodeInsights } from './editor/registerCodeInsights';
+import { registerSidebar, type Sidebar } from './sidebar/registerSidebar';
 import type { HostContext } from './hostContext';
 import { ReceiverController } from './receiver/receiverController';
 import { openSource, openSpanSource } from './sourceResolver';
@@ -23,6 +24,7 @@ export interface SpanscopeApi extends HostContext {
   readonly receiver: ReceiverController;
   readonly panels: WaterfallPanels;
   readonly insights: CodeInsights;
+  readonly sidebar: Sidebar;
 }
 
 export function activate(context: vscode.ExtensionContext): SpanscopeApi {
@@ -121,14 +123,17 @@ export function activate(context: vscode.ExtensionContext): SpanscopeApi {
     })());
   }));
 
-  // Editor surfaces (gutter, inline, CodeLens, hover, status bar) and the side panel's views.
+  // Editor surfaces (gutter, inline, CodeLens, hover, status bar), then the side panel's views over the same model.
   const insights = sub(registerCodeInsights(host, { receiver, panels, prepare: trace => prepareModel(trace, traceSettings().skew) }));
+  const sidebar = sub(registerSidebar(host, insights.model, { receiver, panels }));
 
   // Backends (Jaeger, Tempo, Zipkin): Open Trace by ID, trace URIs, terminal links, Add Backend, credentials.
   const backends = sub(registerBackends(host, { receiver, prepare: trace => prepareModel(trace, traceSettings().skew), registerReopener: (kind, r) => opener.registerReopener(kind, r) }));
   // The side panel's Backends view and trace search use the same clients; they load after activation (lazy bundle).
   setTimeout(() => void backends.controller().then(c => {
-    sub(insights.registerBackendsSource(backendsSource(c.manager, trace => prepareModel(trace, traceSettings().skew), traces)));
+    const source = backendsSource(c.manager, trace => prepareModel(trace, traceSettings().skew), traces);
+    sub(insights.registerBackendsSource(source));
+    sub(sidebar.setBackendsSource(source));
   }).catch(err => log.error('backends failed to load', err)), 0);
 
   // The MCP server's tools for VS Code's chat (where this VS Code has the Language Model Tools API).
@@ -142,7 +147,7 @@ export function activate(context: vscode.ExtensionContext): SpanscopeApi {
   sub(registerAnalysis(host, {
     receiver, panels, reopen: entry => opener.reopen(entry),
     backends: async () => { const m = (await backends.controller()).manager; await m.ready; return m.backends; },
-    searchResults: () => insights.traces.searchResults,
+    searchResults: () => sidebar.traces.searchResults,
     prepareFromFile: (uri, traceId) => opener.prepareFromFile(uri, traceId),
     prepare: trace => prepareModel(trace, traceSettings().skew),
     aggregate: () => {
@@ -151,7 +156,7 @@ export function activate(context: vscode.ExtensionContext): SpanscopeApi {
     },
   }));
 
-  const api: SpanscopeApi = { ...host, opener, receiver, panels, insights };
+  const api: SpanscopeApi = { ...host, opener, receiver, panels, insights, sidebar };
   log.info(`Spanscope ${String(context.extension.packageJSON.version ?? '')} activated in ${(performance.now() - started).toFixed(1)} ms`);
   // After activation: restore the receiver's store and auto-start it (never blocks activation, never throws).
   setTimeout(() => void receiver.initialize().catch(err => log.error('receiver start-up failed', err)), 0);

@@ -1,21 +1,15 @@
-// Wires the editor surfaces and the side panel: workspace index → code mapper → annotation model → decorations,
-// CodeLens, hovers, status bar, commands; and the Spanscope activity-bar views (Backends, Traces, Spans, Hot
-// spots, Findings). extension.ts calls `registerCodeInsights(host, deps)` once.
+// Wires the editor surfaces: workspace index → code mapper → annotation model → decorations, CodeLens, hovers,
+// status bar, editor commands, and the aggregate sources (receiver, backends). The activity-bar views are built by
+// src/host/sidebar/registerSidebar.ts from this module's AnnotationModel. extension.ts calls
+// `registerCodeInsights(host, deps)` once, then `registerSidebar(host, insights.model, deps)`.
 import * as vscode from 'vscode';
-import { Commands, registerCommand } from '../commands';
 import type { HostContext } from '../hostContext';
 import { Disposable } from '../lifecycle';
 import { CodeMapper } from '../mapping/codeMapper';
 import { createSyntaxService } from '../../worker/syntax';
 import { SavedMappings } from '../mapping/savedMappings';
 import { WorkspaceFileIndex } from '../mapping/workspaceIndex';
-import { BackendsView } from '../sidebar/backendsView';
-import type { BackendsSource, CodeInsightsDeps, TraceLookupHint } from '../sidebar/deps';
-import { bindTraceContext } from './currentTrace';
-import { FindingsView } from '../sidebar/findingsView';
-import { HotSpotsView } from '../sidebar/hotSpotsView';
-import { SpansView } from '../sidebar/spansView';
-import { LiveView, TracesView } from '../sidebar/tracesView';
+import type { BackendsSource, CodeInsightsDeps } from '../sidebar/deps';
 import { registerSourceResolverStep, registerSpanSourceOpener } from '../sourceResolver';
 import { openSpanMapping } from './spanSource';
 import { AggregateController } from './aggregate';
@@ -24,7 +18,7 @@ import { SpanCodeLensProvider } from './codeLens';
 import { DecorationController, documentPath } from './decorations';
 import { registerEditorCommands } from './editorCommands';
 import { SpanHoverProvider } from './hover';
-import { revealSpan, setPanels } from './reveal';
+import { setPanels } from './reveal';
 import { TraceStatusBar } from './statusBar';
 
 export class CodeInsights extends Disposable {
@@ -33,9 +27,6 @@ export class CodeInsights extends Disposable {
   readonly model: AnnotationModel;
   readonly decorations: DecorationController;
   readonly aggregate: AggregateController;
-  readonly backends: BackendsView;
-  readonly traces: TracesView;
-  readonly spans: SpansView;
 
   constructor(host: HostContext, deps: CodeInsightsDeps = {}) {
     super();
@@ -86,29 +77,6 @@ export class CodeInsights extends Disposable {
       }));
     }
 
-    // Side panel.
-    this.backends = this._register(new BackendsView(receiver));
-    this._register(vscode.window.createTreeView('spanscope.backends', { treeDataProvider: this.backends }));
-    this.traces = this._register(new TracesView(host.traces, receiver, () => this.backends.source));
-    this._register(vscode.window.createTreeView('spanscope.traces', { treeDataProvider: this.traces }));
-    if (receiver) this._register(new LiveView(receiver, node => this.traces.getTreeItem(node)));
-    this.spans = this._register(new SpansView(this.model.current, deps.panels, (traceKey, spanId) => void revealSpan(host.traces, { traceKey, spanId }, this.model)));
-    const hot = this._register(new HotSpotsView(this.model));
-    this._register(vscode.window.createTreeView('spanscope.hotspots', { treeDataProvider: hot }));
-    this._register(bindTraceContext(this.model.current));
-    const findings = this._register(new FindingsView(host.traces, this.model.current));
-    this._register(vscode.window.createTreeView('spanscope.findings', { treeDataProvider: findings }));
-    this._register(registerCommand(Commands.searchTraces, () => this.traces.search(), log));
-    this._register(registerCommand(Commands.openSearchResult, async (backendId?: unknown, traceId?: unknown, hint?: unknown) => {
-      if (typeof backendId !== 'string' || typeof traceId !== 'string') return;
-      if (backendId === 'receiver') await vscode.commands.executeCommand(Commands.openReceiverTrace, traceId);
-      else {
-        const h = lookupHintOf(hint);
-        await (h ? this.backends.source?.open?.(backendId, traceId, h) : this.backends.source?.open?.(backendId, traceId));
-      }
-    }, log));
-    this._register(registerCommand(Commands.refreshSidebar, () => { this.traces.refresh(); void this.model.refresh(); }, log));
-
     // The waterfall marks spans mapped to the workspace and to the file in the active editor.
     if (deps.panels?.setMapping) {
       const setMapping = deps.panels.setMapping.bind(deps.panels);
@@ -126,7 +94,7 @@ export class CodeInsights extends Disposable {
       this._register(vscode.window.onDidChangeActiveTextEditor(push));
     }
 
-    // Jump to source from the waterfall honours spanscope.pathMappings and source maps (E1's resolver tries this
+    // Jump to source from the waterfall honours spanscope.pathMappings and source maps (the resolver tries this
     // step first; what it leaves — plain absolute, relative, suffix — the built-in steps do the same way).
     this._register(registerSourceResolverStep(async req => {
       const m = await this.mapper.resolveLocation(req.filePath, req.line, req.column);
@@ -140,7 +108,7 @@ export class CodeInsights extends Disposable {
     void this.model.showActive();
   }
 
-  /** The backends module registers its list (Backends view) and search (Traces view). */
+  /** The configured backends as an aggregate source: the recent traces of a service/operation, searched and fetched. */
   registerBackendsSource(source: BackendsSource): vscode.Disposable {
     const search = source.search?.bind(source), fetch = source.fetch?.bind(source), services = source.services?.bind(source);
     const provider = search && fetch && services ? this.aggregate.register({
@@ -164,19 +132,10 @@ export class CodeInsights extends Disposable {
         return out;
       },
     }) : undefined;
-    const sub = this.backends.setSource(source);
-    return new vscode.Disposable(() => { sub.dispose(); provider?.dispose(); });
+    return new vscode.Disposable(() => provider?.dispose());
   }
 }
 
 export function registerCodeInsights(host: HostContext, deps: CodeInsightsDeps = {}): CodeInsights {
   return new CodeInsights(host, deps);
-}
-
-/** The optional third argument of openSearchResult (a command argument, so checked): finite times only. */
-export function lookupHintOf(v: unknown): TraceLookupHint | undefined {
-  if (!v || typeof v !== 'object') return undefined;
-  const o = v as { startMs?: unknown; durationMs?: unknown };
-  if (typeof o.startMs !== 'number' || !Number.isFinite(o.startMs)) return undefined;
-  return { startMs: o.startMs, ...(typeof o.durationMs === 'number' && Number.isFinite(o.durationMs) && o.durationMs >= 0 ? { durationMs: o.durationMs } : {}) };
 }

@@ -19,7 +19,7 @@ import { join } from 'node:path';
 import { PROJECT_ROOT } from '../../support/paths';
 import { backendsSource } from '../../../src/host/sidebar/backendsAdapter';
 import { TracesView } from '../../../src/host/sidebar/tracesView';
-import { lookupHintOf } from '../../../src/host/editor/registerCodeInsights';
+import { lookupHintOf } from '../../../src/host/sidebar/registerSidebar';
 import { Commands } from '../../../src/host/commands';
 import { startTempoStandIn, type TempoStandIn } from '../../support/backends/tempo-standin';
 import { emitTrace, type EmittedTrace } from '../../support/backends/emit';
