@@ -1,14 +1,16 @@
-// The waterfall panel's app: receives the trace from the host, owns the view state, and lays out the views.
-import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks';
+// The waterfall panel's app: passes the host's messages and the user's actions to the panel's reducer
+// (model/panelState.ts, where every state change is), derives the rows, persists the view state, and lays out the views.
+import { useEffect, useLayoutEffect, useMemo, useReducer, useRef, useState } from 'preact/hooks';
 import type { JSX } from 'preact';
 import type { HostBridge } from './host';
-import type { HostToWebview, SourceMapping } from '../src/protocol/messages';
+import type { HostToWebview } from '../src/protocol/messages';
 import type { TraceData } from './data';
 import { prepareData } from './data';
-import { buildRows, revealInCollapse, withAncestors } from './model/rows';
+import { buildRows, withAncestors } from './model/rows';
+import { initialPanelState, panelReducer } from './model/panelState';
 import type { CollapseState } from './model/rows';
 import { matchQuery, parseQuery } from './model/search';
-import { defaultViewState, MAX_TOGGLED_PERSISTED, restoreViewState } from './state';
+import { MAX_TOGGLED_PERSISTED, restoreViewState } from './state';
 import type { RowFilter, Tab, ViewState } from './state';
 import { Waterfall } from './components/Waterfall';
 import { Details } from './components/Details';
@@ -18,105 +20,48 @@ import { Stats } from './components/Stats';
 import { Flame } from './components/Flame';
 import { installDropTarget } from './drop';
 
-type Loaded = { kind: 'trace'; data: TraceData; traceKey: string; sourceLabel: string } | { kind: 'error'; message: string } | { kind: 'waiting' };
-
 const TABS: [Tab, string][] = [['waterfall', 'Waterfall'], ['table', 'Span table'], ['stats', 'Statistics'], ['flame', 'Flame graph']];
 
 export function App(p: { bridge: HostBridge }): JSX.Element {
   const { bridge } = p;
-  const [loaded, setLoaded] = useState<Loaded>({ kind: 'waiting' });
-  const [vs, setVs] = useState<ViewState>(defaultViewState(''));
-  const [toggled, setToggled] = useState<Uint8Array>(new Uint8Array(0));
-  const [selected, setSelected] = useState(-1);
-  const [focus, setFocus] = useState(-1);
-  const [mapping, setMapping] = useState<{ workspace: Uint8Array; currentFile: Uint8Array; file?: string } | undefined>();
+  const [panel, dispatch] = useReducer(panelReducer, undefined, initialPanelState);
+  const { loaded, vs, toggled, selected, focus, mapping, restoreScroll } = panel;
   const [toast, setToast] = useState('');
   const [dragging, setDragging] = useState(false);
-  const [restoreScroll, setRestoreScroll] = useState(0);
+  /** Where the waterfall is scrolled to now (kept off the state: scrolling re-renders nothing here). */
   const scrollTop = useRef(0);
-  /** Restored state a preview could not apply yet (its spans were not in it), applied when the whole arrives. */
-  const pending = useRef<{ toggled: string[]; selected?: string; scrollTop: number } | undefined>(undefined);
   const searchBox = useRef<HTMLInputElement>(null);
   const rowsBox = useRef<HTMLDivElement>(null);
-  const state = useRef({ loaded, vs, toggled, selected });
-  state.current = { loaded, vs, toggled, selected };
+  const state = useRef(panel);
+  state.current = panel;
 
   const data = loaded.kind === 'trace' ? loaded.data : undefined;
+  // Each requested scroll position (restored on init, or once a preview's whole reaches it) is where we are now.
+  useLayoutEffect(() => { scrollTop.current = restoreScroll.top; }, [restoreScroll]);
 
-  // ---- messages from the host ----
+  // ---- messages from the host: parsed and restored here, applied by panelReducer ----
   useEffect(() => {
-    const toMask = (n: number, m: SourceMapping) => {
-      const ws = new Uint8Array(n), cf = new Uint8Array(n);
-      for (const i of m.workspaceSpans) if (i >= 0 && i < n) ws[i] = 1;
-      for (const i of m.currentFileSpans) if (i >= 0 && i < n) cf[i] = 1;
-      return { workspace: ws, currentFile: cf, ...(m.currentFile ? { file: m.currentFile } : {}) };
-    };
     bridge.start((m: HostToWebview) => {
       switch (m.type) {
         case 'init': {
           performance.mark('spanscope:init-received');
           let d: TraceData;
-          try { d = prepareData(m.compact); } catch (e) { setLoaded({ kind: 'error', message: `This trace could not be shown: ${(e as Error).message}` }); bridge.log('error', String(e)); return; }
+          try { d = prepareData(m.compact); } catch (e) { dispatch({ type: 'error', message: `This trace could not be shown: ${(e as Error).message}` }); bridge.log('error', String(e)); return; }
           const restored = restoreViewState(bridge.getState(), m.traceKey);
-          const t = new Uint8Array(d.view.spanCount);
-          const missing: string[] = [];
-          for (const id of restored.toggled) { const i = d.view.indexOf(id); if (i >= 0) t[i] = 1; else missing.push(id); }
-          const wantSel = m.selectSpanId ?? restored.selected;
-          const sel = wantSel ? d.view.indexOf(wantSel) : -1;
-          // A preview holds only the first spans: what it cannot show yet is applied when the whole arrives.
-          pending.current = m.compact.partial ? { toggled: missing, ...(sel < 0 && wantSel ? { selected: wantSel } : {}), scrollTop: restored.scrollTop } : undefined;
-          let collapse: CollapseState = { base: restored.collapseBase, toggled: t };
-          if (sel >= 0) collapse = revealInCollapse(collapse, d.view, d.index, sel);
-          // A preview may be shorter than the restored position: it starts at the top, the whole goes there.
-          const top = m.compact.partial ? 0 : restored.scrollTop;
-          scrollTop.current = top;
-          setRestoreScroll(top);
-          setVs(restored);
-          setToggled(collapse.toggled);
-          setSelected(sel);
-          setFocus(sel);
-          setMapping(m.mapping ? toMask(d.view.spanCount, m.mapping) : undefined);
-          setLoaded({ kind: 'trace', data: d, traceKey: m.traceKey, sourceLabel: m.sourceLabel });
+          dispatch({ type: 'init', data: d, traceKey: m.traceKey, sourceLabel: m.sourceLabel, restored, ...(m.selectSpanId ? { selectSpanId: m.selectSpanId } : {}), ...(m.mapping ? { mapping: m.mapping } : {}) });
           return;
         }
         case 'update': {
-          const cur = state.current;
-          if (cur.loaded.kind !== 'trace') return;
-          const old = cur.loaded.data.view;
+          if (state.current.loaded.kind !== 'trace') return;
           let d: TraceData;
           try { d = prepareData(m.compact); } catch (e) { bridge.log('error', `update dropped: ${String(e)}`); return; }
-          const t = new Uint8Array(d.view.spanCount);
-          for (let i = 0; i < old.spanCount; i++) if (cur.toggled[i]) { const j = d.view.indexOf(old.spanId(i)); if (j >= 0) t[j] = 1; }
-          const remap = (i: number) => (i >= 0 ? d.view.indexOf(old.spanId(i)) : -1);
-          const wait = pending.current;
-          let sel = remap(cur.selected);
-          if (wait) {
-            for (const id of wait.toggled) { const j = d.view.indexOf(id); if (j >= 0) t[j] = 1; }
-            const j = wait.selected !== undefined && sel < 0 ? d.view.indexOf(wait.selected) : -1;
-            if (j >= 0) sel = j;
-            pending.current = m.compact.partial ? wait : undefined;
-            // Go to the restored scroll position now that the rows reach it, unless the user has scrolled meanwhile.
-            if (!m.compact.partial && scrollTop.current === 0 && wait.scrollTop > 0) { scrollTop.current = wait.scrollTop; setRestoreScroll(wait.scrollTop); }
-          }
-          let collapse: CollapseState = { base: cur.vs.collapseBase, toggled: t };
-          if (sel >= 0 && sel !== remap(cur.selected)) collapse = revealInCollapse(collapse, d.view, d.index, sel);
-          setToggled(collapse.toggled);
-          setSelected(sel);
-          setFocus(f => (f >= 0 ? remap(f) : sel));
-          setMapping(undefined);
-          setLoaded({ ...cur.loaded, data: d });
+          dispatch({ type: 'update', data: d, scrollTop: scrollTop.current });
           return;
         }
-        case 'reveal': revealSpanId(m.spanId); return;
-        case 'mapping': {
-          const cur = state.current;
-          if (cur.loaded.kind === 'trace') setMapping(toMask(cur.loaded.data.view.spanCount, m.mapping));
-          return;
-        }
-        case 'setFilter':
-          setVs(v => ({ ...v, tab: v.tab === 'stats' ? 'waterfall' : v.tab, query: m.text, ...(m.mode ? { hideUnmatched: m.mode === 'hide' } : {}) }));
-          return;
-        case 'error': setLoaded({ kind: 'error', message: m.message }); return;
+        case 'reveal': dispatch({ type: 'revealSpanId', spanId: m.spanId }); return;
+        case 'mapping': dispatch({ type: 'mapping', mapping: m.mapping }); return;
+        case 'setFilter': dispatch({ type: 'setFilter', text: m.text, ...(m.mode ? { mode: m.mode } : {}) }); return;
+        case 'error': dispatch({ type: 'error', message: m.message }); return;
       }
     });
   }, []);
@@ -174,7 +119,7 @@ export function App(p: { bridge: HostBridge }): JSX.Element {
   };
   useEffect(() => { if (data) persist(); }, [vs, toggled, selected, data]);
 
-  const update = (patch: Partial<ViewState>): void => setVs(v => ({ ...v, ...patch }));
+  const update = (patch: Partial<ViewState>): void => dispatch({ type: 'patch', patch });
   const say = (text: string): void => { setToast(text); window.setTimeout(() => setToast(t => (t === text ? '' : t)), 5000); };
   // ---- dropping trace files on the panel opens them (through the host) ----
   useEffect(() => installDropTarget(bridge, say, setDragging), []);
@@ -182,29 +127,14 @@ export function App(p: { bridge: HostBridge }): JSX.Element {
   // ---- actions ----
   const reveal = (i: number, opts: { select?: boolean } = {}): void => {
     if (!data || i < 0) return;
-    const c = revealInCollapse({ base: state.current.vs.collapseBase, toggled: state.current.toggled }, data.view, data.index, i);
-    if (c.toggled !== state.current.toggled) setToggled(c.toggled);
-    setFocus(i);
+    dispatch({ type: 'reveal', index: i });
     if (opts.select !== false) select(i);
   };
-  function revealSpanId(spanId: string): void {
-    const cur = state.current;
-    if (cur.loaded.kind !== 'trace') return;
-    const d = cur.loaded.data;
-    const i = d.view.indexOf(spanId);
-    if (i < 0) return;
-    const c = revealInCollapse({ base: cur.vs.collapseBase, toggled: cur.toggled }, d.view, d.index, i);
-    setToggled(c.toggled);
-    setFocus(i);
-    setSelected(i);
-    setVs(v => ({ ...v, tab: 'waterfall', detailsOpen: true }));
-  }
   const select = (i: number): void => {
-    setSelected(i);
-    setFocus(i);
-    if (!state.current.vs.detailsOpen) update({ detailsOpen: true });
+    dispatch({ type: 'select', index: i });
     if (data && i >= 0) bridge.post({ type: 'selectionChanged', spanId: data.view.spanId(i) });
   };
+  const setFocus = (i: number): void => dispatch({ type: 'focus', index: i });
   const openSource = (loc: { filePath: string; line?: number; column?: number } | undefined, i: number): void => {
     if (!data) return;
     bridge.request({ type: 'openSource', spanId: data.view.spanId(i), ...(loc ? { location: loc } : {}) }).catch((e: Error) => say(loc ? `Could not open ${loc.filePath}: ${e.message}` : `Could not go to source: ${e.message}`));
@@ -217,18 +147,8 @@ export function App(p: { bridge: HostBridge }): JSX.Element {
     // The host may have placed it (a qualified name, a route, a span-start call) or says why it could not
     else openSource(undefined, i);
   };
-  const toggle = (i: number, expand?: boolean): void => {
-    if (!data) return;
-    const t = state.current.toggled.slice();
-    const collapsedNow = buildCollapsed(state.current.vs.collapseBase, t, data, i);
-    if (expand === undefined || expand === collapsedNow) t[i] = t[i] ? 0 : 1;
-    setToggled(t);
-  };
-  const setCollapseBase = (base: 'none' | 'all' | number): void => {
-    if (!data) return;
-    update({ collapseBase: base });
-    setToggled(new Uint8Array(data.view.spanCount));
-  };
+  const toggle = (i: number, expand?: boolean): void => dispatch({ type: 'toggle', index: i, ...(expand !== undefined ? { expand } : {}) });
+  const setCollapseBase = (base: 'none' | 'all' | number): void => dispatch({ type: 'collapseBase', base });
   const copy = (text: string): void => { bridge.post({ type: 'copyText', text }); say('Copied.'); };
   const step = (dir: 1 | -1): void => {
     if (!data || matchOrder.length === 0) return;
@@ -281,11 +201,11 @@ export function App(p: { bridge: HostBridge }): JSX.Element {
     <>
       <Waterfall
         data={d} rows={rows} collapse={collapse} selected={selected} focus={focus} matches={matches} mapped={mapping?.workspace}
-        zoom={vs.zoom} adjusted={vs.adjusted} initialScrollTop={restoreScroll}
+        zoom={vs.zoom} adjusted={vs.adjusted} initialScrollTop={restoreScroll.top}
         onScrollTop={t => { scrollTop.current = t; persist(); }}
         setZoom={z => update({ zoom: [Math.max(0, z[0]), Math.min(1, z[1])] })}
         onFocus={setFocus} onSelect={select} onToggle={toggle} onActivate={activate}
-        onEscape={() => { if (hasQuery) update({ query: '' }); else setSelected(-1); }}
+        onEscape={() => { if (hasQuery) update({ query: '' }); else dispatch({ type: 'deselect' }); }}
       />
       {rows.length === 0 ? <div class="empty overlay" role="status">No spans match {vs.filter !== 'none' ? `the "${vs.filter}" filter` : ''}{hasQuery ? ` "${vs.query}"` : ''}.</div> : null}
     </>
@@ -347,8 +267,3 @@ export function App(p: { bridge: HostBridge }): JSX.Element {
   );
 }
 
-function buildCollapsed(base: 'none' | 'all' | number, t: Uint8Array, d: TraceData, i: number): boolean {
-  if (d.index.childCount[i] === 0) return false;
-  const b = base === 'none' ? false : base === 'all' ? true : d.view.cols.depth[i]! >= base - 1;
-  return b !== (t[i] === 1);
-}
