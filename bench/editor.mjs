@@ -9,7 +9,7 @@ import { performance } from 'node:perf_hooks';
 import { loadavg, cpus } from 'node:os';
 import { annotateFile, FileSpans, planDecorations } from '../src/core/mapping/lineAnnotations.ts';
 import { SuffixIndex } from '../src/core/mapping/suffixIndex.ts';
-import { formatDuration } from '../src/core/mapping/format.ts';
+import { formatDuration } from '../src/core/units/duration.ts';
 
 function rng(seed) {
   let s = seed >>> 0;

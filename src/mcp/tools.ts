@@ -4,12 +4,12 @@
 // are transport-free (no MCP types) so that the editor can offer the same tools to its own chat.
 import { z } from 'zod';
 import { compareTraces } from '../core/analysis/compare';
-import { formatDuration } from '../core/analysis/findings';
+import { formatDuration } from '../core/units/duration';
 import { tableFromAnalysis } from '../core/analysis/graph';
 import { SpanFlag, type CodeLocation, type TraceAnalysis } from '../core/analysis/types';
 import { attrToJson, type Attributes, type Span } from '../core/model';
 import { canonicalSpanId } from '../core/trace-id-input';
-import { percentileSorted } from '../core/mapping/aggregate';
+import { percentileSorted } from '../core/units/percentile';
 import { BackendError } from '../backends/http/errors';
 import type { TraceSearchQuery, TraceSummary as BackendTraceSummary } from '../backends/types';
 import { clip, fitList, ms } from './budget';

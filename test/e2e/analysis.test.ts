@@ -149,10 +149,10 @@ test('service graph, compare and latency distribution in VS Code; the comparison
   await s.wb.runCommand(latency);
   const dist = await frameWith(s, '[data-testid=bucket]', 'Latency of');
   assert.equal(await dist.locator('[data-testid=operation]').innerText(), 'SELECT stock');
-  // 10, 12, 14, 16, 18 and 120 ms, interpolated quantiles
-  assert.equal(await dist.locator('[data-testid=summary]').innerText(), '6 spans in 6 traces · p50 15.0 ms · p95 94.5 ms · p99 115 ms');
+  // 10, 12, 14, 16, 18 and 120 ms: nearest-rank percentiles (src/core/units/percentile.ts), each a duration a span took
+  assert.equal(await dist.locator('[data-testid=summary]').innerText(), '6 spans in 6 traces · p50 14 ms · p95 120 ms · p99 120 ms');
   const markers = await Promise.all(['p50', 'p95', 'p99'].map(m => dist.locator(`[data-testid=marker-${m}] text`).textContent()));
-  assert.deepEqual(markers, ['p50 15.0 ms', 'p95 94.5 ms', 'p99 115 ms']);
+  assert.deepEqual(markers, ['p50 14 ms', 'p95 120 ms', 'p99 120 ms']);
   const buckets = await dist.locator('[data-testid=bucket]').evaluateAll(els => els.map(e => e.getAttribute('aria-label') ?? ''));
   assert.equal(buckets.reduce((n, l) => n + Number(/: (\d+) spans/.exec(l)?.[1] ?? 0), 0), 6, buckets.join(' / '));
   await s.flowScreenshot('analysis-latency');

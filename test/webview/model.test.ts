@@ -6,7 +6,8 @@ import { decodeCompactTrace, encodeCompactTrace } from '../../src/protocol/compa
 import { buildRows, buildTreeIndex, revealInCollapse, withAncestors } from '../../webview/model/rows';
 import { matchQuery, parseQuery } from '../../webview/model/search';
 import { parseStackFrames } from '../../webview/model/stack';
-import { formatDuration, parseDuration } from '../../webview/model/format';
+import { parseDuration } from '../../webview/model/format';
+import { formatDuration } from '../../src/core/units/duration';
 import { restoreViewState } from '../../webview/state';
 
 const viewOf = (specs = sampleSpecs()) => decodeCompactTrace(encodeCompactTrace(buildAnalysis(buildTrace(specs))));
@@ -79,9 +80,9 @@ test('stack frames of several languages', () => {
 });
 
 test('durations and restored view state', () => {
-  assert.equal(formatDuration(1_234_000), '1.23ms');
-  assert.equal(formatDuration(45_600_000_000), '45.6s');
-  assert.equal(formatDuration(750), '750ns');
+  assert.equal(formatDuration(1_234_000), '1.23 ms');
+  assert.equal(formatDuration(45_600_000_000), '45.6 s');
+  assert.equal(formatDuration(750), '750 ns');
   assert.equal(parseDuration('1.5s'), 1.5e9);
   assert.equal(parseDuration('250us'), 250e3);
   assert.equal(parseDuration('100'), 100e6);

@@ -153,7 +153,7 @@ describe('waterfall webview: host filter, drops, keyboard', { skip: CHROMIUM_SKI
       await page.waitForFunction(() => document.querySelectorAll('[data-testid=flame] button.flame-rect').length === 6);
       assert.equal(await page.locator('[data-testid=flame] button.flame-rect[tabindex="0"]').count(), 1, 'one tab stop');
       const labels = await rects.evaluateAll(els => els.map(e => e.getAttribute('aria-label')));
-      assert.ok(labels.includes('payments: payment.charge, 40ms, depth 2, error'), labels.join(' | '));
+      assert.ok(labels.includes('payments: payment.charge, 40 ms, depth 2, error'), labels.join(' | '));
       await page.locator('[data-testid=flame] button.flame-rect[tabindex="0"]').focus();
       // The focus moves with the render that follows the key: wait for the next frame before reading it.
       const focused = () => page.evaluate(() => new Promise<string>(r => requestAnimationFrame(() => r(document.activeElement?.getAttribute('aria-label') ?? ''))));
@@ -170,7 +170,7 @@ describe('waterfall webview: host filter, drops, keyboard', { skip: CHROMIUM_SKI
       assert.match(await focused(), /^payments: payment\.charge/);
       await page.keyboard.press('Enter');
       assert.match(await page.locator('[data-testid=details] .d-title').innerText(), /payment\.charge/);
-      assert.equal(await page.locator('[data-testid=flame] button.flame-rect[aria-pressed=true]').getAttribute('aria-label'), 'payments: payment.charge, 40ms, depth 2, error');
+      assert.equal(await page.locator('[data-testid=flame] button.flame-rect[aria-pressed=true]').getAttribute('aria-label'), 'payments: payment.charge, 40 ms, depth 2, error');
       assert.deepEqual(log.filter(l => l.startsWith('pageerror')), []);
     } finally { await close(); }
   });

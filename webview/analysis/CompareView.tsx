@@ -7,7 +7,7 @@ import { interpolateRdBu } from 'd3-scale-chromatic';
 import type { AnalysisBridge } from './bridge';
 import type { AnalysisView } from '../../src/protocol/analysis';
 import type { TraceDiffSummaryItem } from '../../src/core/analysis/compare';
-import { formatDelta, formatNs } from './format';
+import { formatDuration, formatDurationDelta } from '../../src/core/units/duration';
 
 type CompareData = Extract<AnalysisView, { view: 'compare' }>;
 const ROW_H = 22;
@@ -84,7 +84,7 @@ export function CompareView({ data, bridge }: { data: CompareData; bridge: Analy
             <li key={x.row}>
               <button type="button" class="link" onClick={() => reveal(x.row)} title={`${x.service} ${x.name}`}>{x.name}</button>{' '}
               <span class="muted">{x.service}</span>{' '}
-              <span class="chip" style={chip(x.selfDeltaNs)}>{formatDelta(x.selfDeltaNs)}</span>
+              <span class="chip" style={chip(x.selfDeltaNs)}>{formatDurationDelta(x.selfDeltaNs)}</span>
               {x.status !== 'changed' ? <span class="muted"> ({x.status})</span> : null}
             </li>
           ))}
@@ -97,8 +97,8 @@ export function CompareView({ data, bridge }: { data: CompareData; bridge: Analy
     <>
       <header class="bar">
         <h1>Compare traces</h1>
-        <span>A: <span class="muted">{data.aLabel}</span> ({formatNs(diff.aDurationNs)})</span>
-        <span>B: <span class="muted">{data.bLabel}</span> ({formatNs(diff.bDurationNs)})</span>
+        <span>A: <span class="muted">{data.aLabel}</span> ({formatDuration(diff.aDurationNs)})</span>
+        <span>B: <span class="muted">{data.bLabel}</span> ({formatDuration(diff.bDurationNs)})</span>
         <span data-testid="counts" class="muted">{diff.counts.changed} changed · {diff.counts.added} added · {diff.counts.removed} removed · {diff.counts.same} same</span>
         <label><input type="checkbox" checked={onlyChanges} onChange={e => setOnlyChanges((e.target as HTMLInputElement).checked)} /> Only changes</label>
         <span class="legend" aria-hidden="true">faster <span class="ramp" style={`background:linear-gradient(to right, ${colour(-maxAbs)}, ${colour(0)}, ${colour(maxAbs)})`} /> slower</span>
@@ -114,13 +114,13 @@ export function CompareView({ data, bridge }: { data: CompareData; bridge: Analy
                 return (
                   <div key={row} class={`row${row === focused ? ' focused' : ''}`} style={`top:${(first + k) * ROW_H}px`} role="treeitem" aria-level={r.depth + 1}
                     tabIndex={row === focused ? 0 : -1} data-row={row} data-status={r.status} onClick={() => setFocused(row)} onDblClick={() => reveal(row)}
-                    aria-label={`${r.service} ${r.name}: ${r.status}, ${formatDelta(r.deltaNs)}`}>
+                    aria-label={`${r.service} ${r.name}: ${r.status}, ${formatDurationDelta(r.deltaNs)}`}>
                     <span class="name" style={`padding-left:${8 + r.depth * 14}px`}>
                       {r.name} <span class="svc">{r.service}</span>{r.bError && !r.aError ? <span class="err"> (now failing)</span> : null}{r.aError && !r.bError ? <span class="muted"> (no longer failing)</span> : null}
                     </span>
                     <span class={`status ${r.status}`}>{r.status === 'same' ? '' : r.status}</span>
-                    <span class="dur">{r.a >= 0 ? formatNs(r.aNs) : '—'} → {r.b >= 0 ? formatNs(r.bNs) : '—'}</span>
-                    <span class="delta" style={r.status === 'same' ? '' : chip(r.selfDeltaNs)}>{formatDelta(r.deltaNs)}</span>
+                    <span class="dur">{r.a >= 0 ? formatDuration(r.aNs) : '—'} → {r.b >= 0 ? formatDuration(r.bNs) : '—'}</span>
+                    <span class="delta" style={r.status === 'same' ? '' : chip(r.selfDeltaNs)}>{formatDurationDelta(r.deltaNs)}</span>
                   </div>
                 );
               })}

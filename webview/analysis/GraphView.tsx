@@ -8,17 +8,18 @@ import type { AnalysisBridge } from './bridge';
 import type { AnalysisView } from '../../src/protocol/analysis';
 import type { ServiceEdge, ServiceNode } from '../../src/core/analysis/graph';
 import { layoutGraph, NODE_H, NODE_W } from './layout';
-import { formatNs, percent } from './format';
+import { percent } from './format';
+import { formatDuration } from '../../src/core/units/duration';
 
 type GraphData = Extract<AnalysisView, { view: 'graph' }>;
 
 const fit = (s: string, max: number) => (s.length > max ? s.slice(0, max - 1) + '…' : s);
 
 function edgeLabel(e: ServiceEdge): string {
-  return `${e.from} calls ${e.to}: ${e.count} calls${e.errors ? `, ${e.errors} failed` : ''}${e.p95Ns !== undefined ? `, p95 ${formatNs(e.p95Ns)}` : ''}${e.errorSpread ? `, errors spread along this call ${e.errorSpread} times` : ''}`;
+  return `${e.from} calls ${e.to}: ${e.count} calls${e.errors ? `, ${e.errors} failed` : ''}${e.p95Ns !== undefined ? `, p95 ${formatDuration(e.p95Ns)}` : ''}${e.errorSpread ? `, errors spread along this call ${e.errorSpread} times` : ''}`;
 }
 function nodeLabel(n: ServiceNode): string {
-  return `${n.service}: ${n.requests} requests, error rate ${percent(n.errorRate)}${n.p95Ns !== undefined ? `, p95 ${formatNs(n.p95Ns)}` : ''}${n.errorOrigins ? `, ${n.errorOrigins} errors started here` : ''}`;
+  return `${n.service}: ${n.requests} requests, error rate ${percent(n.errorRate)}${n.p95Ns !== undefined ? `, p95 ${formatDuration(n.p95Ns)}` : ''}${n.errorOrigins ? `, ${n.errorOrigins} errors started here` : ''}`;
 }
 
 export function GraphView({ data, bridge }: { data: GraphData; bridge: AnalysisBridge }) {
@@ -113,7 +114,7 @@ export function GraphView({ data, bridge }: { data: GraphData; bridge: AnalysisB
                   <g key={`e${k}`} class={`g-edge${spread ? ' spread' : ''}`} tabindex={0} role="img" aria-label={edgeLabel(e)} data-testid="edge">
                     <title>{edgeLabel(e)}</title>
                     <path d={d} stroke-width={1 + 3 * Math.sqrt(e.count / maxCount)} marker-end={spread ? 'url(#arrow-red)' : 'url(#arrow)'} />
-                    <text x={lx} y={ly} text-anchor="middle">{e.count}{e.p95Ns !== undefined ? ` · ${formatNs(e.p95Ns)}` : ''}</text>
+                    <text x={lx} y={ly} text-anchor="middle">{e.count}{e.p95Ns !== undefined ? ` · ${formatDuration(e.p95Ns)}` : ''}</text>
                   </g>
                 );
               })}
@@ -126,7 +127,7 @@ export function GraphView({ data, bridge }: { data: GraphData; bridge: AnalysisB
                     <title>{nodeLabel(n)}</title>
                     <rect width={NODE_W} height={NODE_H} rx={4} />
                     <text x={8} y={17}>{fit(n.service, 24)}</text>
-                    <text class="sub" x={8} y={34}>{n.requests} req · {percent(n.errorRate)} err{n.p95Ns !== undefined ? ` · p95 ${formatNs(n.p95Ns)}` : ''}</text>
+                    <text class="sub" x={8} y={34}>{n.requests} req · {percent(n.errorRate)} err{n.p95Ns !== undefined ? ` · p95 ${formatDuration(n.p95Ns)}` : ''}</text>
                   </g>
                 );
               })}
@@ -143,7 +144,7 @@ export function GraphView({ data, bridge }: { data: GraphData; bridge: AnalysisB
                   <td title={n.service}><button type="button" class="link" onClick={() => activate(n.service)}>{n.service}</button></td>
                   <td class="num">{n.requests}</td>
                   <td class={`num${n.errors ? ' err' : ''}`}>{percent(n.errorRate)}</td>
-                  <td class="num">{n.p95Ns !== undefined ? formatNs(n.p95Ns) : '—'}</td>
+                  <td class="num">{n.p95Ns !== undefined ? formatDuration(n.p95Ns) : '—'}</td>
                 </tr>
               ))}
             </tbody>
@@ -156,8 +157,8 @@ export function GraphView({ data, bridge }: { data: GraphData; bridge: AnalysisB
                 <tr key={k} class={e.errorSpread ? 'err' : ''}>
                   <td title={edgeLabel(e)}>{e.from} → {e.to}{e.errorSpread ? ' (error spread)' : ''}</td>
                   <td class="num">{e.count}</td>
-                  <td class="num">{e.p50Ns !== undefined ? formatNs(e.p50Ns) : '—'}</td>
-                  <td class="num">{e.p95Ns !== undefined ? formatNs(e.p95Ns) : '—'}</td>
+                  <td class="num">{e.p50Ns !== undefined ? formatDuration(e.p50Ns) : '—'}</td>
+                  <td class="num">{e.p95Ns !== undefined ? formatDuration(e.p95Ns) : '—'}</td>
                 </tr>
               ))}
             </tbody>

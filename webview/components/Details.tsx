@@ -3,7 +3,8 @@ import { useMemo, useState } from 'preact/hooks';
 import type { JSX } from 'preact';
 import type { TraceData } from '../data';
 import type { CompactAttr } from '../../src/protocol/compact';
-import { formatDuration, formatTimestamp, percent, shortId } from '../model/format';
+import { formatTimestamp, percent, shortId } from '../model/format';
+import { formatDuration } from '../../src/core/units/duration';
 import { parseStackFrames } from '../model/stack';
 import type { Frame } from '../model/stack';
 

@@ -6,7 +6,7 @@ import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'preact/ho
 import type { JSX } from 'preact';
 import type { TraceData } from '../data';
 import { PALETTE_SIZE } from '../model/colors';
-import { formatDuration } from '../model/format';
+import { formatDuration } from '../../src/core/units/duration';
 
 const LEVEL = 18;
 /** At most this many rectangle buttons in the DOM (the widest first); the focused one is always there. */

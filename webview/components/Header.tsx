@@ -1,7 +1,8 @@
 // Trace summary line: IDs, root, times, counts, the broken-propagation findings and the skew switch.
 import type { JSX } from 'preact';
 import type { TraceData } from '../data';
-import { formatDuration, formatTimestamp } from '../model/format';
+import { formatTimestamp } from '../model/format';
+import { formatDuration } from '../../src/core/units/duration';
 
 const PROPAGATION = new Set(['orphan', 'client-without-server', 'multiple-roots', 'duplicate-span-id', 'clock-skew']);
 

@@ -2,7 +2,7 @@
 import { useRef, useState } from 'preact/hooks';
 import type { JSX } from 'preact';
 import { scaleLinear } from 'd3-scale';
-import { formatDuration } from '../model/format';
+import { formatDuration } from '../../src/core/units/duration';
 
 export function Ruler(p: { totalNs: number; zoom: readonly [number, number]; setZoom(z: readonly [number, number]): void }): JSX.Element {
   const { totalNs, zoom } = p;

@@ -5,7 +5,7 @@ import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { JSX } from 'preact';
 import type { TraceData } from '../data';
 import type { SortKey } from '../state';
-import { formatDuration } from '../model/format';
+import { formatDuration } from '../../src/core/units/duration';
 
 const H = 24;
 

@@ -2,7 +2,7 @@
 import { useState } from 'preact/hooks';
 import type { JSX } from 'preact';
 import type { TraceData } from '../data';
-import { formatDuration } from '../model/format';
+import { formatDuration } from '../../src/core/units/duration';
 import type { DurationStats } from '../../src/core/analysis/types';
 
 type Col = 'count' | 'totalNs' | 'selfTotalNs' | 'p50Ns' | 'p95Ns' | 'maxNs' | 'errors';

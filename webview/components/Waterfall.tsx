@@ -7,7 +7,7 @@ import type { JSX } from 'preact';
 import type { TraceData } from '../data';
 import type { CollapseState } from '../model/rows';
 import { isCollapsed } from '../model/rows';
-import { formatDuration } from '../model/format';
+import { formatDuration } from '../../src/core/units/duration';
 import { SpanFlag } from '../../src/core/analysis/types';
 import { Ruler } from './Ruler';
 import { Minimap } from './Minimap';

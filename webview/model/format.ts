@@ -1,24 +1,7 @@
 // Durations and times as people read them. Pure.
 
-/** 1.2s, 340ms, 12.5µs, 800ns: three significant digits, unit chosen by size. */
-export function formatDuration(ns: number): string {
-  const a = Math.abs(ns);
-  if (!Number.isFinite(ns)) return '–';
-  if (a >= 60e9) {
-    const m = Math.floor(a / 60e9);
-    const s = (a - m * 60e9) / 1e9;
-    return `${ns < 0 ? '-' : ''}${m}m ${s.toFixed(s < 10 ? 1 : 0)}s`;
-  }
-  if (a >= 1e9) return `${trim(ns / 1e9)}s`;
-  if (a >= 1e6) return `${trim(ns / 1e6)}ms`;
-  if (a >= 1e3) return `${trim(ns / 1e3)}µs`;
-  return `${Math.round(ns)}ns`;
-}
-
-function trim(x: number): string {
-  const a = Math.abs(x);
-  return a >= 100 ? x.toFixed(0) : a >= 10 ? x.toFixed(1).replace(/\.0$/, '') : x.toFixed(2).replace(/\.?0+$/, '');
-}
+/** The one duration format (src/core/units/duration.ts), so the waterfall reads like the editor and the analysis views. */
+export { formatDuration } from '../../src/core/units/duration';
 
 /** Unix ns → local "2024-05-01 12:34:56.789". */
 export function formatTimestamp(unixNs: bigint): string {

@@ -1,7 +1,8 @@
 // Latency distribution of one operation (service + span name) across many traces, and "what is different in the
 // slow ones": attribute values over-represented among the slowest samples compared with the rest.
-import { bin, quantileSorted } from 'd3-array';
+import { bin } from 'd3-array';
 import type { SpanTable } from './graph';
+import { percentileSorted } from '../units/percentile';
 
 export interface OperationRef {
   readonly service: string;
@@ -110,7 +111,7 @@ export function latencyDistribution(tables: Iterable<SpanTable>, op: OperationRe
   }
   samples.sort((x, y) => x.durationNs - y.durationNs);
   const sorted = samples.map(s => s.durationNs);
-  const q = (p: number): number => quantileSorted(sorted, p) ?? 0;
+  const q = (p: number): number => percentileSorted(sorted, p);
   const minNs = sorted[0] ?? 0, maxNs = sorted[sorted.length - 1] ?? 0;
   const { scale, thresholds } = latencyThresholds(minNs, maxNs, target);
 

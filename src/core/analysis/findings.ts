@@ -4,7 +4,8 @@
 // retries, concurrency limits, sequential chains). Each one is written for a person: what was seen, what it
 // probably means, what to do, and where in the code when the span says so.
 import type { Span } from '../model';
-import { computePatterns, errorText, formatDuration, label, plural, quote } from './patterns';
+import { formatDuration } from '../units/duration';
+import { computePatterns, errorText, label, plural, quote } from './patterns';
 import type { CodeLocation, CriticalSection, Finding, FindingKind, FindingSeverity, TraceTree } from './types';
 import { SpanFlag } from './types';
 
@@ -20,8 +21,6 @@ const KIND_ORDER: readonly FindingKind[] = [
   'orphan', 'client-without-server', 'multiple-roots', 'duplicate-span-id', 'clock-skew', 'error-origin',
   'bottleneck', 'n-plus-one', 'retry', 'concurrency-limit', 'sequential-chain',
 ];
-
-export { formatDuration };
 
 function normalizeName(s: string): string {
   return s.toLowerCase().replace(/[^a-z0-9]/g, '');

@@ -6,6 +6,7 @@ import { attrToString } from '../model';
 import type { SpanKind } from '../model';
 import type { TraceAnalysis } from './types';
 import { SpanFlag } from './types';
+import { percentileSorted } from '../units/percentile';
 
 /** Read access to the spans of one analysed trace. Span indices are dense, 0..spanCount-1. */
 export interface SpanTable {
@@ -84,13 +85,6 @@ export interface ServiceGraph {
   readonly source: 'spans' | 'backend';
 }
 
-function quantileSorted(a: Float64Array, q: number): number {
-  if (a.length === 0) return 0;
-  const pos = (a.length - 1) * q;
-  const lo = Math.floor(pos), hi = Math.ceil(pos);
-  return a[lo]! + (a[hi]! - a[lo]!) * (pos - lo);
-}
-
 class Samples {
   private a = new Float64Array(16);
   n = 0;
@@ -100,7 +94,7 @@ class Samples {
   }
   quantiles(): { p50Ns: number; p95Ns: number } {
     const s = this.a.subarray(0, this.n).sort();
-    return { p50Ns: quantileSorted(s, 0.5), p95Ns: quantileSorted(s, 0.95) };
+    return { p50Ns: percentileSorted(s, 0.5), p95Ns: percentileSorted(s, 0.95) };
   }
 }
 

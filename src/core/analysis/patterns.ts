@@ -7,6 +7,7 @@
 import type { Span } from '../model';
 import type { CriticalSection, FindingKind, FindingSeverity, TraceTree } from './types';
 import { SpanFlag } from './types';
+import { formatDuration } from '../units/duration';
 
 /** Sibling calls to one callee under one parent from which we report N+1. */
 export const N_PLUS_ONE_MIN = 5;
@@ -37,14 +38,6 @@ export interface PatternFinding {
   readonly savingNs?: number;
   /** The span whose code location the finding shows (the parent that made the calls, …). */
   readonly locAt?: number;
-}
-
-export function formatDuration(ns: number): string {
-  const a = Math.abs(ns);
-  if (a < 1e3) return `${Math.round(ns)} ns`;
-  if (a < 1e6) return `${+(ns / 1e3).toFixed(a < 1e4 ? 2 : 1)} µs`;
-  if (a < 1e9) return `${+(ns / 1e6).toFixed(a < 1e7 ? 2 : 1)} ms`;
-  return `${+(ns / 1e9).toFixed(2)} s`;
 }
 
 export function quote(s: string, max = 120): string {

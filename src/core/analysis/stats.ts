@@ -3,12 +3,7 @@
 import type { Span } from '../model';
 import type { DurationStats, OperationStats, ServiceStats } from './types';
 import { SpanFlag } from './types';
-
-function percentile(sorted: Float64Array, q: number): number {
-  if (sorted.length === 0) return 0;
-  const rank = Math.ceil(q * sorted.length) - 1; // nearest rank
-  return sorted[Math.min(sorted.length - 1, Math.max(0, rank))]!;
-}
+import { percentileSorted } from '../units/percentile';
 
 function groupStats(groupOf: Int32Array, groups: number, dur: Float64Array, selfTimeNs: Float64Array, flags: Uint16Array): DurationStats[] {
   const n = dur.length;
@@ -33,8 +28,8 @@ function groupStats(groupOf: Int32Array, groups: number, dur: Float64Array, self
       count: bucket.length,
       totalNs: total[g]!,
       selfTotalNs: self[g]!,
-      p50Ns: percentile(bucket, 0.5),
-      p95Ns: percentile(bucket, 0.95),
+      p50Ns: percentileSorted(bucket, 0.5),
+      p95Ns: percentileSorted(bucket, 0.95),
       maxNs: bucket.length ? bucket[bucket.length - 1]! : 0,
       errors: errors[g]!,
     });

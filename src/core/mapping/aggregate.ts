@@ -1,6 +1,7 @@
 // Per-location latency statistics: p50/p95/max/count/error rate/self time, over one trace or many.
 // Percentiles are nearest-rank on the sorted durations (p95 of 20 values is the 19th), matching DurationStats.
 import type { Nanos } from '../model';
+import { percentileSorted } from '../units/percentile';
 
 export interface LocationSample {
   /** Location key (e.g. `${path}\u0000${line}`). */
@@ -24,13 +25,8 @@ export interface LocationStats {
   readonly traces: number;
 }
 
-/** Nearest-rank percentile of ascending `sorted` (q in (0,1]). */
-export function percentileSorted(sorted: ArrayLike<number>, q: number): number {
-  const n = sorted.length;
-  if (n === 0) return 0;
-  const rank = Math.min(n, Math.max(1, Math.ceil(q * n)));
-  return sorted[rank - 1]!;
-}
+/** Re-exported for imports that predate src/core/units; new code imports it from there. */
+export { percentileSorted };
 
 export function statsOf(durations: Float64Array, selfTotalNs: Nanos, errors: number, traces: number): LocationStats {
   durations.sort();

@@ -2,9 +2,11 @@
 // work of every decoration update, so it is columnar and linear: spans are bucketed by line with a counting
 // sort, each line's durations sorted in place for percentiles. 100k spans over 10k lines is a few ms.
 import type { Nanos } from '../model';
-import { formatDuration, formatShare, plural } from './format';
+import { formatShare, plural } from './format';
+import { formatDuration } from '../units/duration';
 import { heatByRank, heatByShare, type HeatLevel } from './heat';
 import { toEditorLine, type CodeLine, type EditorLine } from './lines';
+import { percentileSorted } from '../units/percentile';
 
 /** The spans mapped into one file, column-wise. Lines are 1-based code lines. */
 export class FileSpans {
@@ -126,8 +128,8 @@ export function annotateFile(spans: FileSpans, mode: AnnotationMode, lineCount =
       self += spans.selfNs[i]!;
       errors += spans.error[i]!;
     }
-    // Nearest-rank percentiles, as percentileSorted.
-    const p50 = dur[from + Math.max(1, Math.ceil(0.5 * count)) - 1]!, p95 = dur[from + Math.max(1, Math.ceil(0.95 * count)) - 1]!, max = dur[to - 1]!;
+    const sorted = dur.subarray(from, to);
+    const p50 = percentileSorted(sorted, 0.5), p95 = percentileSorted(sorted, 0.95), max = dur[to - 1]!;
     const share = traceNs > 0 ? total / traceNs : 0;
     lines.push({ line: toEditorLine(l as CodeLine), heat: heatByShare(share), count, errors, totalNs: total, selfTotalNs: self, p50Ns: p50, p95Ns: p95, maxNs: max, share, from, to });
     p95s.push(p95);

@@ -1,7 +1,7 @@
 // Hover on a mapped line: its spans (name, service, duration, status) and links to the waterfall and the span's
 // details. Span text is escaped Markdown; only our two commands are enabled in the hover's links.
 import * as vscode from 'vscode';
-import { formatDuration } from '../../core/mapping/format';
+import { formatDuration } from '../../core/units/duration';
 import { annotationText } from '../../core/mapping/lineAnnotations';
 import { HOW_LABEL } from '../../core/mapping/resolve';
 import { Commands } from '../commands';

@@ -3,7 +3,7 @@
 // are offered in a quick pick first. Span details open as a read-only text document — span text is never HTML.
 import * as vscode from 'vscode';
 import { shortTraceId } from '../../core/ids';
-import { formatDuration } from '../../core/mapping/format';
+import { formatDuration } from '../../core/units/duration';
 import { HOW_LABEL } from '../../core/mapping/resolve';
 import type { PanelsLike } from '../sidebar/deps';
 import type { TraceService } from '../traces/traceService';

@@ -1,7 +1,8 @@
 // Status bar item for what the editor shows: the active trace (service, duration, errors) or the aggregate.
 // Clicking reveals the trace's waterfall.
 import * as vscode from 'vscode';
-import { formatDuration, plural } from '../../core/mapping/format';
+import { plural } from '../../core/mapping/format';
+import { formatDuration } from '../../core/units/duration';
 import { Commands } from '../commands';
 import { Disposable } from '../lifecycle';
 import type { AnnotationModel } from './annotationModel';

@@ -17,6 +17,7 @@ import { traceKeyOf, type OpenOptions, type OpenTrace, type PreparedTraceLike, t
 import { claimNotice } from './notice';
 import { readSnapshot, writeSnapshotSync } from './snapshot';
 import { existsSync } from 'node:fs';
+import { formatDuration } from '../../core/units/duration';
 
 /** Built beside the extension bundles (dist/); absent when the host code runs from source in unit tests. */
 const RECEIVER_WORKER = path.join(__dirname, 'receiver-worker.js');
@@ -415,7 +416,7 @@ export class ReceiverController extends Disposable {
     const items = this.list().slice(0, 500).map(t => ({
       label: `${t.rootService || '?'}: ${t.rootName || '?'}`,
       description: t.traceId,
-      detail: vscode.l10n.t('{0} spans · {1} ms · {2} errors · {3}', t.spanCount, (t.durationNs / 1e6).toFixed(1), t.errorCount, new Date(Number(t.startNs / 1_000_000n)).toLocaleTimeString()),
+      detail: vscode.l10n.t('{0} spans · {1} · {2} errors · {3}', t.spanCount, formatDuration(t.durationNs), t.errorCount, new Date(Number(t.startNs / 1_000_000n)).toLocaleTimeString()),
       traceId: t.traceId,
     }));
     if (items.length === 0) {

@@ -2,7 +2,7 @@
 // click reveals the span in the waterfall.
 import * as vscode from 'vscode';
 import type { FindingKind } from '../../core/analysis/types';
-import { formatDuration } from '../../core/mapping/format';
+import { formatDuration } from '../../core/units/duration';
 import type { CompactFinding } from '../../protocol/compact';
 import { Commands } from '../commands';
 import { viewOf } from '../editor/annotationModel';

@@ -1,7 +1,7 @@
 // Hot spots: code locations of the shown trace (or aggregate) by total self time; click opens the file at the
 // line. The first row says how many spans could not be mapped and opens the Unmapped list.
 import * as vscode from 'vscode';
-import { formatDuration } from '../../core/mapping/format';
+import { formatDuration } from '../../core/units/duration';
 import { basename } from '../../core/mapping/paths';
 import { HOW_LABEL, type MappedHow } from '../../core/mapping/resolve';
 import { Commands } from '../commands';

@@ -1,7 +1,7 @@
 // Spans of the active trace as a tree (name, duration, error icon), its selection synced with the waterfall both
 // ways: selecting here reveals the span in the waterfall; a selection in the waterfall reveals it here.
 import * as vscode from 'vscode';
-import { formatDuration } from '../../core/mapping/format';
+import { formatDuration } from '../../core/units/duration';
 import type { CompactView } from '../../protocol/compact';
 import { Disposable } from '../lifecycle';
 import { viewOf } from '../editor/annotationModel';

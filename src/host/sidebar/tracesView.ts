@@ -3,7 +3,7 @@
 // embedded receiver's traces, newest first, refreshed as they arrive.
 import * as vscode from 'vscode';
 import { shortTraceId } from '../../core/ids';
-import { formatDuration } from '../../core/mapping/format';
+import { formatDuration } from '../../core/units/duration';
 import { Commands, registerCommand } from '../commands';
 import { Disposable } from '../lifecycle';
 import type { TraceHistoryEntry, TraceService } from '../traces/traceService';

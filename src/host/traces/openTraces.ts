@@ -8,6 +8,7 @@ import { traceSettings } from '../config';
 import type { HostContext } from '../hostContext';
 import { Disposable } from '../lifecycle';
 import { describeCompact, type OpenOptions, type OpenTrace, type PreparedTraceLike, type TraceHistoryEntry, type TraceSource, type TraceSourceKind } from './traceService';
+import { formatMicros } from '../../core/units/duration';
 
 export type TraceFormat = 'auto' | 'jaeger' | 'otlp' | 'otlp-proto' | 'zipkin';
 
@@ -372,10 +373,4 @@ export function historyLabel(e: TraceHistoryEntry): string {
 
 function historyDetail(e: TraceHistoryEntry): string {
   return [e.source.label, summaryDetail(e), new Date(e.openedAt).toLocaleString()].filter(Boolean).join(' · ');
-}
-
-export function formatMicros(us: number): string {
-  if (us < 1000) return `${Math.round(us)} µs`;
-  if (us < 1_000_000) return `${(us / 1000).toFixed(us < 10_000 ? 2 : 1)} ms`;
-  return `${(us / 1_000_000).toFixed(2)} s`;
 }

@@ -30,8 +30,10 @@ test('histogram, percentiles, examples and the attribute over-represented in the
   assert.equal(d.traceCount, 40);
   assert.equal(d.minNs, 1e6);
   assert.equal(d.maxNs, 40e6);
-  assert.equal(d.p50Ns, 20.5e6);
-  assert.equal(d.p99Ns, 39.61e6);
+  // Nearest rank: every percentile is a duration some span took (the 20th, 38th and 40th of 40).
+  assert.equal(d.p50Ns, 20e6);
+  assert.equal(d.p95Ns, 38e6);
+  assert.equal(d.p99Ns, 40e6);
   assert.equal(d.scale, 'log', '1 ms to 40 ms is a wide range');
   assert.equal(d.buckets.reduce((n, b) => n + b.count, 0), 40);
   assert.equal(d.buckets.reduce((n, b) => n + b.errors, 0), 1);
@@ -39,7 +41,7 @@ test('histogram, percentiles, examples and the attribute over-represented in the
     assert.ok(b.x0 < b.x1);
     if (b.count) assert.ok(b.example && b.example.durationNs >= b.x0 && b.example.durationNs <= b.x1, 'the example lies in its bucket');
   }
-  // p90 = 36.1 ms: the slow ones are 37..40 ms, all in eu; 2 of the other 36 are in eu
+  // p90 = 36 ms (the 36th of 40): the slow ones are 37..40 ms, all in eu; 2 of the other 36 are in eu
   assert.equal(d.slowCount, 4);
   const top = d.slowAttributes[0]!;
   assert.deepEqual([top.key, top.value, top.slowCount, top.restCount], ['region', 'eu', 4, 2]);

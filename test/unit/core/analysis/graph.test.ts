@@ -57,8 +57,9 @@ test('a set of traces adds up counts, error rates and percentiles', () => {
   assert.equal(edge(g, 'frontend', 'backend')!.errorSpread, 1);
   assert.equal(node(g, 'frontend')!.requests, 10);
   assert.equal(node(g, 'frontend')!.errorRate, 0.1);
-  // frontend request durations 100..900 µs and 1000 µs: p50 = 550 µs (linear interpolation)
-  assert.equal(node(g, 'frontend')!.p50Ns, 550_000);
+  // frontend request durations 100..900 µs and 1000 µs: p50 = 500 µs (nearest rank: the 5th of 10), p95 the slowest
+  assert.equal(node(g, 'frontend')!.p50Ns, 500_000);
+  assert.equal(node(g, 'frontend')!.p95Ns, 1_000_000);
 });
 
 test('a CLIENT span calling a SERVER span of the same service is a call (self edge)', () => {

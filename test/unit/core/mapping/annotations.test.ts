@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { aggregateLocations, percentileSorted } from '../../../../src/core/mapping/aggregate';
-import { formatDuration } from '../../../../src/core/mapping/format';
+import { aggregateLocations } from '../../../../src/core/mapping/aggregate';
+import { percentileSorted } from '../../../../src/core/units/percentile';
+import { formatDuration } from '../../../../src/core/units/duration';
 import { heatByRank, heatByShare } from '../../../../src/core/mapping/heat';
 import { annotateFile, annotationText, FileSpans, lensText, planDecorations } from '../../../../src/core/mapping/lineAnnotations';
 import { codeLine, fromEditorLine, toEditorLine } from '../../../../src/core/mapping/lines';
