@@ -5,7 +5,7 @@
 import * as vscode from 'vscode';
 
 export const Commands = {
-  // Opening traces (E1)
+  // Opening traces
   openTraceFile: 'spanscope.openTraceFile',
   openInSpanscope: 'spanscope.openInSpanscope',
   openFromClipboard: 'spanscope.openFromClipboard',
@@ -15,7 +15,7 @@ export const Commands = {
   unpinTrace: 'spanscope.unpinTrace',
   clearRecent: 'spanscope.clearRecent',
   showLog: 'spanscope.showLog',
-  // Embedded OTLP receiver (E1)
+  // Embedded OTLP receiver
   startReceiver: 'spanscope.receiver.start',
   stopReceiver: 'spanscope.receiver.stop',
   receiverStatus: 'spanscope.receiver.status',

@@ -21,7 +21,7 @@ export const CLIPBOARD_PREFILL_TIMEOUT_MS = 500;
 /** Longest selection or clipboard text used to pre-fill Open Trace by ID (a trace URL or a log line fits; a whole file does not). */
 export const MAX_PREFILL_CHARS = 8192;
 
-/** What the backends need of the embedded receiver (E1's ReceiverController). */
+/** What the backends need of the embedded receiver (ReceiverController satisfies it). */
 export interface ReceiverLike {
   readonly ready: Promise<void>;
   getTrace(traceId: string): Trace | undefined;

@@ -16,7 +16,7 @@ type Node =
   // The Live view's first row: "N new traces" (click to show them) or how many are shown; always there, so that
   // its text changing never moves the rows below it.
   | { readonly kind: 'liveHeader'; readonly pending: number; readonly shown: number }
-  // traceKey at the top level: Pin/Unpin (E1) take the tree node as their argument.
+  // traceKey at the top level: Pin/Unpin (src/host/traces) take the tree node as their argument.
   | { readonly kind: 'history'; readonly traceKey: string; readonly entry: TraceHistoryEntry; readonly pinned: boolean }
   | { readonly kind: 'result'; readonly backendId: string; readonly result: TraceSearchResult; readonly maxNs: number };
 

@@ -1,6 +1,6 @@
 // The editor surfaces end to end against the fake `vscode` module: a real workspace folder on disk (with a
 // TypeScript file compiled by esbuild to dist/ with a source map), a real trace through the core analysis and
-// the compact form, E1's TraceService; then the mapping (why here / why not), the decorations set per type, the
+// the compact form, TraceService; then the mapping (why here / why not), the decorations set per type, the
 // CodeLens and the hover.
 import { fakeVscode } from '../../../support/host/register';
 import { api, decorationTypes, Range, type Hover } from './fakeEditorApi';
@@ -108,7 +108,7 @@ test('spans map to code by path mapping, suffix, source map and route search; th
   assert.match(why('r') ?? '', /no code\.\* attributes/);
   assert.deepEqual([bySpan('h')?.path, bySpan('h')?.line, bySpan('h')?.how], [ordersPath, 20, 'symbol']);
 
-  // Jump to source from the waterfall uses the same resolution (E1's resolver step).
+  // Jump to source from the waterfall uses the same resolution (the source resolver's first step).
   const loc = await mapper.resolveLocation('/app/dist/app.js', chargeLine);
   assert.deepEqual([loc?.path, loc?.line, loc?.how], [join(dir, 'src', 'app.ts'), 5, 'source-map']);
   assert.equal((await mapper.resolveLocation('/app/src/orders.ts', 3))?.how, 'path-mapping');

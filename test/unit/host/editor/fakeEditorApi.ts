@@ -1,4 +1,4 @@
-// What E1's fake `vscode` lacks for the editor surfaces, added before any src/host module is loaded (the
+// What the shared fake `vscode` (test/support/host/fakeVscode.ts) lacks for the editor surfaces, added before any src/host module is loaded (the
 // compiled `import * as vscode` copies the module's keys when first imported). Import right after register.
 import { fakeVscode } from '../../../support/host/register';
 import { Position } from '../../../support/host/fakeVscode';
