@@ -1,10 +1,13 @@
-// Lint guards each runtime (habit from vscode-gitlens): only src/host imports `vscode` as a value; the core, the
-// protocol and the webview import no Node built-ins; no default exports anywhere. Plus typescript-eslint's
-// recommended rules. `npm run lint`; test/build/lint.test.ts runs it in CI.
+// Lint guards each runtime (habit from vscode-gitlens): only src/host imports `vscode` as a value (backends, worker,
+// cli and mcp not even as a type); the core, the protocol and the webview import no Node built-ins; each room imports
+// only the rooms it may (core nothing outside core, protocol only core, the webview only the shared files its
+// tsconfig includes: scripts/lint-boundaries.mjs); no default exports anywhere. Plus typescript-eslint's recommended
+// rules. `npm run lint`; test/build/lint.test.ts runs it in CI and checks that each rule fires.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import { builtinModules } from 'node:module';
 import globals from 'globals';
+import { boundaries } from './scripts/lint-boundaries.mjs';
 
 const nodeBuiltins = [...new Set(builtinModules.flatMap(m => [m, `node:${m}`]))];
 
@@ -43,6 +46,22 @@ export default tseslint.config(
         paths: [{ name: 'vscode', allowTypeImports: true, message: 'Only src/host imports vscode; pass what you need in.' }],
       }],
     },
+  },
+  {
+    // Node code that the extension host is not the only user of (the CLI, the MCP server, workers, backends): no
+    // vscode at all, not even its types.
+    files: ['src/backends/**', 'src/worker/**', 'src/cli/**', 'src/mcp/**'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': ['error', {
+        paths: [{ name: 'vscode', message: 'Backends, workers, the CLI and the MCP server run without VS Code: no vscode, not even its types.' }],
+      }],
+    },
+  },
+  {
+    // Which room may import which (relative imports between src/* and webview/).
+    files: ['src/**', 'webview/**'],
+    plugins: { spanscope: { rules: { boundaries } } },
+    rules: { 'spanscope/boundaries': 'error' },
   },
   {
     // Code that runs in the webview or anywhere (core, protocol): no Node built-ins, no vscode at all.

@@ -2,6 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ESLint } from 'eslint';
 import { PROJECT_ROOT } from '../support/paths';
@@ -24,6 +25,7 @@ test('the rules catch vscode outside the host, Node built-ins in core/webview, a
   const cases: [string, string, RegExp][] = [
     ["import * as vscode from 'vscode';\nexport const x = vscode;\n", 'src/backends/x.ts', /vscode/],
     ["import type * as vscode from 'vscode';\nexport type X = vscode.Uri;\n", 'src/core/x.ts', /vscode/],
+    ["import type * as vscode from 'vscode';\nexport type X = vscode.Uri;\n", 'src/backends/x.ts', /vscode/],
     ["import { readFileSync } from 'node:fs';\nexport const x = readFileSync;\n", 'src/core/x.ts', /Node/],
     ["import { join } from 'path';\nexport const x = join;\n", 'webview/x.ts', /Node/],
     ["import { z } from 'zod';\nexport const x = z;\nexport default x;\n", 'src/protocol/x.ts', /default/i],
@@ -33,7 +35,59 @@ test('the rules catch vscode outside the host, Node built-ins in core/webview, a
     assert.equal(r.status, 1, `${file} should fail lint:\n${text}\n${r.out}`);
     assert.match(r.out, expected, file);
   }
-  // And what is allowed stays allowed: a type-only vscode import outside the host, vscode and Node in the host.
-  assert.equal((await lintText("import type * as vscode from 'vscode';\nexport type X = vscode.Uri;\n", 'src/backends/x.ts')).status, 0);
+  // And what is allowed stays allowed: a type-only vscode import in a test, vscode and Node in the host.
+  assert.equal((await lintText("import type * as vscode from 'vscode';\nexport type X = vscode.Uri;\n", 'test/unit/x.ts')).status, 0);
   assert.equal((await lintText("import * as vscode from 'vscode';\nimport { join } from 'node:path';\nexport const x = [vscode, join];\n", 'src/host/x.ts')).status, 0);
+});
+
+test('import boundaries: each room imports only the rooms it may', async () => {
+  // [importing file, import, must fail]
+  const cases: [string, string, boolean][] = [
+    // The core imports nothing outside the core, not even types.
+    ['src/core/analysis/x.ts', '../../host/config', true],
+    ['src/core/x.ts', '../protocol/messages', true],
+    ['src/core/x.ts', '../backends/types', true],
+    ['src/core/analysis/x.ts', '../model', false],
+    // The protocol only the core.
+    ['src/protocol/x.ts', '../core/model', false],
+    ['src/protocol/x.ts', '../backends/types', true],
+    // Backends neither the host nor the webview.
+    ['src/backends/jaeger/x.ts', '../../host/config', true],
+    ['src/backends/x.ts', '../../webview/state', true],
+    ['src/backends/jaeger/x.ts', '../../core/model', false],
+    // Workers the core, the protocol and each other.
+    ['src/worker/x.ts', '../host/lazy', true],
+    ['src/worker/x.ts', '../protocol/compact', false],
+    // The host anything in src, but not the webview.
+    ['src/host/x.ts', '../../webview/state', true],
+    ['src/host/x.ts', '../backends/registry', false],
+    // The webview: itself and the shared files webview/tsconfig.json includes.
+    ['webview/x.ts', '../src/host/config', true],
+    ['webview/x.ts', '../src/backends/types', true],
+    ['webview/x.ts', '../src/worker/client', true],
+    ['webview/model/x.ts', '../../src/protocol/compact', false],
+    ['webview/harness/x.ts', '../../src/worker/prepare', false],
+  ];
+  for (const [file, spec, fails] of cases) {
+    for (const text of [`import { a } from '${spec}';\nexport const x = a;\n`, `export type X = typeof import('${spec}');\n`, `export * from '${spec}';\n`]) {
+      const r = await lintText(text, file);
+      assert.equal(r.status, fails ? 1 : 0, `${file}: ${text}${r.out}`);
+      if (fails) assert.match(r.out, /spanscope\/boundaries/, `${file}: ${text}`);
+    }
+  }
+});
+
+test('lint fails on a core module that imports from the host (a real file on disk)', async () => {
+  // A file that exists, linted the way `npm run lint` lints it (not lintText), so the config's file globs are checked.
+  const dir = mkdtempSync(join(PROJECT_ROOT, 'src', 'core', 'lint-probe-'));
+  try {
+    const file = join(dir, 'probe.ts');
+    writeFileSync(file, "import { readConfig } from '../../host/config';\nexport const x = readConfig;\n");
+    const [result] = await eslint.lintFiles([file]);
+    const rules = (result?.messages ?? []).map(m => m.ruleId);
+    assert.ok(rules.includes('spanscope/boundaries'), `got ${rules.join(', ')}`);
+    assert.ok((result?.errorCount ?? 0) > 0);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
