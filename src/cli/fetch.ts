@@ -9,7 +9,8 @@ import { traceToOtlpJson } from '../core/otlp/encode';
 import { parseTraceIdInput, TraceIdInputError, type TraceTimeHint } from '../core/trace-id-input';
 import { BackendError } from '../backends/http/errors';
 import { createBackend, findTraceInBackends, TraceNotFoundError } from '../backends/registry';
-import { BACKEND_TYPES, type BackendConfig, type BackendType } from '../backends/types';
+import { type BackendConfig } from '../backends/types';
+import { parseBackendSpec } from './backendSpec';
 import { backendSecretsFromEnv } from './backendSecrets';
 import { EXIT, type CliCommand } from './command';
 
@@ -76,23 +77,9 @@ function parseArgs(argv: string[]): Args | 'help' | string {
   if (specs.length === 0) return 'give at least one --backend jaeger=URL, tempo=URL or zipkin=URL';
   const backends: BackendConfig[] = [];
   for (const spec of specs) {
-    const m = /^([a-z]+)=(.+)$/.exec(spec);
-    if (!m || !(BACKEND_TYPES as readonly string[]).includes(m[1]!)) return `--backend ${spec}: expected jaeger=URL, tempo=URL or zipkin=URL`;
-    let url: URL;
-    try {
-      url = new URL(m[2]!);
-    } catch {
-      return `--backend ${spec}: "${m[2]}" is not a URL`;
-    }
-    if (url.protocol !== 'http:' && url.protocol !== 'https:') return `--backend ${spec}: only http and https URLs`;
-    const type = m[1] as BackendType;
-    backends.push({
-      name: url.host,
-      type,
-      url: url.toString(),
-      ...(type === 'tempo' && tenant ? { tenant } : {}),
-      timeoutMs: Math.min(timeoutMs ?? IDLE_TIMEOUT_MS, IDLE_TIMEOUT_MS),
-    });
+    const b = parseBackendSpec(spec, { ...(tenant ? { tenant } : {}), timeoutMs: Math.min(timeoutMs ?? IDLE_TIMEOUT_MS, IDLE_TIMEOUT_MS) });
+    if (typeof b === 'string') return b;
+    backends.push(b);
   }
   return { input: positional.join(' '), backends, ...(out ? { out } : {}), deadlineMs: timeoutMs ?? DEFAULT_DEADLINE_MS };
 }
