@@ -32,6 +32,7 @@ export function makeHttpClient(config: BackendConfig, secrets: BackendSecrets | 
     ...(config.timeoutMs !== undefined ? { timeoutMs: config.timeoutMs } : {}),
     ...(config.tls ? { tls: config.tls } : {}),
     ...(env?.proxy ? { proxy: env.proxy } : {}),
+    ...(env?.noProxy?.length ? { noProxy: env.noProxy } : {}),
     ...(env?.maxBodyBytes !== undefined ? { maxBodyBytes: env.maxBodyBytes } : {}),
     ...(env?.retries !== undefined ? { retries: env.retries } : {}),
     ...(env?.retryBaseDelayMs !== undefined ? { retryBaseDelayMs: env.retryBaseDelayMs } : {}),

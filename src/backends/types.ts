@@ -30,6 +30,8 @@ export interface BackendSecrets {
 export interface BackendEnvironment {
   /** VS Code's http.proxy. */
   readonly proxy?: string;
+  /** Hosts that bypass the proxy: VS Code's http.noProxy and the NO_PROXY environment variable. */
+  readonly noProxy?: readonly string[];
   /** spanscope.maxResponseSize in bytes. */
   readonly maxBodyBytes?: number;
   readonly retries?: number;

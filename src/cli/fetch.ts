@@ -9,9 +9,18 @@ import { traceToOtlpJson } from '../core/otlp/encode';
 import { parseTraceIdInput, TraceIdInputError, type TraceTimeHint } from '../core/trace-id-input';
 import { BackendError } from '../backends/http/errors';
 import { createBackend, findTraceInBackends, TraceNotFoundError } from '../backends/registry';
-import { BACKEND_TYPES, type BackendConfig, type BackendType } from '../backends/types';
+import { type BackendConfig } from '../backends/types';
+import { parseBackendSpec } from './backendSpec';
+import { optionsHelp, parseOptions, type OptionSpec } from './options';
 import { backendSecretsFromEnv } from './backendSecrets';
 import { EXIT, type CliCommand } from './command';
+
+const OPTIONS: readonly OptionSpec[] = [
+  { name: 'backend', value: 'T=URL', multiple: true, help: 'a backend to ask: jaeger, tempo or zipkin, and its base URL (repeatable)' },
+  { name: 'tenant', value: 'T', help: 'Tempo tenant (X-Scope-OrgID)' },
+  { name: 'out', value: 'FILE', help: 'write the trace as OTLP JSON to FILE instead of printing its summary' },
+  { name: 'timeout', value: 'MS', help: 'longest the whole fetch may take, every backend and the whole body included (default 120000);\na backend that stays silent longer than 30000 ms, or MS if less, fails before that' },
+];
 
 export const HELP = `usage: spanscope fetch <trace ID in any form> --backend jaeger=URL|tempo=URL|zipkin=URL [--backend …]
                       [--tenant T] [--out FILE] [--timeout MS]
@@ -20,13 +29,7 @@ The trace ID may be given as raw hex (16 or 32 digits, any case), a traceparent,
 a Jaeger/Grafana/Tempo/Zipkin URL, or a log line that contains it (quote it).
 Every backend is asked at once; the first that has the trace wins (named on stderr).
 
-options:
-  --backend T=URL  a backend to ask: jaeger, tempo or zipkin, and its base URL (repeatable)
-  --tenant T       Tempo tenant (X-Scope-OrgID)
-  --out FILE       write the trace as OTLP JSON to FILE instead of printing its summary
-  --timeout MS     longest the whole fetch may take, every backend and the whole body included (default 120000);
-                   a backend that stays silent longer than 30000 ms, or MS if less, fails before that
-  -h, --help       this text
+${optionsHelp(OPTIONS)}
 
 environment: SPANSCOPE_BEARER_TOKEN, or SPANSCOPE_USERNAME + SPANSCOPE_PASSWORD, are sent to every backend.
 
@@ -49,50 +52,24 @@ const DEFAULT_DEADLINE_MS = 120_000;
 const IDLE_TIMEOUT_MS = 30_000;
 
 function parseArgs(argv: string[]): Args | 'help' | string {
-  const positional: string[] = [];
-  const specs: string[] = [];
-  let tenant: string | undefined;
-  let out: string | undefined;
+  const parsed = parseOptions(OPTIONS, argv);
+  if (typeof parsed === 'string') return parsed;
+  const { values, positionals: positional } = parsed;
+  const specs = (values.backend ?? []) as string[];
+  const tenant = values.tenant as string | undefined;
+  const out = values.out as string | undefined;
   let timeoutMs: number | undefined;
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]!;
-    if (a === '-h' || a === '--help') return 'help';
-    const eq = a.startsWith('--') ? a.indexOf('=') : -1;
-    const name = eq > 0 ? a.slice(0, eq) : a;
-    if (['--backend', '--tenant', '--out', '--timeout'].includes(name)) {
-      const v = eq > 0 ? a.slice(eq + 1) : argv[++i];
-      if (v === undefined) return `${name} needs a value`;
-      if (name === '--backend') specs.push(v);
-      else if (name === '--tenant') tenant = v;
-      else if (name === '--out') out = v;
-      else {
-        timeoutMs = Number(v);
-        if (!Number.isInteger(timeoutMs) || timeoutMs <= 0) return `--timeout needs a positive number of milliseconds, not "${v}"`;
-      }
-    } else if (a.startsWith('--')) return `unknown option ${a} (see --help)`;
-    else positional.push(a);
+  if (values.timeout !== undefined) {
+    timeoutMs = Number(values.timeout);
+    if (!Number.isInteger(timeoutMs) || timeoutMs <= 0) return `--timeout needs a positive number of milliseconds, not "${String(values.timeout)}"`;
   }
   if (positional.length === 0) return 'missing trace ID (see --help)';
   if (specs.length === 0) return 'give at least one --backend jaeger=URL, tempo=URL or zipkin=URL';
   const backends: BackendConfig[] = [];
   for (const spec of specs) {
-    const m = /^([a-z]+)=(.+)$/.exec(spec);
-    if (!m || !(BACKEND_TYPES as readonly string[]).includes(m[1]!)) return `--backend ${spec}: expected jaeger=URL, tempo=URL or zipkin=URL`;
-    let url: URL;
-    try {
-      url = new URL(m[2]!);
-    } catch {
-      return `--backend ${spec}: "${m[2]}" is not a URL`;
-    }
-    if (url.protocol !== 'http:' && url.protocol !== 'https:') return `--backend ${spec}: only http and https URLs`;
-    const type = m[1] as BackendType;
-    backends.push({
-      name: url.host,
-      type,
-      url: url.toString(),
-      ...(type === 'tempo' && tenant ? { tenant } : {}),
-      timeoutMs: Math.min(timeoutMs ?? IDLE_TIMEOUT_MS, IDLE_TIMEOUT_MS),
-    });
+    const b = parseBackendSpec(spec, { ...(tenant ? { tenant } : {}), timeoutMs: Math.min(timeoutMs ?? IDLE_TIMEOUT_MS, IDLE_TIMEOUT_MS) });
+    if (typeof b === 'string') return b;
+    backends.push(b);
   }
   return { input: positional.join(' '), backends, ...(out ? { out } : {}), deadlineMs: timeoutMs ?? DEFAULT_DEADLINE_MS };
 }

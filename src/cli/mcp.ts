@@ -8,7 +8,8 @@ import { createBackend } from '../backends/registry';
 import { OtlpReceiver } from '../backends/receiver/receiver';
 import { TraceStore } from '../backends/receiver/store';
 import { PortInUseError } from '../backends/receiver/ports';
-import { BACKEND_TYPES, type BackendConfig, type BackendType } from '../backends/types';
+import { type BackendConfig, type BackendType } from '../backends/types';
+import { parseBackendSpec } from './backendSpec';
 import { backendSecretsFromEnv } from './backendSecrets';
 import { CHARS_PER_TOKEN, DEFAULT_MAX_TOKENS } from '../mcp/budget';
 import { serveHttp, serveStdio } from '../mcp/server';
@@ -145,13 +146,9 @@ function parseArgs(argv: string[]): Args | 'help' | string {
     a.backends.push({ name: b.name ?? url.host, type: b.type as BackendType, url: url.toString(), ...(t ? { tenant: t } : {}), ...(b.headers ? { headers: b.headers } : {}), timeoutMs: 30_000 });
   }
   for (const spec of specs) {
-    const m = /^([a-z]+)=(.+)$/.exec(spec);
-    if (!m || !(BACKEND_TYPES as readonly string[]).includes(m[1]!)) return `--backend ${spec}: expected jaeger=URL, tempo=URL or zipkin=URL`;
-    let url: URL;
-    try { url = new URL(m[2]!); } catch { return `--backend ${spec}: "${m[2]}" is not a URL`; }
-    if (url.protocol !== 'http:' && url.protocol !== 'https:') return `--backend ${spec}: only http and https URLs`;
-    const type = m[1] as BackendType;
-    a.backends.push({ name: url.host, type, url: url.toString(), ...(type === 'tempo' && tenant ? { tenant } : {}), timeoutMs: 30_000 });
+    const b = parseBackendSpec(spec, { ...(tenant ? { tenant } : {}), timeoutMs: 30_000 });
+    if (typeof b === 'string') return b;
+    a.backends.push(b);
   }
   for (const p of a.paths) if (!existsSync(p)) return `${p}: no such file or directory`;
   if (a.workspace !== undefined && !(existsSync(a.workspace) && statSync(a.workspace).isDirectory())) return `--workspace ${a.workspace}: not a directory`;

@@ -118,7 +118,7 @@ export function activate(context: vscode.ExtensionContext): SpanscopeApi {
     req.waitUntil((async () => {
       if (receiver.getTrace(req.traceId)) return receiver.openTrace(req.traceId, req.spanId ? { selectSpanId: req.spanId } : {});
       const all = await vscode.commands.getCommands(true);
-      if (all.includes('spanscope.openTraceById')) return vscode.commands.executeCommand('spanscope.openTraceById', req.traceId);
+      if (all.includes(Commands.openTraceById)) return vscode.commands.executeCommand(Commands.openTraceById, req.traceId);
       throw new Error(vscode.l10n.t('Trace {0} is not in the receiver, and no backend is configured to fetch it from.', req.traceId));
     })());
   }));

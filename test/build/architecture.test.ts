@@ -28,10 +28,17 @@ function importsOf(file: string): string[] {
 }
 const NODE_BUILTIN = /^(node:|fs$|path$|os$|http$|https$|net$|zlib$|worker_threads$|child_process$|crypto$|stream$|url$|util$|events$|buffer$)/;
 
+// Each scan first checks it found files: a renamed folder must fail here, not pass on nothing.
+function nonEmpty(dir: string): string[] {
+  const files = sources(dir);
+  assert.ok(files.length > 0, `no sources found under ${dir}`);
+  return files;
+}
+
 test('only src/host and its test support import vscode', () => {
   const offenders: string[] = [];
   for (const dir of ['src', 'webview', 'test', 'bench', 'scripts']) {
-    for (const f of sources(dir)) {
+    for (const f of nonEmpty(dir)) {
       const rel = relative(PROJECT_ROOT, f);
       if (rel === 'test/build/architecture.test.ts' || rel.startsWith('src/host/') || rel.startsWith('test/support/host/') || rel.startsWith('test/electron/')) continue;
       if (importsOf(f).some(s => s === 'vscode')) offenders.push(rel);
@@ -43,7 +50,7 @@ test('only src/host and its test support import vscode', () => {
 test('src/core and webview import no Node built-ins', () => {
   const offenders: string[] = [];
   for (const dir of ['src/core', 'src/protocol', 'webview']) {
-    for (const f of sources(dir)) {
+    for (const f of nonEmpty(dir)) {
       const rel = relative(PROJECT_ROOT, f);
       const bad = importsOf(f).filter(s => NODE_BUILTIN.test(s));
       if (bad.length) offenders.push(`${rel} (${bad.join(', ')})`);
@@ -54,7 +61,7 @@ test('src/core and webview import no Node built-ins', () => {
 
 test('src/core depends on nothing outside the core', () => {
   const offenders: string[] = [];
-  for (const f of sources('src/core')) {
+  for (const f of nonEmpty('src/core')) {
     const rel = relative(PROJECT_ROOT, f);
     const bad = importsOf(f).filter(s => /(^|\/)(host|backends|webview)(\/|$)/.test(s) || s === 'vscode');
     if (bad.length) offenders.push(`${rel} (${bad.join(', ')})`);

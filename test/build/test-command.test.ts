@@ -46,7 +46,9 @@ test('scripts/test.mjs knows which tools each test file needs', () => {
   assert.deepEqual(need('test/e2e/backends.test.ts'), ['chromium', 'code-server', 'jaeger']);
   assert.deepEqual(need('test/unit/core/parse/preview.test.ts'), []);
   // Every suite that would skip for a missing tool is covered by the list.
-  for (const f of sources(join(PROJECT_ROOT, 'test')).filter(x => x.endsWith('.test.ts') && !x.endsWith('test-command.test.ts'))) {
+  const suites = sources(join(PROJECT_ROOT, 'test')).filter(x => x.endsWith('.test.ts') && !x.endsWith('test-command.test.ts'));
+  assert.ok(suites.length >= 100, `${suites.length} test files found`);
+  for (const f of suites) {
     const text = readFileSync(f, 'utf8');
     const got = toolsNeeded([{ path: relative(PROJECT_ROOT, f), text }]);
     if (/JAEGER_SKIP/.test(text)) assert.ok(got.has('jaeger'), relative(PROJECT_ROOT, f));

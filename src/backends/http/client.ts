@@ -9,6 +9,7 @@ import * as zlib from 'node:zlib';
 import { readFileSync } from 'node:fs';
 import type { Readable } from 'node:stream';
 import type { z } from 'zod';
+import { bypassesProxy } from './noProxy';
 import {
   BackendError,
   BodyTooLargeError,
@@ -73,6 +74,8 @@ export interface HttpClientOptions {
   readonly retryBaseDelayMs?: number;
   /** HTTP proxy URL (VS Code's `http.proxy`), e.g. http://user:pass@proxy:3128. */
   readonly proxy?: string;
+  /** Hosts reached without the proxy (`http.noProxy` and NO_PROXY; patterns as in ./noProxy.ts). */
+  readonly noProxy?: readonly string[];
   readonly tls?: HttpTlsOptions;
   readonly userAgent?: string;
 }
@@ -293,7 +296,7 @@ export class HttpClient {
     const maxBody = req.maxBodyBytes ?? this.opts.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
     const headers = this.headersFor(url, req);
     const isHttps = url.protocol === 'https:';
-    const proxy = this.opts.proxy ? new URL(this.opts.proxy) : undefined;
+    const proxy = this.opts.proxy && !bypassesProxy(url, this.opts.noProxy ?? []) ? new URL(this.opts.proxy) : undefined;
     const errInit = { backend: this.backend, url: url.toString() };
 
     let tunnel: Socket | undefined;

@@ -1,7 +1,11 @@
 // Source map v3 (https://tc39.es/ecma426/): enough to move a position in generated JS (dist/*.js) to the
-// original source. The VLQ `mappings` string is decoded lazily per map, once, into flat typed arrays;
-// lookups are a binary search within the generated line. Index maps (`sections`) are supported.
+// original source. Decoding and lookups are @jridgewell/trace-mapping's (the decoder bundlers and Node's tooling use,
+// decoded lazily once per map). Hand-written here: the check that refuses a malformed `mappings` string (the library
+// decodes garbage into arbitrary segments instead of failing, and maps come from the user's disk or a trace), index
+// maps (`sections`, each section's map looked up on its own), and the resolution of `sources`, which must never let
+// a hostile map point outside its folder (see resolveSource).
 // Positions in and out of this module are 1-based lines and 1-based columns, as code.* attributes are.
+import { TraceMap, decodedMappings, traceSegment } from '@jridgewell/trace-mapping';
 import { dirname, joinPath, parseSpanPath } from './paths';
 
 export interface OriginalPosition {
@@ -24,73 +28,38 @@ const B64 = new Int8Array(128).fill(-1);
 /** Bound on a map's size: a hostile or broken map must not hang the host. */
 export const MAX_SOURCE_MAP_CHARS = 64 * 1024 * 1024;
 
-interface Decoded {
-  /** Per generated line (0-based), start offset into the segment arrays; length lines+1. */
-  readonly lineStart: Int32Array;
-  readonly genCol: Int32Array;
-  /** -1 when the segment has no source. */
-  readonly src: Int32Array;
-  readonly origLine: Int32Array;
-  readonly origCol: Int32Array;
-  readonly name: Int32Array;
+/** One decoded segment: [generated column, source index, original line, original column, name index?], 0-based. */
+export type Segment = readonly number[];
+
+/**
+ * Checks that `mappings` is well-formed VLQ (base64 digits only, no value cut short, no value over 32 bits, 1, 4 or
+ * 5 fields per segment) and throws SourceMapError otherwise. Counts digits only; the decoding is the library's.
+ */
+export function validateMappings(mappings: string): void {
+  let fields = 0, digits = 0;
+  const endSegment = (at: number) => {
+    if (digits > 0) throw new SourceMapError(`truncated VLQ at ${at}`);
+    if (fields !== 0 && fields !== 1 && fields !== 4 && fields !== 5) throw new SourceMapError(`a mapping segment has ${fields} fields`);
+    fields = 0;
+  };
+  for (let i = 0; i < mappings.length; i++) {
+    const c = mappings.charCodeAt(i);
+    if (c === 44 /* , */ || c === 59 /* ; */) { endSegment(i); continue; }
+    const digit = c < 128 ? B64[c]! : -1;
+    if (digit < 0) throw new SourceMapError(`invalid base64 character at ${i}`);
+    if (++digits > 7) throw new SourceMapError('VLQ value too large');
+    if ((digit & 32) === 0) {
+      digits = 0;
+      if (++fields > 5) throw new SourceMapError('a mapping segment has more than 5 fields');
+    }
+  }
+  endSegment(mappings.length);
 }
 
-/** Decodes a `mappings` string. Throws SourceMapError on malformed VLQ. */
-export function decodeMappings(mappings: string): Decoded {
-  const cap = Math.max(16, mappings.length >> 1);
-  let genCol = new Int32Array(cap), src = new Int32Array(cap), origLine = new Int32Array(cap), origCol = new Int32Array(cap), name = new Int32Array(cap);
-  const lineStarts: number[] = [0];
-  let n = 0;
-  let col = 0, s = 0, ol = 0, oc = 0, nm = 0;
-  const fields = [0, 0, 0, 0, 0];
-  let i = 0;
-  const len = mappings.length;
-  while (i <= len) {
-    const ch = i < len ? mappings.charCodeAt(i) : 59; // treat end as ';'
-    if (ch === 59 /* ; */) {
-      lineStarts.push(n);
-      col = 0;
-      i++;
-      if (i > len) break;
-      continue;
-    }
-    if (ch === 44 /* , */) { i++; continue; }
-    let f = 0;
-    while (i < len) {
-      const c = mappings.charCodeAt(i);
-      if (c === 44 || c === 59) break;
-      if (f >= 5) throw new SourceMapError('a mapping segment has more than 5 fields');
-      let value = 0, shift = 0, cont = true;
-      while (cont) {
-        if (i >= len) throw new SourceMapError('truncated VLQ');
-        const code = mappings.charCodeAt(i++);
-        const digit = code < 128 ? B64[code]! : -1;
-        if (digit < 0) throw new SourceMapError(`invalid base64 character at ${i - 1}`);
-        cont = (digit & 32) !== 0;
-        value += (digit & 31) * 2 ** shift;
-        shift += 5;
-        if (shift > 35) throw new SourceMapError('VLQ value too large');
-      }
-      fields[f++] = value % 2 === 1 ? -Math.floor(value / 2) : Math.floor(value / 2);
-    }
-    if (f !== 1 && f !== 4 && f !== 5) throw new SourceMapError(`a mapping segment has ${f} fields`);
-    if (n === genCol.length) {
-      const grow = (a: Int32Array) => { const b = new Int32Array(a.length * 2); b.set(a); return b; };
-      genCol = grow(genCol); src = grow(src); origLine = grow(origLine); origCol = grow(origCol); name = grow(name);
-    }
-    col += fields[0]!;
-    genCol[n] = col;
-    if (f >= 4) {
-      s += fields[1]!; ol += fields[2]!; oc += fields[3]!;
-      src[n] = s; origLine[n] = ol; origCol[n] = oc;
-      if (f === 5) { nm += fields[4]!; name[n] = nm; } else name[n] = -1;
-    } else {
-      src[n] = -1; origLine[n] = 0; origCol[n] = 0; name[n] = -1;
-    }
-    n++;
-  }
-  // The end sentinel pushed one extra line start; lines = lineStarts.length - 1.
-  return { lineStart: Int32Array.from(lineStarts), genCol: genCol.subarray(0, n), src: src.subarray(0, n), origLine: origLine.subarray(0, n), origCol: origCol.subarray(0, n), name: name.subarray(0, n) };
+/** Validates and decodes a `mappings` string: per generated line (0-based), its segments in column order. */
+export function decodeMappings(mappings: string): readonly (readonly Segment[])[] {
+  validateMappings(mappings);
+  return decodedMappings(new TraceMap({ version: 3, sources: [], names: [], mappings }));
 }
 
 interface Section {
@@ -100,7 +69,7 @@ interface Section {
 }
 
 export class SourceMap {
-  private decoded: Decoded | undefined;
+  private traced: TraceMap | undefined;
   private constructor(
     readonly sources: readonly string[],
     private readonly names: readonly string[],
@@ -134,6 +103,7 @@ export class SourceMap {
       return new SourceMap([], [], '', sections);
     }
     if (typeof o.mappings !== 'string' || !Array.isArray(o.sources)) throw new SourceMapError('source map lacks mappings or sources');
+    validateMappings(o.mappings);
     const root = typeof o.sourceRoot === 'string' ? o.sourceRoot : '';
     const sources = (o.sources as unknown[]).map(s => resolveSource(typeof s === 'string' ? s : '', root, mapPath));
     const names = Array.isArray(o.names) ? (o.names as unknown[]).map(x => (typeof x === 'string' ? x : '')) : [];
@@ -159,30 +129,24 @@ export class SourceMap {
       const innerCol = column === undefined ? undefined : (l0 === pick.line ? c0 - pick.column : c0) + 1;
       return pick.map.originalPositionFor(innerLine, innerCol);
     }
-    const d = (this.decoded ??= decodeMappings(this.mappings));
-    const l0 = line - 1;
-    if (l0 + 1 >= d.lineStart.length) return undefined;
-    const from = d.lineStart[l0]!, to = d.lineStart[l0 + 1]!;
-    let idx = -1;
-    if (column === undefined) {
-      for (let k = from; k < to; k++) if (d.src[k]! >= 0) { idx = k; break; }
-    } else {
+    // The library resolves nothing here: sources are looked up by index in this.sources, resolved by resolveSource.
+    const map = (this.traced ??= new TraceMap({ version: 3, sources: this.sources.map(() => ''), names: [...this.names], mappings: this.mappings }));
+    const segments = decodedMappings(map)[line - 1];
+    if (!segments) return undefined;
+    const mapped = (seg: Segment | null | undefined): seg is Segment => !!seg && seg.length >= 4;
+    let seg: Segment | undefined;
+    if (column === undefined) seg = segments.find(mapped);
+    else {
       const c0 = column - 1;
-      let lo = from, hi = to - 1;
-      while (lo <= hi) {
-        const mid = (lo + hi) >> 1;
-        if (d.genCol[mid]! <= c0) { idx = mid; lo = mid + 1; } else hi = mid - 1;
-      }
-      // Walk back over source-less segments; fall forward to the first mapped one if none precedes.
-      while (idx >= from && d.src[idx]! < 0) idx--;
-      if (idx < from) { idx = -1; for (let k = from; k < to; k++) if (d.src[k]! >= 0) { idx = k; break; } }
+      const glb = traceSegment(map, line - 1, c0);
+      // A source-less segment covers the column: the nearest mapped one before it, else the first of the line.
+      seg = mapped(glb) ? glb : segments.filter(x => x[0]! <= c0 && mapped(x)).at(-1) ?? segments.find(mapped);
     }
-    if (idx < 0) return undefined;
-    const source = this.sources[d.src[idx]!];
+    if (!seg) return undefined;
+    const source = this.sources[seg[1]!];
     if (source === undefined) return undefined;
-    const nameIdx = d.name[idx]!;
-    const name = nameIdx >= 0 ? this.names[nameIdx] : undefined;
-    const pos = { source, line: d.origLine[idx]! + 1, column: d.origCol[idx]! + 1 };
+    const name = seg.length === 5 ? this.names[seg[4]!] : undefined;
+    const pos = { source, line: seg[2]! + 1, column: seg[3]! + 1 };
     return name ? { ...pos, name } : pos;
   }
 }

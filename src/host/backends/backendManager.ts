@@ -42,7 +42,7 @@ export class BackendManager extends Disposable {
     super();
     this._loading = this.reload();
     this._register(vscode.workspace.onDidChangeConfiguration(e => {
-      if (e.affectsConfiguration(`spanscope.${BACKENDS_KEY}`) || e.affectsConfiguration(`spanscope.${MAX_RESPONSE_KEY}`) || e.affectsConfiguration('http.proxy')) {
+      if (e.affectsConfiguration(`spanscope.${BACKENDS_KEY}`) || e.affectsConfiguration(`spanscope.${MAX_RESPONSE_KEY}`) || e.affectsConfiguration('http.proxy') || e.affectsConfiguration('http.noProxy')) {
         this._loading = this.reload();
       }
     }));

@@ -3,6 +3,7 @@
 import * as vscode from 'vscode';
 import * as z from 'zod';
 import { BACKEND_TYPES, type BackendConfig, type BackendEnvironment, type BackendSecrets } from '../../backends/types';
+import { noProxyEntries } from '../../backends/http/noProxy';
 
 export const BACKENDS_KEY = 'backends';
 export const MAX_RESPONSE_KEY = 'maxResponseMegabytes';
@@ -59,8 +60,14 @@ export function backendEnvironment(): BackendEnvironment {
   const c = vscode.workspace.getConfiguration('spanscope');
   const mb = c.get<unknown>(MAX_RESPONSE_KEY);
   const max = typeof mb === 'number' && Number.isFinite(mb) && mb >= 1 ? Math.min(mb, 16_384) : BACKEND_DEFAULTS[MAX_RESPONSE_KEY];
-  const proxy = vscode.workspace.getConfiguration('http').get<unknown>('proxy');
-  return { maxBodyBytes: Math.floor(max * 1024 * 1024), ...(typeof proxy === 'string' && proxy.trim() ? { proxy: proxy.trim() } : {}) };
+  const http = vscode.workspace.getConfiguration('http');
+  const proxy = http.get<unknown>('proxy');
+  const noProxy = noProxyEntries(http.get<unknown>('noProxy'), process.env.NO_PROXY ?? process.env.no_proxy);
+  return {
+    maxBodyBytes: Math.floor(max * 1024 * 1024),
+    ...(typeof proxy === 'string' && proxy.trim() ? { proxy: proxy.trim() } : {}),
+    ...(noProxy.length ? { noProxy } : {}),
+  };
 }
 
 export function offerLocalBackends(): boolean {

@@ -183,12 +183,12 @@ export class TraceOpener extends Disposable {
       // Not JSON: perhaps a trace ID, a traceparent or a link; Open Trace by ID reads all of those.
       const byId = vscode.l10n.t('Open Trace by ID');
       const all = await vscode.commands.getCommands(true);
-      const canById = all.includes('spanscope.openTraceById');
+      const canById = all.includes(Commands.openTraceById);
       const choice = await vscode.window.showWarningMessage(
         vscode.l10n.t('The clipboard does not hold a trace document (it starts with "{0}").', text.slice(0, 40)),
         ...(canById ? [byId] : []),
       );
-      if (choice === byId) await vscode.commands.executeCommand('spanscope.openTraceById', text);
+      if (choice === byId) await vscode.commands.executeCommand(Commands.openTraceById, text);
       return [];
     }
     return this.openBytes(new TextEncoder().encode(text), { kind: 'clipboard', label: vscode.l10n.t('Clipboard') });

@@ -107,6 +107,8 @@ describe('mcp server over trace files', () => {
     const fnd = (await s.call('get_findings', { traceId: id, limit: 1000 })).json;
     assert.equal(fnd.findingCount, a.findings.length);
     const only = (await s.call('get_findings', { traceId: id, kinds: ['error-origin'] })).json;
+    assert.equal(only.findings.length, a.findings.filter(f => f.kind === 'error-origin').length);
+    assert.ok(only.findings.length > 0, 'the trace has error origins to filter on');
     for (const f of only.findings) assert.equal(f.kind, 'error-origin');
     const code = (await s.call('get_code_locations', { traceId: id })).json;
     assert.equal(code.spansWithLocation, a.codeLocations.filter(Boolean).length);

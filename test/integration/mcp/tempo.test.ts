@@ -33,6 +33,7 @@ describe('mcp server over Tempo (multi-tenant stand-in)', () => {
     const sum = (await s.call('get_trace_summary', { traceId: `http://tempo:3200/api/traces/${t.traceId}` })).json;
     assert.equal(sum.spanCount, 3);
     assert.equal(sum.errorCount, 1);
+    assert.ok(tempo.requests.length > 0);
     for (const r of tempo.requests) assert.deepEqual(r.tenants, r.path === '/ready' ? r.tenants : ['team-a'], r.path);
   });
 });

@@ -1,7 +1,10 @@
-// A minimal stand-in for the `vscode` module, enough to run `activate` and host modules in plain Node and to record
-// what they register. Real behaviour where our code depends on it (EventEmitter, Memento, configuration values,
-// command registry, Uri paths); everything else is an auto-stub: any member is a callable that records its calls and
-// returns another stub with `dispose()`, so feature modules that call APIs this file does not know still activate.
+// A stand-in for the `vscode` module, enough to run `activate` and host modules in plain Node and to record what they
+// register. Strict: it models the part of the API the host uses, with VS Code's names and shapes (checked against
+// node_modules/@types/vscode by test/unit/host/fakeVscode.test.ts), and reading anything else throws, so a host call
+// to a misspelt or unmodelled API fails the test instead of quietly doing nothing. When host code starts using a new
+// API, add it here with the signature from @types/vscode. Registrations (providers, handlers, tree views) are recorded
+// in `calls` and answer a Disposable. An API that VS Code 1.100 lacks and the host only feature-detects is listed
+// with the value `undefined`.
 // Install with `installFakeVscode()` BEFORE the module under test is first required.
 import Module from 'node:module';
 import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
@@ -65,9 +68,28 @@ export class Position {
   constructor(readonly line: number, readonly character: number) {}
 }
 export class Range {
-  constructor(readonly start: Position, readonly end: Position) {}
+  readonly start: Position;
+  readonly end: Position;
+  // Both of VS Code's forms: (start, end) and (startLine, startCharacter, endLine, endCharacter).
+  constructor(a: Position | number, b: Position | number, c?: number, d?: number) {
+    if (typeof a === 'number') { this.start = new Position(a, b as number); this.end = new Position(c ?? 0, d ?? 0); }
+    else { this.start = a; this.end = b as Position; }
+  }
 }
 export class Selection extends Range {}
+export class CodeLens {
+  constructor(readonly range: Range, readonly command?: { title: string; command: string; arguments?: unknown[] }) {}
+  get isResolved(): boolean { return this.command !== undefined; }
+}
+export class Hover {
+  constructor(readonly contents: unknown, readonly range?: Range) {}
+}
+export class LanguageModelTextPart {
+  constructor(public value: string) {}
+}
+export class LanguageModelToolResult {
+  constructor(public content: unknown[]) {}
+}
 export class CancellationError extends Error {}
 export class ThemeColor {
   constructor(readonly id: string) {}
@@ -109,35 +131,20 @@ export class MemoryMemento {
   setKeysForSync(): void {}
 }
 
-/** Records every call to an auto-stubbed member: `calls` of `window.showErrorMessage` etc. */
+/** Records registrations and some calls: `calls` of `window.registerUriHandler`, `commands.executeCommand` etc. */
 export interface CallRecord { readonly api: string; readonly args: readonly unknown[] }
 
-function autoStub(name: string, calls: CallRecord[]): unknown {
-  const target = function () { /* stub */ };
-  return new Proxy(target, {
-    get(_t, prop) {
-      if (prop === 'dispose') return () => undefined;
-      if (prop === 'then') return undefined; // not a thenable
-      if (prop === Symbol.iterator) return function* () { /* an empty collection */ };
-      if (prop === Symbol.toPrimitive || prop === 'toString') return () => `stub:${name}`;
-      if (prop === 'length') return 0;
-      if (typeof prop === 'symbol') return undefined;
-      return autoStub(`${name}.${prop}`, calls);
-    },
-    apply(_t, _this, args) {
-      calls.push({ api: name, args });
-      return autoStub(`${name}()`, calls);
-    },
-    set() { return true; },
-  });
-}
+/** Thrown when host code reads a member of the API that this fake does not model. */
+export class UnmodelledApiError extends Error {}
 
-/** An object whose listed members are real and every other member is an auto-stub. */
-function partial<T extends object>(name: string, real: T, calls: CallRecord[]): T {
+/** `real`, where reading a member it lacks throws (setting one is allowed: tests put in their own recorders). */
+export function strict<T extends object>(name: string, real: T): T {
   return new Proxy(real, {
     get(t, prop, recv) {
       if (typeof prop === 'symbol' || prop in t) return Reflect.get(t, prop, recv);
-      return autoStub(`${name}.${prop}`, calls);
+      // Probed by `await`, JSON.stringify and the CommonJS/ES module interop on any object: not an API read.
+      if (prop === 'then' || prop === 'toJSON' || prop === '__esModule') return undefined;
+      throw new UnmodelledApiError(`the fake vscode does not model ${name}.${prop}: add it to test/support/host/fakeVscode.ts as @types/vscode declares it`);
     },
   });
 }
@@ -208,6 +215,13 @@ export function createFakeVscode(projectRoot: string): FakeVscode {
   const trustEvents = new EventEmitter<void>();
   const state = { clipboard: '', workspaceTrusted: true, workspaceFolders: undefined as FakeVscode['workspaceFolders'] };
 
+  /** A register* function: records its arguments, answers a Disposable. */
+  const registration = (api: string) => (...args: unknown[]) => {
+    calls.push({ api, args });
+    return new Disposable(() => undefined);
+  };
+  const event = <T>() => new EventEmitter<T>().event;
+  let decorationTypes = 0;
   const register = (id: string, fn: (...args: unknown[]) => unknown) => {
     if (commands.has(id)) throw new Error(`command '${id}' already exists`);
     commands.set(id, fn);
@@ -221,11 +235,13 @@ export function createFakeVscode(projectRoot: string): FakeVscode {
     const at = (level: string) => (message: unknown, ...rest: unknown[]) => {
       lines.push({ level, message: [message, ...rest].map(x => (x instanceof Error ? x.message : String(x))).join(' ') });
     };
-    return partial('log', { trace: at('trace'), debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error'), appendLine: at('info'), show: () => undefined, dispose: () => undefined, logLevel: 2, onDidChangeLogLevel: new EventEmitter<number>().event }, calls);
+    return strict('LogOutputChannel', { name: 'Spanscope', trace: at('trace'), debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error'),
+      append: at('info'), appendLine: at('info'), replace: at('info'), clear: () => undefined, show: () => undefined, hide: () => undefined,
+      dispose: () => undefined, logLevel: 2, onDidChangeLogLevel: new EventEmitter<number>().event });
   };
   const getConfiguration = (section?: string) => {
     const prefix = section ? `${section}.` : '';
-    return partial('configuration', {
+    return strict('WorkspaceConfiguration', {
       // Workspace values win over user values, as in VS Code (Restricted Mode filtering is VS Code's, not modelled).
       get: (key: string, fallback?: unknown) => (workspaceSettings.has(prefix + key) ? workspaceSettings.get(prefix + key)
         : settings.has(prefix + key) ? settings.get(prefix + key) : fallback),
@@ -236,11 +252,49 @@ export function createFakeVscode(projectRoot: string): FakeVscode {
         const full = prefix + key;
         configEvents.fire({ affectsConfiguration: (s: string) => full === s || full.startsWith(`${s}.`) });
       },
-    }, calls);
+    });
+  };
+  const treeView = (id: string, options: unknown) => {
+    calls.push({ api: 'window.createTreeView', args: [id, options] });
+    return strict(`TreeView(${id})`, {
+      // Shown, as far as the host can tell: it renders only for visible views.
+      visible: true, selection: [] as unknown[], title: undefined as string | undefined, description: undefined as string | undefined,
+      message: undefined as string | undefined, badge: undefined as unknown,
+      onDidChangeSelection: event<unknown>(), onDidChangeVisibility: event<unknown>(), onDidExpandElement: event<unknown>(),
+      onDidCollapseElement: event<unknown>(), onDidChangeCheckboxState: event<unknown>(),
+      reveal: async () => undefined, dispose: () => undefined,
+    });
+  };
+  const inputBox = () => {
+    const accept = new EventEmitter<void>(), change = new EventEmitter<string>(), hide = new EventEmitter<void>(), button = new EventEmitter<unknown>();
+    const box = strict('InputBox', {
+      value: '', valueSelection: undefined as unknown, placeholder: undefined as string | undefined, prompt: undefined as string | undefined,
+      title: undefined as string | undefined, step: undefined as number | undefined, totalSteps: undefined as number | undefined,
+      enabled: true, busy: false, ignoreFocusOut: false, password: false, validationMessage: undefined as unknown, buttons: [] as unknown[],
+      onDidAccept: accept.event, onDidChangeValue: change.event, onDidHide: hide.event, onDidTriggerButton: button.event,
+      show: () => undefined, hide: () => hide.fire(), dispose: () => undefined,
+    });
+    return box;
+  };
+  const webviewPanel = (viewType: string, title: string, showOptions: unknown, options: unknown) => {
+    calls.push({ api: 'window.createWebviewPanel', args: [viewType, title, showOptions, options] });
+    const dispose = new EventEmitter<void>();
+    const panel = strict('WebviewPanel', {
+      viewType, title, iconPath: undefined as unknown, options: options ?? {}, viewColumn: 1, active: true, visible: true,
+      webview: strict('Webview', {
+        options: {} as unknown, html: '', cspSource: 'vscode-resource:', asWebviewUri: (u: Uri) => u,
+        postMessage: async () => true, onDidReceiveMessage: event<unknown>(),
+      }),
+      onDidDispose: dispose.event, onDidChangeViewState: event<unknown>(),
+      reveal: () => undefined, dispose: () => dispose.fire(),
+    });
+    return panel;
   };
 
   const api: Record<string, unknown> = {
     EventEmitter, Disposable, Uri, Position, Range, Selection, CancellationError, ThemeColor, ThemeIcon, MarkdownString, CancellationTokenSource, TreeItem,
+    CodeLens, Hover, LanguageModelTextPart, LanguageModelToolResult,
+    SymbolKind: { File: 0, Module: 1, Namespace: 2, Package: 3, Class: 4, Method: 5, Property: 6, Field: 7, Constructor: 8, Enum: 9, Interface: 10, Function: 11, Variable: 12, Constant: 13, String: 14, Number: 15, Boolean: 16, Array: 17, Object: 18, Key: 19, Null: 20, EnumMember: 21, Struct: 22, Event: 23, Operator: 24, TypeParameter: 25 },
     StatusBarAlignment: { Left: 1, Right: 2 },
     UIKind: { Desktop: 1, Web: 2 },
     ViewColumn: { Active: -1, Beside: -2, One: 1, Two: 2 },
@@ -254,7 +308,7 @@ export function createFakeVscode(projectRoot: string): FakeVscode {
     LogLevel: { Off: 0, Trace: 1, Debug: 2, Info: 3, Warning: 4, Error: 5 },
     DecorationRangeBehavior: { OpenOpen: 0, ClosedClosed: 1, OpenClosed: 2, ClosedOpen: 3 },
     OverviewRulerLane: { Left: 1, Center: 2, Right: 4, Full: 7 },
-    commands: partial('commands', {
+    commands: strict('commands', {
       registerCommand: register,
       registerTextEditorCommand: register,
       executeCommand: async (id: string, ...args: unknown[]) => {
@@ -263,14 +317,24 @@ export function createFakeVscode(projectRoot: string): FakeVscode {
         return fn ? fn(...args) : undefined;
       },
       getCommands: async () => [...commands.keys()],
-    }, calls),
-    window: partial('window', {
+    }),
+    window: strict('window', {
       createOutputChannel: () => makeLog(),
       showInformationMessage: message('info'),
       showWarningMessage: message('warning'),
       showErrorMessage: message('error'),
       visibleTextEditors: [],
       activeTextEditor: undefined,
+      onDidChangeActiveTextEditor: event<unknown>(),
+      onDidChangeVisibleTextEditors: event<unknown>(),
+      onDidChangeTextEditorVisibleRanges: event<unknown>(),
+      createTreeView: treeView,
+      createInputBox: inputBox,
+      createWebviewPanel: webviewPanel,
+      createTextEditorDecorationType: (options: unknown) => strict('TextEditorDecorationType', { key: `decoration${++decorationTypes}`, options, dispose: () => undefined }),
+      registerUriHandler: registration('window.registerUriHandler'),
+      registerTerminalLinkProvider: registration('window.registerTerminalLinkProvider'),
+      registerWebviewPanelSerializer: registration('window.registerWebviewPanelSerializer'),
       showTextDocument: async (doc: { uri: Uri }, options?: { selection?: Range }) => {
         const editor = { document: doc, selection: options?.selection, revealRange: () => undefined };
         shown.push(editor);
@@ -284,10 +348,11 @@ export function createFakeVscode(projectRoot: string): FakeVscode {
       showOpenDialog: async () => fakeRef.openDialogAnswer,
       showInputBox: async () => fakeRef.inputAnswer,
       createStatusBarItem: () => {
-        const item = { text: '', tooltip: undefined as unknown, command: undefined as unknown, name: '', backgroundColor: undefined as unknown, visible: false,
+        const item = { id: 'spanscope', name: '', text: '', tooltip: undefined as unknown, command: undefined as unknown, color: undefined as unknown,
+          backgroundColor: undefined as unknown, accessibilityInformation: undefined as unknown, visible: false,
           show() { item.visible = true; }, hide() { item.visible = false; }, dispose() { item.visible = false; } };
         statusItems.push(item);
-        return item;
+        return strict('StatusBarItem', item);
       },
       withProgress: async (o: { title?: string }, task: (p: unknown, t: unknown) => unknown) => {
         const cts = new CancellationTokenSource();
@@ -295,20 +360,33 @@ export function createFakeVscode(projectRoot: string): FakeVscode {
         progress.push(rec);
         return task({ report: (r: { message?: string }) => { if (r.message) rec.reports.push(r.message); } }, cts.token);
       },
-    }, calls),
-    workspace: partial('workspace', {
+    }),
+    workspace: strict('workspace', {
       getConfiguration,
       onDidChangeConfiguration: configEvents.event,
       onDidGrantWorkspaceTrust: trustEvents.event,
       get isTrusted() { return state.workspaceTrusted; },
-      fs: {
+      onDidChangeTextDocument: event<unknown>(),
+      onDidChangeWorkspaceFolders: event<unknown>(),
+      textDocuments: [],
+      createFileSystemWatcher: (glob: unknown) => {
+        calls.push({ api: 'workspace.createFileSystemWatcher', args: [glob] });
+        return strict('FileSystemWatcher', { ignoreCreateEvents: false, ignoreChangeEvents: false, ignoreDeleteEvents: false,
+          onDidCreate: event<Uri>(), onDidChange: event<Uri>(), onDidDelete: event<Uri>(), dispose: () => undefined });
+      },
+      asRelativePath: (p: string | Uri) => {
+        const abs = typeof p === 'string' ? p : p.fsPath;
+        const folder = (state.workspaceFolders ?? []).find(f => abs.startsWith(f.uri.fsPath + path.sep));
+        return folder ? path.relative(folder.uri.fsPath, abs).split(path.sep).join('/') : abs;
+      },
+      fs: strict('workspace.fs', {
         stat: async (uri: Uri) => {
           const st = statSync(uri.fsPath);
           return { type: st.isDirectory() ? 2 : 1, size: st.size, ctime: st.ctimeMs, mtime: st.mtimeMs };
         },
         readFile: async (uri: Uri) => new Uint8Array(readFileSync(uri.fsPath)),
         writeFile: async (uri: Uri, data: Uint8Array) => { writeFileSync(uri.fsPath, data); },
-      },
+      }),
       // Supports the `**/<name>` patterns the host uses (glob escapes like [*] allowed in the name).
       findFiles: async (include: string, exclude?: string, max = Infinity) => {
         const name = include.replace(/^\*\*\//, '').replace(/\[(.)\]/g, '$1');
@@ -330,24 +408,32 @@ export function createFakeVscode(projectRoot: string): FakeVscode {
         return { uri, lineCount: lines.length, lineAt: (n: number) => ({ text: lines[n] ?? '' }) };
       },
       get workspaceFolders() { return state.workspaceFolders; },
-    }, calls),
-    env: partial('env', {
-      clipboard: { readText: async () => state.clipboard, writeText: async (s: string) => { state.clipboard = s; } },
+    }),
+    env: strict('env', {
+      clipboard: strict('env.clipboard', { readText: async () => state.clipboard, writeText: async (s: string) => { state.clipboard = s; } }),
       language: 'en',
       appName: 'Fake Code',
       uiKind: 1,
       uriScheme: 'vscode',
-    }, calls),
-    l10n: { t: (s: string | { message: string }, ...args: unknown[]) => {
+    }),
+    l10n: strict('l10n', { bundle: undefined, uri: undefined, t: (s: string | { message: string }, ...args: unknown[]) => {
       const text = typeof s === 'string' ? s : s.message;
       return text.replace(/\{(\d+)\}/g, (_m, i: string) => String(args[Number(i)]));
-    } },
+    } }),
+    languages: strict('languages', {
+      registerCodeLensProvider: registration('languages.registerCodeLensProvider'),
+      registerHoverProvider: registration('languages.registerHoverProvider'),
+    }),
+    lm: strict('lm', {
+      registerTool: registration('lm.registerTool'),
+      // VS Code 1.100 has no MCP server definition API (1.101 added it); the host detects that.
+      registerMcpServerDefinitionProvider: undefined,
+    }),
+    // VS Code 1.101's MCP server definition class: absent in 1.100, feature-detected by the host.
+    McpHttpServerDefinition: undefined,
     version: '1.100.3',
   };
-  for (const ns of ['languages', 'extensions', 'tasks', 'debug', 'scm', 'tests', 'chat', 'lm', 'notebooks', 'authentication']) {
-    api[ns] = autoStub(ns, calls);
-  }
-  const moduleApi = partial('vscode', api, calls);
+  const moduleApi = strict('vscode', api);
 
   const fake: FakeVscode = {
     api: moduleApi,

@@ -4,10 +4,11 @@
 import { fakeVscode } from '../../support/host/register';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { PROJECT_ROOT } from '../../support/paths';
+import { Commands } from '../../../src/host/commands';
 
 interface ContributedCommand { command: string; title?: unknown; category?: unknown }
 const pkg = JSON.parse(readFileSync(join(PROJECT_ROOT, 'package.json'), 'utf8')) as {
@@ -63,4 +64,26 @@ test('activation is never "*" and onCommand events name contributed commands onl
   assert.ok(!events.includes('*'), 'activation on "*" slows every VS Code start');
   const declared = new Set(contributed.map(c => c.command));
   for (const e of events.filter(x => x.startsWith('onCommand:'))) assert.ok(declared.has(e.slice('onCommand:'.length)), e);
+});
+
+test('the Commands table is exactly contributes.commands', () => {
+  assert.deepEqual(Object.values(Commands).sort(), contributed.map(c => c.command).sort());
+});
+
+test('src/host names commands through the Commands table, not as string literals', () => {
+  const ids = new Set<string>(Object.values(Commands));
+  const offenders: string[] = [];
+  let scanned = 0;
+  const walk = (dir: string): void => {
+    for (const name of readdirSync(dir)) {
+      const p = join(dir, name);
+      if (statSync(p).isDirectory()) { walk(p); continue; }
+      if (!name.endsWith('.ts') || p.endsWith(join('host', 'commands.ts'))) continue;
+      scanned++;
+      for (const m of readFileSync(p, 'utf8').matchAll(/['"`](spanscope\.[\w.]+)['"`]/g)) if (ids.has(m[1]!)) offenders.push(`${relative(PROJECT_ROOT, p)}: ${m[1]}`);
+    }
+  };
+  walk(join(PROJECT_ROOT, 'src', 'host'));
+  assert.ok(scanned > 50, `${scanned} files scanned`);
+  assert.deepEqual(offenders, []);
 });

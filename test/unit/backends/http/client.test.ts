@@ -372,6 +372,23 @@ describe('TLS and proxies', () => {
     assert.ok(forwarded.some(f => f === `GET ${originUrl}/json`), forwarded.join(','));
     c.dispose();
   });
+  test('http.noProxy / NO_PROXY: a matching host is reached directly, others still through the proxy', async () => {
+    const before = forwarded.length;
+    // The origin listens on 127.0.0.1: listed, it is fetched without the proxy (the proxy records nothing).
+    const direct = client({ proxy: forwardUrl, noProxy: ['example.com', '127.0.0.1'] });
+    assert.equal((await direct.json({ path: 'json' }, SCHEMA)).hello, 'world');
+    assert.deepEqual(forwarded.slice(before), []);
+    direct.dispose();
+    const tls = new HttpClient({ backend: 'x', baseUrl: tlsUrl, tls: { caFile: certs.caFile }, proxy: forwardUrl, noProxy: [`127.0.0.1:${new URL(tlsUrl).port}`] });
+    assert.equal((await tls.json({ path: 'x' }, SCHEMA)).hello, 'world');
+    assert.deepEqual(forwarded.slice(before), [], 'no CONNECT for a listed host:port');
+    tls.dispose();
+    // Not matching (another host, another port): through the proxy as before.
+    const proxied = client({ proxy: forwardUrl, noProxy: ['example.com', '127.0.0.1:1'] });
+    assert.equal((await proxied.json({ path: 'json' }, SCHEMA)).hello, 'world');
+    assert.deepEqual(forwarded.slice(before), [`GET ${originUrl}/json`]);
+    proxied.dispose();
+  });
   test('HTTPS through the proxy with CONNECT', async () => {
     const c = new HttpClient({ backend: 'x', baseUrl: tlsUrl, tls: { caFile: certs.caFile }, proxy: forwardUrl });
     assert.equal((await c.json({ path: 'x' }, SCHEMA)).hello, 'world');

@@ -1,19 +1,23 @@
 // The receiver's errors are recognised by their `code`, also when they come from another copy of the class (the
 // extension's two bundles each carry one: `instanceof` across them is always false).
-import { createRequire } from 'node:module';
+import Module from 'node:module';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import * as esbuild from 'esbuild';
+import { PROJECT_ROOT } from '../../../support/paths';
 import { PortInUseError } from '../../../../src/backends/receiver/ports';
 import { NonLoopbackBindError } from '../../../../src/backends/receiver/receiver';
 import { RECEIVER_ERROR, isNonLoopbackBindError, isPortInUseError } from '../../../../src/backends/receiver/errors';
 
 test('a PortInUseError from a second copy of the module is not instanceof, but isPortInUseError knows it', () => {
-  // Loading the module again, as a separate instance, is exactly what a second bundle does.
-  const id = require.resolve('../../../../src/backends/receiver/ports');
-  const first = require.cache[id];
-  delete require.cache[id];
-  const copy = createRequire(__filename)(id) as typeof import('../../../../src/backends/receiver/ports');
-  if (first) require.cache[id] = first;
+  // A second bundle of the module, loaded as its own instance: exactly what the extension's other bundle carries.
+  const file = join(PROJECT_ROOT, 'src', 'backends', 'receiver', 'ports.ts');
+  const built = esbuild.buildSync({ entryPoints: [file], bundle: true, platform: 'node', format: 'cjs', write: false, logLevel: 'silent' });
+  const mod = new Module(file) as Module & { _compile(code: string, filename: string): void };
+  mod.filename = file;
+  mod._compile(built.outputFiles[0]!.text, file);
+  const copy = mod.exports as typeof import('../../../../src/backends/receiver/ports');
   const err: unknown = new copy.PortInUseError('grpc', '127.0.0.1', 4317, 'otlp', 4319);
   assert.notEqual(copy.PortInUseError, PortInUseError, 'the test needs two copies of the class');
   assert.equal(err instanceof PortInUseError, false);

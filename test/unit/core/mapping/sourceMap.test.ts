@@ -82,21 +82,19 @@ test('an inline map is found and decoded', async () => {
 
 test('VLQ decoding matches hand-computed segments', () => {
   // "AAAA;AACA,EAAE" : line0 [0,0,0,0]; line1 [0,0,1,0], [2,0,1,2]
-  const d = decodeMappings('AAAA;AACA,EAAE');
-  assert.deepEqual([...d.lineStart], [0, 1, 3]);
-  assert.deepEqual([...d.genCol], [0, 0, 2]);
-  assert.deepEqual([...d.origLine], [0, 1, 1]);
-  assert.deepEqual([...d.origCol], [0, 0, 2]);
-  // Negative and multi-digit values: 'D' = -1, 'gB' = 16.
-  const e = decodeMappings('gBAAA,DAAD');
-  assert.deepEqual([...e.genCol], [16, 15]);
-  assert.deepEqual([...e.origCol], [0, -1]);
+  assert.deepEqual(decodeMappings('AAAA;AACA,EAAE'), [[[0, 0, 0, 0]], [[0, 0, 1, 0], [2, 0, 1, 2]]]);
+  // Negative and multi-digit values: 'D' = -1, 'gB' = 16; segments come back in column order.
+  assert.deepEqual(decodeMappings('gBAAA,DAAD'), [[[15, 0, 0, -1], [16, 0, 0, 0]]]);
 });
 
 test('malformed maps raise SourceMapError', () => {
   assert.throws(() => decodeMappings('AA!A'), SourceMapError);
   assert.throws(() => decodeMappings('AAg'), SourceMapError);
   assert.throws(() => decodeMappings('AA'), SourceMapError);
+  assert.throws(() => decodeMappings('AAAAAA'), SourceMapError); // six fields
+  assert.throws(() => decodeMappings('gggggggggA'), SourceMapError); // over 32 bits
+  // A map with a malformed mappings string is refused when parsed, not decoded into arbitrary positions.
+  assert.throws(() => SourceMap.parse('{"version":3,"sources":["a.ts"],"mappings":"AA!A"}'), SourceMapError);
   assert.throws(() => SourceMap.parse('{'), SourceMapError);
   assert.throws(() => SourceMap.parse('{"version":2,"sources":[],"mappings":""}'), SourceMapError);
 });

@@ -158,6 +158,7 @@ test('spans map to code by path mapping, suffix, source map and route search; th
   // Clearing removes everything from the editors.
   model.clear();
   decorations.update();
+  assert.ok(decorationTypes.length > 0);
   for (const d of decorationTypes) assert.deepEqual(orders.set.get(d.key), []);
   decorations.dispose();
   model.dispose();

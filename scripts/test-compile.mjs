@@ -1,0 +1,87 @@
+// Compiles test files once with esbuild (one CommonJS bundle per test file, under out/test/) so that `node --test`
+// can run them without the TypeScript loader: starting tsx and transforming each file's imports costs about a second
+// per test file, which was most of the unit layer's two minutes.
+// Each bundle behaves like its sources: `__dirname`, `__filename` and `import.meta.url` in project files are replaced
+// by the source file's own location (tests find fixtures and dist/ relative to themselves); the vscode module stays
+// a require so that test/support/host/fakeVscode.ts can answer it; npm packages are loaded from node_modules as usual,
+// except ES-module-only ones (d3-*), which are bundled because CommonJS cannot require them on every Node 20.
+import * as esbuild from 'esbuild';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+const ROOT = resolve(dirname(new URL(import.meta.url).pathname), '..');
+export const COMPILED_DIR = join(ROOT, 'out', 'test');
+
+/** Replaces the module-location globals in one project file by its own location, as a string literal. */
+function withOwnLocation(text, file) {
+  return text
+    .replace(/\bimport\.meta\.url\b/g, JSON.stringify(pathToFileURL(file).href))
+    .replace(/\bimport\.meta\.dirname\b/g, JSON.stringify(dirname(file)))
+    .replace(/\bimport\.meta\.filename\b/g, JSON.stringify(file))
+    .replace(/(?<![.\w$])__dirname\b/g, JSON.stringify(dirname(file)))
+    .replace(/(?<![.\w$])__filename\b/g, JSON.stringify(file));
+}
+
+const LOADERS = { '.ts': 'ts', '.tsx': 'tsx', '.mts': 'ts', '.mjs': 'js', '.js': 'js', '.cjs': 'js' };
+
+/** @type {esbuild.Plugin} */
+const sourceLocations = {
+  name: 'source-locations',
+  setup(build) {
+    build.onLoad({ filter: /\.(ts|tsx|mts|mjs|js|cjs)$/ }, args => {
+      if (args.path.includes(`${'/'}node_modules${'/'}`)) return undefined;
+      const text = readFileSync(args.path, 'utf8');
+      if (!/__dirname|__filename|import\.meta/.test(text)) return undefined;
+      const ext = args.path.slice(args.path.lastIndexOf('.'));
+      return { contents: withOwnLocation(text, args.path), loader: LOADERS[ext], resolveDir: dirname(args.path) };
+    });
+  },
+};
+
+const esmOnly = new Map();
+/** True when a package can only be imported (package.json "type": "module" and no CommonJS entry). */
+function isEsmOnly(name) {
+  if (!esmOnly.has(name)) {
+    let only = false;
+    try {
+      const pkg = JSON.parse(readFileSync(join(ROOT, 'node_modules', name, 'package.json'), 'utf8'));
+      only = pkg.type === 'module' && !JSON.stringify(pkg.exports ?? {}).includes('"require"') && !(pkg.main ?? '').endsWith('.cjs');
+    } catch { only = false; }
+    esmOnly.set(name, only);
+  }
+  return esmOnly.get(name);
+}
+
+/** @type {esbuild.Plugin} */
+const packagesFromNodeModules = {
+  name: 'packages-from-node-modules',
+  setup(build) {
+    build.onResolve({ filter: /^[^./]/ }, args => {
+      if (args.path.startsWith('node:') || args.path === 'vscode') return { path: args.path, external: true };
+      const parts = args.path.split('/');
+      const name = args.path.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0];
+      // Inside a bundled ES-only package, its own dependencies follow the same rule.
+      return isEsmOnly(name) ? undefined : { path: args.path, external: true };
+    });
+  },
+};
+
+/** Bundles `files` (paths relative to the project root) and returns the compiled paths, in the same order. */
+export async function compileTests(files) {
+  if (existsSync(COMPILED_DIR)) rmSync(COMPILED_DIR, { recursive: true, force: true });
+  await esbuild.build({
+    entryPoints: files.map(f => join(ROOT, f)),
+    outdir: COMPILED_DIR,
+    outbase: ROOT,
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    sourcemap: 'linked',
+    logLevel: 'warning',
+    outExtension: { '.js': '.js' },
+    plugins: [sourceLocations, packagesFromNodeModules],
+  });
+  return files.map(f => relative(ROOT, join(COMPILED_DIR, f.replace(/\.(ts|tsx|mts|mjs)$/, '.js'))));
+}
