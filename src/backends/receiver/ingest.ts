@@ -1,13 +1,15 @@
 // One export request, whatever the transport: index it (OTLP protobuf: indexOtlpProtobuf reads only what the store
-// needs and checks the rest; OTLP JSON: parsed, then re-encoded as protobuf so the store keeps compact bytes), refuse
-// spans that cannot be stored (no valid trace/span ID, or skipped by the parser), merge the rest into the store, and
-// say what the OTLP answer is. The HTTP and gRPC front ends only translate this outcome into their status codes.
+// needs and checks the rest; OTLP JSON: transcoded to protobuf in one walk when it has the plain exporter shape,
+// else parsed and re-encoded, so the store keeps compact bytes), refuse spans that cannot be stored (no valid
+// trace/span ID, or skipped by the parser), merge the rest into the store, and say what the OTLP answer is. The HTTP
+// and gRPC front ends only translate this outcome into their status codes.
 // `prepare` is the CPU-heavy half and runs in a parse worker when there is one (ingest-worker.ts).
 import type { Trace } from '../../core/model';
 import { TraceParseError } from '../../core/model';
 import { encodeOtlpProtobuf } from '../../core/otlp/proto';
 import { parseTraceDocument } from '../../core/parse/index';
 import { emptyOtlpProtoIndex, indexOtlpProtobuf, type OtlpProtoIndex } from '../../core/parse/otlp-proto';
+import { transcodeOtlpJson } from '../../core/parse/otlp-json-transcode';
 import type { ParsePool } from './parse-pool';
 import type { TraceStore } from './store';
 
@@ -56,6 +58,13 @@ export function prepare(body: Uint8Array, encoding: ExportEncoding): Prepared {
     }
     return { bytes: body, index, exclude, invalid, skipped: index.skipped };
   }
+  // The plain exporter shape goes straight to protobuf (no trace model); anything else, including everything
+  // malformed, takes the full parser below, which says what is wrong and which spans it could not read.
+  const fast = transcodeOtlpJson(body);
+  if (fast) {
+    const index = indexOtlpProtobuf(fast.bytes);
+    if (index.count === fast.spans && index.skipped === 0) return { bytes: fast.bytes, index, exclude: undefined, invalid: 0, skipped: 0 };
+  }
   let result;
   try {
     result = parseTraceDocument(body, { format: 'otlp' });
@@ -75,7 +84,9 @@ export function prepare(body: Uint8Array, encoding: ExportEncoding): Prepared {
   }
   if (valid.length === 0) return { bytes: new Uint8Array(0), index: emptyOtlpProtoIndex(), exclude: undefined, invalid, skipped };
   const bytes = encodeOtlpProtobuf(valid);
-  return { bytes, index: indexOtlpProtobuf(bytes), exclude: undefined, invalid, skipped };
+  const index = indexOtlpProtobuf(bytes);
+  // A span the model holds but its protobuf cannot carry (a start time of 0 is "unset" there) is refused and said so
+  return { bytes, index, exclude: undefined, invalid, skipped: skipped + index.skipped };
 }
 
 /** Reads and stores on this thread. */

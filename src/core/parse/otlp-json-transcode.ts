@@ -1,0 +1,828 @@
+// OTLP JSON export request → OTLP protobuf bytes in one pass over the request's bytes, without JSON.parse and
+// without building the trace model.
+//
+// Why: the receiver stores protobuf bytes plus an index (store.addIndexed). A JSON request used to be parsed with
+// JSON.parse, read into the full model (spans, interned attributes, resources), encoded again with protobufjs and
+// then indexed: hundreds of thousands of short-lived objects per second under load. Here the JSON text is scanned
+// once and the protobuf written as it goes; strings are copied byte for byte (escapes decoded, UTF-8 checked).
+//
+// It is deliberately narrow. It accepts only the plain, well-formed shape OTLP exporters send (camelCase fields,
+// hex IDs, enum numbers or names, int64 as decimal strings or safe integers) and answers `undefined` for anything
+// else: a JSON syntax error, unknown, repeated or snake_case fields, nulls, invalid or all-zero IDs, malformed
+// times, values the model would skip or warn about, lone surrogates, invalid UTF-8, an empty request. The caller
+// then takes the full parser, which reports exactly what is wrong (syntax errors with their position, warnings,
+// skipped spans, partial success), so the fast path can never accept less strictly or drop silently; for what it
+// accepts, the bytes decode to the same spans the model path stored (test/unit/core/parse/otlp-json-transcode.test.ts
+// checks both on mutated requests).
+//
+// Pure: no Node built-ins (src/core).
+
+/** Thrown inside the scan when the input is outside the fast shape; caught at the top, never escapes. */
+class Unusual {
+  private constructor() { /* one instance */ }
+  static readonly it = new Unusual();
+}
+function unusual(): never {
+  throw Unusual.it;
+}
+
+/** Deeper AnyValue nesting goes to the full parser (its own limit decides). */
+const MAX_DEPTH = 16;
+
+/** A growable byte buffer with protobuf primitives; nested messages get their length written when they end. */
+class Writer {
+  buf: Uint8Array;
+  pos = 0;
+  private view: DataView;
+
+  constructor(capacity: number) {
+    this.buf = new Uint8Array(Math.max(256, capacity));
+    this.view = new DataView(this.buf.buffer);
+  }
+
+  ensure(n: number): void {
+    if (this.pos + n <= this.buf.length) return;
+    let size = this.buf.length * 2;
+    while (size < this.pos + n) size *= 2;
+    const next = new Uint8Array(size);
+    next.set(this.buf.subarray(0, this.pos));
+    this.buf = next;
+    this.view = new DataView(next.buffer);
+  }
+
+  /** A tag and varint of up to 32 bits (field numbers and lengths here are small). */
+  varint(n: number): void {
+    this.ensure(5);
+    const b = this.buf;
+    let p = this.pos;
+    while (n > 0x7f) {
+      b[p++] = (n & 0x7f) | 0x80;
+      n >>>= 7;
+    }
+    b[p++] = n;
+    this.pos = p;
+  }
+
+  /** A 64-bit varint from its two 32-bit halves (int64 two's complement for negatives). */
+  varint64(lo: number, hi: number): void {
+    this.ensure(10);
+    const b = this.buf;
+    let p = this.pos;
+    lo >>>= 0;
+    hi >>>= 0;
+    while (hi > 0 || lo > 0x7f) {
+      b[p++] = (lo & 0x7f) | 0x80;
+      lo = ((lo >>> 7) | (hi << 25)) >>> 0;
+      hi >>>= 7;
+    }
+    b[p++] = lo;
+    this.pos = p;
+  }
+
+  fixed32(n: number): void {
+    this.ensure(4);
+    this.view.setUint32(this.pos, n >>> 0, true);
+    this.pos += 4;
+  }
+
+  fixed64(lo: number, hi: number): void {
+    this.ensure(8);
+    this.view.setUint32(this.pos, lo >>> 0, true);
+    this.view.setUint32(this.pos + 4, hi >>> 0, true);
+    this.pos += 8;
+  }
+
+  double(v: number): void {
+    this.ensure(8);
+    this.view.setFloat64(this.pos, v, true);
+    this.pos += 8;
+  }
+
+  /** Writes `n` as a varint of exactly `width` bytes at pos (width is its minimal size). */
+  lengthAt(n: number, width: number): void {
+    const b = this.buf;
+    let p = this.pos;
+    for (let i = 1; i < width; i++) {
+      b[p++] = (n & 0x7f) | 0x80;
+      n >>>= 7;
+    }
+    b[p] = n;
+  }
+
+  /** Starts a nested message: reserves one length byte; returns where its content starts. */
+  begin(tag: number): number {
+    this.varint(tag);
+    this.ensure(1);
+    this.pos++;
+    return this.pos;
+  }
+
+  /** Ends the nested message begun at `start`: writes its length, moving the content when it needs more bytes. */
+  end(start: number): void {
+    const len = this.pos - start;
+    if (len < 0x80) {
+      this.buf[start - 1] = len;
+      return;
+    }
+    const width = len < 0x4000 ? 2 : len < 0x200000 ? 3 : len < 0x10000000 ? 4 : 5;
+    this.ensure(width - 1);
+    this.buf.copyWithin(start + width - 1, start, this.pos);
+    this.pos = start - 1;
+    this.lengthAt(len, width);
+    this.pos = start - 1 + width + len;
+  }
+
+  finish(): Uint8Array {
+    // A copy of just the message: the store keeps these bytes, and a worker moves their whole buffer.
+    return this.buf.slice(0, this.pos);
+  }
+}
+
+// ---- field names: each JSON key is matched by a hash of its bytes, then compared byte for byte ------------------
+
+const KEYS = [
+  'resourceSpans', 'resource', 'scopeSpans', 'schemaUrl', 'attributes', 'droppedAttributesCount', 'scope', 'spans',
+  'name', 'version', 'traceId', 'spanId', 'traceState', 'parentSpanId', 'flags', 'kind', 'startTimeUnixNano',
+  'endTimeUnixNano', 'events', 'links', 'status', 'droppedEventsCount', 'droppedLinksCount', 'code', 'message',
+  'timeUnixNano', 'key', 'value', 'stringValue', 'boolValue', 'intValue', 'doubleValue', 'arrayValue', 'kvlistValue',
+  'values',
+] as const;
+const enum K {
+  resourceSpans, resource, scopeSpans, schemaUrl, attributes, droppedAttributesCount, scope, spans,
+  name, version, traceId, spanId, traceState, parentSpanId, flags, kind, startTimeUnixNano,
+  endTimeUnixNano, events, links, status, droppedEventsCount, droppedLinksCount, code, message,
+  timeUnixNano, key, value, stringValue, boolValue, intValue, doubleValue, arrayValue, kvlistValue,
+  values,
+}
+const KEY_BYTES: Uint8Array[] = KEYS.map(k => Uint8Array.from(k, c => c.charCodeAt(0)));
+function keyHash(b: Uint8Array, from: number, to: number): number {
+  let h = to - from;
+  for (let i = from; i < to; i++) h = (Math.imul(h, 31) + b[i]!) | 0;
+  return h;
+}
+const KEY_BY_HASH = new Map<number, number>();
+KEY_BYTES.forEach((k, id) => {
+  const h = keyHash(k, 0, k.length);
+  if (KEY_BY_HASH.has(h)) throw new Error(`otlp-json-transcode: key hash collision for ${KEYS[id]}`);
+  KEY_BY_HASH.set(h, id);
+});
+
+const KIND_NAMES = ['SPAN_KIND_UNSPECIFIED', 'SPAN_KIND_INTERNAL', 'SPAN_KIND_SERVER', 'SPAN_KIND_CLIENT', 'SPAN_KIND_PRODUCER', 'SPAN_KIND_CONSUMER'];
+const STATUS_NAMES = ['STATUS_CODE_UNSET', 'STATUS_CODE_OK', 'STATUS_CODE_ERROR'];
+
+function hexVal(c: number): number {
+  if (c >= 48 && c <= 57) return c - 48;
+  if (c >= 97 && c <= 102) return c - 87;
+  if (c >= 65 && c <= 70) return c - 55;
+  return unusual();
+}
+
+const DOUBLE = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?$/;
+
+class Scanner {
+  p = 0;
+  spans = 0;
+  readonly w: Writer;
+  /** 64-bit scratch: [start lo, start hi, end lo, end hi, other lo, other hi]. */
+  private readonly n = new Uint32Array(6);
+
+  constructor(private readonly b: Uint8Array) {
+    // Protobuf is smaller than its JSON (IDs halve, field names and quotes vanish): the JSON's size is room enough.
+    this.w = new Writer(b.length + 64);
+  }
+
+  // ---- JSON grammar ------------------------------------------------------------------------------------------
+
+  private ws(): void {
+    const b = this.b;
+    let p = this.p;
+    for (;;) {
+      const c = b[p];
+      if (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) p++;
+      else break;
+    }
+    this.p = p;
+  }
+
+  /** Consumes `c` (after blanks) and the blanks after it. */
+  private open(c: number): void {
+    this.ws();
+    if (this.b[this.p] !== c) unusual();
+    this.p++;
+    this.ws();
+  }
+
+  /** Right after open: true (and consumed) when the object or array is empty. */
+  private empty(close: number): boolean {
+    if (this.b[this.p] !== close) return false;
+    this.p++;
+    return true;
+  }
+
+  /** After a member or element: true for a comma (another follows), false for `close`. */
+  private more(close: number): boolean {
+    this.ws();
+    const c = this.b[this.p];
+    this.p++;
+    if (c === 0x2c) { this.ws(); return true; }
+    if (c === close) return false;
+    return unusual();
+  }
+
+  /** A member's key and its colon; the key's id. A key seen before in this object (`seen`) is unusual. */
+  private key(seen: { mask: number }): number {
+    const b = this.b;
+    if (b[this.p] !== 0x22) unusual();
+    const from = this.p + 1;
+    let p = from;
+    for (;;) {
+      const c = b[p];
+      if (c === 0x22) break;
+      // Escapes, control and non-ASCII characters are in no OTLP field name
+      if (c === undefined || c === 0x5c || c < 0x20 || c >= 0x80) unusual();
+      p++;
+    }
+    const id = KEY_BY_HASH.get(keyHash(b, from, p));
+    if (id === undefined) unusual();
+    const k = KEY_BYTES[id]!;
+    if (k.length !== p - from) unusual();
+    for (let i = 0; i < k.length; i++) if (k[i] !== b[from + i]) unusual();
+    // JSON.parse keeps the last of repeated keys; protobuf would keep all of a repeated field: leave it to the parser
+    const bit = 1 << (id & 31);
+    if (seen.mask & bit) unusual();
+    seen.mask |= bit;
+    this.p = p + 1;
+    this.open(0x3a);
+    return id;
+  }
+
+  /** The body of a JSON string at p (at its quote), decoded into the writer as UTF-8; p ends after the closing quote. */
+  private stringBody(): void {
+    const b = this.b;
+    const len = b.length;
+    if (b[this.p] !== 0x22) unusual();
+    let p = this.p + 1;
+    // Decoded text is never longer than its JSON
+    this.w.ensure(len - p + 8);
+    const o = this.w.buf;
+    let q = this.w.pos;
+    for (;;) {
+      if (p >= len) unusual();
+      const c = b[p]!;
+      if (c === 0x22) break;
+      if (c >= 0x20 && c < 0x80 && c !== 0x5c) { o[q++] = c; p++; continue; }
+      if (c === 0x5c) {
+        const e = b[p + 1];
+        p += 2;
+        switch (e) {
+          case 0x22: o[q++] = 0x22; break;
+          case 0x5c: o[q++] = 0x5c; break;
+          case 0x2f: o[q++] = 0x2f; break;
+          case 0x62: o[q++] = 0x08; break;
+          case 0x66: o[q++] = 0x0c; break;
+          case 0x6e: o[q++] = 0x0a; break;
+          case 0x72: o[q++] = 0x0d; break;
+          case 0x74: o[q++] = 0x09; break;
+          case 0x75: {
+            let u = this.hex4(p);
+            p += 4;
+            if (u >= 0xdc00 && u <= 0xdfff) unusual(); // a lone low surrogate
+            if (u >= 0xd800 && u <= 0xdbff) {
+              if (b[p] !== 0x5c || b[p + 1] !== 0x75) unusual(); // a lone high surrogate
+              const lo = this.hex4(p + 2);
+              if (lo < 0xdc00 || lo > 0xdfff) unusual();
+              p += 6;
+              u = 0x10000 + ((u - 0xd800) << 10) + (lo - 0xdc00);
+              o[q++] = 0xf0 | (u >> 18);
+              o[q++] = 0x80 | ((u >> 12) & 0x3f);
+              o[q++] = 0x80 | ((u >> 6) & 0x3f);
+              o[q++] = 0x80 | (u & 0x3f);
+            } else if (u < 0x80) {
+              o[q++] = u;
+            } else if (u < 0x800) {
+              o[q++] = 0xc0 | (u >> 6);
+              o[q++] = 0x80 | (u & 0x3f);
+            } else {
+              o[q++] = 0xe0 | (u >> 12);
+              o[q++] = 0x80 | ((u >> 6) & 0x3f);
+              o[q++] = 0x80 | (u & 0x3f);
+            }
+            break;
+          }
+          default: unusual();
+        }
+        continue;
+      }
+      if (c < 0x20) unusual(); // raw control characters are a JSON syntax error
+      // A multi-byte UTF-8 sequence: checked (RFC 3629: no overlongs, surrogates or values past U+10FFFF), then copied
+      let n: number, lo = 0x80, hi = 0xbf;
+      if (c >= 0xc2 && c <= 0xdf) n = 1;
+      else if (c >= 0xe0 && c <= 0xef) { n = 2; if (c === 0xe0) lo = 0xa0; else if (c === 0xed) hi = 0x9f; }
+      else if (c >= 0xf0 && c <= 0xf4) { n = 3; if (c === 0xf0) lo = 0x90; else if (c === 0xf4) hi = 0x8f; }
+      else return unusual();
+      const c1 = b[p + 1];
+      if (c1 === undefined || c1 < lo || c1 > hi) unusual();
+      for (let k = 2; k <= n; k++) {
+        const ck = b[p + k];
+        if (ck === undefined || ck < 0x80 || ck > 0xbf) unusual();
+      }
+      for (let k = 0; k <= n; k++) o[q++] = b[p + k]!;
+      p += n + 1;
+    }
+    this.p = p + 1;
+    this.w.pos = q;
+  }
+
+  private hex4(p: number): number {
+    const b = this.b;
+    return (hexVal(b[p]!) << 12) | (hexVal(b[p + 1]!) << 8) | (hexVal(b[p + 2]!) << 4) | hexVal(b[p + 3]!);
+  }
+
+  /** A string field; an empty one is not written when `skipEmpty` (the model reads both the same). Returns its length. */
+  private string(tag: number, skipEmpty: boolean): number {
+    const w = this.w;
+    const save = w.pos;
+    const at = w.begin(tag);
+    this.stringBody();
+    const len = w.pos - at;
+    if (len === 0 && skipEmpty) w.pos = save;
+    else w.end(at);
+    return len;
+  }
+
+  /** A string that is checked but not kept (schemaUrl: the model drops it too). */
+  private skipString(): void {
+    const save = this.w.pos;
+    this.stringBody();
+    this.w.pos = save;
+  }
+
+  /** A hex ID of `bytes` bytes as a bytes field; all zeros: unusual, or (allowZero, a parent) not written. */
+  private hexId(tag: number, bytes: 8 | 16, allowEmpty: boolean): void {
+    const b = this.b;
+    let p = this.p;
+    if (b[p] !== 0x22) unusual();
+    p++;
+    if (allowEmpty && b[p] === 0x22) { this.p = p + 1; return; }
+    const w = this.w;
+    const save = w.pos;
+    w.varint(tag);
+    w.ensure(bytes + 1);
+    const o = w.buf;
+    let q = w.pos;
+    o[q++] = bytes;
+    let any = 0;
+    for (let i = 0; i < bytes; i++) {
+      const v = (hexVal(b[p]!) << 4) | hexVal(b[p + 1]!);
+      p += 2;
+      o[q++] = v;
+      any |= v;
+    }
+    if (b[p] !== 0x22) unusual();
+    this.p = p + 1;
+    if (any === 0) {
+      // An all-zero parent is read as no parent by the model; an all-zero trace or span ID is invalid
+      if (!allowEmpty) unusual();
+      w.pos = save;
+      return;
+    }
+    w.pos = q;
+  }
+
+  /** A JSON integer (no fraction or exponent) of at most 15 digits: exact as a double. */
+  private int(): number {
+    const b = this.b;
+    let p = this.p;
+    const neg = b[p] === 0x2d;
+    if (neg) p++;
+    const from = p;
+    let v = 0;
+    for (;;) {
+      const c = b[p]!;
+      if (c < 0x30 || c > 0x39) break;
+      v = v * 10 + (c - 0x30);
+      p++;
+    }
+    const digits = p - from;
+    if (digits === 0 || digits > 15 || (digits > 1 && b[from] === 0x30)) unusual();
+    const c = b[p];
+    if (c === 0x2e || c === 0x65 || c === 0x45) unusual();
+    this.p = p;
+    return neg ? -v : v;
+  }
+
+  /** A JSON number of any form. */
+  private double(): number {
+    const b = this.b;
+    let p = this.p;
+    let s = '';
+    for (;;) {
+      const c = b[p]!;
+      if ((c >= 0x30 && c <= 0x39) || c === 0x2d || c === 0x2b || c === 0x2e || c === 0x65 || c === 0x45) { s += String.fromCharCode(c); p++; } else break;
+    }
+    if (!DOUBLE.test(s)) unusual();
+    this.p = p;
+    return Number(s);
+  }
+
+  /** An enum: a number 0..names.length-1 or one of the names. */
+  private enumValue(names: readonly string[]): number {
+    const b = this.b;
+    if (b[this.p] !== 0x22) {
+      const v = this.int();
+      if (v < 0 || v >= names.length) unusual();
+      return v;
+    }
+    const from = this.p + 1;
+    let p = from;
+    while (p < b.length && b[p] !== 0x22) p++;
+    if (p >= b.length) unusual();
+    this.p = p + 1;
+    for (let i = 0; i < names.length; i++) {
+      const name = names[i]!;
+      if (name.length !== p - from) continue;
+      let same = true;
+      for (let k = 0; k < name.length && same; k++) same = name.charCodeAt(k) === b[from + k];
+      if (same) return i;
+    }
+    return unusual();
+  }
+
+  /** A uint64 (decimal string or safe integer) into n[at], n[at + 1]. */
+  private u64(at: number): void {
+    const b = this.b;
+    const n = this.n;
+    if (b[this.p] !== 0x22) {
+      const v = this.int();
+      if (v < 0 || Object.is(v, -0)) unusual();
+      n[at] = v % 0x100000000;
+      n[at + 1] = Math.floor(v / 0x100000000);
+      return;
+    }
+    this.p = this.digits64(this.p + 1, at);
+  }
+
+  /** Decimal digits from p up to a closing quote (1–20 of them, < 2^64) into n[at], n[at + 1]; returns after the quote. */
+  private digits64(p: number, at: number): number {
+    const b = this.b;
+    const n = this.n;
+    const from = p;
+    // Four 16-bit limbs, little end first: limbs = limbs * 10 + digit, with carries
+    let l0 = 0, l1 = 0, l2 = 0, l3 = 0;
+    for (;;) {
+      const c = b[p];
+      if (c === 0x22) break;
+      if (c === undefined || c < 0x30 || c > 0x39) unusual();
+      l0 = l0 * 10 + (c - 0x30);
+      l1 = l1 * 10 + (l0 >>> 16); l0 &= 0xffff;
+      l2 = l2 * 10 + (l1 >>> 16); l1 &= 0xffff;
+      l3 = l3 * 10 + (l2 >>> 16); l2 &= 0xffff;
+      if (l3 > 0xffff) unusual();
+      p++;
+    }
+    if (p === from || p - from > 20) unusual();
+    n[at] = ((l1 << 16) | l0) >>> 0;
+    n[at + 1] = ((l3 << 16) | l2) >>> 0;
+    return p + 1;
+  }
+
+  /** An int64 (decimal string with optional '-', or safe integer) into n[4], n[5] as two's complement. */
+  private i64(): void {
+    const b = this.b;
+    const n = this.n;
+    let neg = false;
+    if (b[this.p] !== 0x22) {
+      const v = this.int();
+      neg = v < 0;
+      const abs = Math.abs(v);
+      n[4] = abs % 0x100000000;
+      n[5] = Math.floor(abs / 0x100000000);
+    } else {
+      neg = b[this.p + 1] === 0x2d;
+      const from = this.p + (neg ? 2 : 1);
+      let p = from;
+      while (b[p] !== 0x22 && p < b.length) p++;
+      // |min int64| = max + 1 is left to the full parser: one edge value is not worth a special case
+      const digits = p - from;
+      if (digits === 0 || digits > 19) unusual();
+      if (digits === 19 && compareDigits(b, from, MAX_I64) > 0) unusual();
+      this.p = this.digits64(from, 4);
+    }
+    if (neg) {
+      const lo = n[4]!, hi = n[5]!;
+      const nlo = (~lo + 1) >>> 0;
+      n[4] = nlo;
+      n[5] = (~hi + (nlo === 0 ? 1 : 0)) >>> 0;
+    }
+  }
+
+  /** A count the model does not keep (dropped*Count): checked, not written. */
+  private count(): void {
+    const v = this.int();
+    if (v < 0 || v > 0xffffffff) unusual();
+  }
+
+  // ---- OTLP -----------------------------------------------------------------------------------------------------
+
+  request(): void {
+    const seen = { mask: 0 };
+    this.open(0x7b);
+    if (this.empty(0x7d)) unusual();
+    do {
+      if (this.key(seen) !== K.resourceSpans) unusual();
+      this.open(0x5b);
+      if (this.empty(0x5d)) unusual();
+      do this.resourceSpans(); while (this.more(0x5d));
+    } while (this.more(0x7d));
+    this.ws();
+    if (this.p !== this.b.length || this.spans === 0) unusual();
+  }
+
+  private resourceSpans(): void {
+    const w = this.w;
+    const at = w.begin((1 << 3) | 2);
+    const seen = { mask: 0 };
+    this.open(0x7b);
+    if (!this.empty(0x7d)) {
+      do {
+        switch (this.key(seen)) {
+          case K.resource: {
+            const r = w.begin((1 << 3) | 2);
+            const s2 = { mask: 0 };
+            this.open(0x7b);
+            if (!this.empty(0x7d)) {
+              do {
+                const k = this.key(s2);
+                if (k === K.attributes) this.attributes((1 << 3) | 2, 0);
+                else if (k === K.droppedAttributesCount) this.count();
+                else unusual();
+              } while (this.more(0x7d));
+            }
+            w.end(r);
+            break;
+          }
+          case K.scopeSpans:
+            this.open(0x5b);
+            if (!this.empty(0x5d)) do this.scopeSpans(); while (this.more(0x5d));
+            break;
+          case K.schemaUrl: this.skipString(); break; // not kept by the model either
+          default: unusual();
+        }
+      } while (this.more(0x7d));
+    }
+    w.end(at);
+  }
+
+  private scopeSpans(): void {
+    const w = this.w;
+    const at = w.begin((2 << 3) | 2);
+    const seen = { mask: 0 };
+    this.open(0x7b);
+    if (!this.empty(0x7d)) {
+      do {
+        switch (this.key(seen)) {
+          case K.scope: {
+            const s = w.begin((1 << 3) | 2);
+            const s2 = { mask: 0 };
+            this.open(0x7b);
+            if (!this.empty(0x7d)) {
+              do {
+                switch (this.key(s2)) {
+                  case K.name: this.string((1 << 3) | 2, true); break;
+                  case K.version: this.string((2 << 3) | 2, true); break;
+                  case K.attributes: this.attributes((3 << 3) | 2, 0); break;
+                  case K.droppedAttributesCount: this.count(); break;
+                  default: unusual();
+                }
+              } while (this.more(0x7d));
+            }
+            w.end(s);
+            break;
+          }
+          case K.spans:
+            this.open(0x5b);
+            if (!this.empty(0x5d)) do this.span(); while (this.more(0x5d));
+            break;
+          case K.schemaUrl: this.skipString(); break;
+          default: unusual();
+        }
+      } while (this.more(0x7d));
+    }
+    w.end(at);
+  }
+
+  private span(): void {
+    const w = this.w;
+    const n = this.n;
+    const at = w.begin((2 << 3) | 2);
+    const seen = { mask: 0 };
+    this.open(0x7b);
+    if (this.empty(0x7d)) unusual();
+    do {
+      switch (this.key(seen)) {
+        case K.traceId: this.hexId((1 << 3) | 2, 16, false); break;
+        case K.spanId: this.hexId((2 << 3) | 2, 8, false); break;
+        case K.traceState: this.string((3 << 3) | 2, true); break;
+        // '' is a root; an all-zero parent is one too (the model reads it as no parent, and so not written)
+        case K.parentSpanId: this.hexId((4 << 3) | 2, 8, true); break;
+        case K.flags: {
+          const v = this.int();
+          if (v < 0 || v > 0xffffffff) unusual();
+          if (v !== 0) { w.varint((16 << 3) | 5); w.fixed32(v); }
+          break;
+        }
+        case K.name: this.string((5 << 3) | 2, false); break;
+        case K.kind: { const kind = this.enumValue(KIND_NAMES); if (kind !== 0) { w.varint(6 << 3); w.varint(kind); } break; }
+        case K.startTimeUnixNano: this.u64(0); break;
+        case K.endTimeUnixNano: this.u64(2); break;
+        case K.attributes: this.attributes((9 << 3) | 2, 0); break;
+        case K.events:
+          this.open(0x5b);
+          if (!this.empty(0x5d)) do this.event(); while (this.more(0x5d));
+          break;
+        case K.links:
+          this.open(0x5b);
+          if (!this.empty(0x5d)) do this.link(); while (this.more(0x5d));
+          break;
+        case K.status: this.status(); break;
+        case K.droppedAttributesCount: case K.droppedEventsCount: case K.droppedLinksCount: this.count(); break;
+        default: unusual();
+      }
+    } while (this.more(0x7d));
+    const must = (1 << K.traceId) | (1 << K.spanId) | (1 << K.name) | (1 << K.startTimeUnixNano) | (1 << K.endTimeUnixNano);
+    if ((seen.mask & must) !== must) unusual();
+    // The model warns and sets the duration to 0 for an end before the start: the full parser's case. A start of 0
+    // is "missing" once in protobuf (the decoder skips such a span), and the model holds a duration as a double
+    // (exact below 2^53 ns, 104 days): the full parser's cases too.
+    if (n[3]! < n[1]! || (n[3] === n[1] && n[2]! < n[0]!)) unusual();
+    if ((n[0] === 0 && n[1] === 0) || n[3]! - n[1]! >= 0x1fffff) unusual();
+    w.varint((7 << 3) | 1); w.fixed64(n[0]!, n[1]!);
+    w.varint((8 << 3) | 1); w.fixed64(n[2]!, n[3]!);
+    w.end(at);
+    this.spans++;
+  }
+
+  private status(): void {
+    const w = this.w;
+    const at = w.begin((15 << 3) | 2);
+    const seen = { mask: 0 };
+    this.open(0x7b);
+    if (!this.empty(0x7d)) {
+      do {
+        const k = this.key(seen);
+        if (k === K.code) { const c = this.enumValue(STATUS_NAMES); if (c !== 0) { w.varint(3 << 3); w.varint(c); } }
+        else if (k === K.message) this.string((2 << 3) | 2, true);
+        else unusual();
+      } while (this.more(0x7d));
+    }
+    w.end(at);
+  }
+
+  private event(): void {
+    const w = this.w;
+    const at = w.begin((11 << 3) | 2);
+    const seen = { mask: 0 };
+    this.open(0x7b);
+    if (this.empty(0x7d)) unusual();
+    do {
+      switch (this.key(seen)) {
+        case K.timeUnixNano: this.u64(4); w.varint((1 << 3) | 1); w.fixed64(this.n[4]!, this.n[5]!); break;
+        case K.name: this.string((2 << 3) | 2, true); break;
+        case K.attributes: this.attributes((3 << 3) | 2, 0); break;
+        case K.droppedAttributesCount: this.count(); break;
+        default: unusual();
+      }
+    } while (this.more(0x7d));
+    // The model skips an event without a time (with a warning): the full parser's case
+    if (!(seen.mask & (1 << K.timeUnixNano))) unusual();
+    w.end(at);
+  }
+
+  private link(): void {
+    const w = this.w;
+    const at = w.begin((13 << 3) | 2);
+    const seen = { mask: 0 };
+    this.open(0x7b);
+    if (this.empty(0x7d)) unusual();
+    do {
+      switch (this.key(seen)) {
+        case K.traceId: this.hexId((1 << 3) | 2, 16, false); break;
+        case K.spanId: this.hexId((2 << 3) | 2, 8, false); break;
+        case K.traceState: this.string((3 << 3) | 2, true); break;
+        case K.attributes: this.attributes((4 << 3) | 2, 0); break;
+        // The model keeps neither a link's flags nor its dropped count; nor did its re-encoding
+        case K.droppedAttributesCount: this.count(); break;
+        case K.flags: this.count(); break;
+        default: unusual();
+      }
+    } while (this.more(0x7d));
+    const must = (1 << K.traceId) | (1 << K.spanId);
+    if ((seen.mask & must) !== must) unusual();
+    w.end(at);
+  }
+
+  /** A KeyValue list, each entry as field `tag`. */
+  private attributes(tag: number, depth: number): void {
+    this.open(0x5b);
+    if (this.empty(0x5d)) return;
+    do this.keyValue(tag, depth); while (this.more(0x5d));
+  }
+
+  private keyValue(tag: number, depth: number): void {
+    const w = this.w;
+    const at = w.begin(tag);
+    const seen = { mask: 0 };
+    this.open(0x7b);
+    if (this.empty(0x7d)) unusual();
+    // The key first, then the value (the usual order; the other is left to the full parser). An empty key is no key
+    // in protobuf (the decoder skips that attribute with a warning), a missing value reads as '' in the model: both
+    // the full parser's cases.
+    if (this.key(seen) !== K.key) unusual();
+    if (this.string((1 << 3) | 2, false) === 0) unusual();
+    if (!this.more(0x7d)) unusual();
+    if (this.key(seen) !== K.value) unusual();
+    this.anyValue((2 << 3) | 2, depth);
+    if (this.more(0x7d)) unusual();
+    w.end(at);
+  }
+
+  private anyValue(tag: number, depth: number): void {
+    if (depth >= MAX_DEPTH) unusual();
+    const w = this.w;
+    const at = w.begin(tag);
+    const seen = { mask: 0 };
+    this.open(0x7b);
+    if (this.empty(0x7d)) unusual(); // an empty AnyValue: the full parser's case
+    const b = this.b;
+    switch (this.key(seen)) {
+      case K.stringValue: this.string((1 << 3) | 2, false); break;
+      case K.boolValue:
+        if (b[this.p] === 0x74 && b[this.p + 1] === 0x72 && b[this.p + 2] === 0x75 && b[this.p + 3] === 0x65) { this.p += 4; w.varint(2 << 3); w.varint(1); }
+        else if (b[this.p] === 0x66 && b[this.p + 1] === 0x61 && b[this.p + 2] === 0x6c && b[this.p + 3] === 0x73 && b[this.p + 4] === 0x65) { this.p += 5; w.varint(2 << 3); w.varint(0); }
+        else unusual();
+        break;
+      case K.intValue: this.i64(); w.varint(3 << 3); w.varint64(this.n[4]!, this.n[5]!); break;
+      case K.doubleValue: { const v = this.double(); w.varint((4 << 3) | 1); w.double(v); break; }
+      case K.arrayValue: case K.kvlistValue: {
+        const kv = seen.mask & (1 << K.kvlistValue);
+        const a = w.begin(kv ? (6 << 3) | 2 : (5 << 3) | 2);
+        const s2 = { mask: 0 };
+        this.open(0x7b);
+        if (!this.empty(0x7d)) {
+          if (this.key(s2) !== K.values) unusual();
+          this.open(0x5b);
+          if (!this.empty(0x5d)) {
+            do {
+              if (kv) this.keyValue((1 << 3) | 2, depth + 1);
+              else this.anyValue((1 << 3) | 2, depth + 1);
+            } while (this.more(0x5d));
+          }
+          if (this.more(0x7d)) unusual();
+        }
+        w.end(a);
+        break;
+      }
+      // bytesValue (base64) and anything else: the full parser
+      default: unusual();
+    }
+    // exactly one value of the oneof
+    if (this.more(0x7d)) unusual();
+    w.end(at);
+  }
+}
+
+const MAX_I64 = Uint8Array.from('9223372036854775807', c => c.charCodeAt(0));
+/** Compares 19 digits at b[from] with `digits`. */
+function compareDigits(b: Uint8Array, from: number, digits: Uint8Array): number {
+  for (let i = 0; i < digits.length; i++) {
+    const d = b[from + i]! - digits[i]!;
+    if (d !== 0) return d;
+  }
+  return 0;
+}
+
+export interface Transcoded {
+  /** An OTLP protobuf ExportTraceServiceRequest. */
+  readonly bytes: Uint8Array;
+  /** Spans written (all of the request's). */
+  readonly spans: number;
+}
+
+/**
+ * The protobuf ExportTraceServiceRequest for an OTLP JSON request in the plain exporter shape, or undefined when the
+ * request is anything else (then parse it with the full parser, which also says what is wrong with it).
+ */
+export function transcodeOtlpJson(body: Uint8Array): Transcoded | undefined {
+  // A byte-order mark, JSON Lines, syntax errors: the full parser's messages
+  if (body.length === 0 || (body[0] === 0xef && body[1] === 0xbb && body[2] === 0xbf)) return undefined;
+  const s = new Scanner(body);
+  try {
+    s.request();
+  } catch (err) {
+    if (err === Unusual.it) return undefined;
+    // a stack overflow cannot happen below MAX_DEPTH, but an allocation can fail on a huge request
+    if (err instanceof RangeError) return undefined;
+    throw err;
+  }
+  return { bytes: s.w.finish(), spans: s.spans };
+}

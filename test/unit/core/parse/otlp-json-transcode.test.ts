@@ -1,0 +1,188 @@
+// transcodeOtlpJson (the receiver's fast path for OTLP JSON) must store exactly what the full path stored (parse
+// into the model, re-encode as protobuf), and must give up (undefined) on anything the full parser would warn about,
+// skip or reject, so that path still reports it. Checked on generated traces, on a request using every value type,
+// on the named unusual shapes, and on 1,500 seeded mutations: whatever the fast path accepts decodes to the
+// same spans as the full path's bytes.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+// @ts-expect-error plain JS module without types
+import { generateTrace } from '../../../../bench/gen-trace.mjs';
+import type { ParseResult } from '../../../../src/core/model';
+import { encodeOtlpProtobuf } from '../../../../src/core/otlp/proto';
+import { parseTraceDocument } from '../../../../src/core/parse/index';
+import { decodeOtlpProtobuf, indexOtlpProtobuf } from '../../../../src/core/parse/otlp-proto';
+import { transcodeOtlpJson } from '../../../../src/core/parse/otlp-json-transcode';
+import { T1, otlpSpan } from './helpers';
+
+/** Spans per trace, in a comparable form (sorted; bigints as text). */
+function normal(r: ParseResult): string {
+  const traces = r.traces.map(t => ({ id: t.traceId, warnings: t.warnings, spans: [...t.spans].sort((a, b) => (a.spanId < b.spanId ? -1 : a.spanId > b.spanId ? 1 : 0)) }));
+  traces.sort((a, b) => (a.id < b.id ? -1 : 1));
+  return JSON.stringify(traces, (_, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v));
+}
+
+/** What the full path stores for a request, decoded; undefined when it warns or fails (the fast path must not accept it). */
+function fullPath(body: Uint8Array): string | undefined {
+  let r: ParseResult;
+  try {
+    r = parseTraceDocument(body, { format: 'otlp' });
+  } catch {
+    return undefined;
+  }
+  if (r.warnings.length > 0 || r.traces.some(t => t.warnings.length > 0 || t.spans.some(s => s.warnings?.length))) return undefined;
+  return normal(decodeOtlpProtobuf(encodeOtlpProtobuf(r.traces)));
+}
+
+const enc = (v: unknown) => new TextEncoder().encode(typeof v === 'string' ? v : JSON.stringify(v));
+
+function assertSame(body: Uint8Array, label: string): void {
+  const fast = transcodeOtlpJson(body);
+  assert.ok(fast, `${label}: the fast path gave up`);
+  const index = indexOtlpProtobuf(fast.bytes);
+  assert.equal(index.count, fast.spans, label);
+  assert.equal(index.skipped, 0, label);
+  assert.equal(normal(decodeOtlpProtobuf(fast.bytes)), fullPath(body), label);
+}
+
+/** A request with every value type, non-ASCII and long strings (multi-byte length prefixes), events, links. */
+function varied(long = 'x'.repeat(200) + 'é'.repeat(9000) /* 18,200 bytes: a 3-byte length, moved by each parent */): Record<string, unknown> {
+  return {
+    resourceSpans: [{
+      resource: { attributes: [{ key: 'service.name', value: { stringValue: 'svc ☃' } }, { key: 'pid', value: { intValue: 42 } }], droppedAttributesCount: 0 },
+      schemaUrl: 'https://opentelemetry.io/schemas/1.21.0',
+      scopeSpans: [{
+        scope: { name: 'lib', version: '1.2', attributes: [{ key: 's', value: { boolValue: true } }] },
+        spans: [
+          otlpSpan({
+            traceId: T1.toUpperCase(), parentSpanId: '', flags: 257, traceState: 'k=v', kind: 'SPAN_KIND_CLIENT',
+            attributes: [
+              { key: 'str', value: { stringValue: 'plain' } }, { key: 'emoji', value: { stringValue: 'a😀b' } }, { key: 'long', value: { stringValue: long } },
+              { key: 'neg', value: { intValue: '-5' } }, { key: 'big', value: { intValue: '9223372036854775807' } }, { key: 'min', value: { intValue: '-9223372036854775807' } },
+              { key: 'num', value: { intValue: -123456789012 } }, { key: 'dbl', value: { doubleValue: 2.5 } }, { key: 'zero', value: { doubleValue: 0 } },
+              { key: 'f', value: { boolValue: false } }, { key: 'e', value: { stringValue: '' } },
+              { key: 'arr', value: { arrayValue: { values: [{ stringValue: 'p' }, { intValue: '1' }, { kvlistValue: { values: [{ key: 'k', value: { boolValue: true } }] } }] } } },
+              { key: 'emptyArr', value: { arrayValue: {} } }, { key: 'emptyKv', value: { kvlistValue: { values: [] } } },
+            ],
+            events: [{ timeUnixNano: '1700000000000500000', name: 'exception', attributes: [{ key: 'exception.stacktrace', value: { stringValue: 'at a.b(C.java:1)\n\tat x' } }] }, { timeUnixNano: 1700000000, name: '' }],
+            links: [{ traceId: 'f'.repeat(32), spanId: 'e'.repeat(16), traceState: 't=1', attributes: [{ key: 'l', value: { stringValue: 'v' } }], flags: 1 }],
+            status: { code: 2, message: 'boom' },
+          }),
+          otlpSpan({ spanId: 'c7ad6b7169203331', parentSpanId: 'b7ad6b7169203331', kind: 1, status: { code: 'STATUS_CODE_OK' }, startTimeUnixNano: '18446744073709551000', endTimeUnixNano: '18446744073709551615' }),
+          otlpSpan({ spanId: 'd7ad6b7169203331', parentSpanId: '0000000000000000', name: '', status: {}, startTimeUnixNano: 5, endTimeUnixNano: 5 }),
+        ],
+      }, { scope: { name: '' }, spans: [] }, {}],
+    }, { resource: {}, scopeSpans: [{ spans: [otlpSpan({ traceId: 'a'.repeat(32) })] }] }],
+  };
+}
+
+test('generated traces and a request with every value type store the same spans as the full path', () => {
+  for (const n of [1, 2, 50, 400]) for (const seed of [1, 2, 3]) assertSame(enc(generateTrace({ n, seed, format: 'otlp' })), `gen-trace ${n}/${seed}`);
+  assertSame(enc(varied()), 'varied');
+  assertSame(enc(JSON.stringify(varied(), null, 2)), 'varied, pretty-printed');
+  // escapes of every kind, as exporters write them (\u for non-ASCII, a surrogate pair, control characters)
+  const escaped = JSON.stringify({ resourceSpans: [{ scopeSpans: [{ spans: [otlpSpan({ name: 'NAME', attributes: [{ key: 'q', value: { stringValue: 'VALUE' } }] })] }] }] })
+    .replace('"NAME"', String.raw`"n\u00e9\ud83d\ude00 x\/y\u00E9"`).replace('"VALUE"', String.raw`"a\"b\\c/d\b\f\n\r\t\u0000\u20ac"`);
+  assertSame(enc(escaped), 'escapes');
+});
+
+test('shapes outside the plain exporter shape go to the full parser', () => {
+  const doc = (span: Record<string, unknown>, extra: Record<string, unknown> = {}) => ({ resourceSpans: [{ scopeSpans: [{ spans: [span] }], ...extra }] });
+  const cases: Array<[string, unknown]> = [
+    ['empty object', {}], ['no resourceSpans', { resourceSpans: [] }], ['no spans', { resourceSpans: [{ scopeSpans: [{ spans: [] }] }] }],
+    ['another top-level field', { ...doc(otlpSpan()), extra: 1 }], ['Tempo batches', { batches: doc(otlpSpan()).resourceSpans }],
+    ['legacy instrumentationLibrarySpans', { resourceSpans: [{ instrumentationLibrarySpans: [{ spans: [otlpSpan()] }] }] }],
+    ['snake_case', { resource_spans: doc(otlpSpan()).resourceSpans }], ['snake_case span field', doc({ ...otlpSpan(), trace_id: T1 })],
+    ['null resource', doc(otlpSpan(), { resource: null })], ['unknown span field', doc(otlpSpan({ foo: 1 }))],
+    ['short trace ID', doc(otlpSpan({ traceId: T1.slice(2) }))], ['all-zero trace ID', doc(otlpSpan({ traceId: '0'.repeat(32) }))],
+    ['base64 span ID', doc(otlpSpan({ spanId: 't61rcWkgMzE=' }))], ['non-hex span ID', doc(otlpSpan({ spanId: 'g7ad6b7169203331' }))],
+    ['missing span ID', doc({ ...otlpSpan(), spanId: undefined })], ['missing name', doc({ ...otlpSpan(), name: undefined })],
+    ['numeric name', doc(otlpSpan({ name: 5 }))], ['end before start', doc(otlpSpan({ endTimeUnixNano: '1699999999999999999' }))],
+    ['missing end', doc({ ...otlpSpan(), endTimeUnixNano: undefined })], ['time beyond uint64', doc(otlpSpan({ endTimeUnixNano: '18446744073709551616' }))],
+    ['fractional time', doc(otlpSpan({ startTimeUnixNano: 1.5, endTimeUnixNano: 2 }))], ['signed time', doc(otlpSpan({ startTimeUnixNano: '-1' }))],
+    ['unknown kind', doc(otlpSpan({ kind: 9 }))], ['lowercase kind name', doc(otlpSpan({ kind: 'server' }))],
+    ['unknown status', doc(otlpSpan({ status: { code: 7 } }))], ['bytes attribute', doc(otlpSpan({ attributes: [{ key: 'b', value: { bytesValue: 'AAE=' } }] }))],
+    ['attribute with an empty key', doc(otlpSpan({ attributes: [{ key: '', value: { stringValue: 'v' } }] }))],
+    ['attribute without value', doc(otlpSpan({ attributes: [{ key: 'k' }] }))], ['empty AnyValue', doc(otlpSpan({ attributes: [{ key: 'k', value: {} }] }))],
+    ['two values in one AnyValue', doc(otlpSpan({ attributes: [{ key: 'k', value: { stringValue: 'a', intValue: '1' } }] }))],
+    ['string intValue out of range', doc(otlpSpan({ attributes: [{ key: 'k', value: { intValue: '9223372036854775808' } }] }))],
+    ['double as string', doc(otlpSpan({ attributes: [{ key: 'k', value: { doubleValue: 'NaN' } }] }))],
+    ['lone surrogate', doc(otlpSpan({ name: 'a\ud800b' }))], ['event without time', doc(otlpSpan({ events: [{ name: 'e' }] }))],
+    ['link without span ID', doc(otlpSpan({ links: [{ traceId: T1 }] }))], ['attributes not a list', doc(otlpSpan({ attributes: {} }))],
+  ];
+  for (const [label, v] of cases) assert.equal(transcodeOtlpJson(enc(v)), undefined, label);
+  const plain = JSON.stringify(doc(otlpSpan()));
+  assert.equal(transcodeOtlpJson(enc(plain.replace('"name":"op"', '"name":"op","name":"op2"'))), undefined, 'a repeated key (JSON.parse keeps the last)');
+  assert.equal(transcodeOtlpJson(enc(plain.replace('"name":"op"', '"name":"\\ud800"'))), undefined, 'an escaped lone surrogate');
+  assert.equal(transcodeOtlpJson(enc(plain.replace('"name":"op"', '"name":"a\tb"'))), undefined, 'a raw control character');
+  assert.equal(transcodeOtlpJson(enc(plain.replace('"kind":2', '"kind":02'))), undefined, 'a leading zero');
+  assert.equal(transcodeOtlpJson(enc(plain.replace(']}]}]}', ',]}]}]}'))), undefined, 'a trailing comma');
+  assert.equal(transcodeOtlpJson(enc(plain + ' x')), undefined, 'text after the document');
+  assert.ok(transcodeOtlpJson(enc(plain)), 'the plain request itself is taken');
+  assert.equal(transcodeOtlpJson(enc('\ufeff' + plain)), undefined, 'byte-order mark');
+  assert.equal(transcodeOtlpJson(enc(`${plain}\n${plain}\n`)), undefined, 'JSON Lines');
+  assert.equal(transcodeOtlpJson(enc(plain.slice(0, -1))), undefined, 'truncated');
+  const bad = enc(plain);
+  bad[plain.indexOf('"op"') + 1] = 0xff;
+  assert.equal(transcodeOtlpJson(bad), undefined, 'invalid UTF-8');
+});
+
+/** A deterministic pseudo-random sequence (mulberry32). */
+function rng(seed: number): () => number {
+  return () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
+const ODD: Json[] = [null, '', 0, -1, 1.5, 2 ** 64, true, {}, [], 'x', '0', '-0', '18446744073709551615', '18446744073709551616', T1, '0'.repeat(16),
+  'b7ad6b7169203331', 'AB', 'é', '\ud800', 'SPAN_KIND_SERVER', 'STATUS_CODE_ERROR', { stringValue: 's' }, { intValue: '7' }, [{ key: 'k', value: { stringValue: 'v' } }]];
+
+test('whatever the fast path accepts among 1,500 mutated requests, it stores as the full path does', () => {
+  const base = varied('x'.repeat(150)); // a 2-byte length still; a short document keeps 1,500 rounds quick
+  (base.resourceSpans as Array<Record<string, unknown>>).push(...(generateTrace({ n: 6, seed: 4, format: 'otlp' }) as { resourceSpans: Array<Record<string, unknown>> }).resourceSpans);
+  const text = JSON.stringify(base);
+  const random = rng(14);
+  let accepted = 0;
+  for (let i = 0; i < 1500; i++) {
+    let body: Uint8Array;
+    if (i % 4 === 3) {
+      // bytes: one to three flipped, dropped or inserted characters anywhere
+      const b = [...enc(text)];
+      for (let k = 1 + Math.floor(random() * 3); k > 0; k--) {
+        const at = Math.floor(random() * b.length);
+        const r = random();
+        if (r < 0.4) b[at] = Math.floor(random() * 256);
+        else if (r < 0.7) b.splice(at, 1);
+        else b.splice(at, 0, '"{}[],:0-e\\'.charCodeAt(Math.floor(random() * 11)));
+      }
+      body = Uint8Array.from(b);
+    } else {
+      // structure: a field deleted or its value replaced by an odd one
+      const doc = JSON.parse(text) as Json;
+      const slots: Array<[Record<string, Json> | Json[], string | number]> = [];
+      const walk = (v: Json): void => {
+        if (Array.isArray(v)) v.forEach((x, k) => { slots.push([v, k]); walk(x); });
+        else if (v && typeof v === 'object') for (const k of Object.keys(v)) { slots.push([v, k]); walk(v[k]!); }
+      };
+      walk(doc);
+      for (let k = 1 + Math.floor(random() * 2); k > 0; k--) {
+        const [holder, key] = slots[Math.floor(random() * slots.length)]!;
+        if (random() < 0.3 && !Array.isArray(holder)) delete holder[key as string];
+        else (holder as Record<string, Json>)[key as string] = ODD[Math.floor(random() * ODD.length)]!;
+      }
+      body = enc(doc);
+    }
+    const fast = transcodeOtlpJson(body);
+    if (!fast) continue;
+    accepted++;
+    const full = fullPath(body);
+    assert.ok(full !== undefined, `mutation ${i}: the fast path accepted a request the full parser warns about or rejects`);
+    const index = indexOtlpProtobuf(fast.bytes);
+    assert.equal(index.count, fast.spans, `mutation ${i}`);
+    assert.equal(normal(decodeOtlpProtobuf(fast.bytes)), full, `mutation ${i}: stored spans differ from the full path's`);
+  }
+  assert.ok(accepted > 100, `only ${accepted} mutations were taken by the fast path: the property says little`);
+});
