@@ -74,7 +74,7 @@ export const PARTIAL_GROWTH = 4;
 /** A document known to be smaller than this is shown whole at once: it is read in about the time a partial takes. */
 export const PARTIAL_MIN_BYTES = 4 * 1024 * 1024;
 /** No partial trace is prepared beyond this share of the expected spans (the whole is then near). */
-export const PARTIAL_MAX_SHARE = 0.3;
+export const PARTIAL_MAX_SHARE = 0.1;
 
 export interface StreamPrepareOptions extends PrepareOptions {
   /** The document's size when known (a file, a Content-Length): estimates the total spans of a partial trace. */
