@@ -260,6 +260,8 @@ export class TraceOpener extends Disposable {
       return undefined;
     }
     const started = Date.now();
+    // (the bytes may be handed over to the parse worker: their length is taken now)
+    const size = bytes.byteLength;
     const abort = new AbortController();
     const onCancel = token.onCancellationRequested(() => abort.abort(new vscode.CancellationError()));
     let preview: { key: string; traceId: string } | undefined;
@@ -274,6 +276,11 @@ export class TraceOpener extends Disposable {
       if (!show || token.isCancellationRequested) return;
       const only = show.options.onlyTraceId;
       if (only !== undefined && only !== p.summary.traceId) return;
+      if (preview) {
+        // More of the document was read: the same view gets the spans read so far.
+        if (preview.traceId === p.summary.traceId) this._host.traces.update(preview.key, p);
+        return;
+      }
       const { onlyTraceId: _, ...options } = show.options;
       preview = { key: this._host.traces.open(p, show.source, options).traceKey, traceId: p.summary.traceId };
       const total = p.compact.partial?.totalSpans ?? p.compact.spanCount;
@@ -290,7 +297,7 @@ export class TraceOpener extends Disposable {
         if (preview) this._host.traces.abandon(preview.key);
         return undefined;
       }
-      this._host.log.info(`opened ${name}: ${prepared.length} trace(s), ${bytes.byteLength} bytes, ${Date.now() - started} ms`);
+      this._host.log.info(`opened ${name}: ${prepared.length} trace(s), ${size} bytes, ${Date.now() - started} ms`);
       if (prepared.length === 0) {
         this._fail(vscode.l10n.t('{0} holds no traces.', name));
         if (preview) this._host.traces.abandon(preview.key, vscode.l10n.t('{0} holds no traces.', name));
