@@ -45,7 +45,9 @@ export async function startHarness({ port = 0, host = '127.0.0.1', quiet = true 
   const server = createServer(async (req, res) => {
     const url = new URL(req.url ?? '/', 'http://x');
     const send = (status, type, body, extra = {}) => {
-      res.writeHead(status, { 'content-type': type, 'access-control-allow-origin': '*', 'cache-control': 'no-store', ...extra });
+      // The length lets a reader estimate a document's span count from the part read so far.
+      const length = typeof body === 'string' ? Buffer.byteLength(body) : body.length;
+      res.writeHead(status, { 'content-type': type, 'content-length': length, 'access-control-allow-origin': '*', 'access-control-expose-headers': 'content-length', 'cache-control': 'no-store', ...extra });
       res.end(body);
     };
     try {

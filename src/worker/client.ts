@@ -24,8 +24,9 @@ export interface PrepareTracesOptions extends PrepareOptions {
   readonly transferInput?: boolean;
   readonly signal?: AbortSignal;
   /**
-   * Called with the first spans of a big single-trace document (compact marked `partial`) while the whole is
-   * still being parsed; the promise then resolves with the whole as usual. Not called for small documents.
+   * Called with the spans read so far of a single-trace document (compact marked `partial`, growing from call to
+   * call) while the rest is still being read; the promise then resolves with the whole as usual. Not called for
+   * documents prepared inline (below the worker threshold).
    */
   readonly onPreview?: (preview: PreparedTrace) => void;
 }
@@ -38,7 +39,7 @@ function defaultWorkerPath(): string {
 /** Parses, analyses and encodes every trace of a document. Rejects with TraceParseError on bad input. */
 export function prepareDocument(input: Uint8Array, opts: PrepareTracesOptions = {}): Promise<PreparedDocument> {
   const threshold = opts.workerThresholdBytes ?? WORKER_THRESHOLD_BYTES;
-  const popts: PrepareOptions = { ...(opts.format ? { format: opts.format } : {}), ...(opts.skew ? { skew: opts.skew } : {}) };
+  const popts = prepareOptions(opts);
   if (input.byteLength < threshold) {
     try {
       return Promise.resolve(prepareSync(input, popts));
@@ -46,21 +47,67 @@ export function prepareDocument(input: Uint8Array, opts: PrepareTracesOptions = 
       return Promise.reject(err);
     }
   }
-  return new Promise<PreparedDocument>((resolve, reject) => {
-    if (opts.signal?.aborted) return reject(opts.signal.reason ?? new Error('aborted'));
-    const worker = new Worker(opts.workerPath ?? defaultWorkerPath());
-    let settled = false;
+  const w = startWorker(opts);
+  const whole = input.byteOffset === 0 && input.byteLength === input.buffer.byteLength && input.buffer instanceof ArrayBuffer;
+  w.post({ input, opts: popts, ...(opts.onPreview ? { preview: true } : {}) }, opts.transferInput && whole ? [input.buffer as ArrayBuffer] : []);
+  return w.done;
+}
+
+/** A document being streamed to the parse worker as it arrives (see prepareDocumentStream). */
+export interface DocumentStream {
+  /** Hands a chunk to the worker (transferred when it spans its whole buffer: do not use it afterwards). */
+  write(chunk: Uint8Array): void;
+  /** No more chunks: the promise settles with the whole document (or its error). */
+  end(): Promise<PreparedDocument>;
+  /** Settles when the worker answers, also before `end` (an error in the first bytes). */
+  readonly done: Promise<PreparedDocument>;
+}
+
+/**
+ * Streams a document to the parse worker as its bytes arrive (a file read in chunks, an HTTP body): the worker
+ * reads each span as soon as it is complete and, with `onPreview`, posts the spans read so far, so the first rows
+ * are shown after the first chunk whatever the document's size, and nothing waits for the whole body first.
+ */
+export function prepareDocumentStream(opts: PrepareTracesOptions & { expectedBytes?: number } = {}): DocumentStream {
+  const w = startWorker(opts);
+  w.post({ stream: 'start', opts: prepareOptions(opts), ...(opts.onPreview ? { preview: true } : {}), ...(opts.expectedBytes ? { expectedBytes: opts.expectedBytes } : {}) }, []);
+  let ended = false;
+  return {
+    write(chunk) {
+      if (ended || chunk.length === 0) return;
+      const whole = chunk.byteOffset === 0 && chunk.byteLength === chunk.buffer.byteLength && chunk.buffer instanceof ArrayBuffer;
+      w.post({ stream: 'chunk', chunk }, whole ? [chunk.buffer as ArrayBuffer] : []);
+    },
+    end() {
+      if (!ended) { ended = true; w.post({ stream: 'end' }, []); }
+      return w.done;
+    },
+    done: w.done,
+  };
+}
+
+function prepareOptions(opts: PrepareTracesOptions): PrepareOptions {
+  return { ...(opts.format ? { format: opts.format } : {}), ...(opts.skew ? { skew: opts.skew } : {}), ...(opts.maxSpans !== undefined ? { maxSpans: opts.maxSpans } : {}) };
+}
+
+/** A parse worker for one document: `post` sends to it, `done` settles with its answer (the worker then stops). */
+function startWorker(opts: PrepareTracesOptions): { post(req: WorkerRequest, transfer: ArrayBuffer[]): void; done: Promise<PreparedDocument> } {
+  let worker: Worker | undefined;
+  let settled = false;
+  const done = new Promise<PreparedDocument>((resolve, reject) => {
+    if (opts.signal?.aborted) { settled = true; reject(opts.signal.reason ?? new Error('aborted')); return; }
+    const w = worker = new Worker(opts.workerPath ?? defaultWorkerPath());
     const finish = (fn: () => void) => {
       if (settled) return;
       settled = true;
       opts.signal?.removeEventListener('abort', onAbort);
-      void worker.terminate();
+      void w.terminate();
       fn();
     };
     const onAbort = () => finish(() => reject(opts.signal?.reason ?? new Error('aborted')));
     opts.signal?.addEventListener('abort', onAbort, { once: true });
     const strings: string[] = [];
-    worker.on('message', (reply: WorkerReply) => {
+    w.on('message', (reply: WorkerReply) => {
       if (reply.ok && reply.part === 'preview') {
         // The caller's view failing to show a preview must not fail the parse of the whole (the caller logs).
         try { if (!settled) opts.onPreview?.(reply.trace); } catch { /* see above */ }
@@ -76,12 +123,13 @@ export function prepareDocument(input: Uint8Array, opts: PrepareTracesOptions = 
         else reject(new Error(`trace worker failed: ${reply.message}`));
       });
     });
-    worker.once('error', err => finish(() => reject(err)));
-    worker.once('exit', code => finish(() => reject(new Error(`trace worker exited (code ${code}) before answering`))));
-    const whole = input.byteOffset === 0 && input.byteLength === input.buffer.byteLength && input.buffer instanceof ArrayBuffer;
-    const req: WorkerRequest = { input, opts: popts, ...(opts.onPreview ? { preview: true } : {}) };
-    worker.postMessage(req, opts.transferInput && whole ? [input.buffer as ArrayBuffer] : []);
+    w.once('error', err => finish(() => reject(err)));
+    w.once('exit', code => finish(() => reject(new Error(`trace worker exited (code ${code}) before answering`))));
   });
+  return {
+    post(req, transfer) { if (!settled && worker) worker.postMessage(req, transfer); },
+    done,
+  };
 }
 
 /** The traces of a document, each as its summary and its compact (webview) form. */

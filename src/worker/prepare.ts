@@ -1,14 +1,17 @@
 // The work itself, the same inline and in the worker thread: parse, analyse, summarise, encode compactly.
 import { analyzeTrace } from '../core/analysis/analyze';
 import { summarizeTrace, type TraceSummary } from '../core/analysis/summary';
-import type { ParseWarning, SourceFormat } from '../core/model';
+import type { ParseResult, ParseWarning, SourceFormat } from '../core/model';
 import { parseTraceDocument } from '../core/parse/index';
 import { previewJsonDocument } from '../core/parse/preview';
+import { TraceStreamParser } from '../core/parse/stream';
 import { encodeCompactTrace, type CompactTrace } from '../protocol/compact';
 
 export interface PrepareOptions {
   readonly format?: 'auto' | SourceFormat;
   readonly skew?: 'raw' | 'adjust';
+  /** Read only the first N spans of a document too big to open whole (the rest is counted and left out). */
+  readonly maxSpans?: number;
 }
 
 export interface PreparedTrace {
@@ -26,7 +29,10 @@ export interface PreparedDocument {
 
 /** Throws TraceParseError for bad input. */
 export function prepareSync(input: Uint8Array | string, opts: PrepareOptions = {}): PreparedDocument {
-  const parsed = parseTraceDocument(input, { format: opts.format ?? 'auto' });
+  return prepareParsed(parseTraceDocument(input, { format: opts.format ?? 'auto' }), opts);
+}
+
+function prepareParsed(parsed: ParseResult, opts: PrepareOptions): PreparedDocument {
   const traces = parsed.traces.map(t => {
     const analysis = analyzeTrace(t, { skew: opts.skew ?? 'raw' });
     return { summary: summarizeTrace(analysis), compact: encodeCompactTrace(analysis) };
@@ -57,4 +63,75 @@ export function preparePreview(input: Uint8Array, opts: PrepareOptions = {}, max
   const [only] = doc.traces;
   if (!only || doc.traces.length !== 1) return undefined;
   return { summary: only.summary, compact: { ...only.compact, partial: { totalSpans: preview.totalSpans } } };
+}
+
+/** Bytes read per step: spans read so far can be shown between steps even when the whole document is at hand. */
+export const STREAM_STEP_BYTES = 1024 * 1024;
+/** The first partial trace is shown once this many spans are read: a screen of rows and then some. */
+export const FIRST_PARTIAL_SPANS = 200;
+/** Each further partial trace holds at least this many times the spans of the one before. */
+export const PARTIAL_GROWTH = 4;
+/** A document known to be smaller than this is shown whole at once: it is read in about the time a partial takes. */
+export const PARTIAL_MIN_BYTES = 4 * 1024 * 1024;
+/** No partial trace is prepared beyond this share of the expected spans (the whole is then near). */
+export const PARTIAL_MAX_SHARE = 0.1;
+
+export interface StreamPrepareOptions extends PrepareOptions {
+  /** The document's size when known (a file, a Content-Length): estimates the total spans of a partial trace. */
+  readonly expectedBytes?: number;
+  /** Called with the spans read so far of a single-trace document (compact marked `partial`), growing geometrically. */
+  readonly onPartial?: (partial: PreparedTrace) => void;
+}
+
+/**
+ * Prepares a document as its bytes arrive (TraceStreamParser): each span is read once, as soon as its JSON is
+ * complete, and the spans read so far are shown as partial traces of geometrically growing size, so that the first
+ * rows appear after the first bytes whatever the document's size, and preparing the partial traces costs a fraction
+ * of preparing the whole. Throws TraceParseError (from write or finish).
+ */
+export class StreamingPrepare {
+  private readonly parser: TraceStreamParser;
+  private nextPartial = FIRST_PARTIAL_SPANS;
+  private partials = 0;
+
+  constructor(private readonly opts: StreamPrepareOptions = {}) {
+    this.parser = new TraceStreamParser({ ...(opts.format ? { format: opts.format } : {}), ...(opts.maxSpans !== undefined ? { maxSpans: opts.maxSpans } : {}) });
+  }
+
+  get spanCount(): number { return this.parser.spanCount; }
+  get partialCount(): number { return this.partials; }
+
+  write(chunk: Uint8Array): void {
+    for (let o = 0; o < chunk.length; o += STREAM_STEP_BYTES) {
+      this.parser.write(o === 0 && chunk.length <= STREAM_STEP_BYTES ? chunk : chunk.subarray(o, o + STREAM_STEP_BYTES));
+      this.maybePartial();
+    }
+  }
+
+  finish(): PreparedDocument {
+    return prepareParsed(this.parser.finish(), this.opts);
+  }
+
+  private maybePartial(): void {
+    if (!this.opts.onPartial || (this.opts.expectedBytes !== undefined && this.opts.expectedBytes < PARTIAL_MIN_BYTES)) return;
+    const n = this.parser.spanCount;
+    if (n < this.nextPartial) return;
+    const expected = this.expectedSpans();
+    if (this.partials > 0 && expected !== undefined && n > expected * PARTIAL_MAX_SHARE) return;
+    const snap = this.parser.snapshot();
+    if (!snap || snap.traces.length !== 1) return;
+    const doc = prepareParsed(snap, this.opts);
+    const only = doc.traces[0]!;
+    this.partials++;
+    this.nextPartial = n * PARTIAL_GROWTH;
+    this.opts.onPartial({ summary: only.summary, compact: { ...only.compact, partial: { totalSpans: Math.max(n, expected ?? n) } } });
+  }
+
+  /** Spans of the whole document, estimated from the bytes read so far. */
+  private expectedSpans(): number | undefined {
+    const total = this.opts.expectedBytes;
+    const read = this.parser.bytesRead;
+    if (!total || read <= 0) return undefined;
+    return Math.round(this.parser.spanCount * (total / read));
+  }
 }

@@ -17,8 +17,10 @@ interface Harness {
   sent: Recorded[];
   initPostedAt: number | undefined;
   prepared: { fetchMs: number; prepareMs: number; bytes: number; spanCount: number; format: string } | undefined;
-  /** The preview of a big document (its first spans), when there was one; `prepared` is the whole. */
+  /** The first preview of a big document (the spans read so far), when there was one; `prepared` is the whole. */
   preview: { previewMs: number; spanCount: number; totalSpans: number } | undefined;
+  /** Every preview: when it arrived and its spans. */
+  previews: Array<{ at: number; spanCount: number }>;
   error: string | undefined;
   sourceFails: boolean;
   post(message: unknown, transfer?: Transferable[]): void;
@@ -45,6 +47,7 @@ const harness: Harness = {
   initPostedAt: undefined,
   prepared: undefined,
   preview: undefined,
+  previews: [],
   error: undefined,
   sourceFails: params.get('sourceFails') === '1',
   post(message, transfer) {
@@ -140,9 +143,18 @@ if (!url) {
   harness.error = 'Harness: give ?n=<spans>&seed=<seed> or ?trace=<url>.';
 } else {
   // As the extension host does: draw the preview of a big document first, then send the whole as an update.
+  // The spans read so far arrive several times, growing: the first is the init, the others updates of it.
   const onPreview = (p: Preview) => {
-    harness.preview = { previewMs: p.previewMs, spanCount: p.compact.spanCount, totalSpans: p.compact.partial?.totalSpans ?? p.compact.spanCount };
+    harness.preview ??= { previewMs: p.previewMs, spanCount: p.compact.spanCount, totalSpans: p.compact.partial?.totalSpans ?? p.compact.spanCount };
+    harness.previews.push({ at: performance.now(), spanCount: p.compact.spanCount });
+    // With ?holdWhole=1 the view stays on the first preview until released (tests look at it meanwhile).
+    if (wholeHeld && compact?.partial) return;
     compact = p.compact;
+    if (initSent) {
+      const c = structuredClone(p.compact);
+      harness.post({ type: 'update', compact: c }, transferables(c));
+      return;
+    }
     maybeInit();
   };
   void prepare(url, { preview: params.get('preview') !== '0', onPreview, ...(params.get('traceId') ? { traceId: params.get('traceId')! } : {}) }).then(r => {

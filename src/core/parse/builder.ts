@@ -166,6 +166,18 @@ export class Builder {
     return n;
   }
 
+  /**
+   * The traces read so far, for drawing while the document is still being read: span lists are copied (reading goes
+   * on) and nothing is checked.
+   */
+  snapshot(): ParseResult {
+    const traces: Trace[] = [];
+    for (const [traceId, spans] of this.traceSpans) {
+      traces.push({ traceId, spans: spans.slice(), format: this.format, warnings: this.traceWarnings.get(traceId)?.slice() ?? NO_STRINGS });
+    }
+    return { traces, format: this.format, warnings: this.warnings.slice() };
+  }
+
   /** The result; throws when the document had spans but none could be read. */
   finish(): ParseResult {
     if (this.traceSpans.size === 0 && this.badSpans > 0 && this.firstBad) {

@@ -35,7 +35,7 @@ export function detectFormat(input: string | Uint8Array): SourceFormat {
   }
 }
 
-function parseUnchecked(input: string | Uint8Array, format: 'auto' | SourceFormat): ParseResult {
+export function parseUnchecked(input: string | Uint8Array, format: 'auto' | SourceFormat): ParseResult {
   if (format !== 'auto' && !SOURCE_FORMATS.includes(format)) throw new TraceParseError(`unknown format "${String(format)}" (expected one of auto, ${SOURCE_FORMATS.join(', ')})`, '$');
   let text: string | undefined;
   if (typeof input === 'string') {
@@ -50,7 +50,11 @@ function parseUnchecked(input: string | Uint8Array, format: 'auto' | SourceForma
       return decodeOtlpProtobuf(input);
     }
   }
-  const json = parseJsonText(text);
+  return readJsonInput(parseJsonText(text), format);
+}
+
+/** Normalizes parsed JSON documents (one, or the lines of JSON Lines) of a format, detected when `auto`. */
+export function readJsonInput(json: JsonInput, format: 'auto' | SourceFormat): ParseResult {
   const detected = format === 'auto' ? detectJson(json) : format;
   const b = new Builder(detected);
   for (const doc of json.docs) {
@@ -89,7 +93,7 @@ function detectJson(json: JsonInput): SourceFormat {
   return f;
 }
 
-function detectValue(v: unknown, path: string): SourceFormat {
+export function detectValue(v: unknown, path: string): SourceFormat {
   if (Array.isArray(v)) {
     if (v.length === 0) return 'zipkin';
     const x = v[0];
@@ -111,7 +115,7 @@ function detectValue(v: unknown, path: string): SourceFormat {
   throw new TraceParseError(`unknown trace format: expected Jaeger ({"data":[…]} or a trace with "spans"), OTLP ({"resourceSpans":[…]}, "batches", {"trace":…}, {"result":…}) or Zipkin ([…]); found an object with keys ${keys || '(none)'}`, path);
 }
 
-function asParseError(err: unknown): TraceParseError {
+export function asParseError(err: unknown): TraceParseError {
   if (err instanceof TraceParseError) return err;
   if (err instanceof RangeError) return new TraceParseError(`the document is nested too deeply or too large (${err.message})`, '$');
   return new TraceParseError(`could not read the document: ${err instanceof Error ? err.message : String(err)}`, '$');

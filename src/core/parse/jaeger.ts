@@ -60,19 +60,25 @@ function readTrace(t: unknown, path: string, b: Builder, tolerant: boolean): voi
     return;
   }
   const trace = r.data;
-  const processes = new Map<string, Resource | string>();
-  if (trace.processes) {
-    for (const key of Object.keys(trace.processes)) {
-      const p = check(zProcess, trace.processes[key], `${path}.processes${keyPath(key)}`);
-      processes.set(key, p.ok ? processResource(p.data, b) : `process ${JSON.stringify(key)} is unreadable (${p.message} at ${p.path})`);
-    }
-  }
+  const processes = readProcesses(trace.processes, path, b);
   const traceId = typeof trace.traceID === 'string' && trace.traceID !== '' ? canonicalTraceId(trace.traceID) : undefined;
   readSpans(trace.spans, `${path}.spans`, traceId, processes, b);
   if (trace.warnings && trace.warnings.length) {
     const id = traceId ?? firstTraceId(trace.spans);
     if (id) b.addTraceWarnings(id, trace.warnings);
   }
+}
+
+/** A Jaeger trace's processes by ID: a Resource each, or why it could not be read. */
+export function readProcesses(raw: Record<string, unknown> | null | undefined, path: string, b: Builder): Map<string, Resource | string> {
+  const processes = new Map<string, Resource | string>();
+  if (raw) {
+    for (const key of Object.keys(raw)) {
+      const p = check(zProcess, raw[key], `${path}.processes${keyPath(key)}`);
+      processes.set(key, p.ok ? processResource(p.data, b) : `process ${JSON.stringify(key)} is unreadable (${p.message} at ${p.path})`);
+    }
+  }
+  return processes;
 }
 
 function firstTraceId(spans: unknown[]): string | undefined {
@@ -152,7 +158,7 @@ function jaegerId(v: unknown, field: string, canon: (s: string) => string): stri
 const NO_LINKS: readonly SpanLink[] = Object.freeze([]);
 const NO_EVENTS: readonly SpanEvent[] = Object.freeze([]);
 
-function jaegerSpan(s: unknown, traceTraceId: string | undefined, processes: Map<string, Resource | string> | undefined, b: Builder, where: () => string): Span {
+export function jaegerSpan(s: unknown, traceTraceId: string | undefined, processes: Map<string, Resource | string> | undefined, b: Builder, where: () => string): Span {
   if (!isObject(s)) throw new BadSpan(`expected a span object, got ${describe(s)}`);
   const traceId = s.traceID === undefined && traceTraceId !== undefined ? traceTraceId : jaegerId(s.traceID, 'traceID', canonicalTraceId);
   const spanId = jaegerId(s.spanID, 'spanID', canonicalSpanId);

@@ -16,8 +16,8 @@ import { makeStatus, nanosField, otlpAttributes, otlpKind, statusCode } from './
 import { validate, check, pathOf } from './zod-path';
 
 const zAttrList = z.array(z.unknown()).nullish();
-const zResource = z.object({ attributes: zAttrList }).nullish();
-const zScope = z.object({
+export const zResource = z.object({ attributes: zAttrList }).nullish();
+export const zScope = z.object({
   name: z.string().nullish(),
   version: z.string().nullish(),
   attributes: zAttrList,
@@ -103,7 +103,7 @@ export function readResource(r: { attributes?: unknown[] | null | undefined } | 
   return b.resource(service, attributes);
 }
 
-function readScope(s: { name?: string | null | undefined; version?: string | null | undefined; attributes?: unknown[] | null | undefined } | null | undefined, b: Builder, where: () => string): Scope | undefined {
+export function readScope(s: { name?: string | null | undefined; version?: string | null | undefined; attributes?: unknown[] | null | undefined } | null | undefined, b: Builder, where: () => string): Scope | undefined {
   if (!s) return undefined;
   const attributes = otlpAttributes(s.attributes, b, where);
   const name = s.name ?? '';
@@ -135,7 +135,7 @@ function id(v: unknown, field: string, canon: (s: string) => string, required: b
 /** Link attribute Jaeger's OTLP translator uses to carry OpenTracing reference types. */
 export const REF_TYPE_KEY = 'opentracing.ref_type';
 
-function otlpSpan(s: unknown, resource: Resource, scope: Scope | undefined, b: Builder, where: () => string): Span {
+export function otlpSpan(s: unknown, resource: Resource, scope: Scope | undefined, b: Builder, where: () => string): Span {
   if (!isObject(s)) throw new BadSpan(`expected a span object, got ${describe(s)}`);
   const traceId = id(s.traceId, 'traceId', canonicalTraceId, true)!;
   const spanId = id(s.spanId, 'spanId', canonicalSpanId, true)!;

@@ -11,7 +11,7 @@ import { kindName, makeStatus, microsToNanos } from './values';
 import * as z from 'zod';
 import { validate } from './zod-path';
 
-type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+export type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 const NO_EVENTS: readonly SpanEvent[] = Object.freeze([]);
 const NO_LINKS: readonly SpanLink[] = Object.freeze([]);
 
@@ -33,7 +33,7 @@ export function readZipkinDocument(doc: unknown, base: string, b: Builder): void
   fillMissingStarts(pending, b, all);
 }
 
-function readOne(s: unknown, path: string, resources: Map<string, Resource>, b: Builder, pending: Array<Mutable<Span>>, all: Span[]): void {
+export function readOne(s: unknown, path: string, resources: Map<string, Resource>, b: Builder, pending: Array<Mutable<Span>>, all: Span[]): void {
   try {
     const span = zipkinSpan(s, resources, b, path, pending);
     all.push(span);
@@ -138,7 +138,7 @@ function zipkinSpan(s: unknown, resources: Map<string, Resource>, b: Builder, pa
  * Spans without any timestamp take the start of the other half with the same span ID, else of their parent, else the
  * trace's earliest start, with a warning saying so; their duration stays as given (0 when absent).
  */
-function fillMissingStarts(pending: Array<Mutable<Span>>, b: Builder, all: readonly Span[]): void {
+export function fillMissingStarts(pending: Array<Mutable<Span>>, b: Builder, all: readonly Span[]): void {
   if (pending.length === 0) return;
   const byId = new Map<string, Span>();
   const minByTrace = new Map<string, bigint>();

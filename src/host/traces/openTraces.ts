@@ -273,6 +273,11 @@ export class TraceOpener extends Disposable {
       if (!show || token.isCancellationRequested) return;
       const only = show.options.onlyTraceId;
       if (only !== undefined && only !== p.summary.traceId) return;
+      if (preview) {
+        // More of the document was read: the same view gets the spans read so far.
+        if (preview.traceId === p.summary.traceId) this._host.traces.update(preview.key, p);
+        return;
+      }
       const { onlyTraceId: _, ...options } = show.options;
       preview = { key: this._host.traces.open(p, show.source, options).traceKey, traceId: p.summary.traceId };
       const total = p.compact.partial?.totalSpans ?? p.compact.spanCount;

@@ -4,7 +4,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { buildSync } from 'esbuild';
 import { join } from 'node:path';
-import { prepareDocument, prepareTraces } from '../../../src/worker/client';
+import { prepareDocument, prepareDocumentStream, prepareTraces } from '../../../src/worker/client';
+import { FIRST_PARTIAL_SPANS } from '../../../src/worker/prepare';
 import { TraceParseError } from '../../../src/core/model';
 import { decodeCompactTrace } from '../../../src/protocol/compact';
 import { PROJECT_ROOT } from '../../support/paths';
@@ -58,4 +59,24 @@ test('options reach the worker; abort terminates it', async () => {
   const p = prepareTraces(doc(), { workerPath, workerThresholdBytes: 0, signal: ac.signal });
   ac.abort(new Error('user cancelled'));
   await assert.rejects(p, /user cancelled/);
+});
+
+test('a document streamed to the worker in chunks: growing previews from the first chunks, then the same whole as inline', async () => {
+  const bytes = enc.encode(JSON.stringify(generateTrace({ n: 6000, seed: 9, format: 'jaeger' })));
+  const inline = await prepareDocument(bytes, { workerPath });
+  const previews: number[] = [];
+  const s = prepareDocumentStream({ workerPath, onPreview: p => { assert.ok(p.compact.partial); previews.push(p.compact.spanCount); } });
+  for (let o = 0; o < bytes.length; o += 64 * 1024) s.write(bytes.slice(o, o + 64 * 1024));
+  const whole = await s.end();
+  assert.ok(previews.length >= 2, `previews ${previews.join(', ')}`);
+  assert.ok(previews[0]! >= FIRST_PARTIAL_SPANS && previews[0]! < 1000, `the first from the first chunks: ${previews[0]}`);
+  for (let i = 1; i < previews.length; i++) assert.ok(previews[i]! > previews[i - 1]!);
+  assert.deepEqual(whole.traces.map(t => t.summary), inline.traces.map(t => t.summary));
+  assert.deepEqual(Array.from(whole.traces[0]!.compact.cols.preorder), Array.from(inline.traces[0]!.compact.cols.preorder));
+  assert.equal(whole.traces[0]!.compact.strings, inline.traces[0]!.compact.strings);
+  // A broken stream rejects with TraceParseError.
+  const bad = prepareDocumentStream({ workerPath });
+  bad.write(enc.encode('{"data":[{"traceID":"a","spans":[{"spanID":'));
+  bad.write(enc.encode('}]}]}'));
+  await assert.rejects(bad.end(), (err: unknown) => err instanceof TraceParseError);
 });
