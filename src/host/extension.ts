@@ -40,7 +40,8 @@ export function activate(context: vscode.ExtensionContext): SpanscopeApi {
   // The parsers (zod schemas, protobuf) load on first use: requiring them would cost most of the activation budget.
   const opener = sub(new TraceOpener(host, async (bytes, opts) => {
     const { prepareTraces } = await import('./lazy');
-    return prepareTraces(bytes, { format: opts.format, skew: opts.skew, ...(opts.signal ? { signal: opts.signal } : {}), ...(opts.onPreview ? { onPreview: opts.onPreview } : {}) });
+    // The bytes are handed to the worker, not copied: structured-cloning a big file (up to 1 GB) would block the host.
+    return prepareTraces(bytes, { format: opts.format, skew: opts.skew, transferInput: true, ...(opts.signal ? { signal: opts.signal } : {}), ...(opts.onPreview ? { onPreview: opts.onPreview } : {}) });
   }));
 
   // The embedded receiver: the store's traces are analysed inline (they are small and already parsed).

@@ -259,6 +259,8 @@ export class TraceOpener extends Disposable {
       return undefined;
     }
     const started = Date.now();
+    // (the bytes may be handed over to the parse worker: their length is taken now)
+    const size = bytes.byteLength;
     const abort = new AbortController();
     const onCancel = token.onCancellationRequested(() => abort.abort(new vscode.CancellationError()));
     let preview: { key: string; traceId: string } | undefined;
@@ -294,7 +296,7 @@ export class TraceOpener extends Disposable {
         if (preview) this._host.traces.abandon(preview.key);
         return undefined;
       }
-      this._host.log.info(`opened ${name}: ${prepared.length} trace(s), ${bytes.byteLength} bytes, ${Date.now() - started} ms`);
+      this._host.log.info(`opened ${name}: ${prepared.length} trace(s), ${size} bytes, ${Date.now() - started} ms`);
       if (prepared.length === 0) {
         this._fail(vscode.l10n.t('{0} holds no traces.', name));
         if (preview) this._host.traces.abandon(preview.key, vscode.l10n.t('{0} holds no traces.', name));
