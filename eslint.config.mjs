@@ -13,7 +13,10 @@ const nodeBuiltins = [...new Set(builtinModules.flatMap(m => [m, `node:${m}`]))]
 
 export default tseslint.config(
   {
-    ignores: ['dist/**', 'node_modules/**', 'out/**', '.tmp/**', '.cache/**', 'test-results/**', 'bench/gen-trace.mjs', 'proto/**', '**/*.d.ts', 'src/**/generated/**', 'src/**/*.generated.*', 'src/core/proto/otlp.js', 'demo/**/node_modules/**',
+    ignores: ['dist/**', 'node_modules/**', 'out/**', '.tmp/**', '.cache/**', 'test-results/**', 'proto/**',
+      // The shared benchmark scripts, kept byte-identical to ../shared/bench (the trace generator and the
+      // side-by-side harness that measures Jaeger UI and the waterfall the same way).
+      'bench/gen-trace.mjs', 'bench/jaeger-ui-render.mjs', 'bench/serve-jaeger-ui.mjs', 'bench/webview-side-by-side.mjs', '**/*.d.ts', 'src/**/generated/**', 'src/**/*.generated.*', 'src/core/proto/otlp.js', 'demo/**/node_modules/**',
       // The corpus apps (code mapping, findings) are other people's code in their own style (CommonJS, Go, Python, Java).
       'test/corpus/mapping/**', 'test/corpus/findings/*/**'],
   },
