@@ -3,6 +3,7 @@
 import * as z from 'zod';
 import type { FleetQuery, MetricSource } from '../../core/fleet/types';
 import type { BackendEnvironment, BackendSecrets } from '../types';
+import { JaegerSpmMetricSource } from './jaegerSpm';
 import { PrometheusMetricSource } from './prometheus';
 import { METRIC_SOURCE_TYPES, type MetricSourceConfig } from './types';
 
@@ -11,7 +12,7 @@ export { METRIC_SOURCE_TYPES, METRIC_SOURCE_TYPE_LABEL, metricSourceDisplayName,
 export function createMetricSource(config: MetricSourceConfig, secrets?: BackendSecrets, env?: BackendEnvironment): MetricSource {
   switch (config.type) {
     case 'prometheus': return new PrometheusMetricSource(config, secrets, env);
-    case 'jaeger-spm':
+    case 'jaeger-spm': return new JaegerSpmMetricSource(config, secrets, env);
     case 'tempo-metrics':
       throw new Error(`${config.type} metric sources are not available yet`);
   }

@@ -75,3 +75,13 @@ test('PromQL literals hold any text: quotes, backslashes, newlines, regex metach
   assert.equal(setMatcher('span_name', ['a', 'a']), 'span_name="a"');
   assert.equal(setMatcher('span_name', ['a.b', 'c']), 'span_name=~"a\\\\.b|c"');
 });
+
+test('Jaeger SPM durations are whole units (Jaeger keeps only the first unit of Go duration text in its PromQL)', async () => {
+  const { singleUnit, spmAxis } = await import('../../../../src/backends/metrics/jaegerSpm');
+  assert.equal(singleUnit(5_400_000), 3_600_000);
+  assert.equal(singleUnit(90_000), 60_000);
+  assert.equal(singleUnit(45_500), 45_000);
+  assert.equal(singleUnit(10), 1000);
+  const a = spmAxis({ startMs: 0, endMs: 7_200_000, stepMs: 60_000 });
+  assert.deepEqual(a, { endMs: 7_200_000, lookbackMs: 7_200_000, stepMs: 60_000, seriesRateMs: 60_000 });
+});
