@@ -5,6 +5,7 @@ import type { FleetQuery, MetricSource } from '../../core/fleet/types';
 import type { BackendEnvironment, BackendSecrets } from '../types';
 import { JaegerSpmMetricSource } from './jaegerSpm';
 import { PrometheusMetricSource } from './prometheus';
+import { TempoMetricSource } from './tempoMetrics';
 import { METRIC_SOURCE_TYPES, type MetricSourceConfig } from './types';
 
 export { METRIC_SOURCE_TYPES, METRIC_SOURCE_TYPE_LABEL, metricSourceDisplayName, type MetricSourceConfig, type MetricSourceType } from './types';
@@ -13,8 +14,7 @@ export function createMetricSource(config: MetricSourceConfig, secrets?: Backend
   switch (config.type) {
     case 'prometheus': return new PrometheusMetricSource(config, secrets, env);
     case 'jaeger-spm': return new JaegerSpmMetricSource(config, secrets, env);
-    case 'tempo-metrics':
-      throw new Error(`${config.type} metric sources are not available yet`);
+    case 'tempo-metrics': return new TempoMetricSource(config, secrets, env);
   }
 }
 
