@@ -3,17 +3,21 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import { JaegerSpmMetricSource } from '../../../src/backends/metrics/jaegerSpm';
 import { PrometheusMetricSource } from '../../../src/backends/metrics/prometheus';
 import { NotFoundError } from '../../../src/backends/http/errors';
 import type { FleetQuery, FleetStats } from '../../../src/core/fleet/types';
-import { OTELCOL_SKIP, PROMETHEUS_SKIP, runApp, startPrometheus, startSpanmetricsCollector, waitFor, type AppOperation } from '../../support/backends/fleet-pipeline';
+import { JAEGER_SKIP } from '../../support/backends/servers';
+import { OTELCOL_SKIP, PROMETHEUS_SKIP, runApp, startJaegerSpm, startPrometheus, startSpanmetricsCollector, waitFor, type AppOperation } from '../../support/backends/fleet-pipeline';
 import type { RunningServer } from '../../support/backends/servers';
 
 const skip = PROMETHEUS_SKIP || OTELCOL_SKIP;
 let prom: RunningServer;
 let otelcol: RunningServer;
+let jaeger: RunningServer | undefined;
 let source: PrometheusMetricSource;
 let t0 = 0;
+let traceIds: Map<AppOperation, string[]>;
 
 const FAST: AppOperation = { service: 'checkout', name: 'GET /fast', durationMs: 3, count: 60, codeFunction: 'Checkout.fast', codeFile: 'src/checkout.ts' };
 const SLOW: AppOperation = { service: 'checkout', name: 'GET /slow', durationMs: 300, count: 20, errors: 5, codeFunction: 'Checkout.slow', codeFile: 'src/checkout.ts' };
@@ -43,14 +47,16 @@ before(async () => {
   await waitFor('series in Prometheus', async () => (await Promise.all(OPS.map(callsOf))).every(n => n >= 1), 60_000, () => otelcol.log() + prom.log());
   await new Promise(r => setTimeout(r, 2000));
   t0 = Date.now();
-  await runApp(OPS, exporter);
+  traceIds = await runApp(OPS, exporter);
   await waitFor('calls in Prometheus', async () => (await Promise.all(OPS.map(async o => (await callsOf(o)) === o.count + 1))).every(Boolean), 60_000, () => otelcol.log() + prom.log());
   // A few more flushes, so the window ends after samples that hold everything.
   await new Promise(r => setTimeout(r, 3000));
   source = new PrometheusMetricSource({ name: 'local', type: 'prometheus', url: prom.url }, undefined, undefined, { minRateWindowMs: 5000 });
+  if (!JAEGER_SKIP) jaeger = await startJaegerSpm(prom.url);
 });
 after(async () => {
   source?.dispose();
+  await jaeger?.stop();
   await otelcol?.stop();
   await prom?.stop();
 });
@@ -113,4 +119,34 @@ test('Prometheus: a wrong URL is a NotFoundError', { skip }, async () => {
   const wrong = new PrometheusMetricSource({ name: 'w', type: 'prometheus', url: `${prom.url}/nothing` });
   await assert.rejects(wrong.discover(), NotFoundError);
   wrong.dispose();
+});
+
+test('Prometheus exemplars lead to the traces of the slow operation', { skip }, async () => {
+  await source.discover();
+  const r = await source.query(windowQuery({ spanNames: [SLOW.name] }));
+  const ex = await source.exemplars(r.stats[0]!.key, windowQuery().window);
+  assert.ok(ex.length > 0, 'exemplars stored');
+  const ids = new Set(traceIds.get(SLOW));
+  assert.ok(ex.every(e => ids.has(e.traceId)), JSON.stringify(ex.slice(0, 3)));
+  assert.ok(ex.every(e => e.durationMs === undefined || e.durationMs === 300));
+});
+
+test('Jaeger SPM reading the same Prometheus: per-operation p95, calls/s and error ratio in 6 requests', { skip: skip || JAEGER_SKIP }, async () => {
+  const spm = new JaegerSpmMetricSource({ name: 'spm', type: 'jaeger-spm', url: jaeger!.url }, undefined, undefined, { minRateWindowMs: 5000 });
+  try {
+    const r = await spm.query(windowQuery({ services: ['checkout', HOSTILE.service] }));
+    assert.equal(r.requests, 6);
+    const fast = find(r.stats, FAST)!;
+    const slow = find(r.stats, SLOW)!;
+    assert.ok(fast && slow, r.stats.map(s => JSON.stringify(s.key)).join(' '));
+    assert.ok(slow.p95Ms! > 200 && slow.p95Ms! <= 400, `slow p95 ${slow.p95Ms}`);
+    assert.ok(fast.p95Ms! <= 4, `fast p95 ${fast.p95Ms}`);
+    assert.ok(Math.abs(slow.errorRatio! - 0.25) < 0.05, `slow error ratio ${slow.errorRatio}`);
+    assert.ok(fast.callsPerSec! > 0);
+    // Jaeger matched "pay.ments" as a regex (payXments too); only the exact service is kept.
+    assert.ok(r.stats.every(s => s.key.service !== DECOY.service));
+    assert.ok(find(r.stats, HOSTILE));
+  } finally {
+    spm.dispose();
+  }
 });
