@@ -85,3 +85,34 @@ test('Jaeger SPM durations are whole units (Jaeger keeps only the first unit of 
   const a = spmAxis({ startMs: 0, endMs: 7_200_000, stepMs: 60_000 });
   assert.deepEqual(a, { endMs: 7_200_000, lookbackMs: 7_200_000, stepMs: 60_000, seriesRateMs: 60_000 });
 });
+
+test('Prometheus and Jaeger SPM sources: 401 is UnauthorizedError (bearer token sent), a silent server a TimeoutError', async () => {
+  const http = await import('node:http');
+  const { UnauthorizedError, TimeoutError } = await import('../../../../src/backends/http/errors');
+  const seen: string[] = [];
+  const hanging = new Set<import('node:http').ServerResponse>();
+  const server = http.createServer((req, res) => {
+    seen.push(String(req.headers.authorization));
+    if (req.url?.includes('hang')) { hanging.add(res); return; }
+    res.writeHead(401, { 'content-type': 'application/json' });
+    res.end('{"status":"error","error":"unauthorized"}');
+  });
+  await new Promise<void>(r => server.listen(0, '127.0.0.1', r));
+  const base = `http://127.0.0.1:${(server.address() as import('node:net').AddressInfo).port}`;
+  try {
+    const prom = createMetricSource({ name: 'p', type: 'prometheus', url: base }, { bearerToken: 'tok' });
+    await assert.rejects(prom.discover(), UnauthorizedError);
+    assert.equal(seen[0], 'Bearer tok');
+    prom.dispose();
+    const spm = createMetricSource({ name: 's', type: 'jaeger-spm', url: base });
+    await assert.rejects(spm.query({ window: { startMs: 0, endMs: 60_000, stepMs: 10_000 }, services: ['a'], maxSeries: 5 }), UnauthorizedError);
+    spm.dispose();
+    const slow = createMetricSource({ name: 'h', type: 'prometheus', url: `${base}/hang`, timeoutMs: 200 }, undefined, { retries: 0 });
+    await assert.rejects(slow.discover(), TimeoutError);
+    slow.dispose();
+  } finally {
+    for (const r of hanging) r.destroy();
+    server.closeAllConnections();
+    await new Promise<void>(r => server.close(() => r()));
+  }
+});
