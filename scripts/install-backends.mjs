@@ -5,9 +5,12 @@
 //                `go install …@version` refuses it (the module has replace directives), so the module is
 //                downloaded with `go mod download`, copied writable, and built with `go build ./cmd/jaeger`.
 //   Zipkin     — the io.zipkin:zipkin-server exec jar from Maven Central (run on Java 17).
+//   Prometheus — built from the Go module github.com/prometheus/prometheus (its v0.3xx tags are Prometheus 3.x) the
+//                same way, `go build ./cmd/prometheus` without the `builtinassets` tag (so no web UI assets are needed:
+//                the tests only use the HTTP API). The fleet-latency tests scrape the collector's spanmetrics into it.
 //   Tempo      — not installed: Grafana Tempo is AGPL-3.0 and this project's package policy says not to use it;
 //                the Tempo client is tested against a stand-in built from the documented API (see the report).
-// Usage: node scripts/install-backends.mjs [jaeger] [zipkin]   (default: both)
+// Usage: node scripts/install-backends.mjs [jaeger] [zipkin] [prometheus]   (default: all)
 // Prints one line per backend with the path it installed or found. Exits non-zero when one fails.
 import { spawnSync } from 'node:child_process';
 import { cpSync, chmodSync, existsSync, mkdirSync, readFileSync, rmSync, copyFileSync, readdirSync, statSync } from 'node:fs';
@@ -44,12 +47,14 @@ export function zipkinJar() {
   return join(CACHE, `zipkin-${VERSIONS.zipkin.version}`, `zipkin-server-${VERSIONS.zipkin.version}-exec.jar`);
 }
 
-function installJaeger() {
-  const bin = jaegerBinary();
-  if (existsSync(bin)) return bin;
-  const v = VERSIONS.jaeger.module;
+export function prometheusBinary() {
+  return join(CACHE, `prometheus-${VERSIONS.prometheus.module}`, 'bin', 'prometheus');
+}
+
+/** The Go environment every build here shares: one module cache and build cache under the Spanscope cache. */
+function goEnv() {
   const gopath = join(CACHE, 'go');
-  const env = {
+  return {
     ...process.env,
     GOPATH: gopath,
     GOCACHE: join(gopath, 'cache'),
@@ -57,14 +62,45 @@ function installJaeger() {
     GOFLAGS: '-mod=mod -buildvcs=false',
     CGO_ENABLED: '0',
   };
-  mkdirSync(dirname(bin), { recursive: true });
-  const dl = spawnSync('go', ['mod', 'download', '-json', `github.com/jaegertracing/jaeger@${v}`], { env, cwd: CACHE, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
-  if (dl.status !== 0) throw new Error(`go mod download github.com/jaegertracing/jaeger@${v} exited ${dl.status}`);
+}
+
+/** Downloads a Go module at a version and copies it to a writable build directory (the module cache is read-only). */
+function writableModuleCopy(module, v, name, env) {
+  const dl = spawnSync('go', ['mod', 'download', '-json', `${module}@${v}`], { env, cwd: CACHE, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  if (dl.status !== 0) throw new Error(`go mod download ${module}@${v} exited ${dl.status}`);
   const dir = JSON.parse(dl.stdout).Dir;
-  const src = join(CACHE, `jaeger-src-${v}`);
+  const src = join(CACHE, `${name}-src-${v}`);
   rmSync(src, { recursive: true, force: true });
   cpSync(dir, src, { recursive: true });
   makeWritable(src);
+  return src;
+}
+
+function installPrometheus() {
+  const bin = prometheusBinary();
+  if (existsSync(bin)) return bin;
+  const v = VERSIONS.prometheus.module;
+  // The module ships a go.work (for its own sub-modules), which refuses -mod=mod; build the module on its own.
+  const env = { ...goEnv(), GOWORK: 'off' };
+  mkdirSync(dirname(bin), { recursive: true });
+  const src = writableModuleCopy('github.com/prometheus/prometheus', v, 'prometheus', env);
+  console.error(`install-backends: building Prometheus ${VERSIONS.prometheus.version} (module ${v}); this takes several minutes on 2 cores`);
+  const ldflags = `-s -w -X github.com/prometheus/common/version.Version=${VERSIONS.prometheus.version}`;
+  run('nice', ['go', 'build', '-trimpath', '-ldflags', ldflags, '-o', bin + '.tmp', './cmd/prometheus'], { env, cwd: src });
+  copyFileSync(bin + '.tmp', bin);
+  chmodSync(bin, 0o755);
+  rmSync(bin + '.tmp', { force: true });
+  rmSync(src, { recursive: true, force: true });
+  return bin;
+}
+
+function installJaeger() {
+  const bin = jaegerBinary();
+  if (existsSync(bin)) return bin;
+  const v = VERSIONS.jaeger.module;
+  const env = goEnv();
+  mkdirSync(dirname(bin), { recursive: true });
+  const src = writableModuleCopy('github.com/jaegertracing/jaeger', v, 'jaeger', env);
   const ldflags = `-X github.com/jaegertracing/jaeger/internal/version.latestVersion=${VERSIONS.jaeger.v2} -X github.com/jaegertracing/jaeger/internal/version.commitSHA=${v}`;
   console.error(`install-backends: building Jaeger ${VERSIONS.jaeger.v2} (module ${v}); this takes several minutes on 2 cores`);
   run('go', ['build', '-ldflags', ldflags, '-o', bin + '.tmp', './cmd/jaeger'], { env, cwd: src });
@@ -86,14 +122,17 @@ function installZipkin() {
 }
 
 const wanted = process.argv.slice(2).filter(a => !a.startsWith('-'));
-const which = wanted.length ? wanted : ['jaeger', 'zipkin'];
+const which = wanted.length ? wanted : ['jaeger', 'zipkin', 'prometheus'];
+const INSTALLERS = { jaeger: installJaeger, zipkin: installZipkin, prometheus: installPrometheus };
+const VERSION_OF = { jaeger: VERSIONS.jaeger.v2, zipkin: VERSIONS.zipkin.version, prometheus: VERSIONS.prometheus?.version };
 mkdirSync(CACHE, { recursive: true });
 let failed = 0;
 for (const name of which) {
   try {
-    const path = name === 'jaeger' ? installJaeger() : name === 'zipkin' ? installZipkin() : undefined;
-    if (!path) throw new Error(`unknown backend "${name}" (expected jaeger or zipkin)`);
-    console.log(`install-backends: ${name} ${name === 'jaeger' ? VERSIONS.jaeger.v2 : VERSIONS.zipkin.version} at ${path}`);
+    const install = Object.hasOwn(INSTALLERS, name) ? INSTALLERS[name] : undefined;
+    if (!install) throw new Error(`unknown backend "${name}" (expected jaeger, zipkin or prometheus)`);
+    const path = install();
+    console.log(`install-backends: ${name} ${VERSION_OF[name]} at ${path}`);
   } catch (e) {
     failed++;
     console.error(`install-backends: ${name} FAILED: ${e instanceof Error ? e.message : String(e)}`);

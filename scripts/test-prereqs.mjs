@@ -3,6 +3,8 @@
 //   Chromium      the webview and end-to-end tests drive Debian's /usr/bin/chromium (installed with apt-get when
 //                 running as root on Debian, as `npm run demo` does; otherwise the apt-get line to run is printed)
 //   Jaeger, Zipkin  the real backends of the integration tests (scripts/install-backends.mjs, cached by version)
+//   Prometheus, otelcol  the fleet-latency pipeline (Prometheus built by install-backends.mjs; the collector with
+//                 the spanmetrics connector by scripts/install-otelcol.mjs), both from the Go module proxy
 //   code-server   the end-to-end tests' VS Code (scripts/code-server.mjs, cached by version)
 // Everything lands in ~/.cache/spanscope keyed by version, so a second run only checks and prints where it is.
 // SPANSCOPE_TEST_NO_INSTALL=1 turns this off (then the tests that need a missing tool skip, or fail in CI).
@@ -18,7 +20,7 @@ const here = dirname(fileURLToPath(import.meta.url));
  * Which tools these test files use, read from what each file imports or names (a test that starts Jaeger names
  * JAEGER_* from test/support/backends; an end-to-end test imports test/support/e2e).
  * @param {{ path: string, text: string }[]} files
- * @returns {Set<'chromium' | 'jaeger' | 'zipkin' | 'code-server'>}
+ * @returns {Set<'chromium' | 'jaeger' | 'zipkin' | 'prometheus' | 'otelcol' | 'code-server'>}
  */
 export function toolsNeeded(files) {
   const need = new Set();
@@ -28,6 +30,8 @@ export function toolsNeeded(files) {
     if (e2e && /support\/e2e\/session|withWorkbench/.test(text)) need.add('code-server');
     if (/\bJAEGER_|startJaeger/.test(text)) need.add('jaeger');
     if (/\bZIPKIN_|startZipkin/.test(text)) need.add('zipkin');
+    if (/\bPROMETHEUS_|startPrometheus|startJaegerSpm/.test(text)) need.add('prometheus');
+    if (/\bOTELCOL_|startSpanmetricsCollector/.test(text)) need.add('otelcol');
   }
   return need;
 }
@@ -50,13 +54,20 @@ export function ensureTestPrerequisites(testFiles, say = line => console.log(`[t
       try { ensureAptPackages(['chromium'], say); say('Chromium: installed'); } catch (e) { problems.push(`Chromium: ${e.message}`); }
     }
   }
-  const backends = ['jaeger', 'zipkin'].filter(b => need.has(b));
+  const backends = ['jaeger', 'zipkin', 'prometheus'].filter(b => need.has(b));
   if (backends.length) {
-    const names = backends.map(b => (b === 'jaeger' ? 'Jaeger' : 'Zipkin')).join(' and ');
+    const label = { jaeger: 'Jaeger', zipkin: 'Zipkin', prometheus: 'Prometheus' };
+    const names = backends.map(b => label[b]).join(' and ');
     say(`${names}: checking the cache (a first install builds Jaeger from its Go module and fetches Zipkin from Maven Central: several minutes)…`);
     const r = spawnSync(process.execPath, [join(here, 'install-backends.mjs'), ...backends], { stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' });
     for (const line of (r.stdout ?? '').split('\n').filter(Boolean)) say(line.replace(/^install-backends: /, ''));
     if (r.status !== 0) problems.push(`installing ${names} failed (see above); retry with node scripts/install-backends.mjs`);
+  }
+  if (need.has('otelcol')) {
+    say('otelcol (spanmetrics): checking the cache (a first install builds it from the Go module proxy: several minutes)…');
+    const r = spawnSync(process.execPath, [join(here, 'install-otelcol.mjs')], { stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' });
+    if (r.status === 0) say(`otelcol: ${(r.stdout ?? '').trim()}`);
+    else problems.push('installing the OpenTelemetry Collector failed (see above); retry with node scripts/install-otelcol.mjs');
   }
   if (need.has('code-server')) {
     if (!isCodeServerInstalled()) say(`code-server ${CODE_SERVER_VERSION}: installing into ${codeServerDir()} (about 3 min, once)…`);

@@ -36,14 +36,17 @@
 // - Grafana Cloud (https://grafana.com/docs/learning-paths/tempo-data-source/prepare-connection/): the query URL is
 //   `https://tempo-<zone>.grafana.net/tempo` (a `/tempo` base path on a gateway), with HTTP basic auth (the numeric
 //   instance ID as user, an access-policy token with `traces:read` as password); the user is the tenant.
-// What it does not do: TraceQL beyond `{ a = "x" && b != "y" }` over names, service and attributes plus duration
-// comparisons (anything else is a 400 like a parse error would be), metrics, streaming.
+// - TraceQL metrics (`/api/metrics/query_range`, `/api/metrics/query`): computed from the spans held, in Tempo's
+//   documented response format; see tempo-metrics.ts for what it evaluates.
+// What it does not do: TraceQL search beyond `{ a = "x" && b != "y" }` over names, service and attributes plus
+// duration comparisons (anything else is a 400 like a parse error would be), streaming.
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Span, Trace } from '../../../src/core/model';
 import { parseTraceDocument } from '../../../src/core/parse/index';
 import { traceToOtlpJson } from '../../../src/core/otlp/encode';
 import { encodeOtlpProtobuf } from '../../../src/core/otlp/proto';
+import { answerMetrics } from './tempo-metrics';
 
 export interface TempoStandInOptions {
   /** Multi-tenancy on: every request must name a tenant in X-Scope-OrgID (or by basic auth). */
@@ -56,6 +59,8 @@ export interface TempoStandInOptions {
   readonly basicAuth?: { readonly user: string; readonly password: string };
   /** Search `max_duration` in ms (Tempo's default is 168h). */
   readonly maxSearchDurationMs?: number;
+  /** TraceQL metrics: most series one answer holds (Tempo's `max_response_series`); past it the answer is PARTIAL. */
+  readonly maxMetricsSeries?: number;
 }
 
 export interface TempoRequest {
@@ -410,6 +415,14 @@ export async function startTempoStandIn(opts: TempoStandInOptions = {}): Promise
           };
         });
         send(200, JSON.stringify({ traces: rows.slice(0, Number(params.get('limit') ?? 20)), metrics: { inspectedTraces: rows.length, completedJobs: 1, totalJobs: 1 } }));
+        return;
+      }
+
+      if (path === '/api/metrics/query_range' || path === '/api/metrics/query') {
+        const spansIn = (startMs: number, endMs: number): Span[] =>
+          tracesFor(tenants, { start: BigInt(Math.floor(startMs)) * 1_000_000n, end: BigInt(Math.ceil(endMs)) * 1_000_000n }, false).map(parts => mergeTraces(parts)!).flatMap(t => t.spans);
+        const a = answerMetrics(path === '/api/metrics/query', params, spansIn, opts.maxMetricsSeries);
+        send(a.status, a.body, a.type);
         return;
       }
 
