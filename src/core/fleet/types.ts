@@ -94,5 +94,11 @@ export interface MetricSource {
   readonly displayName: string;
   discover(signal?: AbortSignal): Promise<FleetSchema>;
   query(query: FleetQuery, signal?: AbortSignal): Promise<FleetResult>;
+  /**
+   * Example traces of one key in a window, newest first, from what the engine keeps beside its figures (Prometheus
+   * exemplars). One request, made only when the user asks for examples. Absent when the engine keeps none (then
+   * the caller searches a trace backend for the service/operation and duration range instead).
+   */
+  exemplars?(key: FleetKey, window: FleetWindow, signal?: AbortSignal): Promise<FleetExemplar[]>;
   dispose(): void;
 }
