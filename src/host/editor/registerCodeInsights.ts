@@ -26,6 +26,7 @@ import { registerEditorCommands } from './editorCommands';
 import { SpanHoverProvider } from './hover';
 import { revealSpan, setPanels } from './reveal';
 import { TraceStatusBar } from './statusBar';
+import { registerFleet } from '../fleet/registerFleet';
 
 export class CodeInsights extends Disposable {
   readonly index: WorkspaceFileIndex;
@@ -95,6 +96,7 @@ export class CodeInsights extends Disposable {
     this.spans = this._register(new SpansView(this.model.current, deps.panels, (traceKey, spanId) => void revealSpan(host.traces, { traceKey, spanId }, this.model)));
     const hot = this._register(new HotSpotsView(this.model));
     this._register(vscode.window.createTreeView('spanscope.hotspots', { treeDataProvider: hot }));
+    this._register(registerFleet(host, { mapper: this.mapper, backends: this.backends, hotSpots: hot, redrawTrace: () => this.decorations.schedule(), ...(receiver ? { receiver } : {}) }));
     this._register(bindTraceContext(this.model.current));
     const findings = this._register(new FindingsView(host.traces, this.model.current));
     this._register(vscode.window.createTreeView('spanscope.findings', { treeDataProvider: findings }));
