@@ -173,7 +173,7 @@ export class FleetService extends Disposable {
       const load = (async (): Promise<FleetLoad> => {
         const merged = mergeStats(results.flatMap(r => (r.result ? [r.result] : [])));
         const started = performance.now();
-        const { located, unplaced } = await locateFleet(merged, facts => this._mapper.engine.mapSpans(facts, { mappings: this._mapper.mappings }));
+        const { located, unplaced } = await locateFleet(merged, facts => this._mapper.mapFacts(facts));
         this._host.log.debug(`fleet latency: ${located.length} series placed on code, ${unplaced.length} not (${(performance.now() - started).toFixed(0)} ms)`);
         return {
           index: new FleetIndex(located, unplaced), window, windowText: text,
