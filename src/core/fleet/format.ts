@@ -27,12 +27,15 @@ export function windowLabel(ms: number): string {
   return `${Math.round(ms / 1000)}s`;
 }
 
+/** Window ends are rounded to this, so that questions asked moments apart are the same question. */
+export const WINDOW_ALIGN_MS = 15_000;
+
 /**
- * The window ending now, its end rounded down to a whole minute: every surface asking within the same minute asks
- * for the same window, so they share one cached answer (and one query).
+ * The window ending now, its end rounded UP to the next 15 s: the freshest samples are inside it (a user looking
+ * right after a deploy sees it), and questions asked within the same 15 s are identical.
  */
 export function fleetWindow(nowMs: number, lengthMs: number, points = SPARK_POINTS): FleetWindow {
-  const endMs = Math.floor(nowMs / 60_000) * 60_000;
+  const endMs = Math.ceil(nowMs / WINDOW_ALIGN_MS) * WINDOW_ALIGN_MS;
   const stepMs = Math.max(15_000, Math.floor(lengthMs / points / 1000) * 1000);
   return { startMs: endMs - lengthMs, endMs, stepMs };
 }

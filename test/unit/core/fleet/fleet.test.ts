@@ -23,10 +23,11 @@ test('windows: parsed, labelled, aligned to the minute and shifted for the basel
   assert.equal(windowLabel(86_400_000), '24h');
   assert.equal(windowLabel(7 * 86_400_000), '7d');
   assert.equal(windowLabel(5_400_000), '90m');
-  const w = fleetWindow(1_000_059_999, 3_600_000);
-  assert.equal(w.endMs % 60_000, 0);
+  const w = fleetWindow(1_000_004_001, 3_600_000);
+  assert.equal(w.endMs, 1_000_005_000, 'rounded up: the freshest samples are inside');
   assert.equal(w.endMs - w.startMs, 3_600_000);
-  assert.deepEqual(fleetWindow(1_000_020_000, 3_600_000), w, 'the same minute asks for the same window');
+  assert.deepEqual(fleetWindow(999_990_001, 3_600_000), w, 'moments apart: the same window');
+  assert.notDeepEqual(fleetWindow(999_990_000, 3_600_000), w);
   assert.equal(w.stepMs, 120_000);
   assert.deepEqual(shiftWindow(w, 86_400_000), { startMs: w.startMs - 86_400_000, endMs: w.endMs - 86_400_000, stepMs: w.stepMs });
 });
