@@ -19,6 +19,9 @@ import { WorkspaceFileIndex } from '../../../../src/host/mapping/workspaceIndex'
 import { FleetHub } from '../../../../src/host/fleet/fleetHub';
 import { FleetService } from '../../../../src/host/fleet/fleetService';
 import { FleetCodeLensProvider, FleetHoverProvider } from '../../../../src/host/fleet/fleetSurfaces';
+import { openFleetExamples } from '../../../../src/host/fleet/fleetExamples';
+import type { BackendsSource, TraceSearchQuery } from '../../../../src/host/sidebar/deps';
+import type { FleetExemplar } from '../../../../src/core/fleet/types';
 import { Commands } from '../../../../src/host/commands';
 import type { HostContext } from '../../../../src/host/hostContext';
 import { createSyntaxService } from '../../../../src/worker/syntax';
@@ -37,8 +40,9 @@ const syntax = createSyntaxService();
 after(() => syntax.dispose());
 
 const W = { startMs: 0, endMs: 3_600_000, stepMs: 120_000 };
-function source(log: { queries: FleetQuery[] }, fail?: Error): MetricSource {
+function source(log: { queries: FleetQuery[] }, fail?: Error, exemplars?: FleetExemplar[]): MetricSource {
   return {
+    ...(exemplars ? { exemplars: async () => exemplars } : {}),
     type: 'prometheus', displayName: 'mem',
     discover: async () => ({ dimensions: ['service.name', 'span.name'], services: ['web', 'pay'] }),
     query: async (q): Promise<FleetResult> => {
@@ -70,11 +74,11 @@ function doc(path: string) {
 }
 const token = () => new CancellationTokenSource().token as never;
 
-function build(fail?: Error) {
+function build(fail?: Error, exemplars?: FleetExemplar[]) {
   const log = { queries: [] as FleetQuery[] };
   let built = 0;
   const mapper = new CodeMapper(new WorkspaceFileIndex(), new SavedMappings(new MemoryMemento() as never), undefined, syntax);
-  const hub = new FleetHub(host(), mapper, async (h, m) => new FleetService(h, m, () => { built++; return source(log, fail); }));
+  const hub = new FleetHub(host(), mapper, async (h, m) => new FleetService(h, m, () => { built++; return source(log, fail, exemplars); }));
   return { hub, log, built: () => built, lenses: new FleetCodeLensProvider(hub), hover: new FleetHoverProvider(hub) };
 }
 
@@ -147,4 +151,52 @@ test('a failing source: no lenses, told once (not on every redraw), asked again 
   assert.equal(told.length, 1);
   assert.equal(f.log.queries.length, 2, 'a failure is not cached');
   assert.equal(f.hub.loaded?.items()[0]?.status, 'error');
+});
+
+test('example traces: the exemplar nearest the p95 opens by ID; else a backend searched near the p95; hostile arguments do nothing', async () => {
+  fakeVscode.settings.set('spanscope.metricSources', [{ name: 'prom', type: 'prometheus', url: 'http://127.0.0.1:9' }]);
+  const opened: unknown[] = [];
+  fakeVscode.commands.set(Commands.openTraceById, (arg: unknown) => { opened.push(arg); });
+  const noop = () => undefined;
+  const log = { trace: noop, debug: noop, info: noop, warn: noop, error: noop } as never;
+  const arg = { key: { service: 'web', spanName: 'checkout' }, p95Ms: 1200, startMs: Date.now() - 3_600_000, endMs: Date.now() };
+  try {
+    // Exemplars: the one closest to the p95, with its span.
+    const withEx = build(undefined, [{ traceId: 'a'.repeat(32), durationMs: 90 }, { traceId: 'b'.repeat(32), spanId: 'c'.repeat(16), durationMs: 1100 }, { traceId: 'd'.repeat(32), durationMs: 5000 }]);
+    assert.equal(await openFleetExamples({ hub: withEx.hub, backends: () => undefined, log }, arg), true);
+    assert.deepEqual(opened, [{ traceId: 'b'.repeat(32), spanId: 'c'.repeat(16) }]);
+
+    // No exemplars: the backend is searched for the operation, durations near the p95 first.
+    const searches: TraceSearchQuery[] = [];
+    const openedFromBackend: unknown[] = [];
+    const backends: BackendsSource = {
+      onDidChange: () => ({ dispose: noop }),
+      list: () => [{ id: 'jaeger', label: 'Jaeger', kind: 'jaeger', status: 'ok' }],
+      search: async (_id, q) => {
+        searches.push(q);
+        return q.minDurationMs !== undefined && q.maxDurationMs === undefined
+          ? [{ traceId: 'e'.repeat(32), rootService: 'web', rootName: 'checkout', durationNs: 700e6, spanCount: 3, errorCount: 0, startMs: 5 }]
+          : [];
+      },
+      open: async (id, traceId, hint) => { openedFromBackend.push([id, traceId, hint]); },
+    };
+    const plain = build();
+    assert.equal(await openFleetExamples({ hub: plain.hub, backends: () => backends, log }, arg), true);
+    assert.deepEqual(searches.map(q => [q.service, q.operation, q.minDurationMs, q.maxDurationMs]), [['web', 'checkout', 900, 1800], ['web', 'checkout', 600, undefined]]);
+    assert.ok(searches.every(q => q.lookbackMinutes >= 60 && q.lookbackMinutes <= 61));
+    assert.deepEqual(openedFromBackend, [['jaeger', 'e'.repeat(32), { startMs: 5, durationMs: 700 }]]);
+
+    // Nothing anywhere: said so.
+    const before = fakeVscode.messages.length;
+    assert.equal(await openFleetExamples({ hub: plain.hub, backends: () => undefined, log }, arg), false);
+    assert.ok(fakeVscode.messages.slice(before).some(m => /No example trace of checkout/.test(m.text)));
+
+    // Arguments come through command links: anything malformed is ignored.
+    for (const bad of [undefined, 'x', { key: { service: 'web' }, startMs: 0, endMs: 1 }, { key: { service: 'web', spanName: 'x'.repeat(301) }, startMs: 0, endMs: 1 }, { key: { service: 'w', spanName: 'n' }, startMs: 5, endMs: 5 }, { key: { service: 'w', spanName: 'n' }, startMs: NaN, endMs: 9 }]) {
+      assert.equal(await openFleetExamples({ hub: plain.hub, backends: () => backends, log }, bad), false, JSON.stringify(bad));
+    }
+    assert.equal(opened.length, 1);
+  } finally {
+    fakeVscode.commands.delete(Commands.openTraceById);
+  }
 });
