@@ -48,6 +48,12 @@ export const Commands = {
   showServiceGraph: 'spanscope.analysis.serviceGraph',
   compareTraces: 'spanscope.analysis.compareTraces',
   showLatencyDistribution: 'spanscope.analysis.latencyDistribution',
+  // Fleet latency on the code (issue 20)
+  fleetRefresh: 'spanscope.fleet.refresh',
+  fleetOpenExamples: 'spanscope.fleet.openExamples',
+  fleetToggleGutter: 'spanscope.fleet.toggleGutter',
+  fleetSetCredentials: 'spanscope.fleet.setCredentials',
+  fleetCheckSources: 'spanscope.fleet.checkSources',
 } as const;
 
 export type CommandId = (typeof Commands)[keyof typeof Commands];

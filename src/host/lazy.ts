@@ -14,3 +14,5 @@ export { parseTraceDocument } from '../core/parse/index';
 export { serveHttp } from '../mcp/server';
 export { SharedReceiver } from '../backends/receiver/shared';
 export { loadHubSecret } from '../backends/receiver/hub';
+export { FleetService } from './fleet/fleetService';
+export { createMetricSource } from '../backends/metrics';

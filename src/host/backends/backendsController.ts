@@ -333,22 +333,8 @@ export class BackendsController extends Disposable {
   }
 
   /** null: the user cancelled; undefined: no credentials. */
-  private async askCredentials(): Promise<BackendSecrets | undefined | null> {
-    const none = vscode.l10n.t('None');
-    const bearer = vscode.l10n.t('Bearer token');
-    const basic = vscode.l10n.t('User name and password');
-    const kind = await vscode.window.showQuickPick([none, bearer, basic], { title: vscode.l10n.t('Credentials (kept in VS Code\'s secret storage)') });
-    if (kind === undefined) return null;
-    if (kind === none) return undefined;
-    if (kind === bearer) {
-      const token = await vscode.window.showInputBox({ title: bearer, password: true, ignoreFocusOut: true });
-      return token ? { bearerToken: token } : null;
-    }
-    const username = await vscode.window.showInputBox({ title: vscode.l10n.t('User name'), ignoreFocusOut: true });
-    if (username === undefined) return null;
-    const password = await vscode.window.showInputBox({ title: vscode.l10n.t('Password'), password: true, ignoreFocusOut: true });
-    if (password === undefined) return null;
-    return { username, password };
+  private askCredentials(): Promise<BackendSecrets | undefined | null> {
+    return askBackendCredentials();
   }
 
   async setCredentials(name?: string): Promise<void> {
@@ -422,4 +408,24 @@ function decodeUriComponentSafe(s: string): string {
   } catch {
     return s;
   }
+}
+
+/** Asks which credentials (none, a bearer token, user name and password); null: the user cancelled. Metric sources
+ *  (fleet latency) ask the same way. */
+export async function askBackendCredentials(): Promise<BackendSecrets | undefined | null> {
+  const none = vscode.l10n.t('None');
+  const bearer = vscode.l10n.t('Bearer token');
+  const basic = vscode.l10n.t('User name and password');
+  const kind = await vscode.window.showQuickPick([none, bearer, basic], { title: vscode.l10n.t('Credentials (kept in VS Code\'s secret storage)') });
+  if (kind === undefined) return null;
+  if (kind === none) return undefined;
+  if (kind === bearer) {
+    const token = await vscode.window.showInputBox({ title: bearer, password: true, ignoreFocusOut: true });
+    return token ? { bearerToken: token } : null;
+  }
+  const username = await vscode.window.showInputBox({ title: vscode.l10n.t('User name'), ignoreFocusOut: true });
+  if (username === undefined) return null;
+  const password = await vscode.window.showInputBox({ title: vscode.l10n.t('Password'), password: true, ignoreFocusOut: true });
+  if (password === undefined) return null;
+  return { username, password };
 }

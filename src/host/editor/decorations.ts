@@ -9,6 +9,7 @@ import { FileSpans, planDecorations } from '../../core/mapping/lineAnnotations';
 import { codeLine } from '../../core/mapping/lines';
 import { normalizeLocalPath } from '../../core/mapping/paths';
 import type { Attr } from '../../core/model';
+import { fleetGutterMode } from '../fleet/fleetSettings';
 import { Disposable } from '../lifecycle';
 import type { AnnotationModel } from './annotationModel';
 import { clearDriftCache, fileDrift, mapLineThroughDiff, type FileDrift } from './drift';
@@ -80,7 +81,9 @@ export class DecorationController extends Disposable {
     const visible = editor.visibleRanges.map(r => ({ from: r.start.line as never, to: r.end.line as never }));
     const plan = planDecorations(a, { inline: settings.inline, visible });
     const lineRange = (l: number) => new vscode.Range(l, 0, l, 0);
-    this._heat.forEach((t, k) => editor.setDecorations(t, plan.heat[k]!.map(lineRange)));
+    // In the gutter's "fleet" mode the fleet's heat (src/host/fleet) takes the gutter; error marks stay.
+    const traceHeat = fleetGutterMode() !== 'fleet';
+    this._heat.forEach((t, k) => editor.setDecorations(t, traceHeat ? plan.heat[k]!.map(lineRange) : []));
     editor.setDecorations(this._error, plan.error.map(lineRange));
     const drift = path ? this._drift.get(path) : undefined;
     const prefix = drift?.drifted ? '⚠ changed since the trace · ' : '';

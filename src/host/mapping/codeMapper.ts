@@ -13,7 +13,7 @@ import { findInText, searchPatternsFor, type SearchPattern } from '../../core/ma
 import { decodeInlineSourceMap, findSourceMappingUrl, SourceMap } from '../../core/mapping/sourceMap';
 import { parseQualifiedName, pickSymbol, type SymbolCandidate, type SymbolKindName } from '../../core/mapping/symbols';
 import { MappingEngine } from '../../core/mapping/engine/engine';
-import type { Candidate, Confidence, EngineMapping } from '../../core/mapping/engine/types';
+import type { Candidate, Confidence, EngineMapping, SpanFacts } from '../../core/mapping/engine/types';
 import type { SyntaxService } from '../../core/mapping/syntax/types';
 import type { CompactView } from '../../protocol/compact';
 import { Disposable } from '../lifecycle';
@@ -223,6 +223,15 @@ export class CodeMapper extends Disposable {
     }
     this._rebuildFiles(result);
     return result;
+  }
+
+  /**
+   * Maps span-like facts with the engine and the current path mappings, once the workspace index is built (the
+   * fleet's series, which are keys rather than spans of a trace, map through here).
+   */
+  async mapFacts(facts: readonly SpanFacts[], cancelled?: () => boolean): Promise<EngineMapping[]> {
+    await this._index.get();
+    return this.engine.mapSpans(facts, { mappings: this._mappings, ...(cancelled ? { cancelled } : {}) });
   }
 
   /**

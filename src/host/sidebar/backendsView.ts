@@ -12,6 +12,8 @@ export class BackendsView extends Disposable implements vscode.TreeDataProvider<
   readonly onDidChangeTreeData = this._onDidChange.event;
   private _source: BackendsSource | undefined;
   private _sourceSub: vscode.Disposable | undefined;
+  /** More rows after the trace backends (the metric sources of fleet latency, listed with their health). */
+  private readonly _extra = new Set<{ readonly onDidChange: vscode.Event<unknown>; items(): BackendItem[] }>();
 
   constructor(private readonly _receiver: ReceiverLike | undefined) {
     super();
@@ -28,6 +30,14 @@ export class BackendsView extends Disposable implements vscode.TreeDataProvider<
     return new vscode.Disposable(() => { if (this._source === source) this.setSource(undefined); });
   }
 
+  /** Lists another module's rows after the backends (metric sources); they redraw on its onDidChange. */
+  addItems(extra: { readonly onDidChange: vscode.Event<unknown>; items(): BackendItem[] }): vscode.Disposable {
+    this._extra.add(extra);
+    const sub = extra.onDidChange(() => this._onDidChange.fire());
+    this._onDidChange.fire();
+    return new vscode.Disposable(() => { sub.dispose(); this._extra.delete(extra); this._onDidChange.fire(); });
+  }
+
   get source(): BackendsSource | undefined {
     return this._source;
   }
@@ -37,6 +47,7 @@ export class BackendsView extends Disposable implements vscode.TreeDataProvider<
     const out: Node[] = [];
     if (this._receiver) out.push({ kind: 'receiver' });
     for (const item of this._source?.list() ?? []) out.push({ kind: 'backend', item });
+    for (const extra of this._extra) for (const item of extra.items()) out.push({ kind: 'backend', item });
     return out;
   }
 
@@ -58,7 +69,7 @@ export class BackendsView extends Disposable implements vscode.TreeDataProvider<
     item.description = `${b.kind}${b.detail ? ` · ${b.detail}` : ''}`;
     item.iconPath = new vscode.ThemeIcon(b.status === 'ok' ? 'pass-filled' : b.status === 'error' ? 'error' : b.status === 'checking' ? 'loading~spin' : 'circle-outline',
       b.status === 'ok' ? new vscode.ThemeColor('testing.iconPassed') : b.status === 'error' ? new vscode.ThemeColor('errorForeground') : undefined);
-    item.contextValue = 'backend';
+    item.contextValue = b.id.startsWith('metrics:') ? 'metricSource' : 'backend';
     return item;
   }
 }

@@ -20,7 +20,14 @@ export interface HotSpot {
   readonly names: readonly string[];
 }
 
-type Node = { kind: 'unmapped'; count: number } | { kind: 'spot'; spot: HotSpot };
+/** Rows another module adds after the trace's hot spots (the fleet's slowest and regressed code). */
+export interface HotSpotsSection {
+  readonly onDidChange: vscode.Event<unknown>;
+  getChildren(node?: unknown): vscode.ProviderResult<unknown[]>;
+  getTreeItem(node: unknown): vscode.TreeItem | Thenable<vscode.TreeItem>;
+}
+
+type Node = { kind: 'unmapped'; count: number } | { kind: 'spot'; spot: HotSpot } | { kind: 'section'; section: HotSpotsSection; node: unknown };
 
 export const MAX_HOT_SPOTS = 200;
 
@@ -48,19 +55,33 @@ export class HotSpotsView extends Disposable implements vscode.TreeDataProvider<
   private readonly _onDidChange = this._register(new vscode.EventEmitter<void>());
   readonly onDidChangeTreeData = this._onDidChange.event;
 
+  private readonly _sections = new Set<HotSpotsSection>();
+
   constructor(private readonly _model: AnnotationModel) {
     super();
     this._register(_model.onDidChange(() => this._onDidChange.fire()));
   }
 
-  getChildren(node?: Node): Node[] {
+  /** Adds rows after the hot spots of the trace (at the end, so the trace's rows keep their places). */
+  addSection(section: HotSpotsSection): vscode.Disposable {
+    this._sections.add(section);
+    const sub = section.onDidChange(() => this._onDidChange.fire());
+    this._onDidChange.fire();
+    return new vscode.Disposable(() => { sub.dispose(); this._sections.delete(section); this._onDidChange.fire(); });
+  }
+
+  async getChildren(node?: Node): Promise<Node[]> {
+    if (node?.kind === 'section') return ((await node.section.getChildren(node.node)) ?? []).map(n => ({ kind: 'section', section: node.section, node: n }) as Node);
     if (node) return [];
     const spots = computeHotSpots(this._model).map(spot => ({ kind: 'spot', spot }) as Node);
     const unmapped = this._model.unmapped().length;
-    return unmapped > 0 && this._model.state.traces.length > 0 ? [{ kind: 'unmapped', count: unmapped }, ...spots] : spots;
+    const extra: Node[] = [];
+    for (const section of this._sections) for (const n of (await section.getChildren()) ?? []) extra.push({ kind: 'section', section, node: n });
+    return [...(unmapped > 0 && this._model.state.traces.length > 0 ? [{ kind: 'unmapped', count: unmapped } as Node] : []), ...spots, ...extra];
   }
 
-  getTreeItem(node: Node): vscode.TreeItem {
+  getTreeItem(node: Node): vscode.TreeItem | Thenable<vscode.TreeItem> {
+    if (node.kind === 'section') return node.section.getTreeItem(node.node);
     if (node.kind === 'unmapped') {
       const item = new vscode.TreeItem(vscode.l10n.t('{0} spans not mapped to code', node.count));
       item.iconPath = new vscode.ThemeIcon('question');

@@ -20,6 +20,7 @@ export class Sidebar extends Disposable {
   readonly backends: BackendsView;
   readonly traces: TracesView;
   readonly spans: SpansView;
+  readonly hotSpots: HotSpotsView;
 
   constructor(host: HostContext, model: AnnotationModel, deps: CodeInsightsDeps = {}) {
     super();
@@ -31,8 +32,8 @@ export class Sidebar extends Disposable {
     this._register(vscode.window.createTreeView('spanscope.traces', { treeDataProvider: this.traces }));
     if (receiver) this._register(new LiveView(receiver, node => this.traces.getTreeItem(node)));
     this.spans = this._register(new SpansView(model.current, deps.panels, (traceKey, spanId) => void revealSpan(host.traces, { traceKey, spanId }, model)));
-    const hot = this._register(new HotSpotsView(model));
-    this._register(vscode.window.createTreeView('spanscope.hotspots', { treeDataProvider: hot }));
+    this.hotSpots = this._register(new HotSpotsView(model));
+    this._register(vscode.window.createTreeView('spanscope.hotspots', { treeDataProvider: this.hotSpots }));
     this._register(bindTraceContext(model.current));
     const findings = this._register(new FindingsView(host.traces, model.current));
     this._register(vscode.window.createTreeView('spanscope.findings', { treeDataProvider: findings }));
