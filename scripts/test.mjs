@@ -1,12 +1,15 @@
-// The whole test suite in one `node --test` run, so the closing summary counts everything.
+// The whole test suite in one `node --test` run, so the closing summary counts everything (plus the E2E re-run below).
 //   node scripts/test.mjs            build, then every test under test/
 //   node scripts/test.mjs unit core  only files whose path contains "unit" or "core"
+// The end-to-end tests in code-server run on two VS Code versions: with everything else on the oldest supported one
+// (package.json's engines), then once more on the newest (a second `node --test` run, with its own summary).
+// SPANSCOPE_CODE_SERVER=VERSION runs them on that one version only.
 // Before running, whatever the selected files need and this machine lacks is installed (Chromium, the real Jaeger
 // and Zipkin, code-server; see scripts/test-prereqs.mjs), so the command alone runs everything on a fresh clone.
 import { spawnSync } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { ensureTestPrerequisites } from './test-prereqs.mjs';
+import { e2eCodeServerVersions, ensureTestPrerequisites, toolsNeeded } from './test-prereqs.mjs';
 
 const filters = process.argv.slice(2);
 const build = spawnSync(process.execPath, ['scripts/build.mjs'], { stdio: 'inherit' });
@@ -32,6 +35,17 @@ if (!process.env.SPANSCOPE_TEST_NO_INSTALL) {
   // Carry on: the tests that need a missing tool say so (they skip on a developer's machine and fail in CI).
   for (const p of problems) console.error(`[test] could not prepare: ${p}`);
 }
-const args = ['--import', 'tsx', '--test', '--test-reporter=spec', ...files];
-const r = spawnSync(process.execPath, args, { stdio: 'inherit', env: { ...process.env, SPANSCOPE_TEST: '1' } });
-process.exit(r.status ?? 1);
+const [firstVersion, ...laterVersions] = e2eCodeServerVersions();
+const runTests = (selected, version) => {
+  const args = ['--import', 'tsx', '--test', '--test-reporter=spec', ...selected];
+  const r = spawnSync(process.execPath, args, { stdio: 'inherit', env: { ...process.env, SPANSCOPE_TEST: '1', SPANSCOPE_CODE_SERVER: version } });
+  return r.status ?? 1;
+};
+let status = runTests(files, firstVersion);
+// Only the files that drive code-server run again: the rest does not depend on the VS Code version.
+const inCodeServer = files.filter(f => toolsNeeded([{ path: f, text: readFileSync(f, 'utf8') }]).has('code-server'));
+for (const version of inCodeServer.length ? laterVersions : []) {
+  console.log(`\n[test] the ${inCodeServer.length} end-to-end test files again, on code-server ${version} (the newest VS Code)`);
+  status = runTests(inCodeServer, version) || status;
+}
+process.exit(status);

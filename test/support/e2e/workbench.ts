@@ -23,8 +23,12 @@ export class Workbench {
     const deadline = Date.now() + timeout;
     for (let attempt = 0; ; attempt++) {
       if (!(await input.isVisible())) {
-        // From the second attempt on, the keyboard focus may be outside the workbench (e.g. in a webview).
-        if (attempt > 0) await this.page.locator('.part.editor').click({ force: true }).catch(() => undefined);
+        // From the second attempt on, the keyboard focus may be in a webview whose F1 did not reach the workbench
+        // (VS Code 1.139 forwards it late or not at all). Taking the focus back must not click anything: a click on
+        // the editor area lands in the webview under it and selects whatever row is there (the LM tools test then
+        // saw another span selected than the one it clicked). Blurring the focused frame hands the keyboard to the
+        // workbench's window, where VS Code listens for its keybindings.
+        if (attempt > 0) await this.page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur()).catch(() => undefined);
         await this.page.keyboard.press('F1');
         await input.waitFor({ state: 'visible', timeout: 3000 }).catch(() => undefined);
       }
