@@ -76,6 +76,24 @@ export class Workbench {
     await row.click();
   }
 
+  /**
+   * Developer: Reload Window, returning once the new workbench is drawn. The reload is a navigation of the page,
+   * and it starts a moment after the command is picked: `waitForLoadState` alone resolves at once on the old page
+   * (already loaded), so the steps after it ran against the old workbench while it was being torn down: a palette
+   * that vanished under `fill` (the analysis flow's 30 s timeout), a webview frame found in the old page and detached
+   * right after ("Frame was detached" in flow 6), or worse, old content checked as if restored. Waiting for the main
+   * frame's navigation is the real condition.
+   */
+  async reloadWindow(timeout = 60_000): Promise<void> {
+    const page = this.page;
+    const navigated = page.waitForEvent('framenavigated', { predicate: f => f === page.mainFrame(), timeout });
+    navigated.catch(() => undefined); // awaited below; a failing runCommand must not leave it unhandled
+    await this.runCommand('Developer: Reload Window');
+    await navigated;
+    await page.waitForLoadState('domcontentloaded');
+    await this.ready(timeout);
+  }
+
   /** Types into the open quick input (an input box or a quick pick) and accepts it with Enter. */
   async answerQuickInput(text: string, timeout = DEFAULT_TIMEOUT): Promise<void> {
     const input = this.page.locator('.quick-input-widget .quick-input-box input');
