@@ -2,6 +2,9 @@
 import type { ChildProcess } from 'node:child_process';
 
 export declare const CODE_SERVER_VERSION: string;
+export declare const CODE_SERVER_NEWEST: string;
+export declare const CODE_SERVER_VERSIONS: readonly string[];
+export declare function codeServerNode(version?: string): string;
 export declare const FIRST_RUN_SETTINGS: Readonly<Record<string, unknown>>;
 export declare function cacheRoot(): string;
 export declare function codeServerDir(version?: string): string;

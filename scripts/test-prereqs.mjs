@@ -5,14 +5,15 @@
 //   Jaeger, Zipkin  the real backends of the integration tests (scripts/install-backends.mjs, cached by version)
 //   Prometheus, otelcol  the fleet-latency pipeline (Prometheus built by install-backends.mjs; the collector with
 //                 the spanmetrics connector by scripts/install-otelcol.mjs), both from the Go module proxy
-//   code-server   the end-to-end tests' VS Code (scripts/code-server.mjs, cached by version)
+//   code-server   the end-to-end tests' VS Code, in the oldest supported and the newest version (scripts/code-server.mjs,
+//                 cached by version; the newest runs on a Node 24 from the npm registry kept for it alone)
 // Everything lands in ~/.cache/spanscope keyed by version, so a second run only checks and prints where it is.
 // SPANSCOPE_TEST_NO_INSTALL=1 turns this off (then the tests that need a missing tool skip, or fail in CI).
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CODE_SERVER_VERSION, codeServerDir, ensureAptPackages, ensureCodeServer, isCodeServerInstalled } from './code-server.mjs';
+import { CODE_SERVER_VERSIONS, codeServerDir, ensureAptPackages, ensureCodeServer, isCodeServerInstalled } from './code-server.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
@@ -34,6 +35,15 @@ export function toolsNeeded(files) {
     if (/\bOTELCOL_|startSpanmetricsCollector/.test(text)) need.add('otelcol');
   }
   return need;
+}
+
+/**
+ * The code-server versions the end-to-end tests run on: SPANSCOPE_CODE_SERVER=VERSION picks one (a developer
+ * re-running a failure), otherwise every version in CODE_SERVER_VERSIONS (the oldest supported VS Code and the newest).
+ */
+export function e2eCodeServerVersions(env = process.env) {
+  const one = env.SPANSCOPE_CODE_SERVER;
+  return one ? [one] : [...CODE_SERVER_VERSIONS];
 }
 
 /**
@@ -70,8 +80,13 @@ export function ensureTestPrerequisites(testFiles, say = line => console.log(`[t
     else problems.push('installing the OpenTelemetry Collector failed (see above); retry with node scripts/install-otelcol.mjs');
   }
   if (need.has('code-server')) {
-    if (!isCodeServerInstalled()) say(`code-server ${CODE_SERVER_VERSION}: installing into ${codeServerDir()} (about 3 min, once)…`);
-    try { ensureCodeServer({ log: m => say(m.replace(/^\[code-server\] /, 'code-server: ')) }); say(`code-server ${CODE_SERVER_VERSION}: ${codeServerDir()}`); } catch (e) { problems.push(`code-server: ${e.message}`); }
+    for (const version of e2eCodeServerVersions()) {
+      if (!isCodeServerInstalled(version)) say(`code-server ${version}: installing into ${codeServerDir(version)} (3 to 10 min, once)…`);
+      try {
+        ensureCodeServer({ version, log: m => say(m.replace(/^\[code-server\] /, 'code-server: ')) });
+        say(`code-server ${version}: ${codeServerDir(version)}`);
+      } catch (e) { problems.push(`code-server ${version}: ${e.message}`); }
+    }
   }
   return problems;
 }

@@ -8,6 +8,7 @@ import { createBackend } from '../backends/registry';
 import { OtlpReceiver } from '../backends/receiver/receiver';
 import { TraceStore } from '../backends/receiver/store';
 import { PortInUseError } from '../backends/receiver/ports';
+import { HubReadError, ReconnectingHubReader } from '../backends/receiver/hubReader';
 import { type BackendConfig, type BackendType } from '../backends/types';
 import { parseBackendSpec } from './backendSpec';
 import { backendSecretsFromEnv } from './backendSecrets';
@@ -28,8 +29,10 @@ options:
   --backend T=URL        a Jaeger, Tempo or Zipkin query API, e.g. jaeger=http://127.0.0.1:16686 (repeatable)
   --tenant T             Tempo tenant (X-Scope-OrgID); or SPANSCOPE_TENANT
   --receive PORT         run an OTLP receiver on 127.0.0.1:PORT (OTLP/HTTP; 0 picks a free port) whose traces are a source
-  --receiver URL         (not available: a running Spanscope receiver offers no API to read its traces; use
-                         --receive PORT, or \`spanscope receive --out DIR\` and pass DIR)
+  --receiver URL         read the traces of the receiver a Spanscope editor window runs, e.g. http://127.0.0.1:4318
+                         (this machine only; authenticated with the editor's hub key, found in its extension storage)
+  --hub-key FILE         the hub key file for --receiver when it is not found (an editor's global storage folder
+                         spanscope.spanscope/receiver-hub.key, readable only by you); or SPANSCOPE_HUB_KEY_FILE
   --workspace DIR        map spans to source lines under DIR with the mapping engine (get_code_locations)
   --http PORT            serve Streamable HTTP at http://127.0.0.1:PORT/mcp instead of stdio (0 picks a free port)
   --token-file FILE      over HTTP, require "Authorization: Bearer T", T being the contents of FILE; or set
@@ -51,6 +54,8 @@ interface Args {
   backends: BackendConfig[];
   paths: string[];
   receive?: number;
+  receiver?: string;
+  hubKey?: string;
   workspace?: string;
   http?: number;
   token?: string;
@@ -130,9 +135,8 @@ function parseArgs(argv: string[]): Args | 'help' | string {
         a.maxTokens = t;
         break;
       }
-      case '--receiver':
-        return '--receiver: a running Spanscope receiver offers no API to list or read its traces (it only accepts OTLP exports); '
-          + 'run one inside this server with --receive PORT, or run `spanscope receive --out DIR` and pass DIR';
+      case '--receiver': if (!(v = value())) return '--receiver needs the URL of a running receiver, e.g. http://127.0.0.1:4318'; a.receiver = v; break;
+      case '--hub-key': if (!(v = value())) return '--hub-key needs a file'; a.hubKey = v; break;
       default:
         if (raw.startsWith('-') && raw !== '-') return `unknown option ${raw} (see --help)`;
         a.paths.push(raw);
@@ -150,6 +154,8 @@ function parseArgs(argv: string[]): Args | 'help' | string {
     if (typeof b === 'string') return b;
     a.backends.push(b);
   }
+  if (a.receiver !== undefined && a.receive !== undefined) return '--receiver and --receive: read another receiver or run one here, not both';
+  if (a.hubKey !== undefined && a.receiver === undefined) return '--hub-key is the key of --receiver URL, which is missing';
   for (const p of a.paths) if (!existsSync(p)) return `${p}: no such file or directory`;
   if (a.workspace !== undefined && !(existsSync(a.workspace) && statSync(a.workspace).isDirectory())) return `--workspace ${a.workspace}: not a directory`;
   const token = tokenFile !== undefined ? readToken(tokenFile) : process.env.SPANSCOPE_MCP_TOKEN || undefined;
@@ -190,12 +196,33 @@ export const mcpCommand: CliCommand = {
         throw e;
       }
     }
+    let remoteReceiver: ReconnectingHubReader | undefined;
+    if (args.receiver !== undefined) {
+      try {
+        remoteReceiver = new ReconnectingHubReader(args.receiver, args.hubKey !== undefined ? { keyFiles: [args.hubKey] } : {});
+      } catch (e) {
+        if (e instanceof HubReadError) { say(`--receiver ${args.receiver}: ${e.message}`); return EXIT.badInput; }
+        throw e;
+      }
+      // Not reachable now is no reason to refuse: the editor may start later, and list_sources tells the assistant.
+      await remoteReceiver.connect().then(
+        () => say(`reading the traces of the Spanscope receiver at ${args.receiver}`),
+        (e: unknown) => { if (!(e instanceof HubReadError)) throw e; say(`--receiver ${args.receiver}: ${e.message} (asked again at each tool call)`); },
+      );
+    }
     const secrets = backendSecretsFromEnv();
-    const sources = new TraceSources({ paths: args.paths, backends: args.backends.map(c => createBackend(c, secrets)), ...(store ? { store } : {}), ...(receiverUrl ? { receiverUrl } : {}) });
+    const sources = new TraceSources({
+      paths: args.paths, backends: args.backends.map(c => createBackend(c, secrets)),
+      ...(store ? { store } : {}), ...(receiverUrl ? { receiverUrl } : {}), ...(remoteReceiver ? { remoteReceiver } : {}),
+    });
     // tree-sitter outlines (a worker thread, started on first use) let the engine find functions and routes by line
     const syntax = args.workspace !== undefined ? createSyntaxService() : undefined;
     const workspace = args.workspace !== undefined ? new Workspace(args.workspace, syntax) : undefined;
-    const ctx = { sources, ...(workspace ? { workspace } : {}), maxChars: args.maxTokens * CHARS_PER_TOKEN };
+    const ctx = {
+      sources, ...(workspace ? { workspace } : {}), maxChars: args.maxTokens * CHARS_PER_TOKEN,
+      // another window's receiver keeps receiving: each tool call first reads what arrived there
+      ...(remoteReceiver ? { prepare: (signal?: AbortSignal) => sources.refresh(signal) } : {}),
+    };
     try {
       if (args.http !== undefined) {
         let running;

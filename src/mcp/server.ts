@@ -25,7 +25,7 @@ export function createMcpServer(ctx: ToolContext, log: (line: string) => void = 
       annotations: { readOnlyHint: true, openWorldHint: tool.remote === true, idempotentHint: true },
     }, async (args: Record<string, unknown>, extra: { signal: AbortSignal }) => {
       try {
-        await ctx.prepare?.();
+        await ctx.prepare?.(extra.signal);
         const text = await tool.run(args, ctx, extra.signal);
         return { content: [{ type: 'text' as const, text }] };
       } catch (e) {

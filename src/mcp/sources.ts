@@ -1,5 +1,6 @@
 // Where the MCP server's traces come from: trace files and folders (parsed on first use), an in-process OTLP
-// receiver's store, and Jaeger/Tempo/Zipkin backends (asked all at once, the way `spanscope fetch` does). Every
+// receiver's store or another Spanscope window's receiver (read through its hub, refreshed before each tool call),
+// and Jaeger/Tempo/Zipkin backends (asked all at once, the way `spanscope fetch` does). Every
 // trace is analysed once and kept; fetched traces are kept in a small cache bounded by span count.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -12,6 +13,8 @@ import { parseTraceIdInput, TraceIdInputError } from '../core/trace-id-input';
 import { BackendError } from '../backends/http/errors';
 import { findTraceInBackends, TraceNotFoundError } from '../backends/registry';
 import type { TraceStore } from '../backends/receiver/store';
+import type { HubTraceItem } from '../backends/receiver/hub';
+import { HubReadError } from '../backends/receiver/hubReader';
 import type { TraceBackend, TraceLookupHint } from '../backends/types';
 
 /** A problem the assistant caused (bad ID, unknown source, trace not there): reported as a tool error. */
@@ -65,10 +68,22 @@ function makeLoaded(trace: Trace, source: string, partial?: string): LoadedTrace
   return { trace, source, ...(partial ? { partial } : {}), analysis: () => (a ??= analyzeTrace(trace)) };
 }
 
+/** A receiver of another process that lists and hands out its traces (HubReader: another window's receiver). */
+export interface RemoteReceiver {
+  readonly url: string;
+  list(signal?: AbortSignal): Promise<HubTraceItem[]>;
+  trace(traceId: string, signal?: AbortSignal): Promise<Trace>;
+}
+
+/** Traces fetched from a remote receiver at once (a first refresh of a full receiver fetches them all). */
+const REMOTE_FETCHES = 4;
+
 export interface SourcesOptions {
   readonly paths: readonly string[];
   readonly backends: readonly TraceBackend[];
   readonly store?: TraceStore;
+  /** Another window's receiver (source "receiver"); not together with `store`. */
+  readonly remoteReceiver?: RemoteReceiver;
   /** Shown in list_sources: where the in-process receiver listens. */
   readonly receiverUrl?: string;
 }
@@ -87,11 +102,19 @@ export class TraceSources {
   private cachedSpans = 0;
   /** The traces open in the editor (source "editor"), set by the editor before each tool call; undefined outside it. */
   private editor: Map<string, LoadedTrace> | undefined;
+  private readonly remote: RemoteReceiver | undefined;
+  /** The remote receiver's traces as of the last refresh, with the span count they were fetched at. */
+  private readonly fromRemote = new Map<string, { spanCount: number; loaded: LoadedTrace }>();
+  private refreshing: Promise<void> | undefined;
+  /** Why the last refresh of the remote receiver failed (list_sources shows it); undefined after a good one. */
+  remoteProblem: string | undefined;
 
   constructor(opts: SourcesOptions) {
+    if (opts.store && opts.remoteReceiver) throw new Error('a receiver in this process or another\'s, not both');
     this.backends = opts.backends;
     this.store = opts.store;
-    this.receiverUrl = opts.receiverUrl;
+    this.remote = opts.remoteReceiver;
+    this.receiverUrl = opts.receiverUrl ?? opts.remoteReceiver?.url;
     let k = 0;
     for (const p of opts.paths) {
       const abs = resolve(p);
@@ -139,6 +162,55 @@ export class TraceSources {
     }
   }
 
+  /** Whether a receiver (this process's or another's) is a source. */
+  get hasReceiver(): boolean {
+    return this.store !== undefined || this.remote !== undefined;
+  }
+
+  /** Traces the receiver holds (as of the last refresh, for another window's). */
+  receiverTraceCount(): number {
+    return this.store ? this.store.list().length : this.fromRemote.size;
+  }
+
+  /**
+   * Brings the copy of the remote receiver's traces up to date: new traces and traces that grew are fetched, those
+   * it no longer holds are dropped. Called before each tool call; calls while one runs share it. A receiver that
+   * went away leaves the last copy and a problem for list_sources (tools still answer from what was read).
+   */
+  refresh(signal?: AbortSignal): Promise<void> {
+    if (!this.remote) return Promise.resolve();
+    this.refreshing ??= this.refreshRemote(this.remote, signal).finally(() => { this.refreshing = undefined; });
+    return this.refreshing;
+  }
+
+  private async refreshRemote(remote: RemoteReceiver, signal?: AbortSignal): Promise<void> {
+    try {
+      const items = await remote.list(signal);
+      const held = new Set(items.map(i => i.traceId));
+      for (const id of [...this.fromRemote.keys()]) if (!held.has(id)) this.fromRemote.delete(id);
+      const stale = items.filter(i => this.fromRemote.get(i.traceId)?.spanCount !== i.spanCount);
+      let next = 0;
+      const worker = async (): Promise<void> => {
+        while (next < stale.length) {
+          const item = stale[next++]!;
+          try {
+            const trace = await remote.trace(item.traceId, signal);
+            this.fromRemote.set(item.traceId, { spanCount: item.spanCount, loaded: makeLoaded(trace, 'receiver') });
+          } catch (e) {
+            // Evicted between the list and the fetch: it is simply gone.
+            if (e instanceof HubReadError && e.kind === 'not-found') this.fromRemote.delete(item.traceId);
+            else throw e;
+          }
+        }
+      };
+      await Promise.all(Array.from({ length: Math.min(REMOTE_FETCHES, stale.length) }, worker));
+      this.remoteProblem = undefined;
+    } catch (e) {
+      if (!(e instanceof HubReadError)) throw e;
+      this.remoteProblem = e.message;
+    }
+  }
+
   /** Every trace at hand without a network call: files and the receiver's store. */
   localTraces(source?: string): LoadedTrace[] {
     this.loadFiles();
@@ -153,6 +225,7 @@ export class TraceSources {
         if (t) out.push(t);
       }
     }
+    if (!source || source === 'receiver') for (const r of this.fromRemote.values()) out.push(r.loaded);
     return out;
   }
 
@@ -170,6 +243,23 @@ export class TraceSources {
     return loaded;
   }
 
+  /** A trace of the remote receiver: the copy, or asked for at once (it may have arrived since the refresh). */
+  private async fromRemoteReceiver(traceId: string, signal?: AbortSignal): Promise<LoadedTrace | undefined> {
+    if (!this.remote) return undefined;
+    const held = this.fromRemote.get(traceId);
+    if (held) return held.loaded;
+    try {
+      const trace = await this.remote.trace(traceId, signal);
+      const loaded = makeLoaded(trace, 'receiver');
+      this.fromRemote.set(traceId, { spanCount: trace.spans.length, loaded });
+      return loaded;
+    } catch (e) {
+      if (!(e instanceof HubReadError)) throw e;
+      if (e.kind !== 'not-found') this.remoteProblem = e.message;
+      return undefined;
+    }
+  }
+
   private remember(traceId: string, t: LoadedTrace): void {
     const old = this.cache.get(traceId);
     if (old) { this.cache.delete(traceId); this.cachedSpans -= old.trace.spans.length; }
@@ -184,7 +274,7 @@ export class TraceSources {
 
   /** Source IDs that exist. */
   sourceIds(): string[] {
-    return [...(this.editor ? ['editor'] : []), ...this.files.map(f => f.id), ...(this.store ? ['receiver'] : []), ...this.backends.map((_, i) => this.backendId(i))];
+    return [...(this.editor ? ['editor'] : []), ...this.files.map(f => f.id), ...(this.hasReceiver ? ['receiver'] : []), ...this.backends.map((_, i) => this.backendId(i))];
   }
 
   checkSource(source: string | undefined): void {
@@ -219,7 +309,7 @@ export class TraceSources {
       if (f && (!source || f.source === source)) return f;
     }
     if (!source || source === 'receiver') {
-      const r = this.fromReceiver(traceId);
+      const r = this.fromReceiver(traceId) ?? await this.fromRemoteReceiver(traceId, signal);
       if (r) return r;
     }
     const cached = this.cache.get(traceId);
@@ -230,7 +320,8 @@ export class TraceSources {
     const idx = this.backends.map((_, i) => i).filter(i => !source || this.backendId(i) === source);
     const asked = idx.map(i => this.backends[i]!);
     if (asked.length === 0) {
-      throw new ToolInputError(`trace ${traceId} is not in ${source ?? 'the trace files or the receiver'}, and no backend is configured to ask; search_traces lists the traces at hand`);
+      const problem = this.remoteProblem ? ` (the receiver could not be read: ${this.remoteProblem})` : '';
+      throw new ToolInputError(`trace ${traceId} is not in ${source ?? 'the trace files or the receiver'}${problem}, and no backend is configured to ask; search_traces lists the traces at hand`);
     }
     try {
       const found = await findTraceInBackends(traceId, asked, signal, hint);

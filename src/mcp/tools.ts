@@ -21,8 +21,8 @@ export interface ToolContext {
   readonly workspace?: Workspace;
   /** Output budget in characters. */
   readonly maxChars: number;
-  /** Called before each tool call (the editor refreshes its open traces there). */
-  readonly prepare?: () => Promise<void>;
+  /** Called before each tool call (the editor refreshes its open traces there; the CLI another window's receiver). */
+  readonly prepare?: (signal?: AbortSignal) => Promise<void>;
 }
 
 export interface ToolDef {
@@ -145,7 +145,7 @@ const listSources: ToolDef = {
     s.loadFiles();
     const files = s.files.map(f => ({ id: f.id, kind: 'file', path: f.path, traceCount: f.traceIds?.length ?? 0, ...(f.error ? { error: f.error } : {}) }));
     const editor = s.sourceIds().includes('editor') ? [{ id: 'editor', kind: 'editor', traceCount: s.localTraces('editor').length }] : [];
-    const receiver = s.store ? [{ id: 'receiver', kind: 'receiver', url: s.receiverUrl, traceCount: s.store.list().length }] : [];
+    const receiver = s.hasReceiver ? [{ id: 'receiver', kind: 'receiver', url: s.receiverUrl, traceCount: s.receiverTraceCount(), ...(s.remoteProblem ? { error: s.remoteProblem } : {}) }] : [];
     const backends = await Promise.all(s.backends.map(async (b, i) => {
       const h = await b.health(signal);
       return { id: s.backendId(i), kind: b.config.type, name: b.displayName, url: b.config.url, reachable: h.reachable, ...(h.version ? { version: h.version } : {}), ...(h.lastError ? { error: h.lastError } : {}) };

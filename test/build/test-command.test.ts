@@ -5,7 +5,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { toolsNeeded } from '../../scripts/test-prereqs.mjs';
+import { e2eCodeServerVersions, toolsNeeded } from '../../scripts/test-prereqs.mjs';
+import { CODE_SERVER_NEWEST, CODE_SERVER_VERSION, CODE_SERVER_VERSIONS } from '../../scripts/code-server.mjs';
 import { PROJECT_ROOT, REAL_FIXTURES } from '../support/paths';
 
 function sources(dir: string): string[] {
@@ -57,4 +58,16 @@ test('scripts/test.mjs knows which tools each test file needs', () => {
     if (/E2E_TEST/.test(text)) assert.ok(got.has('code-server'), relative(PROJECT_ROOT, f));
   }
   assert.ok(existsSync(join(PROJECT_ROOT, 'scripts', 'install-backends.mjs')));
+});
+
+test('the end-to-end tests run on the oldest supported VS Code and on the newest code-server, or on the one named', () => {
+  assert.deepEqual(e2eCodeServerVersions({}), [...CODE_SERVER_VERSIONS]);
+  assert.equal(CODE_SERVER_VERSIONS[0], CODE_SERVER_VERSION);
+  assert.equal(CODE_SERVER_VERSIONS.length, 2);
+  // The oldest is the one package.json's engines promise.
+  const engines = (JSON.parse(readFileSync(join(PROJECT_ROOT, 'package.json'), 'utf8')) as { engines: { vscode: string } }).engines.vscode;
+  assert.equal(engines, `^${CODE_SERVER_VERSION.replace(/^4\./, '1.').replace(/\.\d+$/, '.0')}`);
+  assert.deepEqual(e2eCodeServerVersions({ SPANSCOPE_CODE_SERVER: CODE_SERVER_NEWEST }), [CODE_SERVER_NEWEST]);
+  // code-server 4.N.x is VS Code 1.N.x; the newest is newer than the oldest.
+  assert.ok(Number(CODE_SERVER_NEWEST.split('.')[1]) > Number(CODE_SERVER_VERSION.split('.')[1]));
 });

@@ -164,18 +164,14 @@ test('service graph, compare and latency distribution in VS Code; the comparison
   // Reload Window: the Live traces come back from the receiver's store, and the comparison with them.
   await s.page.locator('.tabs-container .tab', { hasText: 'Compare' }).first().click();
   await frameWith(s, '[data-testid=counts]', 'Compare traces');
-  await s.wb.runCommand('Developer: Reload Window');
-  await s.page.waitForLoadState('domcontentloaded');
-  await s.wb.ready();
+  await s.wb.reloadWindow();
   const restored = await frameWith(s, '[data-testid=counts]', 'Compare traces', 45_000);
   assert.equal(await restored.locator('[data-testid=counts]').innerText(), counts);
   assert.match(await restored.locator('[data-testid=regressions] li').first().innerText(), /^SELECT stock inventory \+102 ms/);
 
   // With the received traces cleared, the next reload cannot rebuild it: the panel says why, not a blank editor.
   await s.wb.runCommand('Spanscope: Clear Received Traces');
-  await s.wb.runCommand('Developer: Reload Window');
-  await s.page.waitForLoadState('domcontentloaded');
-  await s.wb.ready();
+  await s.wb.reloadWindow();
   const failed = await frameWith(s, '[data-testid=error]', undefined, 45_000);
   assert.match(await failed.locator('[data-testid=error]').innerText(),
     /^This comparison cannot be rebuilt after the window reload: trace A \(frontend GET \/checkout · Live\).* is no longer available\. Open or receive the traces again, then run Compare Traces…\.$/);

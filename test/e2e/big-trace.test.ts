@@ -44,9 +44,16 @@ test('a 30,000-span file shows its first spans at once, then the whole in the sa
     const row = (name: string) => s.page.locator('.explorer-folders-view .monaco-list-row', { hasText: name }).first();
     await row('big').click();
     await row('big-trace.json').waitFor({ timeout: 20_000 });
-    await row('big-trace.json').click({ button: 'right' });
+    // A context menu is built once, when it opens: opened before the extension's menu contributions reached the
+    // workbench (a loaded run showed the file's menu without "Open in Spanscope"), it never gets the item. So a menu
+    // without it is closed and opened again until the item is there.
     const item = s.page.locator('.context-view .action-item', { hasText: 'Open in Spanscope' }).first();
-    await item.waitFor({ timeout: 10_000 });
+    await poll(async () => {
+      await row('big-trace.json').click({ button: 'right' });
+      if (await item.waitFor({ timeout: 3000 }).then(() => true, () => false)) return true;
+      await s.page.keyboard.press('Escape');
+      return undefined;
+    }, 30_000, '"Open in Spanscope" in the file\'s context menu');
     // The menu takes the keyboard: hover the item (it gets focus), then Enter (a click right after opening is ignored).
     await item.hover();
     const started = Date.now();
@@ -62,9 +69,19 @@ test('a 30,000-span file shows its first spans at once, then the whole in the sa
       const m = performance.getEntriesByName(n)[0] as PerformanceMark | undefined;
       return m ? { at: m.startTime, partial: (m.detail as { partial?: boolean } | null)?.partial } : undefined;
     }));
-    assert.equal(marks[0]?.partial, true, 'the first rows drawn were the preview');
-    assert.ok(marks[1] && marks[0]!.at < marks[1].at, JSON.stringify(marks));
-    t.diagnostic(`first rows seen ${previewAt} ms and the whole ${wholeAt} ms after the click; in the webview, the preview's rows came ${Math.round(marks[1].at - marks[0]!.at)} ms before the whole's`);
+    assert.ok(marks[0] && marks[1], JSON.stringify(marks));
+    if (marks[0].partial === true) {
+      assert.ok(marks[0].at < marks[1].at, JSON.stringify(marks));
+      t.diagnostic(`first rows seen ${previewAt} ms and the whole ${wholeAt} ms after the click; in the webview, the preview's rows came ${Math.round(marks[1].at - marks[0].at)} ms before the whole's`);
+    } else {
+      // The whole can be parsed before the webview has loaded at all (VS Code 1.139 loads a webview later than 1.100,
+      // and an idle worker parses this file in about a second): then the webview draws the whole at once, which is
+      // right. The preview must still have been sent first: the host's log says when each was ready.
+      const log = s.extensionLog();
+      const preview = log.indexOf(`showing the first ${PREVIEW_SPANS} of ${N} spans`);
+      assert.ok(preview >= 0 && preview < log.indexOf('opened big-trace.json'), `the preview was not sent before the whole: ${log}`);
+      t.diagnostic(`the whole was ready before the webview drew (first rows ${previewAt} ms, whole ${wholeAt} ms after the click); the host sent the preview first`);
+    }
     assert.equal(await frame.locator('[data-testid=partial]').count(), 0);
     // Rows of the whole: collapse all leaves the root; the header counts every span.
     const header = await frame.locator('[data-testid=header]').innerText();

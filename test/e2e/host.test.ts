@@ -48,7 +48,8 @@ test('walkthrough to the sample trace, a two-trace file with its pick list, jump
     await frame.locator('[data-testid="go-to-source"]').first().click();
     await s.wb.waitForStatusBar(/Ln 31, Col 1/, 20_000);
     const tab = await s.page.locator('.tabs-container .tab.active').innerText();
-    assert.match(tab, /orders\.js/);
+    // VS Code 1.139 draws a tab's name and extension in separate elements ("orders\n.js" as text).
+    assert.match(tab.replace(/\s+/g, ''), /orders\.js/);
     await s.flowScreenshot('jump-to-source');
 
     // 4. Open Trace File… (code-server's simple file dialog): type the path, then pick one trace of the two.

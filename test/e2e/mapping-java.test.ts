@@ -13,14 +13,14 @@ import { formatShare } from '../../src/core/mapping/format';
 import { formatDuration } from '../../src/core/units/duration';
 import type { Nanos } from '../../src/core/model';
 import { commandTitle, findView, focusViewCommand } from '../support/e2e/contributions';
-import { E2E_TEST, withWorkbench, type Session } from '../support/e2e/session';
+import { E2E_CODE_SERVER, E2E_TEST, withWorkbench, type Session } from '../support/e2e/session';
 import { waterfallFrame } from '../support/e2e/waterfall';
 import { poll } from '../support/e2e/workbench';
 import { PROJECT_ROOT } from '../support/paths';
 
 const CORPUS = join(PROJECT_ROOT, 'test', 'corpus', 'mapping', 'java-shop');
 /** code-server's built-in extensions (VS Code's: grammars, and language servers for a few languages, none for Java). */
-const CODE_SERVER_EXTENSIONS = join(codeServerDir(), 'node_modules', 'code-server', 'lib', 'vscode', 'extensions');
+const CODE_SERVER_EXTENSIONS = join(codeServerDir(E2E_CODE_SERVER), 'node_modules', 'code-server', 'lib', 'vscode', 'extensions');
 const openInSpanscope = commandTitle('spanscope.openInSpanscope');
 const hotSpots = findView(/hotspots/);
 const ORDER_SERVICE = 'shop-core/src/main/java/com/example/shop/OrderService.java';

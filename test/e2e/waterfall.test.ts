@@ -70,9 +70,7 @@ for (const from of ['id', 'file'] as const) {
       await search(frame, 'charge');
       await poll(async () => ((await matchCount(frame)) === '1 match' ? true : undefined), 5000, '"1 match"');
 
-      await s.wb.runCommand('Developer: Reload Window');
-      await s.page.waitForLoadState('domcontentloaded');
-      await s.wb.ready();
+      await s.wb.reloadWindow();
       const restored = await waterfallFrame(s.wb, 'charge card', 45_000);
       const rows = await waitForRows(restored, r => r.length === SPAN_COUNT, `${SPAN_COUNT} rows after the reload`, 20_000);
       assert.match(rows[0] ?? '', /^gateway GET \/checkout /);

@@ -11,7 +11,10 @@
 // cannot read the user's files, cannot read the traces:
 //   - `hello` proves that the server knows the secret (HMAC of the client's fresh nonce) before the client sends
 //     anything secret: a program of another user that binds the port first cannot pose as the hub and collect it;
-//   - `stream` and `status` need `Authorization: Bearer <secret>` (constant-time check);
+//   - `stream`, `status`, `traces` and `traces/<id>` need `Authorization: Bearer <secret>` (constant-time check);
+//   - `traces` (the list) and `traces/<id>` (one trace, OTLP protobuf) are the read API of programs outside the
+//     editor (`spanscope mcp --receiver URL`, see ./hubReader.ts); they also refuse any peer that is not on this
+//     machine, even when the user bound the receiver to a public address for OTLP;
 //   - the hub answers loopback only (the receiver's bind), and refuses any request from a browser (an Origin
 //     header), so a web page cannot use it even from an allowed CORS origin.
 import { createHmac, randomBytes } from 'node:crypto';
@@ -19,7 +22,7 @@ import { linkSync, lstatSync, mkdirSync, readFileSync, unlinkSync, writeFileSync
 import type * as http from 'node:http';
 import { join } from 'node:path';
 import { encodeOtlpProtobuf } from '../../core/otlp/proto';
-import { BearerCheck } from './policy';
+import { BearerCheck, isLoopbackHost } from './policy';
 import type { TraceStore } from './store';
 
 export const HUB_PATH = '/spanscope/hub';
@@ -55,6 +58,24 @@ export interface HubHello {
   readonly address: HubAddress;
 }
 
+/** One trace in the answer of `traces` (the read API): the store's list item, with its start as a decimal string. */
+export interface HubTraceItem {
+  readonly traceId: string;
+  readonly rootService: string;
+  readonly rootName: string;
+  /** Unix nanoseconds, decimal (JSON has no 64-bit integers). */
+  readonly startNs: string;
+  readonly durationNs: number;
+  readonly spanCount: number;
+  readonly errorCount: number;
+  /** When a span last arrived for this trace (ms since epoch): a reader re-fetches a trace that grew. */
+  readonly lastUpdateMs: number;
+  readonly completed: boolean;
+}
+
+/** A trace ID as the store keys it: 32 (or 16, from Zipkin-era senders) lowercase hex digits. */
+export const HUB_TRACE_ID_RE = /^[0-9a-f]{16}(?:[0-9a-f]{16})?$/;
+
 /** What `status` answers (the demo asks it whether its traces arrived). */
 export interface HubStatus {
   readonly traces: number;
@@ -70,6 +91,31 @@ export function hubProof(secret: string, role: 'server', nonce: string): string 
 }
 
 const SECRET_RE = /^[0-9a-f]{64}$/;
+
+/** Why a key file cannot be trusted, or its key. */
+export type HubKeyFile =
+  | { readonly key: string }
+  | { readonly problem: 'missing' | 'not-a-file' | 'not-owned' | 'not-private' | 'malformed' };
+
+/**
+ * Reads a hub key file without changing it (the CLI reads the editor's file: it must never remove or rewrite it).
+ * Only a regular file (not a link) owned by this user, that nobody else can read, holding a well-formed key counts:
+ * a key others could read could have been planted or copied, and the hub must not hand traces to its holder.
+ */
+export function inspectHubKeyFile(file: string): HubKeyFile {
+  let st;
+  try {
+    st = lstatSync(file);
+  } catch {
+    return { problem: 'missing' };
+  }
+  if (!st.isFile()) return { problem: 'not-a-file' };
+  if (typeof process.getuid === 'function' && st.uid !== process.getuid()) return { problem: 'not-owned' };
+  if (process.platform !== 'win32' && (st.mode & 0o077) !== 0) return { problem: 'not-private' };
+  let value = '';
+  try { value = readFileSync(file, 'utf8').trim(); } catch { return { problem: 'missing' }; }
+  return SECRET_RE.test(value) ? { key: value } : { problem: 'malformed' };
+}
 
 /**
  * The hub secret of this user, created once in `dir` (the extension's global storage). Refuses a file that others
@@ -100,16 +146,9 @@ export function loadHubSecret(dir: string): string {
 }
 
 function readSecret(file: string): string | undefined {
-  let st;
-  try {
-    st = lstatSync(file);
-  } catch {
-    return undefined;
-  }
-  const ownedByUs = typeof process.getuid !== 'function' || st.uid === process.getuid();
-  const privateFile = process.platform === 'win32' || (st.mode & 0o077) === 0;
-  const value = st.isFile() && ownedByUs ? readFileSync(file, 'utf8').trim() : '';
-  if (privateFile && SECRET_RE.test(value)) return value;
+  const read = inspectHubKeyFile(file);
+  if ('key' in read) return read.key;
+  if (read.problem === 'missing') return undefined;
   // Readable by others, a link, or garbage: never use it. Remove it so that a fresh one is made.
   try { unlinkSync(file); } catch { /* another window did */ }
   return undefined;
@@ -187,6 +226,26 @@ export class HubServer {
       const { traces, spans } = this.store.stats();
       const status: HubStatus = { traces, spans, services, followers: this.followers.size, address };
       send(200, status);
+      return true;
+    }
+    if (route === '/traces' || route.startsWith('/traces/')) {
+      // Bound to a public address for OTLP, the port is reachable from elsewhere; reading traces stays local.
+      if (!isLoopbackHost(req.socket.remoteAddress ?? '')) { send(403, { error: 'traces are read from this machine only' }); return true; }
+      if (route === '/traces') {
+        const traces: HubTraceItem[] = this.store.list().map(t => ({
+          traceId: t.traceId, rootService: t.rootService, rootName: t.rootName, startNs: t.startNs.toString(),
+          durationNs: t.durationNs, spanCount: t.spanCount, errorCount: t.errorCount, lastUpdateMs: t.lastUpdateMs, completed: t.completed,
+        }));
+        send(200, { traces });
+        return true;
+      }
+      const id = route.slice('/traces/'.length).toLowerCase();
+      if (!HUB_TRACE_ID_RE.test(id)) { send(400, { error: 'a trace ID is 16 or 32 hex digits' }); return true; }
+      const trace = this.store.get(id);
+      if (!trace) { send(404, { error: `no trace ${id} in this receiver` }); return true; }
+      const bytes = encodeOtlpProtobuf([trace]);
+      res.writeHead(200, { 'content-type': 'application/x-protobuf', 'content-length': bytes.length, 'cache-control': 'no-store', connection: 'close' });
+      res.end(bytes);
       return true;
     }
     if (route === '/stream') {

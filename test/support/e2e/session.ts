@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import type { TestContext } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { ensureCodeServer, freePort, installExtension, startCodeServer, type CodeServer } from '../../../scripts/code-server.mjs';
+import { CODE_SERVER_VERSION, CODE_SERVER_VERSIONS, ensureCodeServer, freePort, installExtension, startCodeServer, type CodeServer } from '../../../scripts/code-server.mjs';
 import { PROJECT_ROOT } from '../paths';
 import { ensureVsix } from './vsix';
 import { Workbench, poll } from './workbench';
@@ -27,6 +27,16 @@ export const WORKSPACES_DIR = join(PROJECT_ROOT, 'test', 'e2e', 'workspaces');
 export const E2E_SKIP: string | false = process.env.CI || existsSync(CHROMIUM)
   ? false
   : `Chromium not found at ${CHROMIUM} (apt-get install chromium); CI always has it`;
+/**
+ * The code-server (so the VS Code) version this test process drives: SPANSCOPE_CODE_SERVER names one of
+ * CODE_SERVER_VERSIONS (scripts/test.mjs runs the E2E files once per version); default the oldest supported.
+ */
+export const E2E_CODE_SERVER: string = (() => {
+  const v = process.env.SPANSCOPE_CODE_SERVER;
+  if (v === undefined || v === '') return CODE_SERVER_VERSION;
+  if (!CODE_SERVER_VERSIONS.includes(v)) throw new Error(`SPANSCOPE_CODE_SERVER=${v}: the E2E tests know code-server ${CODE_SERVER_VERSIONS.join(' and ')}`);
+  return v;
+})();
 /** Options for an E2E `test()`: skip rule and a timeout that covers the code-server start. */
 export const E2E_TEST = { skip: E2E_SKIP, timeout: 180_000 } as const;
 
@@ -118,7 +128,8 @@ function slug(name: string): string {
  */
 export async function withWorkbench(t: TestContext, options: SessionOptions, body: (s: Session) => Promise<void>): Promise<void> {
   if (!codeServerReady) {
-    ensureCodeServer({ log: m => t.diagnostic(m) });
+    ensureCodeServer({ version: E2E_CODE_SERVER, log: m => t.diagnostic(m) });
+    t.diagnostic(`code-server ${E2E_CODE_SERVER}`);
     codeServerReady = true;
   }
   const vsix = ensureVsix();
@@ -149,14 +160,14 @@ export async function withWorkbench(t: TestContext, options: SessionOptions, bod
   let page: Page | undefined;
   let codeServerOutput = () => '';
   try {
-    installExtension(vsix, { userDataDir, extensionsDir });
-    for (const extra of options.extensions ?? []) installExtension(extra, { userDataDir, extensionsDir });
+    installExtension(vsix, { userDataDir, extensionsDir, version: E2E_CODE_SERVER });
+    for (const extra of options.extensions ?? []) installExtension(extra, { userDataDir, extensionsDir, version: E2E_CODE_SERVER });
     const settings = {
       'spanscope.receiver.port': await freePort(),
       'spanscope.receiver.grpcPort': await freePort(),
       ...options.settings,
     };
-    const codeServer = await startCodeServer({ workspace, userDataDir, extensionsDir, settings, env: options.env ?? {} });
+    const codeServer = await startCodeServer({ version: E2E_CODE_SERVER, workspace, userDataDir, extensionsDir, settings, env: options.env ?? {} });
     livePids.add(codeServer.pid);
     codeServerOutput = () => codeServer.output();
     cleanups.push(async () => { await codeServer.stop(); livePids.delete(codeServer.pid); });

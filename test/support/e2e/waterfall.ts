@@ -4,9 +4,18 @@ import { poll, type Workbench } from './workbench';
 
 /** The webview frame of the waterfall showing `text` (a span name, say), once its rows are drawn. */
 export async function waterfallFrame(wb: Workbench, text: string, timeout = 30_000): Promise<Frame> {
-  const frame = await wb.frameWithText(text, timeout);
-  await frame.locator('[role="treeitem"]').first().waitFor({ state: 'visible', timeout });
-  return frame;
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    const frame = await wb.frameWithText(text, Math.max(1000, deadline - Date.now()));
+    try {
+      await frame.locator('[role="treeitem"]').first().waitFor({ state: 'visible', timeout: Math.max(1000, deadline - Date.now()) });
+      return frame;
+    } catch (e) {
+      // A frame found while VS Code replaces it (a webview restored after a reload is loaded, then its content frame
+      // is made anew when the panel is shown) detaches under the wait: look for the frame again instead of failing.
+      if (!frame.isDetached() || Date.now() > deadline) throw e;
+    }
+  }
 }
 
 /** aria-labels of the drawn rows ("service name duration[, error]"), top to bottom. */

@@ -23,8 +23,12 @@ export class Workbench {
     const deadline = Date.now() + timeout;
     for (let attempt = 0; ; attempt++) {
       if (!(await input.isVisible())) {
-        // From the second attempt on, the keyboard focus may be outside the workbench (e.g. in a webview).
-        if (attempt > 0) await this.page.locator('.part.editor').click({ force: true }).catch(() => undefined);
+        // From the second attempt on, the keyboard focus may be in a webview whose F1 did not reach the workbench
+        // (VS Code 1.139 forwards it late or not at all). Taking the focus back must not click anything: a click on
+        // the editor area lands in the webview under it and selects whatever row is there (the LM tools test then
+        // saw another span selected than the one it clicked). Blurring the focused frame hands the keyboard to the
+        // workbench's window, where VS Code listens for its keybindings.
+        if (attempt > 0) await this.page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur()).catch(() => undefined);
         await this.page.keyboard.press('F1');
         await input.waitFor({ state: 'visible', timeout: 3000 }).catch(() => undefined);
       }
@@ -70,6 +74,24 @@ export class Workbench {
     const row = this.page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: title }).first();
     await row.waitFor({ state: 'visible', timeout });
     await row.click();
+  }
+
+  /**
+   * Developer: Reload Window, returning once the new workbench is drawn. The reload is a navigation of the page,
+   * and it starts a moment after the command is picked: `waitForLoadState` alone resolves at once on the old page
+   * (already loaded), so the steps after it ran against the old workbench while it was being torn down: a palette
+   * that vanished under `fill` (the analysis flow's 30 s timeout), a webview frame found in the old page and detached
+   * right after ("Frame was detached" in flow 6), or worse, old content checked as if restored. Waiting for the main
+   * frame's navigation is the real condition.
+   */
+  async reloadWindow(timeout = 60_000): Promise<void> {
+    const page = this.page;
+    const navigated = page.waitForEvent('framenavigated', { predicate: f => f === page.mainFrame(), timeout });
+    navigated.catch(() => undefined); // awaited below; a failing runCommand must not leave it unhandled
+    await this.runCommand('Developer: Reload Window');
+    await navigated;
+    await page.waitForLoadState('domcontentloaded');
+    await this.ready(timeout);
   }
 
   /** Types into the open quick input (an input box or a quick pick) and accepts it with Enter. */
