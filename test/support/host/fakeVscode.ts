@@ -367,6 +367,7 @@ export function createFakeVscode(projectRoot: string): FakeVscode {
       onDidGrantWorkspaceTrust: trustEvents.event,
       get isTrusted() { return state.workspaceTrusted; },
       onDidChangeTextDocument: event<unknown>(),
+      onDidSaveTextDocument: event<unknown>(),
       onDidChangeWorkspaceFolders: event<unknown>(),
       textDocuments: [],
       createFileSystemWatcher: (glob: unknown) => {
