@@ -206,7 +206,9 @@ export function computePatterns({ tree, start, dur, selfTimeNs, criticalSections
   const groups = new Map<string, number[]>();
   /** Per parent, the backoff gaps of its retried children (not the parent's own work). */
   const retryGapNs = new Map<number, number>();
-  /** Members of reported N+1 groups, by their first member: a chain made only of them is not reported twice. */
+  /** Members of reported sequential N+1 groups: a chain made only of them is the same loop, already told. (The
+   * chain rule cuts a run where two calls seem to overlap by more than the shorter one's slack, the N+1 rule
+   * allows the later one's; without this, the pieces of one N+1 came back as chains.) */
   const inNPlusOne = new Set<number>();
   const groupsSeen: { parent: number; members: number[] }[] = [];
   const chains: PatternFinding[] = [];
@@ -281,7 +283,7 @@ export function computePatterns({ tree, start, dur, selfTimeNs, criticalSections
         const wall = wallEnd - start[first]!;
         const k = maxConcurrency(members);
         const saving = Math.max(0, (sequential ? total : wall) - maxDur);
-        if (sequential) inNPlusOne.add(first);
+        if (sequential) for (const m of members) inNPlusOne.add(m);
         findings.push({
           kind: 'n-plus-one', severity: wall >= 0.3 * pDur ? 'high' : 'medium', spanIndex: first, related: members, locAt: p,
           message: `${label(parent)} made ${members.length} calls to ${what(first)}, ${formatDuration(total)} in total (${pct(wall, pDur)} of the parent's ${formatDuration(pDur)}), ` +
@@ -312,7 +314,8 @@ export function computePatterns({ tree, start, dur, selfTimeNs, criticalSections
         const saving = total - maxDur;
         const noRetry = members.every(m => !retried.has(m));
         const oneGroup = members.every(m => sameCallee(m, members[0]!));
-        if (noRetry && saving >= CHAIN_MIN_SAVING_SHARE * traceDur && saving > 0 && !(oneGroup && members.length >= N_PLUS_ONE_MIN && isCall(kindOf(members[0]!)))) {
+        const toldAsNPlusOne = members.every(m => inNPlusOne.has(m));
+        if (noRetry && !toldAsNPlusOne && saving >= CHAIN_MIN_SAVING_SHARE * traceDur && saving > 0 && !(oneGroup && members.length >= N_PLUS_ONE_MIN && isCall(kindOf(members[0]!)))) {
           const names = [...new Set(members.map(what))];
           chains.push({
             kind: 'sequential-chain', severity: saving >= 0.25 * traceDur ? 'high' : 'medium', spanIndex: members[0]!, related: members, locAt: p,

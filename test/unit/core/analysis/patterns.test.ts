@@ -35,6 +35,25 @@ test('N+1 groups by callee: 1 call to /customer is not counted with 10 calls to 
   assert.equal(of(t, 'sequential-chain').length, 0);
 });
 
+test('a sequential N+1 whose calls brush against each other is still told once: its pieces are not chains', () => {
+  // Found in a node-shop capture: 8 sequential calls, one of which started 0.3 ms before a short previous call ended.
+  // The N+1 rule (slack from the later call) still read them as one after another; the chain rule (slack from the
+  // shorter call) cut the run there, and each half was reported again as a sequential chain.
+  const specs: SpanSpec[] = [{ id: 'r', name: 'request handler', kind: 'server', start: 0, dur: ms(60) }];
+  const durs = [5, 5, 5, 2, 10, 5, 5, 5];
+  let at = ms(1);
+  durs.forEach((d, i) => {
+    const begin = i === 4 ? at - ms(0.3) : at;
+    specs.push({ id: `q${i}`, parent: 'r', name: 'GET', kind: 'client', start: begin, dur: ms(d), attrs: http(`/item/${i + 1}`, 39191) });
+    at = begin + ms(d);
+  });
+  const t = trace(specs);
+  const f = of(t, 'n-plus-one');
+  assert.equal(f.length, 1);
+  assert.match(f[0]!.message, /made 8 calls.*one after another/);
+  assert.deepEqual(of(t, 'sequential-chain'), []);
+});
+
 test('N+1 in parallel says so; 4 calls are not an N+1; different statements are not grouped', () => {
   const specs: SpanSpec[] = [{ id: 'r', start: 0, dur: ms(100) }];
   for (let i = 0; i < 6; i++) specs.push({ id: `p${i}`, parent: 'r', kind: 'client', name: 'SELECT', start: ms(1), dur: ms(20), attrs: { 'db.system': 'mysql', 'db.statement': `SELECT * FROM items WHERE id = ${i}` } });
