@@ -11,6 +11,7 @@ import type { FleetExemplar, FleetKey, FleetResult, FleetSchema, FleetStats, Fle
 import { BackendError } from '../../backends/http/errors';
 import { METRIC_SOURCE_TYPE_LABEL, parseMetricSources, type MetricSourceConfig } from '../../backends/metrics';
 import type { BackendEnvironment, BackendSecrets } from '../../backends/types';
+import { Commands } from '../commands';
 import { askBackendCredentials } from '../backends/backendsController';
 import { backendEnvironment, readSecrets, storeSecrets } from '../backends/backendSettings';
 import type { HostContext } from '../hostContext';
@@ -269,9 +270,9 @@ export class FleetService extends Disposable {
     const creds = vscode.l10n.t('Set Credentials…'), check = vscode.l10n.t('Check Metric Sources'), log = vscode.l10n.t('Show Log');
     const actions = err instanceof BackendError && err.actions.includes('setCredentials') ? [creds, check, log] : [check, log];
     void vscode.window.showWarningMessage(vscode.l10n.t('Fleet latency: {0}', text), ...actions).then(choice => {
-      if (choice === creds) void vscode.commands.executeCommand('spanscope.fleet.setCredentials');
-      else if (choice === check) void vscode.commands.executeCommand('spanscope.fleet.checkSources');
-      else if (choice === log) void vscode.commands.executeCommand('spanscope.showLog');
+      if (choice === creds) void vscode.commands.executeCommand(Commands.fleetSetCredentials);
+      else if (choice === check) void vscode.commands.executeCommand(Commands.fleetCheckSources);
+      else if (choice === log) void vscode.commands.executeCommand(Commands.showLog);
     });
   }
 
