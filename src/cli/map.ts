@@ -2,7 +2,7 @@
 // Prints one JSON object {"spans":[{traceId, spanId, service, name, file, line, confidence, reason, candidates}]}
 // with files relative to DIR (absolute when a path mapping points outside it). Bad input or a missing workspace:
 // exit 2 with one line on stderr.
-import { readFileSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { TraceParseError } from '../core/model';
 import { parseTraceDocument } from '../core/parse/index';
@@ -13,8 +13,15 @@ import { factsFromSpan } from '../core/mapping/engine/facts';
 import type { EngineMapping } from '../core/mapping/engine/types';
 import type { SyntaxService } from '../core/mapping/syntax/types';
 import { EXIT, type CliCommand } from './command';
+import { oneInputFile, readInputDocument } from './input';
+import { optionsHelp, parseOptions, type OptionSpec } from './options';
 import { nodeWorkspace } from './nodeWorkspace';
 import { createSyntaxService } from '../worker/syntax';
+
+const OPTIONS: readonly OptionSpec[] = [
+  { name: 'workspace', value: 'DIR', help: 'the source tree (required); node_modules, .git, build output and vendor are skipped' },
+  { name: 'path-mapping', value: 'FROM=TO', multiple: true, help: 'rewrite span paths starting with FROM to TO (repeatable; ${workspaceFolder} is DIR)' },
+];
 
 export const HELP = `usage: spanscope map --workspace DIR [--path-mapping FROM=TO]… <trace file|->
 
@@ -29,10 +36,7 @@ the literal that builds a request URL, the SQL text, or the RPC method's impleme
 file is relative to DIR (null when unmapped), line is 1-based (or null), confidence is exact (the span names
 the file and line), high (one unambiguous place), low (ranked guesses: see candidates) or none (reason says why).
 
-options:
-  --workspace DIR          the source tree (required); node_modules, .git, build output and vendor are skipped
-  --path-mapping FROM=TO   rewrite span paths starting with FROM to TO (repeatable; \${workspaceFolder} is DIR)
-  -h, --help               this text
+${optionsHelp(OPTIONS)}
 
 exit codes: 0 ok, 2 bad input, usage or a missing workspace (one line on stderr), 1 internal error.`;
 
@@ -41,36 +45,19 @@ const say = (line: string) => process.stderr.write(`spanscope map: ${line.replac
 interface Args { file: string; workspace: string; mappings: Record<string, string> }
 
 function parseArgs(argv: string[]): Args | 'help' | string {
-  let file: string | undefined;
-  let workspace: string | undefined;
+  const parsed = parseOptions(OPTIONS, argv);
+  if (typeof parsed === 'string') return parsed;
+  const workspace = parsed.values.workspace as string | undefined;
   const mappings: Record<string, string> = {};
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]!;
-    if (a === '-h' || a === '--help') return 'help';
-    const eq = a.startsWith('--') ? a.indexOf('=') : -1;
-    const name = eq > 0 ? a.slice(0, eq) : a;
-    if (name === '--workspace' || name === '--path-mapping') {
-      const v = eq > 0 ? a.slice(eq + 1) : argv[++i];
-      if (v === undefined) return `${name} needs a value`;
-      if (name === '--workspace') workspace = v;
-      else {
-        const k = v.indexOf('=');
-        if (k <= 0) return `--path-mapping needs FROM=TO, got "${v.slice(0, 200)}"`;
-        mappings[v.slice(0, k)] = v.slice(k + 1);
-      }
-    } else if (a.startsWith('-') && a !== '-') return `unknown option ${a} (see --help)`;
-    else if (file === undefined) file = a;
-    else return `unexpected argument ${a}: give one file (or - for standard input)`;
+  for (const v of (parsed.values['path-mapping'] ?? []) as string[]) {
+    const k = v.indexOf('=');
+    if (k <= 0) return `--path-mapping needs FROM=TO, got "${v.slice(0, 200)}"`;
+    mappings[v.slice(0, k)] = v.slice(k + 1);
   }
   if (workspace === undefined) return 'missing --workspace DIR (see --help)';
-  if (file === undefined) return 'missing input: give a file, or - to read standard input (see --help)';
+  const file = oneInputFile(parsed.positionals);
+  if (typeof file !== 'string') return file.error;
   return { file, workspace, mappings };
-}
-
-async function readStdin(): Promise<Uint8Array> {
-  const chunks: Buffer[] = [];
-  for await (const c of process.stdin) chunks.push(c as Buffer);
-  return Buffer.concat(chunks);
 }
 
 /** The tree-sitter outlines, parsed in a worker thread (dist/syntax-worker.js next to this bundle). */
@@ -101,15 +88,9 @@ export const mapCommand: CliCommand = {
       say(`workspace ${JSON.stringify(args.workspace)} does not exist`);
       return EXIT.badInput;
     }
-    let input: Uint8Array;
-    try {
-      input = args.file === '-' ? await readStdin() : readFileSync(args.file);
-    } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code;
-      const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : code === 'EACCES' ? 'permission denied' : (err as Error).message;
-      say(`cannot read ${args.file === '-' ? 'standard input' : JSON.stringify(args.file)}: ${why}`);
-      return EXIT.badInput;
-    }
+    const read = await readInputDocument(args.file);
+    if ('error' in read) { say(read.error); return EXIT.badInput; }
+    const input = read.bytes;
     // The workspace walk and the syntax worker's start-up (and grammar loads) come before parsing the trace, so the
     // worker boots on the other core while this one parses.
     const syntax = await syntaxService();

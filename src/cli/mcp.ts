@@ -18,6 +18,20 @@ import { TraceSources } from '../mcp/sources';
 import { Workspace } from '../mcp/workspace';
 import { createSyntaxService } from '../worker/syntax';
 import { EXIT, type CliCommand } from './command';
+import { optionsHelp, parseOptions, wholeNumber, type OptionSpec } from './options';
+
+const OPTIONS: readonly OptionSpec[] = [
+  { name: 'backend', value: 'T=URL', multiple: true, help: 'a Jaeger, Tempo or Zipkin query API, e.g. jaeger=http://127.0.0.1:16686 (repeatable)' },
+  { name: 'tenant', value: 'T', help: 'Tempo tenant (X-Scope-OrgID); or SPANSCOPE_TENANT' },
+  { name: 'receive', value: 'PORT', help: 'run an OTLP receiver on 127.0.0.1:PORT (OTLP/HTTP; 0 picks a free port) whose traces are a source' },
+  { name: 'receiver', value: 'URL', help: 'read the traces of the receiver a Spanscope editor window runs, e.g. http://127.0.0.1:4318\n(this machine only; authenticated with the editor\'s hub key, found in its extension storage)' },
+  { name: 'hub-key', value: 'FILE', help: 'the hub key file for --receiver when it is not found (an editor\'s global storage folder\nspanscope.spanscope/receiver-hub.key, readable only by you); or SPANSCOPE_HUB_KEY_FILE' },
+  { name: 'workspace', value: 'DIR', help: 'map spans to source lines under DIR with the mapping engine (get_code_locations)' },
+  { name: 'http', value: 'PORT', help: 'serve Streamable HTTP at http://127.0.0.1:PORT/mcp instead of stdio (0 picks a free port)' },
+  { name: 'token-file', value: 'FILE', help: 'over HTTP, require "Authorization: Bearer T", T being the contents of FILE; or set\nSPANSCOPE_MCP_TOKEN' },
+  { name: 'config', value: 'FILE', help: 'sources from a JSON file (flags add to it, and win over its values):\n{"backends":[{"type":"jaeger","url":"http://…","name":"prod","tenant":"…","headers":{}}],\n "receive":4318,"workspace":"DIR","paths":["FILE or DIR"],"maxOutputTokens":8000}\nrelative paths are relative to the file; no secrets in it (use the environment)' },
+  { name: 'max-output-tokens', value: 'N', help: `budget of each tool answer (default ${DEFAULT_MAX_TOKENS}; about 4 characters a token)` },
+];
 
 export const HELP = `usage: spanscope mcp [options] [FILE|DIR]…
 
@@ -25,24 +39,7 @@ An MCP (Model Context Protocol) server for coding assistants: list and search tr
 errors, findings, span details, code locations and comparisons, over every source given. Every trace in the files
 and folders given is a source. Runs over stdio unless --http is given.
 
-options:
-  --backend T=URL        a Jaeger, Tempo or Zipkin query API, e.g. jaeger=http://127.0.0.1:16686 (repeatable)
-  --tenant T             Tempo tenant (X-Scope-OrgID); or SPANSCOPE_TENANT
-  --receive PORT         run an OTLP receiver on 127.0.0.1:PORT (OTLP/HTTP; 0 picks a free port) whose traces are a source
-  --receiver URL         read the traces of the receiver a Spanscope editor window runs, e.g. http://127.0.0.1:4318
-                         (this machine only; authenticated with the editor's hub key, found in its extension storage)
-  --hub-key FILE         the hub key file for --receiver when it is not found (an editor's global storage folder
-                         spanscope.spanscope/receiver-hub.key, readable only by you); or SPANSCOPE_HUB_KEY_FILE
-  --workspace DIR        map spans to source lines under DIR with the mapping engine (get_code_locations)
-  --http PORT            serve Streamable HTTP at http://127.0.0.1:PORT/mcp instead of stdio (0 picks a free port)
-  --token-file FILE      over HTTP, require "Authorization: Bearer T", T being the contents of FILE; or set
-                         SPANSCOPE_MCP_TOKEN
-  --config FILE          sources from a JSON file (flags add to it):
-                         {"backends":[{"type":"jaeger","url":"http://…","name":"prod","tenant":"…","headers":{}}],
-                          "receive":4318,"workspace":"DIR","paths":["FILE or DIR"],"maxOutputTokens":8000}
-                         relative paths are relative to the file; no secrets in it (use the environment)
-  --max-output-tokens N  budget of each tool answer (default ${DEFAULT_MAX_TOKENS}; about 4 characters a token)
-  -h, --help             this text
+${optionsHelp(OPTIONS)}
 
 environment: SPANSCOPE_BEARER_TOKEN, or SPANSCOPE_USERNAME + SPANSCOPE_PASSWORD, are sent to every backend.
 
@@ -96,52 +93,35 @@ function readConfig(file: string, a: Args, specs: Array<{ type: string; url: str
   return undefined;
 }
 
-function port(name: string, v: string | undefined): number | string {
-  const n = Number(v);
-  return v !== undefined && Number.isInteger(n) && n >= 0 && n <= 65535 ? n : `${name} needs a port number from 0 to 65535, not "${v ?? ''}"`;
-}
-
 function parseArgs(argv: string[]): Args | 'help' | string {
+  const parsed = parseOptions(OPTIONS, argv);
+  if (typeof parsed === 'string') return parsed;
+  const { values } = parsed;
   const a: Args = { backends: [], paths: [], maxTokens: DEFAULT_MAX_TOKENS };
-  const specs: string[] = [];
   const fromConfig: Array<{ type: string; url: string; name?: string; tenant?: string; headers?: Record<string, string> }> = [];
-  let tenant = process.env.SPANSCOPE_TENANT || undefined;
-  let tokenFile: string | undefined;
-  for (let i = 0; i < argv.length; i++) {
-    const raw = argv[i]!;
-    if (raw === '-h' || raw === '--help') return 'help';
-    const eq = raw.startsWith('--') ? raw.indexOf('=') : -1;
-    const name = eq > 0 ? raw.slice(0, eq) : raw;
-    const value = (): string | undefined => (eq > 0 ? raw.slice(eq + 1) : argv[++i]);
-    let v: string | undefined;
-    let n: number | string;
-    switch (name) {
-      case '--backend': if (!(v = value())) return '--backend needs T=URL'; specs.push(v); break;
-      case '--config': {
-        if (!(v = value())) return '--config needs a file';
-        const problem = readConfig(v, a, fromConfig);
-        if (problem) return problem;
-        break;
-      }
-      case '--tenant': if (!(v = value())) return '--tenant needs a value'; tenant = v; break;
-      case '--workspace': if (!(v = value())) return '--workspace needs a directory'; a.workspace = v; break;
-      case '--token-file': if (!(v = value())) return '--token-file needs a file'; tokenFile = v; break;
-      case '--receive': if (typeof (n = port(name, value())) === 'string') return n; a.receive = n; break;
-      case '--http': if (typeof (n = port(name, value())) === 'string') return n; a.http = n; break;
-      case '--max-output-tokens': {
-        v = value();
-        const t = Number(v);
-        if (!Number.isInteger(t) || t < 500 || t > 200_000) return `--max-output-tokens needs a whole number from 500 to 200000, not "${v ?? ''}"`;
-        a.maxTokens = t;
-        break;
-      }
-      case '--receiver': if (!(v = value())) return '--receiver needs the URL of a running receiver, e.g. http://127.0.0.1:4318'; a.receiver = v; break;
-      case '--hub-key': if (!(v = value())) return '--hub-key needs a file'; a.hubKey = v; break;
-      default:
-        if (raw.startsWith('-') && raw !== '-') return `unknown option ${raw} (see --help)`;
-        a.paths.push(raw);
-    }
+  const str = (name: string): string | undefined => values[name] as string | undefined;
+  // The config file first: the flags add to it and win over its single values.
+  if (str('config') !== undefined) {
+    const problem = readConfig(str('config')!, a, fromConfig);
+    if (problem) return problem;
   }
+  for (const name of ['tenant', 'workspace', 'token-file', 'receiver', 'hub-key']) {
+    if (str(name) === '') return `--${name} needs a value`;
+  }
+  const tenant = str('tenant') ?? (process.env.SPANSCOPE_TENANT || undefined);
+  if (str('workspace') !== undefined) a.workspace = str('workspace')!;
+  if (str('receiver') !== undefined) a.receiver = str('receiver')!;
+  if (str('hub-key') !== undefined) a.hubKey = str('hub-key')!;
+  for (const [name, min, max, set] of [
+    ['receive', 0, 65535, (n: number) => { a.receive = n; }],
+    ['http', 0, 65535, (n: number) => { a.http = n; }],
+    ['max-output-tokens', 500, 200_000, (n: number) => { a.maxTokens = n; }],
+  ] as const) {
+    const n = wholeNumber(name, values[name], min, max);
+    if (typeof n === 'object') return n.error;
+    if (n !== undefined) set(n);
+  }
+  a.paths.push(...parsed.positionals);
   for (const b of fromConfig) {
     let url: URL;
     try { url = new URL(b.url); } catch { return `--config: backend "${b.url}" is not a URL`; }
@@ -149,7 +129,7 @@ function parseArgs(argv: string[]): Args | 'help' | string {
     const t = b.tenant ?? (b.type === 'tempo' ? tenant : undefined);
     a.backends.push({ name: b.name ?? url.host, type: b.type as BackendType, url: url.toString(), ...(t ? { tenant: t } : {}), ...(b.headers ? { headers: b.headers } : {}), timeoutMs: 30_000 });
   }
-  for (const spec of specs) {
+  for (const spec of (values.backend ?? []) as string[]) {
     const b = parseBackendSpec(spec, { ...(tenant ? { tenant } : {}), timeoutMs: 30_000 });
     if (typeof b === 'string') return b;
     a.backends.push(b);
@@ -158,7 +138,7 @@ function parseArgs(argv: string[]): Args | 'help' | string {
   if (a.hubKey !== undefined && a.receiver === undefined) return '--hub-key is the key of --receiver URL, which is missing';
   for (const p of a.paths) if (!existsSync(p)) return `${p}: no such file or directory`;
   if (a.workspace !== undefined && !(existsSync(a.workspace) && statSync(a.workspace).isDirectory())) return `--workspace ${a.workspace}: not a directory`;
-  const token = tokenFile !== undefined ? readToken(tokenFile) : process.env.SPANSCOPE_MCP_TOKEN || undefined;
+  const token = str('token-file') !== undefined ? readToken(str('token-file')!) : process.env.SPANSCOPE_MCP_TOKEN || undefined;
   if (typeof token === 'object') return token.error;
   if (token) a.token = token;
   return a;

@@ -46,8 +46,18 @@ export function parseOptions(options: readonly OptionSpec[], argv: readonly stri
     if (err.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') return `unknown option ${opt ?? ''} (see --help)`;
     if (err.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
       const name = opt ? opt.replace(/^-\w, /, '') : 'an option';
-      return argv.includes('-h') || argv.includes('--help') ? 'help' : `${name} needs a value`;
+      if (argv.includes('-h') || argv.includes('--help')) return 'help';
+      // util.parseArgs takes "--timeout -5" as an option without its value; say how to give such a value.
+      const next = argv[argv.indexOf(name) + 1];
+      return next?.startsWith('-') && next !== '-' && argv.includes(name) ? `${name} needs a value (for one starting with "-", write ${name}=${next.slice(0, 40)})` : `${name} needs a value`;
     }
     return err.message;
   }
+}
+
+/** A whole number from min to max given to option `name`, or the one-line error (`undefined` = not given). */
+export function wholeNumber(name: string, v: unknown, min: number, max: number): number | undefined | { error: string } {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  return typeof v === 'string' && v.trim() !== '' && Number.isInteger(n) && n >= min && n <= max ? n : { error: `--${name} must be a whole number from ${min} to ${max}, got "${String(v).slice(0, 200)}"` };
 }

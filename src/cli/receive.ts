@@ -11,6 +11,22 @@ import { PortInUseError } from '../backends/receiver/ports';
 import { bearerTokenProblem, isLoopbackHost } from '../backends/receiver/policy';
 import { TraceStore, type TraceListItem } from '../backends/receiver/store';
 import { EXIT, type CliCommand } from './command';
+import { optionsHelp, parseOptions, wholeNumber, type OptionSpec } from './options';
+
+const OPTIONS: readonly OptionSpec[] = [
+  { name: 'port', value: 'N', help: `OTLP/HTTP port (default ${DEFAULT_HTTP_PORT}; 0 picks a free one)` },
+  { name: 'grpc-port', value: 'N', help: `OTLP/gRPC port (default ${DEFAULT_GRPC_PORT}; 0 picks a free one)` },
+  { name: 'no-grpc', help: 'no OTLP/gRPC listener' },
+  { name: 'host', value: 'H', help: 'address to listen on (default 127.0.0.1); a non-loopback address is reachable from other\nmachines: Spanscope warns, and you should set --token-file' },
+  { name: 'out', value: 'DIR', help: 'write each completed trace to DIR/<traceId>.json (created if missing)' },
+  { name: 'idle-ms', value: 'N', help: 'quiet time after which a trace is complete (default 5000)' },
+  { name: 'token-file', value: 'FILE', help: 'require "Authorization: Bearer T", T being the contents of FILE (surrounding whitespace\ndropped); or set SPANSCOPE_RECEIVER_TOKEN' },
+  { name: 'token', value: 'T', help: 'deprecated: T shows in the process list (ps) to every user of the machine' },
+  { name: 'cors-origin', value: 'O', multiple: true, help: 'allow browser exports from origin O (repeatable; "*" for any; default none)' },
+  { name: 'max-spans', value: 'N', help: 'spans kept in memory (default 200000); oldest traces are evicted beyond it' },
+  { name: 'max-traces', value: 'N', help: 'traces kept in memory (default 2000)' },
+  { name: 'parse-threads', value: 'N', help: 'worker threads that parse requests (default 1; 0 parses on the serving thread)' },
+];
 
 export const HELP = `usage: spanscope receive [--port 4318] [--grpc-port 4317 | --no-grpc] [--host 127.0.0.1] [--out DIR]
                         [--idle-ms 5000] [--token-file FILE] [--cors-origin ORIGIN]… [--max-spans N] [--max-traces N]
@@ -24,22 +40,7 @@ stdout and, with --out, written to DIR/<traceId>.json as OTLP JSON. Nothing acce
 merged into the file already there, and a trace the memory bounds evict before it completes is written first.
 Ctrl-C / SIGTERM completes every open trace, writes it, and exits 0. Status lines go to stderr.
 
-options:
-  --port N            OTLP/HTTP port (default ${DEFAULT_HTTP_PORT}; 0 picks a free one)
-  --grpc-port N       OTLP/gRPC port (default ${DEFAULT_GRPC_PORT}; 0 picks a free one)
-  --no-grpc           no OTLP/gRPC listener
-  --host H            address to listen on (default 127.0.0.1); a non-loopback address is reachable from other
-                      machines: Spanscope warns, and you should set --token
-  --out DIR           write each completed trace to DIR/<traceId>.json (created if missing)
-  --idle-ms N         quiet time after which a trace is complete (default 5000)
-  --token-file FILE   require "Authorization: Bearer T", T being the contents of FILE (surrounding whitespace
-                      dropped); or set SPANSCOPE_RECEIVER_TOKEN
-  --token T           deprecated: T shows in the process list (ps) to every user of the machine
-  --cors-origin O     allow browser exports from origin O (repeatable; "*" for any; default none)
-  --max-spans N       spans kept in memory (default 200000); oldest traces are evicted beyond it
-  --max-traces N      traces kept in memory (default 2000)
-  --parse-threads N   worker threads that parse requests (default 1; 0 parses on the serving thread)
-  -h, --help          this text
+${optionsHelp(OPTIONS)}
 
 exit codes: 0 stopped by a signal, 2 bad usage or the port is taken (the message offers a free port), 1 internal error.`;
 
@@ -60,48 +61,56 @@ interface Args {
   parseThreads: number;
 }
 
-function parseArgs(args: string[]): Args | 'help' | string {
+function parseArgs(argv: string[]): Args | 'help' | string {
+  const parsed = parseOptions(OPTIONS, argv);
+  if (typeof parsed === 'string') return parsed;
+  const { values, positionals } = parsed;
+  if (positionals.length > 0) return `unknown argument ${positionals[0]} (see --help)`;
   const a: Args = {
     port: DEFAULT_HTTP_PORT, grpcPort: DEFAULT_GRPC_PORT, host: '127.0.0.1', out: undefined, idleMs: 5000,
     token: process.env.SPANSCOPE_RECEIVER_TOKEN || undefined, tokenOnCommandLine: false, corsOrigins: [], maxSpans: undefined, maxTraces: undefined, parseThreads: 1,
   };
-  const int = (name: string, v: string | undefined, min: number, max: number): number | string => {
-    if (v === undefined) return `${name} needs a value`;
-    const n = Number(v);
-    return Number.isInteger(n) && n >= min && n <= max ? n : `${name} must be a whole number from ${min} to ${max}, got "${v}"`;
+  const numbers: Array<[string, number, number, (n: number) => void]> = [
+    ['port', 0, 65535, n => { a.port = n; }],
+    ['grpc-port', 0, 65535, n => { a.grpcPort = n; }],
+    ['idle-ms', 1, 86_400_000, n => { a.idleMs = n; }],
+    ['max-spans', 1, 100_000_000, n => { a.maxSpans = n; }],
+    ['max-traces', 1, 10_000_000, n => { a.maxTraces = n; }],
+    ['parse-threads', 0, 16, n => { a.parseThreads = n; }],
+  ];
+  for (const [name, min, max, set] of numbers) {
+    const n = wholeNumber(name, values[name], min, max);
+    if (typeof n === 'object') return n.error;
+    if (n !== undefined) set(n);
+  }
+  if (values['no-grpc']) a.grpcPort = false;
+  const text = (name: string, what: string): string | undefined | { error: string } => {
+    const v = values[name] as string | undefined;
+    return v === '' ? { error: `--${name} needs ${what}` } : v;
   };
-  for (let i = 0; i < args.length; i++) {
-    const raw = args[i]!;
-    if (raw === '-h' || raw === '--help') return 'help';
-    const eq = raw.startsWith('--') ? raw.indexOf('=') : -1;
-    const name = eq > 0 ? raw.slice(0, eq) : raw;
-    const value = () => (eq > 0 ? raw.slice(eq + 1) : args[++i]);
-    let n: number | string;
-    switch (name) {
-      case '--port': if (typeof (n = int(name, value(), 0, 65535)) === 'string') return n; a.port = n; break;
-      case '--grpc-port': if (typeof (n = int(name, value(), 0, 65535)) === 'string') return n; a.grpcPort = n; break;
-      case '--no-grpc': a.grpcPort = false; break;
-      case '--idle-ms': if (typeof (n = int(name, value(), 1, 86_400_000)) === 'string') return n; a.idleMs = n; break;
-      case '--max-spans': if (typeof (n = int(name, value(), 1, 100_000_000)) === 'string') return n; a.maxSpans = n; break;
-      case '--parse-threads': if (typeof (n = int(name, value(), 0, 16)) === 'string') return n; a.parseThreads = n; break;
-      case '--max-traces': if (typeof (n = int(name, value(), 1, 10_000_000)) === 'string') return n; a.maxTraces = n; break;
-      case '--host': { const v = value(); if (!v) return '--host needs a value'; a.host = v; break; }
-      case '--out': { const v = value(); if (!v) return '--out needs a directory'; a.out = v; break; }
-      case '--token': { const v = value(); if (!v) return '--token needs a value'; a.token = v; a.tokenOnCommandLine = true; break; }
-      case '--token-file': {
-        const v = value();
-        if (!v) return '--token-file needs a file';
-        try {
-          a.token = readFileSync(v, 'utf8').trim();
-        } catch (err) {
-          return `--token-file: cannot read ${v}: ${(err as Error).message}`;
-        }
-        a.tokenOnCommandLine = false;
-        break;
-      }
-      case '--cors-origin': { const v = value(); if (!v) return '--cors-origin needs an origin'; a.corsOrigins.push(v); break; }
-      default: return `unknown argument ${raw} (see --help)`;
+  for (const [name, what, set] of [
+    ['host', 'a value', (v: string) => { a.host = v; }],
+    ['out', 'a directory', (v: string) => { a.out = v; }],
+    ['token', 'a value', (v: string) => { a.token = v; a.tokenOnCommandLine = true; }],
+  ] as const) {
+    const v = text(name, what);
+    if (typeof v === 'object') return v.error;
+    if (v !== undefined) set(v);
+  }
+  // A token file wins over --token and the environment.
+  const tokenFile = text('token-file', 'a file');
+  if (typeof tokenFile === 'object') return tokenFile.error;
+  if (tokenFile !== undefined) {
+    try {
+      a.token = readFileSync(tokenFile, 'utf8').trim();
+    } catch (err) {
+      return `--token-file: cannot read ${tokenFile}: ${(err as Error).message}`;
     }
+    a.tokenOnCommandLine = false;
+  }
+  for (const o of (values['cors-origin'] ?? []) as string[]) {
+    if (!o) return '--cors-origin needs an origin';
+    a.corsOrigins.push(o);
   }
   if (a.grpcPort !== false && a.grpcPort !== 0 && a.grpcPort === a.port) return '--port and --grpc-port must differ';
   if (a.token !== undefined) {

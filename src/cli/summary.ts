@@ -1,13 +1,18 @@
 // `spanscope summary <file|->`: one JSON object summarising every trace in a document, findings included.
 // Meant for CI: bad input exits 2 with one line on stderr saying what is wrong and where.
-import { readFileSync } from 'node:fs';
 import { analyzeTrace } from '../core/analysis/analyze';
 import { summarizeTrace } from '../core/analysis/summary';
 import { TraceParseError, type SourceFormat } from '../core/model';
 import { parseTraceDocument } from '../core/parse/index';
 import { EXIT, type CliCommand } from './command';
+import { oneInputFile, readInputDocument } from './input';
+import { optionsHelp, parseOptions, type OptionSpec } from './options';
 
 const FORMATS = ['auto', 'jaeger', 'jaeger-v3', 'otlp', 'otlp-proto', 'zipkin'] as const;
+const OPTIONS: readonly OptionSpec[] = [
+  { name: 'format', value: 'F', help: 'the input format; default auto (detected from the document)' },
+  { name: 'skew', value: 'M', help: 'raw (default): timestamps as recorded; adjust: correct client/server clock skew the way\nZipkin does before computing durations and the critical path (skew is reported either way)' },
+];
 const MAX_WARNINGS_SHOWN = 20;
 
 export const HELP = `usage: spanscope summary <file|-> [--format auto|jaeger|jaeger-v3|otlp|otlp-proto|zipkin] [--skew raw|adjust]
@@ -40,11 +45,7 @@ is about time, savingUs: the estimated time a fix would save (µs). Kinds:
   sequential-chain       independent sibling calls run one after another, one finding per chain, ranked by
                          what running them concurrently would save (sum minus the longest)
 
-options:
-  --format F   the input format; default auto (detected from the document)
-  --skew M     raw (default): timestamps as recorded; adjust: correct client/server clock skew the way
-               Zipkin does before computing durations and the critical path (skew is reported either way)
-  -h, --help   this text
+${optionsHelp(OPTIONS)}
 
 exit codes: 0 ok, 2 bad input or usage (one line on stderr), 1 internal error.
 Spans that cannot be read are skipped with a warning on stderr; the rest are summarised.`;
@@ -53,38 +54,16 @@ const say = (line: string) => process.stderr.write(`spanscope summary: ${line.re
 
 interface Args { file: string; format: 'auto' | SourceFormat; skew: 'raw' | 'adjust' }
 
-function parseArgs(args: string[]): Args | 'help' | string {
-  let file: string | undefined;
-  let format: string = 'auto';
-  let skew: string = 'raw';
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i]!;
-    if (a === '-h' || a === '--help') return 'help';
-    const eq = a.startsWith('--') ? a.indexOf('=') : -1;
-    const name = eq > 0 ? a.slice(0, eq) : a;
-    if (name === '--format' || name === '--skew') {
-      const v = eq > 0 ? a.slice(eq + 1) : args[++i];
-      if (v === undefined) return `${name} needs a value`;
-      if (name === '--format') format = v; else skew = v;
-    } else if (a.startsWith('-') && a !== '-') return `unknown option ${a} (see --help)`;
-    else if (file === undefined) file = a;
-    else return `unexpected argument ${a}: give one file (or - for standard input)`;
-  }
-  if (file === undefined) return 'missing input: give a file, or - to read standard input (see --help)';
+function parseArgs(argv: string[]): Args | 'help' | string {
+  const parsed = parseOptions(OPTIONS, argv);
+  if (typeof parsed === 'string') return parsed;
+  const file = oneInputFile(parsed.positionals);
+  if (typeof file !== 'string') return file.error;
+  const format = (parsed.values.format as string | undefined) ?? 'auto';
+  const skew = (parsed.values.skew as string | undefined) ?? 'raw';
   if (!(FORMATS as readonly string[]).includes(format)) return `unknown format "${format}" (expected one of ${FORMATS.join(', ')})`;
   if (skew !== 'raw' && skew !== 'adjust') return `unknown skew mode "${skew}" (expected raw or adjust)`;
   return { file, format: format as Args['format'], skew };
-}
-
-async function readStdin(): Promise<Uint8Array> {
-  const chunks: Buffer[] = [];
-  for await (const c of process.stdin) chunks.push(c as Buffer);
-  return Buffer.concat(chunks);
-}
-
-function readInput(file: string): Promise<Uint8Array> | Uint8Array {
-  if (file === '-') return readStdin();
-  return readFileSync(file);
 }
 
 export const summaryCommand: CliCommand = {
@@ -98,15 +77,9 @@ export const summaryCommand: CliCommand = {
       say(args);
       return EXIT.badInput;
     }
-    let input: Uint8Array;
-    try {
-      input = await readInput(args.file);
-    } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code;
-      const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : code === 'EACCES' ? 'permission denied' : (err as Error).message;
-      say(`cannot read ${args.file === '-' ? 'standard input' : JSON.stringify(args.file)}: ${why}`);
-      return EXIT.badInput;
-    }
+    const read = await readInputDocument(args.file);
+    if ('error' in read) { say(read.error); return EXIT.badInput; }
+    const input = read.bytes;
     let result;
     try {
       result = parseTraceDocument(input, { format: args.format });
