@@ -62,7 +62,8 @@ export function prepare(body: Uint8Array, encoding: ExportEncoding): Prepared {
   // malformed, takes the full parser below, which says what is wrong and which spans it could not read.
   const fast = transcodeOtlpJson(body);
   if (fast) {
-    const index = indexOtlpProtobuf(fast.bytes);
+    // (written from JSON the transcoder checked: the index need not walk the attributes again)
+    const index = indexOtlpProtobuf(fast.bytes, { wellFormed: true });
     if (index.count === fast.spans && index.skipped === 0) return { bytes: fast.bytes, index, exclude: undefined, invalid: 0, skipped: 0 };
   }
   let result;

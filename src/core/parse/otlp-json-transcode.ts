@@ -155,17 +155,25 @@ const enum K {
   values,
 }
 const KEY_BYTES: Uint8Array[] = KEYS.map(k => Uint8Array.from(k, c => c.charCodeAt(0)));
-function keyHash(b: Uint8Array, from: number, to: number): number {
-  let h = to - from;
-  for (let i = from; i < to; i++) h = (Math.imul(h, 31) + b[i]!) | 0;
-  return h;
+const MEMBER_KEY = Uint8Array.from('"key":', c => c.charCodeAt(0));
+const MEMBER_VALUE = Uint8Array.from('"value":', c => c.charCodeAt(0));
+const MEMBER_STRING_VALUE = Uint8Array.from('"stringValue":', c => c.charCodeAt(0));
+
+/** The keys by their first two bytes: CANDIDATES[BY_PREFIX[b0 << 8 | b1]...] are their ids, -1 ending each list (at
+ * most three share a prefix, e.g. spanId and spans), so a key is found by comparing a few names, not by scanning it
+ * first (this runs for every member of every object). BY_PREFIX is -1 where no key starts so. */
+const BY_PREFIX = new Int16Array(1 << 16).fill(-1);
+const CANDIDATES: number[] = [];
+{
+  const lists = new Map<number, number[]>();
+  KEY_BYTES.forEach((k, id) => {
+    const prefix = (k[0]! << 8) | k[1]!;
+    const l = lists.get(prefix);
+    if (l) l.push(id); else lists.set(prefix, [id]);
+  });
+  for (const [prefix, ids] of lists) { BY_PREFIX[prefix] = CANDIDATES.length; CANDIDATES.push(...ids, -1); }
 }
-const KEY_BY_HASH = new Map<number, number>();
-KEY_BYTES.forEach((k, id) => {
-  const h = keyHash(k, 0, k.length);
-  if (KEY_BY_HASH.has(h)) throw new Error(`otlp-json-transcode: key hash collision for ${KEYS[id]}`);
-  KEY_BY_HASH.set(h, id);
-});
+const CANDIDATE_IDS = Int8Array.from(CANDIDATES);
 
 const KIND_NAMES = ['SPAN_KIND_UNSPECIFIED', 'SPAN_KIND_INTERNAL', 'SPAN_KIND_SERVER', 'SPAN_KIND_CLIENT', 'SPAN_KIND_PRODUCER', 'SPAN_KIND_CONSUMER'];
 const STATUS_NAMES = ['STATUS_CODE_UNSET', 'STATUS_CODE_OK', 'STATUS_CODE_ERROR'];
@@ -176,6 +184,14 @@ function hexVal(c: number): number {
   if (c >= 65 && c <= 70) return c - 55;
   return unusual();
 }
+
+/** Hex digit values by byte; 0xff for every other byte. */
+const HEX = new Uint8Array(256).fill(0xff);
+for (let c = 0; c < 16; c++) { HEX['0123456789abcdef'.charCodeAt(c)] = c; HEX['0123456789ABCDEF'.charCodeAt(c)] = c; }
+
+/** 1 for the bytes a JSON string holds as they are: printable ASCII but the quote and the backslash. */
+const PLAIN = new Uint8Array(256);
+for (let c = 0x20; c < 0x80; c++) if (c !== 0x22 && c !== 0x5c) PLAIN[c] = 1;
 
 const DOUBLE = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?$/;
 
@@ -196,6 +212,8 @@ class Scanner {
   private ws(): void {
     const b = this.b;
     let p = this.p;
+    // every blank is ≤ 0x20, and compact JSON (what exporters send) has none: one comparison, usually
+    if (b[p]! > 0x20) return;
     for (;;) {
       const c = b[p];
       if (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) p++;
@@ -229,28 +247,39 @@ class Scanner {
     return unusual();
   }
 
-  /** A member's key and its colon; the key's id. A key seen before in this object (`seen`) is unusual. */
-  private key(seen: { mask: number }): number {
+  /** The member name `pat` (its quotes and colon) exactly at p: consumed with the blanks after it; else false. */
+  private literal(pat: Uint8Array): boolean {
+    const b = this.b;
+    const p = this.p;
+    for (let i = 0; i < pat.length; i++) if (b[p + i] !== pat[i]) return false;
+    this.p = p + pat.length;
+    this.ws();
+    return true;
+  }
+
+  /** A member's key and its colon; the key's id. A key whose bit is in `seen` (the caller's mask of the ids met so far
+   * in this object, a plain number: no object per JSON object) is a repeat, and unusual. */
+  private key(seen: number): number {
     const b = this.b;
     if (b[this.p] !== 0x22) unusual();
     const from = this.p + 1;
-    let p = from;
-    for (;;) {
-      const c = b[p];
-      if (c === 0x22) break;
-      // Escapes, control and non-ASCII characters are in no OTLP field name
-      if (c === undefined || c === 0x5c || c < 0x20 || c >= 0x80) unusual();
-      p++;
+    // Escapes, control and non-ASCII characters are in no OTLP field name: a key is exactly one of KEYS, then a quote
+    let at = BY_PREFIX[(b[from]! << 8) | b[from + 1]!]!;
+    if (at < 0) unusual();
+    let id: number;
+    let k: Uint8Array;
+    find: for (;;) {
+      id = CANDIDATE_IDS[at++]!;
+      if (id < 0) unusual();
+      k = KEY_BYTES[id]!;
+      if (b[from + k.length] !== 0x22) continue;
+      for (let i = 2; i < k.length; i++) if (k[i] !== b[from + i]) continue find;
+      break;
     }
-    const id = KEY_BY_HASH.get(keyHash(b, from, p));
-    if (id === undefined) unusual();
-    const k = KEY_BYTES[id]!;
-    if (k.length !== p - from) unusual();
-    for (let i = 0; i < k.length; i++) if (k[i] !== b[from + i]) unusual();
+    const p = from + k.length;
     // JSON.parse keeps the last of repeated keys; protobuf would keep all of a repeated field: leave it to the parser
     const bit = 1 << (id & 31);
-    if (seen.mask & bit) unusual();
-    seen.mask |= bit;
+    if (seen & bit) unusual();
     this.p = p + 1;
     this.open(0x3a);
     return id;
@@ -267,10 +296,11 @@ class Scanner {
     const o = this.w.buf;
     let q = this.w.pos;
     for (;;) {
+      // the common case first: a run of printable ASCII copied as is (b[len] is undefined: PLAIN[undefined] too)
+      let c = b[p]!;
+      while (PLAIN[c] === 1) { o[q++] = c; c = b[++p]!; }
       if (p >= len) unusual();
-      const c = b[p]!;
       if (c === 0x22) break;
-      if (c >= 0x20 && c < 0x80 && c !== 0x5c) { o[q++] = c; p++; continue; }
       if (c === 0x5c) {
         const e = b[p + 1];
         p += 2;
@@ -371,13 +401,17 @@ class Scanner {
     const o = w.buf;
     let q = w.pos;
     o[q++] = bytes;
-    let any = 0;
+    let any = 0, bad = 0;
     for (let i = 0; i < bytes; i++) {
-      const v = (hexVal(b[p]!) << 4) | hexVal(b[p + 1]!);
+      const hi = HEX[b[p]!]!, lo = HEX[b[p + 1]!]!;
+      bad |= hi | lo;
       p += 2;
+      const v = (hi << 4) | (lo & 15);
       o[q++] = v;
       any |= v;
     }
+    // (a byte past the end reads as undefined: HEX[undefined] is undefined, and undefined | 0 is 0, so check p too)
+    if (bad > 15 || p > b.length) unusual();
     if (b[p] !== 0x22) unusual();
     this.p = p + 1;
     if (any === 0) {
@@ -467,8 +501,11 @@ class Scanner {
     const b = this.b;
     const n = this.n;
     const from = p;
-    // Four 16-bit limbs, little end first: limbs = limbs * 10 + digit, with carries
-    let l0 = 0, l1 = 0, l2 = 0, l3 = 0;
+    // The first 15 digits in a double (exact below 2^53), then four 16-bit limbs, little end first: limbs =
+    // limbs * 10 + digit, with carries, for the digits left (a nanosecond time has 19)
+    let v = 0;
+    for (let c = b[p]!; p - from < 15 && c >= 0x30 && c <= 0x39; c = b[++p]!) v = v * 10 + (c - 0x30);
+    let l0 = v % 0x10000, l1 = Math.floor(v / 0x10000) % 0x10000, l2 = Math.floor(v / 0x100000000) % 0x10000, l3 = Math.floor(v / 0x1000000000000);
     for (;;) {
       const c = b[p];
       if (c === 0x22) break;
@@ -525,11 +562,12 @@ class Scanner {
   // ---- OTLP -----------------------------------------------------------------------------------------------------
 
   request(): void {
-    const seen = { mask: 0 };
+    let seen = 0;
     this.open(0x7b);
     if (this.empty(0x7d)) unusual();
     do {
       if (this.key(seen) !== K.resourceSpans) unusual();
+      seen |= 1 << (K.resourceSpans & 31);
       this.open(0x5b);
       if (this.empty(0x5d)) unusual();
       do this.resourceSpans(); while (this.more(0x5d));
@@ -541,18 +579,21 @@ class Scanner {
   private resourceSpans(): void {
     const w = this.w;
     const at = w.begin((1 << 3) | 2);
-    const seen = { mask: 0 };
+    let seen = 0;
     this.open(0x7b);
     if (!this.empty(0x7d)) {
       do {
-        switch (this.key(seen)) {
+        const kid = this.key(seen);
+        seen |= 1 << (kid & 31);
+        switch (kid) {
           case K.resource: {
             const r = w.begin((1 << 3) | 2);
-            const s2 = { mask: 0 };
+            let s2 = 0;
             this.open(0x7b);
             if (!this.empty(0x7d)) {
               do {
                 const k = this.key(s2);
+                s2 |= 1 << (k & 31);
                 if (k === K.attributes) this.attributes((1 << 3) | 2, 0);
                 else if (k === K.droppedAttributesCount) this.count();
                 else unusual();
@@ -576,18 +617,22 @@ class Scanner {
   private scopeSpans(): void {
     const w = this.w;
     const at = w.begin((2 << 3) | 2);
-    const seen = { mask: 0 };
+    let seen = 0;
     this.open(0x7b);
     if (!this.empty(0x7d)) {
       do {
-        switch (this.key(seen)) {
+        const kid = this.key(seen);
+        seen |= 1 << (kid & 31);
+        switch (kid) {
           case K.scope: {
             const s = w.begin((1 << 3) | 2);
-            const s2 = { mask: 0 };
+            let s2 = 0;
             this.open(0x7b);
             if (!this.empty(0x7d)) {
               do {
-                switch (this.key(s2)) {
+                const kid = this.key(s2);
+                s2 |= 1 << (kid & 31);
+                switch (kid) {
                   case K.name: this.string((1 << 3) | 2, true); break;
                   case K.version: this.string((2 << 3) | 2, true); break;
                   case K.attributes: this.attributes((3 << 3) | 2, 0); break;
@@ -615,11 +660,13 @@ class Scanner {
     const w = this.w;
     const n = this.n;
     const at = w.begin((2 << 3) | 2);
-    const seen = { mask: 0 };
+    let seen = 0;
     this.open(0x7b);
     if (this.empty(0x7d)) unusual();
     do {
-      switch (this.key(seen)) {
+      const kid = this.key(seen);
+      seen |= 1 << (kid & 31);
+      switch (kid) {
         case K.traceId: this.hexId((1 << 3) | 2, 16, false); break;
         case K.spanId: this.hexId((2 << 3) | 2, 8, false); break;
         case K.traceState: this.string((3 << 3) | 2, true); break;
@@ -650,7 +697,7 @@ class Scanner {
       }
     } while (this.more(0x7d));
     const must = (1 << K.traceId) | (1 << K.spanId) | (1 << K.name) | (1 << K.startTimeUnixNano) | (1 << K.endTimeUnixNano);
-    if ((seen.mask & must) !== must) unusual();
+    if ((seen & must) !== must) unusual();
     // The model warns and sets the duration to 0 for an end before the start: the full parser's case. A start of 0
     // is "missing" once in protobuf (the decoder skips such a span), and the model holds a duration as a double
     // (exact below 2^53 ns, 104 days): the full parser's cases too.
@@ -665,11 +712,12 @@ class Scanner {
   private status(): void {
     const w = this.w;
     const at = w.begin((15 << 3) | 2);
-    const seen = { mask: 0 };
+    let seen = 0;
     this.open(0x7b);
     if (!this.empty(0x7d)) {
       do {
         const k = this.key(seen);
+        seen |= 1 << (k & 31);
         if (k === K.code) { const c = this.enumValue(STATUS_NAMES); if (c !== 0) { w.varint(3 << 3); w.varint(c); } }
         else if (k === K.message) this.string((2 << 3) | 2, true);
         else unusual();
@@ -681,11 +729,13 @@ class Scanner {
   private event(): void {
     const w = this.w;
     const at = w.begin((11 << 3) | 2);
-    const seen = { mask: 0 };
+    let seen = 0;
     this.open(0x7b);
     if (this.empty(0x7d)) unusual();
     do {
-      switch (this.key(seen)) {
+      const kid = this.key(seen);
+      seen |= 1 << (kid & 31);
+      switch (kid) {
         case K.timeUnixNano: this.u64(4); w.varint((1 << 3) | 1); w.fixed64(this.n[4]!, this.n[5]!); break;
         case K.name: this.string((2 << 3) | 2, true); break;
         case K.attributes: this.attributes((3 << 3) | 2, 0); break;
@@ -694,18 +744,20 @@ class Scanner {
       }
     } while (this.more(0x7d));
     // The model skips an event without a time (with a warning): the full parser's case
-    if (!(seen.mask & (1 << K.timeUnixNano))) unusual();
+    if (!(seen & (1 << K.timeUnixNano))) unusual();
     w.end(at);
   }
 
   private link(): void {
     const w = this.w;
     const at = w.begin((13 << 3) | 2);
-    const seen = { mask: 0 };
+    let seen = 0;
     this.open(0x7b);
     if (this.empty(0x7d)) unusual();
     do {
-      switch (this.key(seen)) {
+      const kid = this.key(seen);
+      seen |= 1 << (kid & 31);
+      switch (kid) {
         case K.traceId: this.hexId((1 << 3) | 2, 16, false); break;
         case K.spanId: this.hexId((2 << 3) | 2, 8, false); break;
         case K.traceState: this.string((3 << 3) | 2, true); break;
@@ -717,7 +769,7 @@ class Scanner {
       }
     } while (this.more(0x7d));
     const must = (1 << K.traceId) | (1 << K.spanId);
-    if ((seen.mask & must) !== must) unusual();
+    if ((seen & must) !== must) unusual();
     w.end(at);
   }
 
@@ -731,16 +783,16 @@ class Scanner {
   private keyValue(tag: number, depth: number): void {
     const w = this.w;
     const at = w.begin(tag);
-    const seen = { mask: 0 };
     this.open(0x7b);
     if (this.empty(0x7d)) unusual();
     // The key first, then the value (the usual order; the other is left to the full parser). An empty key is no key
     // in protobuf (the decoder skips that attribute with a warning), a missing value reads as '' in the model: both
     // the full parser's cases.
-    if (this.key(seen) !== K.key) unusual();
+    // (Two different keys in a fixed order: no repeat to check. The usual spelling is matched in place first.)
+    if (!this.literal(MEMBER_KEY) && this.key(0) !== K.key) unusual();
     if (this.string((1 << 3) | 2, false) === 0) unusual();
     if (!this.more(0x7d)) unusual();
-    if (this.key(seen) !== K.value) unusual();
+    if (!this.literal(MEMBER_VALUE) && this.key(0) !== K.value) unusual();
     this.anyValue((2 << 3) | 2, depth);
     if (this.more(0x7d)) unusual();
     w.end(at);
@@ -750,11 +802,12 @@ class Scanner {
     if (depth >= MAX_DEPTH) unusual();
     const w = this.w;
     const at = w.begin(tag);
-    const seen = { mask: 0 };
     this.open(0x7b);
     if (this.empty(0x7d)) unusual(); // an empty AnyValue: the full parser's case
     const b = this.b;
-    switch (this.key(seen)) {
+    // one member only (checked below): no repeat to check; the most common one matched in place first
+    const kid = this.literal(MEMBER_STRING_VALUE) ? K.stringValue : this.key(0);
+    switch (kid) {
       case K.stringValue: this.string((1 << 3) | 2, false); break;
       case K.boolValue:
         if (b[this.p] === 0x74 && b[this.p + 1] === 0x72 && b[this.p + 2] === 0x75 && b[this.p + 3] === 0x65) { this.p += 4; w.varint(2 << 3); w.varint(1); }
@@ -764,12 +817,11 @@ class Scanner {
       case K.intValue: this.i64(); w.varint(3 << 3); w.varint64(this.n[4]!, this.n[5]!); break;
       case K.doubleValue: { const v = this.double(); w.varint((4 << 3) | 1); w.double(v); break; }
       case K.arrayValue: case K.kvlistValue: {
-        const kv = seen.mask & (1 << K.kvlistValue);
+        const kv = kid === K.kvlistValue;
         const a = w.begin(kv ? (6 << 3) | 2 : (5 << 3) | 2);
-        const s2 = { mask: 0 };
         this.open(0x7b);
         if (!this.empty(0x7d)) {
-          if (this.key(s2) !== K.values) unusual();
+          if (this.key(0) !== K.values) unusual(); // the one member: no repeat to check
           this.open(0x5b);
           if (!this.empty(0x5d)) {
             do {

@@ -126,6 +126,29 @@ test('shapes outside the plain exporter shape go to the full parser', () => {
   assert.equal(transcodeOtlpJson(bad), undefined, 'invalid UTF-8');
 });
 
+test('times at every digit count and IDs with a bad digit anywhere: stored as the full path does, or given up', () => {
+  // The time reader takes its first 15 digits in a double and the rest in 16-bit limbs; the ID reader checks every
+  // digit by table: the seams (15/16 digits, leading zeros, 2^64 - 1, a bad last digit) are where they could slip.
+  const doc = (span: Record<string, unknown>) => ({ resourceSpans: [{ scopeSpans: [{ spans: [span] }] }] });
+  const times = ['1', '999999999999999', '1000000000000000', '1000000000000001', '9007199254740993', '0001700000000000000000',
+    '1700000000123456789', '9999999999999999999', '18446744073709551615', '00000000000000000001'];
+  for (const t of times) {
+    const body = enc(doc(otlpSpan({ startTimeUnixNano: t, endTimeUnixNano: t })));
+    if (fullPath(body) === undefined) assert.equal(transcodeOtlpJson(body), undefined, t);
+    else assertSame(body, `start ${t}`);
+  }
+  for (const t of ['18446744073709551616', '99999999999999999999', '000000000000000000001', '12a4', '']) {
+    assert.equal(transcodeOtlpJson(enc(doc(otlpSpan({ startTimeUnixNano: t })))), undefined, `start ${JSON.stringify(t)}`);
+  }
+  for (let at = 0; at < 16; at++) {
+    for (const c of ['g', 'G', '/', ':', '@', '`', ' ']) {
+      const id = 'b7ad6b7169203331'.slice(0, at) + c + 'b7ad6b7169203331'.slice(at + 1);
+      assert.equal(transcodeOtlpJson(enc(doc(otlpSpan({ spanId: id })))), undefined, `span ID ${id}`);
+    }
+  }
+  assertSame(enc(doc(otlpSpan({ spanId: 'B7AD6B7169203331', traceId: T1.toUpperCase() }))), 'upper-case IDs');
+});
+
 /** A deterministic pseudo-random sequence (mulberry32). */
 function rng(seed: number): () => number {
   return () => {

@@ -92,3 +92,14 @@ test('index agrees with the full decoder on 4,000 mutations (flipped, inserted, 
     check(b, `mutation ${k} (kind ${kind} at ${at})`);
   }
 });
+
+test('wellFormed skips only the checks: the same index for well-formed bytes; without it a broken attribute still skips its span', () => {
+  const bytes = request();
+  assert.deepEqual(indexOtlpProtobuf(bytes, { wellFormed: true }), indexOtlpProtobuf(bytes));
+  // a varint attribute value cut short inside span 1's first attribute: checked, the span is skipped
+  const broken = Uint8Array.from(bytes);
+  const at = Buffer.from(broken).indexOf(Buffer.from([0x0a, 0x01, 0x61])); // key "a"
+  assert.ok(at > 0);
+  broken[at + 1] = 0x7f; // the key's length now runs past its KeyValue
+  assert.equal(indexOtlpProtobuf(broken).skipped, 1);
+});
