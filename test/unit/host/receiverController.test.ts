@@ -5,6 +5,7 @@ import { fakeVscode } from '../../support/host/register';
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:net';
+import { createServer as createHttpServer } from 'node:http';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { MemoryMemento, type FakeExtensionContext } from '../../support/host/fakeVscode';
@@ -106,7 +107,9 @@ function otherWindow(host: HostContext): ReceiverController {
 }
 
 test('a port in use is explained in one window, and "Use Port N" starts there', async () => {
-  const blocker: Server = createServer();
+  // Another program's HTTP server: it answers at once, and not as Spanscope. (One that never answers is the
+  // integration tests' case: each probe then waits out its 2 s timeout.)
+  const blocker: Server = createHttpServer((_req, res) => { res.statusCode = 404; res.end(); });
   await new Promise<void>(r => blocker.listen(0, '127.0.0.1', () => r()));
   cleanup.push(() => new Promise(r => blocker.close(r)));
   const busy = (blocker.address() as { port: number }).port;

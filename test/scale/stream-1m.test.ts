@@ -5,8 +5,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { constants } from 'node:buffer';
-import { TraceStreamParser } from '../../../../src/core/parse/stream';
-import { bigJaegerTrace, copyId } from '../../../support/big-trace';
+import { TraceStreamParser } from '../../src/core/parse/stream';
+import { bigJaegerTrace, copyId } from '../support/big-trace';
 
 const BASE = 10_000;
 const COPIES = 100;

@@ -6,8 +6,8 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PROJECT_ROOT } from '../../support/paths';
-import { listZip } from '../../support/host/zip';
+import { PROJECT_ROOT } from '../support/paths';
+import { listZip } from '../support/host/zip';
 
 /**
  * The size budget of the packaged .vsix (compressed), stated in the README's "Ready to publish" notes. The

@@ -2,8 +2,8 @@
 // test holds on a loaded machine: it catches a blow-up, not a few percent).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createSyntaxParser } from '../../../../../src/worker/syntaxParser';
-import type { SyntaxLanguage } from '../../../../../src/core/mapping/syntax/types';
+import { createSyntaxParser } from '../../src/worker/syntaxParser';
+import type { SyntaxLanguage } from '../../src/core/mapping/syntax/types';
 
 const parser = createSyntaxParser();
 
