@@ -21,13 +21,24 @@ import {
 export const DEFAULT_LOOKBACK_MS = 60 * 60 * 1000;
 export const DEFAULT_SEARCH_LIMIT = 20;
 
-export function makeHttpClient(config: BackendConfig, secrets: BackendSecrets | undefined, env: BackendEnvironment | undefined): HttpClient {
-  const headers: Record<string, string> = { ...config.headers };
-  if (config.type === 'tempo' && config.tenant) headers['X-Scope-OrgID'] = config.tenant;
+/** What a settings entry gives its HTTP client: a trace backend's or a metric source's. */
+export interface HttpEndpointSettings {
+  readonly url: string;
+  readonly headers?: Readonly<Record<string, string>>;
+  readonly tls?: { readonly caFile?: string; readonly insecureSkipVerify?: boolean };
+  readonly timeoutMs?: number;
+}
+
+/**
+ * The HTTP client for a settings entry: its URL, headers (plus `extraHeaders`, e.g. a tenant), TLS and timeout, the
+ * user's secrets, and what every backend shares from the environment (proxy, noProxy, size limit, retries). The one
+ * place this is built: trace backends and metric sources had a copy each, and the metric one lost noProxy.
+ */
+export function httpClientFor(name: string, config: HttpEndpointSettings, extraHeaders: Readonly<Record<string, string>>, secrets: BackendSecrets | undefined, env: BackendEnvironment | undefined): HttpClient {
   return new HttpClient({
-    backend: backendDisplayName(config),
+    backend: name,
     baseUrl: config.url,
-    headers,
+    headers: { ...config.headers, ...extraHeaders },
     ...(secrets ? { auth: secrets } : {}),
     ...(config.timeoutMs !== undefined ? { timeoutMs: config.timeoutMs } : {}),
     ...(config.tls ? { tls: config.tls } : {}),
@@ -37,6 +48,10 @@ export function makeHttpClient(config: BackendConfig, secrets: BackendSecrets | 
     ...(env?.retries !== undefined ? { retries: env.retries } : {}),
     ...(env?.retryBaseDelayMs !== undefined ? { retryBaseDelayMs: env.retryBaseDelayMs } : {}),
   });
+}
+
+export function makeHttpClient(config: BackendConfig, secrets: BackendSecrets | undefined, env: BackendEnvironment | undefined): HttpClient {
+  return httpClientFor(backendDisplayName(config), config, config.type === 'tempo' && config.tenant ? { 'X-Scope-OrgID': config.tenant } : {}, secrets, env);
 }
 
 export abstract class BaseBackend implements TraceBackend {
