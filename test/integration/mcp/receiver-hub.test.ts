@@ -17,20 +17,13 @@ import { connectHub, hubKeyFiles, HubReadError, ReconnectingHubReader, type HubR
 import { SharedReceiver } from '../../../src/backends/receiver/shared';
 import { emitTrace, type EmittedTrace } from '../../support/backends/emit';
 import { CLI, stdioSession, type McpSession } from './client';
+import { freePort } from '../../support/net';
 
 const dirs: string[] = [];
 function tempDir(): string {
   const d = mkdtempSync(join(tmpdir(), 'spanscope-hubread-'));
   dirs.push(d);
   return d;
-}
-
-async function freePort(): Promise<number> {
-  const s = net.createServer();
-  await new Promise<void>(r => s.listen(0, '127.0.0.1', () => r()));
-  const port = (s.address() as net.AddressInfo).port;
-  await new Promise(r => s.close(r));
-  return port;
 }
 
 async function rejectsWith(p: Promise<unknown>, kind: HubReadErrorKind, message?: RegExp): Promise<void> {

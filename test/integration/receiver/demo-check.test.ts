@@ -13,17 +13,10 @@ import { OtlpReceiver } from '../../../src/backends/receiver/receiver';
 import { loadHubSecret } from '../../../src/backends/receiver/hub';
 import { SharedReceiver } from '../../../src/backends/receiver/shared';
 import { modelTrace, post, protoBody } from './payloads';
+import { freePort } from '../../support/net';
 
 const base = mkdtempSync(join(tmpdir(), 'spanscope-demo-check-'));
 after(() => rmSync(base, { recursive: true, force: true }));
-
-async function freePort(): Promise<number> {
-  const s = net.createServer();
-  await new Promise<void>(r => s.listen(0, '127.0.0.1', () => r()));
-  const port = (s.address() as net.AddressInfo).port;
-  await new Promise(r => s.close(r));
-  return port;
-}
 
 test('the demo\'s check: waiting, then the extension\'s receiver without and with the shop\'s traces', async () => {
   const userDataDir = join(base, 'user-data');

@@ -14,6 +14,7 @@ import { SharedReceiver, probeHub, type SharedReceiverOptions } from '../../../s
 import { OtlpReceiver } from '../../../src/backends/receiver/receiver';
 import { isPortInUseError, RECEIVER_ERROR } from '../../../src/backends/receiver/errors';
 import { modelTrace, post, protoBody, traceIdOf } from './payloads';
+import { freePort } from '../../support/net';
 
 const PROTO = { 'content-type': 'application/x-protobuf' };
 const dirs: string[] = [];
@@ -23,14 +24,6 @@ function tempDir(): string {
   const d = mkdtempSync(join(tmpdir(), 'spanscope-hub-'));
   dirs.push(d);
   return d;
-}
-
-async function freePort(): Promise<number> {
-  const s = net.createServer();
-  await new Promise<void>(r => s.listen(0, '127.0.0.1', () => r()));
-  const port = (s.address() as net.AddressInfo).port;
-  await new Promise(r => s.close(r));
-  return port;
 }
 
 async function until(what: string, cond: () => boolean, ms = 10_000): Promise<void> {

@@ -12,7 +12,7 @@ import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BasicTracerProvider, BatchSpanProcessor, type SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { PROJECT_ROOT } from '../paths';
-import { freePort, JAEGER_BIN, type RunningServer } from './servers';
+import { freePort, startJaeger, type RunningServer } from './servers';
 
 const VERSIONS = JSON.parse(readFileSync(join(PROJECT_ROOT, 'scripts', 'backend-versions.json'), 'utf8')) as { prometheus: { module: string; version: string } };
 const CACHE = join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'spanscope');
@@ -156,59 +156,8 @@ service:
 }
 
 /** Jaeger v2 with in-memory traces and its SPM reading the spanmetrics from Prometheus. */
-export async function startJaegerSpm(prometheusUrl: string): Promise<RunningServer> {
-  const [query, grpc, otlp] = [await freePort(), await freePort(), await freePort()];
-  const dir = mkdtempSync(join(tmpdir(), 'spanscope-jaeger-spm-'));
-  const cfg = join(dir, 'config.yaml');
-  writeFileSync(cfg, `service:
-  extensions: [jaeger_storage, jaeger_query]
-  pipelines:
-    traces:
-      receivers: [otlp]
-      exporters: [jaeger_storage_exporter]
-  telemetry:
-    metrics:
-      level: none
-    logs:
-      level: warn
-extensions:
-  jaeger_query:
-    storage:
-      traces: mem
-      metrics: prom
-    http:
-      endpoint: 127.0.0.1:${query}
-    grpc:
-      endpoint: 127.0.0.1:${grpc}
-  jaeger_storage:
-    backends:
-      mem:
-        memory:
-          max_traces: 1000
-    metric_backends:
-      prom:
-        prometheus:
-          endpoint: ${prometheusUrl}
-          normalize_calls: true
-          normalize_duration: true
-receivers:
-  otlp:
-    protocols:
-      http:
-        endpoint: 127.0.0.1:${otlp}
-exporters:
-  jaeger_storage_exporter:
-    trace_storage: mem
-`);
-  const p = launch(JAEGER_BIN, ['--config', cfg], dir);
-  const url = `http://127.0.0.1:${query}`;
-  try {
-    await waitFor('Jaeger ready', () => ready(`${url}/api/services`), 60_000, p.log);
-  } catch (e) {
-    await p.stop();
-    throw e;
-  }
-  return { url, ingestUrl: url, version: 'jaeger', stop: p.stop, log: p.log };
+export function startJaegerSpm(prometheusUrl: string): Promise<RunningServer> {
+  return startJaeger({ prometheusUrl });
 }
 
 /** One operation the app performs: `count` spans of `durationMs`, `errors` of them failing. */

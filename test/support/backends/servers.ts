@@ -3,9 +3,9 @@
 // and fails it in CI (where .ci/run installs them).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import * as net from 'node:net';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freePort } from '../net';
 import { PROJECT_ROOT } from '../paths';
 
 const VERSIONS = JSON.parse(readFileSync(join(PROJECT_ROOT, 'scripts', 'backend-versions.json'), 'utf8')) as {
@@ -26,16 +26,7 @@ function skipReason(what: string, path: string): string | false {
 export const JAEGER_SKIP = skipReason(`Jaeger ${VERSIONS.jaeger.v2}`, JAEGER_BIN);
 export const ZIPKIN_SKIP = skipReason(`Zipkin ${VERSIONS.zipkin.version}`, ZIPKIN_JAR);
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.on('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
+export { freePort };
 
 export interface RunningServer {
   /** Query/API base URL. */
@@ -76,8 +67,19 @@ function stopper(child: ChildProcess, cleanup: () => void): () => Promise<void> 
   };
 }
 
-export async function startJaeger(): Promise<RunningServer> {
+/**
+ * Jaeger v2 on loopback with in-memory traces (OTLP/HTTP in, the query API out); with `prometheusUrl`, its Service
+ * Performance Monitoring reads the spanmetrics that Prometheus holds.
+ */
+export async function startJaeger(options: { readonly prometheusUrl?: string } = {}): Promise<RunningServer> {
   const [query, grpc, otlp] = [await freePort(), await freePort(), await freePort()];
+  const spm = options.prometheusUrl === undefined ? '' : `
+    metric_backends:
+      prom:
+        prometheus:
+          endpoint: ${options.prometheusUrl}
+          normalize_calls: true
+          normalize_duration: true`;
   const dir = mkdtempSync(join(tmpdir(), 'spanscope-jaeger-'));
   const config = join(dir, 'config.yaml');
   writeFileSync(config, `service:
@@ -95,7 +97,8 @@ export async function startJaeger(): Promise<RunningServer> {
 extensions:
   jaeger_query:
     storage:
-      traces: mem
+      traces: mem${options.prometheusUrl === undefined ? '' : `
+      metrics: prom`}
     http:
       endpoint: 127.0.0.1:${query}
     grpc:
@@ -104,7 +107,7 @@ extensions:
     backends:
       mem:
         memory:
-          max_traces: 10000
+          max_traces: 10000${spm}
 receivers:
   otlp:
     protocols:
