@@ -11,7 +11,7 @@
 // Before running, whatever the selected files need and this machine lacks is installed (Chromium, the real Jaeger
 // and Zipkin, code-server; see scripts/test-prereqs.mjs), so the command alone runs everything on a fresh clone.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { availableParallelism } from 'node:os';
@@ -53,7 +53,8 @@ const [firstVersion, ...laterVersions] = e2eCodeServerVersions();
 // wrapper under out/e2e-versions/ that names the version, then imports the test file.
 const inCodeServer = compiled ? [] : files.filter(f => toolsNeeded([{ path: f, text: readFileSync(f, 'utf8') }]).has('code-server'));
 const wrappers = [];
-rmSync('out/e2e-versions', { recursive: true, force: true });
+// (Written over, never removed: a second test command run meanwhile, say for one unit file, must not pull the
+// wrappers from under a running end-to-end run; the run names its files, so stale ones are never picked up.)
 for (const version of inCodeServer.length ? laterVersions : []) {
   for (const f of inCodeServer) {
     const wrapper = join('out', 'e2e-versions', version, f.replace(/\.test\.tsx?$/, '.test.mjs'));

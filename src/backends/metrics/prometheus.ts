@@ -21,6 +21,7 @@
 // is returned. exemplars() is a separate request, made only when the user asks for example traces.
 import * as z from 'zod';
 import type { FleetExemplar, FleetKey, FleetPoint, FleetQuery, FleetResult, FleetSchema, FleetStats, FleetWindow, MetricSource } from '../../core/fleet/types';
+import { fleetStats } from '../../core/fleet/stats';
 import type { HttpClient, HttpResponse, QueryValue } from '../http/client';
 import { MalformedBodyError } from '../http/errors';
 import type { BackendEnvironment, BackendSecrets } from '../types';
@@ -402,16 +403,7 @@ export function assemble(schema: FleetSchema, q: FleetQuery, built: BuiltQuery, 
       const v = at.get(t);
       p95Series.push({ t: t * 1000, value: v !== undefined && Number.isFinite(v) ? v * factor : NaN });
     }
-    return {
-      key: a.key,
-      window,
-      ...(a.p50 !== undefined ? { p50Ms: a.p50 } : {}),
-      ...(a.p95 !== undefined ? { p95Ms: a.p95 } : {}),
-      ...(a.p99 !== undefined ? { p99Ms: a.p99 } : {}),
-      callsPerSec: a.calls!,
-      ...(a.calls! > 0 ? { errorRatio: Math.min(1, (a.errors ?? 0) / a.calls!) } : {}),
-      p95Series,
-    };
+    return fleetStats({ ...a, calls: a.calls! }, window, p95Series);
   });
   return { stats, truncated };
 }

@@ -14,6 +14,7 @@
 // Tempo's own series limit shows as `status: PARTIAL`, which sets `truncated` too.
 import * as z from 'zod';
 import type { FleetKey, FleetPoint, FleetQuery, FleetResult, FleetSchema, FleetStats, FleetWindow, MetricSource } from '../../core/fleet/types';
+import { fleetStats } from '../../core/fleet/stats';
 import type { HttpClient } from '../http/client';
 import type { BackendEnvironment, BackendSecrets } from '../types';
 import { makeMetricHttpClient } from './http';
@@ -128,16 +129,7 @@ export class TempoMetricSource implements MetricSource {
         const v = a.series?.get(t);
         p95Series.push({ t, value: v !== undefined && Number.isFinite(v) ? v : NaN });
       }
-      return {
-        key: a.key,
-        window,
-        ...(a.p50 !== undefined ? { p50Ms: a.p50 } : {}),
-        ...(a.p95 !== undefined ? { p95Ms: a.p95 } : {}),
-        ...(a.p99 !== undefined ? { p99Ms: a.p99 } : {}),
-        callsPerSec: a.calls!,
-        ...(a.calls! > 0 ? { errorRatio: Math.min(1, (a.errors ?? 0) / a.calls!) } : {}),
-        p95Series,
-      };
+      return fleetStats({ ...a, calls: a.calls! }, window, p95Series);
     });
     return { stats, truncated, requests: 4 };
   }
