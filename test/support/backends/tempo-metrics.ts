@@ -20,7 +20,7 @@ export interface MetricsAnswer {
   readonly type: string;
 }
 
-interface Cond { readonly attr: string; readonly op: string; readonly value: string | number }
+export interface Cond { readonly attr: string; readonly op: string; readonly value: string | number }
 interface Parsed {
   readonly conds: readonly Cond[];
   readonly fn: 'rate' | 'count_over_time' | 'quantile_over_time';
@@ -45,7 +45,8 @@ function tokenize(q: string): string[] | { error: string } {
   return out;
 }
 
-function goDurationNs(s: string): number | undefined {
+/** A Go duration ("100ms", "1.5s", "2m"), as Tempo's parameters and TraceQL take it, in ns; undefined if invalid. */
+export function goDurationNs(s: string): number | undefined {
   const m = /^(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)$/.exec(s);
   if (!m) return undefined;
   const unit: Record<string, number> = { ns: 1, us: 1e3, µs: 1e3, ms: 1e6, s: 1e9, m: 60e9, h: 3600e9 };
@@ -116,7 +117,8 @@ function text(v: unknown): string {
   return typeof v === 'string' ? v : typeof v === 'bigint' ? v.toString() : typeof v === 'object' && v !== null ? JSON.stringify(v) : String(v);
 }
 
-function values(s: Span, attr: string): string[] {
+/** A span's values of a TraceQL attribute (`name`, `status`, `kind`, `.x`, `span.x`, `resource.x`). */
+export function spanValues(s: Span, attr: string): string[] {
   if (attr === 'name') return [s.name];
   if (attr === 'status') return [s.status.code];
   if (attr === 'kind') return [s.kind];
@@ -132,13 +134,14 @@ function values(s: Span, attr: string): string[] {
   return out;
 }
 
-function matches(s: Span, c: Cond): boolean {
+/** One TraceQL condition on a span (the stand-in's search and these metrics evaluate it alike). */
+export function spanMatches(s: Span, c: Cond): boolean {
   if (c.attr === 'duration') {
     const d = s.durationNs;
     const v = c.value as number;
     return c.op === '>' ? d > v : c.op === '<' ? d < v : c.op === '>=' ? d >= v : c.op === '<=' ? d <= v : c.op === '=' ? d === v : d !== v;
   }
-  const vs = values(s, c.attr);
+  const vs = spanValues(s, c.attr);
   const v = String(c.value);
   if (c.op === '=') return vs.includes(v);
   if (c.op === '!=') return vs.length > 0 && !vs.includes(v);
@@ -190,7 +193,7 @@ export function answerMetrics(instant: boolean, params: URLSearchParams, spansIn
   if (buckets > 11_000) return bad('step too small for the range');
   const spans = spansIn(startMs, endMs).filter(s => {
     const t = Number(s.startNs / 1_000_000n);
-    return t >= startMs && t < endMs && parsed.conds.every(c => matches(s, c));
+    return t >= startMs && t < endMs && parsed.conds.every(c => spanMatches(s, c));
   });
   // Group: the by() values (a span without the attribute is grouped under nil and left out, as Tempo drops nil groups).
   const groups = new Map<string, { labels: Array<[string, string]>; durations: number[][] }>();
@@ -198,7 +201,7 @@ export function answerMetrics(instant: boolean, params: URLSearchParams, spansIn
     const labels: Array<[string, string]> = [];
     let missing = false;
     for (const a of parsed.by) {
-      const v = values(s, a)[0];
+      const v = spanValues(s, a)[0];
       if (v === undefined) { missing = true; break; }
       labels.push([a, v]);
     }

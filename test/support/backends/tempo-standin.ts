@@ -46,7 +46,7 @@ import type { Span, Trace } from '../../../src/core/model';
 import { parseTraceDocument } from '../../../src/core/parse/index';
 import { traceToOtlpJson } from '../../../src/core/otlp/encode';
 import { encodeOtlpProtobuf } from '../../../src/core/otlp/proto';
-import { answerMetrics } from './tempo-metrics';
+import { answerMetrics, goDurationNs, spanMatches, spanValues, type Cond } from './tempo-metrics';
 
 export interface TempoStandInOptions {
   /** Multi-tenancy on: every request must name a tenant in X-Scope-OrgID (or by basic auth). */
@@ -186,19 +186,7 @@ export function parseLogfmt(text: string): Array<[string, string]> | { error: st
   return out;
 }
 
-/** A Go duration as Tempo's minDuration/maxDuration take it ("100ms", "1.5s", "2m"), in ns; undefined if invalid. */
-function goDurationNs(s: string): number | undefined {
-  const m = /^(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)$/.exec(s);
-  if (!m) return undefined;
-  const unit: Record<string, number> = { ns: 1, us: 1e3, µs: 1e3, ms: 1e6, s: 1e9, m: 60e9, h: 3600e9 };
-  return Number(m[1]) * unit[m[2]!]!;
-}
-
-function text(v: unknown): string {
-  return typeof v === 'string' ? v : typeof v === 'bigint' ? v.toString() : typeof v === 'object' && v !== null ? JSON.stringify(v) : String(v);
-}
-
-interface Condition { readonly attr: string; readonly op: string; readonly value: string | number }
+type Condition = Cond;
 
 /** The TraceQL subset the stand-in evaluates: `{}` or `{ c && c … }`; anything else is Tempo's 400. */
 function parseTraceql(q: string): Condition[] | { error: string } {
@@ -215,33 +203,6 @@ function parseTraceql(q: string): Condition[] | { error: string } {
     out.push({ attr: c[1]!, op: c[2]!, value });
   }
   return out;
-}
-
-function spanValues(s: Span, attr: string): string[] {
-  if (attr === 'name') return [s.name];
-  if (attr === 'status') return [s.status.code];
-  const scoped = /^(resource|span)?\.(.+)$/.exec(attr);
-  if (!scoped) return [];
-  const [, scope, key] = scoped;
-  const out: string[] = [];
-  if (scope !== 'span') {
-    if (key === 'service.name') out.push(s.resource.serviceName);
-    for (const a of s.resource.attributes) if (a.key === key) out.push(text(a.value));
-  }
-  if (scope !== 'resource') for (const a of s.attributes) if (a.key === key) out.push(text(a.value));
-  return out;
-}
-
-function spanMatches(s: Span, c: Condition): boolean {
-  if (c.attr === 'duration') {
-    const d = s.durationNs;
-    const v = c.value as number;
-    return c.op === '>' ? d > v : c.op === '<' ? d < v : c.op === '>=' ? d >= v : c.op === '<=' ? d <= v : c.op === '=' ? d === v : d !== v;
-  }
-  const vals = spanValues(s, c.attr);
-  if (c.op === '=') return vals.includes(String(c.value));
-  if (c.op === '!=') return vals.length > 0 && !vals.includes(String(c.value));
-  return false;
 }
 
 /** The root: a span without a parent, or none (Tempo then says `<root span not yet received>`). */
