@@ -14,7 +14,8 @@ import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { createMetricSource } from '../../src/backends/metrics';
 import { fleetWindow } from '../../src/core/fleet/format';
 import { commandTitle } from '../support/e2e/contributions';
-import { E2E_TEST, withWorkbench, type Session } from '../support/e2e/session';
+import { lensesByLine } from '../support/e2e/editor';
+import { E2E_TEST, withWorkbench } from '../support/e2e/session';
 import { poll } from '../support/e2e/workbench';
 import { OTELCOL_SKIP, PROMETHEUS_SKIP, runApp, startPrometheus, startSpanmetricsCollector, waitFor, type AppOperation } from '../support/backends/fleet-pipeline';
 
@@ -77,20 +78,6 @@ function both(a: SpanExporter, b: SpanExporter): SpanExporter {
     shutdown: async () => { await Promise.all([a.shutdown(), b.shutdown()]); },
     forceFlush: async () => { await Promise.all([a.forceFlush?.(), b.forceFlush?.()]); },
   };
-}
-
-/** Each CodeLens with the text of the editor line right under it (a lens sits in a view zone above its line). */
-async function lensesByLine(s: Session): Promise<{ line: string; lens: string }[]> {
-  const found = await s.page.evaluate(() => {
-    const lines = Array.from(document.querySelectorAll('.part.editor .view-lines .view-line'))
-      .map(l => ({ top: l.getBoundingClientRect().top, text: (l as HTMLElement).innerText }));
-    return Array.from(document.querySelectorAll('.part.editor .codelens-decoration')).map(el => {
-      const bottom = el.getBoundingClientRect().bottom;
-      const below = lines.filter(l => l.top >= bottom - 2).sort((a, b) => a.top - b.top)[0];
-      return { line: below?.text ?? '', lens: (el as HTMLElement).innerText };
-    });
-  });
-  return found.map(f => ({ line: f.line.replace(/\u00a0/g, ' '), lens: f.lens.replace(/\u00a0/g, ' ') }));
 }
 
 /** "fleet p95 312 ms · …" → 312; "fleet p95 1.2 s" → 1200. */

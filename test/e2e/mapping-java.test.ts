@@ -13,6 +13,7 @@ import { formatShare } from '../../src/core/mapping/format';
 import { formatDuration } from '../../src/core/units/duration';
 import type { Nanos } from '../../src/core/model';
 import { commandTitle, findView, focusViewCommand } from '../support/e2e/contributions';
+import { lensesByLine } from '../support/e2e/editor';
 import { E2E_CODE_SERVER, E2E_TEST, withWorkbench, type Session } from '../support/e2e/session';
 import { waterfallFrame } from '../support/e2e/waterfall';
 import { poll } from '../support/e2e/workbench';
@@ -72,20 +73,6 @@ async function annotationTexts(s: Session): Promise<{ line: string; text: string
   });
   // Editor lines render spaces as no-break spaces.
   return found.map(f => ({ line: f.line.replace(/\u00a0/g, ' '), text: f.text.replace(/\u00a0/g, ' ') }));
-}
-
-/** Each CodeLens with the text of the editor line right under it (a lens sits in a view zone above its line). */
-async function lensesByLine(s: Session): Promise<{ line: string; lens: string }[]> {
-  const found = await s.page.evaluate(() => {
-    const lines = Array.from(document.querySelectorAll('.part.editor .view-lines .view-line'))
-      .map(l => ({ top: l.getBoundingClientRect().top, text: (l as HTMLElement).innerText }));
-    return Array.from(document.querySelectorAll('.part.editor .codelens-decoration')).map(el => {
-      const bottom = el.getBoundingClientRect().bottom;
-      const below = lines.filter(l => l.top >= bottom - 2).sort((a, b) => a.top - b.top)[0];
-      return { line: below?.text ?? '', lens: (el as HTMLElement).innerText };
-    });
-  });
-  return found.map(f => ({ line: f.line.replace(/\u00a0/g, ' '), lens: f.lens.replace(/\u00a0/g, ' ') }));
 }
 
 /** Moves the cursor to `line` with Go to Line (":N" in Quick Open), which scrolls the line into view. */
