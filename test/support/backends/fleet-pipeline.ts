@@ -12,7 +12,7 @@ import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BasicTracerProvider, BatchSpanProcessor, type SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { PROJECT_ROOT } from '../paths';
-import { freePort, startJaeger, type RunningServer } from './servers';
+import { freePort, startJaeger, stopper, type RunningServer } from './servers';
 
 const VERSIONS = JSON.parse(readFileSync(join(PROJECT_ROOT, 'scripts', 'backend-versions.json'), 'utf8')) as { prometheus: { module: string; version: string } };
 const CACHE = join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'spanscope');
@@ -56,16 +56,7 @@ function launch(bin: string, args: string[], cwd: string): { child: ChildProcess
   const child = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'], cwd });
   child.stdout!.on('data', (d: Buffer) => { out += d.toString(); if (out.length > 200_000) out = out.slice(-100_000); });
   child.stderr!.on('data', (d: Buffer) => { out += d.toString(); if (out.length > 200_000) out = out.slice(-100_000); });
-  const stop = async (): Promise<void> => {
-    if (child.exitCode === null && child.signalCode === null) {
-      const exited = new Promise<void>(r => child.once('exit', () => r()));
-      child.kill('SIGTERM');
-      const t = setTimeout(() => child.kill('SIGKILL'), 5000);
-      await exited;
-      clearTimeout(t);
-    }
-    rmSync(cwd, { recursive: true, force: true });
-  };
+  const stop = stopper(child, () => rmSync(cwd, { recursive: true, force: true }));
   return { child, log: () => out, stop };
 }
 

@@ -54,7 +54,8 @@ async function httpOk(url: string): Promise<boolean> {
   return res.ok;
 }
 
-function stopper(child: ChildProcess, cleanup: () => void): () => Promise<void> {
+/** Stops `child` (SIGTERM, SIGKILL after 5 s), then runs `cleanup`. */
+export function stopper(child: ChildProcess, cleanup: () => void): () => Promise<void> {
   return async () => {
     if (child.exitCode === null && child.signalCode === null) {
       const exited = new Promise<void>(r => child.once('exit', () => r()));
