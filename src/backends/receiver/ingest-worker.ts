@@ -6,16 +6,13 @@ import { TraceParseError } from '../../core/model';
 import { prepare, type Prepared } from './ingest';
 import type { WorkerReply, WorkerRequest } from './parse-pool';
 
-const NO_BYTES = new Uint8Array(0);
-
 parentPort?.on('message', (req: WorkerRequest) => {
   let reply: WorkerReply;
   let transfer: ArrayBuffer[] = [];
   try {
-    const p = prepare(req.bytes, req.encoding);
-    // Protobuf requests are indexed in place: the main thread still has those bytes, so they are not sent back.
-    const prepared = req.encoding === 'proto' ? { ...p, bytes: NO_BYTES } : p;
+    const prepared = prepare(req.bytes, req.encoding);
     reply = { id: req.id, ok: true, prepared };
+    // A protobuf request's own bytes, which the index points into, go back the way they came: moved.
     transfer = transferList(prepared);
   } catch (err) {
     reply = err instanceof TraceParseError
@@ -32,7 +29,7 @@ function transferList(p: Prepared): ArrayBuffer[] {
   for (const a of [x.traceOf, x.groupOf, x.spanAt, x.spanEnd, x.parentless, x.startNs, x.durationNs, x.error, x.nameAt, x.nameEnd, x.spanTag, x.groups, p.exclude]) {
     if (a && a.buffer instanceof ArrayBuffer && a.byteLength === a.buffer.byteLength) out.add(a.buffer);
   }
-  // Re-encoded JSON: bytes made here, moved rather than copied.
+  // Re-encoded JSON (bytes made here) or the protobuf request itself: moved rather than copied.
   if (p.bytes.byteLength > 0 && p.bytes.buffer instanceof ArrayBuffer && p.bytes.byteLength === p.bytes.buffer.byteLength) out.add(p.bytes.buffer);
   return [...out];
 }

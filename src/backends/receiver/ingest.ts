@@ -108,9 +108,7 @@ export async function ingestWith(pool: ParsePool, store: TraceStore, body: Uint8
   if (body.length === 0 && encoding === 'proto') return okEmpty();
   let prepared: Prepared;
   try {
-    const p = await pool.prepare(body, encoding);
-    // A protobuf request was indexed where it is: its bytes are ours, not sent back by the worker.
-    prepared = encoding === 'proto' ? { ...p, bytes: body } : p;
+    prepared = await pool.prepare(body, encoding);
   } catch (err) {
     if (!(err instanceof TraceParseError)) return { kind: 'unavailable', message: `the receiver's parse worker failed (${(err as Error).message}); retry` };
     return parseFailure(err, encoding);

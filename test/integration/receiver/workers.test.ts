@@ -11,6 +11,7 @@ import { TraceStore } from '../../../src/backends/receiver/store';
 import { GRPC_EXPORT_PATH } from '../../../src/backends/receiver/receiver';
 import { decodeExportTraceServiceResponse } from '../../../src/core/otlp/proto';
 import { OtlpReceiver } from '../../../src/backends/receiver/receiver';
+import { ParsePool } from '../../../src/backends/receiver/parse-pool';
 import { PROJECT_ROOT } from '../../support/paths';
 import { assertStoredEqualsSent, emitThroughSdk } from './sdk';
 import { jsonBody, modelTrace, post, protoBody, traceIdOf } from './payloads';
@@ -101,4 +102,27 @@ test('parse workers: a start time at or above 2^63 ns is kept exactly, not dropp
     assert.deepEqual(store.get(traceIdOf(8))!.spans.map(s => s.startNs), gSpans.map(s => s.startNs));
     assert.equal(receiver.stats().spansAccepted, 6);
   });
+});
+
+test('the parse pool moves a copy of each request to its worker: the caller\'s buffer (which may share memory with a socket read) stays whole', async () => {
+  const pool = new ParsePool({ workerPath: WORKER, threads: 1 });
+  try {
+    const proto = protoBody([modelTrace(11, 3)]);
+    // A view into the middle of a larger buffer, as a socket read or Node's buffer pool hands out.
+    const shared = Buffer.alloc(proto.length + 64);
+    proto.copy(shared, 32);
+    const view = shared.subarray(32, 32 + proto.length);
+    const p = await pool.prepare(view, 'proto');
+    assert.equal(shared.byteLength, proto.length + 64, 'the caller\'s memory is not detached');
+    assert.ok(Buffer.from(view).equals(proto));
+    assert.equal(p.index.count, 3);
+    assert.ok(Buffer.from(p.bytes).equals(proto), 'the index refers to the bytes that came back');
+    const json = jsonBody([modelTrace(12, 2)]);
+    const length = json.byteLength;
+    const q = await pool.prepare(json, 'json');
+    assert.equal(json.byteLength, length);
+    assert.equal(q.index.count, 2);
+  } finally {
+    pool.dispose();
+  }
 });
