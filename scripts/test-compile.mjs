@@ -79,6 +79,7 @@ export async function compileTests(files) {
     format: 'cjs',
     target: 'node20',
     sourcemap: 'linked',
+    sourcesContent: false,
     logLevel: 'warning',
     outExtension: { '.js': '.js' },
     plugins: [sourceLocations, packagesFromNodeModules],

@@ -3,7 +3,10 @@
 //   node scripts/test.mjs unit core  only files whose path contains "unit" or "core"
 //   node scripts/test.mjs --compiled unit
 //                                    the same files, compiled once with esbuild (scripts/test-compile.mjs) and run
-//                                    by plain node, several files at a time: `npm run test:unit`, the quick loop.
+//                                    by plain node, several files at a time
+//   node scripts/test.mjs --compiled --quick unit
+//                                    and the seeded fuzz tests run a quarter of their rounds (test/support/rounds.ts):
+//                                    `npm run test:unit`, the quick loop. Everything else runs them whole.
 //                                    Without --compiled every file runs from its TypeScript source through tsx.
 // The end-to-end tests in code-server run on two VS Code versions: with everything else on the oldest supported one
 // (package.json's engines), then once more on the newest.
@@ -19,7 +22,8 @@ import { e2eCodeServerVersions, ensureTestPrerequisites, toolsNeeded } from './t
 import { compileTests } from './test-compile.mjs';
 
 const compiled = process.argv.includes('--compiled');
-const filters = process.argv.slice(2).filter(a => a !== '--compiled');
+const quick = process.argv.includes('--quick');
+const filters = process.argv.slice(2).filter(a => a !== '--compiled' && a !== '--quick');
 const build = spawnSync(process.execPath, ['scripts/build.mjs'], { stdio: 'inherit' });
 if (build.status !== 0) process.exit(build.status ?? 1);
 
@@ -69,5 +73,5 @@ for (const version of inCodeServer.length ? laterVersions : []) {
 const args = compiled
   ? ['--enable-source-maps', '--test', '--test-reporter=spec', `--test-concurrency=${concurrency}`, ...await compileTests(files)]
   : ['--import', 'tsx', '--test', '--test-reporter=spec', ...files, ...wrappers];
-const r = spawnSync(process.execPath, args, { stdio: 'inherit', env: { ...process.env, SPANSCOPE_TEST: '1', SPANSCOPE_CODE_SERVER: firstVersion } });
+const r = spawnSync(process.execPath, args, { stdio: 'inherit', env: { ...process.env, SPANSCOPE_TEST: '1', SPANSCOPE_CODE_SERVER: firstVersion, ...(quick ? { SPANSCOPE_TEST_QUICK: '1' } : {}) } });
 process.exit(r.status ?? 1);

@@ -51,11 +51,9 @@ test('critical path through sequential children and a child that outlives its pa
   ]);
 });
 
-test('critical path picks the top-level span that ends last and survives a 100k-deep chain', () => {
+test('critical path picks the top-level span that ends last (a 100k-deep chain: test/scale/analysis-100k.test.ts)', () => {
   const t = trace([{ id: 'a', start: 0, dur: 10 }, { id: 'b', start: 5, dur: 50 }]);
   assert.deepEqual(ids(t, analyzeTrace(t).criticalPath), ['b']);
-  const chain = trace(Array.from({ length: 100_000 }, (_, i) => ({ id: `c${i}`, parent: i ? `c${i - 1}` : undefined, start: i, dur: 1e6 - 2 * i })));
-  assert.equal(analyzeTrace(chain).criticalPath.length, 100_000);
 });
 
 test('per service and per operation stats with nearest-rank percentiles and errors', () => {

@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import type { Span, Trace } from '../../../../src/core/model';
 import { encodeOtlpProtobuf } from '../../../../src/core/otlp/proto';
 import { decodeOtlpProtobuf, indexOtlpProtobuf, indexedSpanName, traceRequestBytes, type OtlpProtoIndex } from '../../../../src/core/parse/otlp-proto';
+import { fuzzRounds } from '../../../support/rounds';
 
 function request(): Uint8Array {
   const traces: Trace[] = [];
@@ -81,7 +82,7 @@ test('index agrees with the full decoder on 4,000 mutations (flipped, inserted, 
   const base = request();
   let seed = 12345;
   const rand = (n: number) => { seed = (Math.imul(seed, 1103515245) + 12345) >>> 0; return seed % n; };
-  for (let k = 0; k < 4000; k++) {
+  for (let k = 0; k < fuzzRounds(4000); k++) {
     let b = Uint8Array.from(base);
     const kind = k % 4;
     const at = rand(b.length);

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { createSyntaxParser } from '../../../../../src/worker/syntaxParser';
 import { SYNTAX_LANGUAGES } from '../../../../../src/core/mapping/syntax/languages';
 import type { FileOutline } from '../../../../../src/core/mapping/syntax/types';
+import { fuzzRounds } from '../../../../support/rounds';
 
 const LIMITS = { maxLiterals: 200, maxLiteralLength: 100, maxDefinitions: 300 };
 const parser = createSyntaxParser({ limits: LIMITS });
@@ -37,7 +38,7 @@ test('random bytes and random token soup in every language give bounded outlines
   const next = rng(42);
   const tokens = ['class ', 'def ', 'func ', 'function ', '{', '}', '(', ')', '"', "'", '`', '"""', '@', '#[', '\\', '\n', ' ', 'x', ':', ';', '=>', '$', '${', 'f"', 'r#"', '<<~EOS', 'namespace ', 'impl '];
   for (const language of SYNTAX_LANGUAGES) {
-    for (let round = 0; round < 6; round++) {
+    for (let round = 0; round < fuzzRounds(6); round++) {
       let text = '';
       if (round % 2 === 0) {
         for (let i = 0; i < 3000; i++) text += String.fromCharCode(Math.floor(next() * 0x3000));
