@@ -13,7 +13,7 @@ import { type BackendConfig } from '../backends/types';
 import { parseBackendSpec } from './backendSpec';
 import { optionsHelp, parseOptions, type OptionSpec } from './options';
 import { backendSecretsFromEnv } from './backendSecrets';
-import { EXIT, type CliCommand } from './command';
+import { argumentsOrExit, EXIT, sayer, type CliCommand } from './command';
 
 const OPTIONS: readonly OptionSpec[] = [
   { name: 'backend', value: 'T=URL', multiple: true, help: 'a backend to ask: jaeger, tempo or zipkin, and its base URL (repeatable)' },
@@ -36,9 +36,7 @@ environment: SPANSCOPE_BEARER_TOKEN, or SPANSCOPE_USERNAME + SPANSCOPE_PASSWORD,
 exit codes: 0 found, 2 malformed or all-zero ID or bad usage (no request is made), 3 not found in any backend,
 4 a backend error (unreachable, unauthorized, …), 1 internal error.`;
 
-const say = (line: string): void => {
-  process.stderr.write(`spanscope fetch: ${line.replace(/\s*[\r\n]+\s*/g, ' ')}\n`);
-};
+const say = sayer('fetch');
 
 interface Args {
   readonly input: string;
@@ -76,15 +74,8 @@ function parseArgs(argv: string[]): Args | 'help' | string {
 
 export const fetchCommand: CliCommand = {
   async run(argv: string[]): Promise<number> {
-    const args = parseArgs(argv);
-    if (args === 'help') {
-      process.stdout.write(HELP + '\n');
-      return EXIT.ok;
-    }
-    if (typeof args === 'string') {
-      say(args);
-      return EXIT.badInput;
-    }
+    const args = argumentsOrExit(parseArgs(argv), HELP, say);
+    if (typeof args === 'number') return args;
     let traceId: string;
     let time: TraceTimeHint | undefined;
     try {

@@ -12,7 +12,7 @@ import { MappingEngine } from '../core/mapping/engine/engine';
 import { factsFromSpan } from '../core/mapping/engine/facts';
 import type { EngineMapping } from '../core/mapping/engine/types';
 import type { SyntaxService } from '../core/mapping/syntax/types';
-import { EXIT, type CliCommand } from './command';
+import { argumentsOrExit, EXIT, sayer, type CliCommand } from './command';
 import { oneInputFile, readInputDocument } from './input';
 import { optionsHelp, parseOptions, type OptionSpec } from './options';
 import { nodeWorkspace } from './nodeWorkspace';
@@ -40,7 +40,7 @@ ${optionsHelp(OPTIONS)}
 
 exit codes: 0 ok, 2 bad input, usage or a missing workspace (one line on stderr), 1 internal error.`;
 
-const say = (line: string) => process.stderr.write(`spanscope map: ${line.replace(/\s*[\r\n]+\s*/g, ' ')}\n`);
+const say = sayer('map');
 
 interface Args { file: string; workspace: string; mappings: Record<string, string> }
 
@@ -78,9 +78,8 @@ function warmUp(syntax: SyntaxService, paths: Iterable<string>): void {
 
 export const mapCommand: CliCommand = {
   async run(argv: string[]): Promise<number> {
-    const args = parseArgs(argv);
-    if (args === 'help') { process.stdout.write(HELP + '\n'); return EXIT.ok; }
-    if (typeof args === 'string') { say(args); return EXIT.badInput; }
+    const args = argumentsOrExit(parseArgs(argv), HELP, say);
+    if (typeof args === 'number') return args;
     const dir = resolve(args.workspace);
     try {
       if (!statSync(dir).isDirectory()) { say(`workspace ${JSON.stringify(args.workspace)} is not a directory`); return EXIT.badInput; }

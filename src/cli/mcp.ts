@@ -17,7 +17,7 @@ import { serveHttp, serveStdio } from '../mcp/server';
 import { TraceSources } from '../mcp/sources';
 import { Workspace } from '../mcp/workspace';
 import { createSyntaxService } from '../worker/syntax';
-import { EXIT, type CliCommand } from './command';
+import { argumentsOrExit, EXIT, sayer, type CliCommand } from './command';
 import { optionsHelp, parseOptions, wholeNumber, type OptionSpec } from './options';
 
 const OPTIONS: readonly OptionSpec[] = [
@@ -45,7 +45,7 @@ environment: SPANSCOPE_BEARER_TOKEN, or SPANSCOPE_USERNAME + SPANSCOPE_PASSWORD,
 
 exit codes: 0 the client closed the connection, 2 bad usage, 1 internal error.`;
 
-const say = (line: string): void => { process.stderr.write(`spanscope mcp: ${line}\n`); };
+const say = sayer('mcp');
 
 interface Args {
   backends: BackendConfig[];
@@ -155,9 +155,8 @@ function readToken(file: string): string | { error: string } {
 
 export const mcpCommand: CliCommand = {
   async run(argv) {
-    const args = parseArgs(argv);
-    if (args === 'help') { process.stdout.write(HELP + '\n'); return EXIT.ok; }
-    if (typeof args === 'string') { say(args); return EXIT.badInput; }
+    const args = argumentsOrExit(parseArgs(argv), HELP, say);
+    if (typeof args === 'number') return args;
 
     let store: TraceStore | undefined;
     let receiver: OtlpReceiver | undefined;

@@ -10,7 +10,7 @@ import { DEFAULT_GRPC_PORT, DEFAULT_HTTP_PORT, NonLoopbackBindError, OtlpReceive
 import { PortInUseError } from '../backends/receiver/ports';
 import { bearerTokenProblem, isLoopbackHost } from '../backends/receiver/policy';
 import { TraceStore, type TraceListItem } from '../backends/receiver/store';
-import { EXIT, type CliCommand } from './command';
+import { argumentsOrExit, EXIT, sayer, type CliCommand } from './command';
 import { optionsHelp, parseOptions, wholeNumber, type OptionSpec } from './options';
 
 const OPTIONS: readonly OptionSpec[] = [
@@ -44,7 +44,7 @@ ${optionsHelp(OPTIONS)}
 
 exit codes: 0 stopped by a signal, 2 bad usage or the port is taken (the message offers a free port), 1 internal error.`;
 
-const say = (line: string) => process.stderr.write(`spanscope receive: ${line}\n`);
+const say = sayer('receive');
 
 interface Args {
   port: number;
@@ -122,9 +122,8 @@ function parseArgs(argv: string[]): Args | 'help' | string {
 
 export const receiveCommand: CliCommand = {
   async run(argv: string[]): Promise<number> {
-    const args = parseArgs(argv);
-    if (args === 'help') { process.stdout.write(HELP + '\n'); return EXIT.ok; }
-    if (typeof args === 'string') { say(args); return EXIT.badInput; }
+    const args = argumentsOrExit(parseArgs(argv), HELP, say);
+    if (typeof args === 'number') return args;
     if (args.tokenOnCommandLine) {
       say('warning: --token is deprecated: the token shows in the process list (ps) to every user of this machine; '
         + 'use --token-file FILE or the SPANSCOPE_RECEIVER_TOKEN environment variable');

@@ -4,7 +4,7 @@ import { analyzeTrace } from '../core/analysis/analyze';
 import { summarizeTrace } from '../core/analysis/summary';
 import { TraceParseError, type SourceFormat } from '../core/model';
 import { parseTraceDocument } from '../core/parse/index';
-import { EXIT, type CliCommand } from './command';
+import { argumentsOrExit, EXIT, sayer, type CliCommand } from './command';
 import { oneInputFile, readInputDocument } from './input';
 import { optionsHelp, parseOptions, type OptionSpec } from './options';
 
@@ -50,7 +50,7 @@ ${optionsHelp(OPTIONS)}
 exit codes: 0 ok, 2 bad input or usage (one line on stderr), 1 internal error.
 Spans that cannot be read are skipped with a warning on stderr; the rest are summarised.`;
 
-const say = (line: string) => process.stderr.write(`spanscope summary: ${line.replace(/\s*[\r\n]+\s*/g, ' ')}\n`);
+const say = sayer('summary');
 
 interface Args { file: string; format: 'auto' | SourceFormat; skew: 'raw' | 'adjust' }
 
@@ -68,15 +68,8 @@ function parseArgs(argv: string[]): Args | 'help' | string {
 
 export const summaryCommand: CliCommand = {
   async run(argv: string[]): Promise<number> {
-    const args = parseArgs(argv);
-    if (args === 'help') {
-      process.stdout.write(HELP + '\n');
-      return EXIT.ok;
-    }
-    if (typeof args === 'string') {
-      say(args);
-      return EXIT.badInput;
-    }
+    const args = argumentsOrExit(parseArgs(argv), HELP, say);
+    if (typeof args === 'number') return args;
     const read = await readInputDocument(args.file);
     if ('error' in read) { say(read.error); return EXIT.badInput; }
     const input = read.bytes;

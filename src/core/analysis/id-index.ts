@@ -37,25 +37,36 @@ export class SpanIdIndex {
     this.mask = size - 1;
   }
 
+  // The two halves of the ID `slotOf` last read (fields, so that the hot path allocates nothing).
+  private h = 0;
+  private l = 0;
+
+  /** For an ID of 16 hex digits: the slot that holds it, or the empty slot where it belongs. -1 for any other ID. */
+  private slotOf(id: string): number {
+    if (id.length !== 16) return -1;
+    const h = hex8(id, 0);
+    const l = h === NOT_HEX ? NOT_HEX : hex8(id, 8);
+    if (l === NOT_HEX) return -1;
+    this.h = h;
+    this.l = l;
+    let slot = (Math.imul(h ^ Math.imul(l, 0x9e3779b1), 0x85ebca6b) >>> 0) & this.mask;
+    for (;;) {
+      const at = this.slots[slot]!;
+      if (at === 0 || (this.hi[at - 1] === h && this.lo[at - 1] === l)) return slot;
+      slot = (slot + 1) & this.mask;
+    }
+  }
+
   /** Records span `index` under `id` unless the ID is already there; returns the index that holds it. */
   add(id: string, index: number): number {
-    if (id.length === 16) {
-      const h = hex8(id, 0);
-      const l = h === NOT_HEX ? NOT_HEX : hex8(id, 8);
-      if (l !== NOT_HEX) {
-        let slot = (Math.imul(h ^ Math.imul(l, 0x9e3779b1), 0x85ebca6b) >>> 0) & this.mask;
-        for (;;) {
-          const at = this.slots[slot]!;
-          if (at === 0) {
-            this.slots[slot] = index + 1;
-            this.hi[index] = h;
-            this.lo[index] = l;
-            return index;
-          }
-          if (this.hi[at - 1] === h && this.lo[at - 1] === l) return at - 1;
-          slot = (slot + 1) & this.mask;
-        }
-      }
+    const slot = this.slotOf(id);
+    if (slot >= 0) {
+      const at = this.slots[slot]!;
+      if (at !== 0) return at - 1;
+      this.slots[slot] = index + 1;
+      this.hi[index] = this.h;
+      this.lo[index] = this.l;
+      return index;
     }
     const map = (this.opaque ??= new Map());
     const prev = map.get(id);
@@ -66,19 +77,9 @@ export class SpanIdIndex {
 
   /** The first span index with this ID, or -1. */
   get(id: string): number {
-    if (id.length === 16) {
-      const h = hex8(id, 0);
-      const l = h === NOT_HEX ? NOT_HEX : hex8(id, 8);
-      if (l !== NOT_HEX) {
-        let slot = (Math.imul(h ^ Math.imul(l, 0x9e3779b1), 0x85ebca6b) >>> 0) & this.mask;
-        for (;;) {
-          const at = this.slots[slot]!;
-          if (at === 0) return -1;
-          if (this.hi[at - 1] === h && this.lo[at - 1] === l) return at - 1;
-          slot = (slot + 1) & this.mask;
-        }
-      }
-    }
+    const slot = this.slotOf(id);
+    // an empty slot holds 0: -1, not found
+    if (slot >= 0) return this.slots[slot]! - 1;
     return this.opaque?.get(id) ?? -1;
   }
 }

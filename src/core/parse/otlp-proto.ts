@@ -839,27 +839,20 @@ function checkAnyValue(r: Reader, end: number, depth: number): void {
       case (2 << 3) | 0: r.varint(); break;
       case (3 << 3) | 0: r.varint(); break; // int64: the same varint framing and errors as r.int64()
       case (4 << 3) | 1: r.fixed64(); break; // double: 8 bytes checked against the buffer, as r.double()
-      case (5 << 3) | 2: {
-        const e = r.len(end);
-        if (depth >= MAX_VALUE_DEPTH) throw new ProtoError('attribute value nested too deeply', r.pos);
-        while (r.pos < e) {
-          const t = r.varint();
-          if (t === ((1 << 3) | 2)) { const ve = r.len(e); checkAnyValue(r, ve, depth + 1); r.pos = ve; } else r.skip(t & 7, e);
-        }
-        break;
-      }
-      case (6 << 3) | 2: {
-        const e = r.len(end);
-        if (depth >= MAX_VALUE_DEPTH) throw new ProtoError('attribute value nested too deeply', r.pos);
-        while (r.pos < e) {
-          const t = r.varint();
-          if (t === ((1 << 3) | 2)) { const ve = r.len(e); checkKeyValue(r, ve, depth + 1); r.pos = ve; } else r.skip(t & 7, e);
-        }
-        break;
-      }
+      case (5 << 3) | 2: checkNested(r, r.len(end), depth, checkAnyValue); break; // ArrayValue { repeated AnyValue values = 1; }
+      case (6 << 3) | 2: checkNested(r, r.len(end), depth, checkKeyValue); break; // KeyValueList { repeated KeyValue values = 1; }
       case (7 << 3) | 2: r.pos = r.len(end); break;
       default: r.skip(tag & 7, end);
     }
+  }
+}
+
+/** An ArrayValue or KeyValueList (content up to `end`): each of its values (field 1) checked one level deeper. */
+function checkNested(r: Reader, end: number, depth: number, check: (r: Reader, end: number, depth: number) => void): void {
+  if (depth >= MAX_VALUE_DEPTH) throw new ProtoError('attribute value nested too deeply', r.pos);
+  while (r.pos < end) {
+    const t = r.varint();
+    if (t === ((1 << 3) | 2)) { const ve = r.len(end); check(r, ve, depth + 1); r.pos = ve; } else r.skip(t & 7, end);
   }
 }
 
