@@ -49,6 +49,13 @@ const traceIdArg = z.string().min(1).max(4096).describe('Trace ID in any form: 1
 const sourceArg = z.string().max(100).optional().describe('Source ID from list_sources; default: every source');
 const limitArg = (def: number, max: number) => z.number().int().min(1).max(max).optional().describe(`Most items to return (default ${def})`);
 
+/** The trace a tool's `traceId` and `source` arguments name. */
+function traceArg(args: Record<string, unknown>, ctx: ToolContext, signal?: AbortSignal): Promise<LoadedTrace> {
+  return ctx.sources.getTrace(args.traceId as string, args.source as string | undefined, signal);
+}
+/** A tool's `limit` argument, or its default (the one `limitArg` describes). */
+const limitOf = (args: Record<string, unknown>, def: number): number => (args.limit as number | undefined) ?? def;
+
 // ---- small shared views -------------------------------------------------------------------------------------------
 
 function spanRef(t: LoadedTrace, i: number): Record<string, unknown> {
@@ -310,7 +317,7 @@ const getTraceSummary: ToolDef = {
   shape: { traceId: traceIdArg, source: sourceArg },
   remote: true,
   async run(args, ctx, signal) {
-    const t = await ctx.sources.getTrace(args.traceId as string, args.source as string | undefined, signal);
+    const t = await traceArg(args, ctx, signal);
     const a = t.analysis();
     const top = criticalRows(t).sort((x, y) => y.onPathNs - x.onPathNs || x.i - y.i);
     const byKind: Record<string, number> = {};
@@ -351,11 +358,11 @@ const getTraceTopology: ToolDef = {
   },
   remote: true,
   async run(args, ctx, signal) {
-    const t = await ctx.sources.getTrace(args.traceId as string, args.source as string | undefined, signal);
+    const t = await traceArg(args, ctx, signal);
     const a = t.analysis();
     const maxDepth = (args.maxDepth as number | undefined) ?? 6;
     const maxChildren = (args.maxChildren as number | undefined) ?? 10;
-    const limit = (args.limit as number | undefined) ?? 150;
+    const limit = limitOf(args, 150);
     const starts = args.rootSpanId ? spanIndices(t, [args.rootSpanId as string]) : [...a.tree.roots];
     type Node = Record<string, unknown>;
     const nodes: Node[] = [];
@@ -400,9 +407,9 @@ const getCriticalPath: ToolDef = {
   shape: { traceId: traceIdArg, source: sourceArg, limit: limitArg(50, 1000) },
   remote: true,
   async run(args, ctx, signal) {
-    const t = await ctx.sources.getTrace(args.traceId as string, args.source as string | undefined, signal);
+    const t = await traceArg(args, ctx, signal);
     const a = t.analysis();
-    const limit = (args.limit as number | undefined) ?? 50;
+    const limit = limitOf(args, 50);
     let rows = criticalRows(t);
     const total = rows.length;
     // keep the biggest contributors when the path is longer than the limit, shown in time order
@@ -423,7 +430,7 @@ const getSpanDetails: ToolDef = {
   shape: { traceId: traceIdArg, source: sourceArg, spanIds: z.array(z.string().max(200)).min(1).max(20).describe('1 to 20 span IDs (16 hex digits)') },
   remote: true,
   async run(args, ctx, signal) {
-    const t = await ctx.sources.getTrace(args.traceId as string, args.source as string | undefined, signal);
+    const t = await traceArg(args, ctx, signal);
     const a = t.analysis();
     const idx = spanIndices(t, args.spanIds as string[]);
     // values are clipped so that one huge attribute (a SQL dump, a payload) cannot crowd out the other spans
@@ -464,9 +471,9 @@ const getTraceErrors: ToolDef = {
   shape: { traceId: traceIdArg, source: sourceArg, limit: limitArg(20, 500) },
   remote: true,
   async run(args, ctx, signal) {
-    const t = await ctx.sources.getTrace(args.traceId as string, args.source as string | undefined, signal);
+    const t = await traceArg(args, ctx, signal);
     const a = t.analysis();
-    const limit = (args.limit as number | undefined) ?? 20;
+    const limit = limitOf(args, 20);
     const origins = a.errorOrigins.slice(0, limit).map(i => {
       const s = t.trace.spans[i]!;
       const ex = s.events.find(e => e.name === 'exception');
@@ -499,10 +506,10 @@ const getFindings: ToolDef = {
   },
   remote: true,
   async run(args, ctx, signal) {
-    const t = await ctx.sources.getTrace(args.traceId as string, args.source as string | undefined, signal);
+    const t = await traceArg(args, ctx, signal);
     const a = t.analysis();
     const kinds = args.kinds as string[] | undefined;
-    const limit = (args.limit as number | undefined) ?? 30;
+    const limit = limitOf(args, 30);
     const all = a.findings.filter(f => !kinds || kinds.includes(f.kind));
     // the most time first: that is what the assistant should look at first
     const sorted = all.map((f, k) => ({ f, k })).sort((x, y) => (y.f.totalNs ?? 0) - (x.f.totalNs ?? 0) || x.k - y.k).slice(0, limit);
@@ -525,9 +532,9 @@ const getCodeLocations: ToolDef = {
   shape: { traceId: traceIdArg, source: sourceArg, spanIds: z.array(z.string().max(200)).max(100).optional(), limit: limitArg(30, 500) },
   remote: true,
   async run(args, ctx, signal) {
-    const t = await ctx.sources.getTrace(args.traceId as string, args.source as string | undefined, signal);
+    const t = await traceArg(args, ctx, signal);
     const a = t.analysis();
-    const limit = (args.limit as number | undefined) ?? 30;
+    const limit = limitOf(args, 30);
     let idx: number[];
     if (args.spanIds) idx = spanIndices(t, args.spanIds as string[]);
     else {
@@ -615,7 +622,7 @@ const getLatencyForCode: ToolDef = {
       ...(durs.length ? { p50Ms: ms(percentileSorted(sorted, 0.5)), p95Ms: ms(percentileSorted(sorted, 0.95)), maxMs: ms(sorted[sorted.length - 1]!) } : { note: 'no span of the traces at hand records this code location; check get_code_locations for the paths spans record' }),
     };
     const slow = slowest.slice(0, 10).map(({ durationNs: _d, ...r }) => r);
-    const limit = (args.limit as number | undefined) ?? 30;
+    const limit = limitOf(args, 30);
     const shown = locations.slice(0, limit);
     const more = locations.length > limit ? { moreLocations: locations.length - limit } : {};
     return fitList(n => ({ ...head, locations: shown.slice(0, n), ...more, slowestSpans: slow }), shown.length, ctx.maxChars, 'narrow the file or line range').text;
@@ -631,7 +638,7 @@ const compareTracesTool: ToolDef = {
   async run(args, ctx, signal) {
     const source = args.source as string | undefined;
     const [ta, tb] = await Promise.all([ctx.sources.getTrace(args.traceIdA as string, source, signal), ctx.sources.getTrace(args.traceIdB as string, source, signal)]);
-    const limit = (args.limit as number | undefined) ?? 15;
+    const limit = limitOf(args, 15);
     const d = compareTraces(tableFromAnalysis(ta.analysis()), tableFromAnalysis(tb.analysis()), { summaryLimit: limit });
     const item = (r: (typeof d.regressions)[number]) => {
       const row = d.rows[r.row]!;

@@ -5,32 +5,13 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { commandTitle, findView, focusViewCommand } from '../support/e2e/contributions';
-import { E2E_TEST, withWorkbench, type Session } from '../support/e2e/session';
+import { E2E_TEST, withWorkbench } from '../support/e2e/session';
 import { poll } from '../support/e2e/workbench';
+import { annotationTexts } from '../support/e2e/editor';
 
 const openInSpanscope = commandTitle('spanscope.openInSpanscope');
 const hotSpots = findView(/hotspots/);
 const spans = findView(/^spanscope\.spans$/);
-
-/** Every annotation text in the visible editor lines: injected text or ::before/::after content. */
-async function annotationTexts(s: Session): Promise<{ line: string; text: string }[]> {
-  const found = await s.page.evaluate(() => {
-    const out: { line: string; text: string }[] = [];
-    for (const line of Array.from(document.querySelectorAll('.part.editor .view-lines .view-line'))) {
-      for (const el of Array.from(line.querySelectorAll('span'))) {
-        for (const pseudo of ['::after', '::before']) {
-          const c = getComputedStyle(el, pseudo).content;
-          if (c && c !== 'none' && c !== 'normal' && c.includes('·')) out.push({ line: (line as HTMLElement).innerText, text: c.replace(/^"|"$/g, '') });
-        }
-        const t = (el as HTMLElement).innerText;
-        if (t.includes(' · ') && /\d+ (ms|µs|s) · /.test(t)) out.push({ line: (line as HTMLElement).innerText, text: t });
-      }
-    }
-    return out;
-  });
-  // Editor lines render spaces as no-break spaces.
-  return found.map(f => ({ line: f.line.replace(/\u00a0/g, ' '), text: f.text.replace(/\u00a0/g, ' ') }));
-}
 
 test('the mapped trace shows on the right lines: inline text, CodeLens, hover, trees, jumps', {
   ...E2E_TEST,

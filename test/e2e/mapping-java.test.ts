@@ -13,7 +13,7 @@ import { formatShare } from '../../src/core/mapping/format';
 import { formatDuration } from '../../src/core/units/duration';
 import type { Nanos } from '../../src/core/model';
 import { commandTitle, findView, focusViewCommand } from '../support/e2e/contributions';
-import { lensesByLine } from '../support/e2e/editor';
+import { annotationTexts, lensesByLine } from '../support/e2e/editor';
 import { E2E_CODE_SERVER, E2E_TEST, withWorkbench, type Session } from '../support/e2e/session';
 import { waterfallFrame } from '../support/e2e/waterfall';
 import { poll } from '../support/e2e/workbench';
@@ -56,24 +56,6 @@ const STEPS: { mode: Mode; goTo: string; spans: string[]; failed?: true }[] = [
   { mode: 'code', goTo: 'OrderService.findOrder', spans: ['OrderService.findOrder', 'charge card'] },
   { mode: 'code-dup', goTo: 'Audit.record', spans: ['Audit.record'] },
 ];
-
-/** Every inline annotation in the visible editor lines (the `after` content of Spanscope's decoration). */
-async function annotationTexts(s: Session): Promise<{ line: string; text: string }[]> {
-  const found = await s.page.evaluate(() => {
-    const out: { line: string; text: string }[] = [];
-    for (const line of Array.from(document.querySelectorAll('.part.editor .view-lines .view-line'))) {
-      for (const el of Array.from(line.querySelectorAll('span'))) {
-        for (const pseudo of ['::after', '::before']) {
-          const c = getComputedStyle(el, pseudo).content;
-          if (c && c !== 'none' && c !== 'normal' && c.includes('·')) out.push({ line: (line as HTMLElement).innerText, text: c.replace(/^"|"$/g, '') });
-        }
-      }
-    }
-    return out;
-  });
-  // Editor lines render spaces as no-break spaces.
-  return found.map(f => ({ line: f.line.replace(/\u00a0/g, ' '), text: f.text.replace(/\u00a0/g, ' ') }));
-}
 
 /** Moves the cursor to `line` with Go to Line (":N" in Quick Open), which scrolls the line into view. */
 async function goToLine(s: Session, line: number): Promise<void> {

@@ -8,19 +8,12 @@ import { OTLPTraceExporter as GrpcExporter } from '@opentelemetry/exporter-trace
 import { TraceStore } from '../../../src/backends/receiver/store';
 import { OtlpReceiver } from '../../../src/backends/receiver/receiver';
 import { assertStoredEqualsSent, emitThroughSdk } from './sdk';
+import { withReceiver as withOneReceiver } from './rig';
 
 const TRACES = 12; // 7 spans each, batches of 5: 17 export requests per exporter
 
-async function withReceiver(grpc: boolean, fn: (r: OtlpReceiver, store: TraceStore) => Promise<void>): Promise<void> {
-  const store = new TraceStore({ autoSweep: false });
-  const receiver = new OtlpReceiver({ store, port: 0, grpcPort: grpc ? 0 : false });
-  await receiver.start();
-  try {
-    await fn(receiver, store);
-  } finally {
-    await receiver.stop();
-    store.dispose();
-  }
+function withReceiver(grpc: boolean, fn: (r: OtlpReceiver, store: TraceStore) => Promise<void>): Promise<void> {
+  return withOneReceiver({ grpcPort: grpc ? 0 : false }, fn);
 }
 
 test('OTLP/HTTP protobuf exporter with gzip: stored spans equal the sent spans', async () => {

@@ -14,21 +14,14 @@ import { OtlpReceiver } from '../../../src/backends/receiver/receiver';
 import { ParsePool } from '../../../src/backends/receiver/parse-pool';
 import { PROJECT_ROOT } from '../../support/paths';
 import { assertStoredEqualsSent, emitThroughSdk } from './sdk';
+import { withReceiver } from './rig';
 import { jsonBody, modelTrace, post, protoBody, traceIdOf } from './payloads';
 
 const WORKER = join(PROJECT_ROOT, 'dist', 'receiver-worker.js');
 
 async function withWorkers(fn: (r: OtlpReceiver, store: TraceStore) => Promise<void>, workerPath = WORKER): Promise<void> {
   assert.ok(existsSync(WORKER), 'dist/receiver-worker.js is built (scripts/test.mjs builds first)');
-  const store = new TraceStore({ autoSweep: false });
-  const receiver = new OtlpReceiver({ store, port: 0, grpcPort: 0, parseWorkers: { workerPath, threads: 2 } });
-  await receiver.start();
-  try {
-    await fn(receiver, store);
-  } finally {
-    await receiver.stop();
-    store.dispose();
-  }
+  await withReceiver({ grpcPort: 0, parseWorkers: { workerPath, threads: 2 } }, fn);
 }
 
 test('parse workers: real SDK exports over HTTP protobuf, JSON and gRPC are stored exactly', async () => {
