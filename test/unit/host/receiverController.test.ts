@@ -13,6 +13,7 @@ import { TraceService } from '../../../src/host/traces/traceService';
 import { ReceiverController } from '../../../src/host/receiver/receiverController';
 import { prepareModel } from '../../../src/host/traces/prepareModel';
 import type { HostContext } from '../../../src/host/hostContext';
+import { freePort } from '../../support/net';
 
 const TRACE = '5b8efff798038103d269b633813fc60c';
 function exportBody(spanIds: string[], parent?: string): string {
@@ -45,6 +46,14 @@ async function until(cond: () => boolean, ms = 3000): Promise<void> {
     if (Date.now() > end) throw new Error('timed out waiting');
     await new Promise(r => setTimeout(r, 20));
   }
+}
+
+/** A free port for the shared receiver's OTLP/HTTP (gRPC on any free port), set in the settings every window reads. */
+async function sharedReceiverPort(): Promise<number> {
+  const port = await freePort();
+  fakeVscode.settings.set('spanscope.receiver.port', port);
+  fakeVscode.settings.set('spanscope.receiver.grpcPort', 0);
+  return port;
 }
 
 test('auto-starts on free ports, receives an export, opens the trace, and updates it with late spans', async () => {
@@ -161,12 +170,7 @@ test('a port in use is explained in one window, and "Use Port N" starts there', 
 });
 
 test('two windows share one receiver: the second shows the first one\'s traces, and takes over when it closes', async () => {
-  const probe: Server = createServer();
-  await new Promise<void>(r => probe.listen(0, '127.0.0.1', () => r()));
-  const port = (probe.address() as { port: number }).port;
-  await new Promise(r => probe.close(r));
-  fakeVscode.settings.set('spanscope.receiver.port', port);
-  fakeVscode.settings.set('spanscope.receiver.grpcPort', 0);
+  const port = await sharedReceiverPort();
   const ctx = fakeVscode.newContext();
   const a = makeHost(ctx);
   const b = makeHost(sameUser(ctx));
@@ -202,12 +206,7 @@ test('two windows share one receiver: the second shows the first one\'s traces, 
 });
 
 test('a token set in one window is asked for by the shared receiver, whichever window owns it', async () => {
-  const probe: Server = createServer();
-  await new Promise<void>(r => probe.listen(0, '127.0.0.1', () => r()));
-  const port = (probe.address() as { port: number }).port;
-  await new Promise(r => probe.close(r));
-  fakeVscode.settings.set('spanscope.receiver.port', port);
-  fakeVscode.settings.set('spanscope.receiver.grpcPort', 0);
+  const port = await sharedReceiverPort();
   // Secret storage is shared by every window of the user, and tells each of them about a change.
   const values = new Map<string, string>();
   const listeners: ((e: { key: string }) => void)[] = [];

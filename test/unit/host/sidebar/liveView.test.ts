@@ -12,16 +12,21 @@ function item(traceId: string, lastUpdateMs: number, spanCount = 3): ReceiverLis
   return { traceId, rootService: 'shop', rootName: `GET /${traceId}`, startNs: BigInt(lastUpdateMs) * 1_000_000n, durationNs: 5e6, spanCount, errorCount: 0, lastUpdateMs, completed: true };
 }
 
-test('new Live traces wait behind a "N new traces" row; the rows shown stay where they are until it is clicked', async () => {
-  const traces = new EventEmitter<void>();
-  let list: ReceiverListItem[] = [];
+/** A Live view over a running receiver whose list is `list()`, told of new traces by `traces`; rows labelled by ID. */
+function liveView(traces: EventEmitter<void>, list: () => ReceiverListItem[]): LiveView {
   const receiver: ReceiverLike = {
     state: { kind: 'running', address: { httpUrl: 'http://127.0.0.1:4318' } },
     onDidChangeState: new EventEmitter<void>().event,
     onDidChangeTraces: traces.event,
-    list: () => list.slice(),
+    list: () => list().slice(),
   };
-  const view = new LiveView(receiver, node => new (fakeVscode.api.TreeItem as new (l: string) => { label: string })(node.kind === 'live' ? node.traceId : '?') as never);
+  return new LiveView(receiver, node => new (fakeVscode.api.TreeItem as new (l: string) => { label: string })(node.kind === 'live' ? node.traceId : '?') as never);
+}
+
+test('new Live traces wait behind a "N new traces" row; the rows shown stay where they are until it is clicked', async () => {
+  const traces = new EventEmitter<void>();
+  let list: ReceiverListItem[] = [];
+  const view = liveView(traces, () => list);
   // What the tree shows, row by row, as the user sees it (the header's label, then each trace's ID).
   const rows = () => view.getChildren().map(n => (n.kind === 'live' ? n.traceId : String((view.getTreeItem(n) as { label: string }).label)));
   try {
@@ -60,13 +65,7 @@ test('new Live traces wait behind a "N new traces" row; the rows shown stay wher
 test('clicking the Live header with nothing waiting changes nothing, so VS Code is not kept from refreshing', async () => {
   const traces = new EventEmitter<void>();
   let list: ReceiverListItem[] = [item('a', 1000)];
-  const receiver: ReceiverLike = {
-    state: { kind: 'running', address: { httpUrl: 'http://127.0.0.1:4318' } },
-    onDidChangeState: new EventEmitter<void>().event,
-    onDidChangeTraces: traces.event,
-    list: () => list.slice(),
-  };
-  const view = new LiveView(receiver, node => new (fakeVscode.api.TreeItem as new (l: string) => { label: string })(node.kind === 'live' ? node.traceId : '?') as never);
+  const view = liveView(traces, () => list);
   let changes = 0;
   const sub = view.onDidChangeTreeData(() => { changes++; });
   const click = () => (fakeVscode.api.commands as { executeCommand(id: string): Promise<unknown> }).executeCommand(Commands.showNewLiveTraces);
