@@ -4,7 +4,6 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
-import { freePort } from '../../scripts/code-server.mjs';
 import { PROJECT_ROOT } from '../support/paths';
 import { findView, focusViewCommand, settingContributed, type ContributedView } from '../support/e2e/contributions';
 import { E2E_TEST, withWorkbench, type Session } from '../support/e2e/session';
@@ -24,13 +23,8 @@ test('traces from the demo shop appear in the Live list within 2 s of the reques
   skip: E2E_TEST.skip || (missing.length && !process.env.CI ? `not contributed yet: ${missing.join(', ')}` : false),
 }, async t => {
   assert.ok(live, 'no Live view contributed');
-  // The receiver on free ports, so the test never collides with a running demo or collector on 4317/4318.
-  const httpPort = await freePort();
-  const grpcPort = await freePort();
-  await withWorkbench(t, {
-    workspace: 'demo-shop',
-    settings: { 'spanscope.receiver.port': httpPort, 'spanscope.receiver.grpcPort': grpcPort },
-  }, s => liveScenario(t, s, live, httpPort));
+  // The session gives the receiver free ports, so the test never collides with a running demo or collector on 4317/4318.
+  await withWorkbench(t, { workspace: 'demo-shop' }, s => liveScenario(t, s, live, s.receiverPort));
 });
 
 async function liveScenario(t: TestContext, s: Session, view: ContributedView, httpPort: number): Promise<void> {

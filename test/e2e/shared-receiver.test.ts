@@ -5,7 +5,6 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { freePort } from '../../scripts/code-server.mjs';
 import { PROJECT_ROOT } from '../support/paths';
 import { findView, focusViewCommand } from '../support/e2e/contributions';
 import { E2E_TEST, VIEWPORT, withWorkbench } from '../support/e2e/session';
@@ -27,12 +26,9 @@ test('two windows show the same live traces from one shop; closing the first kee
   timeout: 300_000,
 }, async t => {
   assert.ok(live, 'no Live view contributed');
-  const httpPort = await freePort();
-  const grpcPort = await freePort();
-  await withWorkbench(t, {
-    workspace: 'demo-shop',
-    settings: { 'spanscope.receiver.port': httpPort, 'spanscope.receiver.grpcPort': grpcPort },
-  }, async s => {
+  // The session gives the receiver free ports (both windows read the same user settings).
+  await withWorkbench(t, { workspace: 'demo-shop' }, async s => {
+    const httpPort = s.receiverPort;
     const wb1 = s.wb;
     await wb1.runCommand(focusViewCommand(live));
     await wb1.view(live.name).waitFor({ state: 'visible' });

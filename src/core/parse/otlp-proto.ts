@@ -164,6 +164,15 @@ export function decodeOtlpProtobuf(bytes: Uint8Array): ParseResult {
   const b = new Builder('otlp-proto');
   if (bytes.length === 0) throw new TraceParseError('empty input: expected an OTLP protobuf ExportTraceServiceRequest', 'byte 0');
   const r = new Reader(bytes, b);
+  walkRequest(bytes, r, e => resourceSpans(r, e), () => b.spanCount());
+  return b.finish();
+}
+
+/**
+ * Walks an ExportTraceServiceRequest / TracesData: each resource_spans message (field 1) goes to `each` with the
+ * offset where it ends; other fields are skipped. A malformed message throws TraceParseError at its byte offset.
+ */
+function walkRequest(bytes: Uint8Array, r: Reader, each: (end: number) => void, spansSoFar: () => number): void {
   try {
     const end = bytes.length;
     let sawResourceSpans = false;
@@ -173,7 +182,7 @@ export function decodeOtlpProtobuf(bytes: Uint8Array): ParseResult {
       const field = tag >>> 3, wire = tag & 7;
       if (field === 1 && wire === 2) { // TracesData.resource_spans = 1
         const e = r.len(end);
-        resourceSpans(r, e);
+        each(e);
         r.pos = e;
         sawResourceSpans = true;
       } else if (field === 0) {
@@ -182,7 +191,7 @@ export function decodeOtlpProtobuf(bytes: Uint8Array): ParseResult {
         r.skip(wire, end);
       }
     }
-    if (!sawResourceSpans && b.spanCount() === 0 && bytes.length > 0 && !looksLikeProtobuf(bytes)) {
+    if (!sawResourceSpans && spansSoFar() === 0 && bytes.length > 0 && !looksLikeProtobuf(bytes)) {
       throw new ProtoError('not an OTLP protobuf message (no resourceSpans field)', 0);
     }
   } catch (err) {
@@ -191,7 +200,6 @@ export function decodeOtlpProtobuf(bytes: Uint8Array): ParseResult {
     if (err instanceof RangeError) throw new TraceParseError('invalid OTLP protobuf: nested too deeply', 'byte 0');
     throw err;
   }
-  return b.finish();
 }
 
 function looksLikeProtobuf(bytes: Uint8Array): boolean {
@@ -565,33 +573,7 @@ export function indexOtlpProtobuf(bytes: Uint8Array, options: { wellFormed?: boo
   const r = new Reader(bytes, b);
   const x = new IndexBuilder();
   x.check = options.wellFormed !== true;
-  try {
-    const end = bytes.length;
-    let sawResourceSpans = false;
-    while (r.pos < end) {
-      const tagAt = r.pos;
-      const tag = r.varint();
-      const field = tag >>> 3, wire = tag & 7;
-      if (field === 1 && wire === 2) {
-        const e = r.len(end);
-        indexResourceSpans(r, e, x);
-        r.pos = e;
-        sawResourceSpans = true;
-      } else if (field === 0) {
-        throw new ProtoError('field number 0 is invalid', tagAt);
-      } else {
-        r.skip(wire, end);
-      }
-    }
-    if (!sawResourceSpans && x.count === 0 && bytes.length > 0 && !looksLikeProtobuf(bytes)) {
-      throw new ProtoError('not an OTLP protobuf message (no resourceSpans field)', 0);
-    }
-  } catch (err) {
-    if (err instanceof ProtoError) throw new TraceParseError(`invalid OTLP protobuf: ${err.message} at byte ${err.offset}`, `byte ${err.offset}`);
-    if (err instanceof TraceParseError) throw err;
-    if (err instanceof RangeError) throw new TraceParseError('invalid OTLP protobuf: nested too deeply', 'byte 0');
-    throw err;
-  }
+  walkRequest(bytes, r, e => indexResourceSpans(r, e, x), () => x.count);
   if (x.count === 0 && x.skipped > 0) {
     throw new TraceParseError(`no readable span: ${x.firstSkipped}` + (x.skipped > 1 ? ` (and ${x.skipped - 1} more bad spans)` : ''), x.firstSkippedPath);
   }
