@@ -14,6 +14,9 @@
 // Target: ≥ 100k spans/s (protobuf).
 // Each Spanscope row runs twice: parsing on the serving thread, and in --workers parse worker threads.
 //   node --expose-gc bench/receiver.mjs [--seconds 6] [--clients 8] [--workers 1] [--memory-spans 400000] [--no-collector]
+//     [--encodings proto,json] (ingest rows, ours and the collector's, for these encodings only)
+// The notes give each ingest row's CPU by thread (main = the thread serving HTTP and the store; the others are the
+// parse worker and V8's helpers), so the cost of handing requests to a worker shows.
 import * as esbuild from 'esbuild';
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -178,9 +181,10 @@ export { ingest } from ${JSON.stringify(join(root, 'src/backends/receiver/ingest
   note.push(`payloads: ${files} requests of ${sizes.join('/')} spans (gen-trace), mean ${(jsonBytes / totalSpans).toFixed(0)} B/span JSON, ${(protoBytes / totalSpans).toFixed(0)} B/span protobuf; `
     + `${arg('--clients', '8')} keep-alive clients in a separate process, ${arg('--seconds', '6')} s measured after a warm-up; machine: ${(await import('node:os')).cpus().length} cores shared by client and server`);
 
+  const encodings = arg('--encodings', 'proto,json').split(',');
   try {
     // --- Spanscope receiver, protobuf and JSON, parsing inline and in worker threads
-    for (const [encoding, threads] of [['proto', 0], ['json', 0], ['proto', workerThreads], ['json', workerThreads]]) {
+    for (const [encoding, threads] of [['proto', 0], ['json', 0], ['proto', workerThreads], ['json', workerThreads]].filter(([e]) => encodings.includes(e))) {
       globalThis.gc();
       // The store with the extension's default bounds (200k spans, 256 MiB): once full, old traces are evicted as in
       // a long session, and the heap stays the size a user's extension host would carry.
@@ -189,10 +193,10 @@ export { ingest } from ${JSON.stringify(join(root, 'src/backends/receiver/ingest
         store, port: 0, grpcPort: false, maxInFlightRequests: 1024, ...(threads ? { parseWorkers: { workerPath, threads } } : {}),
       });
       const addr = await receiver.start();
-      let cpu0, cpuDelta, accepted0, accepted1;
+      let cpu0, cpuDelta, accepted0, accepted1, threads0, threads1;
       const result = await runClients(addr.httpUrl, encoding, dir, {
-        onStart: () => { cpu0 = process.cpuUsage(); accepted0 = receiver.stats().spansAccepted; },
-        onDone: () => { cpuDelta = process.cpuUsage(cpu0); accepted1 = receiver.stats().spansAccepted; },
+        onStart: () => { cpu0 = process.cpuUsage(); threads0 = threadCpu(); accepted0 = receiver.stats().spansAccepted; },
+        onDone: () => { cpuDelta = process.cpuUsage(cpu0); threads1 = threadCpu(); accepted1 = receiver.stats().spansAccepted; },
       });
       const stats = receiver.stats();
       await receiver.stop();
@@ -203,7 +207,8 @@ export { ingest } from ${JSON.stringify(join(root, 'src/backends/receiver/ingest
       rows.push({
         what: `Spanscope OTLP/HTTP ${encoding === 'proto' ? 'protobuf' : 'JSON'}${threads ? ` (${threads} parse worker${threads > 1 ? 's' : ''})` : ''}`,
         spansPerSec, p50: result.p50, p99: result.p99, cpuPer10k: cpuCores / (spansPerSec / 10_000), cpuCores,
-        notes: `${stats.store.spans.toLocaleString('en')} spans stored, ${stats.spansDropped.toLocaleString('en')} evicted, statuses ${JSON.stringify(result.statuses)}`,
+        notes: `${stats.store.spans.toLocaleString('en')} spans stored, ${stats.spansDropped.toLocaleString('en')} evicted, statuses ${JSON.stringify(result.statuses)}; `
+          + `CPU by thread: ${threadSplit(threads0, threads1, result.wall)}`,
       });
     }
 
@@ -219,7 +224,7 @@ export { ingest } from ${JSON.stringify(join(root, 'src/backends/receiver/ingest
       const binary = build.status === 0 ? build.stdout.trim().split('\n').pop() : undefined;
       if (!binary || !existsSync(binary)) note.push(`collector: not measured (scripts/install-otelcol.mjs exited ${build.status})`);
       else {
-        for (const encoding of ['proto', 'json']) {
+        for (const encoding of ['proto', 'json'].filter(e => encodings.includes(e))) {
           try {
             rows.push(await collectorRow(binary, encoding, dir));
           } catch (err) {
@@ -384,6 +389,25 @@ service:
       await exited;
     }
   }
+}
+
+/** CPU seconds so far of each thread of this process (Linux: /proc/self/task), by thread ID. */
+function threadCpu() {
+  const out = new Map();
+  try {
+    for (const tid of readdirSync('/proc/self/task')) {
+      const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      out.set(tid, (Number(f[11]) + Number(f[12])) / 100);
+    }
+  } catch { /* not Linux */ }
+  return out;
+}
+
+/** The busiest threads over a measurement, in cores: "main 0.31, 0.62, …" (the main thread's ID is the PID). */
+function threadSplit(before, after, wall) {
+  const rows = [...after].map(([tid, s]) => [tid, (s - (before.get(tid) ?? 0)) / wall]).filter(([, c]) => c >= 0.02).sort((a, b) => b[1] - a[1]);
+  return rows.map(([tid, c]) => `${tid === String(process.pid) ? 'main ' : ''}${c.toFixed(2)}`).join(', ') || 'n/a';
 }
 
 function procCpuSeconds(pid) {
