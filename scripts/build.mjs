@@ -48,7 +48,7 @@ export const targets = {
   // Worker thread that parses source files with tree-sitter for code mapping (its wasm files: see copyTreeSitter).
   syntaxWorker: { ...common, entryPoints: ['src/worker/syntax-worker.ts'], outfile: `${outdir}/syntax-worker.js`, platform: 'node', format: 'cjs', target: 'node20' },
   // The command-line tool (summary, receive, fetch).
-  cli: { ...common, entryPoints: ['src/cli/main.ts'], outfile: `${outdir}/cli.js`, platform: 'node', format: 'cjs', target: 'node20', banner: { js: '#!/usr/bin/env node' } },
+  cli: { ...common, entryPoints: ['src/cli/bin.ts'], outfile: `${outdir}/cli.js`, platform: 'node', format: 'cjs', target: 'node20', banner: { js: '#!/usr/bin/env node' } },
   // The webview: a browser IIFE with preact; no Node built-ins.
   webview: { ...common, entryPoints: ['webview/main.tsx'], outfile: `${outdir}/webview.js`, platform: 'browser', format: 'iife', target: 'chrome120', jsx: 'automatic', jsxImportSource: 'preact', loader: { '.css': 'css' } },
   // The analysis webview (service graph, trace comparison, latency distribution): same recipe as the waterfall.

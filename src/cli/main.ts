@@ -1,5 +1,6 @@
 // `node dist/cli.js <command> …` — the core, the receiver and the backend clients without VS Code.
-// Each command lives in its own module and registers here. Exit codes: 0 ok, 2 bad input/usage,
+// Each command lives in its own module and registers here; bin.ts runs `main` as the process (tests call it in
+// process). Exit codes: 0 ok, 2 bad input/usage,
 // 3 not found, 4 backend error, 1 anything unexpected (a bug).
 import type { CliCommand } from './command';
 
@@ -45,11 +46,3 @@ export async function main(argv: string[]): Promise<number> {
   const cmd = await load();
   return cmd.run(rest);
 }
-
-main(process.argv.slice(2)).then(
-  code => { process.exitCode = code; },
-  err => {
-    process.stderr.write(`spanscope: internal error: ${err instanceof Error ? err.message : String(err)}\n`);
-    process.exitCode = 1;
-  },
-);

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { PROJECT_ROOT } from '../../support/paths';
 import { otlpDocument } from '../../support/otlpJson';
+import { runCliInProcess } from '../../support/cli';
 
 const CLI = join(PROJECT_ROOT, 'dist', 'cli.js');
 if (!existsSync(CLI)) spawnSync(process.execPath, ['scripts/build.mjs'], { cwd: PROJECT_ROOT, stdio: 'inherit' });
@@ -100,21 +101,23 @@ test('reads the trace from standard input with -', t => {
   assert.equal(JSON.parse(r.out).spans[0].confidence, 'exact');
 });
 
-test('bad input and a missing workspace exit 2 with one line', t => {
+test('bad input and a missing workspace exit 2 with one line', async t => {
   const dir = workspace({ 'a.ts': 'x' });
   t.after(() => rmSync(dir, { recursive: true, force: true }));
+  // A document on standard input goes through the real process; the rest are refused before any input is read,
+  // so they run in process (test/support/cli.ts).
   const cases: [string[], string | undefined, RegExp][] = [
     [['--workspace', dir, '-'], '{"resourceSpans": [', /not valid JSON|truncated|end of/i],
-    [['--workspace', join(dir, 'missing'), '-'], '{}', /workspace .* does not exist/],
-    [['--workspace', join(dir, 'a.ts'), '-'], '{}', /not a directory/],
-    [['-'], '{}', /missing --workspace/],
+    [['--workspace', join(dir, 'missing'), '-'], undefined, /workspace .* does not exist/],
+    [['--workspace', join(dir, 'a.ts'), '-'], undefined, /not a directory/],
+    [['-'], undefined, /missing --workspace/],
     [['--workspace', dir], undefined, /missing input/],
-    [['--workspace', dir, '--path-mapping', 'nope', '-'], '{}', /FROM=TO/],
+    [['--workspace', dir, '--path-mapping', 'nope', '-'], undefined, /FROM=TO/],
     [['--workspace', dir, join(dir, 'nope.json')], undefined, /cannot read .*no such file/],
-    [['--workspace', dir, '--bogus', '-'], '{}', /unknown option --bogus/],
+    [['--workspace', dir, '--bogus', '-'], undefined, /unknown option --bogus/],
   ];
   for (const [args, stdin, re] of cases) {
-    const r = run(args, stdin);
+    const r = stdin === undefined ? await runCliInProcess(['map', ...args]) : run(args, stdin);
     assert.equal(r.code, 2, `${args.join(' ')}: ${r.err}`);
     assert.equal(r.out, '');
     const lines = r.err.trimEnd().split('\n');
