@@ -8,23 +8,7 @@ import * as zlib from 'node:zlib';
 import type { AddressInfo } from 'node:net';
 import { z } from 'zod';
 import { HttpClient } from '../../../../src/backends/http/client';
-import {
-  BackendError,
-  BodyTooLargeError,
-  CancelledError,
-  ConnectionRefusedError,
-  ConnectionResetError,
-  DnsFailureError,
-  ForbiddenError,
-  HttpStatusError,
-  MalformedBodyError,
-  NotFoundError,
-  ServerError,
-  TimeoutError,
-  TlsFailureError,
-  UnauthorizedError,
-  redactUrl,
-} from '../../../../src/backends/http/errors';
+import * as errors from '../../../../src/backends/http/errors';
 import { startFaultProxy, type FaultProxy } from '../../../support/backends/fault-proxy';
 import { makeTestCerts, type TestCerts } from '../../../support/backends/tls-certs';
 
@@ -41,7 +25,7 @@ function listen(server: net.Server): Promise<number> {
   return new Promise(resolve => server.listen(0, '127.0.0.1', () => resolve((server.address() as AddressInfo).port)));
 }
 
-async function rejectsWith<T extends BackendError>(p: Promise<unknown>, type: new (...a: never[]) => T, check?: (e: T) => void): Promise<T> {
+async function rejectsWith<T extends errors.BackendError>(p: Promise<unknown>, type: new (...a: never[]) => T, check?: (e: T) => void): Promise<T> {
   try {
     await p;
   } catch (e) {
@@ -125,9 +109,9 @@ describe('decoding', () => {
 });
 
 describe('typed errors', () => {
-  test('404 → NotFoundError naming the backend and the redacted URL', async () => {
+  test('404 → errors.NotFoundError naming the backend and the redacted URL', async () => {
     const c = new HttpClient({ backend: 'Jaeger (local)', baseUrl: originUrl.replace('http://', 'http://alice:pw@') });
-    const e = await rejectsWith(c.json({ path: 'missing', query: { token: 'abc' } }, SCHEMA), NotFoundError);
+    const e = await rejectsWith(c.json({ path: 'missing', query: { token: 'abc' } }, SCHEMA), errors.NotFoundError);
     assert.equal(e.backend, 'Jaeger (local)');
     assert.ok(!e.message.includes('alice') && !e.message.includes('pw@') && !e.message.includes('abc'), e.message);
     assert.match(e.message, /^Jaeger \(local\): not found \(http:\/\/127\.0\.0\.1:\d+\/missing\?token=\*\*\*\)\./);
@@ -136,43 +120,43 @@ describe('typed errors', () => {
   test('401 and 403 carry the set-credentials action', async () => {
     proxy.setFault({ kind: 'status', status: 401 }, 1);
     const c = client({ baseUrl: proxy.url });
-    const e = await rejectsWith(c.json({ path: 'json' }, SCHEMA), UnauthorizedError);
+    const e = await rejectsWith(c.json({ path: 'json' }, SCHEMA), errors.UnauthorizedError);
     assert.deepEqual(e.actions, ['setCredentials']);
     assert.match(e.message, /Set Backend Credentials/);
     proxy.setFault({ kind: 'status', status: 403 }, 1);
-    const f = await rejectsWith(c.json({ path: 'json' }, SCHEMA), ForbiddenError);
+    const f = await rejectsWith(c.json({ path: 'json' }, SCHEMA), errors.ForbiddenError);
     assert.ok(f.actions.includes('setCredentials'));
     c.dispose();
   });
-  test('500 → ServerError with the server\'s message; 400 → HttpStatusError', async () => {
+  test('500 → errors.ServerError with the server\'s message; 400 → errors.HttpStatusError', async () => {
     proxy.setFault({ kind: 'status', status: 500, body: '{"error":"storage unavailable"}' }, 1);
     const c = client({ baseUrl: proxy.url });
-    const e = await rejectsWith(c.json({ path: 'json' }, SCHEMA), ServerError);
+    const e = await rejectsWith(c.json({ path: 'json' }, SCHEMA), errors.ServerError);
     assert.equal(e.status, 500);
     assert.match(e.message, /storage unavailable/);
     proxy.setFault({ kind: 'status', status: 400, body: 'bad query' }, 1);
-    await rejectsWith(c.json({ path: 'json' }, SCHEMA), HttpStatusError, x => assert.match(x.message, /bad query/));
+    await rejectsWith(c.json({ path: 'json' }, SCHEMA), errors.HttpStatusError, x => assert.match(x.message, /bad query/));
     c.dispose();
   });
-  test('garbage JSON, an HTML page and a wrong shape → MalformedBodyError', async () => {
+  test('garbage JSON, an HTML page and a wrong shape → errors.MalformedBodyError', async () => {
     proxy.setFault({ kind: 'garbage' }, 1);
     const c = client({ baseUrl: proxy.url });
-    await rejectsWith(c.json({ path: 'json' }, SCHEMA), MalformedBodyError, e => assert.match(e.message, /not JSON/));
-    await rejectsWith(c.json({ path: 'html' }, SCHEMA), MalformedBodyError, e => assert.match(e.message, /text\/html/));
-    await rejectsWith(c.json({ path: 'wrong-shape' }, SCHEMA), MalformedBodyError, e => assert.match(e.message, /hello/));
+    await rejectsWith(c.json({ path: 'json' }, SCHEMA), errors.MalformedBodyError, e => assert.match(e.message, /not JSON/));
+    await rejectsWith(c.json({ path: 'html' }, SCHEMA), errors.MalformedBodyError, e => assert.match(e.message, /text\/html/));
+    await rejectsWith(c.json({ path: 'wrong-shape' }, SCHEMA), errors.MalformedBodyError, e => assert.match(e.message, /hello/));
     c.dispose();
   });
-  test('truncated gzip → MalformedBodyError', async () => {
+  test('truncated gzip → errors.MalformedBodyError', async () => {
     proxy.setFault({ kind: 'truncated-gzip' }, 1);
     const c = client({ baseUrl: proxy.url });
-    await rejectsWith(c.json({ path: 'json' }, SCHEMA), MalformedBodyError, e => assert.match(e.message, /gzip body is corrupt or cut short/));
+    await rejectsWith(c.json({ path: 'json' }, SCHEMA), errors.MalformedBodyError, e => assert.match(e.message, /gzip body is corrupt or cut short/));
     c.dispose();
   });
-  test('connection reset mid-body → ConnectionResetError after the retries', async () => {
+  test('connection reset mid-body → errors.ConnectionResetError after the retries', async () => {
     proxy.setFault({ kind: 'reset-mid-body' });
     const before = proxy.requests.length;
     const c = client({ baseUrl: proxy.url, retries: 1 });
-    await rejectsWith(c.json({ path: 'json' }, SCHEMA), ConnectionResetError);
+    await rejectsWith(c.json({ path: 'json' }, SCHEMA), errors.ConnectionResetError);
     assert.equal(proxy.requests.length - before, 2, 'one retry');
     proxy.setFault({ kind: 'pass' });
     c.dispose();
@@ -182,36 +166,36 @@ describe('typed errors', () => {
     const port = await listen(s);
     await new Promise<void>(r => s.close(() => r()));
     const c = new HttpClient({ backend: 'Zipkin', baseUrl: `http://127.0.0.1:${port}`, retries: 0 });
-    await rejectsWith(c.request({ path: 'x' }), ConnectionRefusedError, e => assert.match(e.message, /Is the backend running/));
+    await rejectsWith(c.request({ path: 'x' }), errors.ConnectionRefusedError, e => assert.match(e.message, /Is the backend running/));
     const d = new HttpClient({ backend: 'Zipkin', baseUrl: 'http://no-such-host.invalid:9411', retries: 0 });
-    await rejectsWith(d.request({ path: 'x' }), DnsFailureError);
+    await rejectsWith(d.request({ path: 'x' }), errors.DnsFailureError);
     c.dispose();
     d.dispose();
   });
 });
 
 describe('time limits and cancellation', () => {
-  test('no answer within timeoutMs → TimeoutError, and the proxy sees the client go away', async () => {
+  test('no answer within timeoutMs → errors.TimeoutError, and the proxy sees the client go away', async () => {
     proxy.setFault({ kind: 'delay', ms: 5000 }, 1);
     const c = client({ baseUrl: proxy.url, timeoutMs: 200 });
     const t0 = Date.now();
-    await rejectsWith(c.request({ path: 'json' }), TimeoutError, e => assert.match(e.message, /no answer within 200 ms/));
+    await rejectsWith(c.request({ path: 'json' }), errors.TimeoutError, e => assert.match(e.message, /no answer within 200 ms/));
     assert.ok(Date.now() - t0 < 1500);
     c.dispose();
   });
-  test('a body that stalls → TimeoutError', async () => {
+  test('a body that stalls → errors.TimeoutError', async () => {
     const c = client({ timeoutMs: 200 });
-    await rejectsWith(c.request({ path: 'stall-body' }), TimeoutError);
+    await rejectsWith(c.request({ path: 'stall-body' }), errors.TimeoutError);
     c.dispose();
   });
-  test('a body that trickles in for ever ends at the overall deadline → TimeoutError', async () => {
+  test('a body that trickles in for ever ends at the overall deadline → errors.TimeoutError', async () => {
     const c = client({ timeoutMs: 1000, deadlineMs: 1500 });
     const t0 = Date.now();
     // Without a deadline this request never ends; the test gives up on its own after 15 s.
     let giveUp: NodeJS.Timeout | undefined;
     const hung = new Promise<never>((_, reject) => { giveUp = setTimeout(() => reject(new Error('still running after 15 s')), 15_000); });
     try {
-      await rejectsWith(Promise.race([c.request({ path: 'trickle' }), hung]), TimeoutError, e => assert.match(e.message, /not complete within 1500 ms/));
+      await rejectsWith(Promise.race([c.request({ path: 'trickle' }), hung]), errors.TimeoutError, e => assert.match(e.message, /not complete within 1500 ms/));
     } finally {
       clearTimeout(giveUp);
       c.dispose();
@@ -220,25 +204,25 @@ describe('time limits and cancellation', () => {
     assert.ok(took >= 1400 && took < 6000, `took ${took} ms`);
     // A per-request deadline wins over the client's.
     const c2 = client({ timeoutMs: 1000, deadlineMs: 60_000 });
-    await rejectsWith(c2.request({ path: 'trickle', deadlineMs: 700 }), TimeoutError, e => assert.match(e.message, /within 700 ms/));
+    await rejectsWith(c2.request({ path: 'trickle', deadlineMs: 700 }), errors.TimeoutError, e => assert.match(e.message, /within 700 ms/));
     c2.dispose();
   });
-  test('abort while waiting → CancelledError at once', async () => {
+  test('abort while waiting → errors.CancelledError at once', async () => {
     proxy.setFault({ kind: 'delay', ms: 5000 }, 1);
     const c = client({ baseUrl: proxy.url, timeoutMs: 10_000 });
     const ac = new AbortController();
     setTimeout(() => ac.abort(), 100);
     const t0 = Date.now();
-    await rejectsWith(c.request({ path: 'json', signal: ac.signal }), CancelledError);
+    await rejectsWith(c.request({ path: 'json', signal: ac.signal }), errors.CancelledError);
     assert.ok(Date.now() - t0 < 1000);
-    await rejectsWith(c.request({ path: 'json', signal: ac.signal }), CancelledError); // already aborted
+    await rejectsWith(c.request({ path: 'json', signal: ac.signal }), errors.CancelledError); // already aborted
     c.dispose();
   });
-  test('abort during a retry wait → CancelledError', async () => {
+  test('abort during a retry wait → errors.CancelledError', async () => {
     const c = client({ retryBaseDelayMs: 5000 });
     const ac = new AbortController();
     setTimeout(() => ac.abort(), 150);
-    await rejectsWith(c.request({ path: 'always-503', signal: ac.signal }), CancelledError);
+    await rejectsWith(c.request({ path: 'always-503', signal: ac.signal }), errors.CancelledError);
     c.dispose();
   });
 });
@@ -247,13 +231,13 @@ describe('size limit', () => {
   test('a declared Content-Length over the limit is refused before reading', async () => {
     proxy.setFault({ kind: 'huge', bytes: 300 * 1024 * 1024, declareLength: true }, 1);
     const c = client({ baseUrl: proxy.url });
-    await rejectsWith(c.request({ path: 'json' }), BodyTooLargeError, e => assert.match(e.message, /256 MB/));
+    await rejectsWith(c.request({ path: 'json' }), errors.BodyTooLargeError, e => assert.match(e.message, /256 MB/));
     c.dispose();
   });
   test('a streamed body is cut at the limit, without reading the rest', async () => {
     proxy.setFault({ kind: 'huge', bytes: 300 * 1024 * 1024, declareLength: false }, 1);
     const c = client({ baseUrl: proxy.url, maxBodyBytes: 8 * 1024 * 1024 });
-    await rejectsWith(c.request({ path: 'json' }), BodyTooLargeError, e => assert.match(e.message, /8 MB/));
+    await rejectsWith(c.request({ path: 'json' }), errors.BodyTooLargeError, e => assert.match(e.message, /8 MB/));
     await new Promise(r => setTimeout(r, 100));
     const written = proxy.hugeBytesWritten.at(-1)!;
     assert.ok(written < 64 * 1024 * 1024, `the proxy wrote ${written} bytes; the client should have hung up near 8 MB`);
@@ -261,7 +245,7 @@ describe('size limit', () => {
   });
   test('the limit applies after decompression (gzip bomb)', async () => {
     const c = client({ maxBodyBytes: 1000 });
-    await rejectsWith(c.request({ path: 'gzip' }), BodyTooLargeError);
+    await rejectsWith(c.request({ path: 'gzip' }), errors.BodyTooLargeError);
     c.dispose();
   });
 });
@@ -279,7 +263,7 @@ describe('retries', () => {
   test('a Retry-After beyond the maximum wait is not waited for', async () => {
     flaky = 0;
     const c = client({ retryMaxDelayMs: 500 });
-    await rejectsWith(c.request({ path: 'flaky-503' }), ServerError, e => assert.equal(e.status, 503));
+    await rejectsWith(c.request({ path: 'flaky-503' }), errors.ServerError, e => assert.equal(e.status, 503));
     c.dispose();
   });
   test('GET retried on a connection reset', async () => {
@@ -291,14 +275,14 @@ describe('retries', () => {
   test('POST is never retried', async () => {
     const c = client();
     const n = seenHeaders.length;
-    await rejectsWith(c.request({ path: 'post', method: 'POST', body: '{}' }), ServerError);
+    await rejectsWith(c.request({ path: 'post', method: 'POST', body: '{}' }), errors.ServerError);
     assert.equal(seenHeaders.length - n, 1);
     c.dispose();
   });
   test('gives up after the configured attempts', async () => {
     const c = client({ retries: 2 });
     const n = seenHeaders.length;
-    await rejectsWith(c.request({ path: 'always-503' }), ServerError, e => assert.match(e.message, /overloaded/));
+    await rejectsWith(c.request({ path: 'always-503' }), errors.ServerError, e => assert.match(e.message, /overloaded/));
     assert.equal(seenHeaders.length - n, 3);
     c.dispose();
   });
@@ -351,9 +335,9 @@ describe('TLS and proxies', () => {
     await new Promise<void>(r => forward.close(() => r()));
   });
 
-  test('an unknown CA → TlsFailureError', async () => {
+  test('an unknown CA → errors.TlsFailureError', async () => {
     const c = new HttpClient({ backend: 'Tempo (prod)', baseUrl: tlsUrl, retries: 0 });
-    await rejectsWith(c.request({ path: 'x' }), TlsFailureError, e => assert.match(e.message, /tls\.caFile/));
+    await rejectsWith(c.request({ path: 'x' }), errors.TlsFailureError, e => assert.match(e.message, /tls\.caFile/));
     c.dispose();
   });
   test('a custom CA file is trusted', async () => {
@@ -397,7 +381,7 @@ describe('TLS and proxies', () => {
   });
 });
 
-test('redactUrl strips user info and secret parameters', () => {
-  assert.equal(redactUrl('https://u:p@h:1/a?token=x&q=1'), 'https://h:1/a?token=***&q=1');
-  assert.equal(redactUrl('not a url //u:p@h'), 'not a url //h');
+test('errors.redactUrl strips user info and secret parameters', () => {
+  assert.equal(errors.redactUrl('https://u:p@h:1/a?token=x&q=1'), 'https://h:1/a?token=***&q=1');
+  assert.equal(errors.redactUrl('not a url //u:p@h'), 'not a url //h');
 });
