@@ -1001,14 +1001,19 @@ export class MappingEngine {
 const SLICE_MS = 12;
 /** Distinct operations mapped at once (see mapSpans). */
 const MAX_IN_FLIGHT = 64;
+/**
+ * A turn of the event loop. Node's setImmediate runs right after pending I/O; setTimeout(0) waits at least 1 ms
+ * more (a CPU profile of the CLI mapping 10,000 spans showed about 50 ms of its second idle in those waits).
+ */
+const nextTurn: (f: () => void) => void = typeof setImmediate === 'function' ? f => { setImmediate(f); } : f => { setTimeout(f, 0); };
 let sliceStart = performance.now();
 function tick(): Promise<void> | undefined {
   const asked = performance.now();
   if (asked - sliceStart < SLICE_MS) return undefined;
-  return new Promise<void>(resolve => setTimeout(() => {
+  return new Promise<void>(resolve => nextTurn(() => {
     if (sliceStart <= asked) sliceStart = performance.now();
     resolve();
-  }, 0));
+  }));
 }
 function clock(): () => Promise<void> | undefined {
   return tick;
