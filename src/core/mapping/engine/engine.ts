@@ -1005,7 +1005,8 @@ const MAX_IN_FLIGHT = 64;
  * A turn of the event loop. Node's setImmediate runs right after pending I/O; setTimeout(0) waits at least 1 ms
  * more (a CPU profile of the CLI mapping 10,000 spans showed about 50 ms of its second idle in those waits).
  */
-const nextTurn: (f: () => void) => void = typeof setImmediate === 'function' ? f => { setImmediate(f); } : f => { setTimeout(f, 0); };
+const immediate = (globalThis as { setImmediate?: (f: () => void) => unknown }).setImmediate;
+const nextTurn: (f: () => void) => void = immediate !== undefined ? f => { immediate(f); } : f => { setTimeout(f, 0); };
 let sliceStart = performance.now();
 function tick(): Promise<void> | undefined {
   const asked = performance.now();
