@@ -15,7 +15,7 @@ import type { SyntaxService } from '../core/mapping/syntax/types';
 import { argumentsOrExit, EXIT, sayer, type CliCommand } from './command';
 import { oneInputFile, readInputDocument } from './input';
 import { optionsHelp, parseOptions, type OptionSpec } from './options';
-import { nodeWorkspace } from './nodeWorkspace';
+import { nodeWorkspace, readFolderInWorker, type FolderReading } from './nodeWorkspace';
 import { createSyntaxService } from '../worker/syntax';
 
 const OPTIONS: readonly OptionSpec[] = [
@@ -42,9 +42,9 @@ exit codes: 0 ok, 2 bad input, usage or a missing workspace (one line on stderr)
 
 const say = sayer('map');
 
-interface Args { file: string; workspace: string; mappings: Record<string, string> }
+interface MapArgs { file: string; workspace: string; mappings: Record<string, string> }
 
-function parseArgs(argv: string[]): Args | 'help' | string {
+function parseArgs(argv: string[]): MapArgs | 'help' | string {
   const parsed = parseOptions(OPTIONS, argv);
   if (typeof parsed === 'string') return parsed;
   const workspace = parsed.values.workspace as string | undefined;
@@ -87,61 +87,70 @@ export const mapCommand: CliCommand = {
       say(`workspace ${JSON.stringify(args.workspace)} does not exist`);
       return EXIT.badInput;
     }
-    const read = await readInputDocument(args.file);
-    if ('error' in read) { say(read.error); return EXIT.badInput; }
-    const input = read.bytes;
-    // The workspace walk and the syntax worker's start-up (and grammar loads) come before parsing the trace, so the
-    // worker boots on the other core while this one parses.
-    const syntax = await syntaxService();
-    const ws = nodeWorkspace(dir, syntax);
-    if (syntax) warmUp(syntax, ws.index.paths());
-    let parsed;
+    // The workspace is walked and its source files read by a worker thread, on the other core, while this one
+    // reads and parses the trace; the syntax worker starts meanwhile too.
+    const reading = readFolderInWorker(dir);
     try {
-      parsed = parseTraceDocument(input);
-    } catch (err) {
-      if (err instanceof TraceParseError) {
-        const where = err.message.includes(err.path) ? '' : ` (at ${err.path})`;
-        say(`${args.file === '-' ? 'stdin' : args.file}: ${err.message}${where}`);
-        syntax?.dispose();
-        return EXIT.badInput;
-      }
-      syntax?.dispose();
-      throw err;
-    }
-    try {
-      const root = ws.folders[0]!;
-      const mappings = compilePathMappings(args.mappings, [{ name: 'workspace', path: root }]);
-      for (const p of mappings.problems) say(`warning: --path-mapping ${p.from}: ${p.message}`);
-      const spans = parsed.traces.flatMap(t => t.spans);
-      const results = await new MappingEngine(ws).mapSpans(spans.map(factsFromSpan), { mappings });
-      const rel = (p: string | undefined): string | null => {
-        if (p === undefined) return null;
-        return isInside(p, root) && p !== root ? p.slice(root.length + (root.endsWith('/') ? 0 : 1)) : p;
-      };
-      // Spans of one operation share one mapping: its JSON (file … candidates) is made once and every span adds
-      // only its own ids. Compact: a 10,000-span answer is tens of megabytes.
-      const tails = new Map<EngineMapping, string>();
-      const tail = (m: EngineMapping): string => {
-        let t = tails.get(m);
-        if (t === undefined) {
-          t = JSON.stringify({
-            file: rel(m.file), line: m.line ?? null, confidence: m.confidence, reason: m.reason,
-            candidates: m.candidates.map(c => ({ file: rel(c.file), line: c.line, reason: c.reason })),
-          }).slice(1);
-          tails.set(m, t);
-        }
-        return t;
-      };
-      const parts = spans.map((s, i) => {
-        const head = JSON.stringify({ traceId: s.traceId, spanId: s.spanId, service: s.resource.serviceName, name: s.name });
-        return `${head.slice(0, -1)},${tail(results[i]!)}`;
-      });
-      process.stdout.write(`{"spans":[${parts.join(',')}]}\n`);
-      return EXIT.ok;
+      return await mapWith(args, dir, reading);
     } finally {
-      syntax?.dispose();
+      reading.cancel();
     }
   },
 };
+
+async function mapWith(args: MapArgs, dir: string, reading: FolderReading): Promise<number> {
+  const read = await readInputDocument(args.file);
+  if ('error' in read) { say(read.error); return EXIT.badInput; }
+  const input = read.bytes;
+  const syntax = await syntaxService();
+  let parsed;
+  try {
+    parsed = parseTraceDocument(input);
+  } catch (err) {
+    if (err instanceof TraceParseError) {
+      const where = err.message.includes(err.path) ? '' : ` (at ${err.path})`;
+      say(`${args.file === '-' ? 'stdin' : args.file}: ${err.message}${where}`);
+      syntax?.dispose();
+      return EXIT.badInput;
+    }
+    syntax?.dispose();
+    throw err;
+  }
+  try {
+    const ws = nodeWorkspace(dir, syntax, await reading.done);
+    if (syntax) warmUp(syntax, ws.index.paths());
+    const root = ws.folders[0]!;
+    const mappings = compilePathMappings(args.mappings, [{ name: 'workspace', path: root }]);
+    for (const p of mappings.problems) say(`warning: --path-mapping ${p.from}: ${p.message}`);
+    const spans = parsed.traces.flatMap(t => t.spans);
+    const results = await new MappingEngine(ws).mapSpans(spans.map(factsFromSpan), { mappings });
+    const rel = (p: string | undefined): string | null => {
+      if (p === undefined) return null;
+      return isInside(p, root) && p !== root ? p.slice(root.length + (root.endsWith('/') ? 0 : 1)) : p;
+    };
+    // Spans of one operation share one mapping: its JSON (file … candidates) is made once and every span adds
+    // only its own ids. Compact: a 10,000-span answer is tens of megabytes.
+    const tails = new Map<EngineMapping, string>();
+    const tail = (m: EngineMapping): string => {
+      let t = tails.get(m);
+      if (t === undefined) {
+        t = JSON.stringify({
+          file: rel(m.file), line: m.line ?? null, confidence: m.confidence, reason: m.reason,
+          candidates: m.candidates.map(c => ({ file: rel(c.file), line: c.line, reason: c.reason })),
+        }).slice(1);
+        tails.set(m, t);
+      }
+      return t;
+    };
+    const parts = spans.map((s, i) => {
+      const head = JSON.stringify({ traceId: s.traceId, spanId: s.spanId, service: s.resource.serviceName, name: s.name });
+      return `${head.slice(0, -1)},${tail(results[i]!)}`;
+    });
+    process.stdout.write(`{"spans":[${parts.join(',')}]}\n`);
+    return EXIT.ok;
+  } finally {
+    syntax?.dispose();
+  }
+}
 
 

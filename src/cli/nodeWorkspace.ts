@@ -1,69 +1,52 @@
-// A MappingWorkspace over a directory on disk, for the CLI (and tests and benchmarks): walks DIR once, skipping
-// dependencies, VCS data and build output, without following symbolic links, up to MAX_FILES files. Files are read
-// on demand; each file's version is its mtime and size at the walk.
-import { lstatSync, readdirSync, readFileSync, statSync } from 'node:fs';
+// A MappingWorkspace over a directory on disk, for the CLI (and the MCP server, tests and benchmarks): DIR walked
+// once (src/worker/workspaceFiles.ts), files read on demand; each file's version is its mtime and size when read.
+// `spanscope map` first has the walk and the reads done by a worker thread (readFolderInWorker) while it parses the
+// trace, and gives what it read here.
+import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import { normalizeLocalPath } from '../core/mapping/paths';
 import { SuffixIndex } from '../core/mapping/suffixIndex';
 import type { MappingWorkspace } from '../core/mapping/engine/types';
 import type { SyntaxService } from '../core/mapping/syntax/types';
+import { readWorkspaceFile, walkFolder, type ReadFile } from '../worker/workspaceFiles';
+import type { ReadFolder } from '../worker/workspace-reader';
 
-/** Directories never walked: dependencies, VCS data, caches, build output. */
-export const IGNORED_DIRS = new Set([
-  'node_modules', '.git', '.hg', '.svn', '__pycache__', '.venv', 'venv', '.tox', '.mypy_cache', '.pytest_cache',
-  'target', 'build', 'dist', 'out', 'vendor', '.gradle', '.idea', '.vscode-test', 'bin', 'obj', '.next', '.nuxt',
-  'coverage', '.cache', '.terraform', 'bower_components',
-]);
-export const MAX_FILES = 200_000;
-const MAX_DEPTH = 40;
-const MAX_READ_BYTES = 2_000_000;
+export { IGNORED_DIRS, MAX_FILES } from '../worker/workspaceFiles';
 
 export interface NodeWorkspace extends MappingWorkspace {
   /** The walk stopped at MAX_FILES. */
   readonly truncated: boolean;
 }
 
-export function nodeWorkspace(dir: string, syntax?: SyntaxService): NodeWorkspace {
+/** `read`: the folder as the reader worker walked and read it (else it is walked here, synchronously). */
+export function nodeWorkspace(dir: string, syntax?: SyntaxService, read?: ReadFolder): NodeWorkspace {
   const root = normalizeLocalPath(dir);
   if (root === undefined) throw new Error(`not an absolute path: ${dir}`);
+  const { paths, truncated } = read ?? walkFolder(dir);
   const index = new SuffixIndex();
+  for (const p of paths) index.add(p);
+  const prefetched = read?.files;
   const versions = new Map<string, string>();
-  let truncated = false;
-  const walk = (abs: string, depth: number): void => {
-    if (depth > MAX_DEPTH || truncated) return;
-    let entries;
-    try { entries = readdirSync(abs, { withFileTypes: true }); } catch { return; }
-    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-    for (const e of entries) {
-      if (truncated) return;
-      const p = join(abs, e.name);
-      if (e.isDirectory()) {
-        if (!IGNORED_DIRS.has(e.name)) walk(p, depth + 1);
-      } else if (e.isFile()) {
-        const n = normalizeLocalPath(p);
-        if (n === undefined) continue;
-        if (index.size >= MAX_FILES) { truncated = true; return; }
-        index.add(n);
-      }
-    }
-  };
-  walk(dir, 0);
+  const remember = (path: string, f: ReadFile): string => { versions.set(path, f.version); return f.text; };
   return {
     folders: [root],
     index,
     truncated,
     // Synchronous reads: the CLI maps one trace and exits, nothing waits on its event loop, and a 5,000-file scan
-    // read this way takes a fraction of the time of as many promise round trips through the thread pool.
+    // read this way takes a fraction of the time of as many promise round trips through the thread pool. A file
+    // the worker read is given once from memory (the engine keeps what it needs).
     readText(path: string): Promise<string | undefined> {
-      try {
-        const st = lstatSync(path);
-        if (!st.isFile() || st.size > MAX_READ_BYTES) return Promise.resolve(undefined);
-        versions.set(path, `${st.mtimeMs}:${st.size}`);
-        return Promise.resolve(readFileSync(path, 'utf8'));
-      } catch { return Promise.resolve(undefined); }
+      const early = prefetched?.get(path);
+      if (early !== undefined) {
+        prefetched!.delete(path);
+        return Promise.resolve(remember(path, early));
+      }
+      const f = readWorkspaceFile(path);
+      return Promise.resolve(f === undefined ? undefined : remember(path, f));
     },
     version(path: string): string | undefined {
-      const v = versions.get(path);
+      const v = versions.get(path) ?? prefetched?.get(path)?.version;
       if (v !== undefined) return v;
       try { const st = statSync(path); const s = `${st.mtimeMs}:${st.size}`; versions.set(path, s); return s; } catch { return undefined; }
     },
@@ -73,4 +56,32 @@ export function nodeWorkspace(dir: string, syntax?: SyntaxService): NodeWorkspac
     },
     ...(syntax ? { syntax } : {}),
   };
+}
+
+function readerPath(): string | undefined {
+  // In the bundles __dirname is dist/; running the TypeScript sources (tests), the built worker in dist/.
+  const here = typeof __dirname === 'string' ? __dirname : process.cwd();
+  return [join(here, 'cli-workspace-reader.js'), join(here, '..', '..', 'dist', 'cli-workspace-reader.js')].find(existsSync);
+}
+
+export interface FolderReading {
+  /** The walk and the files read; undefined when the worker could not run (not built, failed): then walk here. */
+  readonly done: Promise<ReadFolder | undefined>;
+  /** Stops the worker (the command ended early). */
+  cancel(): void;
+}
+
+/** Walks DIR and reads its source files in a worker thread (dist/cli-workspace-reader.js). */
+export function readFolderInWorker(dir: string): FolderReading {
+  const path = readerPath();
+  let w: Worker | undefined;
+  try { w = path === undefined ? undefined : new Worker(path, { workerData: { dir } }); } catch { w = undefined; }
+  if (w === undefined) return { done: Promise.resolve(undefined), cancel: () => undefined };
+  const worker = w;
+  const done = new Promise<ReadFolder | undefined>(resolve => {
+    worker.once('message', (m: ReadFolder) => { resolve(m); void worker.terminate(); });
+    worker.once('error', () => resolve(undefined));
+    worker.once('exit', () => resolve(undefined));
+  });
+  return { done, cancel: () => void worker.terminate() };
 }

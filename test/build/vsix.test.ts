@@ -49,10 +49,11 @@ test('the .vsix holds only dist bundles, media, package.json, README, LICENSE, C
     assert.deepEqual(unexpected, [], `unexpected files in the .vsix: ${unexpected.join(', ')}`);
     assert.ok(names.includes('extension/package.json'));
     assert.ok(names.includes('extension/dist/extension.js'), 'the extension bundle is missing');
-    // Every bundle the build makes, except the CLI, is something the extension loads at run time (workers too).
+    // Every bundle the build makes, except the CLI's (dist/cli*.js), is something the extension loads at run time
+    // (workers too).
     const built = [...readFileSync(join(PROJECT_ROOT, 'scripts', 'build.mjs'), 'utf8').matchAll(/outfile: `\$\{outdir\}\/([\w-]+\.js)`/g)].map(m => m[1]!);
     assert.ok(built.length >= 4, `could not read the bundles from scripts/build.mjs: ${built.join(', ')}`);
-    const notPackaged = built.filter(f => f !== 'cli.js' && !names.includes(`extension/dist/${f}`));
+    const notPackaged = built.filter(f => !/^cli[.-]/.test(f) && !names.includes(`extension/dist/${f}`));
     assert.deepEqual(notPackaged, [], `bundles missing from the .vsix (allow them in .vscodeignore): ${notPackaged.join(', ')}`);
     assert.ok(names.some(n => /^extension\/license/i.test(n)), 'LICENSE is missing');
     assert.ok(names.some(n => /^extension\/changelog\.md$/i.test(n)), 'CHANGELOG.md is missing');

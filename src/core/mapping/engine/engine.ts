@@ -19,17 +19,15 @@ import {
   matchUrl, methodOfCallee, ROUTE_CALLEES, ROUTE_PREFIX_CALLEES, routeKey, scanQuoted, SPAN_START_CALLEES, spanRoute,
   sqlKey, urlPath, urlTemplate, type RouteKey, type UrlTemplate,
 } from './literals';
+import { IGNORED_DIR, isScannedSource, MAX_SOURCE_FILES } from './sources';
 import { textOutline } from './textOutline';
 import { kebabCase, parseCodeName, snakeCase, type CodeName } from './names';
 import { MAX_CANDIDATES, type Candidate, type Confidence, type EngineMapping, type MapOptions, type MappingWorkspace, type SpanFacts } from './types';
 
-const SOURCE_EXT = /\.(?:java|kt|kts|scala|groovy|cs|py|go|rb|php|js|jsx|mjs|cjs|ts|tsx|mts|cts|rs|cpp|cc|cxx|c|h|hpp|swift|ex|exs)$/i;
-const IGNORED_DIR = /\/(?:node_modules|\.git|\.hg|\.svn|__pycache__|\.venv|venv|dist|build|out|target|vendor|\.gradle|\.idea|bin|obj|coverage|\.next|\.nuxt)\//;
 /** Generated RPC stubs declare every method of a service; the implementation is elsewhere. */
 const GENERATED = /(?:\.pb\.go|_grpc\.pb\.go|_pb2(?:_grpc)?\.pyi?|Grpc\.java|Grpc\.cs|\.g\.cs|_pb\.(?:js|ts|d\.ts)|_grpc_pb\.(?:js|ts)|\.generated\.\w+)$|\/generated\//;
 /** Languages without a grammar (or without a SyntaxService) get a rough outline from text. */
 const TEXT_OUTLINE_EXT = /\.(?:java|kt|kts|scala|groovy|gradle|cs|go|php|js|jsx|mjs|cjs|ts|tsx|mts|cts|swift)$/i;
-const MAX_SOURCE_FILES = 20_000;
 const READ_CONCURRENCY = 32;
 /** A route literal is the route only as a positional argument or under one of these names (not `name`, `as`, `to`). */
 const ROUTE_ARG_NAMES = new Set(['path', 'value', 'url', 'template', 'route', 'pattern', 'rule', 'uri', 'prefix']);
@@ -921,7 +919,7 @@ export class MappingEngine {
     const scan = (async (): Promise<SourceScan> => {
       const files: string[] = [];
       for (const p of this._ws.index.paths()) {
-        if (!SOURCE_EXT.test(p) || IGNORED_DIR.test(p) || /\.min\.js$|\.d\.ts$/.test(p)) continue;
+        if (!isScannedSource(p)) continue;
         files.push(p);
         if (files.length >= MAX_SOURCE_FILES) break;
       }
