@@ -2,10 +2,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { existsSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { PROJECT_ROOT } from '../../support/paths';
+import { diskWorkspace } from '../../support/mappingWorkspace';
 import { otlpDocument } from '../../support/otlpJson';
 import { runCliInProcess } from '../../support/cli';
 
@@ -17,14 +17,6 @@ function run(args: string[], stdin?: string) {
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
 
-function workspace(files: Record<string, string>): string {
-  const dir = mkdtempSync(join(tmpdir(), 'spanscope-map-'));
-  for (const [rel, text] of Object.entries(files)) {
-    mkdirSync(dirname(join(dir, rel)), { recursive: true });
-    writeFileSync(join(dir, rel), text);
-  }
-  return dir;
-}
 
 const PRICING_KT = `package com.example.shop
 
@@ -36,7 +28,7 @@ class Pricing {
 `;
 
 test('map prints each span with file (relative), line, confidence, reason and candidates', t => {
-  const dir = workspace({
+  const dir = diskWorkspace({
     'app/src/main/kotlin/com/example/shop/Pricing.kt': PRICING_KT,
     'web/src/orders.ts': 'export function place() {\n  return 1;\n}\n',
     'node_modules/lib/src/orders.ts': 'ignored dependency',
@@ -68,7 +60,7 @@ test('map prints each span with file (relative), line, confidence, reason and ca
 });
 
 test('Java agent spans (all three semconv modes, a nested class) and an exception map to their lines through the parser', t => {
-  const dir = workspace({
+  const dir = diskWorkspace({
     'shop/src/main/java/com/example/shop/OrderService.java': [
       'package com.example.shop;', '', 'public class OrderService {', '    public long placeOrder(String item) {', '        return 1;', '    }', '',
       '    static class Audit {', '        void placeOrder(String item) { }', '    }', '}', ''].join('\n'),
@@ -94,7 +86,7 @@ test('Java agent spans (all three semconv modes, a nested class) and an exceptio
 });
 
 test('reads the trace from standard input with -', t => {
-  const dir = workspace({ 'a.ts': 'x' });
+  const dir = diskWorkspace({ 'a.ts': 'x' });
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   const r = run(['--workspace', dir, '-'], otlpDocument([{ name: 'a', attrs: { 'code.file.path': 'a.ts', 'code.line.number': 1 } }]));
   assert.equal(r.code, 0, r.err);
@@ -102,7 +94,7 @@ test('reads the trace from standard input with -', t => {
 });
 
 test('bad input and a missing workspace exit 2 with one line', async t => {
-  const dir = workspace({ 'a.ts': 'x' });
+  const dir = diskWorkspace({ 'a.ts': 'x' });
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   // A document on standard input goes through the real process; the rest are refused before any input is read,
   // so they run in process (test/support/cli.ts).

@@ -4,23 +4,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { existsSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { PROJECT_ROOT } from '../../support/paths';
+import { diskWorkspace } from '../../support/mappingWorkspace';
 import { nodeWorkspace, readFolderInWorker } from '../../../src/cli/nodeWorkspace';
 import { MAX_READ_BYTES, walkFolder } from '../../../src/worker/workspaceFiles';
 
 if (!existsSync(join(PROJECT_ROOT, 'dist', 'cli-workspace-reader.js'))) spawnSync(process.execPath, ['scripts/build.mjs'], { cwd: PROJECT_ROOT, stdio: 'inherit' });
 
-function folder(files: Record<string, string>): string {
-  const dir = mkdtempSync(join(tmpdir(), 'spanscope-ws-'));
-  for (const [rel, text] of Object.entries(files)) {
-    mkdirSync(dirname(join(dir, rel)), { recursive: true });
-    writeFileSync(join(dir, rel), text);
-  }
-  return dir;
-}
 
 const FILES = {
   'svc/src/main/java/shop/Cart.java': 'class Cart { void add() {} }\n',
@@ -32,7 +24,7 @@ const FILES = {
 };
 
 test('the reader worker walks as the command thread does and reads the source files the engine scans', async t => {
-  const dir = folder(FILES);
+  const dir = diskWorkspace(FILES);
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   const read = await readFolderInWorker(dir).done;
   assert.ok(read, 'the worker ran');
@@ -43,7 +35,7 @@ test('the reader worker walks as the command thread does and reads the source fi
 });
 
 test('a workspace given what the worker read answers as one that reads for itself', async t => {
-  const dir = folder(FILES);
+  const dir = diskWorkspace(FILES);
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   const early = nodeWorkspace(dir, undefined, await readFolderInWorker(dir).done);
   const own = nodeWorkspace(dir);
@@ -57,7 +49,7 @@ test('a workspace given what the worker read answers as one that reads for itsel
 });
 
 test('cancel stops the worker and its promise still settles', async t => {
-  const dir = folder(FILES);
+  const dir = diskWorkspace(FILES);
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   const reading = readFolderInWorker(dir);
   reading.cancel();
