@@ -66,10 +66,17 @@ export function Minimap(p: { data: TraceData; zoom: readonly [number, number]; s
       const b = brushRef.current;
       if (b && svg.current && (p.zoom[0] > 0 || p.zoom[1] < 1)) select(svg.current).select<SVGGElement>('g.brush').call(b.move, [p.zoom[0] * w, p.zoom[1] * w]);
     };
-    const id = requestAnimationFrame(() => setTimeout(draw, 0));
-    const ro = new ResizeObserver(() => draw());
+    // After the next frame is painted, once for any number of requests: the resize observer's first call comes in
+    // the first frame itself (drawing there held the first rows back by a canvas pass over every span).
+    let frame = 0;
+    const later = (): void => {
+      if (frame) return;
+      frame = requestAnimationFrame(() => setTimeout(() => { frame = 0; draw(); }, 0));
+    };
+    later();
+    const ro = new ResizeObserver(later);
     if (canvas.current) ro.observe(canvas.current);
-    return () => { cancelled = true; cancelAnimationFrame(id); ro.disconnect(); };
+    return () => { cancelled = true; cancelAnimationFrame(frame); ro.disconnect(); };
   }, [p.data, p.adjusted]);
 
   useEffect(() => {

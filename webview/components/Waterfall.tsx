@@ -49,14 +49,19 @@ export function Waterfall(p: WaterfallProps): JSX.Element {
   const { data, rows, zoom } = p;
   const { view } = data;
   const scroller = useRef<HTMLDivElement>(null);
-  const [vp, setVp] = useState({ top: p.initialScrollTop, height: 800, width: 0 });
+  // Until the box is measured, rows for the window's height: reading the box's size here would lay the page out
+  // once without rows before laying it out again with them (tens of milliseconds before the first rows).
+  const [vp, setVp] = useState({ top: p.initialScrollTop, height: window.innerHeight || 800, width: 0 });
   const lastReported = useRef(-1);
 
   useLayoutEffect(() => {
     const el = scroller.current;
     if (!el) return;
-    el.scrollTop = p.initialScrollTop;
-    setVp({ top: el.scrollTop, height: el.clientHeight || 800, width: el.clientWidth });
+    if (p.initialScrollTop > 0) {
+      el.scrollTop = p.initialScrollTop;
+      setVp({ top: el.scrollTop, height: el.clientHeight || 800, width: el.clientWidth });
+    }
+    // Its first call comes once the page is laid out, before the first frame is painted.
     const ro = new ResizeObserver(() => setVp({ top: el.scrollTop, height: el.clientHeight, width: el.clientWidth }));
     ro.observe(el);
     return () => ro.disconnect();
