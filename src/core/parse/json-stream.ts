@@ -14,6 +14,11 @@
 //
 // Bounds for hostile input: nesting depth, and the length of one string or number token (the only things it must
 // keep whole); the rest of the memory is what the sink keeps.
+//
+// Speed: the elements of a streamed array that are complete in the buffer are found by a scan for their closing
+// braces and read in runs by one JSON.parse each (fastElements): native parsing, about twice the speed of reading
+// byte by byte here. The tokenizer reads what the fast path leaves: an element cut by the end of a chunk, the
+// envelope, an element with an unsafe integer, anything JSON.parse rejects (so errors keep their exact offsets).
 
 /** A JSON syntax error (or a limit exceeded) at an absolute byte offset of the stream. */
 export class JsonStreamError extends Error {
@@ -63,6 +68,21 @@ const SMALL_MAX = 24;
 
 const utf8 = new TextDecoder('utf-8');
 
+/**
+ * The byte classes of the element scan (elementsEnd): 1 `"`, 2 `{` `[`, 3 `}` `]`, 4 a digit, 0 anything else.
+ * Whitespace, commas, colons, letters of literals and the signs, dots and exponents of numbers are all 0: the scan
+ * only finds where elements end; JSON.parse checks everything.
+ */
+const SCAN_CLASS = new Uint8Array(256);
+SCAN_CLASS[0x22] = 1;
+SCAN_CLASS[0x7b] = 2;
+SCAN_CLASS[0x5b] = 2;
+SCAN_CLASS[0x7d] = 3;
+SCAN_CLASS[0x5d] = 3;
+for (let c = 0x30; c <= 0x39; c++) SCAN_CLASS[c] = 4;
+/** Fewest bytes of complete elements worth one JSON.parse (below, the tokenizer reads them). */
+const FAST_MIN_BYTES = 4096;
+
 /** The byte classes of the string scan: 1 for `"`, `\` and control characters, 2 for non-ASCII, 0 otherwise. */
 const STR_CLASS = new Uint8Array(256);
 for (let c = 0; c < 32; c++) STR_CLASS[c] = 1;
@@ -95,13 +115,20 @@ export class JsonStreamReader {
   /** Short ASCII strings (keys, types, enum values) by a hash of their bytes: one string object each. */
   private readonly small: (string | undefined)[] = new Array<string | undefined>(1 << SMALL_CACHE_BITS);
 
-  constructor(private readonly sink: JsonStreamSink, limits: JsonStreamLimits = {}) {
+  private readonly nativeRuns: boolean;
+  private elementsByJsonParse = 0;
+
+  /** `nativeRuns: false` reads every element with the tokenizer (tests compare both ways). */
+  constructor(private readonly sink: JsonStreamSink, limits: JsonStreamLimits = {}, options: { readonly nativeRuns?: boolean } = {}) {
     this.maxDepth = limits.maxDepth ?? 512;
     this.maxToken = limits.maxTokenBytes ?? 512 * 1024 * 1024;
+    this.nativeRuns = options.nativeRuns ?? true;
   }
 
   /** Bytes read so far. */
   get offset(): number { return this.base + this.pos; }
+  /** Streamed elements read by JSON.parse so far (the rest by the tokenizer). */
+  get nativeElements(): number { return this.elementsByJsonParse; }
 
   /** Reads a chunk. The chunk may be reused by the caller afterwards (what is kept is copied). */
   write(chunk: Uint8Array): void {
@@ -185,7 +212,15 @@ export class JsonStreamReader {
         case St.Value:
         case St.ArrFirst: {
           if (this.state === St.ArrFirst && c === 0x5d) { p++; this.pos = p; this.close(false); continue; }
-          if (c === 0x7b) { p++; this.pos = p; this.open(true); this.state = St.ObjFirst; continue; }
+          if (c === 0x7b) {
+            // Elements of a streamed array (spans) complete in the buffer are read by JSON.parse, in runs.
+            const top = this.stack.length ? this.stack[this.stack.length - 1]! : undefined;
+            if (top !== undefined && top.value === undefined && this.nativeRuns) {
+              const q = this.fastElements(p);
+              if (q > p) { p = q; continue; }
+            }
+            p++; this.pos = p; this.open(true); this.state = St.ObjFirst; continue;
+          }
           if (c === 0x5b) { p++; this.pos = p; this.open(false); this.state = St.ArrFirst; continue; }
           if (c === 0x22) {
             const q = this.string(p + 1, p + 1, 0, last);
@@ -226,6 +261,54 @@ export class JsonStreamReader {
         }
       }
     }
+  }
+
+  /**
+   * The fast path for the elements of a streamed array: from the object starting at `p`, the run of elements that
+   * are complete in the buffer is decoded once and read by JSON.parse (native: about twice the speed of the byte
+   * by byte tokenizer), then handed to the sink one by one as the tokenizer would. Returns the position after the
+   * last element read (before its `,` or `]`), or `p` when there is nothing for it here: then the tokenizer reads
+   * the element, which also reports any error with its exact offset (JSON.parse's message has none), and an element
+   * holding an integer a double cannot hold (kept exact as text by the tokenizer) or nested past the depth limit.
+   */
+  private fastElements(p: number): number {
+    const b = this.buf;
+    const end = this.end;
+    const depthLeft = this.maxDepth - this.stack.length;
+    let q = p;
+    let last = p;
+    let count = 0;
+    for (;;) {
+      const e = elementEnd(b, q, end, depthLeft, this.maxToken);
+      if (e < 0) break;
+      last = e;
+      count++;
+      // the separator: blanks, a comma, blanks, then the next element's `{` (else the run ends here)
+      let k = e;
+      while (k < end && (b[k] === 0x20 || b[k] === 0x0a || b[k] === 0x0d || b[k] === 0x09)) k++;
+      if (k >= end || b[k] !== 0x2c) break;
+      k++;
+      while (k < end && (b[k] === 0x20 || b[k] === 0x0a || b[k] === 0x0d || b[k] === 0x09)) k++;
+      if (k >= end || b[k] !== 0x7b) break;
+      q = k;
+    }
+    if (count === 0 || last - p < FAST_MIN_BYTES) return p;
+    let values: unknown[];
+    try {
+      values = JSON.parse(`[${utf8.decode(b.subarray(p, last))}]`) as unknown[];
+    } catch {
+      return p;
+    }
+    if (values.length !== count) return p;
+    this.elementsByJsonParse += count;
+    for (const v of values) {
+      this.value(v);
+      // value() leaves the state at After; the next element follows its comma
+      this.state = St.Value;
+    }
+    this.state = St.After;
+    this.pos = last;
+    return last;
   }
 
   /** Resumes an incomplete token at the start of the buffer (after a new chunk was appended). */
@@ -473,6 +556,46 @@ export class JsonStreamReader {
 }
 
 /** Like JSON.parse: a `__proto__` key is an own data property, never the prototype. */
+/**
+ * Where the JSON object starting at b[p] (a `{`) ends, when it is complete before `end`: the position after its
+ * closing brace. -1 when it is not complete there, nests deeper than `depthLeft`, holds a string longer than
+ * `maxToken`, or holds an integer a double may not hold exactly (17 digits or more, or 16 starting with 9: past
+ * 2^53), which the tokenizer keeps exact as text and JSON.parse would round.
+ */
+function elementEnd(b: Uint8Array, p: number, end: number, depthLeft: number, maxToken: number): number {
+  let depth = 0;
+  while (p < end) {
+    const k = SCAN_CLASS[b[p]!]!;
+    if (k === 0) { p++; continue; }
+    if (k === 1) {
+      const s = ++p;
+      for (;;) {
+        if (p >= end) return -1;
+        const c = b[p]!;
+        if (c === 0x22) break;
+        p += c === 0x5c ? 2 : 1;
+      }
+      if (p - s > maxToken) return -1;
+      p++;
+      continue;
+    }
+    if (k === 2) {
+      if (++depth > depthLeft) return -1;
+      p++;
+      continue;
+    }
+    if (k === 3) {
+      p++;
+      if (--depth === 0) return p;
+      continue;
+    }
+    const d = p;
+    while (p < end && SCAN_CLASS[b[p]!] === 4) p++;
+    if (p - d >= 17 || (p - d === 16 && b[d] === 0x39)) return -1;
+  }
+  return -1;
+}
+
 function setKey(o: Record<string, unknown>, k: string, v: unknown): void {
   if (k === '__proto__') Object.defineProperty(o, k, { value: v, writable: true, enumerable: true, configurable: true });
   else o[k] = v;

@@ -188,3 +188,88 @@ test('a long document in small chunks costs linear time (a cut token is not copi
   assert.equal(v.length, 8 * 1024 * 1024);
   assert.ok(performance.now() - t0 < 20_000);
 });
+
+// ---- the JSON.parse runs of streamed elements (fastElements): the same elements, errors and limits as the tokenizer
+
+/** Reads `bytes` cut at `cuts`, streaming `spans` arrays; what the sink got, or the error's offset. */
+function streamed(bytes: Uint8Array, cuts: number[], nativeRuns: boolean, limits = {}): { elements: Array<[unknown, number]>; root: unknown; native: number } | { offset: number; message: string } {
+  const elements: Array<[unknown, number]> = [];
+  const r = new JsonStreamReader({ streamArray: p => p[p.length - 1] === 'spans', element: (v, _p, k) => elements.push([v, k]) }, limits, { nativeRuns });
+  try {
+    let at = 0;
+    for (const c of [...cuts, bytes.length]) { r.write(bytes.subarray(at, c)); at = c; }
+    return { elements, root: r.finish(), native: r.nativeElements };
+  } catch (err) {
+    if (!(err instanceof JsonStreamError)) throw err;
+    return { offset: err.offset, message: err.message };
+  }
+}
+
+/** Span-like objects with text, escapes, non-ASCII, numbers of every size and nested values. */
+function spanDoc(n: number, extra: (i: number) => Record<string, unknown> = () => ({})): string {
+  const spans = Array.from({ length: n }, (_, i) => ({
+    traceID: 'ab'.repeat(16), spanID: (i + 1).toString(16).padStart(16, '0'), operationName: `op "${i}" é\u2028𝄞\\`,
+    startTime: 1736982417511604 + i, duration: i * 0.5, tags: [{ key: 'k', type: 'int64', value: -i }, { key: 'n', value: null }, { key: 'b', value: true }],
+    nested: { a: [[], {}, [1, [2, [3]]]] }, ...extra(i),
+  }));
+  return JSON.stringify({ data: [{ traceID: 'ab'.repeat(16), spans, processes: { p1: { serviceName: 's' } } }] }, null, (n % 2) ? 1 : undefined);
+}
+
+test('streamed elements read by JSON.parse in runs equal the tokenizer\'s, however the bytes are cut', () => {
+  const bytes = enc.encode(spanDoc(600));
+  const slow = streamed(bytes, [], false);
+  assert.ok('elements' in slow && slow.native === 0 && slow.elements.length === 600);
+  const cutsList = [[], [1], [bytes.length >> 1], Array.from({ length: Math.ceil(bytes.length / 4093) }, (_, i) => i * 4093).slice(1), Array.from({ length: Math.ceil(bytes.length / 65536) }, (_, i) => i * 65536).slice(1)];
+  fc.assert(fc.property(fc.uniqueArray(fc.integer({ min: 1, max: bytes.length - 1 }), { maxLength: 12 }), cuts => { cutsList.push(cuts.sort((a, b) => a - b)); }), { numRuns: 20 });
+  for (const cuts of cutsList) {
+    const fast = streamed(bytes, cuts, true);
+    assert.ok('elements' in fast, `cuts ${cuts.length}`);
+    assert.deepEqual(fast.elements, slow.elements);
+    assert.deepEqual(fast.root, slow.root);
+    if (cuts.length <= 1) assert.ok(fast.native >= 590, `JSON.parse read ${fast.native} of 600`);
+  }
+});
+
+test('an element holding an integer past 2^53 is read by the tokenizer (exact text), its neighbours by JSON.parse', () => {
+  const big = ['12345678901234567', '-98765432109876543', '9007199254740993', '18446744073709551615'];
+  // Written into the text literally (JSON.stringify would have rounded them).
+  let k = 0;
+  const text = spanDoc(200, i => (i % 50 === 7 ? { big: 0 } : {})).replace(/"big":0/g, () => `"big":${big[k++]!}`);
+  assert.equal(k, 4);
+  const fast = streamed(enc.encode(text), [], true);
+  const slow = streamed(enc.encode(text), [], false);
+  assert.ok('elements' in fast && 'elements' in slow);
+  assert.deepEqual(fast.elements, slow.elements);
+  assert.deepEqual(fast.elements.filter(([v]) => 'big' in (v as object)).map(([v]) => (v as { big: unknown }).big), big);
+  assert.ok(fast.native >= 180, `JSON.parse read ${fast.native}`);
+  // 16 digits below 2^53 (Jaeger's microsecond start times) stay on the fast path, as numbers.
+  assert.equal(typeof (fast.elements[0]![0] as { startTime: unknown }).startTime, 'number');
+});
+
+test('errors and limits inside a run: the same error at the same byte as the tokenizer; no prototype is polluted', () => {
+  const good = spanDoc(100);
+  const at = good.indexOf('"spanID"', good.length >> 1);
+  const broken = [
+    good.slice(0, at) + '"spanID" "x",' + good.slice(at + 8),       // a missing colon
+    good.slice(0, at) + '"spanID":01,' + good.slice(at + 9),        // a leading zero
+    good.slice(0, at) + '"s\u0001":1,' + good.slice(at),            // a raw control character
+    good.slice(0, at) + '"x":[1,],' + good.slice(at),               // a trailing comma
+  ];
+  for (const text of broken) {
+    const bytes = enc.encode(text);
+    const slow = streamed(bytes, [], false);
+    assert.ok('offset' in slow, 'the tokenizer rejects it');
+    assert.deepEqual(streamed(bytes, [], true), slow);
+    assert.deepEqual(streamed(bytes, [bytes.length >> 2, bytes.length >> 1], true), slow);
+  }
+  const deep = enc.encode(spanDoc(100, i => (i === 60 ? { deep: JSON.parse('['.repeat(40) + ']'.repeat(40)) as unknown } : {})));
+  const limits = { maxDepth: 30 };
+  assert.deepEqual(streamed(deep, [], true, limits), streamed(deep, [], false, limits));
+  assert.ok('offset' in streamed(deep, [], true, limits));
+  const proto = enc.encode(spanDoc(100).replace(/"nested":/g, '"__proto__":{"polluted":1},"nested":'));
+  const r = streamed(proto, [], true);
+  assert.ok('elements' in r && r.native > 0);
+  assert.equal(({} as { polluted?: unknown }).polluted, undefined);
+  assert.deepEqual(Object.keys(r.elements[0]![0] as object).includes('__proto__'), true);
+  assert.equal(Object.getPrototypeOf(r.elements[0]![0]), Object.prototype);
+});
