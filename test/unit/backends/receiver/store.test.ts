@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import type { Span, Trace } from '../../../../src/core/model';
-import { TraceStore, estimateSpanBytes } from '../../../../src/backends/receiver/store';
+import { EvictionQueue, TraceStore, estimateSpanBytes } from '../../../../src/backends/receiver/store';
 import { decodeOtlpProtobuf, indexOtlpProtobuf } from '../../../../src/core/parse/otlp-proto';
 import { encodeOtlpProtobuf } from '../../../../src/core/otlp/proto';
 
@@ -348,4 +348,39 @@ test('snapshot (run while a window closes) concatenates the kept bytes: no decod
   const back = new TraceStore({ autoSweep: false, maxTraces: 5000 });
   assert.equal(back.restore(snap), 6000);
   assert.deepEqual(back.get(tid(1234))!.spans, store.get(tid(1234))!.spans);
+});
+
+test('the eviction queue gives the oldest trace however many were removed before it, and keeps no removed one for long', () => {
+  const q = new EvictionQueue<{ traceId: string }>();
+  const reference: string[] = [];
+  let next = 0;
+  let seed = 7;
+  const rand = (n: number): number => { seed = (seed * 1103515245 + 12345) & 0x7fffffff; return seed % n; };
+  for (let step = 0; step < 60_000; step++) {
+    const r = rand(10);
+    if (r < 5 || reference.length === 0) {
+      const e = { traceId: `t${next++}` };
+      q.add(e);
+      reference.push(e.traceId);
+    } else if (r < 8) {
+      // evict the oldest (sometimes protecting it, as the store protects the trace being added)
+      const protect = rand(4) === 0 ? reference[0]! : '';
+      const want = reference.find(id => id !== protect);
+      assert.equal(q.oldest(protect)?.traceId, want);
+      if (want !== undefined) { assert.ok(q.delete(want)); reference.splice(reference.indexOf(want), 1); }
+    } else {
+      // removed from anywhere (cleared, moved to the kept queue)
+      const id = reference.splice(rand(reference.length), 1)[0]!;
+      assert.ok(q.delete(id));
+      assert.ok(!q.delete(id));
+    }
+    assert.equal(q.size, reference.length);
+    assert.ok(q.held <= 2 * q.size + 1026, `${q.held} held for ${q.size} traces`);
+  }
+  // A trace ID seen again later is a new entry at the back.
+  const first = q.oldest('');
+  assert.ok(first && q.size > 1);
+  q.delete(first.traceId);
+  q.add({ traceId: first.traceId });
+  assert.notEqual(q.oldest('')?.traceId, first.traceId);
 });
