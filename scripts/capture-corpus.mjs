@@ -101,6 +101,9 @@ export function startProcess(name, cmd, args, opts, ready, timeoutMs = 120_000) 
   }));
 }
 
+/** Time between the last request and stopping the app (see captureRun). */
+const SETTLE_MS = 1000;
+
 /** Spanscope's receiver on a free port, writing each completed trace to outDir. */
 async function startReceiver(outDir) {
   const cli = join(ROOT, 'dist', 'cli.js');
@@ -139,6 +142,10 @@ export async function captureRun(name, workDir, startApp, drive) {
     app = await startApp(receiver.url);
     const base = `http://127.0.0.1:${app.match[1]}`;
     await drive(base);
+    // The server span of the last request ends just after its response reached the client: a stop sent at once can
+    // race it, and an SDK's shutdown flush exports only the spans ended before it (CI once lost the Java agent's
+    // last "GET /orders" span that way). Let the batch processors (200 ms schedules) export everything first.
+    await new Promise(r => setTimeout(r, SETTLE_MS));
   } finally {
     // The SDKs flush their batch processors on a graceful shutdown (SIGTERM), before the process exits.
     if (app) await app.stop();
