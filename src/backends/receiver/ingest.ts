@@ -1,8 +1,8 @@
 // One export request, whatever the transport: index it (OTLP protobuf: indexOtlpProtobuf reads only what the store
-// needs and checks the rest; OTLP JSON: transcoded to protobuf in one walk when it has the plain exporter shape,
-// else parsed and re-encoded, so the store keeps compact bytes), refuse spans that cannot be stored (no valid
-// trace/span ID, or skipped by the parser), merge the rest into the store, and say what the OTLP answer is. The HTTP
-// and gRPC front ends only translate this outcome into their status codes.
+// needs and checks the rest; OTLP JSON: transcoded to protobuf in one walk when it has the plain exporter shape, the
+// transcoder building the index as it writes, else parsed and re-encoded, so the store keeps compact bytes), refuse
+// spans that cannot be stored (no valid trace/span ID, or skipped by the parser), merge the rest into the store,
+// and say what the OTLP answer is. The HTTP and gRPC front ends only translate this outcome into their status codes.
 // `prepare` is the CPU-heavy half and runs in a parse worker when there is one (ingest-worker.ts).
 import type { Trace } from '../../core/model';
 import { TraceParseError } from '../../core/model';
@@ -62,8 +62,10 @@ export function prepare(body: Uint8Array, encoding: ExportEncoding): Prepared {
   // malformed, takes the full parser below, which says what is wrong and which spans it could not read.
   const fast = transcodeOtlpJson(body);
   if (fast) {
-    // (written from JSON the transcoder checked: the index need not walk the attributes again)
-    const index = indexOtlpProtobuf(fast.bytes, { wellFormed: true });
+    // The transcoder indexed the bytes as it wrote them (what indexOtlpProtobuf would read from them, without a
+    // second walk); a request it took has every span it wrote in the index, none skipped: anything else would be
+    // a bug there, and the full parser below is the safe answer.
+    const index = fast.index;
     if (index.count === fast.spans && index.skipped === 0) return { bytes: fast.bytes, index, exclude: undefined, invalid: 0, skipped: 0 };
   }
   let result;

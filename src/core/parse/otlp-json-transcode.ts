@@ -5,6 +5,14 @@
 // JSON.parse, read into the full model (spans, interned attributes, resources), encoded again with protobufjs and
 // then indexed: hundreds of thousands of short-lived objects per second under load. Here the JSON text is scanned
 // once and the protobuf written as it goes; strings are copied byte for byte (escapes decoded, UTF-8 checked).
+// The store's index of those bytes (OtlpProtoIndex: per span its trace, IDs, times, status, where its bytes and name
+// are; per (resource, scope) group their ranges and service name) is built in the same pass, so the bytes are not
+// walked again by indexOtlpProtobuf (that second walk was about a fifth of the JSON path's time). One thing makes
+// this delicate: a message's length is written when it ends (Writer.end), and a length of 128 or more needs more
+// than the one byte reserved, so the message's content moves and every position recorded inside it with it. A
+// span's own positions are stored once its length is written; a ScopeSpans or ResourceSpans moves those of its
+// spans and groups by the shift Writer.end reports. The tests hold the index equal to indexOtlpProtobuf's of the
+// same bytes.
 //
 // It is deliberately narrow. It accepts only the plain, well-formed shape OTLP exporters send (camelCase fields,
 // hex IDs, enum numbers or names, int64 as decimal strings or safe integers) and answers `undefined` for anything
@@ -16,6 +24,9 @@
 // checks both on mutated requests).
 //
 // Pure: no Node built-ins (src/core).
+import { UNKNOWN_SERVICE } from '../model';
+import { idBytesToHex } from '../ids';
+import { IndexBuilder, hex8, type OtlpProtoIndex } from './otlp-proto';
 
 /** Thrown inside the scan when the input is outside the fast shape; caught at the top, never escapes. */
 class Unusual {
@@ -117,12 +128,15 @@ class Writer {
     return this.pos;
   }
 
-  /** Ends the nested message begun at `start`: writes its length, moving the content when it needs more bytes. */
-  end(start: number): void {
+  /**
+   * Ends the nested message begun at `start`: writes its length, moving the content when it needs more bytes.
+   * Returns how far the content moved (0 for a length under 128): every position recorded inside it moves as much.
+   */
+  end(start: number): number {
     const len = this.pos - start;
     if (len < 0x80) {
       this.buf[start - 1] = len;
-      return;
+      return 0;
     }
     const width = len < 0x4000 ? 2 : len < 0x200000 ? 3 : len < 0x10000000 ? 4 : 5;
     this.ensure(width - 1);
@@ -130,6 +144,7 @@ class Writer {
     this.pos = start - 1;
     this.lengthAt(len, width);
     this.pos = start - 1 + width + len;
+    return width - 1;
   }
 
   finish(): Uint8Array {
@@ -199,8 +214,17 @@ class Scanner {
   p = 0;
   spans = 0;
   readonly w: Writer;
+  /** The index of the bytes written, filled span by span (see the OTLP section below). */
+  readonly x = new IndexBuilder();
   /** 64-bit scratch: [start lo, start hi, end lo, end hi, other lo, other hi]. */
   private readonly n = new Uint32Array(6);
+  /** The trace ID bytes of the span before, and its index in x.traceIds (-1 before the first span): spans of one trace
+   * usually follow each other, so its hex string is made once. A copy: the bytes written move as lengths are inserted. */
+  private readonly lastTraceId = new Uint8Array(16);
+  private lastTrace = -1;
+  /** The current resource's service name as the indexer reads it: its first service.name attribute with a string
+   * value; undefined until one is seen. */
+  private service: string | undefined;
 
   constructor(private readonly b: Uint8Array) {
     // Protobuf is smaller than its JSON (IDs halve, field names and quotes vanish): the JSON's size is room enough.
@@ -387,13 +411,16 @@ class Scanner {
     this.w.pos = save;
   }
 
-  /** A hex ID of `bytes` bytes as a bytes field; all zeros: unusual, or (allowZero, a parent) not written. */
-  private hexId(tag: number, bytes: 8 | 16, allowEmpty: boolean): void {
+  /**
+   * A hex ID of `bytes` bytes as a bytes field; all zeros: unusual, or (allowZero, a parent) not written. Returns where
+   * its bytes are in the writer, -1 when not written.
+   */
+  private hexId(tag: number, bytes: 8 | 16, allowEmpty: boolean): number {
     const b = this.b;
     let p = this.p;
     if (b[p] !== 0x22) unusual();
     p++;
-    if (allowEmpty && b[p] === 0x22) { this.p = p + 1; return; }
+    if (allowEmpty && b[p] === 0x22) { this.p = p + 1; return -1; }
     const w = this.w;
     const save = w.pos;
     w.varint(tag);
@@ -418,9 +445,10 @@ class Scanner {
       // An all-zero parent is read as no parent by the model; an all-zero trace or span ID is invalid
       if (!allowEmpty) unusual();
       w.pos = save;
-      return;
+      return -1;
     }
     w.pos = q;
+    return q - bytes;
   }
 
   /** A JSON integer (no fraction or exponent) of at most 15 digits: exact as a double. */
@@ -602,17 +630,32 @@ class Scanner {
 
   private resourceSpans(): void {
     const w = this.w;
+    const x = this.x;
     const at = w.begin((1 << 3) | 2);
+    const firstSpan = x.count, firstGroup = x.groups.length;
+    let resAt = -1, resEnd = -1;
+    this.service = undefined;
     this.members(kid => {
       switch (kid) {
         case K.resource: {
           const r = w.begin((1 << 3) | 2);
           this.members(k => {
-            if (k === K.attributes) this.attributes((1 << 3) | 2, 0);
-            else if (k === K.droppedAttributesCount) this.count();
+            if (k === K.attributes) {
+              // As attributes(), each KeyValue then read back for the service name (a few per request: the hot
+              // keyValue() stays as it is)
+              this.open(0x5b);
+              if (!this.empty(0x5d)) {
+                do {
+                  const from = w.pos;
+                  this.keyValue((1 << 3) | 2, 0);
+                  this.service ??= serviceName(w.buf, from);
+                } while (this.more(0x5d));
+              }
+            } else if (k === K.droppedAttributesCount) this.count();
             else unusual();
           });
-          w.end(r);
+          resAt = r + w.end(r);
+          resEnd = w.pos;
           break;
         }
         case K.scopeSpans: this.elements(() => this.scopeSpans()); break;
@@ -620,12 +663,41 @@ class Scanner {
         default: unusual();
       }
     });
-    w.end(at);
+    const d = w.end(at);
+    // This resource's groups get its range and service name only now (JSON may put the resource after its
+    // scopeSpans), and everything recorded inside moves by d. The service is added to the strings once the first
+    // group has it, as the indexer adds it.
+    const g = x.groups;
+    if (g.length === firstGroup) return;
+    const service = x.str(this.service || UNKNOWN_SERVICE); // ('' is no name, as for the decoder)
+    for (let i = firstGroup; i < g.length; i += 5) {
+      g[i] = resAt < 0 ? -1 : resAt + d;
+      g[i + 1] = resAt < 0 ? -1 : resEnd + d;
+      if (g[i + 2]! >= 0) { g[i + 2] = g[i + 2]! + d; g[i + 3] = g[i + 3]! + d; }
+      g[i + 4] = service;
+    }
+    if (d > 0) this.shiftSpans(firstSpan, d);
+  }
+
+  /** Moves the positions recorded for the spans from `from` on by `d`: an enclosing message's length was inserted
+   * before them (Writer.end). */
+  private shiftSpans(from: number, d: number): void {
+    const x = this.x;
+    for (let i = from; i < x.count; i++) {
+      x.spanTag[i] = x.spanTag[i]! + d;
+      x.spanAt[i] = x.spanAt[i]! + d;
+      x.spanEnd[i] = x.spanEnd[i]! + d;
+      x.nameAt[i] = x.nameAt[i]! + d;
+      x.nameEnd[i] = x.nameEnd[i]! + d;
+    }
   }
 
   private scopeSpans(): void {
     const w = this.w;
+    const x = this.x;
     const at = w.begin((2 << 3) | 2);
+    const firstSpan = x.count;
+    let scopeAt = -1, scopeEnd = -1;
     this.members(kid => {
       switch (kid) {
         case K.scope: {
@@ -639,7 +711,8 @@ class Scanner {
               default: unusual();
             }
           });
-          w.end(s);
+          scopeAt = s + w.end(s);
+          scopeEnd = w.pos;
           break;
         }
         // the spans themselves: a plain loop (the hot path)
@@ -651,13 +724,22 @@ class Scanner {
         default: unusual();
       }
     });
-    w.end(at);
+    const d = w.end(at);
+    // A group for a ScopeSpans with spans, as the indexer makes them (its spans already point at it: see span());
+    // the resource's range and service name are filled in when the ResourceSpans ends
+    if (x.count === firstSpan) return;
+    if (d > 0) this.shiftSpans(firstSpan, d);
+    x.groups.push(-1, -1, scopeAt < 0 ? -1 : scopeAt + d, scopeAt < 0 ? -1 : scopeEnd + d, -1);
   }
 
   private span(): void {
     const w = this.w;
     const n = this.n;
+    const tagAt = w.pos;
     const at = w.begin((2 << 3) | 2);
+    // What the index needs, where it was written (these positions hold until this span's own length is written:
+    // nested messages written meanwhile move only their own content)
+    let traceAt = 0, spanIdAt = 0, nameAt = 0, nameEnd = 0, parentless = 1, error = 0;
     let seen = 0;
     this.open(0x7b);
     if (this.empty(0x7d)) unusual();
@@ -665,18 +747,18 @@ class Scanner {
       const kid = this.key(seen);
       seen |= 1 << (kid & 31);
       switch (kid) {
-        case K.traceId: this.hexId((1 << 3) | 2, 16, false); break;
-        case K.spanId: this.hexId((2 << 3) | 2, 8, false); break;
+        case K.traceId: traceAt = this.hexId((1 << 3) | 2, 16, false); break;
+        case K.spanId: spanIdAt = this.hexId((2 << 3) | 2, 8, false); break;
         case K.traceState: this.string((3 << 3) | 2, true); break;
         // '' is a root; an all-zero parent is one too (the model reads it as no parent, and so not written)
-        case K.parentSpanId: this.hexId((4 << 3) | 2, 8, true); break;
+        case K.parentSpanId: parentless = this.hexId((4 << 3) | 2, 8, true) < 0 ? 1 : 0; break;
         case K.flags: {
           const v = this.int();
           if (v < 0 || v > 0xffffffff) unusual();
           if (v !== 0) { w.varint((16 << 3) | 5); w.fixed32(v); }
           break;
         }
-        case K.name: this.string((5 << 3) | 2, false); break;
+        case K.name: { const len = this.string((5 << 3) | 2, false); nameEnd = w.pos; nameAt = nameEnd - len; break; }
         case K.kind: { const kind = this.enumValue(KIND_NAMES); if (kind !== 0) { w.varint(6 << 3); w.varint(kind); } break; }
         case K.startTimeUnixNano: this.u64(0); break;
         case K.endTimeUnixNano: this.u64(2); break;
@@ -689,7 +771,7 @@ class Scanner {
           this.open(0x5b);
           if (!this.empty(0x5d)) do this.link(); while (this.more(0x5d));
           break;
-        case K.status: this.status(); break;
+        case K.status: error = this.status() === 2 ? 1 : 0; break;
         case K.droppedAttributesCount: case K.droppedEventsCount: case K.droppedLinksCount: this.count(); break;
         default: unusual();
       }
@@ -703,25 +785,52 @@ class Scanner {
     if ((n[0] === 0 && n[1] === 0) || n[3]! - n[1]! >= 0x1fffff) unusual();
     w.varint((7 << 3) | 1); w.fixed64(n[0]!, n[1]!);
     w.varint((8 << 3) | 1); w.fixed64(n[2]!, n[3]!);
-    w.end(at);
+    // The index entry, as indexOtlpProtobuf makes it from these bytes. IDs first, while their positions hold.
+    const x = this.x;
+    const o = w.buf;
+    let trace = this.lastTrace;
+    if (trace < 0 || !sameId(o, traceAt, this.lastTraceId)) {
+      trace = x.trace(idBytesToHex(o, traceAt, traceAt + 16, 32));
+      this.lastTraceId.set(o.subarray(traceAt, traceAt + 16));
+      this.lastTrace = trace;
+    }
+    const spanId = hex8(o, spanIdAt);
+    const d = w.end(at);
+    x.traceOf.push(trace);
+    x.groupOf.push(x.groups.length / 5); // the group its ScopeSpans adds when it ends
+    x.spanAt.push(at + d);
+    x.spanEnd.push(w.pos);
+    x.spanIds.push(spanId);
+    x.parentless.push(parentless);
+    x.startLo.push(n[0]!);
+    x.startHi.push(n[1]!);
+    x.durationNs.push((n[3]! - n[1]!) * TWO32 + (n[2]! - n[0]!)); // the end is not before the start (checked above)
+    x.error.push(error);
+    x.nameAt.push(nameAt + d);
+    x.nameEnd.push(nameEnd + d);
+    x.spanTag.push(tagAt);
+    x.count++;
     this.spans++;
   }
 
-  private status(): void {
+  /** A span's status; returns its code (0, unset, when it has none). */
+  private status(): number {
     const w = this.w;
     const at = w.begin((15 << 3) | 2);
     let seen = 0;
+    let code = 0;
     this.open(0x7b);
     if (!this.empty(0x7d)) {
       do {
         const k = this.key(seen);
         seen |= 1 << (k & 31);
-        if (k === K.code) { const c = this.enumValue(STATUS_NAMES); if (c !== 0) { w.varint(3 << 3); w.varint(c); } }
+        if (k === K.code) { code = this.enumValue(STATUS_NAMES); if (code !== 0) { w.varint(3 << 3); w.varint(code); } }
         else if (k === K.message) this.string((2 << 3) | 2, true);
         else unusual();
       } while (this.more(0x7d));
     }
     w.end(at);
+    return code;
   }
 
   private event(): void {
@@ -841,6 +950,45 @@ class Scanner {
   }
 }
 
+const TWO32 = 0x100000000;
+const SERVICE_NAME = Uint8Array.from('service.name', c => c.charCodeAt(0));
+/** As the protobuf decoder's (same defaults: a leading byte-order mark is dropped, as there), so that the service
+ * name read here is the one the indexer reads from the same bytes. */
+const textDecoder = new TextDecoder('utf-8');
+
+/**
+ * The service name in the resource attribute written at b[at], as the decoder reads it: the string value when the
+ * key is service.name, else undefined. The bytes are keyValue()'s: the KeyValue's tag (one byte) and length, its key
+ * (field 1), then its value (field 2), an AnyValue of one field.
+ */
+function serviceName(b: Uint8Array, at: number): string | undefined {
+  let p = skipVarint(b, at + 1);
+  if (b[p + 1] !== SERVICE_NAME.length) return undefined; // the key's tag, then its length
+  p += 2;
+  for (let i = 0; i < SERVICE_NAME.length; i++) if (b[p + i] !== SERVICE_NAME[i]) return undefined;
+  p = skipVarint(b, p + SERVICE_NAME.length + 1); // the value's tag and length
+  if (b[p++] !== ((1 << 3) | 2)) return undefined; // AnyValue.string_value = 1: the only value that names a service
+  let len = 0;
+  for (let shift = 1; ; shift *= 128) {
+    const c = b[p++]!;
+    len += (c & 0x7f) * shift;
+    if (c < 0x80) break;
+  }
+  return textDecoder.decode(b.subarray(p, p + len));
+}
+
+/** The position after the varint at b[p]. */
+function skipVarint(b: Uint8Array, p: number): number {
+  while (b[p]! >= 0x80) p++;
+  return p + 1;
+}
+
+/** True when the 16 bytes at b[at] are `id`. */
+function sameId(b: Uint8Array, at: number, id: Uint8Array): boolean {
+  for (let i = 0; i < 16; i++) if (b[at + i] !== id[i]) return false;
+  return true;
+}
+
 const MAX_I64 = Uint8Array.from('9223372036854775807', c => c.charCodeAt(0));
 /** Compares 19 digits at b[from] with `digits`. */
 function compareDigits(b: Uint8Array, from: number, digits: Uint8Array): number {
@@ -856,6 +1004,9 @@ export interface Transcoded {
   readonly bytes: Uint8Array;
   /** Spans written (all of the request's). */
   readonly spans: number;
+  /** The index of `bytes`, built while writing them: exactly what `indexOtlpProtobuf(bytes, { wellFormed: true })`
+   * returns, without walking the bytes again. */
+  readonly index: OtlpProtoIndex;
 }
 
 /**
@@ -874,5 +1025,5 @@ export function transcodeOtlpJson(body: Uint8Array): Transcoded | undefined {
     if (err instanceof RangeError) return undefined;
     throw err;
   }
-  return { bytes: s.w.finish(), spans: s.spans };
+  return { bytes: s.w.finish(), spans: s.spans, index: s.x.finish() };
 }

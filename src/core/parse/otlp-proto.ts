@@ -564,8 +564,9 @@ export function emptyOtlpProtoIndex(): OtlpProtoIndex {
 
 /**
  * Indexes an OTLP protobuf ExportTraceServiceRequest (see OtlpProtoIndex). Throws TraceParseError as the decoder does.
- * `wellFormed`: the bytes were written here from input already checked (the receiver's JSON transcoder), so the walk
- * through each span's attributes, events and links, which only checks them, is skipped.
+ * `wellFormed`: the bytes were written from input already checked, so the walk through each span's attributes,
+ * events and links, which only checks them, is skipped. (The receiver's JSON transcoder builds its index while it
+ * writes, with IndexBuilder; its tests hold that index equal to this one of the same bytes.)
  */
 export function indexOtlpProtobuf(bytes: Uint8Array, options: { wellFormed?: boolean } = {}): OtlpProtoIndex {
   const b = new Builder('otlp-proto');
@@ -580,7 +581,12 @@ export function indexOtlpProtobuf(bytes: Uint8Array, options: { wellFormed?: boo
   return x.finish();
 }
 
-class IndexBuilder {
+/**
+ * The columns of an OtlpProtoIndex as they fill, span by span; `finish` makes the index. Shared with the JSON
+ * transcoder (otlp-json-transcode.ts), which fills it while writing the bytes, so that both make their typed arrays,
+ * trace and service tables the same way.
+ */
+export class IndexBuilder {
   /** Walk attributes, events and links to check them (see indexOtlpProtobuf's wellFormed). */
   check = true;
   count = 0;
@@ -783,7 +789,7 @@ function indexSpan(r: Reader, end: number, x: IndexBuilder, group: number, tagAt
 const HEX_CODES = Array.from('0123456789abcdef', c => c.charCodeAt(0));
 
 /** The hex of 8 bytes as one flat string (one allocation; concatenating 8 pairs makes a rope to flatten later). */
-function hex8(b: Uint8Array, at: number): string {
+export function hex8(b: Uint8Array, at: number): string {
   const h = HEX_CODES;
   return String.fromCharCode(
     h[b[at]! >> 4]!, h[b[at]! & 15]!, h[b[at + 1]! >> 4]!, h[b[at + 1]! & 15]!, h[b[at + 2]! >> 4]!, h[b[at + 2]! & 15]!, h[b[at + 3]! >> 4]!, h[b[at + 3]! & 15]!,

@@ -2,9 +2,12 @@
 // into the model, re-encode as protobuf), and must give up (undefined) on anything the full parser would warn about,
 // skip or reject, so that path still reports it. Checked on generated traces, on a request using every value type,
 // on the named unusual shapes, and on 1,500 seeded mutations: whatever the fast path accepts decodes to the
-// same spans as the full path's bytes.
+// same spans as the full path's bytes. The index it builds while writing must be the one indexOtlpProtobuf reads
+// from those bytes (the receiver stores it as such): checked on every request above and on the real OTLP fixtures.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
 // @ts-expect-error plain JS module without types
 import { generateTrace } from '../../../../bench/gen-trace.mjs';
 import type { ParseResult } from '../../../../src/core/model';
@@ -14,6 +17,7 @@ import { decodeOtlpProtobuf, indexOtlpProtobuf } from '../../../../src/core/pars
 import { transcodeOtlpJson } from '../../../../src/core/parse/otlp-json-transcode';
 import { T1, otlpSpan } from './helpers';
 import { fuzzRounds } from '../../../support/rounds';
+import { REAL_FIXTURES } from '../../../support/paths';
 
 /** Spans per trace, in a comparable form (sorted; bigints as text). */
 function normal(r: ParseResult): string {
@@ -43,6 +47,13 @@ function assertSame(body: Uint8Array, label: string): void {
   assert.equal(index.count, fast.spans, label);
   assert.equal(index.skipped, 0, label);
   assert.equal(normal(decodeOtlpProtobuf(fast.bytes)), fullPath(body), label);
+  assertSameIndex(fast, label);
+}
+
+/** The index the transcoder built while writing is exactly what the indexer reads from its bytes (same columns, same
+ * typed array types, same strings). */
+function assertSameIndex(fast: NonNullable<ReturnType<typeof transcodeOtlpJson>>, label: string): void {
+  assert.deepStrictEqual(fast.index, indexOtlpProtobuf(fast.bytes, { wellFormed: true }), `${label}: the transcoder's index differs from the indexer's`);
 }
 
 /** A request with every value type, non-ASCII and long strings (multi-byte length prefixes), events, links. */
@@ -76,14 +87,20 @@ function varied(long = 'x'.repeat(200) + 'é'.repeat(9000) /* 18,200 bytes: a 3-
   };
 }
 
-test('generated traces and a request with every value type store the same spans as the full path', () => {
-  for (const n of [1, 2, 50, 400]) for (const seed of [1, 2, 3]) assertSame(enc(generateTrace({ n, seed, format: 'otlp' })), `gen-trace ${n}/${seed}`);
-  assertSame(enc(varied()), 'varied');
-  assertSame(enc(JSON.stringify(varied(), null, 2)), 'varied, pretty-printed');
+/** The requests the first test stores: generated traces, every value type (compact and pretty-printed), escapes. */
+function storedRequests(): Array<[string, Uint8Array]> {
+  const out: Array<[string, Uint8Array]> = [];
+  for (const n of [1, 2, 50, 400]) for (const seed of [1, 2, 3]) out.push([`gen-trace ${n}/${seed}`, enc(generateTrace({ n, seed, format: 'otlp' }))]);
+  out.push(['varied', enc(varied())], ['varied, pretty-printed', enc(JSON.stringify(varied(), null, 2))]);
   // escapes of every kind, as exporters write them (\u for non-ASCII, a surrogate pair, control characters)
   const escaped = JSON.stringify({ resourceSpans: [{ scopeSpans: [{ spans: [otlpSpan({ name: 'NAME', attributes: [{ key: 'q', value: { stringValue: 'VALUE' } }] })] }] }] })
     .replace('"NAME"', String.raw`"n\u00e9\ud83d\ude00 x\/y\u00E9"`).replace('"VALUE"', String.raw`"a\"b\\c/d\b\f\n\r\t\u0000\u20ac"`);
-  assertSame(enc(escaped), 'escapes');
+  out.push(['escapes', enc(escaped)]);
+  return out;
+}
+
+test('generated traces and a request with every value type store the same spans as the full path', () => {
+  for (const [label, body] of storedRequests()) assertSame(body, label);
 });
 
 test('shapes outside the plain exporter shape go to the full parser', () => {
@@ -127,27 +144,34 @@ test('shapes outside the plain exporter shape go to the full parser', () => {
   assert.equal(transcodeOtlpJson(bad), undefined, 'invalid UTF-8');
 });
 
+const singleSpan = (span: Record<string, unknown>) => ({ resourceSpans: [{ scopeSpans: [{ spans: [span] }] }] });
+
+/** Times at every digit count (the seams of the time reader), and upper-case IDs. */
+function timeRequests(): Array<[string, Uint8Array]> {
+  const times = ['1', '999999999999999', '1000000000000000', '1000000000000001', '9007199254740993', '0001700000000000000000',
+    '1700000000123456789', '9999999999999999999', '18446744073709551615', '00000000000000000001'];
+  return [
+    ...times.map((t): [string, Uint8Array] => [`start ${t}`, enc(singleSpan(otlpSpan({ startTimeUnixNano: t, endTimeUnixNano: t })))]),
+    ['upper-case IDs', enc(singleSpan(otlpSpan({ spanId: 'B7AD6B7169203331', traceId: T1.toUpperCase() })))],
+  ];
+}
+
 test('times at every digit count and IDs with a bad digit anywhere: stored as the full path does, or given up', () => {
   // The time reader takes its first 15 digits in a double and the rest in 16-bit limbs; the ID reader checks every
   // digit by table: the seams (15/16 digits, leading zeros, 2^64 - 1, a bad last digit) are where they could slip.
-  const doc = (span: Record<string, unknown>) => ({ resourceSpans: [{ scopeSpans: [{ spans: [span] }] }] });
-  const times = ['1', '999999999999999', '1000000000000000', '1000000000000001', '9007199254740993', '0001700000000000000000',
-    '1700000000123456789', '9999999999999999999', '18446744073709551615', '00000000000000000001'];
-  for (const t of times) {
-    const body = enc(doc(otlpSpan({ startTimeUnixNano: t, endTimeUnixNano: t })));
-    if (fullPath(body) === undefined) assert.equal(transcodeOtlpJson(body), undefined, t);
-    else assertSame(body, `start ${t}`);
+  for (const [label, body] of timeRequests()) {
+    if (fullPath(body) === undefined) assert.equal(transcodeOtlpJson(body), undefined, label);
+    else assertSame(body, label);
   }
   for (const t of ['18446744073709551616', '99999999999999999999', '000000000000000000001', '12a4', '']) {
-    assert.equal(transcodeOtlpJson(enc(doc(otlpSpan({ startTimeUnixNano: t })))), undefined, `start ${JSON.stringify(t)}`);
+    assert.equal(transcodeOtlpJson(enc(singleSpan(otlpSpan({ startTimeUnixNano: t })))), undefined, `start ${JSON.stringify(t)}`);
   }
   for (let at = 0; at < 16; at++) {
     for (const c of ['g', 'G', '/', ':', '@', '`', ' ']) {
       const id = 'b7ad6b7169203331'.slice(0, at) + c + 'b7ad6b7169203331'.slice(at + 1);
-      assert.equal(transcodeOtlpJson(enc(doc(otlpSpan({ spanId: id })))), undefined, `span ID ${id}`);
+      assert.equal(transcodeOtlpJson(enc(singleSpan(otlpSpan({ spanId: id })))), undefined, `span ID ${id}`);
     }
   }
-  assertSame(enc(doc(otlpSpan({ spanId: 'B7AD6B7169203331', traceId: T1.toUpperCase() }))), 'upper-case IDs');
 });
 
 /** A deterministic pseudo-random sequence (mulberry32). */
@@ -164,13 +188,13 @@ type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 const ODD: Json[] = [null, '', 0, -1, 1.5, 2 ** 64, true, {}, [], 'x', '0', '-0', '18446744073709551615', '18446744073709551616', T1, '0'.repeat(16),
   'b7ad6b7169203331', 'AB', 'é', '\ud800', 'SPAN_KIND_SERVER', 'STATUS_CODE_ERROR', { stringValue: 's' }, { intValue: '7' }, [{ key: 'k', value: { stringValue: 'v' } }]];
 
-test('whatever the fast path accepts among 1,500 mutated requests, it stores as the full path does', () => {
+/** `rounds` seeded mutations of a varied request: one to three bytes flipped, dropped or inserted, or a field deleted
+ * or its value replaced by an odd one. The same seed every run, so a failing round can be found again. */
+function* mutatedRequests(rounds: number): Generator<[string, Uint8Array]> {
   const base = varied('x'.repeat(150)); // a 2-byte length still; a short document keeps 1,500 rounds quick
   (base.resourceSpans as Array<Record<string, unknown>>).push(...(generateTrace({ n: 6, seed: 4, format: 'otlp' }) as { resourceSpans: Array<Record<string, unknown>> }).resourceSpans);
   const text = JSON.stringify(base);
   const random = rng(14);
-  let accepted = 0;
-  const rounds = fuzzRounds(1500);
   for (let i = 0; i < rounds; i++) {
     let body: Uint8Array;
     if (i % 4 === 3) {
@@ -200,14 +224,94 @@ test('whatever the fast path accepts among 1,500 mutated requests, it stores as 
       }
       body = enc(doc);
     }
+    yield [`mutation ${i}`, body];
+  }
+}
+
+test('whatever the fast path accepts among 1,500 mutated requests, it stores as the full path does', () => {
+  let accepted = 0;
+  const rounds = fuzzRounds(1500);
+  for (const [label, body] of mutatedRequests(rounds)) {
     const fast = transcodeOtlpJson(body);
     if (!fast) continue;
     accepted++;
     const full = fullPath(body);
-    assert.ok(full !== undefined, `mutation ${i}: the fast path accepted a request the full parser warns about or rejects`);
+    assert.ok(full !== undefined, `${label}: the fast path accepted a request the full parser warns about or rejects`);
     const index = indexOtlpProtobuf(fast.bytes);
-    assert.equal(index.count, fast.spans, `mutation ${i}`);
-    assert.equal(normal(decodeOtlpProtobuf(fast.bytes)), full, `mutation ${i}: stored spans differ from the full path's`);
+    assert.equal(index.count, fast.spans, label);
+    assert.equal(normal(decodeOtlpProtobuf(fast.bytes)), full, `${label}: stored spans differ from the full path's`);
+    assertSameIndex(fast, label);
   }
   assert.ok(accepted > rounds / 15, `only ${accepted} of ${rounds} mutations were taken by the fast path: the property says little`);
+});
+
+/** The OTLP JSON requests among the real fixtures (each line of a JSON Lines file as a request of its own). */
+function realRequests(): Array<[string, Uint8Array]> {
+  const out: Array<[string, Uint8Array]> = [];
+  const dir = join(REAL_FIXTURES, 'otlp');
+  for (const f of readdirSync(dir).sort()) {
+    const text = readFileSync(join(dir, f), 'utf8');
+    if (f.endsWith('.jsonl')) text.split('\n').forEach((line, i) => { if (line.trim()) out.push([`${f} line ${i + 1}`, enc(line)]); });
+    else if (f.endsWith('.json')) out.push([f, enc(text)]);
+  }
+  return out;
+}
+
+/** Shapes where the index's bookkeeping could slip: where the service name comes from, the resource or scope after
+ * the spans (positions known late), groups without spans, spans and names long enough for multi-byte lengths (every
+ * recorded position moves when an enclosing message's length is written), traces interleaved. */
+function indexShapes(): Array<[string, Uint8Array]> {
+  const svc = (...values: unknown[]) => ({ attributes: values.map(v => ({ key: 'service.name', value: v })) });
+  const spans = (k: number, over: Record<string, unknown> = {}) => Array.from({ length: k }, (_, i) => otlpSpan({
+    spanId: (0x1000 + i).toString(16).padStart(16, '0'), traceId: i % 3 === 1 ? 'a'.repeat(32) : T1, ...over,
+  }));
+  const big = { attributes: [{ key: 'blob', value: { stringValue: 'y'.repeat(20_000) } }] };
+  const shapes: Array<[string, unknown]> = [
+    ['service.name after a non-string one', { resourceSpans: [{ resource: svc({ intValue: 1 }, { stringValue: 'second' }), scopeSpans: [{ spans: spans(2) }] }] }],
+    ['two string service.names: the first', { resourceSpans: [{ resource: svc({ stringValue: 'first' }, { stringValue: 'second' }), scopeSpans: [{ spans: spans(1) }] }] }],
+    ['empty service.name', { resourceSpans: [{ resource: svc({ stringValue: '' }), scopeSpans: [{ spans: spans(1) }] }] }],
+    ['service.name with a byte-order mark', { resourceSpans: [{ resource: svc({ stringValue: '\ufeffsvc' }), scopeSpans: [{ spans: spans(1) }] }] }],
+    ['a service.name of 300 bytes (multi-byte lengths)', { resourceSpans: [{ resource: { attributes: [{ key: 'k'.repeat(200), value: { stringValue: 'v' } }, { key: 'service.name', value: { stringValue: 's'.repeat(300) } }] }, scopeSpans: [{ spans: spans(1) }] }] }],
+    ['non-ASCII service.name', { resourceSpans: [{ resource: svc({ stringValue: 'dienst-ü-☃-😀' }), scopeSpans: [{ spans: spans(1) }] }] }],
+    ['service.name only nested in a kvlist', { resourceSpans: [{ resource: { attributes: [{ key: 'x', value: { kvlistValue: { values: [{ key: 'service.name', value: { stringValue: 'inner' } }] } } }] }, scopeSpans: [{ spans: spans(1) }] }] }],
+    ['service.name as an array', { resourceSpans: [{ resource: svc({ arrayValue: { values: [{ stringValue: 'a' }] } }), scopeSpans: [{ spans: spans(1) }] }] }],
+    ['resource and scope after the spans', { resourceSpans: [{ scopeSpans: [{ spans: spans(4), scope: { name: 'late', version: '2' } }], resource: svc({ stringValue: 'late' }) }] }],
+    ['no resource, empty scope, empty resource', { resourceSpans: [{ scopeSpans: [{ scope: {}, spans: spans(2) }] }, { resource: {}, scopeSpans: [{ spans: spans(1) }] }] }],
+    ['groups without spans between groups with spans', {
+      resourceSpans: [
+        { resource: svc({ stringValue: 'a' }), scopeSpans: [{ scope: { name: 's0' }, spans: [] }, { scope: { name: 's1' }, spans: spans(3) }, {}, { spans: spans(2) }] },
+        { resource: svc({ stringValue: 'empty' }), scopeSpans: [{ spans: [] }] },
+        { resource: svc({ stringValue: 'b' }), scopeSpans: [{ scope: { name: 's2' }, spans: spans(2) }] },
+        { resource: svc({ stringValue: 'a' }), scopeSpans: [{ spans: spans(1) }] },
+      ],
+    }],
+    ['spans of 20 kB and a long name', { resourceSpans: [{ resource: svc({ stringValue: 's' }), scopeSpans: [{ scope: { name: 'n'.repeat(300) }, spans: [...spans(3, big), ...spans(2, { name: 'm'.repeat(200) })] }] }] }],
+    ['a resource of 20 kB', { resourceSpans: [{ resource: { attributes: [{ key: 'service.name', value: { stringValue: 'r' } }, ...big.attributes] }, scopeSpans: [{ spans: spans(2) }] }] }],
+    ['a request over 2 MB (4-byte lengths)', { resourceSpans: [{ scopeSpans: [{ spans: spans(110, big) }] }] }],
+    ['parents, errors, names, times', { resourceSpans: [{ scopeSpans: [{ spans: [
+      otlpSpan({ parentSpanId: 'c7ad6b7169203331', status: { code: 2 }, name: '' }),
+      otlpSpan({ spanId: 'c7ad6b7169203331', parentSpanId: '0000000000000000', status: { code: 'STATUS_CODE_ERROR', message: 'm' }, name: 'é' }),
+      otlpSpan({ spanId: 'd7ad6b7169203331', status: { code: 1 }, startTimeUnixNano: '18446744073709551000', endTimeUnixNano: '18446744073709551615' }),
+      otlpSpan({ spanId: 'e7ad6b7169203331', name: 'x', kind: 3, flags: 1, traceState: 'a=b', startTimeUnixNano: 1, endTimeUnixNano: 1 }),
+    ] }] }] }],
+  ];
+  return shapes.map(([label, v]) => [label, enc(v)]);
+}
+
+test('the index built while transcoding is the one indexOtlpProtobuf reads from the bytes written', () => {
+  let compared = 0;
+  const all = [...storedRequests(), ...timeRequests(), ...indexShapes(), ...realRequests(), ...mutatedRequests(fuzzRounds(1500))];
+  for (const [label, body] of all) {
+    const fast = transcodeOtlpJson(body);
+    if (!fast) continue;
+    assertSameIndex(fast, label);
+    compared++;
+  }
+  // Not an empty comparison: the named requests are about 50, the mutations the fast path takes a few dozen more
+  assert.ok(compared > 60, `only ${compared} of ${all.length} requests were compared`);
+  // Every named shape is one the fast path takes (else it tests nothing here), and so are 8 real requests (two real
+  // files use shapes it leaves to the full parser)
+  for (const [label, body] of indexShapes()) assert.ok(transcodeOtlpJson(body), `${label}: given up`);
+  const real = realRequests().filter(([, body]) => transcodeOtlpJson(body) !== undefined).length;
+  assert.ok(real >= 8, `only ${real} real requests taken by the fast path`);
 });
