@@ -26,7 +26,7 @@
 // Pure: no Node built-ins (src/core).
 import { UNKNOWN_SERVICE } from '../model';
 import { idBytesToHex } from '../ids';
-import { IndexBuilder, hex8, type OtlpProtoIndex } from './otlp-proto';
+import { hex8, type OtlpProtoIndex } from './otlp-proto';
 
 /** Thrown inside the scan when the input is outside the fast shape; caught at the top, never escapes. */
 class Unusual {
@@ -215,7 +215,7 @@ class Scanner {
   spans = 0;
   readonly w: Writer;
   /** The index of the bytes written, filled span by span (see the OTLP section below). */
-  readonly x = new IndexBuilder();
+  readonly x: IndexColumns;
   /** 64-bit scratch: [start lo, start hi, end lo, end hi, other lo, other hi]. */
   private readonly n = new Uint32Array(6);
   /** The trace ID bytes of the span before, and its index in x.traceIds (-1 before the first span): spans of one trace
@@ -229,6 +229,8 @@ class Scanner {
   constructor(private readonly b: Uint8Array) {
     // Protobuf is smaller than its JSON (IDs halve, field names and quotes vanish): the JSON's size is room enough.
     this.w = new Writer(b.length + 64);
+    // Exporters' spans take 500 bytes of JSON or more (gen-trace's about 850): rarely a column to grow
+    this.x = new IndexColumns(16 + (b.length >> 9));
   }
 
   // ---- JSON grammar ------------------------------------------------------------------------------------------
@@ -794,22 +796,22 @@ class Scanner {
       this.lastTraceId.set(o.subarray(traceAt, traceAt + 16));
       this.lastTrace = trace;
     }
-    const spanId = hex8(o, spanIdAt);
+    x.spanIds.push(hex8(o, spanIdAt));
     const d = w.end(at);
-    x.traceOf.push(trace);
-    x.groupOf.push(x.groups.length / 5); // the group its ScopeSpans adds when it ends
-    x.spanAt.push(at + d);
-    x.spanEnd.push(w.pos);
-    x.spanIds.push(spanId);
-    x.parentless.push(parentless);
-    x.startLo.push(n[0]!);
-    x.startHi.push(n[1]!);
-    x.durationNs.push((n[3]! - n[1]!) * TWO32 + (n[2]! - n[0]!)); // the end is not before the start (checked above)
-    x.error.push(error);
-    x.nameAt.push(nameAt + d);
-    x.nameEnd.push(nameEnd + d);
-    x.spanTag.push(tagAt);
-    x.count++;
+    const i = x.count++;
+    if (i === x.capacity) x.grow();
+    x.traceOf[i] = trace;
+    x.groupOf[i] = x.groups.length / 5; // the group its ScopeSpans adds when it ends
+    x.spanAt[i] = at + d;
+    x.spanEnd[i] = w.pos;
+    x.parentless[i] = parentless;
+    x.startWords[2 * i + LO] = n[0]!;
+    x.startWords[2 * i + HI] = n[1]!;
+    x.durationNs[i] = (n[3]! - n[1]!) * TWO32 + (n[2]! - n[0]!); // the end is not before the start (checked above)
+    x.error[i] = error;
+    x.nameAt[i] = nameAt + d;
+    x.nameEnd[i] = nameEnd + d;
+    x.spanTag[i] = tagAt;
     this.spans++;
   }
 
@@ -951,6 +953,105 @@ class Scanner {
 }
 
 const TWO32 = 0x100000000;
+
+/** Where a start time's low and high 32 bits go among a BigUint64Array's words on this machine. */
+const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+const LO = LITTLE_ENDIAN ? 0 : 1, HI = LITTLE_ENDIAN ? 1 : 0;
+
+/**
+ * The OtlpProtoIndex of the bytes written, filled as they are: the same columns and tables indexOtlpProtobuf's
+ * builder makes from the bytes (the tests hold the two equal). The per-span columns are typed arrays written in
+ * place, doubled when full and cut to length at the end, rather than arrays copied into typed arrays at the end as
+ * the indexer does: this runs for every span of every JSON request, and it is measurably cheaper.
+ */
+class IndexColumns {
+  count = 0;
+  capacity: number;
+  traceOf: Uint32Array;
+  groupOf: Uint32Array;
+  spanAt: Uint32Array;
+  spanEnd: Uint32Array;
+  parentless: Uint8Array;
+  /** Start times as the 32-bit words of a BigUint64Array (LO, HI). */
+  startWords: Uint32Array;
+  durationNs: Float64Array;
+  error: Uint8Array;
+  nameAt: Uint32Array;
+  nameEnd: Uint32Array;
+  spanTag: Uint32Array;
+  readonly spanIds: string[] = [];
+  readonly traceIds: string[] = [];
+  private readonly traceIndex = new Map<string, number>();
+  /** Service names, in order of first use by a group. */
+  readonly strings: string[] = [];
+  private readonly stringIndex = new Map<string, number>();
+  /** Per group 5 numbers, as OtlpProtoIndex.groups. */
+  readonly groups: number[] = [];
+
+  constructor(capacity: number) {
+    this.capacity = capacity;
+    this.traceOf = new Uint32Array(capacity);
+    this.groupOf = new Uint32Array(capacity);
+    this.spanAt = new Uint32Array(capacity);
+    this.spanEnd = new Uint32Array(capacity);
+    this.parentless = new Uint8Array(capacity);
+    this.startWords = new Uint32Array(2 * capacity);
+    this.durationNs = new Float64Array(capacity);
+    this.error = new Uint8Array(capacity);
+    this.nameAt = new Uint32Array(capacity);
+    this.nameEnd = new Uint32Array(capacity);
+    this.spanTag = new Uint32Array(capacity);
+  }
+
+  grow(): void {
+    const c = this.capacity * 2;
+    this.traceOf = grown(this.traceOf, new Uint32Array(c));
+    this.groupOf = grown(this.groupOf, new Uint32Array(c));
+    this.spanAt = grown(this.spanAt, new Uint32Array(c));
+    this.spanEnd = grown(this.spanEnd, new Uint32Array(c));
+    this.parentless = grown(this.parentless, new Uint8Array(c));
+    this.startWords = grown(this.startWords, new Uint32Array(2 * c));
+    this.durationNs = grown(this.durationNs, new Float64Array(c));
+    this.error = grown(this.error, new Uint8Array(c));
+    this.nameAt = grown(this.nameAt, new Uint32Array(c));
+    this.nameEnd = grown(this.nameEnd, new Uint32Array(c));
+    this.spanTag = grown(this.spanTag, new Uint32Array(c));
+    this.capacity = c;
+  }
+
+  /** The index of a trace ID (hex), added on first use. */
+  trace(id: string): number {
+    let i = this.traceIndex.get(id);
+    if (i === undefined) { i = this.traceIds.length; this.traceIds.push(id); this.traceIndex.set(id, i); }
+    return i;
+  }
+
+  /** The index of a service name in `strings`, added on first use. */
+  str(s: string): number {
+    let i = this.stringIndex.get(s);
+    if (i === undefined) { i = this.strings.length; this.strings.push(s); this.stringIndex.set(s, i); }
+    return i;
+  }
+
+  /** The index: each column cut to the spans written, in a buffer of its own (a parse worker transfers them). */
+  finish(): OtlpProtoIndex {
+    const n = this.count;
+    return {
+      count: n, traceIds: this.traceIds, traceOf: this.traceOf.slice(0, n), groupOf: this.groupOf.slice(0, n),
+      spanAt: this.spanAt.slice(0, n), spanEnd: this.spanEnd.slice(0, n), spanIds: this.spanIds,
+      parentless: this.parentless.slice(0, n), startNs: new BigUint64Array(this.startWords.slice(0, 2 * n).buffer),
+      durationNs: this.durationNs.slice(0, n), error: this.error.slice(0, n), nameAt: this.nameAt.slice(0, n),
+      nameEnd: this.nameEnd.slice(0, n), spanTag: this.spanTag.slice(0, n), strings: this.strings,
+      groups: new Int32Array(this.groups), skipped: 0,
+    };
+  }
+}
+
+/** `to` with `from` copied to its start. */
+function grown<T extends Uint8Array | Uint32Array | Float64Array>(from: T, to: T): T {
+  to.set(from);
+  return to;
+}
 const SERVICE_NAME = Uint8Array.from('service.name', c => c.charCodeAt(0));
 /** As the protobuf decoder's (same defaults: a leading byte-order mark is dropped, as there), so that the service
  * name read here is the one the indexer reads from the same bytes. */

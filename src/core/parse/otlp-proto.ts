@@ -566,7 +566,7 @@ export function emptyOtlpProtoIndex(): OtlpProtoIndex {
  * Indexes an OTLP protobuf ExportTraceServiceRequest (see OtlpProtoIndex). Throws TraceParseError as the decoder does.
  * `wellFormed`: the bytes were written from input already checked, so the walk through each span's attributes,
  * events and links, which only checks them, is skipped. (The receiver's JSON transcoder builds its index while it
- * writes, with IndexBuilder; its tests hold that index equal to this one of the same bytes.)
+ * writes; its tests hold that index equal to this one of the same bytes.)
  */
 export function indexOtlpProtobuf(bytes: Uint8Array, options: { wellFormed?: boolean } = {}): OtlpProtoIndex {
   const b = new Builder('otlp-proto');
@@ -581,12 +581,7 @@ export function indexOtlpProtobuf(bytes: Uint8Array, options: { wellFormed?: boo
   return x.finish();
 }
 
-/**
- * The columns of an OtlpProtoIndex as they fill, span by span; `finish` makes the index. Shared with the JSON
- * transcoder (otlp-json-transcode.ts), which fills it while writing the bytes, so that both make their typed arrays,
- * trace and service tables the same way.
- */
-export class IndexBuilder {
+class IndexBuilder {
   /** Walk attributes, events and links to check them (see indexOtlpProtobuf's wellFormed). */
   check = true;
   count = 0;

@@ -259,7 +259,8 @@ function realRequests(): Array<[string, Uint8Array]> {
 
 /** Shapes where the index's bookkeeping could slip: where the service name comes from, the resource or scope after
  * the spans (positions known late), groups without spans, spans and names long enough for multi-byte lengths (every
- * recorded position moves when an enclosing message's length is written), traces interleaved. */
+ * recorded position moves when an enclosing message's length is written), traces interleaved, more spans than the
+ * transcoder's columns expect from the request's size. */
 function indexShapes(): Array<[string, Uint8Array]> {
   const svc = (...values: unknown[]) => ({ attributes: values.map(v => ({ key: 'service.name', value: v })) });
   const spans = (k: number, over: Record<string, unknown> = {}) => Array.from({ length: k }, (_, i) => otlpSpan({
@@ -287,6 +288,7 @@ function indexShapes(): Array<[string, Uint8Array]> {
     }],
     ['spans of 20 kB and a long name', { resourceSpans: [{ resource: svc({ stringValue: 's' }), scopeSpans: [{ scope: { name: 'n'.repeat(300) }, spans: [...spans(3, big), ...spans(2, { name: 'm'.repeat(200) })] }] }] }],
     ['a resource of 20 kB', { resourceSpans: [{ resource: { attributes: [{ key: 'service.name', value: { stringValue: 'r' } }, ...big.attributes] }, scopeSpans: [{ spans: spans(2) }] }] }],
+    ['300 small spans (more than the columns were sized for)', { resourceSpans: [{ scopeSpans: [{ spans: spans(300) }] }] }],
     ['a request over 2 MB (4-byte lengths)', { resourceSpans: [{ scopeSpans: [{ spans: spans(110, big) }] }] }],
     ['parents, errors, names, times', { resourceSpans: [{ scopeSpans: [{ spans: [
       otlpSpan({ parentSpanId: 'c7ad6b7169203331', status: { code: 2 }, name: '' }),
