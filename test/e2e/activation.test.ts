@@ -1,5 +1,6 @@
 // The packaged extension in real VS Code (code-server): it activates, its commands are in the palette and run,
 // and a trace file opens in the waterfall.
+// Runs alone: it reads VS Code's activation time against a 100 ms budget (scripts/test-slot.mjs).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { commandTitle } from '../support/e2e/contributions';
