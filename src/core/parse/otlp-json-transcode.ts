@@ -26,7 +26,7 @@
 // Pure: no Node built-ins (src/core).
 import { UNKNOWN_SERVICE } from '../model';
 import { idBytesToHex } from '../ids';
-import { hex8, type OtlpProtoIndex } from './otlp-proto';
+import { hex8, Interner, type OtlpProtoIndex } from './otlp-proto';
 
 /** Thrown inside the scan when the input is outside the fast shape; caught at the top, never escapes. */
 class Unusual {
@@ -980,11 +980,9 @@ class IndexColumns {
   nameEnd: Uint32Array;
   spanTag: Uint32Array;
   readonly spanIds: string[] = [];
-  readonly traceIds: string[] = [];
-  private readonly traceIndex = new Map<string, number>();
+  private readonly traceIds = new Interner();
   /** Service names, in order of first use by a group. */
-  readonly strings: string[] = [];
-  private readonly stringIndex = new Map<string, number>();
+  private readonly strings = new Interner();
   /** Per group 5 numbers, as OtlpProtoIndex.groups. */
   readonly groups: number[] = [];
 
@@ -1021,27 +1019,23 @@ class IndexColumns {
 
   /** The index of a trace ID (hex), added on first use. */
   trace(id: string): number {
-    let i = this.traceIndex.get(id);
-    if (i === undefined) { i = this.traceIds.length; this.traceIds.push(id); this.traceIndex.set(id, i); }
-    return i;
+    return this.traceIds.of(id);
   }
 
   /** The index of a service name in `strings`, added on first use. */
   str(s: string): number {
-    let i = this.stringIndex.get(s);
-    if (i === undefined) { i = this.strings.length; this.strings.push(s); this.stringIndex.set(s, i); }
-    return i;
+    return this.strings.of(s);
   }
 
   /** The index: each column cut to the spans written, in a buffer of its own (a parse worker transfers them). */
   finish(): OtlpProtoIndex {
     const n = this.count;
     return {
-      count: n, traceIds: this.traceIds, traceOf: this.traceOf.slice(0, n), groupOf: this.groupOf.slice(0, n),
+      count: n, traceIds: this.traceIds.list, traceOf: this.traceOf.slice(0, n), groupOf: this.groupOf.slice(0, n),
       spanAt: this.spanAt.slice(0, n), spanEnd: this.spanEnd.slice(0, n), spanIds: this.spanIds,
       parentless: this.parentless.slice(0, n), startNs: new BigUint64Array(this.startWords.slice(0, 2 * n).buffer),
       durationNs: this.durationNs.slice(0, n), error: this.error.slice(0, n), nameAt: this.nameAt.slice(0, n),
-      nameEnd: this.nameEnd.slice(0, n), spanTag: this.spanTag.slice(0, n), strings: this.strings,
+      nameEnd: this.nameEnd.slice(0, n), spanTag: this.spanTag.slice(0, n), strings: this.strings.list,
       groups: new Int32Array(this.groups), skipped: 0,
     };
   }

@@ -581,6 +581,18 @@ export function indexOtlpProtobuf(bytes: Uint8Array, options: { wellFormed?: boo
   return x.finish();
 }
 
+/** Strings numbered in order of first appearance (an index's trace IDs and service names). */
+export class Interner {
+  readonly list: string[] = [];
+  private readonly index = new Map<string, number>();
+
+  of(s: string): number {
+    let i = this.index.get(s);
+    if (i === undefined) { i = this.list.length; this.list.push(s); this.index.set(s, i); }
+    return i;
+  }
+}
+
 class IndexBuilder {
   /** Walk attributes, events and links to check them (see indexOtlpProtobuf's wellFormed). */
   check = true;
@@ -588,8 +600,7 @@ class IndexBuilder {
   skipped = 0;
   firstSkipped = '';
   firstSkippedPath = '';
-  readonly traceIds: string[] = [];
-  private readonly traceIndex = new Map<string, number>();
+  private readonly traceIds = new Interner();
   readonly traceOf: number[] = [];
   readonly groupOf: number[] = [];
   readonly spanAt: number[] = [];
@@ -607,20 +618,15 @@ class IndexBuilder {
   readonly nameAt: number[] = [];
   readonly nameEnd: number[] = [];
   readonly spanTag: number[] = [];
-  readonly strings: string[] = [];
-  private readonly stringIndex = new Map<string, number>();
+  private readonly strings = new Interner();
   readonly groups: number[] = [];
 
   str(s: string): number {
-    let i = this.stringIndex.get(s);
-    if (i === undefined) { i = this.strings.length; this.strings.push(s); this.stringIndex.set(s, i); }
-    return i;
+    return this.strings.of(s);
   }
 
   trace(id: string): number {
-    let i = this.traceIndex.get(id);
-    if (i === undefined) { i = this.traceIds.length; this.traceIds.push(id); this.traceIndex.set(id, i); }
-    return i;
+    return this.traceIds.of(id);
   }
 
   skip(path: string, message: string): void {
@@ -630,11 +636,11 @@ class IndexBuilder {
   finish(): OtlpProtoIndex {
     return {
       // (new TypedArray(array) copies an array directly; TypedArray.from goes through its iterator.)
-      count: this.count, traceIds: this.traceIds, traceOf: new Uint32Array(this.traceOf), groupOf: new Uint32Array(this.groupOf),
+      count: this.count, traceIds: this.traceIds.list, traceOf: new Uint32Array(this.traceOf), groupOf: new Uint32Array(this.groupOf),
       spanAt: new Uint32Array(this.spanAt), spanEnd: new Uint32Array(this.spanEnd), spanIds: this.spanIds,
       parentless: new Uint8Array(this.parentless), startNs: startColumn(this.startLo, this.startHi), durationNs: new Float64Array(this.durationNs),
       error: new Uint8Array(this.error), nameAt: new Uint32Array(this.nameAt), nameEnd: new Uint32Array(this.nameEnd),
-      spanTag: new Uint32Array(this.spanTag), strings: this.strings, groups: new Int32Array(this.groups),
+      spanTag: new Uint32Array(this.spanTag), strings: this.strings.list, groups: new Int32Array(this.groups),
       skipped: this.skipped,
     };
   }
