@@ -1099,8 +1099,8 @@ export interface Transcoded {
   readonly bytes: Uint8Array;
   /** Spans written (all of the request's). */
   readonly spans: number;
-  /** The index of `bytes`, built while writing them: exactly what `indexOtlpProtobuf(bytes, { wellFormed: true })`
-   * returns, without walking the bytes again. */
+  /** The index of `bytes`, built while writing them: exactly what `indexOtlpProtobuf(bytes)` returns, without
+   * walking the bytes again. */
   readonly index: OtlpProtoIndex;
 }
 

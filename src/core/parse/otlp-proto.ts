@@ -564,16 +564,13 @@ export function emptyOtlpProtoIndex(): OtlpProtoIndex {
 
 /**
  * Indexes an OTLP protobuf ExportTraceServiceRequest (see OtlpProtoIndex). Throws TraceParseError as the decoder does.
- * `wellFormed`: the bytes were written from input already checked, so the walk through each span's attributes,
- * events and links, which only checks them, is skipped. (The receiver's JSON transcoder builds its index while it
- * writes; its tests hold that index equal to this one of the same bytes.)
+ * (The receiver's JSON transcoder builds the same index while it writes; its tests hold the two equal.)
  */
-export function indexOtlpProtobuf(bytes: Uint8Array, options: { wellFormed?: boolean } = {}): OtlpProtoIndex {
+export function indexOtlpProtobuf(bytes: Uint8Array): OtlpProtoIndex {
   const b = new Builder('otlp-proto');
   if (bytes.length === 0) throw new TraceParseError('empty input: expected an OTLP protobuf ExportTraceServiceRequest', 'byte 0');
   const r = new Reader(bytes, b);
   const x = new IndexBuilder();
-  x.check = options.wellFormed !== true;
   walkRequest(bytes, r, e => indexResourceSpans(r, e, x), () => x.count);
   if (x.count === 0 && x.skipped > 0) {
     throw new TraceParseError(`no readable span: ${x.firstSkipped}` + (x.skipped > 1 ? ` (and ${x.skipped - 1} more bad spans)` : ''), x.firstSkippedPath);
@@ -594,8 +591,6 @@ export class Interner {
 }
 
 class IndexBuilder {
-  /** Walk attributes, events and links to check them (see indexOtlpProtobuf's wellFormed). */
-  check = true;
   count = 0;
   skipped = 0;
   firstSkipped = '';
@@ -739,9 +734,9 @@ function indexSpan(r: Reader, end: number, x: IndexBuilder, group: number, tagAt
       case (6 << 3) | 0: r.varint(); break;
       case (7 << 3) | 1: r.fixed64(); sLo = r.lo; sHi = r.hi; haveStart = true; break;
       case (8 << 3) | 1: r.fixed64(); eLo = r.lo; eHi = r.hi; haveEnd = true; break;
-      case (9 << 3) | 2: { const e = r.len(end); if (x.check) checkKeyValue(r, e, 0); r.pos = e; break; }
-      case (11 << 3) | 2: { const e = r.len(end); if (x.check) checkEvent(r, e); r.pos = e; break; }
-      case (13 << 3) | 2: { const e = r.len(end); if (x.check) checkLink(r, e); r.pos = e; break; }
+      case (9 << 3) | 2: { const e = r.len(end); checkKeyValue(r, e, 0); r.pos = e; break; }
+      case (11 << 3) | 2: { const e = r.len(end); checkEvent(r, e); r.pos = e; break; }
+      case (13 << 3) | 2: { const e = r.len(end); checkLink(r, e); r.pos = e; break; }
       case (15 << 3) | 2: {
         const e = r.len(end);
         while (r.pos < e) {

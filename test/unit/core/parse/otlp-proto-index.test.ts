@@ -94,9 +94,8 @@ test('index agrees with the full decoder on 4,000 mutations (flipped, inserted, 
   }
 });
 
-test('wellFormed skips only the checks: the same index for well-formed bytes; without it a broken attribute still skips its span', () => {
+test('a broken attribute skips its span', () => {
   const bytes = request();
-  assert.deepEqual(indexOtlpProtobuf(bytes, { wellFormed: true }), indexOtlpProtobuf(bytes));
   // a varint attribute value cut short inside span 1's first attribute: checked, the span is skipped
   const broken = Uint8Array.from(bytes);
   const at = Buffer.from(broken).indexOf(Buffer.from([0x0a, 0x01, 0x61])); // key "a"
