@@ -123,6 +123,9 @@ test('service graph, compare and latency distribution in VS Code; the comparison
   const slow = await frameWith(s, '[data-testid="search"]', 'SELECT stock');
   await poll(async () => ((await slow.locator('[data-testid="search"]').inputValue()) === 'service=inventory' ? true : undefined), 10_000, 'service=inventory in the waterfall\'s search box');
   assert.match(await activeTab(s), new RegExp(`frontend: GET /checkout ${traceId(SLOW).slice(0, 8)}`));
+  // The waterfall was opened with the focus, which it takes once its frame has loaded: let it, before a quick input
+  // opens (a CI run lost the search's quick input to it at its second step).
+  assert.ok(await s.wb.webviewFocused(), 'the waterfall opened from the graph has the keyboard focus');
 
   // (b) Compare Traces… from a search result's context menu (the side panel's search, of the embedded receiver
   // here; newest first, so in view): A the last fast checkout (58 ms), B the slow one (open now).

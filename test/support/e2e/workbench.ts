@@ -94,6 +94,20 @@ export class Workbench {
     await this.ready(timeout);
   }
 
+  /**
+   * Waits until a webview has the keyboard focus (the page's focused element is its frame). A panel opened with focus
+   * gets it only once its frame has loaded, which on a busy machine can be after the test has moved on: a quick input
+   * opened meanwhile then loses the focus to it and closes. Returns false when no webview took the focus in time.
+   */
+  async webviewFocused(timeout = 10_000): Promise<boolean> {
+    const deadline = Date.now() + timeout;
+    while (Date.now() < deadline) {
+      if (await this.page.evaluate(() => document.activeElement?.tagName === 'IFRAME')) return true;
+      await this.page.waitForTimeout(100);
+    }
+    return false;
+  }
+
   /** Types into the open quick input (an input box or a quick pick) and accepts it with Enter. */
   async answerQuickInput(text: string, timeout = DEFAULT_TIMEOUT): Promise<void> {
     const input = this.page.locator('.quick-input-widget .quick-input-box input');
