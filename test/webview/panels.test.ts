@@ -1,7 +1,7 @@
 // WaterfallPanels (the host side of the waterfall) against the fake vscode module: HTML recipe, the ready/init
 // handshake, validation of what the webview sends, request replies, updates, and restore after a reload.
 import { fakeVscode } from '../support/host/register';
-import { test } from 'node:test';
+import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { EventEmitter, Uri } from '../support/host/fakeVscode';
@@ -46,6 +46,10 @@ fs.delete = async (u: Uri) => { rmSync(u.fsPath, { force: true }); };
 
 const compact = () => encodeCompactTrace(buildAnalysis(buildTrace(sampleSpecs())));
 const tick = () => new Promise(r => setTimeout(r, 20));
+// The panels validate the webview's messages with schemas loaded on first use (import('../lazy')). Loaded here
+// first, so that a message is handled within a tick; under load the first load took longer than the tick (a CI run
+// with two test files at once saw no init 20 ms after ready).
+before(() => import('../../src/host/lazy'));
 
 test('show: CSP html, one panel per trace, nothing pushed before ready, init after it', async () => {
   const ctx = fakeVscode.newContext();
