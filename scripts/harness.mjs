@@ -31,8 +31,9 @@ async function bundle(entry, platform = 'browser', format = 'iife') {
 /** Start the harness. Returns its base URL, a way to serve extra documents, and close(). */
 export async function startHarness({ port = 0, host = '127.0.0.1', quiet = true } = {}) {
   if (!existsSync(join(ROOT, 'dist', 'webview.js'))) throw new Error('dist/webview.js is missing: run `node scripts/build.mjs` first');
-  const [hostJs, workerJs, htmlModule] = await Promise.all([
+  const [hostJs, workerStartJs, workerJs, htmlModule] = await Promise.all([
     bundle('webview/harness/host.ts'),
+    bundle('webview/harness/worker-start.ts'),
     bundle('webview/harness/worker.ts'),
     bundle('src/host/waterfall/html.ts', 'node', 'esm'),
   ]);
@@ -64,6 +65,7 @@ export async function startHarness({ port = 0, host = '127.0.0.1', quiet = true 
         return send(200, 'text/html; charset=utf-8', html);
       }
       if (url.pathname === '/harness/host.js') return send(200, TYPES['.js'], hostJs);
+      if (url.pathname === '/harness/worker-start.js') return send(200, TYPES['.js'], workerStartJs);
       if (url.pathname === '/harness/worker.js') return send(200, TYPES['.js'], workerJs);
       if (url.pathname === '/harness/theme.css') return send(200, TYPES['.css'], await readFile(join(ROOT, 'scripts', 'harness', 'theme.css')));
       if (url.pathname === '/gen/trace.json') {

@@ -126,7 +126,8 @@ interface Preview { compact: CompactTrace; fetchMs: number; previewMs: number }
 /** Fetches and prepares in the harness worker; `onPreview` gets the first spans of a big document before the whole. */
 function prepare(url: string, opts: { traceId?: string; preview: boolean; onPreview?: (p: Preview) => void }): Promise<Prepared> {
   return new Promise(resolve => {
-    const worker = new Worker('/harness/worker.js');
+    // worker-start.js begins the fetch before the parser's script loads (the URL rides in its own URL).
+    const worker = new Worker(`/harness/worker-start.js?url=${encodeURIComponent(url)}`);
     worker.onmessage = (e: MessageEvent) => {
       const m = e.data as (Preview & { ok: true; part: 'preview' }) | (Prepared & { part?: 'whole' });
       if (m.ok && m.part === 'preview') { opts.onPreview?.(m); return; }

@@ -5,14 +5,26 @@
 // growing), then the whole.
 import { StreamingPrepare } from '../../src/worker/prepare';
 import { transferables } from '../../src/protocol/compact';
+import type { EarlyFetch } from './worker-start';
 
 interface Job { url: string; traceId?: string; preview?: boolean }
+
+/** The response of the fetch worker-start.ts began for `url`, once; else a new fetch. */
+function fetchDocument(url: string): Promise<Response> {
+  const scope = self as unknown as { spanscopeEarly?: EarlyFetch };
+  const early = scope.spanscopeEarly;
+  if (early?.url === url) {
+    scope.spanscopeEarly = undefined;
+    return early.response;
+  }
+  return fetch(url);
+}
 
 self.addEventListener('message', (e: MessageEvent<Job>) => {
   void (async () => {
     const t0 = performance.now();
     try {
-      const res = await fetch(e.data.url);
+      const res = await fetchDocument(e.data.url);
       if (!res.ok || !res.body) throw new Error(`GET ${e.data.url}: HTTP ${res.status}`);
       const want = e.data.traceId?.toLowerCase();
       const declared = Number(res.headers.get('content-length'));
