@@ -74,6 +74,8 @@ export default tseslint.config(
         paths: [
           { name: 'vscode', message: 'The core, the protocol and the webview never import vscode.' },
           ...nodeBuiltins.map(name => ({ name, message: 'The core, the protocol and the webview run without Node: no built-ins.' })),
+          // They are bundled into the webviews and the parse workers, whose start-up is on the way to the first rows.
+          ...['zod', 'zod/mini', 'zod/v4', 'zod/v4/mini'].map(name => ({ name, message: "Import z from src/core/schema.ts (zod/mini with English messages): classic zod is 90 KB of the webview's and the parse worker's bundles." })),
         ],
       }],
     },

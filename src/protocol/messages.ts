@@ -5,7 +5,7 @@
 // `reply` of the same id (`ok: false` + `error` is a rejection). Both sides validate what they receive with
 // these schemas and drop (and log) anything that does not match.
 
-import * as z from 'zod';
+import * as z from '../core/schema';
 import type { CompactTrace } from './compact';
 import { PROTOCOL_VERSION } from './version';
 
@@ -21,11 +21,11 @@ const u8 = typed(Uint8Array);
 const f64 = typed(Float64Array);
 
 const codeLocationSchema = z.object({
-  filePath: z.string().max(4096).optional(),
-  line: z.number().int().nonnegative().optional(),
-  column: z.number().int().nonnegative().optional(),
-  function: z.string().max(4096).optional(),
-  namespace: z.string().max(4096).optional(),
+  filePath: z.optional(z.maxString(4096)),
+  line: z.optional(z.nonNegativeInt()),
+  column: z.optional(z.nonNegativeInt()),
+  function: z.optional(z.maxString(4096)),
+  namespace: z.optional(z.maxString(4096)),
   source: z.enum(['code.attributes', 'code.attributes.old', 'datadog.code_origin', 'stacktrace']),
 });
 
@@ -36,13 +36,13 @@ const statsBase = {
 /** Shape check of a CompactTrace (cheap: no per-element work); `validateCompactTrace` checks the indices. */
 export const compactTraceSchema = z.object({
   v: z.literal(1),
-  traceId: z.string().max(4096),
-  format: z.string().max(64),
-  startNs: z.string().regex(/^-?\d{1,30}$/),
+  traceId: z.maxString(4096),
+  format: z.maxString(64),
+  startNs: z.string().check(z.regex(/^-?\d{1,30}$/)),
   durationNs: z.number(),
-  spanCount: z.number().int().nonnegative(),
+  spanCount: z.nonNegativeInt(),
   traceWarnings: z.array(z.string()),
-  partial: z.object({ totalSpans: z.number().int().nonnegative() }).optional(),
+  partial: z.optional(z.object({ totalSpans: z.nonNegativeInt() })),
   strings: z.string(),
   stringEnds: u32,
   cols: z.object({
@@ -58,32 +58,32 @@ export const compactTraceSchema = z.object({
   }),
   findings: z.array(z.object({
     kind: z.enum(['orphan', 'client-without-server', 'multiple-roots', 'n-plus-one', 'sequential-chain', 'bottleneck', 'retry', 'concurrency-limit', 'error-origin', 'duplicate-span-id', 'clock-skew']),
-    spanIndex: z.number().int(),
-    relatedSpanIndices: z.array(z.number().int()),
-    severity: z.enum(['high', 'medium', 'low']).optional(),
+    spanIndex: z.int(),
+    relatedSpanIndices: z.array(z.int()),
+    severity: z.optional(z.enum(['high', 'medium', 'low'])),
     message: z.string(),
-    totalNs: z.number().optional(),
-    savingNs: z.number().optional(),
-    codeLocation: codeLocationSchema.optional(),
+    totalNs: z.optional(z.number()),
+    savingNs: z.optional(z.number()),
+    codeLocation: z.optional(codeLocationSchema),
   })),
   services: z.array(z.object({ service: z.string(), ...statsBase })),
   operations: z.array(z.object({ service: z.string(), operation: z.string(), ...statsBase })),
-  maxDepth: z.number().int().nonnegative(),
-  errorCount: z.number().int().nonnegative(),
-}) as unknown as z.ZodType<CompactTrace>;
+  maxDepth: z.nonNegativeInt(),
+  errorCount: z.nonNegativeInt(),
+}) as unknown as z.ZodMiniType<CompactTrace>;
 
-const spanIndexList = z.union([i32, z.array(z.number().int().nonnegative())]);
+const spanIndexList = z.union([i32, z.array(z.nonNegativeInt())]);
 
 /** Which spans map to files of the open workspace, and which to the active editor's file (host-computed). */
 export const sourceMappingSchema = z.object({
   workspaceSpans: spanIndexList,
   currentFileSpans: spanIndexList,
-  currentFile: z.string().max(4096).optional(),
+  currentFile: z.optional(z.maxString(4096)),
 });
 export type SourceMapping = z.infer<typeof sourceMappingSchema>;
 
-const spanId = z.string().min(1).max(256);
-const requestId = z.number().int().nonnegative();
+const spanId = z.nonEmptyString(256);
+const requestId = z.nonNegativeInt();
 
 // ---- host → webview ---------------------------------------------------------------------------------------------
 
@@ -91,24 +91,24 @@ export const hostToWebviewSchema = z.discriminatedUnion('type', [
   z.object({
     type: z.literal('init'),
     protocol: z.literal(PROTOCOL_VERSION),
-    traceKey: z.string().max(1024),
-    sourceLabel: z.string().max(4096),
+    traceKey: z.maxString(1024),
+    sourceLabel: z.maxString(4096),
     compact: compactTraceSchema,
-    selectSpanId: spanId.optional(),
-    mapping: sourceMappingSchema.optional(),
+    selectSpanId: z.optional(spanId),
+    mapping: z.optional(sourceMappingSchema),
   }),
   /** More spans of the same trace (live receiver, refresh): replace the data, keep the view state. */
   z.object({ type: z.literal('update'), compact: compactTraceSchema }),
   z.object({ type: z.literal('reveal'), spanId }),
   z.object({ type: z.literal('mapping'), mapping: sourceMappingSchema }),
   /** Fill the search box with `text` and apply it; `hide` hides non-matching rows, `dim` (default) only dims them. */
-  z.object({ type: z.literal('setFilter'), text: z.string().max(1000), mode: z.enum(['dim', 'hide']).optional() }),
+  z.object({ type: z.literal('setFilter'), text: z.maxString(1000), mode: z.optional(z.enum(['dim', 'hide'])) }),
   z.discriminatedUnion('ok', [
     z.object({ type: z.literal('reply'), id: requestId, ok: z.literal(true) }),
-    z.object({ type: z.literal('reply'), id: requestId, ok: z.literal(false), error: z.string().max(4096) }),
+    z.object({ type: z.literal('reply'), id: requestId, ok: z.literal(false), error: z.maxString(4096) }),
   ]),
   /** The trace could not be loaded; the webview shows the message instead of rows. */
-  z.object({ type: z.literal('error'), message: z.string().max(4096) }),
+  z.object({ type: z.literal('error'), message: z.maxString(4096) }),
 ]);
 export type HostToWebview = z.infer<typeof hostToWebviewSchema>;
 
@@ -120,11 +120,11 @@ export const MAX_DROPPED_BYTES = 512 * 1024 * 1024;
 export const DROPPABLE_URI = /^(file|vscode-remote):\/\//i;
 
 const location = z.object({
-  filePath: z.string().min(1).max(4096),
+  filePath: z.nonEmptyString(4096),
   /** 1-based, as in the span. */
-  line: z.number().int().positive().optional(),
+  line: z.optional(z.int().check(z.positive())),
   /** 1-based, as in the span. */
-  column: z.number().int().positive().optional(),
+  column: z.optional(z.int().check(z.positive())),
 });
 export type SourceRequestLocation = z.infer<typeof location>;
 
@@ -132,25 +132,22 @@ export const webviewToHostSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('ready'), protocol: z.literal(PROTOCOL_VERSION) }),
   /** Request: open this file at this line (from Go to source, Enter on a row, a stack frame). */
   // Without a location (the span carries no file): the host opens where its mapping engine placed the span.
-  z.object({ type: z.literal('openSource'), id: requestId, spanId: spanId.optional(), location: location.optional() }),
+  z.object({ type: z.literal('openSource'), id: requestId, spanId: z.optional(spanId), location: z.optional(location) }),
   /** Request: open another trace (a span link). */
-  z.object({ type: z.literal('openTrace'), id: requestId, traceId: z.string().min(1).max(256), spanId: spanId.optional() }),
-  z.object({ type: z.literal('selectionChanged'), spanId: spanId.nullable() }),
-  z.object({ type: z.literal('copyText'), text: z.string().max(4 * 1024 * 1024) }),
+  z.object({ type: z.literal('openTrace'), id: requestId, traceId: z.nonEmptyString(256), spanId: z.optional(spanId) }),
+  z.object({ type: z.literal('selectionChanged'), spanId: z.nullable(spanId) }),
+  z.object({ type: z.literal('copyText'), text: z.maxString(4 * 1024 * 1024) }),
   /** A file was dropped on the panel (its bytes): open the traces it holds. */
-  z.object({ type: z.literal('openDroppedFile'), name: z.string().min(1).max(1024), bytes: u8.refine(b => b.byteLength <= MAX_DROPPED_BYTES, { message: 'dropped file too large' }) }),
+  z.object({ type: z.literal('openDroppedFile'), name: z.nonEmptyString(1024), bytes: u8.check(z.refine(b => b.byteLength <= MAX_DROPPED_BYTES, { message: 'dropped file too large' })) }),
   /** Files were dropped from VS Code's explorer (a URI list): open them. */
-  z.object({ type: z.literal('openDroppedUris'), uris: z.array(z.string().max(8192).regex(DROPPABLE_URI)).min(1).max(64) }),
-  z.object({ type: z.literal('log'), level: z.enum(['info', 'warn', 'error']), message: z.string().max(16_384) }),
+  z.object({ type: z.literal('openDroppedUris'), uris: z.array(z.string().check(z.maxLength(8192), z.regex(DROPPABLE_URI))).check(z.minLength(1), z.maxLength(64)) }),
+  z.object({ type: z.literal('log'), level: z.enum(['info', 'warn', 'error']), message: z.maxString(16_384) }),
 ]);
 export type WebviewToHost = z.infer<typeof webviewToHostSchema>;
 export type WebviewRequest = Extract<WebviewToHost, { id: number }>;
 
 export type Logger = (message: string) => void;
 
-function describe(error: z.ZodError): string {
-  return error.issues.slice(0, 3).map(i => `${i.path.join('.') || '$'}: ${i.message}`).join('; ');
-}
 function kindOf(data: unknown): string {
   return typeof data === 'object' && data !== null && 'type' in data ? String((data as { type: unknown }).type).slice(0, 40) : typeof data;
 }
@@ -159,7 +156,7 @@ function kindOf(data: unknown): string {
 export function parseHostMessage(data: unknown, log: Logger): HostToWebview | undefined {
   const r = hostToWebviewSchema.safeParse(data);
   if (r.success) return r.data;
-  log(`dropped invalid host message (${kindOf(data)}): ${describe(r.error)}`);
+  log(`dropped invalid host message (${kindOf(data)}): ${z.describeIssues(r.error)}`);
   return undefined;
 }
 
@@ -167,6 +164,6 @@ export function parseHostMessage(data: unknown, log: Logger): HostToWebview | un
 export function parseWebviewMessage(data: unknown, log: Logger): WebviewToHost | undefined {
   const r = webviewToHostSchema.safeParse(data);
   if (r.success) return r.data;
-  log(`dropped invalid webview message (${kindOf(data)}): ${describe(r.error)}`);
+  log(`dropped invalid webview message (${kindOf(data)}): ${z.describeIssues(r.error)}`);
   return undefined;
 }

@@ -12,7 +12,7 @@
 //   status an error unless `otel.status_code` says otherwise. HTTP status codes alone are not errors.
 // - Logs become events; the `event` field is the event name (removed from the event's attributes).
 // - A process becomes one shared Resource; its serviceName is also the `service.name` attribute.
-import * as z from 'zod';
+import * as z from '../schema';
 import {
   NO_ATTRIBUTES, TraceParseError,
   type Attr, type AttrValue, type Attributes, type Resource, type Span, type SpanEvent, type SpanKind, type SpanLink, type StatusCode,
@@ -22,17 +22,17 @@ import { BadSpan, Builder, describe, isObject, keyPath, makeSpan } from './build
 import { int64, kindName, makeStatus, microsToNanos } from './values';
 import { check, validate } from './zod-path';
 
-const zTag = z.object({ key: z.string(), type: z.string().nullish(), value: z.unknown() });
-const zProcess = z.object({ serviceName: z.string().nullish(), tags: z.array(zTag).nullish() });
+const zTag = z.object({ key: z.string(), type: z.nullish(z.string()), value: z.unknown() });
+const zProcess = z.object({ serviceName: z.nullish(z.string()), tags: z.nullish(z.array(zTag)) });
 const zTrace = z.object({
-  traceID: z.string().nullish(),
+  traceID: z.nullish(z.string()),
   spans: z.custom<unknown[]>(v => Array.isArray(v), 'expected an array of spans'),
-  processes: z.custom<Record<string, unknown>>(v => isObject(v), 'expected an object of processes').nullish(),
-  warnings: z.array(z.string()).nullish(),
+  processes: z.nullish(z.custom<Record<string, unknown>>(v => isObject(v), 'expected an object of processes')),
+  warnings: z.nullish(z.array(z.string())),
 });
 const zEnvelope = z.object({
-  data: z.array(z.unknown()).nullable(),
-  errors: z.array(z.object({ msg: z.string().nullish(), code: z.number().nullish(), traceID: z.string().nullish() }).loose()).nullish(),
+  data: z.nullable(z.array(z.unknown())),
+  errors: z.nullish(z.array(z.looseObject({ msg: z.nullish(z.string()), code: z.nullish(z.number()), traceID: z.nullish(z.string()) }))),
 });
 
 

@@ -5,7 +5,7 @@
 //
 // zod validates the envelope, resources and scopes; spans (the hot path, 100k of them) are checked by hand in
 // `otlpSpan`, which also produces the model objects, so every field is read exactly once.
-import * as z from 'zod';
+import * as z from '../schema';
 import {
   NO_ATTRIBUTES, TraceParseError,
   type Attr, type Attributes, type Resource, type Scope, type Span, type SpanEvent, type SpanLink, type LinkType,
@@ -15,23 +15,23 @@ import { BadSpan, Builder, describe, isObject, makeSpan } from './builder';
 import { makeStatus, nanosField, otlpAttributes, otlpKind, statusCode } from './values';
 import { validate, check, pathOf } from './zod-path';
 
-const zAttrList = z.array(z.unknown()).nullish();
-export const zResource = z.object({ attributes: zAttrList }).nullish();
-export const zScope = z.object({
-  name: z.string().nullish(),
-  version: z.string().nullish(),
+const zAttrList = z.nullish(z.array(z.unknown()));
+export const zResource = z.nullish(z.object({ attributes: zAttrList }));
+export const zScope = z.nullish(z.object({
+  name: z.nullish(z.string()),
+  version: z.nullish(z.string()),
   attributes: zAttrList,
-}).nullish();
+}));
 const zScopeSpans = z.object({
   scope: zScope,
   instrumentationLibrary: zScope,
   // The spans array is passed through as is (checked span by span by hand): no 100k-element copy.
-  spans: z.custom<unknown[]>(v => Array.isArray(v), 'expected an array of spans').nullish(),
+  spans: z.nullish(z.custom<unknown[]>(v => Array.isArray(v), 'expected an array of spans')),
 });
 const zResourceSpans = z.object({
   resource: zResource,
-  scopeSpans: z.array(zScopeSpans).nullish(),
-  instrumentationLibrarySpans: z.array(zScopeSpans).nullish(),
+  scopeSpans: z.nullish(z.array(zScopeSpans)),
+  instrumentationLibrarySpans: z.nullish(z.array(zScopeSpans)),
 });
 const zResourceSpansList = z.array(z.unknown());
 

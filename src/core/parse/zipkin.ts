@@ -8,7 +8,7 @@ import { NO_ATTRIBUTES, TraceParseError, type Attr, type Resource, type Span, ty
 import { canonicalSpanId, canonicalTraceId, isAllZeroId } from '../ids';
 import { BadSpan, Builder, describe, isObject, makeSpan } from './builder';
 import { kindName, makeStatus, microsToNanos } from './values';
-import * as z from 'zod';
+import * as z from '../schema';
 import { validate } from './zod-path';
 
 export type Mutable<T> = { -readonly [K in keyof T]: T[K] };

@@ -1,5 +1,5 @@
 // zod validation with errors reported as TraceParseError at a JSON path.
-import type { z } from 'zod';
+import type * as z from '../schema';
 import { TraceParseError } from '../model';
 
 export function pathOf(base: string, segments: readonly PropertyKey[]): string {
@@ -15,7 +15,7 @@ export function pathOf(base: string, segments: readonly PropertyKey[]): string {
 }
 
 /** Validates `value` with `schema`; throws TraceParseError naming the first problem and where it is. */
-export function validate<T extends z.ZodType>(schema: T, value: unknown, base: string, what: string): z.output<T> {
+export function validate<T extends z.ZodMiniType>(schema: T, value: unknown, base: string, what: string): z.output<T> {
   const r = schema.safeParse(value);
   if (r.success) return r.data;
   const issue = r.error.issues[0]!;
@@ -24,7 +24,7 @@ export function validate<T extends z.ZodType>(schema: T, value: unknown, base: s
 }
 
 /** Like `validate` but returns the problem instead of throwing (for per-item checks that only warn). */
-export function check<T extends z.ZodType>(schema: T, value: unknown, base: string): { ok: true; data: z.output<T> } | { ok: false; path: string; message: string } {
+export function check<T extends z.ZodMiniType>(schema: T, value: unknown, base: string): { ok: true; data: z.output<T> } | { ok: false; path: string; message: string } {
   const r = schema.safeParse(value);
   if (r.success) return { ok: true, data: r.data };
   const issue = r.error.issues[0]!;
