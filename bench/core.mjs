@@ -16,35 +16,25 @@
 // Times are medians of several runs. Targets at 100k: pipeline/JSON.parse ≤ 2.0, heap ratio ≤ 1.0,
 // proto ≤ JSON pipeline, block ≤ 50 ms.
 //   node --expose-gc bench/core.mjs [--sizes 1000,10000] [--runs N] [--block-at 100000]
-import * as esbuild from 'esbuild';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
-import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { arg, bundleCore, bundlePath, cacheDir as outDir, requireGc, root } from './common.mjs';
 import { generateTrace } from './gen-trace.mjs';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const arg = name => { const i = process.argv.indexOf(name); return i > 0 ? process.argv[i + 1] : undefined; };
 const SIZES = (arg('--sizes') ?? '1000,10000,100000').split(',').map(Number);
 const BLOCK_AT = Number(arg('--block-at') ?? 100_000);
 const RUNS_OVERRIDE = arg('--runs') ? Number(arg('--runs')) : undefined;
-if (typeof globalThis.gc !== 'function') {
-  console.error('run with node --expose-gc (npm run bench:core does)');
-  process.exit(2);
-}
+requireGc('npm run bench:core does');
 
 // The core is TypeScript: bundle the pieces the benchmark calls, exactly as the extension bundles them.
-const outDir = join(root, 'node_modules', '.cache', 'spanscope-bench');
-mkdirSync(outDir, { recursive: true });
-const entry = `
-export { parseTraceDocument } from ${JSON.stringify(join(root, 'src/core/parse/index.ts'))};
-export { analyzeTrace } from ${JSON.stringify(join(root, 'src/core/analysis/analyze.ts'))};
-export { encodeOtlpProtobuf } from ${JSON.stringify(join(root, 'src/core/otlp/proto.ts'))};
-export { prepareTraces } from ${JSON.stringify(join(root, 'src/worker/client.ts'))};
-`;
-const bundle = join(outDir, 'core-bench.mjs');
-await esbuild.build({ stdin: { contents: entry, resolveDir: root, loader: 'ts' }, bundle: true, platform: 'node', format: 'esm', target: 'node20', outfile: bundle, logLevel: 'warning', banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" } });
-const core = await import(pathToFileURL(bundle).href);
+const core = await bundleCore('core-bench', {
+  parseTraceDocument: 'src/core/parse/index.ts',
+  analyzeTrace: 'src/core/analysis/analyze.ts',
+  encodeOtlpProtobuf: 'src/core/otlp/proto.ts',
+  prepareTraces: 'src/worker/client.ts',
+});
 const workerPath = join(root, 'dist', 'parse-worker.js');
 
 const now = () => performance.now();
@@ -88,7 +78,7 @@ const blockProbe = join(outDir, 'block-probe.mjs');
 writeFileSync(blockProbe, `
 import { readFile } from 'node:fs/promises';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-const core = await import(${JSON.stringify(pathToFileURL(bundle).href)});
+const core = await import(${JSON.stringify(pathToFileURL(bundlePath('core-bench')).href)});
 const bytes = new Uint8Array(await readFile(process.argv[2]));
 await new Promise(r => setTimeout(r, 100));
 const { Worker } = await import('node:worker_threads');

@@ -10,28 +10,20 @@
 //              JSON.parse of its document and the whole pipeline (parse + analyzeTrace, findings included), in one
 //              run: bench:core budgets the pipeline at ≤ 2.0 × JSON.parse at 100k spans.
 //   node bench/findings.mjs [--n 100000] [--runs 5]
-import * as esbuild from 'esbuild';
-import { mkdirSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { arg, bundleCore, root } from './common.mjs';
 import { generateTrace } from './gen-trace.mjs';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const arg = name => { const i = process.argv.indexOf(name); return i > 0 ? process.argv[i + 1] : undefined; };
 const N = Number(arg('--n') ?? 100_000);
 const RUNS = Number(arg('--runs') ?? 5);
 
-const outDir = join(root, 'node_modules', '.cache', 'spanscope-bench');
-mkdirSync(outDir, { recursive: true });
-const entry = `
-export { parseTraceDocument } from ${JSON.stringify(join(root, 'src/core/parse/index.ts'))};
-export { analyzeTrace } from ${JSON.stringify(join(root, 'src/core/analysis/analyze.ts'))};
-export { computeFindings } from ${JSON.stringify(join(root, 'src/core/analysis/findings.ts'))};
-export { scoreCorpus } from ${JSON.stringify(join(root, 'test/corpus/findings/score.ts'))};
-`;
-const bundle = join(outDir, 'findings-bench.mjs');
-await esbuild.build({ stdin: { contents: entry, resolveDir: root, loader: 'ts' }, bundle: true, platform: 'node', format: 'esm', target: 'node20', outfile: bundle, logLevel: 'warning', banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" } });
-const core = await import(pathToFileURL(bundle).href);
+const core = await bundleCore('findings-bench', {
+  parseTraceDocument: 'src/core/parse/index.ts',
+  analyzeTrace: 'src/core/analysis/analyze.ts',
+  computeFindings: 'src/core/analysis/findings.ts',
+  scoreCorpus: 'test/corpus/findings/score.ts',
+});
 const { FINDINGS_APPS, FINDINGS_DIR, VARIANTS } = await import(pathToFileURL(join(root, 'scripts', 'capture-findings.mjs')).href);
 
 // ---- corpus

@@ -9,15 +9,13 @@
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { arg, root } from './common.mjs';
 import { generateTrace, traceIdFor } from './gen-trace.mjs';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const cli = join(root, 'dist', 'cli.js');
-const arg = name => { const i = process.argv.indexOf(name); return i > 0 ? process.argv[i + 1] : undefined; };
 const SIZES = (arg('--sizes') ?? '1000,10000,100000').split(',').map(Number);
 const RUNS = Number(arg('--runs') ?? 3);
 const median = xs => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];

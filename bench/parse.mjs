@@ -7,32 +7,19 @@
 //   heap           retained heap of the ParseResult vs the bare JSON.parse result (target ≤ 0.9)
 //   proto          parseTraceDocument(OTLP protobuf bytes of the same trace) vs the OTLP JSON path (target ≤ 1.0)
 // Times are medians.   node --expose-gc bench/parse.mjs [--sizes 1000,100000] [--runs N] [--formats jaeger,otlp]
-import * as esbuild from 'esbuild';
-import { mkdirSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { arg, bundleCore, requireGc } from './common.mjs';
 import { generateTrace } from './gen-trace.mjs';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const arg = name => { const i = process.argv.indexOf(name); return i > 0 ? process.argv[i + 1] : undefined; };
 const SIZES = (arg('--sizes') ?? '1000,10000,100000').split(',').map(Number);
 const FORMATS = (arg('--formats') ?? 'jaeger,otlp').split(',');
 const RUNS = arg('--runs') ? Number(arg('--runs')) : undefined;
-if (typeof globalThis.gc !== 'function') {
-  console.error('run with node --expose-gc bench/parse.mjs');
-  process.exit(2);
-}
+requireGc('npm run bench:parse does');
 
 // Bundle the TypeScript core as the extension does (same minification-free esbuild output).
-const outDir = join(root, 'node_modules', '.cache', 'spanscope-bench');
-mkdirSync(outDir, { recursive: true });
-const entry = `
-export { parseTraceDocument } from ${JSON.stringify(join(root, 'src/core/parse/index.ts'))};
-export { encodeOtlpProtobuf } from ${JSON.stringify(join(root, 'src/core/otlp/proto.ts'))};
-`;
-const bundle = join(outDir, 'parse-bench.mjs');
-await esbuild.build({ stdin: { contents: entry, resolveDir: root, loader: 'ts' }, bundle: true, platform: 'node', format: 'esm', target: 'node20', outfile: bundle, logLevel: 'warning', banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" } });
-const { parseTraceDocument, encodeOtlpProtobuf } = await import(pathToFileURL(bundle).href);
+const { parseTraceDocument, encodeOtlpProtobuf } = await bundleCore('parse-bench', {
+  parseTraceDocument: 'src/core/parse/index.ts',
+  encodeOtlpProtobuf: 'src/core/otlp/proto.ts',
+});
 
 const now = () => performance.now();
 const cpu = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1000; };

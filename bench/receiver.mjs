@@ -19,16 +19,15 @@
 // parse worker and V8's helpers), so the cost of handing requests to a worker shows.
 import * as esbuild from 'esbuild';
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import * as http from 'node:http';
 import * as net from 'node:net';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { arg, bundleCore, cacheDir, requireGc, root } from './common.mjs';
 import { generateTrace } from './gen-trace.mjs';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const arg = (name, dflt) => { const i = process.argv.indexOf(name); return i > 0 ? process.argv[i + 1] : dflt; };
 
 if (process.argv.includes('--client')) await client();
 else await server();
@@ -136,26 +135,18 @@ function runClients(url, encoding, dir, hooks = {}) {
 // ---------------------------------------------------------------------------------------------- server side
 
 async function server() {
-  if (typeof globalThis.gc !== 'function') {
-    console.error('run with node --expose-gc (npm run bench:receiver does)');
-    process.exit(2);
-  }
+  requireGc('npm run bench:receiver does');
   // The receiver is TypeScript: bundle it exactly as the extension and the CLI bundle it.
-  const outDir = join(root, 'node_modules', '.cache', 'spanscope-bench');
-  mkdirSync(outDir, { recursive: true });
-  const entry = `
-export { OtlpReceiver } from ${JSON.stringify(join(root, 'src/backends/receiver/receiver.ts'))};
-export { TraceStore } from ${JSON.stringify(join(root, 'src/backends/receiver/store.ts'))};
-export { parseTraceDocument } from ${JSON.stringify(join(root, 'src/core/parse/index.ts'))};
-export { encodeOtlpProtobuf } from ${JSON.stringify(join(root, 'src/core/otlp/proto.ts'))};
-export { indexOtlpProtobuf } from ${JSON.stringify(join(root, 'src/core/parse/otlp-proto.ts'))};
-export { ingest } from ${JSON.stringify(join(root, 'src/backends/receiver/ingest.ts'))};
-`;
-  const bundle = join(outDir, 'receiver-bench.mjs');
-  await esbuild.build({ stdin: { contents: entry, resolveDir: root, loader: 'ts' }, bundle: true, platform: 'node', format: 'esm', target: 'node20', outfile: bundle, logLevel: 'warning', banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" } });
-  const lib = await import(pathToFileURL(bundle).href);
+  const lib = await bundleCore('receiver-bench', {
+    OtlpReceiver: 'src/backends/receiver/receiver.ts',
+    TraceStore: 'src/backends/receiver/store.ts',
+    parseTraceDocument: 'src/core/parse/index.ts',
+    encodeOtlpProtobuf: 'src/core/otlp/proto.ts',
+    indexOtlpProtobuf: 'src/core/parse/otlp-proto.ts',
+    ingest: 'src/backends/receiver/ingest.ts',
+  });
   // The parse worker, bundled as the extension's dist/receiver-worker.js is.
-  const workerPath = join(outDir, 'receiver-worker.cjs');
+  const workerPath = join(cacheDir, 'receiver-worker.cjs');
   await esbuild.build({ entryPoints: [join(root, 'src/backends/receiver/ingest-worker.ts')], bundle: true, platform: 'node', format: 'cjs', target: 'node20', outfile: workerPath, logLevel: 'warning' });
   const workerThreads = Number(arg('--workers', '1'));
 

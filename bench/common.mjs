@@ -1,0 +1,45 @@
+// What the benchmarks that call the TypeScript core share (core, parse, findings, receiver, mcp): where the
+// repository is, how they read `--name value` arguments, the --expose-gc check of those that measure heap, and the
+// esbuild bundle of the modules they call. The bundle is made the way the extension bundles the core, so a
+// benchmark times the code that ships rather than a tsx-transpiled variant of it.
+import * as esbuild from 'esbuild';
+import { mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+/** The repository's root folder. */
+export const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+
+/** Where the benchmarks keep their bundles and scratch files (under node_modules, so git and lint skip it). */
+export const cacheDir = join(root, 'node_modules', '.cache', 'spanscope-bench');
+
+/** The value after `name` on the command line (`--runs 5`), else `fallback`. */
+export function arg(name, fallback) {
+  const i = process.argv.indexOf(name);
+  return i > 0 ? process.argv[i + 1] : fallback;
+}
+
+/** Exits with a usage message unless node runs with --expose-gc (the heap figures need globalThis.gc). */
+export function requireGc(how) {
+  if (typeof globalThis.gc !== 'function') {
+    console.error(`run with node --expose-gc (${how})`);
+    process.exit(2);
+  }
+}
+
+/** The file bundleCore(name, …) writes, for a child process that imports the same bundle. */
+export function bundlePath(name) {
+  return join(cacheDir, `${name}.mjs`);
+}
+
+/**
+ * Bundles the named exports of TypeScript modules (export name → path from the repository root) into
+ * bundlePath(name) and imports it.
+ */
+export async function bundleCore(name, modules) {
+  mkdirSync(cacheDir, { recursive: true });
+  const entry = Object.entries(modules).map(([what, path]) => `export { ${what} } from ${JSON.stringify(join(root, path))};`).join('\n');
+  const bundle = bundlePath(name);
+  await esbuild.build({ stdin: { contents: entry, resolveDir: root, loader: 'ts' }, bundle: true, platform: 'node', format: 'esm', target: 'node20', outfile: bundle, logLevel: 'warning', banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" } });
+  return import(pathToFileURL(bundle).href);
+}
