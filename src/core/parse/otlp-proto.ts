@@ -411,6 +411,10 @@ function event(r: Reader, end: number): SpanEvent {
   return { timeNs, name, attributes: list ?? NO_ATTRIBUTES };
 }
 
+// Its first cases read as span()'s do because trace.proto numbers a Link's trace_id, span_id, trace_state (1 to 3)
+// as it numbers a Span's, and its attributes are a KeyValue list read as span()'s and event()'s are. They stay spelled
+// out in each switch like every other case: this is the decoder's per-field inner loop (bench/parse.mjs times it,
+// the proto column), and one switch per message keeps each field one jump away.
 function link(r: Reader, end: number): SpanLink | undefined {
   let traceId = '', spanId = '', traceState = '';
   let list: Attr[] | undefined;
