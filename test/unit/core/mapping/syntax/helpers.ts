@@ -36,3 +36,13 @@ export function ctx(l: StringLiteral): Record<string, unknown> {
   }
   return out;
 }
+
+/** Every definition as [kind, qualified name, line, endLine], the containers joined with the language's `separator`. */
+export function definitionRows(o: FileOutline, separator: string): unknown[][] {
+  return o.definitions.map(d => [d.kind, [...d.containers, d.name].join(separator), d.line, d.endLine]);
+}
+
+/** The annotated definitions as [name, annotations]. */
+export function annotatedRows(o: FileOutline): unknown[][] {
+  return o.definitions.filter(d => d.annotations).map(d => [d.name, d.annotations]);
+}

@@ -2,7 +2,7 @@
 // Nest decorators, Express/Fastify routes, startActiveSpan/startSpan span names and template literals.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ctx, def, defIndex, lit, outline } from './helpers';
+import { annotatedRows, ctx, def, defIndex, definitionRows, lit, outline } from './helpers';
 
 const SERVER_JS = `const express = require('express');
 const { trace } = require('@opentelemetry/api');
@@ -79,7 +79,7 @@ const APP_TSX = `export function App({ id }: { id: string }) {
 
 test('JavaScript: functions, arrow functions bound to names, classes, constructors, static methods', async () => {
   const o = await outline('javascript', SERVER_JS);
-  assert.deepEqual(o.definitions.map(d => [d.kind, [...d.containers, d.name].join('.'), d.line, d.endLine]), [
+  assert.deepEqual(definitionRows(o, '.'), [
     ['function', 'createOrder', 19, 22],
     ['function', 'getOrder', 24, 24],
     ['class', 'OrderRepo', 26, 30],
@@ -111,7 +111,7 @@ test('JavaScript: Express and Fastify routes, span names, template literals, SQL
 test('TypeScript: interfaces, enums, namespaces, abstract classes, class-field arrow methods', async () => {
   const o = await outline('typescript', CATS_TS);
   assert.equal(o.hasErrors, undefined);
-  assert.deepEqual(o.definitions.map(d => [d.kind, [...d.containers, d.name].join('.'), d.line, d.endLine]), [
+  assert.deepEqual(definitionRows(o, '.'), [
     ['interface', 'Cat', 3, 5],
     ['enum', 'Color', 7, 7],
     ['class', 'CatsController', 10, 22],
@@ -133,7 +133,7 @@ test('TypeScript: Nest decorators point at the class or method they decorate', a
   const get = lit(o, ':id');
   assert.deepEqual(ctx(get), { line: 13, callee: 'Get', annotation: true, argIndex: 0 });
   assert.equal(get.target, defIndex(o, def(o, 'findOne')));
-  assert.deepEqual(o.definitions.filter(d => d.annotations).map(d => [d.name, d.annotations]), [
+  assert.deepEqual(annotatedRows(o), [
     ['CatsController', ['Controller']], ['findOne', ['Get', 'Param']], ['create', ['Post']],
   ]);
   const span = lit(o, 'find cat');

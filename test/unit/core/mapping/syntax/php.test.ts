@@ -2,7 +2,7 @@
 // #[Route] attributes (with named arguments), Laravel Route::get, Slim, span names and interpolated strings.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ctx, def, defIndex, lit, outline } from './helpers';
+import { annotatedRows, ctx, def, defIndex, definitionRows, lit, outline } from './helpers';
 
 const CONTROLLER = `<?php
 
@@ -38,7 +38,7 @@ $app->get('/slim/{id}', function ($request) { return 'y'; });
 test('PHP: namespace, classes, interfaces, traits, functions and constructors', async () => {
   const o = await outline('php', CONTROLLER);
   assert.equal(o.package, 'App\\Http\\Controllers');
-  assert.deepEqual(o.definitions.map(d => [d.kind, [...d.containers, d.name].join('::'), d.line, d.endLine]), [
+  assert.deepEqual(definitionRows(o, '::'), [
     ['class', 'OrderController', 8, 20],
     ['constructor', 'OrderController::__construct', 12, 12],
     ['method', 'OrderController::show', 15, 19],
@@ -61,7 +61,7 @@ test('PHP: #[Route] attributes with named arguments, Laravel and Slim routes, sp
   assert.deepEqual(ctx(route), { line: 14, callee: 'Route', annotation: true, argIndex: 0 });
   assert.equal(route.target, show);
   assert.deepEqual(ctx(lit(o, 'GET')), { line: 14, callee: 'Route', annotation: true, argIndex: 1, argName: 'methods' });
-  assert.deepEqual(o.definitions.filter(d => d.annotations).map(d => [d.name, d.annotations]), [['OrderController', ['Route']], ['show', ['Route']]]);
+  assert.deepEqual(annotatedRows(o), [['OrderController', ['Route']], ['show', ['Route']]]);
   const span = lit(o, 'show order');
   assert.deepEqual(ctx(span), { line: 17, callee: 'spanBuilder', receiver: 'tracer', argIndex: 0 });
   assert.equal(span.enclosing, show);

@@ -2,7 +2,7 @@
 // the literals of start_as_current_span (call, decorator, with), Flask, FastAPI and Django routes, f-strings.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ctx, def, defIndex, lit, outline } from './helpers';
+import { annotatedRows, ctx, def, defIndex, definitionRows, lit, outline } from './helpers';
 
 const APP = `"""Orders service."""
 from flask import Flask
@@ -48,7 +48,7 @@ urlpatterns = [
 test('Python: module functions, classes, methods, constructors, nested functions, decorated definitions', async () => {
   const o = await outline('python', APP);
   assert.equal(o.package, undefined);
-  assert.deepEqual(o.definitions.map(d => [d.kind, [...d.containers, d.name].join('.'), d.line, d.endLine]), [
+  assert.deepEqual(definitionRows(o, '.'), [
     ['function', 'get_order', 9, 11],
     ['function', 'place_order', 15, 17],
     ['class', 'OrderService', 20, 34],
@@ -58,7 +58,7 @@ test('Python: module functions, classes, methods, constructors, nested functions
     ['method', 'OrderService.build', 33, 34],
   ]);
   assert.equal(def(o, 'helper').parent, defIndex(o, def(o, 'fetch')));
-  assert.deepEqual(o.definitions.filter(d => d.annotations).map(d => [d.name, d.annotations]), [
+  assert.deepEqual(annotatedRows(o), [
     ['get_order', ['route']], ['place_order', ['start_as_current_span']], ['fetch', ['get']], ['build', ['staticmethod']],
   ]);
   assert.equal(lit(o, 'inner').enclosing, defIndex(o, def(o, 'helper')));

@@ -2,7 +2,7 @@
 // routes (`get '/x', to: 'c#a'`, `resources :orders` as symbols), in_span span names, interpolated strings.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ctx, def, defIndex, lit, outline } from './helpers';
+import { ctx, def, defIndex, definitionRows, lit, outline } from './helpers';
 
 const ROUTES = `Rails.application.routes.draw do
   get '/orders/:id', to: 'orders#show'
@@ -57,7 +57,7 @@ test('Ruby: Rails routes, with their controller#action and resources as symbols'
 
 test('Ruby: modules, classes with scoped names, constructors, singleton methods, top-level methods', async () => {
   const o = await outline('ruby', CONTROLLER);
-  assert.deepEqual(o.definitions.map(d => [d.kind, [...d.containers, d.name].join('::'), d.line, d.endLine]), [
+  assert.deepEqual(definitionRows(o, '::'), [
     ['module', 'Shop', 1, 19],
     ['class', 'Shop::OrdersController', 2, 18],
     ['constructor', 'Shop::OrdersController::initialize', 5, 7],

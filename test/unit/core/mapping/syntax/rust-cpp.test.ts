@@ -2,7 +2,7 @@
 // and the literals of span-starting calls, attribute routes, macros, raw strings.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ctx, def, defIndex, lit, outline } from './helpers';
+import { annotatedRows, ctx, def, defIndex, definitionRows, lit, outline } from './helpers';
 
 const MAIN_RS = `use axum::{routing::get, Router};
 
@@ -57,7 +57,7 @@ int main() { return run(R"(raw text)"); }
 
 test('Rust: structs, impl methods, traits, modules; instrument and route attributes, macros, raw strings', async () => {
   const o = await outline('rust', MAIN_RS);
-  assert.deepEqual(o.definitions.map(d => [d.kind, [...d.containers, d.name].join('::'), d.line, d.endLine]), [
+  assert.deepEqual(definitionRows(o, '::'), [
     ['struct', 'Service', 5, 5],
     ['method', 'Service::new', 8, 8],
     ['method', 'Service::place', 11, 15],
@@ -71,7 +71,7 @@ test('Rust: structs, impl methods, traits, modules; instrument and route attribu
   const instrument = lit(o, 'place order');
   assert.deepEqual(ctx(instrument), { line: 10, callee: 'instrument', annotation: true, argIndex: 0, argName: 'name' });
   assert.equal(instrument.target, place);
-  assert.deepEqual(o.definitions.filter(d => d.annotations).map(d => [d.name, d.annotations]), [['place', ['instrument']], ['get_order', ['get']]]);
+  assert.deepEqual(annotatedRows(o), [['place', ['instrument']], ['get_order', ['get']]]);
   assert.deepEqual(ctx(lit(o, 'charge card')), { line: 12, callee: 'start', receiver: 'tracer', argIndex: 0 });
   assert.equal(lit(o, 'charge card').enclosing, place);
   assert.deepEqual(ctx(lit(o, 'SELECT * FROM "orders"')), { line: 13, callee: 'query', receiver: 'sqlx', argIndex: 0 });
@@ -84,7 +84,7 @@ test('Rust: structs, impl methods, traits, modules; instrument and route attribu
 
 test('C++: namespaces, classes, inline and out-of-line methods and constructors, span names, raw strings', async () => {
   const o = await outline('cpp', SERVER_CPP);
-  assert.deepEqual(o.definitions.map(d => [d.kind, [...d.containers, d.name].join('::'), d.line, d.endLine]), [
+  assert.deepEqual(definitionRows(o, '::'), [
     ['module', 'shop', 3, 17],
     ['class', 'shop::OrderService', 5, 11],
     ['method', 'shop::OrderService::Place', 8, 10],
