@@ -173,37 +173,24 @@ class StringTable {
   }
 }
 
-/** Growable typed-array builder for the pooled (variable-length) columns. */
-class U32 {
-  a: Uint32Array;
+type PooledArray = Uint32Array | Uint8Array | Float64Array;
+/**
+ * Growable typed-array builder for the pooled (variable-length) columns, one class for the three element types
+ * (an A/B of encodeCompactTrace on a 100k-span trace showed no difference from three monomorphic copies).
+ */
+class Pool<A extends PooledArray> {
+  a: A;
   n = 0;
-  constructor(cap = 1024) { this.a = new Uint32Array(cap); }
+  constructor(private readonly make: (length: number) => A, cap: number) { this.a = make(cap); }
   push(v: number): void {
-    if (this.n === this.a.length) { const b = new Uint32Array(this.a.length * 2); b.set(this.a); this.a = b; }
+    if (this.n === this.a.length) { const b = this.make(this.a.length * 2); b.set(this.a); this.a = b; }
     this.a[this.n++] = v;
   }
-  done(): Uint32Array { return this.a.slice(0, this.n); }
+  done(): A { return this.a.slice(0, this.n) as A; }
 }
-class U8 {
-  a: Uint8Array;
-  n = 0;
-  constructor(cap = 1024) { this.a = new Uint8Array(cap); }
-  push(v: number): void {
-    if (this.n === this.a.length) { const b = new Uint8Array(this.a.length * 2); b.set(this.a); this.a = b; }
-    this.a[this.n++] = v;
-  }
-  done(): Uint8Array { return this.a.slice(0, this.n); }
-}
-class F64 {
-  a: Float64Array;
-  n = 0;
-  constructor(cap = 256) { this.a = new Float64Array(cap); }
-  push(v: number): void {
-    if (this.n === this.a.length) { const b = new Float64Array(this.a.length * 2); b.set(this.a); this.a = b; }
-    this.a[this.n++] = v;
-  }
-  done(): Float64Array { return this.a.slice(0, this.n); }
-}
+const U32 = (cap = 1024): Pool<Uint32Array> => new Pool(n => new Uint32Array(n), cap);
+const U8 = (cap = 1024): Pool<Uint8Array> => new Pool(n => new Uint8Array(n), cap);
+const F64 = (cap = 256): Pool<Float64Array> => new Pool(n => new Float64Array(n), cap);
 
 function cut(s: string, max: number): string {
   return s.length > max ? s.slice(0, max) : s;
@@ -220,10 +207,10 @@ export function encodeCompactTrace(analysis: TraceAnalysis, opts: EncodeOptions 
   const st = new StringTable();
   const S = (s: string | undefined): number => (s ? st.intern(cut(s, maxName)) : 0);
 
-  const attrKey = new U32(n * 8 + 16);
-  const attrType = new U8(n * 8 + 16);
-  const attrValue = new U32(n * 8 + 16);
-  const pushAttrs = (attrs: readonly Attr[], range: U32): void => {
+  const attrKey = U32(n * 8 + 16);
+  const attrType = U8(n * 8 + 16);
+  const attrValue = U32(n * 8 + 16);
+  const pushAttrs = (attrs: readonly Attr[], range: Pool<Uint32Array>): void => {
     range.push(attrKey.n);
     for (let k = 0; k < attrs.length; k++) {
       const a = attrs[k]!;
@@ -247,13 +234,13 @@ export function encodeCompactTrace(analysis: TraceAnalysis, opts: EncodeOptions 
   // Resources and scopes are shared objects in well-behaved parsers; fall back to content keys when not.
   const resByRef = new Map<object, number>();
   const resByKey = new Map<string, number>();
-  const resService = new U32(64);
-  const resAttrRange = new U32(128);
+  const resService = U32(64);
+  const resAttrRange = U32(128);
   const scopeByRef = new Map<object, number>();
   const scopeByKey = new Map<string, number>();
-  const scopeName = new U32(64);
-  const scopeVersion = new U32(64);
-  const scopeAttrRange = new U32(128);
+  const scopeName = U32(64);
+  const scopeVersion = U32(64);
+  const scopeAttrRange = U32(128);
   const resourceIndex = (span: (typeof spans)[number]): number => {
     const r = span.resource;
     let k = resByRef.get(r);
@@ -302,18 +289,18 @@ export function encodeCompactTrace(analysis: TraceAnalysis, opts: EncodeOptions 
   const codeFunction = new Uint32Array(n);
   const codeNamespace = new Uint32Array(n);
   const codeSource = new Uint8Array(n);
-  const attrRange = new U32(2 * n + 2);
+  const attrRange = U32(2 * n + 2);
   const eventStart = new Uint32Array(n + 1);
   const linkStart = new Uint32Array(n + 1);
   const warnStart = new Uint32Array(n + 1);
-  const eventRelNs = new F64(256);
-  const eventName = new U32(256);
-  const eventAttrRange = new U32(512);
-  const linkTraceId = new U32(64);
-  const linkSpanId = new U32(64);
-  const linkType = new U8(64);
-  const linkAttrRange = new U32(128);
-  const warnText = new U32(16);
+  const eventRelNs = F64(256);
+  const eventName = U32(256);
+  const eventAttrRange = U32(512);
+  const linkTraceId = U32(64);
+  const linkSpanId = U32(64);
+  const linkType = U8(64);
+  const linkAttrRange = U32(128);
+  const warnText = U32(16);
   const t0 = tree.startNs;
 
   for (let i = 0; i < n; i++) {
