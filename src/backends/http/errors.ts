@@ -59,32 +59,43 @@ export abstract class BackendError extends Error {
   abstract get shortCause(): string;
 }
 
-export class NotFoundError extends BackendError {
-  readonly kind = 'not-found';
-  override readonly name = 'NotFoundError';
-  constructor(init: BackendErrorInit) {
-    super(init, 'not found', 'Check the ID, the time range, and that this backend is the one that received the trace.', []);
-  }
-  get shortCause(): string { return 'not found'; }
+/** The words of an error that takes nothing beyond BackendErrorInit (see BackendError's fields and constructor). */
+interface PlainWords {
+  readonly what: string;
+  readonly shortCause: string;
+  readonly actions: readonly BackendAction[];
+  readonly hint: string;
 }
 
-export class UnauthorizedError extends BackendError {
-  readonly kind = 'unauthorized';
-  override readonly name = 'UnauthorizedError';
-  constructor(init: BackendErrorInit) {
-    super(init, 'authentication required (HTTP 401)', 'Set the backend credentials ("Spanscope: Set Backend Credentials…").', ['setCredentials']);
-  }
-  get shortCause(): string { return 'authentication required (401)'; }
+/**
+ * The errors that take nothing beyond BackendErrorInit differ only in their words, so each is declared from this
+ * with its kind, its name and its words. Each is still a class of its own (instanceof, `name`).
+ */
+function plainError<K extends BackendErrorKind>(kind: K, name: string, words: PlainWords) {
+  return class extends BackendError {
+    readonly kind: K = kind;
+    override readonly name: string = name;
+    constructor(init: BackendErrorInit) {
+      super(init, words.what, words.hint, words.actions);
+    }
+    get shortCause(): string { return words.shortCause; }
+  };
 }
 
-export class ForbiddenError extends BackendError {
-  readonly kind = 'forbidden';
-  override readonly name = 'ForbiddenError';
-  constructor(init: BackendErrorInit) {
-    super(init, 'access denied (HTTP 403)', 'Check the credentials and, for Tempo, the tenant (X-Scope-OrgID) ("Spanscope: Set Backend Credentials…").', ['setCredentials', 'openSettings']);
-  }
-  get shortCause(): string { return 'access denied (403)'; }
-}
+export class NotFoundError extends plainError('not-found', 'NotFoundError', {
+  what: 'not found', shortCause: 'not found', actions: [],
+  hint: 'Check the ID, the time range, and that this backend is the one that received the trace.',
+}) {}
+
+export class UnauthorizedError extends plainError('unauthorized', 'UnauthorizedError', {
+  what: 'authentication required (HTTP 401)', shortCause: 'authentication required (401)', actions: ['setCredentials'],
+  hint: 'Set the backend credentials ("Spanscope: Set Backend Credentials…").',
+}) {}
+
+export class ForbiddenError extends plainError('forbidden', 'ForbiddenError', {
+  what: 'access denied (HTTP 403)', shortCause: 'access denied (403)', actions: ['setCredentials', 'openSettings'],
+  hint: 'Check the credentials and, for Tempo, the tenant (X-Scope-OrgID) ("Spanscope: Set Backend Credentials…").',
+}) {}
 
 /** A 4xx other than 401/403/404: the request was refused as it was. */
 export class HttpStatusError extends BackendError {
@@ -111,32 +122,20 @@ export class ServerError extends BackendError {
   get shortCause(): string { return `server error (HTTP ${this.status ?? '?'})`; }
 }
 
-export class ConnectionRefusedError extends BackendError {
-  readonly kind = 'connection-refused';
-  override readonly name = 'ConnectionRefusedError';
-  constructor(init: BackendErrorInit) {
-    super(init, 'connection refused', 'Is the backend running, and is the URL (host and port) in the settings right?', ['retry', 'openSettings']);
-  }
-  get shortCause(): string { return 'connection refused'; }
-}
+export class ConnectionRefusedError extends plainError('connection-refused', 'ConnectionRefusedError', {
+  what: 'connection refused', shortCause: 'connection refused', actions: ['retry', 'openSettings'],
+  hint: 'Is the backend running, and is the URL (host and port) in the settings right?',
+}) {}
 
-export class ConnectionResetError extends BackendError {
-  readonly kind = 'connection-reset';
-  override readonly name = 'ConnectionResetError';
-  constructor(init: BackendErrorInit) {
-    super(init, 'the connection was closed before the response was complete', 'Try again; a proxy or load balancer in between may be cutting long responses.', ['retry']);
-  }
-  get shortCause(): string { return 'connection reset'; }
-}
+export class ConnectionResetError extends plainError('connection-reset', 'ConnectionResetError', {
+  what: 'the connection was closed before the response was complete', shortCause: 'connection reset', actions: ['retry'],
+  hint: 'Try again; a proxy or load balancer in between may be cutting long responses.',
+}) {}
 
-export class DnsFailureError extends BackendError {
-  readonly kind = 'dns-failure';
-  override readonly name = 'DnsFailureError';
-  constructor(init: BackendErrorInit) {
-    super(init, 'host name not found (DNS)', 'Check the host name in the backend URL, or your network/VPN.', ['openSettings']);
-  }
-  get shortCause(): string { return 'host name not found'; }
-}
+export class DnsFailureError extends plainError('dns-failure', 'DnsFailureError', {
+  what: 'host name not found (DNS)', shortCause: 'host name not found', actions: ['openSettings'],
+  hint: 'Check the host name in the backend URL, or your network/VPN.',
+}) {}
 
 export class TlsFailureError extends BackendError {
   readonly kind = 'tls-failure';
@@ -216,14 +215,10 @@ export class TraceTooLargeError extends BackendError {
   get shortCause(): string { return 'trace exceeds the server\'s max size'; }
 }
 
-export class CancelledError extends BackendError {
-  readonly kind = 'cancelled';
-  override readonly name = 'CancelledError';
-  constructor(init: BackendErrorInit) {
-    super(init, 'cancelled', 'Nothing to do.', []);
-  }
-  get shortCause(): string { return 'cancelled'; }
-}
+export class CancelledError extends plainError('cancelled', 'CancelledError', {
+  what: 'cancelled', shortCause: 'cancelled', actions: [],
+  hint: 'Nothing to do.',
+}) {}
 
 export function isBackendError(e: unknown): e is BackendError {
   return e instanceof BackendError;
