@@ -44,3 +44,17 @@ export function toDisposable(fn: () => void): IDisposable {
 }
 
 export type { vscode };
+
+/**
+ * A CancellationToken as the AbortSignal the backend clients take: aborted already when the token is, else when it
+ * fires. Without a token, no signal.
+ */
+export function abortSignalOf(token: vscode.CancellationToken): AbortSignal;
+export function abortSignalOf(token: vscode.CancellationToken | undefined): AbortSignal | undefined;
+export function abortSignalOf(token: vscode.CancellationToken | undefined): AbortSignal | undefined {
+  if (!token) return undefined;
+  const ac = new AbortController();
+  if (token.isCancellationRequested) ac.abort();
+  else token.onCancellationRequested(() => ac.abort());
+  return ac.signal;
+}

@@ -16,15 +16,6 @@ export interface FoundTraceWithConfig extends FoundTrace {
   readonly backendName?: string;
 }
 
-/** Turns a VS Code cancellation token into the AbortSignal the clients take. */
-export function abortSignalOf(token: vscode.CancellationToken | undefined): AbortSignal | undefined {
-  if (!token) return undefined;
-  const ac = new AbortController();
-  if (token.isCancellationRequested) ac.abort();
-  else token.onCancellationRequested(() => ac.abort());
-  return ac.signal;
-}
-
 export class BackendManager extends Disposable {
   private _backends: TraceBackend[] = [];
   private _problems: readonly string[] = [];

@@ -10,7 +10,7 @@ import { formatMs } from '../../core/fleet/format';
 import { Commands } from '../commands';
 import type { BackendsSource, ReceiverLike, TraceSearchResult } from '../sidebar/deps';
 import type { FleetHub } from './fleetHub';
-import { signalOf } from './fleetHub';
+import { abortSignalOf } from '../lifecycle';
 
 export interface ExampleDeps {
   readonly hub: FleetHub;
@@ -41,7 +41,7 @@ export async function openFleetExamples(deps: ExampleDeps, arg: unknown): Promis
   const { key } = a;
   const near = a.p95Ms !== undefined ? vscode.l10n.t(' near p95 {0}', formatMs(a.p95Ms)) : '';
   const opened = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Finding example traces of {0}{1}', key.spanName, near), cancellable: true }, async (_p, token) => {
-    const signal = signalOf(token);
+    const signal = abortSignalOf(token);
     // 1. Exemplars kept by the metric source.
     const service = await deps.hub.service();
     let exemplars: FleetExemplar[] = [];

@@ -4,7 +4,7 @@
 // source, the others share it or read the cache.
 import * as vscode from 'vscode';
 import type { HostContext } from '../hostContext';
-import { Disposable } from '../lifecycle';
+import { abortSignalOf, Disposable } from '../lifecycle';
 import type { CodeMapper } from '../mapping/codeMapper';
 import { affectsFleet, hasMetricSources } from './fleetSettings';
 import type { FleetLoad, FleetService, MetricSourceFactory } from './fleetService';
@@ -16,15 +16,6 @@ export const lazyFleetService: FleetServiceLoader = async (host, mapper) => {
   const m = await import('../lazy');
   return new m.FleetService(host, mapper, m.createMetricSource as MetricSourceFactory);
 };
-
-/** A CancellationToken as an AbortSignal (the clients take signals). */
-export function signalOf(token: vscode.CancellationToken | undefined): AbortSignal | undefined {
-  if (!token) return undefined;
-  const ac = new AbortController();
-  if (token.isCancellationRequested) ac.abort();
-  else token.onCancellationRequested(() => ac.abort());
-  return ac.signal;
-}
 
 export class FleetHub extends Disposable {
   private readonly _onDidChange = this._register(new vscode.EventEmitter<void>());
@@ -70,7 +61,7 @@ export class FleetHub extends Disposable {
   async load(token?: vscode.CancellationToken): Promise<FleetLoad | undefined> {
     if (!this.configured) return undefined;
     const s = await this.service();
-    return s.load(signalOf(token));
+    return s.load(abortSignalOf(token));
   }
 
   /** Tells the user how to get fleet figures (commands run without any metric source). */

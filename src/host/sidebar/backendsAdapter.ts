@@ -6,6 +6,7 @@ import type { Trace } from '../../core/model';
 import type { PreparedTraceLike, TraceService } from '../traces/traceService';
 import type { BackendItem, BackendsSource, TraceLookupHint, TraceSearchQuery, TraceSearchResult } from './deps';
 import { withBackendProgress } from '../backends/backendProgress';
+import { abortSignalOf } from '../lifecycle';
 
 interface HealthLike { readonly reachable: boolean; readonly version?: string; readonly lastError?: string; readonly latencyMs?: number }
 interface SummaryLike {
@@ -26,13 +27,6 @@ export interface BackendManagerLike {
   healthSnapshot(): Array<{ config: { name: string; type: string; url: string }; displayName: string; health: HealthLike | undefined }>;
   byName(name: string): BackendLike | undefined;
   findTrace(traceId: string, opts: { onlyBackend?: string; signal?: AbortSignal; hint?: TraceLookupHint }): Promise<{ trace: Trace; source: string; backendName?: string }>;
-}
-
-function signalOf(token: vscode.CancellationToken): AbortSignal {
-  const ac = new AbortController();
-  if (token.isCancellationRequested) ac.abort();
-  else token.onCancellationRequested(() => ac.abort());
-  return ac.signal;
 }
 
 /** `http.status_code=500 error=true` → {"http.status_code":"500","error":"true"}; a `{…}` query is TraceQL. */
@@ -56,7 +50,7 @@ export function backendsSource(manager: BackendManagerLike, prepare: (t: Trace) 
       detail: b.health?.reachable ? [b.health.version, b.health.latencyMs !== undefined ? `${Math.round(b.health.latencyMs)} ms` : undefined].filter(Boolean).join(' · ') || b.config.url
         : b.health?.lastError ?? b.config.url,
     })),
-    services: async (id, token) => (await manager.byName(id)?.services(signalOf(token))) ?? [],
+    services: async (id, token) => (await manager.byName(id)?.services(abortSignalOf(token))) ?? [],
     search: async (id: string, q: TraceSearchQuery, token: vscode.CancellationToken): Promise<TraceSearchResult[]> => {
       const b = manager.byName(id);
       if (!b) return [];
@@ -65,13 +59,13 @@ export function backendsSource(manager: BackendManagerLike, prepare: (t: Trace) 
         ...(q.service ? { service: q.service } : {}), ...(q.operation ? { operation: q.operation } : {}), ...parseTags(q.tags),
         ...(q.minDurationMs !== undefined ? { minDurationMs: q.minDurationMs } : {}), ...(q.maxDurationMs !== undefined ? { maxDurationMs: q.maxDurationMs } : {}),
         start: new Date(end.getTime() - q.lookbackMinutes * 60_000), end, limit: q.limit,
-      }, signalOf(token));
+      }, abortSignalOf(token));
       return found.map(s => ({
         traceId: s.traceId, rootService: s.rootService ?? '?', rootName: s.rootName ?? '?', durationNs: (s.durationMs ?? 0) * 1e6,
         spanCount: s.spanCount ?? 0, errorCount: s.errorCount ?? 0, startMs: s.startNs !== undefined ? Number(s.startNs / 1_000_000n) : end.getTime(),
       }));
     },
-    fetch: async (id: string, traceId: string, token: vscode.CancellationToken) => prepare((await manager.findTrace(traceId, { onlyBackend: id, signal: signalOf(token) })).trace),
+    fetch: async (id: string, traceId: string, token: vscode.CancellationToken) => prepare((await manager.findTrace(traceId, { onlyBackend: id, signal: abortSignalOf(token) })).trace),
     open: async (id: string, traceId: string, hint?: TraceLookupHint) => {
       const found = await withBackendProgress(vscode.l10n.t('Fetching trace {0}…', traceId), { backend: manager.byName(id)?.displayName ?? id, timeoutsMs: [manager.byName(id)?.config.timeoutMs] },
         signal => manager.findTrace(traceId, { onlyBackend: id, ...(hint ? { hint } : {}), signal }));
