@@ -7,16 +7,21 @@ export type BackendType = 'jaeger' | 'tempo' | 'zipkin';
 export const BACKEND_TYPES: readonly BackendType[] = ['jaeger', 'tempo', 'zipkin'];
 export const BACKEND_TYPE_LABEL: Readonly<Record<BackendType, string>> = { jaeger: 'Jaeger', tempo: 'Tempo', zipkin: 'Zipkin' };
 
-/** One entry of the `spanscope.backends` setting. */
-export interface BackendConfig {
+/** A server the extension calls over HTTP(S): what trace backends and metric sources (metrics/types.ts) share. */
+export interface EndpointConfig {
   readonly name: string;
-  readonly type: BackendType;
   readonly url: string;
   readonly headers?: Readonly<Record<string, string>>;
-  /** Tempo: X-Scope-OrgID. */
   readonly tenant?: string;
   readonly tls?: { readonly caFile?: string; readonly insecureSkipVerify?: boolean };
   readonly timeoutMs?: number;
+}
+
+/** One entry of the `spanscope.backends` setting. */
+export interface BackendConfig extends EndpointConfig {
+  readonly type: BackendType;
+  /** Tempo: X-Scope-OrgID. */
+  readonly tenant?: string;
 }
 
 /** Kept in SecretStorage, never in settings. */

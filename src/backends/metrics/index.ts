@@ -3,6 +3,7 @@
 import * as z from 'zod';
 import type { FleetQuery, MetricSource } from '../../core/fleet/types';
 import type { BackendEnvironment, BackendSecrets } from '../types';
+import { endpointEntryFields, entryName } from '../endpointEntry';
 import { JaegerSpmMetricSource } from './jaegerSpm';
 import { PrometheusMetricSource } from './prometheus';
 import { TempoMetricSource } from './tempoMetrics';
@@ -20,13 +21,9 @@ export function createMetricSource(config: MetricSourceConfig, secrets?: Backend
 
 /** One settings entry, validated the way `spanscope.backends` entries are (src/host/backends/backendSettings.ts). */
 export const MetricSourceEntry = z.object({
-  name: z.string().trim().min(1).max(80),
+  name: entryName,
   type: z.enum(METRIC_SOURCE_TYPES as unknown as [MetricSourceConfig['type'], ...MetricSourceConfig['type'][]]),
-  url: z.string().url().refine(u => /^https?:/i.test(u), 'must be an http or https URL'),
-  headers: z.record(z.string(), z.string()).optional(),
-  tenant: z.string().min(1).optional(),
-  tls: z.object({ caFile: z.string().optional(), insecureSkipVerify: z.boolean().optional() }).optional(),
-  timeoutMs: z.number().int().min(100).max(600_000).optional(),
+  ...endpointEntryFields,
 });
 
 export interface MetricSourceSettings {

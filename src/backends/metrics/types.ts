@@ -3,6 +3,7 @@
 // settings carry no secrets (credentials come from SecretStorage as BackendSecrets), `tenant` is the multi-tenant
 // header, `timeoutMs` the idle timeout of each request, `tls` the CA to trust.
 import type { MetricSourceType } from '../../core/fleet/types';
+import type { EndpointConfig } from '../types';
 
 export type { MetricSourceType } from '../../core/fleet/types';
 export const METRIC_SOURCE_TYPES: readonly MetricSourceType[] = ['prometheus', 'jaeger-spm', 'tempo-metrics'];
@@ -13,22 +14,18 @@ export const METRIC_SOURCE_TYPE_LABEL: Readonly<Record<MetricSourceType, string>
 };
 
 /** One entry of the metric sources setting. */
-export interface MetricSourceConfig {
-  readonly name: string;
+export interface MetricSourceConfig extends EndpointConfig {
   readonly type: MetricSourceType;
   /**
    * Base URL of the API: Prometheus (or Mimir/Thanos/VictoriaMetrics' Prometheus API, e.g. https://mimir/prometheus),
    * the Jaeger query service (its HTTP port, 16686), or Tempo's query frontend (3200).
    */
   readonly url: string;
-  readonly headers?: Readonly<Record<string, string>>;
   /**
    * Multi-tenant servers: sent as X-Scope-OrgID to Prometheus-compatible stores (Mimir, Cortex) and Tempo, and as
    * x-tenant (Jaeger's default tenancy header) to Jaeger.
    */
   readonly tenant?: string;
-  readonly tls?: { readonly caFile?: string; readonly insecureSkipVerify?: boolean };
-  readonly timeoutMs?: number;
 }
 
 export function metricSourceDisplayName(config: Pick<MetricSourceConfig, 'name' | 'type'>): string {

@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 import * as z from 'zod';
 import { BACKEND_TYPES, type BackendConfig, type BackendEnvironment, type BackendSecrets } from '../../backends/types';
 import { noProxyEntries } from '../../backends/http/noProxy';
+import { endpointEntryFields, entryName } from '../../backends/endpointEntry';
 
 export const BACKENDS_KEY = 'backends';
 export const MAX_RESPONSE_KEY = 'maxResponseMegabytes';
@@ -11,13 +12,9 @@ export const OFFER_LOCAL_KEY = 'offerLocalBackends';
 export const BACKEND_DEFAULTS = { [MAX_RESPONSE_KEY]: 256, [OFFER_LOCAL_KEY]: true } as const;
 
 const BackendEntry = z.object({
-  name: z.string().trim().min(1).max(80),
+  name: entryName,
   type: z.enum(BACKEND_TYPES as unknown as [string, ...string[]]),
-  url: z.string().url().refine(u => /^https?:/i.test(u), 'must be an http or https URL'),
-  headers: z.record(z.string(), z.string()).optional(),
-  tenant: z.string().min(1).optional(),
-  tls: z.object({ caFile: z.string().optional(), insecureSkipVerify: z.boolean().optional() }).optional(),
-  timeoutMs: z.number().int().min(100).max(600_000).optional(),
+  ...endpointEntryFields,
 });
 
 export interface BackendSettings {
