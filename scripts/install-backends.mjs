@@ -76,6 +76,15 @@ function writableModuleCopy(module, v, name, env) {
   return src;
 }
 
+/** Puts the binary that `go build -o <bin>.tmp` wrote in place as `bin`, executable, and removes the module copy. */
+function installBuilt(bin, src) {
+  copyFileSync(bin + '.tmp', bin);
+  chmodSync(bin, 0o755);
+  rmSync(bin + '.tmp', { force: true });
+  rmSync(src, { recursive: true, force: true });
+  return bin;
+}
+
 function installPrometheus() {
   const bin = prometheusBinary();
   if (existsSync(bin)) return bin;
@@ -87,11 +96,7 @@ function installPrometheus() {
   console.error(`install-backends: building Prometheus ${VERSIONS.prometheus.version} (module ${v}); this takes several minutes on 2 cores`);
   const ldflags = `-s -w -X github.com/prometheus/common/version.Version=${VERSIONS.prometheus.version}`;
   run('nice', ['go', 'build', '-trimpath', '-ldflags', ldflags, '-o', bin + '.tmp', './cmd/prometheus'], { env, cwd: src });
-  copyFileSync(bin + '.tmp', bin);
-  chmodSync(bin, 0o755);
-  rmSync(bin + '.tmp', { force: true });
-  rmSync(src, { recursive: true, force: true });
-  return bin;
+  return installBuilt(bin, src);
 }
 
 function installJaeger() {
@@ -104,11 +109,7 @@ function installJaeger() {
   const ldflags = `-X github.com/jaegertracing/jaeger/internal/version.latestVersion=${VERSIONS.jaeger.v2} -X github.com/jaegertracing/jaeger/internal/version.commitSHA=${v}`;
   console.error(`install-backends: building Jaeger ${VERSIONS.jaeger.v2} (module ${v}); this takes several minutes on 2 cores`);
   run('go', ['build', '-ldflags', ldflags, '-o', bin + '.tmp', './cmd/jaeger'], { env, cwd: src });
-  copyFileSync(bin + '.tmp', bin);
-  chmodSync(bin, 0o755);
-  rmSync(bin + '.tmp', { force: true });
-  rmSync(src, { recursive: true, force: true });
-  return bin;
+  return installBuilt(bin, src);
 }
 
 function installZipkin() {
