@@ -43,3 +43,32 @@ export async function bundleCore(name, modules) {
   await esbuild.build({ stdin: { contents: entry, resolveDir: root, loader: 'ts' }, bundle: true, platform: 'node', format: 'esm', target: 'node20', outfile: bundle, logLevel: 'warning', banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" } });
   return import(pathToFileURL(bundle).href);
 }
+
+/** The middle value of a list of numbers (the upper one of the two middles for an even count). */
+export function median(xs) {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+}
+
+/** Collects garbage until the heap is quiet (needs --expose-gc; see requireGc). */
+export function settle() {
+  for (let i = 0; i < 3; i++) globalThis.gc();
+}
+
+function heapUsed() {
+  const m = process.memoryUsage();
+  return m.heapUsed + m.arrayBuffers;
+}
+
+/** Retained heap bytes (V8 heap + ArrayBuffers, after gc) of what `make` returns, kept alive until measured. */
+export function retainedBytes(make) {
+  settle();
+  const before = heapUsed();
+  let keep = make();
+  settle();
+  const after = heapUsed();
+  if (keep === 42) console.log(''); // keep `keep` alive across the gc
+  keep = undefined;
+  settle();
+  return after - before;
+}

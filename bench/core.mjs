@@ -20,7 +20,7 @@ import { rmSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { arg, bundleCore, bundlePath, cacheDir as outDir, requireGc, root } from './common.mjs';
+import { arg, bundleCore, bundlePath, cacheDir as outDir, median, requireGc, retainedBytes, root, settle } from './common.mjs';
 import { generateTrace } from './gen-trace.mjs';
 
 const SIZES = (arg('--sizes') ?? '1000,10000,100000').split(',').map(Number);
@@ -48,26 +48,12 @@ function measure(fn) {
   const c = process.cpuUsage(c0);
   return { wall, cpu: (c.user + c.system) / 1000 };
 }
-const median = xs => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]; };
-function settle() { for (let i = 0; i < 3; i++) globalThis.gc(); }
-function used() { const m = process.memoryUsage(); return m.heapUsed + m.arrayBuffers; }
 /**
  * Retained bytes of what `make` returns (kept alive until measured): the median of three measurements, because one
  * can be off by whatever the heap freed or flattened meanwhile (a 100k-span JSON.parse once read 73 MB instead of 164).
  */
 function retained(make) {
-  return median([retainedOnce(make), retainedOnce(make), retainedOnce(make)]);
-}
-function retainedOnce(make) {
-  settle();
-  const before = used();
-  let keep = make();
-  settle();
-  const after = used();
-  if (keep === 42) console.log(''); // keep `keep` alive across the gc
-  keep = undefined;
-  settle();
-  return after - before;
+  return median([retainedBytes(make), retainedBytes(make), retainedBytes(make)]);
 }
 
 const analyzeAll = res => res.traces.map(t => core.analyzeTrace(t));

@@ -7,7 +7,7 @@
 //   heap           retained heap of the ParseResult vs the bare JSON.parse result (target ≤ 0.9)
 //   proto          parseTraceDocument(OTLP protobuf bytes of the same trace) vs the OTLP JSON path (target ≤ 1.0)
 // Times are medians.   node --expose-gc bench/parse.mjs [--sizes 1000,100000] [--runs N] [--formats jaeger,otlp]
-import { arg, bundleCore, requireGc } from './common.mjs';
+import { arg, bundleCore, median, requireGc, retainedBytes } from './common.mjs';
 import { generateTrace } from './gen-trace.mjs';
 
 const SIZES = (arg('--sizes') ?? '1000,10000,100000').split(',').map(Number);
@@ -23,19 +23,6 @@ const { parseTraceDocument, encodeOtlpProtobuf } = await bundleCore('parse-bench
 
 const now = () => performance.now();
 const cpu = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1000; };
-const median = xs => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]; };
-function settle() { for (let i = 0; i < 3; i++) globalThis.gc(); }
-function used() { const m = process.memoryUsage(); return m.heapUsed + m.arrayBuffers; }
-function retained(make) {
-  settle();
-  const before = used();
-  let keep = make();
-  settle();
-  const after = used();
-  if (keep === 42) console.log(''); // keep alive
-  keep = undefined;
-  return after - before;
-}
 const mb = n => (n / 1048576).toFixed(1) + ' MB';
 const ms = n => n.toFixed(1) + ' ms';
 
@@ -56,8 +43,8 @@ for (const n of SIZES) {
     const tJson = median(tj), tParse = median(tp);
     const extraRatio = median(tp.map((t, i) => (t - tj[i]) / tj[i]));
     const extraCpu = median(cp.map((t, i) => (t - cj[i]) / cj[i]));
-    const hJson = retained(() => JSON.parse(text));
-    const hModel = retained(() => parseTraceDocument(text));
+    const hJson = retainedBytes(() => JSON.parse(text));
+    const hModel = retainedBytes(() => parseTraceDocument(text));
     const spans = parseTraceDocument(text).traces.reduce((a, t) => a + t.spans.length, 0);
     let line = `${format.padEnd(6)} ${String(n).padStart(6)} spans (${spans}), ${mb(text.length)} text: JSON.parse ${ms(tJson)}, parse ${ms(tParse)}, ` +
       `extra ${extraRatio.toFixed(2)} wall, ${extraCpu.toFixed(2)} cpu (target ≤ 0.60), total ${(1 + extraRatio).toFixed(2)}×; ` +
