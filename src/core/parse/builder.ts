@@ -8,6 +8,7 @@ import {
   type Attr, type AttrValue, type Attributes, type ParseResult, type ParseWarning, type Resource, type Scope,
   type SourceFormat, type Span, type Trace,
 } from '../model';
+import { isAllZeroId } from '../ids';
 
 /** Thrown inside a span normalizer: the span is dropped and a warning with this path is recorded. */
 export class BadSpan extends Error {
@@ -229,6 +230,15 @@ export function isObject(v: unknown): v is Record<string, unknown> {
 /** Own property read that never walks the prototype (`__proto__`/`constructor` keys in data stay data). */
 export function own(o: Record<string, unknown>, key: string): unknown {
   return Object.prototype.hasOwnProperty.call(o, key) ? o[key] : undefined;
+}
+
+/** A span's trace or span ID in canonical form (`canon`); a missing, non-string, empty or all-zero one is a BadSpan. */
+export function requiredId(v: unknown, field: string, canon: (s: string) => string): string {
+  if (typeof v !== 'string') throw new BadSpan(v === undefined ? `${field} is missing` : `${field} must be a string, got ${describe(v)}`, `.${field}`);
+  const id = canon(v);
+  if (id === '') throw new BadSpan(`${field} is empty`, `.${field}`);
+  if (isAllZeroId(id)) throw new BadSpan(`${field} is all zeros (invalid)`, `.${field}`);
+  return id;
 }
 
 export function describe(v: unknown): string {

@@ -18,7 +18,7 @@ import {
   type Attr, type AttrValue, type Attributes, type Resource, type Span, type SpanEvent, type SpanKind, type SpanLink, type StatusCode,
 } from '../model';
 import { canonicalSpanId, canonicalTraceId, isAllZeroId } from '../ids';
-import { BadSpan, Builder, describe, isObject, keyPath, makeSpan } from './builder';
+import { BadSpan, Builder, describe, isObject, keyPath, makeSpan, requiredId } from './builder';
 import { int64, kindName, makeStatus, microsToNanos } from './values';
 import { check, validate } from './zod-path';
 
@@ -147,21 +147,13 @@ export function tagValue(type: unknown, value: unknown): AttrValue | undefined {
   }
 }
 
-function jaegerId(v: unknown, field: string, canon: (s: string) => string): string {
-  if (typeof v !== 'string') throw new BadSpan(v === undefined ? `${field} is missing` : `${field} must be a string, got ${describe(v)}`, `.${field}`);
-  const id = canon(v);
-  if (id === '') throw new BadSpan(`${field} is empty`, `.${field}`);
-  if (isAllZeroId(id)) throw new BadSpan(`${field} is all zeros (invalid)`, `.${field}`);
-  return id;
-}
-
 const NO_LINKS: readonly SpanLink[] = Object.freeze([]);
 const NO_EVENTS: readonly SpanEvent[] = Object.freeze([]);
 
 export function jaegerSpan(s: unknown, traceTraceId: string | undefined, processes: Map<string, Resource | string> | undefined, b: Builder, where: () => string): Span {
   if (!isObject(s)) throw new BadSpan(`expected a span object, got ${describe(s)}`);
-  const traceId = s.traceID === undefined && traceTraceId !== undefined ? traceTraceId : jaegerId(s.traceID, 'traceID', canonicalTraceId);
-  const spanId = jaegerId(s.spanID, 'spanID', canonicalSpanId);
+  const traceId = s.traceID === undefined && traceTraceId !== undefined ? traceTraceId : requiredId(s.traceID, 'traceID', canonicalTraceId);
+  const spanId = requiredId(s.spanID, 'spanID', canonicalSpanId);
   const startNs = microsToNanos(s.startTime, 'startTime');
   let warnings: string[] | undefined;
   const d = s.duration;

@@ -6,7 +6,7 @@
 // the span attributes `peer.service`, `network.peer.address`, `network.peer.port`.
 import { NO_ATTRIBUTES, TraceParseError, type Attr, type Resource, type Span, type SpanEvent, type SpanKind, type SpanLink } from '../model';
 import { canonicalSpanId, canonicalTraceId, isAllZeroId } from '../ids';
-import { BadSpan, Builder, describe, isObject, makeSpan } from './builder';
+import { BadSpan, Builder, describe, isObject, makeSpan, requiredId } from './builder';
 import { kindName, makeStatus, microsToNanos } from './values';
 import * as z from '../schema';
 import { validate } from './zod-path';
@@ -43,18 +43,10 @@ export function readOne(s: unknown, path: string, resources: Map<string, Resourc
   }
 }
 
-function zId(v: unknown, field: string, canon: (s: string) => string): string {
-  if (typeof v !== 'string') throw new BadSpan(v === undefined ? `${field} is missing` : `${field} must be a string, got ${describe(v)}`, `.${field}`);
-  const id = canon(v);
-  if (id === '') throw new BadSpan(`${field} is empty`, `.${field}`);
-  if (isAllZeroId(id)) throw new BadSpan(`${field} is all zeros (invalid)`, `.${field}`);
-  return id;
-}
-
 function zipkinSpan(s: unknown, resources: Map<string, Resource>, b: Builder, path: string, pending: Array<Mutable<Span>>): Span {
   if (!isObject(s)) throw new BadSpan(`expected a span object, got ${describe(s)}`);
-  const traceId = zId(s.traceId, 'traceId', canonicalTraceId);
-  const spanId = zId(s.id, 'id', canonicalSpanId);
+  const traceId = requiredId(s.traceId, 'traceId', canonicalTraceId);
+  const spanId = requiredId(s.id, 'id', canonicalSpanId);
   let parentId: string | undefined;
   if (typeof s.parentId === 'string' && s.parentId !== '') {
     const p = canonicalSpanId(s.parentId);
