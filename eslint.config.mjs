@@ -78,6 +78,11 @@ export default tseslint.config(
           ...['zod', 'zod/mini', 'zod/v4', 'zod/v4/mini'].map(name => ({ name, message: "Import z from src/core/schema.ts (zod/mini with English messages): classic zod is 90 KB of the webview's and the parse worker's bundles." })),
         ],
       }],
+      // The first locale-aware call in a page sets up ICU (15-30 ms on a cold webview, before the first rows).
+      'no-restricted-syntax': ['error',
+        { selector: 'CallExpression[callee.property.name=/^toLocale/]', message: 'Use formatCount / formatDuration (src/core/units): toLocale* sets up ICU on first use, 15-30 ms of a cold webview.' },
+        { selector: "MemberExpression[object.name='Intl']", message: 'Use src/core/units: Intl sets up ICU on first use, 15-30 ms of a cold webview.' },
+      ],
     },
   },
   {

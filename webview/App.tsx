@@ -19,6 +19,7 @@ import { SpanTable } from './components/SpanTable';
 import { Stats } from './components/Stats';
 import { Flame } from './components/Flame';
 import { installDropTarget } from './drop';
+import { formatCount } from '../src/core/units/count';
 
 const TABS: [Tab, string][] = [['waterfall', 'Waterfall'], ['table', 'Span table'], ['stats', 'Statistics'], ['flame', 'Flame graph']];
 
@@ -226,7 +227,7 @@ export function App(p: { bridge: HostBridge }): JSX.Element {
               if (e.key === 'Enter') { e.preventDefault(); step(e.shiftKey ? -1 : 1); }
               else if (e.key === 'Escape') { e.preventDefault(); if (vs.query) update({ query: '' }); else (document.querySelector('.rows') as HTMLElement | null)?.focus(); }
             }} />
-          <span class="match-count" aria-live="polite" data-testid="match-count">{hasQuery ? `${matchCount.toLocaleString()} match${matchCount === 1 ? '' : 'es'}` : ''}</span>
+          <span class="match-count" aria-live="polite" data-testid="match-count">{hasQuery ? `${formatCount(matchCount)} match${matchCount === 1 ? '' : 'es'}` : ''}</span>
           {query.errors.length ? <span class="err-text">{query.errors[0]}</span> : null}
           <button class="icon-btn" title="Previous match (Shift+Enter)" aria-label="Previous match" disabled={!matchCount} onClick={() => step(-1)}>↑</button>
           <button class="icon-btn" title="Next match (Enter)" aria-label="Next match" disabled={!matchCount} onClick={() => step(1)}>↓</button>

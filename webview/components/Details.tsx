@@ -7,6 +7,7 @@ import { formatTimestamp, percent, shortId } from '../model/format';
 import { formatDuration } from '../../src/core/units/duration';
 import { parseStackFrames } from '../model/stack';
 import type { Frame } from '../model/stack';
+import { formatCount } from '../../src/core/units/count';
 
 export interface DetailsActions {
   /** Without a location: the host opens where it mapped the span (code.function, a route, a span-start call…). */
@@ -150,7 +151,7 @@ function Value(p: { a: CompactAttr }): JSX.Element {
   return (
     <div class={`val t-${a.type}`}>
       {pretty !== undefined ? <pre>{shown}</pre> : <span>{shown}</span>}
-      {long ? <button class="link-btn" onClick={() => setFull(true)}>Show all {text.length.toLocaleString()} characters</button> : null}
+      {long ? <button class="link-btn" onClick={() => setFull(true)}>Show all {formatCount(text.length)} characters</button> : null}
       {a.truncated ? <span class="muted"> (cut by Spanscope)</span> : null}
     </div>
   );

@@ -3,6 +3,7 @@ import type { JSX } from 'preact';
 import type { TraceData } from '../data';
 import { formatTimestamp } from '../model/format';
 import { formatDuration } from '../../src/core/units/duration';
+import { formatCount } from '../../src/core/units/count';
 
 const PROPAGATION = new Set(['orphan', 'client-without-server', 'multiple-roots', 'duplicate-span-id', 'clock-skew']);
 
@@ -23,9 +24,9 @@ export function Header(p: { data: TraceData; sourceLabel: string; adjusted: bool
         <span>Duration <b>{formatDuration(view.durationNs)}</b></span>
         {view.compact.partial ? (
           <span class="badge loading" role="status" data-testid="partial" title="The first spans of a big document, shown while the whole is read. Durations, errors, the critical path and statistics cover these spans only until it is.">
-            <span class="spinner small" aria-hidden="true" />showing the first <b>{view.spanCount.toLocaleString()}</b> of {view.compact.partial.totalSpans.toLocaleString()} spans, loading the rest…
+            <span class="spinner small" aria-hidden="true" />showing the first <b>{formatCount(view.spanCount)}</b> of {formatCount(view.compact.partial.totalSpans)} spans, loading the rest…
           </span>
-        ) : <span><b>{view.spanCount.toLocaleString()}</b> spans</span>}
+        ) : <span><b>{formatCount(view.spanCount)}</b> spans</span>}
         <span><b>{p.data.serviceCount}</b> services</span>
         <span class={view.compact.errorCount ? 'err-text' : ''}><b>{view.compact.errorCount}</b> errors</span>
         <span>Depth <b>{view.compact.maxDepth + 1}</b></span>

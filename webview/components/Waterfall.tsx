@@ -11,6 +11,7 @@ import { formatDuration } from '../../src/core/units/duration';
 import { SpanFlag } from '../../src/core/analysis/types';
 import { Ruler } from './Ruler';
 import { Minimap } from './Minimap';
+import { formatCount } from '../../src/core/units/count';
 
 export const ROW_HEIGHT = 24;
 const INDENT = 14;
@@ -207,7 +208,7 @@ export function Waterfall(p: WaterfallProps): JSX.Element {
     <div class="waterfall">
       <div class="wf-top">
         <div class="name-head">
-          <span class="muted">{rows.length.toLocaleString()} of {view.spanCount.toLocaleString()} rows</span>
+          <span class="muted">{formatCount(rows.length)} of {formatCount(view.spanCount)} rows</span>
         </div>
         <div class="wf-scales">
           <Minimap data={data} zoom={zoom} setZoom={p.setZoom} adjusted={p.adjusted} />

@@ -9,6 +9,7 @@ import type { HostContext } from '../hostContext';
 import { Disposable } from '../lifecycle';
 import { describeCompact, type OpenOptions, type OpenTrace, type PreparedTraceLike, type TraceHistoryEntry, type TraceSource, type TraceSourceKind } from './traceService';
 import { formatMicros } from '../../core/units/duration';
+import { formatCount } from '../../core/units/count';
 
 export type TraceFormat = 'auto' | 'jaeger' | 'otlp' | 'otlp-proto' | 'zipkin';
 
@@ -285,7 +286,7 @@ export class TraceOpener extends Disposable {
       preview = { key: this._host.traces.open(p, show.source, options).traceKey, traceId: p.summary.traceId };
       const total = p.compact.partial?.totalSpans ?? p.compact.spanCount;
       this._host.log.info(`${name}: showing the first ${p.compact.spanCount} of ${total} spans after ${Date.now() - started} ms`);
-      show.progress.report({ message: vscode.l10n.t('showing the first {0} of {1} spans, reading the rest', p.compact.spanCount.toLocaleString(), total.toLocaleString()) });
+      show.progress.report({ message: vscode.l10n.t('showing the first {0} of {1} spans, reading the rest', formatCount(p.compact.spanCount), formatCount(total)) });
     };
     try {
       const work = this._prepare(bytes, { format, skew: traceSettings().skew, signal: abort.signal, ...(show ? { onPreview } : {}) });
