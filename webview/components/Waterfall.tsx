@@ -50,10 +50,14 @@ export function Waterfall(p: WaterfallProps): JSX.Element {
   const { data, rows, zoom } = p;
   const { view } = data;
   const scroller = useRef<HTMLDivElement>(null);
-  // Until the box is measured, rows for the window's height: reading the box's size here would lay the page out
-  // once without rows before laying it out again with them (tens of milliseconds before the first rows).
-  const [vp, setVp] = useState({ top: p.initialScrollTop, height: window.innerHeight || 800, width: 0 });
+  // Until the box is measured, rows for the window's size: reading the box's size here would lay the page out
+  // once without rows before laying it out again with them (tens of milliseconds before the first rows). The
+  // window is a little larger than the box (a header above, a scroll bar beside): enough rows, labels placed for
+  // a timeline a few pixels too wide until the box's size arrives, just after the first frame (see below).
+  const [vp, setVp] = useState({ top: p.initialScrollTop, height: window.innerHeight || 800, width: window.innerWidth || 0 });
   const lastReported = useRef(-1);
+  // The first frame draws only the rows in view; the buffer above and below follows once it is painted.
+  const [painted, setPainted] = useState(false);
 
   useLayoutEffect(() => {
     const el = scroller.current;
@@ -62,8 +66,19 @@ export function Waterfall(p: WaterfallProps): JSX.Element {
       el.scrollTop = p.initialScrollTop;
       setVp({ top: el.scrollTop, height: el.clientHeight || 800, width: el.clientWidth });
     }
-    // Its first call comes once the page is laid out, before the first frame is painted.
-    const ro = new ResizeObserver(() => setVp({ top: el.scrollTop, height: el.clientHeight, width: el.clientWidth }));
+    // Its first call comes once the page is laid out, before the first frame is painted. Applying the box's size
+    // there would render and lay out the rows a second time before that frame; when the window's size covered
+    // the box, it is applied after the frame instead, with the buffer rows.
+    let first = true;
+    const ro = new ResizeObserver(() => {
+      const next = { top: el.scrollTop, height: el.clientHeight, width: el.clientWidth };
+      const apply = () => setVp(v => (v.top === next.top && v.height === next.height && v.width === next.width ? v : next));
+      if (first) {
+        first = false;
+        setTimeout(() => { apply(); setPainted(true); }, 0);
+        setVp(v => (next.top === v.top && next.height <= v.height ? v : next));
+      } else apply();
+    });
     ro.observe(el);
     return () => ro.disconnect();
   }, []);
@@ -179,7 +194,7 @@ export function Waterfall(p: WaterfallProps): JSX.Element {
 
   // Visible slice plus a buffer above and below: at least 20 rows (480 px, more than a 400 px-per-frame fling
   // moves between two scroll events), half a viewport on tall screens.
-  const buffer = Math.max(20, Math.ceil(vp.height / ROW_HEIGHT / 2));
+  const buffer = painted ? Math.max(20, Math.ceil(vp.height / ROW_HEIGHT / 2)) : 0;
   const first = Math.max(0, Math.floor(vp.top / ROW_HEIGHT) - buffer);
   const last = Math.min(rows.length, Math.ceil((vp.top + vp.height) / ROW_HEIGHT) + buffer);
   // Rows are keyed by their slot in a fixed pool (position modulo the pool size), so that scrolling patches
