@@ -303,10 +303,16 @@ export function encodeCompactTrace(analysis: TraceAnalysis, opts: EncodeOptions 
   const warnText = U32(16);
   const t0 = tree.startNs;
 
+  // Span IDs are appended, not interned: each is (nearly always) unique, and hashing 100k of them into the table
+  // cost more than the rest of a span's strings. A parent ID that is its parent span's ID shares that string.
+  for (let i = 0; i < n; i++) {
+    const id = spans[i]!.spanId;
+    spanId[i] = id ? st.append(cut(id, maxName)) : 0;
+  }
   for (let i = 0; i < n; i++) {
     const sp = spans[i]!;
-    spanId[i] = S(sp.spanId);
-    parentId[i] = S(sp.parentId);
+    const par = tree.parent[i]!;
+    parentId[i] = !sp.parentId ? 0 : par >= 0 && spans[par]!.spanId === sp.parentId ? spanId[par]! : S(sp.parentId);
     name[i] = S(sp.name);
     resource[i] = resourceIndex(sp);
     scope[i] = scopeIndex(sp);

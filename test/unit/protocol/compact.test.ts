@@ -11,6 +11,23 @@ function sample() {
   return { trace, analysis, compact: encodeCompactTrace(analysis) };
 }
 
+test('span and parent IDs read back: a child before its parent, an orphan, a duplicate ID, a span without one', () => {
+  const trace = buildTrace([
+    { id: '00000000000000b2', parent: '00000000000000b1', name: 'child first', startMs: 1, durMs: 1 },
+    { id: '00000000000000b1', name: 'root', startMs: 0, durMs: 5 },
+    { id: '00000000000000b3', parent: '00000000000000b1', name: 'twin a', startMs: 2, durMs: 1 },
+    { id: '00000000000000b3', parent: '00000000000000b1', name: 'twin b', startMs: 3, durMs: 1 },
+    { id: '00000000000000b4', parent: '00000000000000b3', name: 'under a twin', startMs: 3, durMs: 1 },
+    { id: '00000000000000b5', parent: '0000000000000bad', name: 'orphan', startMs: 4, durMs: 1 },
+    { id: '', name: 'no id', startMs: 4, durMs: 1 },
+  ]);
+  const v = decodeCompactTrace(encodeCompactTrace(buildAnalysis(trace)));
+  trace.spans.forEach((s, i) => {
+    assert.equal(v.spanId(i), s.spanId, `span ${i}`);
+    assert.equal(v.parentSpanId(i), s.parentId, `parent of span ${i}`);
+  });
+});
+
 test('round trip: every span reads back through CompactView', () => {
   const { trace, analysis, compact } = sample();
   const v = decodeCompactTrace(compact);
