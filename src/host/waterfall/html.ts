@@ -11,7 +11,12 @@ export interface WaterfallHtmlOptions {
   /** media/waterfall.css as a webview URI. */
   readonly styleUri: string;
   readonly title: string;
-  /** Scripts that must run before the bundle (the harness's stand-in for the host). Same nonce. */
+  /**
+   * Scripts that must run before the bundle (the harness's stand-in for the host). Same nonce. They come first in
+   * the head, before the stylesheets (a script after a stylesheet waits for it, and a script at the end of the
+   * body is requested only once the stylesheets are in): the stand-in starts its work (the document's fetch) as
+   * the page starts, as the extension host does before its panel has loaded.
+   */
   readonly preludeScriptUris?: readonly string[];
   readonly bodyClass?: string;
   /** Extra stylesheets (the harness's stand-in for VS Code's theme variables). */
@@ -31,19 +36,20 @@ export function renderWaterfallHtml(o: WaterfallHtmlOptions): string {
     `script-src 'nonce-${o.nonce}'`,
     ...(o.extraCsp ?? []),
   ].join('; ');
-  const scripts = [...(o.preludeScriptUris ?? []), o.scriptUri].map(u => `<script nonce="${escapeAttr(o.nonce)}" src="${escapeAttr(u)}"></script>`).join('\n    ');
+  const script = (u: string): string => `<script nonce="${escapeAttr(o.nonce)}" src="${escapeAttr(u)}"></script>`;
+  const preludes = (o.preludeScriptUris ?? []).map(u => `${script(u)}\n    `).join('');
   return `<!DOCTYPE html>
 <html lang="en">
   <head>
     <meta charset="UTF-8">
     <meta http-equiv="Content-Security-Policy" content="${escapeAttr(csp)}">
     <meta name="viewport" content="width=device-width, initial-scale=1.0">
-    ${[...(o.extraStyleUris ?? []), o.styleUri].map(u => `<link rel="stylesheet" href="${escapeAttr(u)}">`).join('\n    ')}
+    ${preludes}${[...(o.extraStyleUris ?? []), o.styleUri].map(u => `<link rel="stylesheet" href="${escapeAttr(u)}">`).join('\n    ')}
     <title>${escapeAttr(o.title)}</title>
   </head>
   <body${o.bodyClass ? ` class="${escapeAttr(o.bodyClass)}"` : ''}>
     <div id="root"></div>
-    ${scripts}
+    ${script(o.scriptUri)}
   </body>
 </html>`;
 }
