@@ -22,7 +22,7 @@ import {
 } from '../../../src/backends/http/errors';
 import { parseTraceIdInput } from '../../../src/core/trace-id-input';
 import { startFaultProxy, type FaultProxy } from '../../support/backends/fault-proxy';
-import { JAEGER_SKIP, startJaeger, type RunningServer } from '../../support/backends/servers';
+import { JAEGER_SKIP, startJaeger, stopAll, untilReadable, type RunningServer } from '../../support/backends/servers';
 import { emitTrace, idForms, type EmittedTrace } from '../../support/backends/emit';
 import { PROJECT_ROOT } from '../../support/paths';
 
@@ -41,22 +41,9 @@ describe('Jaeger (real server)', { skip: JAEGER_SKIP }, () => {
     t128 = await emitTrace(exporter(), service, { tag: 'one' });
     t64 = await emitTrace(exporter(), service, { bits64: true, tag: 'two' });
     jaeger = new JaegerBackend({ name: 'local', type: 'jaeger', url: server.url });
-    // Ingestion is asynchronous: wait until both traces can be read.
-    const deadline = Date.now() + 15_000;
-    for (const t of [t128, t64]) {
-      for (;;) {
-        try { await jaeger.getTrace(t.traceId); break; } catch (e) {
-          if (!(e instanceof NotFoundError) || Date.now() > deadline) throw e;
-          await new Promise(r => setTimeout(r, 200));
-        }
-      }
-    }
+    await untilReadable(jaeger, [t128.traceId, t64.traceId]);
   });
-  after(async () => {
-    jaeger?.dispose();
-    await proxy?.close();
-    await server?.stop();
-  });
+  after(() => stopAll(jaeger, proxy, server));
 
   test('get trace: every span, the right parents, the error status', async () => {
     const got = await jaeger.getTrace(t128.traceId);

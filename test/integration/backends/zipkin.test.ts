@@ -6,10 +6,10 @@ import * as net from 'node:net';
 import { ZipkinExporter } from '@opentelemetry/exporter-zipkin';
 import { ZipkinBackend } from '../../../src/backends/zipkin/client';
 import { findTraceInBackends, TraceNotFoundError } from '../../../src/backends/registry';
-import { ConnectionRefusedError, MalformedBodyError, NotFoundError, ServerError, UnauthorizedError } from '../../../src/backends/http/errors';
+import { ConnectionRefusedError, MalformedBodyError, ServerError, UnauthorizedError } from '../../../src/backends/http/errors';
 import { parseTraceIdInput } from '../../../src/core/trace-id-input';
 import { startFaultProxy, type FaultProxy } from '../../support/backends/fault-proxy';
-import { freePort, startZipkin, ZIPKIN_SKIP, type RunningServer } from '../../support/backends/servers';
+import { freePort, startZipkin, stopAll, untilReadable, ZIPKIN_SKIP, type RunningServer } from '../../support/backends/servers';
 import { emitTrace, idForms, type EmittedTrace } from '../../support/backends/emit';
 
 describe('Zipkin (real server)', { skip: ZIPKIN_SKIP }, () => {
@@ -37,21 +37,9 @@ describe('Zipkin (real server)', { skip: ZIPKIN_SKIP }, () => {
     const res = await fetch(`${server.url}/api/v2/spans`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(spans) });
     assert.equal(res.status, 202);
     zipkin = new ZipkinBackend({ name: 'local', type: 'zipkin', url: server.url });
-    const deadline = Date.now() + 15_000;
-    for (const id of [sdkTrace.traceId, sdkTrace64.traceId, posted.traceId.padStart(32, '0')]) {
-      for (;;) {
-        try { await zipkin.getTrace(id); break; } catch (e) {
-          if (!(e instanceof NotFoundError) || Date.now() > deadline) throw e;
-          await new Promise(r => setTimeout(r, 200));
-        }
-      }
-    }
+    await untilReadable(zipkin, [sdkTrace.traceId, sdkTrace64.traceId, posted.traceId.padStart(32, '0')]);
   });
-  after(async () => {
-    zipkin?.dispose();
-    await proxy?.close();
-    await server?.stop();
-  });
+  after(() => stopAll(zipkin, proxy, server));
 
   test('get trace sent by the OTel Zipkin exporter', async () => {
     const got = await zipkin.getTrace(sdkTrace.traceId);

@@ -5,6 +5,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { NotFoundError } from '../../../src/backends/http/errors';
 import { freePort } from '../net';
 import { PROJECT_ROOT } from '../paths';
 
@@ -36,6 +37,33 @@ export interface RunningServer {
   readonly version: string;
   stop(): Promise<void>;
   log(): string;
+}
+
+/**
+ * A backend ingests asynchronously: a trace just sent may not be readable yet. Resolves once every one of `traceIds`
+ * can be read through `client`, asking again every 200 ms while it answers NotFoundError; any other error, or a trace
+ * still missing after `timeoutMs` in all, is thrown.
+ */
+export async function untilReadable(client: { getTrace(traceId: string): Promise<unknown> }, traceIds: readonly string[], timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (const id of traceIds) {
+    for (;;) {
+      try { await client.getTrace(id); break; } catch (e) {
+        if (!(e instanceof NotFoundError) || Date.now() > deadline) throw e;
+        await new Promise(r => setTimeout(r, 200));
+      }
+    }
+  }
+}
+
+/**
+ * A real-server suite's teardown: the client, then the fault proxy in front of the server, then the server. Each may
+ * be unset when `before` failed part-way.
+ */
+export async function stopAll(client: { dispose(): void } | undefined, proxy: { close(): Promise<void> } | undefined, server: RunningServer | undefined): Promise<void> {
+  client?.dispose();
+  await proxy?.close();
+  await server?.stop();
 }
 
 async function waitUntil(check: () => Promise<boolean>, child: ChildProcess, what: string, timeoutMs: number, log: () => string): Promise<void> {
