@@ -771,11 +771,7 @@ export class MappingEngine {
       partial = true;
     }
     const out: (Candidate & { score: number })[] = [];
-    const files = new Set<string>();
-    for (const v of values) for (const o of scan.literals.get(v) ?? []) files.add(o.file);
-    for (const file of files) {
-      const outline = await this._outline(file);
-      if (!outline) continue;
+    for await (const { file, outline } of this._outlinesHolding(values, scan)) {
       for (const l of outline.literals) {
         const lk = sqlKey(l.value);
         if (lk === undefined || (partial ? !key.startsWith(lk) : lk !== key)) continue;
@@ -799,11 +795,7 @@ export class MappingEngine {
     const best = Math.max(...matched.values());
     const keep = [...matched].filter(([, s]) => s === best).map(([v]) => v);
     const out: (Candidate & { score: number })[] = [];
-    const files = new Set<string>();
-    for (const v of keep) for (const o of scan.literals.get(v) ?? []) files.add(o.file);
-    for (const file of files) {
-      const outline = await this._outline(file);
-      if (!outline) continue;
+    for await (const { file, outline } of this._outlinesHolding(keep, scan)) {
       for (const l of outline.literals) {
         if (!keep.includes(l.value)) continue;
         const reason = `"${l.value.slice(0, 120)}" builds the request URL ${path.slice(0, 120)}`;
@@ -813,6 +805,20 @@ export class MappingEngine {
       }
     }
     return out;
+  }
+
+  /**
+   * The outline of each file the scan found holding one of `values` as a literal, each file once, in the scan's order.
+   * One outline is awaited at a time, and only when the caller asks for the next (a caller that stops early reads no
+   * more files).
+   */
+  private async *_outlinesHolding(values: Iterable<string>, scan: SourceScan): AsyncGenerator<{ file: string; outline: FileOutline }> {
+    const files = new Set<string>();
+    for (const v of values) for (const o of scan.literals.get(v) ?? []) files.add(o.file);
+    for (const file of files) {
+      const outline = await this._outline(file);
+      if (outline) yield { file, outline };
+    }
   }
 
   // ------------------------------------------------------------------------------------------------------------
