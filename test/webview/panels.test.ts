@@ -46,6 +46,13 @@ fs.delete = async (u: Uri) => { rmSync(u.fsPath, { force: true }); };
 
 const compact = () => encodeCompactTrace(buildAnalysis(buildTrace(sampleSpecs())));
 const tick = () => new Promise(r => setTimeout(r, 20));
+/** New panels (in a new extension context) showing the sample trace under `traceKey`, and the fake panel that made. */
+function showSample(traceKey: string, sourceLabel: string): { panels: WaterfallPanels; p: FakePanel } {
+  const panels = new WaterfallPanels(fakeVscode.newContext() as never, newLog());
+  const before = created.length;
+  panels.show({ compact: compact(), sourceLabel, traceKey });
+  return { panels, p: created[before]! };
+}
 // The panels validate the webview's messages with schemas loaded on first use (import('../lazy')). Loaded here
 // first, so that a message is handled within a tick; under load the first load took longer than the tick (a CI run
 // with two test files at once saw no init 20 ms after ready).
@@ -138,11 +145,7 @@ test('a panel comes back after a reload from the stored copy', async () => {
 });
 
 test('setFilter: posted when the panel is ready, held until after init when not', async () => {
-  const ctx = fakeVscode.newContext();
-  const panels = new WaterfallPanels(ctx as never, newLog());
-  const before = created.length;
-  panels.show({ compact: compact(), sourceLabel: 'f.json', traceKey: 'file:f#1' });
-  const p = created[before]!;
+  const { panels, p } = showSample('file:f#1', 'f.json');
   assert.equal(panels.setFilter('file:f#1', 'service=db'), true);
   assert.equal(panels.setFilter('nope', 'service=db'), false);
   await tick();
@@ -158,11 +161,7 @@ test('setFilter: posted when the panel is ready, held until after init when not'
 });
 
 test('dropped files: bytes and file/vscode-remote URIs raise onDidRequestOpenDropped; other URIs and oversized or malformed messages do not', async () => {
-  const ctx = fakeVscode.newContext();
-  const panels = new WaterfallPanels(ctx as never, newLog());
-  const before = created.length;
-  panels.show({ compact: compact(), sourceLabel: 'd.json', traceKey: 'file:d#1' });
-  const p = created[before]!;
+  const { panels, p } = showSample('file:d#1', 'd.json');
   const seen: DroppedTrace[] = [];
   panels.onDidRequestOpenDropped(d => seen.push(d));
   p.send({ type: 'ready', protocol: 1 });
