@@ -58,14 +58,22 @@ function questions(from: number): string[] {
   return fakeVscode.messages.slice(from).filter(m => /Send them/.test(m.text)).map(m => m.text);
 }
 
-test('a trusted workspace reusing the name of the user\'s backend with its own URL is not sent the user\'s token unasked', async () => {
-  const ctx: FakeExtensionContext = fakeVscode.newContext();
-  // The user's token for "prod", saved as Spanscope always saved it: by name.
+/**
+ * The user's token for "prod" saved by name (as Spanscope saved it before it recorded URLs), "prod" at `url` in
+ * `settings` (the user's or the workspace's), and the answers the user will give; then a manager over all that.
+ * `n` counts the messages shown before it, for questions(n). The test disposes of the manager.
+ */
+async function tokenSavedByName(settings: Map<string, unknown>, url: string, answers: (string | undefined)[]): Promise<{ ctx: FakeExtensionContext; manager: BackendManager; n: number }> {
+  const ctx = fakeVscode.newContext();
   await ctx.secrets.store('spanscope.backend.prod', JSON.stringify(TOKEN));
-  fakeVscode.workspaceSettings.set('spanscope.backends', [{ name: 'prod', type: 'jaeger', url: theirs }]);
+  settings.set('spanscope.backends', [{ name: 'prod', type: 'jaeger', url }]);
   const n = fakeVscode.messages.length;
-  fakeVscode.messageAnswers.push(undefined); // the user does not agree
-  const manager = new BackendManager(ctx.secrets as never, log);
+  fakeVscode.messageAnswers.push(...answers);
+  return { ctx, manager: new BackendManager(ctx.secrets as never, log), n };
+}
+
+test('a trusted workspace reusing the name of the user\'s backend with its own URL is not sent the user\'s token unasked', async () => {
+  const { ctx, manager, n } = await tokenSavedByName(fakeVscode.workspaceSettings, theirs, [undefined]); // the user does not agree
   try {
     const sent = await sentAuth(manager);
     assert.deepEqual(sent.theirs, [undefined], 'no credentials went to the workspace\'s server');
@@ -83,11 +91,7 @@ test('a trusted workspace reusing the name of the user\'s backend with its own U
 });
 
 test('the user agrees: the credential is saved for that URL too and sent', async () => {
-  const ctx = fakeVscode.newContext();
-  await ctx.secrets.store('spanscope.backend.prod', JSON.stringify(TOKEN));
-  fakeVscode.workspaceSettings.set('spanscope.backends', [{ name: 'prod', type: 'jaeger', url: theirs }]);
-  fakeVscode.messageAnswers.push('Send Them');
-  const manager = new BackendManager(ctx.secrets as never, log);
+  const { ctx, manager } = await tokenSavedByName(fakeVscode.workspaceSettings, theirs, ['Send Them']);
   try {
     assert.deepEqual((await sentAuth(manager)).theirs, ['Bearer users-s3cret']);
     assert.deepEqual(await readSecrets(ctx.secrets as never, { name: 'prod', url: theirs }), TOKEN);
@@ -97,11 +101,7 @@ test('the user agrees: the credential is saved for that URL too and sent', async
 });
 
 test('a credential saved by name moves to name+URL for the user\'s own backend, silently; a new URL is asked about', async () => {
-  const ctx = fakeVscode.newContext();
-  await ctx.secrets.store('spanscope.backend.prod', JSON.stringify(TOKEN));
-  fakeVscode.settings.set('spanscope.backends', [{ name: 'prod', type: 'jaeger', url: mine }]);
-  const n = fakeVscode.messages.length;
-  const manager = new BackendManager(ctx.secrets as never, log);
+  const { ctx, manager, n } = await tokenSavedByName(fakeVscode.settings, mine, []);
   try {
     assert.deepEqual((await sentAuth(manager)).mine, ['Bearer users-s3cret']);
     assert.deepEqual(questions(n), [], 'the user\'s own backend: no question');
