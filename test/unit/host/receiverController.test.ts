@@ -115,6 +115,18 @@ function otherWindow(host: HostContext): ReceiverController {
   }
 }
 
+/**
+ * Two windows of one user: each its own host (with its trace service) and receiver controller, A's made first, B's as
+ * another window's. `ctxB` is B's extension context, by default one sharing A's global storage. dispose() closes both.
+ */
+function twoWindows(ctx: FakeExtensionContext, ctxB = sameUser(ctx)) {
+  const a = makeHost(ctx);
+  const b = makeHost(ctxB);
+  const rcA = new ReceiverController(a.host, async t => prepareModel(t));
+  const rcB = otherWindow(b.host);
+  return { a, rcA, rcB, dispose: () => { rcB.dispose(); rcA.dispose(); a.traces.dispose(); b.traces.dispose(); } };
+}
+
 test('a port in use is explained in one window, and "Use Port N" starts there', async () => {
   // Another program's HTTP server: it answers at once, and not as Spanscope. (One that never answers is the
   // integration tests' case: each probe then waits out its 2 s timeout.)
@@ -124,11 +136,7 @@ test('a port in use is explained in one window, and "Use Port N" starts there', 
   const busy = (blocker.address() as { port: number }).port;
   fakeVscode.settings.set('spanscope.receiver.port', busy);
   fakeVscode.settings.set('spanscope.receiver.grpcPort', 0);
-  const ctx = fakeVscode.newContext();
-  const { host, traces } = makeHost(ctx);
-  const rc = new ReceiverController(host, async t => prepareModel(t));
-  const other = makeHost(sameUser(ctx));
-  const otherRc = otherWindow(other.host);
+  const { rcA: rc, rcB: otherRc, dispose } = twoWindows(fakeVscode.newContext());
   try {
     // Auto-start in two windows, the port held by a program that is not Spanscope: the first window explains it,
     // with the actions (the error came from the other bundle: recognised by its code), the second does not.
@@ -162,20 +170,13 @@ test('a port in use is explained in one window, and "Use Port N" starts there', 
     assert.equal(rc.address?.httpPort, suggested);
     await rc.stop();
   } finally {
-    otherRc.dispose();
-    other.traces.dispose();
-    rc.dispose();
-    traces.dispose();
+    dispose();
   }
 });
 
 test('two windows share one receiver: the second shows the first one\'s traces, and takes over when it closes', async () => {
   const port = await sharedReceiverPort();
-  const ctx = fakeVscode.newContext();
-  const a = makeHost(ctx);
-  const b = makeHost(sameUser(ctx));
-  const rcA = new ReceiverController(a.host, async t => prepareModel(t));
-  const rcB = otherWindow(b.host);
+  const { a, rcA, rcB, dispose } = twoWindows(fakeVscode.newContext());
   try {
     const before = fakeVscode.messages.length;
     assert.equal(await rcA.start({ interactive: false }), true);
@@ -198,10 +199,7 @@ test('two windows share one receiver: the second shows the first one\'s traces, 
     await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: exportBody(['bbbbbbbbbbbbbbbb', 'cccccccccccccccc'], 'aaaaaaaaaaaaaaaa') });
     assert.equal(rcB.getTrace(TRACE)?.spans.length, 3);
   } finally {
-    rcB.dispose();
-    rcA.dispose();
-    a.traces.dispose();
-    b.traces.dispose();
+    dispose();
   }
 });
 
@@ -217,10 +215,7 @@ test('a token set in one window is asked for by the shared receiver, whichever w
     onDidChange: (l: (e: { key: string }) => void) => { listeners.push(l); return { dispose: () => listeners.splice(listeners.indexOf(l), 1) }; },
   };
   const ctx = Object.assign(fakeVscode.newContext(), { secrets });
-  const a = makeHost(ctx);
-  const b = makeHost(Object.assign(sameUser(ctx), { secrets }));
-  const rcA = new ReceiverController(a.host, async t => prepareModel(t));
-  const rcB = otherWindow(b.host);
+  const { rcA, rcB, dispose } = twoWindows(ctx, Object.assign(sameUser(ctx), { secrets }));
   const send = (headers: Record<string, string> = {}) => fetch(`http://127.0.0.1:${port}/v1/traces`,
     { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: exportBody(['aaaaaaaaaaaaaaaa']) }).then(r => r.status, () => 0);
   try {
@@ -238,10 +233,7 @@ test('a token set in one window is asked for by the shared receiver, whichever w
     }
     assert.equal(await send({ authorization: 'Bearer s3cret-token' }), 200);
   } finally {
-    rcB.dispose();
-    rcA.dispose();
-    a.traces.dispose();
-    b.traces.dispose();
+    dispose();
   }
 });
 
