@@ -4,6 +4,9 @@ import * as http from 'node:http';
 import type { Span, Trace } from '../../../src/core/model';
 import { encodeOtlpProtobuf } from '../../../src/core/otlp/proto';
 import { traceToOtlpJson } from '../../../src/core/otlp/encode';
+import { exchange, type RawResponse } from '../../support/http';
+
+export type { RawResponse };
 
 const RESOURCE = { serviceName: 'payload-svc', attributes: [{ key: 'service.name', value: 'payload-svc' }] };
 
@@ -43,21 +46,6 @@ export function jsonBody(traces: readonly Trace[]): Buffer {
   return Buffer.from(JSON.stringify(traceToOtlpJson(traces)));
 }
 
-export interface RawResponse {
-  readonly status: number;
-  readonly headers: http.IncomingHttpHeaders;
-  readonly body: Buffer;
-}
-
 export function post(url: string, body: Buffer | string, headers: Record<string, string> = {}, method = 'POST', agent: http.Agent | false = false): Promise<RawResponse> {
-  return new Promise((resolve, reject) => {
-    const req = http.request(url, { method, headers: { 'content-length': String(Buffer.byteLength(body)), ...headers }, agent }, res => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
-      res.on('error', reject);
-    });
-    req.on('error', reject);
-    req.end(body);
-  });
+  return exchange(http.request(url, { method, headers: { 'content-length': String(Buffer.byteLength(body)), ...headers }, agent }), body);
 }

@@ -3,6 +3,7 @@
 import * as http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import * as zlib from 'node:zlib';
+import { exchange, readBody, type RawResponse } from '../http';
 
 export type Fault =
   | { readonly kind: 'pass' }
@@ -46,27 +47,17 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
     return fault;
   };
 
-  const forward = (req: http.IncomingMessage, body: Buffer): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: Buffer }> =>
-    new Promise((resolve, reject) => {
-      const headers = { ...req.headers, host: upstream.host };
-      delete headers['accept-encoding'];
-      const r = http.request({ host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers }, res => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 502, headers: res.headers, body: Buffer.concat(chunks) }));
-        res.on('error', reject);
-      });
-      r.on('error', reject);
-      r.end(body);
-    });
+  const forward = (req: http.IncomingMessage, body: Buffer): Promise<RawResponse> => {
+    const headers = { ...req.headers, host: upstream.host };
+    delete headers['accept-encoding'];
+    return exchange(http.request({ host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers }), body);
+  };
 
   const server = http.createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
+    void readBody(req).then(body => {
       requests.push(`${req.method} ${req.url}`);
-      void handle(req, res, Buffer.concat(chunks), nextFault()).catch(() => res.destroy());
-    });
+      return handle(req, res, body, nextFault());
+    }).catch(() => res.destroy());
   });
   server.on('connection', s => {
     sockets.add(s);
