@@ -30,6 +30,21 @@ test('rows: preorder, collapse skips the subtree, base rules and toggles, reveal
   assert.equal(idx.subtreeEnd[0], 40);
 });
 
+test('tree index: each span\'s place among its siblings (top-level spans are siblings) and their number, for aria-posinset/setsize', () => {
+  for (const v of [viewOf(), viewOf(treeSpecs(3, 4))]) {
+    const idx = buildTreeIndex(v);
+    const order = [...v.cols.preorder];
+    const parentOf = (i: number) => Math.max(-1, v.cols.parent[i]!);
+    for (const i of order) {
+      const siblings = order.filter(j => parentOf(j) === parentOf(i));
+      assert.equal(idx.posInSet[i], siblings.indexOf(i) + 1, v.name(i));
+      assert.equal(idx.setSize[i], siblings.length, v.name(i));
+    }
+  }
+  const sample = viewOf();
+  assert.deepEqual([...sample.cols.preorder].filter(i => sample.cols.parent[i]! < 0).map(i => buildTreeIndex(sample).posInSet[i]), [1, 2], 'the orphan is the second top-level span');
+});
+
 test('filters: a keep mask with ancestors gives a connected tree', () => {
   const v = viewOf();
   const idx = buildTreeIndex(v);
