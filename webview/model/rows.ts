@@ -20,12 +20,17 @@ export function buildTreeIndex(view: CompactView): TreeIndex {
   const posOf = new Int32Array(n);
   const childCount = new Uint32Array(n);
   const subtreeEnd = new Int32Array(n);
+  const posInSet = new Uint32Array(n);
+  const setSize = new Uint32Array(n);
   let maxDepth = 0;
+  let roots = 0;
   for (let p = 0; p < n; p++) {
     const i = preorder[p]!;
     posOf[i] = p;
     const par = parent[i]!;
-    if (par >= 0) childCount[par]!++;
+    // siblings come in preorder in their own order: a parent's child count so far is this one's position
+    if (par >= 0) posInSet[i] = ++childCount[par]!;
+    else posInSet[i] = ++roots;
     if (depth[i]! > maxDepth) maxDepth = depth[i]!;
   }
   // A span's subtree ends where the preorder next reaches a depth at or above its own.
@@ -36,15 +41,6 @@ export function buildTreeIndex(view: CompactView): TreeIndex {
     stack.push(p);
   }
   while (stack.length) subtreeEnd[stack.pop()!] = n;
-  const posInSet = new Uint32Array(n);
-  const setSize = new Uint32Array(n);
-  const seen = new Uint32Array(n);
-  let roots = 0;
-  for (let p = 0; p < n; p++) {
-    const i = preorder[p]!;
-    const par = parent[i]!;
-    posInSet[i] = par >= 0 ? ++seen[par]! : ++roots;
-  }
   for (let i = 0; i < n; i++) setSize[i] = parent[i]! >= 0 ? childCount[parent[i]!]! : roots;
   return { posOf, subtreeEnd, childCount, posInSet, setSize, maxDepth };
 }
