@@ -46,6 +46,10 @@ fs.delete = async (u: Uri) => { rmSync(u.fsPath, { force: true }); };
 
 const compact = () => encodeCompactTrace(buildAnalysis(buildTrace(sampleSpecs())));
 const tick = () => new Promise(r => setTimeout(r, 20));
+/** Waits (5 s at most) until `done()`: the panels handle a message asynchronously, later on a loaded machine. */
+async function until(done: () => boolean): Promise<void> {
+  for (const end = Date.now() + 5000; !done() && Date.now() < end;) await new Promise(r => setTimeout(r, 5));
+}
 /** New panels (in a new extension context) showing the sample trace under `traceKey`, and the fake panel that made. */
 function showSample(traceKey: string, sourceLabel: string): { panels: WaterfallPanels; p: FakePanel } {
   const panels = new WaterfallPanels(fakeVscode.newContext() as never, newLog());
@@ -73,7 +77,7 @@ test('show: CSP html, one panel per trace, nothing pushed before ready, init aft
   assert.equal(panelTitle(c), 'frontend: GET /checkout 0af76519');
   assert.equal(p.posted.length, 0);
   p.send({ type: 'ready', protocol: 1 });
-  await tick();
+  await until(() => p.posted.length > 0);
   assert.equal(p.posted.length, 1);
   assert.equal(p.posted[0]!.type, 'init');
   assert.equal(p.posted[0]!.traceKey, 'file:a#1');
@@ -81,18 +85,18 @@ test('show: CSP html, one panel per trace, nothing pushed before ready, init aft
   // Invalid messages are dropped and logged.
   p.send({ type: 'openSource', id: 1, location: { filePath: '' } });
   p.send('nonsense');
-  await tick();
+  await until(() => fakeVscode.log.lines.filter(l => /dropped invalid webview message/.test(l.message)).length >= 2);
   assert.equal(p.posted.length, 1);
   assert.ok(fakeVscode.log.lines.filter(l => /dropped invalid webview message/.test(l.message)).length >= 2);
   // Requests: nobody listening → error reply; a listener's promise decides the reply.
   p.send({ type: 'openSource', id: 2, spanId: 'a1', location: { filePath: '/app/x.ts', line: 3 } });
-  await tick();
+  await until(() => p.posted.length > 1);
   assert.deepEqual(p.posted.at(-1), { type: 'reply', id: 2, ok: false, error: 'Go to source is not available yet.' });
   const seen: OpenSourceRequest[] = [];
   const sub = panels.onDidRequestOpenSource(r => { seen.push(r); r.waitUntil(r.line === 3 ? Promise.resolve() : Promise.reject(new Error('no such file'))); });
   p.send({ type: 'openSource', id: 3, spanId: 'a1', location: { filePath: '/app/x.ts', line: 3, column: 2 } });
   p.send({ type: 'openSource', id: 4, location: { filePath: '/app/y.ts', line: 9 } });
-  await tick();
+  await until(() => p.posted.length > 3);
   assert.deepEqual(seen.map(r => [r.traceKey, r.filePath, r.line, r.column]), [['file:a#1', '/app/x.ts', 3, 2], ['file:a#1', '/app/y.ts', 9, undefined]]);
   assert.deepEqual(p.posted.slice(-2), [{ type: 'reply', id: 3, ok: true }, { type: 'reply', id: 4, ok: false, error: 'no such file' }]);
   sub.dispose();
@@ -101,7 +105,7 @@ test('show: CSP html, one panel per trace, nothing pushed before ready, init aft
   panels.onDidChangeSelection(s => sel.push(s));
   p.send({ type: 'selectionChanged', spanId: '00000000000000a3' });
   p.send({ type: 'copyText', text: 'hello' });
-  await tick();
+  await until(() => sel.length > 0 && fakeVscode.clipboard === 'hello');
   assert.deepEqual(sel, [{ traceKey: 'file:a#1', spanId: '00000000000000a3' }]);
   assert.equal(fakeVscode.clipboard, 'hello');
   const c2 = compact();
