@@ -70,17 +70,18 @@ export function Waterfall(p: WaterfallProps): JSX.Element {
     // there would render and lay out the rows a second time before that frame; when the window's size covered
     // the box, it is applied after the frame instead, with the buffer rows.
     let first = true;
+    let gone = false;
     const ro = new ResizeObserver(() => {
       const next = { top: el.scrollTop, height: el.clientHeight, width: el.clientWidth };
       const apply = () => setVp(v => (v.top === next.top && v.height === next.height && v.width === next.width ? v : next));
       if (first) {
         first = false;
-        setTimeout(() => { apply(); setPainted(true); }, 0);
+        setTimeout(() => { if (!gone) { apply(); setPainted(true); } }, 0);
         setVp(v => (next.top === v.top && next.height <= v.height ? v : next));
       } else apply();
     });
     ro.observe(el);
-    return () => ro.disconnect();
+    return () => { gone = true; ro.disconnect(); };
   }, []);
   // A later restore position (the whole trace arrived after its preview): scroll there once.
   const mountedTop = useRef(p.initialScrollTop);
