@@ -97,8 +97,10 @@ const ordered = runDir ? startOrder().map((r, i) => {
     + `await import(${JSON.stringify(pathToFileURL(resolve(r.file)).href)});\n`);
   return wrapper;
 }) : [];
-// Per run: the lock files of scripts/test-slot.mjs.
+// Per run: the lock files of scripts/test-slot.mjs, and a directory the test files share (what the end-to-end
+// sessions make once for all: test/support/e2e/session.ts).
 const slots = runDir ? join(runDir, 'slots') : undefined;
+const shared = runDir ? join(runDir, 'shared') : undefined;
 const slotModule = pathToFileURL(join(dirname(fileURLToPath(import.meta.url)), 'test-slot.mjs')).href;
 // The spec reporter prints (its summary closes the output, which CI reads); out/test-times.json gets each file's time.
 mkdirSync('out', { recursive: true });
@@ -106,6 +108,6 @@ const reporters = ['--test-reporter=spec', '--test-reporter-destination=stdout',
 const args = compiled
   ? ['--enable-source-maps', '--test', ...reporters, `--test-concurrency=${concurrency}`, ...await compileTests(files)]
   : ['--import', 'tsx', '--import', slotModule, '--test', ...reporters, `--test-concurrency=${concurrency}`, ...ordered];
-const r = spawnSync(process.execPath, args, { stdio: 'inherit', env: { ...process.env, SPANSCOPE_TEST: '1', SPANSCOPE_CODE_SERVER: firstVersion, ...(slots ? { SPANSCOPE_TEST_SLOTS: slots } : {}), ...(quick ? { SPANSCOPE_TEST_QUICK: '1' } : {}) } });
+const r = spawnSync(process.execPath, args, { stdio: 'inherit', env: { ...process.env, SPANSCOPE_TEST: '1', SPANSCOPE_CODE_SERVER: firstVersion, ...(slots ? { SPANSCOPE_TEST_SLOTS: slots, SPANSCOPE_TEST_SHARED: shared } : {}), ...(quick ? { SPANSCOPE_TEST_QUICK: '1' } : {}) } });
 if (runDir) rmSync(runDir, { recursive: true, force: true });
 process.exit(r.status ?? 1);

@@ -1,14 +1,19 @@
 // One clean E2E session: a fresh user-data-dir and extensions dir with the packaged extension installed, a copy of
-// a test workspace in a temp dir, code-server on a free loopback port, and Chromium on the workbench.
+// a test workspace in a temp dir, code-server on a free loopback port, and a fresh Chromium context on the workbench.
 // Everything a session starts is ended when the test ends — also on failure, on timeout (`t.after`) and on exit.
+// Two things are made once and reused, since every session would make the same: the extensions dir with the .vsix
+// installed (copied for each session) and the Chromium process (each session gets its own context, which shares no
+// cookies, storage or cache with another: a fresh profile as far as the page can tell).
 //
 //   test('…', E2E_TEST, t => withWorkbench(t, { workspace: 'basic' }, async s => { await s.wb.runCommand('…'); }));
 import { spawn, type ChildProcess } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import type { TestContext } from 'node:test';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { pathToFileURL } from 'node:url';
+import { after, type TestContext } from 'node:test';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { CODE_SERVER_VERSION, CODE_SERVER_VERSIONS, ensureCodeServer, freePort, installExtension, startCodeServer, type CodeServer } from '../../../scripts/code-server.mjs';
 import { PROJECT_ROOT } from '../paths';
 import { ensureVsix } from './vsix';
@@ -95,6 +100,75 @@ process.on('exit', () => {
 
 let codeServerReady = false;
 
+// Where this process keeps what its sessions share; removed on exit.
+let processDir: string | undefined;
+function ownDir(): string {
+  if (!processDir) {
+    const dir = mkdtempSync(join(tmpdir(), 'spanscope-e2e-shared-'));
+    processDir = dir;
+    process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
+  }
+  return processDir;
+}
+
+/**
+ * An extensions dir with `vsix` installed by code-server `version`, made once and copied for each session:
+ * --install-extension starts VS Code's command line in a Node process of its own, about a second of a core for every
+ * session, to unpack the same files into the same layout. Made once per `npm test` run when scripts/test.mjs gives a
+ * directory its test files share (SPANSCOPE_TEST_SHARED), else once per test process. Keyed by the .vsix's content,
+ * so a package rebuilt meanwhile is installed anew.
+ */
+function installedTemplate(vsix: string, version: string): string {
+  const key = createHash('sha256').update(readFileSync(vsix)).digest('hex').slice(0, 16);
+  const root = process.env.SPANSCOPE_TEST_SHARED || ownDir();
+  const template = join(root, `extensions-${version}-${key}`);
+  if (existsSync(template)) return template;
+  // Installed beside it, then renamed into place: a test file running at the same time sees the whole dir or none,
+  // and if it renamed its own first, that one is as good and this one is dropped.
+  mkdirSync(root, { recursive: true });
+  const work = mkdtempSync(join(root, 'installing-'));
+  try {
+    const installed = join(work, 'extensions');
+    installExtension(vsix, { userDataDir: join(work, 'user-data'), extensionsDir: installed, version });
+    relocate(installed, installed, template);
+    try { renameSync(installed, template); } catch (e) {
+      if (!existsSync(template)) throw e;
+    }
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+  return template;
+}
+
+/** Copies the template into `extensionsDir`. */
+function copyInstalled(template: string, extensionsDir: string): void {
+  cpSync(template, extensionsDir, { recursive: true });
+  relocate(extensionsDir, template, extensionsDir);
+}
+
+/**
+ * The extensions.json in `dir` records each extension's absolute location in `from` (beside its location relative to
+ * the dir, which VS Code reads first): those are made to point into `to`, where the dir is (or is about to be), so
+ * that nothing in a session's dir names another.
+ */
+function relocate(dir: string, from: string, to: string): void {
+  const manifest = join(dir, 'extensions.json');
+  const text = readFileSync(manifest, 'utf8')
+    .split(pathToFileURL(from).href).join(pathToFileURL(to).href)
+    .split(from).join(to);
+  writeFileSync(manifest, text);
+}
+
+// One Chromium for the sessions of this test process (they run one after another), launched by the first session and
+// closed after the file's last test; launched again if it went away.
+let sharedBrowser: Browser | undefined;
+async function launchedBrowser(): Promise<Browser> {
+  if (!sharedBrowser?.isConnected()) sharedBrowser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_FLAGS, headless: true });
+  return sharedBrowser;
+}
+// (Registered when a test file imports this module: a hook of the file's root, run once all its tests have ended.)
+after(async () => { await sharedBrowser?.close(); });
+
 function collectLogs(dir: string, into: string): void {
   if (!existsSync(dir)) return;
   for (const name of readdirSync(dir)) {
@@ -160,7 +234,7 @@ export async function withWorkbench(t: TestContext, options: SessionOptions, bod
   let page: Page | undefined;
   let codeServerOutput = () => '';
   try {
-    installExtension(vsix, { userDataDir, extensionsDir, version: E2E_CODE_SERVER });
+    copyInstalled(installedTemplate(vsix, E2E_CODE_SERVER), extensionsDir);
     for (const extra of options.extensions ?? []) installExtension(extra, { userDataDir, extensionsDir, version: E2E_CODE_SERVER });
     const settings = {
       'spanscope.receiver.port': await freePort(),
@@ -172,8 +246,12 @@ export async function withWorkbench(t: TestContext, options: SessionOptions, bod
     codeServerOutput = () => codeServer.output();
     cleanups.push(async () => { await codeServer.stop(); livePids.delete(codeServer.pid); });
 
-    const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_FLAGS, headless: true });
-    cleanups.push(() => browser.close());
+    const browser = await launchedBrowser();
+    // The session's contexts are closed when it ends: its own, and any its test opened (a second window).
+    const before = new Set<BrowserContext>(browser.contexts());
+    cleanups.push(async () => {
+      for (const c of browser.contexts()) if (!before.has(c)) await c.close().catch(() => undefined);
+    });
     // Clipboard access granted, as a user of browser VS Code allows it: commands pre-fill from the clipboard.
     const context = await browser.newContext({ viewport: VIEWPORT, permissions: ['clipboard-read', 'clipboard-write'] });
     page = await context.newPage();
