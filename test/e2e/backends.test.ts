@@ -10,7 +10,7 @@ import { JAEGER_SKIP, startJaeger, type RunningServer } from '../support/backend
 import { commandTitle, findView, focusViewCommand, settingContributed } from '../support/e2e/contributions';
 import { E2E_TEST, withWorkbench } from '../support/e2e/session';
 import { waitForRows, waterfallFrame } from '../support/e2e/waterfall';
-import { poll } from '../support/e2e/workbench';
+import { QUICK_INPUT_BOX, poll } from '../support/e2e/workbench';
 
 const backendsView = findView(/^spanscope\.backends$/);
 const tracesView = findView(/^spanscope\.traces$/);
@@ -86,7 +86,7 @@ test('flow 5: an unknown trace ID names the backends it was looked for in; a mal
     await s.flowScreenshot('not-found');
 
     await s.wb.runCommand(openById!);
-    const input = s.page.locator('.quick-input-widget .quick-input-box input');
+    const input = s.page.locator(QUICK_INPUT_BOX);
     await input.waitFor({ state: 'visible' });
     const prompt = await poll(async () => (await s.wb.quickInputMessage()) || undefined, 5000, 'the prompt');
     await input.fill('order 12345 failed');

@@ -9,7 +9,7 @@ import { test } from 'node:test';
 import { freePort } from '../../scripts/code-server.mjs';
 import { PROJECT_ROOT } from '../support/paths';
 import { E2E_TEST, withWorkbench } from '../support/e2e/session';
-import { poll } from '../support/e2e/workbench';
+import { QUICK_INPUT_BOX, poll } from '../support/e2e/workbench';
 
 /** The root span's name in media/sample-trace.json (what the waterfall must show). */
 function sampleRootName(): string {
@@ -54,7 +54,7 @@ test('walkthrough to the sample trace, a two-trace file with its pick list, jump
 
     // 4. Open Trace File… (code-server's simple file dialog): type the path, then pick one trace of the two.
     await s.wb.runCommand('Spanscope: Open Trace File…');
-    const dialogInput = s.page.locator('.quick-input-widget .quick-input-box input');
+    const dialogInput = s.page.locator(QUICK_INPUT_BOX);
     await dialogInput.waitFor({ state: 'visible' });
     // The dialog fills in its start folder a moment after it shows; typing before that would be overwritten.
     await poll(async () => ((await dialogInput.inputValue()).endsWith('/') ? true : undefined), 20_000, 'the file dialog\'s start folder');

@@ -16,7 +16,7 @@ import { commandTitle, findView, focusViewCommand } from '../support/e2e/contrib
 import { annotationTexts, lensesByLine } from '../support/e2e/editor';
 import { E2E_CODE_SERVER, E2E_TEST, withWorkbench, type Session } from '../support/e2e/session';
 import { waterfallFrame } from '../support/e2e/waterfall';
-import { poll } from '../support/e2e/workbench';
+import { QUICK_INPUT_BOX, poll } from '../support/e2e/workbench';
 import { PROJECT_ROOT } from '../support/paths';
 
 const CORPUS = join(PROJECT_ROOT, 'test', 'corpus', 'mapping', 'java-shop');
@@ -60,7 +60,7 @@ const STEPS: { mode: Mode; goTo: string; spans: string[]; failed?: true }[] = [
 /** Moves the cursor to `line` with Go to Line (":N" in Quick Open), which scrolls the line into view. */
 async function goToLine(s: Session, line: number): Promise<void> {
   await s.wb.openPalette();
-  await s.page.locator('.quick-input-widget .quick-input-box input').fill(`:${line}`);
+  await s.page.locator(QUICK_INPUT_BOX).fill(`:${line}`);
   await s.page.keyboard.press('Enter');
   await s.wb.waitForStatusBar(new RegExp(`Ln ${line}, Col 1\\b`), 10_000);
 }
@@ -96,7 +96,7 @@ test('Java agent spans (code.* without file or line) open their method\'s line a
   for (const builtin of readdirSync(CODE_SERVER_EXTENSIONS)) assert.doesNotMatch(builtin, /redhat|vscjava|java-language|golang|ms-python/i);
   // And the workbench agrees: workspace symbol search finds no Java method.
   await s.wb.openPalette();
-  await s.page.locator('.quick-input-widget .quick-input-box input').fill('#placeOrder');
+  await s.page.locator(QUICK_INPUT_BOX).fill('#placeOrder');
   await s.page.locator('.quick-input-widget .quick-input-list', { hasText: /No matching workspace symbols/ }).or(
     s.page.locator('.quick-input-widget .quick-input-message', { hasText: /No matching workspace symbols/ })).first().waitFor({ timeout: 20_000 });
   await s.page.keyboard.press('Escape');

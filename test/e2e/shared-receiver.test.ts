@@ -9,7 +9,7 @@ import { PROJECT_ROOT } from '../support/paths';
 import { findView, focusViewCommand } from '../support/e2e/contributions';
 import { E2E_TEST, VIEWPORT, withWorkbench } from '../support/e2e/session';
 import { liveTraceRows } from '../support/e2e/live';
-import { Workbench, poll } from '../support/e2e/workbench';
+import { QUICK_INPUT_BOX, QUICK_INPUT_ROWS, Workbench, poll } from '../support/e2e/workbench';
 
 const live = findView(/^spanscope\.live$/);
 
@@ -89,10 +89,10 @@ test('two windows show the same live traces from one shop; closing the first kee
     });
     // The trace from the start (long scrolled out of the Live list) is still held: Open Received Trace… finds it.
     await wb2.runCommand('Spanscope: Open Received Trace…');
-    const input = page2.locator('.quick-input-widget .quick-input-box input');
+    const input = page2.locator(QUICK_INPUT_BOX);
     await input.waitFor({ state: 'visible' });
     await input.fill(early);
-    await page2.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: early }).first().waitFor({ state: 'visible', timeout: 10_000 })
+    await page2.locator(QUICK_INPUT_ROWS, { hasText: early }).first().waitFor({ state: 'visible', timeout: 10_000 })
       .catch(() => assert.fail(`trace ${early}, received before the takeover, is no longer held by the second window`));
     await page2.keyboard.press('Escape');
     assert.match(await wb2.view(live.name).locator('.pane-header').innerText(), new RegExp(`127\\.0\\.0\\.1:${httpPort}`));

@@ -4,6 +4,19 @@ import type { Frame, Page } from 'playwright-core';
 
 const DEFAULT_TIMEOUT = 15_000;
 
+/**
+ * The quick input (the command palette, Quick Open, an extension's input box or quick pick: one widget), while open.
+ * VS Code 1.139 animates the widget out when it closes: for a moment it is still drawn, but `inert`, and typing into
+ * it waits until it is gone. Seen as open, a closing palette cost every command 3 s on that version (the palette
+ * helpers waited out their fill timeout before pressing F1 again); a row or text of the closing one could also be
+ * taken for the next one's.
+ */
+const QUICK_INPUT_OPEN = '.quick-input-widget:not([inert])';
+/** The quick input's text box, while open. */
+export const QUICK_INPUT_BOX = `${QUICK_INPUT_OPEN} .quick-input-box input`;
+/** The rows of the quick input's list, while open. */
+export const QUICK_INPUT_ROWS = `${QUICK_INPUT_OPEN} .quick-input-list .monaco-list-row`;
+
 export class Workbench {
   constructor(readonly page: Page) {}
 
@@ -14,12 +27,12 @@ export class Workbench {
   }
 
   /**
-   * Opens the command palette with F1 and types `text` after its `>`. A palette seen open may be closing (the one a
-   * previous command was picked from, or one a reload took away), so a fill that finds no visible input within a
-   * short time opens the palette again instead of waiting out the whole timeout on an input that is gone.
+   * Opens the command palette with F1 and types `text` after its `>`. A palette seen open may still close under the
+   * fill (one a reload took away, or one that lost the keyboard focus), so a fill that finds no visible input within
+   * a short time opens the palette again instead of waiting out the whole timeout on an input that is gone.
    */
   async openPalette(text = '', timeout = DEFAULT_TIMEOUT): Promise<void> {
-    const input = this.page.locator('.quick-input-widget .quick-input-box input');
+    const input = this.page.locator(QUICK_INPUT_BOX);
     const deadline = Date.now() + timeout;
     for (let attempt = 0; ; attempt++) {
       if (!(await input.isVisible())) {
@@ -46,7 +59,7 @@ export class Workbench {
    * query is retyped until a row contains `text` (or the timeout passes; then the rows there are are returned).
    */
   async paletteEntries(text: string, timeout = DEFAULT_TIMEOUT): Promise<string[]> {
-    const rows = this.page.locator('.quick-input-widget .quick-input-list .monaco-list-row');
+    const rows = this.page.locator(QUICK_INPUT_ROWS);
     const deadline = Date.now() + timeout;
     let labels: string[] = [];
     for (;;) {
@@ -71,7 +84,7 @@ export class Workbench {
       throw new Error(`"${title}" is not in the command palette; it lists: ${entries.slice(0, 10).join(' / ')}`);
     }
     await this.openPalette(title);
-    const row = this.page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: title }).first();
+    const row = this.page.locator(QUICK_INPUT_ROWS, { hasText: title }).first();
     await row.waitFor({ state: 'visible', timeout });
     await row.click();
   }
@@ -110,7 +123,7 @@ export class Workbench {
 
   /** Types into the open quick input (an input box or a quick pick) and accepts it with Enter. */
   async answerQuickInput(text: string, timeout = DEFAULT_TIMEOUT): Promise<void> {
-    const input = this.page.locator('.quick-input-widget .quick-input-box input');
+    const input = this.page.locator(QUICK_INPUT_BOX);
     await input.waitFor({ state: 'visible', timeout });
     await input.fill(text);
     await this.page.keyboard.press('Enter');
@@ -118,7 +131,7 @@ export class Workbench {
 
   /** Selects the row of the open quick pick whose label contains `label`. */
   async pickQuickInput(label: string, timeout = DEFAULT_TIMEOUT): Promise<void> {
-    const row = this.page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: label }).first();
+    const row = this.page.locator(QUICK_INPUT_ROWS, { hasText: label }).first();
     await row.waitFor({ state: 'visible', timeout });
     await row.click();
   }
@@ -126,9 +139,9 @@ export class Workbench {
   /** Opens a workspace file by name through Quick Open (Ctrl+P). */
   async openFile(relativePath: string, timeout = DEFAULT_TIMEOUT): Promise<void> {
     await this.openPalette('');
-    const input = this.page.locator('.quick-input-widget .quick-input-box input');
+    const input = this.page.locator(QUICK_INPUT_BOX);
     await input.fill(relativePath);
-    const row = this.page.locator('.quick-input-widget .quick-input-list .monaco-list-row').first();
+    const row = this.page.locator(QUICK_INPUT_ROWS).first();
     await row.waitFor({ state: 'visible', timeout });
     await this.page.keyboard.press('Enter');
     const name = relativePath.split('/').pop() ?? relativePath;
@@ -164,7 +177,7 @@ export class Workbench {
 
   /** The validation message under the open quick input (an input box's validateInput result). */
   async quickInputMessage(): Promise<string> {
-    return (await this.page.locator('.quick-input-widget .quick-input-message').innerText().catch(() => '')).trim();
+    return (await this.page.locator(`${QUICK_INPUT_OPEN} .quick-input-message`).innerText().catch(() => '')).trim();
   }
 
   /**
