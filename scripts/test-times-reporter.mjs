@@ -3,7 +3,9 @@
 // destination, so the last lines printed stay the spec reporter's summary, which CI reads.
 //
 // A file's time is the sum of its top-level tests' durations (its process start-up and module loading are not in
-// it), and its wall span is from its first to its last reported test (files run several at a time).
+// it). firstAt and lastAt are when its first and last tests were reported, in ms from the start: node reports the
+// files in the order they were given, holding back a file's results until those of the files before it are out, so
+// these say when results came out, not when the file ran (several run at a time).
 import { relative } from 'node:path';
 
 // eslint-disable-next-line no-restricted-exports -- node's test runner loads a reporter as its module's default export
