@@ -40,14 +40,23 @@ function unusual(): never {
 /** Deeper AnyValue nesting goes to the full parser (its own limit decides). */
 const MAX_DEPTH = 16;
 
+/** The writers' shared scratch buffer (see Writer's constructor), made on first use. */
+const SCRATCH_BYTES = 1 << 21;
+let scratch: Uint8Array | undefined;
+
 /** A growable byte buffer with protobuf primitives; nested messages get their length written when they end. */
 class Writer {
   buf: Uint8Array;
   pos = 0;
-  private view: DataView;
+  /** buf's DataView (replaced with buf when it grows). */
+  view: DataView;
 
   constructor(capacity: number) {
-    this.buf = new Uint8Array(Math.max(256, capacity));
+    // One scratch buffer serves request after request (finish() copies the message out): a fresh one per request
+    // was an allocation of the request's size, zeroed, whose only use was to be copied from. A larger request gets
+    // a buffer of its own. (The scan is synchronous: no two Writers use the scratch at once.)
+    const size = Math.max(256, capacity);
+    this.buf = size <= SCRATCH_BYTES ? (scratch ??= new Uint8Array(SCRATCH_BYTES)) : new Uint8Array(size);
     this.view = new DataView(this.buf.buffer);
   }
 
@@ -148,7 +157,8 @@ class Writer {
   }
 
   finish(): Uint8Array {
-    // A copy of just the message: the store keeps these bytes, and a worker moves their whole buffer.
+    // A copy of just the message: the store keeps these bytes, a worker moves their whole buffer, and the scratch
+    // buffer is written again by the next request.
     return this.buf.slice(0, this.pos);
   }
 }
@@ -170,9 +180,17 @@ const enum K {
   values,
 }
 const KEY_BYTES: Uint8Array[] = KEYS.map(k => Uint8Array.from(k, c => c.charCodeAt(0)));
-const MEMBER_KEY = Uint8Array.from('"key":', c => c.charCodeAt(0));
-const MEMBER_VALUE = Uint8Array.from('"value":', c => c.charCodeAt(0));
-const MEMBER_STRING_VALUE = Uint8Array.from('"stringValue":', c => c.charCodeAt(0));
+/** A member name matched in place (literal()): its bytes, and their first 4·n as little-endian 32-bit words, which
+ * are compared a word at a time (these three are read several times per attribute of every span). */
+interface Literal { readonly bytes: Uint8Array; readonly words: Uint32Array }
+function literalOf(text: string): Literal {
+  const bytes = Uint8Array.from(text, c => c.charCodeAt(0));
+  const view = new DataView(bytes.buffer);
+  return { bytes, words: Uint32Array.from({ length: bytes.length >> 2 }, (_, i) => view.getUint32(4 * i, true)) };
+}
+const MEMBER_KEY = literalOf('"key":');
+const MEMBER_VALUE = literalOf('"value":');
+const MEMBER_STRING_VALUE = literalOf('"stringValue":');
 
 /** The keys by their first two bytes: CANDIDATES[BY_PREFIX[b0 << 8 | b1]...] are their ids, -1 ending each list (at
  * most three share a prefix, e.g. spanId and spans), so a key is found by comparing a few names, not by scanning it
@@ -225,8 +243,11 @@ class Scanner {
   /** The current resource's service name as the indexer reads it: its first service.name attribute with a string
    * value; undefined until one is seen. */
   private service: string | undefined;
+  /** The request's bytes, for reading 32 bits at a time (literal()). */
+  private readonly view: DataView;
 
   constructor(private readonly b: Uint8Array) {
+    this.view = new DataView(b.buffer, b.byteOffset, b.byteLength);
     // Protobuf is smaller than its JSON (IDs halve, field names and quotes vanish): the JSON's size is room enough.
     this.w = new Writer(b.length + 64);
     // Exporters' spans take 500 bytes of JSON or more (gen-trace's about 850): rarely a column to grow
@@ -235,11 +256,11 @@ class Scanner {
 
   // ---- JSON grammar ------------------------------------------------------------------------------------------
 
+  // Blanks are checked where they may stand (`if (this.b[this.p]! <= 0x20) this.ws()`): every blank is ≤ 0x20, and
+  // compact JSON (what exporters send) has none, so that is one comparison in place of a call, many times per span.
   private ws(): void {
     const b = this.b;
     let p = this.p;
-    // every blank is ≤ 0x20, and compact JSON (what exporters send) has none: one comparison, usually
-    if (b[p]! > 0x20) return;
     for (;;) {
       const c = b[p];
       if (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) p++;
@@ -250,10 +271,10 @@ class Scanner {
 
   /** Consumes `c` (after blanks) and the blanks after it. */
   private open(c: number): void {
-    this.ws();
-    if (this.b[this.p] !== c) unusual();
-    this.p++;
-    this.ws();
+    const b = this.b;
+    if (b[this.p]! <= 0x20) this.ws();
+    if (b[this.p] !== c) unusual();
+    if (b[++this.p]! <= 0x20) this.ws();
   }
 
   /** Right after open: true (and consumed) when the object or array is empty. */
@@ -265,21 +286,25 @@ class Scanner {
 
   /** After a member or element: true for a comma (another follows), false for `close`. */
   private more(close: number): boolean {
-    this.ws();
-    const c = this.b[this.p];
-    this.p++;
-    if (c === 0x2c) { this.ws(); return true; }
+    const b = this.b;
+    if (b[this.p]! <= 0x20) this.ws();
+    const c = b[this.p++];
+    if (c === 0x2c) { if (b[this.p]! <= 0x20) this.ws(); return true; }
     if (c === close) return false;
     return unusual();
   }
 
   /** The member name `pat` (its quotes and colon) exactly at p: consumed with the blanks after it; else false. */
-  private literal(pat: Uint8Array): boolean {
+  private literal(pat: Literal): boolean {
     const b = this.b;
     const p = this.p;
-    for (let i = 0; i < pat.length; i++) if (b[p + i] !== pat[i]) return false;
-    this.p = p + pat.length;
-    this.ws();
+    const bytes = pat.bytes, words = pat.words;
+    if (p + bytes.length > b.length) return false;
+    const v = this.view;
+    for (let i = 0; i < words.length; i++) if (v.getUint32(p + 4 * i, true) !== words[i]) return false;
+    for (let i = 4 * words.length; i < bytes.length; i++) if (b[p + i] !== bytes[i]) return false;
+    this.p = p + bytes.length;
+    if (b[this.p]! <= 0x20) this.ws();
     return true;
   }
 
@@ -320,9 +345,20 @@ class Scanner {
     // Decoded text is never longer than its JSON
     this.w.ensure(len - p + 8);
     const o = this.w.buf;
+    const iv = this.view, ov = this.w.view;
     let q = this.w.pos;
     for (;;) {
-      // the common case first: a run of printable ASCII copied as is (b[len] is undefined: PLAIN[undefined] too)
+      // the common case first: a run of printable ASCII copied as is, four bytes at a time while all four are (none
+      // has its top bit, none is below 0x20, none is a quote or a backslash: exact tests on the 32-bit word, each
+      // "some byte is zero / below n" in one subtraction), then byte by byte (b[len] is undefined: PLAIN[undefined] too)
+      while (p + 4 <= len) {
+        const x = iv.getUint32(p, true);
+        const quote = x ^ 0x22222222, slash = x ^ 0x5c5c5c5c;
+        if ((x | ((x - 0x20202020) & ~x) | ((quote - 0x01010101) & ~quote) | ((slash - 0x01010101) & ~slash)) & 0x80808080) break;
+        ov.setUint32(q, x, true);
+        p += 4;
+        q += 4;
+      }
       let c = b[p]!;
       while (PLAIN[c] === 1) { o[q++] = c; c = b[++p]!; }
       if (p >= len) unusual();
@@ -535,7 +571,9 @@ class Scanner {
     // limbs * 10 + digit, with carries, for the digits left (a nanosecond time has 19)
     let v = 0;
     for (let c = b[p]!; p - from < 15 && c >= 0x30 && c <= 0x39; c = b[++p]!) v = v * 10 + (c - 0x30);
-    let l0 = v % 0x10000, l1 = Math.floor(v / 0x10000) % 0x10000, l2 = Math.floor(v / 0x100000000) % 0x10000, l3 = Math.floor(v / 0x1000000000000);
+    // (v < 2^53: its two 32-bit halves are exact; a double's `%` would be a call to fmod)
+    const hi = Math.floor(v / 0x100000000), lo = v - hi * 0x100000000;
+    let l0 = lo & 0xffff, l1 = lo >>> 16, l2 = hi & 0xffff, l3 = hi >>> 16;
     for (;;) {
       const c = b[p];
       if (c === 0x22) break;

@@ -174,6 +174,38 @@ test('times at every digit count and IDs with a bad digit anywhere: stored as th
   }
 });
 
+test('strings with an escape, a control byte or a multi-byte character at every position of the first words: as the full path, or given up', () => {
+  // Strings are copied four bytes at a time while all four are plain ASCII, then byte by byte: a character that is
+  // not plain must stop the word copy wherever it stands in the word, and at every length around a word's end.
+  const specials = ['"', '\\', '\n', '\u0001', '\u007f', ' ', '~', 'é', '€', '😀', '/'];
+  for (let len = 1; len <= 13; len++) {
+    for (let at = 0; at < len; at++) {
+      for (const ch of specials) {
+        const name = 'a'.repeat(at) + ch + 'b'.repeat(len - 1 - at);
+        assertSame(enc(singleSpan(otlpSpan({ name }))), `name ${JSON.stringify(name)}`);
+      }
+      // Raw bytes JSON does not allow in a string, or that are not UTF-8: given up, wherever they stand
+      const text = JSON.stringify(singleSpan(otlpSpan({ name: 'a'.repeat(at) + '@' + 'b'.repeat(len - 1 - at) })));
+      const body = enc(text);
+      const mark = text.indexOf('"name":"') + 8 + at;
+      for (const bad of [[0x1f], [0x00], [0xff], [0x80], [0xc0, 0x80], [0xed, 0xa0, 0x80]]) {
+        const b = Uint8Array.from([...body.subarray(0, mark), ...bad, ...body.subarray(mark + 1)]);
+        assert.equal(transcodeOtlpJson(b), undefined, `name with ${bad.map(x => x.toString(16)).join(' ')} at ${at} of ${len}`);
+      }
+    }
+  }
+});
+
+test('requests transcoded one after another keep their own bytes (the writer reuses one scratch buffer)', () => {
+  const a = enc(generateTrace({ n: 40, seed: 1, format: 'otlp' }));
+  const b = enc(generateTrace({ n: 60, seed: 2, format: 'otlp' }));
+  const first = transcodeOtlpJson(a)!;
+  const before = normal(decodeOtlpProtobuf(first.bytes));
+  transcodeOtlpJson(b);
+  assert.equal(normal(decodeOtlpProtobuf(first.bytes)), before);
+  assert.equal(before, fullPath(a));
+});
+
 /** A deterministic pseudo-random sequence (mulberry32). */
 function rng(seed: number): () => number {
   return () => {
