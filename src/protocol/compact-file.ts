@@ -37,7 +37,9 @@ export function serializeCompactTrace(c: CompactTrace): Uint8Array {
 /** Read bytes written by serializeCompactTrace; throws on anything malformed (then validated as any compact trace). */
 export function deserializeCompactTrace(bytes: Uint8Array): CompactTrace {
   const nl = bytes.indexOf(10, MAGIC.length);
-  const dec = new TextDecoder();
+  // ignoreBOM: a U+FEFF at the start of the string table is the first string's own character (the default drops it,
+  // and every string after it would be read one character off)
+  const dec = new TextDecoder('utf-8', { ignoreBOM: true });
   if (nl < 0 || dec.decode(bytes.subarray(0, MAGIC.length)) !== MAGIC) throw new Error('not a Spanscope compact trace file');
   const header = JSON.parse(dec.decode(bytes.subarray(MAGIC.length, nl))) as Header;
   const align = (n: number) => (n + 7) & ~7;

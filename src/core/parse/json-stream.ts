@@ -66,7 +66,8 @@ interface Frame {
 const SMALL_CACHE_BITS = 12;
 const SMALL_MAX = 24;
 
-const utf8 = new TextDecoder('utf-8');
+// ignoreBOM: a U+FEFF that begins a string is data (a document's own byte-order mark never reaches the reader)
+const utf8 = new TextDecoder('utf-8', { ignoreBOM: true });
 
 /**
  * The byte classes of the element scan (elementsEnd): 1 `"`, 2 `{` `[`, 3 `}` `]`, 4 a digit, 0 anything else.

@@ -1088,9 +1088,9 @@ function grown<T extends Uint8Array | Uint32Array | Float64Array>(from: T, to: T
   return to;
 }
 const SERVICE_NAME = Uint8Array.from('service.name', c => c.charCodeAt(0));
-/** As the protobuf decoder's (same defaults: a leading byte-order mark is dropped, as there), so that the service
- * name read here is the one the indexer reads from the same bytes. */
-const textDecoder = new TextDecoder('utf-8');
+/** As the protobuf decoder's (a leading U+FEFF kept, as there), so that the service name read here is the one the
+ * indexer reads from the same bytes. */
+const textDecoder = new TextDecoder('utf-8', { ignoreBOM: true });
 
 /**
  * The service name in the resource attribute written at b[at], as the decoder reads it: the string value when the

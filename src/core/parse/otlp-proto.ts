@@ -157,7 +157,8 @@ function utf8(buf: Uint8Array, start: number, end: number): string {
   // TextDecoder on a subarray beats building strings char by char (that makes ropes: slower, and more heap).
   return start === end ? '' : textDecoder.decode(buf.subarray(start, end));
 }
-const textDecoder = new TextDecoder('utf-8');
+// ignoreBOM: a U+FEFF that begins a string field is data, as it is to JSON.parse (the default would drop it)
+const textDecoder = new TextDecoder('utf-8', { ignoreBOM: true });
 
 /** Decodes an OTLP protobuf ExportTraceServiceRequest / TracesData. Throws TraceParseError at a byte offset. */
 export function decodeOtlpProtobuf(bytes: Uint8Array): ParseResult {

@@ -153,3 +153,12 @@ test('compact file round trip keeps every column and rejects damaged bytes', asy
   assert.deepEqual(deserializeCompactTrace(inBuffer.subarray(11)), compact);
   assert.throws(() => deserializeCompactTrace(new TextEncoder().encode('hello\n')));
 });
+
+test('compact file round trip keeps a string table that begins with U+FEFF (it is a character of the first string)', async () => {
+  const { serializeCompactTrace, deserializeCompactTrace } = await import('../../../src/protocol/compact-file');
+  const { compact } = sample();
+  // The same trace with U+FEFF before its first string (string 0 is the empty string, ending at 0): every other
+  // string end moves by one.
+  const withBom = { ...compact, strings: `\ufeff${compact.strings}`, stringEnds: compact.stringEnds.map((e, k) => (k === 0 ? 0 : e + 1)) };
+  assert.deepEqual(deserializeCompactTrace(serializeCompactTrace(withBom)), withBom);
+});
