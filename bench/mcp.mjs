@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// The MCP server's costs (issue 18), on bench/gen-trace.mjs traces, in one run:
+// The MCP server's costs, on bench/gen-trace.mjs traces, in one run:
 //   first answer   process start → initialize → get_trace_summary answered, for `spanscope mcp FILE` over stdio,
 //                  vs `spanscope summary FILE` (process start → exit) on the same 100 000-span file. Goal ≤ 2×.
 //   output size    characters (and ~tokens at 4 characters each) of every tool's default answer on 1k/10k/100k-span

@@ -1,9 +1,10 @@
 #!/usr/bin/env node
-// The parsers' share of the core budget (issue 3 §5), on bench/gen-trace.mjs traces, in one run:
+// The parsers' share of the core budget (an analysed trace within 2.0× a bare JSON.parse), on bench/gen-trace.mjs
+// traces, in one run:
 //   JSON.parse     bare JSON.parse of the text (baseline)
 //   parse          parseTraceDocument(text): detect + JSON.parse + zod + normalize into the model
-//   extra          parse − JSON.parse, as a ratio of JSON.parse (target ≤ 0.6 at 100k: B's tree + analysis
-//                  need the rest of the 2.0× budget)
+//   extra          parse − JSON.parse, as a ratio of JSON.parse (target ≤ 0.6 at 100k: building the tree and
+//                  the analysis need the rest of the 2.0× budget)
 //   heap           retained heap of the ParseResult vs the bare JSON.parse result (target ≤ 0.9)
 //   proto          parseTraceDocument(OTLP protobuf bytes of the same trace) vs the OTLP JSON path (target ≤ 1.0)
 // Times are medians.   node --expose-gc bench/parse.mjs [--sizes 1000,100000] [--runs N] [--formats jaeger,otlp]

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// npm run bench:stream — the whole trace against the parse floor, in one run (issue 19 §2). A loopback HTTP server
+// npm run bench:stream — the whole trace against the parse floor, in one run (the goal: at most 1.5× transfer plus a bare JSON.parse). A loopback HTTP server
 // serves a bench/gen-trace.mjs document; per size, interleaved, medians of --runs:
 //   floor        fetch the body (transfer) + one bare JSON.parse of its text: the least any JSON viewer must do
 //   first        fetch + StreamingPrepare (what the parse worker and the webview harness run) → first partial trace

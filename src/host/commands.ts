@@ -48,7 +48,7 @@ export const Commands = {
   showServiceGraph: 'spanscope.analysis.serviceGraph',
   compareTraces: 'spanscope.analysis.compareTraces',
   showLatencyDistribution: 'spanscope.analysis.latencyDistribution',
-  // Fleet latency on the code (issue 20)
+  // Fleet latency on the code (metric sources' figures in the editor)
   fleetRefresh: 'spanscope.fleet.refresh',
   fleetOpenExamples: 'spanscope.fleet.openExamples',
   fleetToggleGutter: 'spanscope.fleet.toggleGutter',

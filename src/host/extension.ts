@@ -128,7 +128,7 @@ export function activate(context: vscode.ExtensionContext): SpanscopeApi {
   // Editor surfaces (gutter, inline, CodeLens, hover, status bar), then the side panel's views over the same model.
   const insights = sub(registerCodeInsights(host, { receiver, panels, prepare: trace => prepareModel(trace, traceSettings().skew) }));
   const sidebar = sub(registerSidebar(host, insights.model, { receiver, panels }));
-  // Fleet latency (issue 20) reads the mapper and decorations of the editor and adds rows to two side-bar views.
+  // Fleet latency (metric sources' p95 on the code) reads the mapper and decorations of the editor and adds rows to two side-bar views.
   sub(registerFleet(host, { mapper: insights.mapper, backends: sidebar.backends, hotSpots: sidebar.hotSpots, redrawTrace: () => insights.decorations.schedule(), ...(receiver ? { receiver } : {}) }));
 
   // Backends (Jaeger, Tempo, Zipkin): Open Trace by ID, trace URIs, terminal links, Add Backend, credentials.

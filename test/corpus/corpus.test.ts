@@ -13,7 +13,7 @@ const captures = (app: string) => readdirSync(join(CORPUS_DIR, app)).filter(f =>
 const load = (app: string, file: string): unknown => JSON.parse(readFileSync(join(CORPUS_DIR, app, file), 'utf8'));
 const spansOf = (app: string, file: string): FlatSpan[] => flattenCapture(load(app, file));
 
-test('the corpus has the four apps of issue 13, each with at least one capture', () => {
+test('the corpus has its four apps (Java, Go, Node, Python), each with at least one capture', () => {
   assert.deepEqual(apps.sort(), ['go-dispatch', 'java-shop', 'node-catalog', 'py-inventory']);
   for (const app of apps) assert.ok(captures(app).length > 0, app);
 });

@@ -22,7 +22,7 @@ test('the extension activates in code-server: its commands are in the palette an
     t.diagnostic(`activate() took ${log[1]} ms (from the Spanscope log)`);
     await s.flowScreenshot('activation-log');
 
-    // The publishing budget (issue 8): activation as VS Code measures it, code loading included, within 100 ms.
+    // The publishing budget: activation as VS Code measures it, code loading included, within 100 ms.
     // It is wall-clock time: on a machine busy with other work (2 cores, several test runs) it includes the time the
     // extension host waited for a core, and two readings in a row went over (195 ms, then 799 ms) while an idle
     // run reads 60-80 ms. So an over-budget reading is taken again after a window reload (a new activation, as every

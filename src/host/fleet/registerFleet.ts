@@ -1,4 +1,4 @@
-// Fleet latency in the editor (issue 20), wired with one call from extension.ts: the CodeLens, hover and
+// Fleet latency in the editor, wired with one call from extension.ts: the CodeLens, hover and
 // gutter "fleet" mode (fleetSurfaces.ts), Hot Spots' fleet rows (fleetHotSpots.ts), the metric sources in the
 // Backends view, and the fleet commands. Nothing loads or shows until a metric source is configured.
 import * as vscode from 'vscode';

@@ -13,7 +13,7 @@ import { formatCount } from '../../core/units/count';
 
 export type TraceFormat = 'auto' | 'jaeger' | 'otlp' | 'otlp-proto' | 'zipkin';
 
-/** Parse + analyse a document into one prepared trace per trace in it (B's `prepareTraces`). */
+/** Parse + analyse a document into one prepared trace per trace in it (`prepareTraces`). */
 export type PrepareFn = (bytes: Uint8Array, options: { format: TraceFormat; skew: 'raw' | 'adjust'; signal?: AbortSignal; onPreview?: (preview: PreparedTraceLike) => void }) => Promise<PreparedTraceLike[]>;
 
 /** Trace files the dialog and the explorer menu offer. Keep in step with the `resourceExtname` when clauses in package.json. */

@@ -18,7 +18,7 @@
 //   metrics}`; `rootServiceName` is `<root span not yet received>` (and no root name) while the root is missing.
 //   `tags` is logfmt (go-logfmt rules: a value with a space, `=` or `"` must be quoted; an unquoted one with `=` or
 //   `"` is a syntax error → 400 "invalid tags: …"), and tag values match as case-insensitive substrings (this one
-//   comes from issue 21's reading of Tempo's docs and issue tracker; no API page states it in so many words). A range
+//   comes from a reading of Tempo's docs and issue tracker; no API page states it in so many words). A range
 //   longer than the configured max (`max_duration`, 168h by default) is refused: 400 "range specified by start and
 //   end exceeds …". A query that is not TraceQL is refused with 400 (TraceQL: https://grafana.com/docs/tempo/latest/traceql/).
 // - Tag names/values: `/api/search/tags` (`{tagNames}`), `/api/v2/search/tags` (`{scopes:[{name,tags}]}`),

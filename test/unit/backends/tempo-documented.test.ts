@@ -1,5 +1,5 @@
 // The Tempo client against the stand-in in the ways Tempo's HTTP API documentation says it behaves and a lenient
-// server would hide (issue 21): tag lists need a time window once data has left the live store, search `tags` is
+// server would hide: tag lists need a time window once data has left the live store, search `tags` is
 // logfmt, lookups by ID take a window, `/api/echo` is the health check behind gateways, Tempo's 400/500 answers are
 // typed errors, and cross-tenant queries and Grafana Cloud (base path + basic auth) work. Spans come from the real
 // OpenTelemetry SDK through its OTLP/HTTP JSON exporter, as in tempo.test.ts.

@@ -1,4 +1,4 @@
-// Opening trace documents through the real prepare path (B's prepareTraces, inline for small inputs): a file, a file
+// Opening trace documents through the real prepare path (prepareTraces, inline for small inputs): a file, a file
 // with several traces (pick list), the clipboard, bad input with a clear message, and reopening from history.
 import { fakeVscode } from '../../support/host/register';
 import { test, before, after } from 'node:test';
