@@ -2,8 +2,8 @@
 // captured through `spanscope receive`, and the fresh capture must score as the committed one does (every planted
 // problem named with its numbers, nothing on the clean run). Slow (builds and runs the apps; about a minute warm);
 // needs Go, Python 3 with venv, Java 17+ and npm. A missing toolchain skips its app locally and fails in CI.
-// Runs alone: the planted pools, chains and retries are read from the apps' real timings (beside end-to-end files,
-// at load average 10, java-shop's pooled calls started more than 10 ms after a slot freed and /pool was missed twice).
+// Runs alone: the planted chains and retries are read from the apps' real timings (with 8 busy processes beside it,
+// load average 11, java-shop's exponential backoff of 20 then 40 ms stretched to 36 and 44 ms and read as fixed).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';

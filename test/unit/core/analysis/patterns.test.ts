@@ -214,6 +214,24 @@ test('concurrency limit: 10 calls never more than 3 at a time, k and the time lo
   assert.equal(Math.round(f[0]!.savingNs! / 1e6 * 10) / 10, 120.3);
 });
 
+test('concurrency limit on a busy host: queued calls that start 15 ms after a slot frees still waited for it', () => {
+  // 9 calls of 80 ms through a pool of 3, as java-shop's /pool on a 2-core machine at load average 10: the pool's
+  // thread picks the next call up 15 ms after a slot frees (under 1 ms on an idle host)
+  const pooled = (delay: number): Trace => {
+    const specs: SpanSpec[] = [{ id: 'r', start: 0, dur: ms(400) }];
+    for (let i = 0; i < 9; i++) {
+      const wave = Math.floor(i / 3);
+      specs.push({ id: `w${i}`, parent: 'r', kind: 'client', start: ms(wave * (80 + delay) + (i % 3) * 0.2), dur: ms(80), attrs: http(`/work/${i}`) });
+    }
+    return trace(specs);
+  };
+  const f = of(pooled(15), 'concurrency-limit');
+  assert.equal(f.length, 1);
+  assert.match(f[0]!.message, /9 calls to GET \/work\/\{id\} on 127\.0\.0\.1:8081 that overlap but never more than 3 at a time/);
+  // a caller that works 35 ms between waves (more than a quarter of a call) is not waiting for a slot
+  assert.deepEqual(of(pooled(35), 'concurrency-limit'), []);
+});
+
 test('concurrency limit: not for all-at-once calls, nor a staggered launch', () => {
   const all: SpanSpec[] = [{ id: 'r', start: 0, dur: ms(100) }];
   for (let i = 0; i < 8; i++) all.push({ id: `a${i}`, parent: 'r', kind: 'client', start: ms(i * 0.1), dur: ms(40), attrs: http('/w') });
