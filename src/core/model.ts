@@ -156,6 +156,22 @@ export function spanEndNs(span: Span): UnixNanos {
   return span.startNs + BigInt(span.durationNs);
 }
 
+/**
+ * The earliest start and the latest end of the spans (unix ns), or undefined when there are none. A duration is
+ * rounded to whole nanoseconds first: a parsed duration can carry a fraction (microseconds × 1000 of a float).
+ */
+export function spansExtent(spans: readonly Span[]): { startNs: UnixNanos; endNs: UnixNanos } | undefined {
+  if (spans.length === 0) return undefined;
+  let startNs = spans[0]!.startNs;
+  let endNs = startNs;
+  for (const s of spans) {
+    if (s.startNs < startNs) startNs = s.startNs;
+    const e = s.startNs + BigInt(Math.round(s.durationNs));
+    if (e > endNs) endNs = e;
+  }
+  return { startNs, endNs };
+}
+
 export function nanosToMicros(ns: Nanos): Micros {
   return ns / 1000;
 }

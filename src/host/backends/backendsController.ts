@@ -3,7 +3,7 @@
 // first, then all backends at once), the trace URI handler, "Add Backend…", "Set Backend Credentials…",
 // "Check Backends", and the offer to add a Jaeger or Tempo that answers on its default local port.
 import * as vscode from 'vscode';
-import type { Trace } from '../../core/model';
+import { spansExtent, type Trace } from '../../core/model';
 import { canonicalSpanId, linkStartMs, parseTraceIdInput, TraceIdInputError, tryParseTraceIdInput, type TraceIdInput } from '../../core/trace-id-input';
 import { BackendError, NotFoundError } from '../../backends/http/errors';
 import { createBackend, TraceNotFoundError, type TraceSource } from '../../backends/registry';
@@ -378,15 +378,9 @@ export class BackendsController extends Disposable {
 
 /** When a trace we hold started and how long it took, for a backend lookup of the same trace. */
 export function lookupHintOfTrace(trace: Trace): TraceLookupHint | undefined {
-  if (trace.spans.length === 0) return undefined;
-  let start = trace.spans[0]!.startNs;
-  let end = start;
-  for (const s of trace.spans) {
-    if (s.startNs < start) start = s.startNs;
-    const e = s.startNs + BigInt(Math.round(s.durationNs));
-    if (e > end) end = e;
-  }
-  return { startMs: Number(start / 1_000_000n), durationMs: Number(end - start) / 1e6 };
+  const extent = spansExtent(trace.spans);
+  if (!extent) return undefined;
+  return { startMs: Number(extent.startNs / 1_000_000n), durationMs: Number(extent.endNs - extent.startNs) / 1e6 };
 }
 
 /** Receiver traces as a TraceSource (for callers that want it raced with the backends). */

@@ -42,7 +42,7 @@
 // duration comparisons (anything else is a 400 like a parse error would be), streaming.
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Span, Trace } from '../../../src/core/model';
+import { spansExtent, type Span, type Trace } from '../../../src/core/model';
 import { parseTraceDocument } from '../../../src/core/parse/index';
 import { traceToOtlpJson } from '../../../src/core/otlp/encode';
 import { encodeOtlpProtobuf } from '../../../src/core/otlp/proto';
@@ -209,15 +209,10 @@ function parseTraceql(q: string): Condition[] | { error: string } {
 function rootOf(t: Trace): Span | undefined {
   return t.spans.find(s => !s.parentId);
 }
+/** A merged trace has at least one span. */
 function bounds(t: Trace): { start: bigint; end: bigint } {
-  let start = t.spans[0]!.startNs;
-  let end = start;
-  for (const s of t.spans) {
-    if (s.startNs < start) start = s.startNs;
-    const e = s.startNs + BigInt(Math.round(s.durationNs));
-    if (e > end) end = e;
-  }
-  return { start, end };
+  const { startNs, endNs } = spansExtent(t.spans)!;
+  return { start: startNs, end: endNs };
 }
 
 function mergeTraces(parts: readonly Trace[]): Trace | undefined {
