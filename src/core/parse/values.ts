@@ -87,10 +87,8 @@ export function anyValue(v: unknown, b: Builder, depth: number): AttrValue | und
   if (x !== undefined) return typeof x === 'string' ? { bytes: x } : undefined;
   x = v.arrayValue;
   if (x !== undefined) {
-    if (depth >= MAX_VALUE_DEPTH || !isObject(x)) return undefined;
-    const values = x.values;
-    if (values === undefined || values === null) return { array: [] };
-    if (!Array.isArray(values)) return undefined;
+    const values = listValues(x, depth);
+    if (values === undefined) return undefined;
     const out: AttrValue[] = [];
     for (const item of values) {
       const e = anyValue(item, b, depth + 1);
@@ -101,10 +99,8 @@ export function anyValue(v: unknown, b: Builder, depth: number): AttrValue | und
   }
   x = v.kvlistValue;
   if (x !== undefined) {
-    if (depth >= MAX_VALUE_DEPTH || !isObject(x)) return undefined;
-    const values = x.values;
-    if (values === undefined || values === null) return { kvlist: [] };
-    if (!Array.isArray(values)) return undefined;
+    const values = listValues(x, depth);
+    if (values === undefined) return undefined;
     const out: Attr[] = [];
     for (const kv of values) {
       if (!isObject(kv) || typeof kv.key !== 'string') return undefined;
@@ -117,6 +113,17 @@ export function anyValue(v: unknown, b: Builder, depth: number): AttrValue | und
   // An empty AnyValue is legal OTLP (no value set): read it as the empty string.
   for (const k in v) if (Object.prototype.hasOwnProperty.call(v, k) && v[k] !== null) return undefined;
   return '';
+}
+
+/**
+ * The `values` of an ArrayValue or KeyValueList: none when absent (an empty list is legal OTLP), undefined when
+ * unreadable or nested deeper than MAX_VALUE_DEPTH.
+ */
+function listValues(x: unknown, depth: number): readonly unknown[] | undefined {
+  if (depth >= MAX_VALUE_DEPTH || !isObject(x)) return undefined;
+  const values = x.values;
+  if (values === undefined || values === null) return [];
+  return Array.isArray(values) ? values : undefined;
 }
 
 /**
