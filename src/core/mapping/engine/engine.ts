@@ -863,15 +863,22 @@ export class MappingEngine {
     return this._dirs().get(dir) ?? [];
   }
 
+  /** Reads the first `most` files named `name` (a manifest: go.mod, composer.json) outside ignored folders, one at a time. */
+  private async _eachManifest(name: string, most: number, visit: (path: string, text: string) => void): Promise<void> {
+    for (const p of this._ws.index.withName(name).slice(0, most)) {
+      if (IGNORED_DIR.test(p)) continue;
+      const text = await this._ws.readText(p);
+      if (text !== undefined) visit(p, text);
+    }
+  }
+
   private _goModulesList(): Promise<{ dir: string; module: string }[]> {
     return (this._goModules ??= (async () => {
       const out: { dir: string; module: string }[] = [];
-      for (const p of this._ws.index.withName('go.mod').slice(0, 200)) {
-        if (IGNORED_DIR.test(p)) continue;
-        const text = await this._ws.readText(p);
-        const m = text !== undefined ? /^\s*module\s+"?([^\s"]+)"?/m.exec(text) : null;
+      await this._eachManifest('go.mod', 200, (p, text) => {
+        const m = /^\s*module\s+"?([^\s"]+)"?/m.exec(text);
         if (m) out.push({ dir: dirname(p), module: m[1]! });
-      }
+      });
       // the deepest module first: nested modules own their subtrees
       return out.sort((a, b) => b.module.length - a.module.length);
     })());
@@ -880,11 +887,9 @@ export class MappingEngine {
   private _composerRoots(): Promise<{ prefix: string; dir: string }[]> {
     return (this._composer ??= (async () => {
       const out: { prefix: string; dir: string }[] = [];
-      for (const p of this._ws.index.withName('composer.json').slice(0, 50)) {
-        if (IGNORED_DIR.test(p)) continue;
-        const text = await this._ws.readText(p);
+      await this._eachManifest('composer.json', 50, (p, text) => {
         let json: unknown;
-        try { json = text !== undefined ? JSON.parse(text) : undefined; } catch { continue; }
+        try { json = JSON.parse(text); } catch { return; }
         for (const section of ['autoload', 'autoload-dev']) {
           const psr4 = (json as Record<string, Record<string, Record<string, unknown>>> | undefined)?.[section]?.['psr-4'];
           if (!psr4 || typeof psr4 !== 'object') continue;
@@ -896,7 +901,7 @@ export class MappingEngine {
             }
           }
         }
-      }
+      });
       return out.sort((a, b) => b.prefix.length - a.prefix.length);
     })());
   }
