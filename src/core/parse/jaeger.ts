@@ -221,18 +221,14 @@ export function jaegerSpan(s: unknown, traceTraceId: string | undefined, process
           if (c === 'OK' || c === 'ERROR' || c === 'UNSET') { statusCode = c === 'OK' ? 'ok' : c === 'ERROR' ? 'error' : 'unset'; continue; }
           break;
         }
-        case 'otel.status_description':
-          if (typeof value === 'string') { statusMessage = value; continue; }
-          break;
-        case 'otel.scope.name':
-          if (typeof value === 'string') { scopeName = value; continue; }
-          break;
-        case 'otel.scope.version':
-          if (typeof value === 'string') { scopeVersion = value; continue; }
-          break;
-        case 'w3c.tracestate':
-          if (typeof value === 'string') { traceState = value; continue; }
-          break;
+        // Tags the model keeps as span fields when they are strings; any other value stays an ordinary attribute.
+        case 'otel.status_description': case 'otel.scope.name': case 'otel.scope.version': case 'w3c.tracestate':
+          if (typeof value !== 'string') break;
+          if (key === 'otel.status_description') statusMessage = value;
+          else if (key === 'otel.scope.name') scopeName = value;
+          else if (key === 'otel.scope.version') scopeVersion = value;
+          else traceState = value;
+          continue;
         case 'error':
           if (value === true || value === 'true') errorTag = true;
           break;
