@@ -56,6 +56,40 @@ function traceArg(args: Record<string, unknown>, ctx: ToolContext, signal?: Abor
 /** A tool's `limit` argument, or its default (the one `limitArg` describes). */
 const limitOf = (args: Record<string, unknown>, def: number): number => (args.limit as number | undefined) ?? def;
 
+/** What a tool about one trace is given: the trace, its analysis, its `limit` argument (or default) and all its arguments. */
+interface TraceToolInput {
+  readonly t: LoadedTrace;
+  readonly a: TraceAnalysis;
+  readonly limit: number;
+  readonly args: Record<string, unknown>;
+}
+
+/**
+ * A tool about one trace: its arguments are traceId and source, then those of `shape`, then `limit` when the tool
+ * takes one ([default, maximum]); `run` gets the trace already loaded and analysed.
+ */
+function traceTool(def: {
+  readonly name: string;
+  readonly title: string;
+  readonly description: string;
+  readonly shape?: z.ZodRawShape;
+  readonly limit?: readonly [byDefault: number, most: number];
+  run(input: TraceToolInput, ctx: ToolContext, signal?: AbortSignal): string | Promise<string>;
+}): ToolDef {
+  const { limit } = def;
+  return {
+    name: def.name,
+    title: def.title,
+    description: def.description,
+    shape: { traceId: traceIdArg, source: sourceArg, ...def.shape, ...(limit ? { limit: limitArg(limit[0], limit[1]) } : {}) },
+    remote: true,
+    async run(args, ctx, signal) {
+      const t = await traceArg(args, ctx, signal);
+      return def.run({ t, a: t.analysis(), limit: limit ? limitOf(args, limit[0]) : 0, args }, ctx, signal);
+    },
+  };
+}
+
 // ---- small shared views -------------------------------------------------------------------------------------------
 
 function spanRef(t: LoadedTrace, i: number): Record<string, unknown> {
@@ -310,15 +344,11 @@ function criticalRows(t: LoadedTrace): Array<{ i: number; onPathNs: number; firs
   return [...by.values()].sort((x, y) => x.firstNs - y.firstNs || x.i - y.i);
 }
 
-const getTraceSummary: ToolDef = {
+const getTraceSummary = traceTool({
   name: 'get_trace_summary',
   title: 'Summarize a trace',
   description: 'One trace at a glance: span/service/error counts, duration, per-service time, findings, and the top of the critical path (the spans that decided the latency).',
-  shape: { traceId: traceIdArg, source: sourceArg },
-  remote: true,
-  async run(args, ctx, signal) {
-    const t = await traceArg(args, ctx, signal);
-    const a = t.analysis();
+  run({ t, a }, ctx) {
     const top = criticalRows(t).sort((x, y) => y.onPathNs - x.onPathNs || x.i - y.i);
     const byKind: Record<string, number> = {};
     for (const f of a.findings) byKind[f.kind] = (byKind[f.kind] ?? 0) + 1;
@@ -343,26 +373,21 @@ const getTraceSummary: ToolDef = {
     const maxLen = Math.max(services.length, crit.length, findings.length);
     return fitList(n => ({ ...base, services: parts.services.slice(0, n), topCriticalPath: parts.topCriticalPath.slice(0, n), findings: parts.findings.slice(0, n), ...(a.services.length > 15 ? { moreServices: a.services.length - 15 } : {}), ...(a.findings.length > 10 ? { moreFindings: a.findings.length - 10 } : {}) }), maxLen, ctx.maxChars, 'get_findings, get_critical_path and get_services give the full lists').text;
   },
-};
+});
 
-const getTraceTopology: ToolDef = {
+const getTraceTopology = traceTool({
   name: 'get_trace_topology',
   title: 'Trace call tree',
   description: 'The call tree of a trace without attributes: spans in depth-first order with depth, parent, duration and error flag. Limited by depth and size; siblings beyond maxChildren are summarised per (service, name).',
   shape: {
-    traceId: traceIdArg, source: sourceArg,
     rootSpanId: z.string().max(100).optional().describe('Start at this span instead of the trace roots'),
     maxDepth: z.number().int().min(1).max(100).optional().describe('Levels below the start (default 6)'),
     maxChildren: z.number().int().min(1).max(1000).optional().describe('Children shown per span before the rest are summarised (default 10)'),
-    limit: limitArg(150, 5000),
   },
-  remote: true,
-  async run(args, ctx, signal) {
-    const t = await traceArg(args, ctx, signal);
-    const a = t.analysis();
+  limit: [150, 5000],
+  run({ t, a, limit, args }, ctx) {
     const maxDepth = (args.maxDepth as number | undefined) ?? 6;
     const maxChildren = (args.maxChildren as number | undefined) ?? 10;
-    const limit = limitOf(args, 150);
     const starts = args.rootSpanId ? spanIndices(t, [args.rootSpanId as string]) : [...a.tree.roots];
     type Node = Record<string, unknown>;
     const nodes: Node[] = [];
@@ -398,18 +423,14 @@ const getTraceTopology: ToolDef = {
     const limited = omitted ? { omittedByLimit: omitted } : {};
     return fitList(n => ({ ...head, spans: nodes.slice(0, n), ...limited }), nodes.length, ctx.maxChars, 'lower maxDepth/maxChildren, or pass rootSpanId= to look at one subtree').text;
   },
-};
+});
 
-const getCriticalPath: ToolDef = {
+const getCriticalPath = traceTool({
   name: 'get_critical_path',
   title: 'Critical path',
   description: 'The spans that decided the trace\'s end-to-end latency, in time order, with the time each held the critical path and its self time (duration not covered by children).',
-  shape: { traceId: traceIdArg, source: sourceArg, limit: limitArg(50, 1000) },
-  remote: true,
-  async run(args, ctx, signal) {
-    const t = await traceArg(args, ctx, signal);
-    const a = t.analysis();
-    const limit = limitOf(args, 50);
+  limit: [50, 1000],
+  run({ t, a, limit }, ctx) {
     let rows = criticalRows(t);
     const total = rows.length;
     // keep the biggest contributors when the path is longer than the limit, shown in time order
@@ -421,17 +442,14 @@ const getCriticalPath: ToolDef = {
     const head = { ...traceHeader(t), durationMs: ms(a.tree.durationNs), criticalPathSpanCount: total, ...(total > rows.length ? { note: `the ${rows.length} spans holding the path longest, of ${total}` } : {}) };
     return fitList(n => ({ ...head, sections: out.slice(0, n) }), out.length, ctx.maxChars, 'lower limit to keep only the spans that held the path longest').text;
   },
-};
+});
 
-const getSpanDetails: ToolDef = {
+const getSpanDetails = traceTool({
   name: 'get_span_details',
   title: 'Span details',
   description: 'Everything about up to 20 spans: attributes, resource attributes, events (exceptions with stack traces), links, status, timing and the recorded code location.',
-  shape: { traceId: traceIdArg, source: sourceArg, spanIds: z.array(z.string().max(200)).min(1).max(20).describe('1 to 20 span IDs (16 hex digits)') },
-  remote: true,
-  async run(args, ctx, signal) {
-    const t = await traceArg(args, ctx, signal);
-    const a = t.analysis();
+  shape: { spanIds: z.array(z.string().max(200)).min(1).max(20).describe('1 to 20 span IDs (16 hex digits)') },
+  run({ t, a, args }, ctx) {
     const idx = spanIndices(t, args.spanIds as string[]);
     // values are clipped so that one huge attribute (a SQL dump, a payload) cannot crowd out the other spans
     const detail = (i: number, maxValue: number, maxEvents: number) => {
@@ -462,18 +480,14 @@ const getSpanDetails: ToolDef = {
     const spans = idx.map(i => detail(i, 200, 5));
     return fitList(n => ({ ...traceHeader(t), spans: spans.slice(0, n) }), spans.length, ctx.maxChars, 'ask for fewer spans at once').text;
   },
-};
+});
 
-const getTraceErrors: ToolDef = {
+const getTraceErrors = traceTool({
   name: 'get_trace_errors',
   title: 'Trace errors',
   description: 'Where errors started in a trace (spans in error that no failing child explains), with status message, exception type/message and the top of the stack trace; plus how many spans failed only because of them.',
-  shape: { traceId: traceIdArg, source: sourceArg, limit: limitArg(20, 500) },
-  remote: true,
-  async run(args, ctx, signal) {
-    const t = await traceArg(args, ctx, signal);
-    const a = t.analysis();
-    const limit = limitOf(args, 20);
+  limit: [20, 500],
+  run({ t, a, limit }, ctx) {
     const origins = a.errorOrigins.slice(0, limit).map(i => {
       const s = t.trace.spans[i]!;
       const ex = s.events.find(e => e.name === 'exception');
@@ -493,23 +507,18 @@ const getTraceErrors: ToolDef = {
     const head = { ...traceHeader(t), errorCount: a.errorCount, errorOriginCount: a.errorOrigins.length, propagatedErrorCount: a.propagatedErrors.length };
     return fitList(n => ({ ...head, errorOrigins: origins.slice(0, n) }), origins.length, ctx.maxChars, 'lower limit, then get_span_details for the spans you care about').text;
   },
-};
+});
 
-const getFindings: ToolDef = {
+const getFindings = traceTool({
   name: 'get_findings',
   title: 'Trace findings',
   description: 'Problems Spanscope found in a trace: N+1 calls, sequential calls that could run in parallel, where errors started, broken context propagation (orphans, client without server), duplicate span IDs, clock skew. Each with the span, time involved and code location when known.',
   shape: {
-    traceId: traceIdArg, source: sourceArg,
     kinds: z.array(z.enum(['orphan', 'client-without-server', 'multiple-roots', 'n-plus-one', 'sequential-chain', 'error-origin', 'duplicate-span-id', 'clock-skew'])).max(8).optional(),
-    limit: limitArg(30, 1000),
   },
-  remote: true,
-  async run(args, ctx, signal) {
-    const t = await traceArg(args, ctx, signal);
-    const a = t.analysis();
+  limit: [30, 1000],
+  run({ t, a, limit, args }, ctx) {
     const kinds = args.kinds as string[] | undefined;
-    const limit = limitOf(args, 30);
     const all = a.findings.filter(f => !kinds || kinds.includes(f.kind));
     // the most time first: that is what the assistant should look at first
     const sorted = all.map((f, k) => ({ f, k })).sort((x, y) => (y.f.totalNs ?? 0) - (x.f.totalNs ?? 0) || x.k - y.k).slice(0, limit);
@@ -523,18 +532,15 @@ const getFindings: ToolDef = {
     const head = { ...traceHeader(t), findingCount: all.length, ...(all.length > limit ? { moreFindings: all.length - limit } : {}) };
     return fitList(n => ({ ...head, findings: rows.slice(0, n) }), rows.length, ctx.maxChars, 'pass kinds= or a lower limit').text;
   },
-};
+});
 
-const getCodeLocations: ToolDef = {
+const getCodeLocations = traceTool({
   name: 'get_code_locations',
   title: 'Code locations of spans',
   description: 'Which source file and line produced each span: the location the span records, and (with a workspace) where the mapping engine places it in the workspace (from code.* attributes, stack traces, or the route, SQL or span name found in the code), with confidence (exact/high/low/none), the reason and alternatives. Without spanIds: the spans with a recorded location, most self time first.',
-  shape: { traceId: traceIdArg, source: sourceArg, spanIds: z.array(z.string().max(200)).max(100).optional(), limit: limitArg(30, 500) },
-  remote: true,
-  async run(args, ctx, signal) {
-    const t = await traceArg(args, ctx, signal);
-    const a = t.analysis();
-    const limit = limitOf(args, 30);
+  shape: { spanIds: z.array(z.string().max(200)).max(100).optional() },
+  limit: [30, 500],
+  async run({ t, a, limit, args }, ctx, signal) {
     let idx: number[];
     if (args.spanIds) idx = spanIndices(t, args.spanIds as string[]);
     else {
@@ -554,7 +560,7 @@ const getCodeLocations: ToolDef = {
     const head = { ...traceHeader(t), spansWithLocation: a.codeLocations.filter(Boolean).length, ...(total > limit ? { more: total - limit } : {}) };
     return fitList(n => ({ ...head, spans: rows.slice(0, n) }), rows.length, ctx.maxChars, 'pass spanIds= or a lower limit').text;
   },
-};
+});
 
 const getLatencyForCode: ToolDef = {
   name: 'get_latency_for_code',
