@@ -37,9 +37,15 @@ export function ctx(l: StringLiteral): Record<string, unknown> {
   return out;
 }
 
-/** Every definition as [kind, qualified name, line, endLine], the containers joined with the language's `separator`. */
-export function definitionRows(o: FileOutline, separator: string): unknown[][] {
-  return o.definitions.map(d => [d.kind, [...d.containers, d.name].join(separator), d.line, d.endLine]);
+/**
+ * The outline's definitions are `expected`: one per line, in order, as `kind qualified.name line` (`line-endLine`
+ * when it spans several), the containers joined with the language's `separator`. Indentation and blank lines in
+ * `expected` are ignored, so the list can be written as an indented template literal; a failure shows the two lists
+ * as text, line against line.
+ */
+export function assertDefinitions(o: FileOutline, separator: string, expected: string): void {
+  const actual = o.definitions.map(d => `${d.kind} ${[...d.containers, d.name].join(separator)} ${d.line === d.endLine ? d.line : `${d.line}-${d.endLine}`}`);
+  assert.equal(actual.join('\n'), expected.split('\n').map(l => l.trim()).filter(l => l !== '').join('\n'));
 }
 
 /** The annotated definitions as [name, annotations]. */

@@ -2,7 +2,7 @@
 // Nest decorators, Express/Fastify routes, startActiveSpan/startSpan span names and template literals.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { annotatedRows, ctx, def, defIndex, definitionRows, lit, outline } from './helpers';
+import { annotatedRows, assertDefinitions, ctx, def, defIndex, lit, outline } from './helpers';
 
 const SERVER_JS = `const express = require('express');
 const { trace } = require('@opentelemetry/api');
@@ -79,15 +79,15 @@ const APP_TSX = `export function App({ id }: { id: string }) {
 
 test('JavaScript: functions, arrow functions bound to names, classes, constructors, static methods', async () => {
   const o = await outline('javascript', SERVER_JS);
-  assert.deepEqual(definitionRows(o, '.'), [
-    ['function', 'createOrder', 19, 22],
-    ['function', 'getOrder', 24, 24],
-    ['class', 'OrderRepo', 26, 30],
-    ['constructor', 'OrderRepo.constructor', 27, 27],
-    ['method', 'OrderRepo.find', 28, 28],
-    ['method', 'OrderRepo.create', 29, 29],
-    ['function', 'handler', 32, 32],
-  ]);
+  assertDefinitions(o, '.', `
+    function createOrder 19-22
+    function getOrder 24
+    class OrderRepo 26-30
+    constructor OrderRepo.constructor 27
+    method OrderRepo.find 28
+    method OrderRepo.create 29
+    function handler 32
+  `);
 });
 
 test('JavaScript: Express and Fastify routes, span names, template literals, SQL constants', async () => {
@@ -111,18 +111,18 @@ test('JavaScript: Express and Fastify routes, span names, template literals, SQL
 test('TypeScript: interfaces, enums, namespaces, abstract classes, class-field arrow methods', async () => {
   const o = await outline('typescript', CATS_TS);
   assert.equal(o.hasErrors, undefined);
-  assert.deepEqual(definitionRows(o, '.'), [
-    ['interface', 'Cat', 3, 5],
-    ['enum', 'Color', 7, 7],
-    ['class', 'CatsController', 10, 22],
-    ['constructor', 'CatsController.constructor', 11, 11],
-    ['method', 'CatsController.findOne', 14, 16],
-    ['method', 'CatsController.create', 19, 21],
-    ['module', 'Handlers', 24, 26],
-    ['function', 'Handlers.health', 25, 25],
-    ['class', 'Base', 28, 31],
-    ['method', 'Base.log', 30, 30],
-  ]);
+  assertDefinitions(o, '.', `
+    interface Cat 3-5
+    enum Color 7
+    class CatsController 10-22
+    constructor CatsController.constructor 11
+    method CatsController.findOne 14-16
+    method CatsController.create 19-21
+    module Handlers 24-26
+    function Handlers.health 25
+    class Base 28-31
+    method Base.log 30
+  `);
 });
 
 test('TypeScript: Nest decorators point at the class or method they decorate', async () => {

@@ -2,7 +2,7 @@
 // #[Route] attributes (with named arguments), Laravel Route::get, Slim, span names and interpolated strings.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { annotatedRows, ctx, def, defIndex, definitionRows, lit, outline } from './helpers';
+import { annotatedRows, assertDefinitions, ctx, def, defIndex, lit, outline } from './helpers';
 
 const CONTROLLER = `<?php
 
@@ -38,16 +38,16 @@ $app->get('/slim/{id}', function ($request) { return 'y'; });
 test('PHP: namespace, classes, interfaces, traits, functions and constructors', async () => {
   const o = await outline('php', CONTROLLER);
   assert.equal(o.package, 'App\\Http\\Controllers');
-  assert.deepEqual(definitionRows(o, '::'), [
-    ['class', 'OrderController', 8, 20],
-    ['constructor', 'OrderController::__construct', 12, 12],
-    ['method', 'OrderController::show', 15, 19],
-    ['interface', 'Repo', 22, 22],
-    ['method', 'Repo::find', 22, 22],
-    ['class', 'Audits', 24, 24],
-    ['method', 'Audits::audit', 24, 24],
-    ['function', 'helper', 26, 26],
-  ]);
+  assertDefinitions(o, '::', `
+    class OrderController 8-20
+    constructor OrderController::__construct 12
+    method OrderController::show 15-19
+    interface Repo 22
+    method Repo::find 22
+    class Audits 24
+    method Audits::audit 24
+    function helper 26
+  `);
 });
 
 test('PHP: #[Route] attributes with named arguments, Laravel and Slim routes, span names, constants', async () => {

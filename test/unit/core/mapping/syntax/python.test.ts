@@ -2,7 +2,7 @@
 // the literals of start_as_current_span (call, decorator, with), Flask, FastAPI and Django routes, f-strings.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { annotatedRows, ctx, def, defIndex, definitionRows, lit, outline } from './helpers';
+import { annotatedRows, assertDefinitions, ctx, def, defIndex, lit, outline } from './helpers';
 
 const APP = `"""Orders service."""
 from flask import Flask
@@ -48,15 +48,15 @@ urlpatterns = [
 test('Python: module functions, classes, methods, constructors, nested functions, decorated definitions', async () => {
   const o = await outline('python', APP);
   assert.equal(o.package, undefined);
-  assert.deepEqual(definitionRows(o, '.'), [
-    ['function', 'get_order', 9, 11],
-    ['function', 'place_order', 15, 17],
-    ['class', 'OrderService', 20, 34],
-    ['constructor', 'OrderService.__init__', 23, 24],
-    ['method', 'OrderService.fetch', 27, 30],
-    ['function', 'OrderService.helper', 28, 29],
-    ['method', 'OrderService.build', 33, 34],
-  ]);
+  assertDefinitions(o, '.', `
+    function get_order 9-11
+    function place_order 15-17
+    class OrderService 20-34
+    constructor OrderService.__init__ 23-24
+    method OrderService.fetch 27-30
+    function OrderService.helper 28-29
+    method OrderService.build 33-34
+  `);
   assert.equal(def(o, 'helper').parent, defIndex(o, def(o, 'fetch')));
   assert.deepEqual(annotatedRows(o), [
     ['get_order', ['route']], ['place_order', ['start_as_current_span']], ['fetch', ['get']], ['build', ['staticmethod']],

@@ -2,7 +2,7 @@
 // routes (`get '/x', to: 'c#a'`, `resources :orders` as symbols), in_span span names, interpolated strings.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ctx, def, defIndex, definitionRows, lit, outline } from './helpers';
+import { assertDefinitions, ctx, def, defIndex, lit, outline } from './helpers';
 
 const ROUTES = `Rails.application.routes.draw do
   get '/orders/:id', to: 'orders#show'
@@ -57,16 +57,16 @@ test('Ruby: Rails routes, with their controller#action and resources as symbols'
 
 test('Ruby: modules, classes with scoped names, constructors, singleton methods, top-level methods', async () => {
   const o = await outline('ruby', CONTROLLER);
-  assert.deepEqual(definitionRows(o, '::'), [
-    ['module', 'Shop', 1, 19],
-    ['class', 'Shop::OrdersController', 2, 18],
-    ['constructor', 'Shop::OrdersController::initialize', 5, 7],
-    ['method', 'Shop::OrdersController::show', 9, 13],
-    ['method', 'Shop::OrdersController::build', 15, 17],
-    ['class', 'Api::V1::UsersController', 21, 23],
-    ['method', 'Api::V1::UsersController::index', 22, 22],
-    ['function', 'helper', 25, 27],
-  ]);
+  assertDefinitions(o, '::', `
+    module Shop 1-19
+    class Shop::OrdersController 2-18
+    constructor Shop::OrdersController::initialize 5-7
+    method Shop::OrdersController::show 9-13
+    method Shop::OrdersController::build 15-17
+    class Api::V1::UsersController 21-23
+    method Api::V1::UsersController::index 22
+    function helper 25-27
+  `);
   const span = lit(o, 'show order #{params[:id]}');
   assert.deepEqual(ctx(span), { line: 10, callee: 'in_span', receiver: 'tracer', argIndex: 0, template: true });
   assert.equal(span.enclosing, defIndex(o, def(o, 'show')));

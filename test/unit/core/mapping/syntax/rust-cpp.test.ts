@@ -2,7 +2,7 @@
 // and the literals of span-starting calls, attribute routes, macros, raw strings.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { annotatedRows, ctx, def, defIndex, definitionRows, lit, outline } from './helpers';
+import { annotatedRows, assertDefinitions, ctx, def, defIndex, lit, outline } from './helpers';
 
 const MAIN_RS = `use axum::{routing::get, Router};
 
@@ -57,16 +57,16 @@ int main() { return run(R"(raw text)"); }
 
 test('Rust: structs, impl methods, traits, modules; instrument and route attributes, macros, raw strings', async () => {
   const o = await outline('rust', MAIN_RS);
-  assert.deepEqual(definitionRows(o, '::'), [
-    ['struct', 'Service', 5, 5],
-    ['method', 'Service::new', 8, 8],
-    ['method', 'Service::place', 11, 15],
-    ['interface', 'Repo', 18, 18],
-    // `fn find(&self);` has no body: a signature, not a definition.
-    ['module', 'handlers', 20, 23],
-    ['function', 'handlers::get_order', 22, 22],
-    ['function', 'main', 25, 28],
-  ]);
+  // Repo's `fn find(&self);` has no body: a signature, not a definition, so it is not listed.
+  assertDefinitions(o, '::', `
+    struct Service 5
+    method Service::new 8
+    method Service::place 11-15
+    interface Repo 18
+    module handlers 20-23
+    function handlers::get_order 22
+    function main 25-28
+  `);
   const place = defIndex(o, def(o, 'place'));
   const instrument = lit(o, 'place order');
   assert.deepEqual(ctx(instrument), { line: 10, callee: 'instrument', annotation: true, argIndex: 0, argName: 'name' });
@@ -84,14 +84,14 @@ test('Rust: structs, impl methods, traits, modules; instrument and route attribu
 
 test('C++: namespaces, classes, inline and out-of-line methods and constructors, span names, raw strings', async () => {
   const o = await outline('cpp', SERVER_CPP);
-  assert.deepEqual(definitionRows(o, '::'), [
-    ['module', 'shop', 3, 17],
-    ['class', 'shop::OrderService', 5, 11],
-    ['method', 'shop::OrderService::Place', 8, 10],
-    ['constructor', 'shop::OrderService::OrderService', 13, 13],
-    ['method', 'shop::Handler::Get', 15, 15],
-    ['function', 'main', 19, 19],
-  ]);
+  assertDefinitions(o, '::', `
+    module shop 3-17
+    class shop::OrderService 5-11
+    method shop::OrderService::Place 8-10
+    constructor shop::OrderService::OrderService 13
+    method shop::Handler::Get 15
+    function main 19
+  `);
   assert.deepEqual(ctx(lit(o, 'place order')), { line: 9, callee: 'StartSpan', receiver: 'tracer', argIndex: 0 });
   assert.deepEqual(ctx(lit(o, '/orders/:id')), { line: 15, callee: 'Get', receiver: 'server', argIndex: 0 });
   assert.deepEqual(ctx(lit(o, 'raw text')), { line: 19, callee: 'run', argIndex: 0 });
