@@ -1,8 +1,10 @@
 // Puts a small trace into a real backend with the real OpenTelemetry JS SDK (BasicTracerProvider + an exporter).
+import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { SpanKind, SpanStatusCode, context as otelContext, trace as otelTrace } from '@opentelemetry/api';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BasicTracerProvider, SimpleSpanProcessor, type SpanExporter } from '@opentelemetry/sdk-trace-base';
+import type { Trace } from '../../../src/core/model';
 
 export interface EmittedTrace {
   readonly traceId: string;
@@ -55,6 +57,16 @@ export async function emitTrace(exporter: SpanExporter, service: string, opts: {
     rootName,
     childName,
   };
+}
+
+/** `trace` is `t` as a backend gives it back: its ID, all three spans, the child under the root and in error. */
+export function assertReadBack(trace: Trace, t: EmittedTrace): void {
+  assert.equal(trace.traceId, t.traceId);
+  assert.equal(trace.spans.length, 3);
+  const child = trace.spans.find(s => s.spanId === t.childSpanId);
+  assert.ok(child, `no span ${t.childSpanId} in ${JSON.stringify(trace.spans.map(s => s.spanId))}`);
+  assert.equal(child.parentId, t.rootSpanId);
+  assert.equal(child.status.code, 'error');
 }
 
 function nonZeroHex(bytes: number): string {
