@@ -9,6 +9,7 @@ import type { SpanTable } from '../../../../src/core/analysis/graph';
 import { parseTraceDocument } from '../../../../src/core/parse/index';
 import { trace } from '../../../support/builders';
 import { REAL_FIXTURES } from '../../../support/paths';
+import { assertFields } from '../../../support/assert';
 
 /** 40 traces of `GET /x` taking 1..40 ms; the 4 slowest ran in region eu, 2 of the 36 others too. */
 function traces(): SpanTable[] {
@@ -26,15 +27,9 @@ function traces(): SpanTable[] {
 
 test('histogram, percentiles, examples and the attribute over-represented in the slow ones', () => {
   const d = latencyDistribution(traces(), { service: 'web', name: 'GET /x' });
-  assert.equal(d.sampleCount, 40);
-  assert.equal(d.traceCount, 40);
-  assert.equal(d.minNs, 1e6);
-  assert.equal(d.maxNs, 40e6);
-  // Nearest rank: every percentile is a duration some span took (the 20th, 38th and 40th of 40).
-  assert.equal(d.p50Ns, 20e6);
-  assert.equal(d.p95Ns, 38e6);
-  assert.equal(d.p99Ns, 40e6);
-  assert.equal(d.scale, 'log', '1 ms to 40 ms is a wide range');
+  // Nearest rank: every percentile is a duration some span took (the 20th, 38th and 40th of 40). 1 ms to 40 ms is a
+  // wide range: a log scale.
+  assertFields(d, { sampleCount: 40, traceCount: 40, minNs: 1e6, maxNs: 40e6, p50Ns: 20e6, p95Ns: 38e6, p99Ns: 40e6, scale: 'log' });
   assert.equal(d.buckets.reduce((n, b) => n + b.count, 0), 40);
   assert.equal(d.buckets.reduce((n, b) => n + b.errors, 0), 1);
   for (const b of d.buckets) {
