@@ -303,6 +303,8 @@ function id(r: Reader, end: number, width: 16 | 32): string {
   return s;
 }
 
+// link() below reads trace_id, span_id and trace_state with the same cases as this switch (trace.proto numbers them 1
+// to 3 in both messages) and its attributes with the same body; its comment says why each switch spells them out.
 function span(r: Reader, end: number, resource: Resource, scope: Scope | undefined): Span {
   const b = r.b;
   let traceId = '', spanId = '', parentId = '', traceState = '', name = '';
