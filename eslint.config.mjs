@@ -13,7 +13,7 @@ const nodeBuiltins = [...new Set(builtinModules.flatMap(m => [m, `node:${m}`]))]
 
 export default tseslint.config(
   {
-    ignores: ['dist/**', 'node_modules/**', 'out/**', '.tmp/**', '.cache/**', 'test-results/**', 'proto/**',
+    ignores: ['dist/**', 'node_modules/**', 'out/**', '.tmp/**', '.cache/**', 'test-results/**', 'vendor/**',
       // The shared benchmark scripts, kept byte-identical to ../shared/bench (the trace generator and the
       // side-by-side harness that measures Jaeger UI and the waterfall the same way).
       'bench/gen-trace.mjs', 'bench/jaeger-ui-render.mjs', 'bench/serve-jaeger-ui.mjs', 'bench/webview-side-by-side.mjs', '**/*.d.ts', 'src/**/generated/**', 'src/**/*.generated.*', 'src/core/proto/otlp.js', 'demo/**/node_modules/**',

@@ -1,5 +1,6 @@
-// OTLP protobuf encoding with the code generated from proto/ (src/core/proto/otlp.js, scripts/gen-proto.mjs):
-// the model as an ExportTraceServiceRequest, and the ExportTraceServiceResponse an OTLP receiver answers with.
+// OTLP protobuf encoding with the code generated from vendor/opentelemetry-proto/ (src/core/proto/otlp.js,
+// scripts/gen-proto.mjs): the model as an ExportTraceServiceRequest, and the ExportTraceServiceResponse an OTLP
+// receiver answers with.
 // Decoding requests is in src/core/parse/otlp-proto.ts (hand-written, faster, exact bigint times).
 import { opentelemetry } from '../proto/otlp.js';
 import type { AttrValue, Attributes, Span, Trace } from '../model';

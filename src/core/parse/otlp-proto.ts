@@ -1,9 +1,9 @@
 // OTLP protobuf (binary ExportTraceServiceRequest / TracesData: both are `repeated ResourceSpans = 1`).
 //
-// Hand-written decoder guided by proto/opentelemetry/proto/**/*.proto, straight into the model. Chosen over the
-// generated pbjs code (src/core/proto/otlp.js, used for encoding and as the test oracle) because: (1) pbjs turns
-// fixed64 timestamps into Long objects (or lossy numbers when `long` is not loadable, as in esbuild bundles), while the
-// model needs exact bigint ns; (2) it allocates a message object per span, attribute and AnyValue which we would copy
+// Hand-written decoder guided by vendor/opentelemetry-proto/opentelemetry/proto/**/*.proto, straight into the model.
+// Chosen over the generated pbjs code (src/core/proto/otlp.js, used for encoding and as the test oracle) because:
+// (1) pbjs turns fixed64 timestamps into Long objects (or lossy numbers when `long` is not loadable, as in esbuild
+// bundles), while the model needs exact bigint ns; (2) it allocates a message object per span, attribute and AnyValue which we would copy
 // again; decoding straight into the model is faster (see bench/parse.mjs) and retains nothing of the input.
 // Field numbers are listed next to each case; test/unit/core/parse/otlp-proto.test.ts checks them against payloads
 // from the real OpenTelemetry JS serializer.
