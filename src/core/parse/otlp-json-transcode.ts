@@ -646,9 +646,10 @@ class Scanner {
 
   /**
    * An object's members, `{` next: each key's id goes to `member`, which reads the value. A repeated key is unusual.
-   * Returns the ids' bits seen. For the request's outer levels (a few per request); the per-span objects (span,
-   * status, event, link, attributes) read their members inline instead: a hot path, where a closure per object
-   * measurably slows the scan.
+   * Returns the ids' bits seen. Used for the request's outer levels and for every event and link of a span: a same-run
+   * A/B over a 100k-span trace sent as 1,000-span requests (15 interleaved runs each) put events and links read
+   * through here at 0.996x and 1.006x the time of their loops spelled out, within noise. span() and status() still
+   * spell their loops out; nobody has measured them against this.
    */
   private members(member: (kid: number) => void): number {
     let seen = 0;
@@ -873,18 +874,10 @@ class Scanner {
     return code;
   }
 
-  // event() and link() open alike (writer frame, `seen` bits, the same member loop) and differ in their fields.
-  // They spell the loop out rather than share members(): they run once per event and link of every span, the hot
-  // path where a closure per object measurably slowed the scan (see members()).
   private event(): void {
     const w = this.w;
     const at = w.begin((11 << 3) | 2);
-    let seen = 0;
-    this.open(0x7b);
-    if (this.empty(0x7d)) unusual();
-    do {
-      const kid = this.key(seen);
-      seen |= 1 << (kid & 31);
+    const seen = this.members(kid => {
       switch (kid) {
         case K.timeUnixNano: this.u64(4); w.varint((1 << 3) | 1); w.fixed64(this.n[4]!, this.n[5]!); break;
         case K.name: this.string((2 << 3) | 2, true); break;
@@ -892,7 +885,7 @@ class Scanner {
         case K.droppedAttributesCount: this.count(); break;
         default: unusual();
       }
-    } while (this.more(0x7d));
+    });
     // The model skips an event without a time (with a warning): the full parser's case
     if (!(seen & (1 << K.timeUnixNano))) unusual();
     w.end(at);
@@ -901,12 +894,7 @@ class Scanner {
   private link(): void {
     const w = this.w;
     const at = w.begin((13 << 3) | 2);
-    let seen = 0;
-    this.open(0x7b);
-    if (this.empty(0x7d)) unusual();
-    do {
-      const kid = this.key(seen);
-      seen |= 1 << (kid & 31);
+    const seen = this.members(kid => {
       switch (kid) {
         case K.traceId: this.hexId((1 << 3) | 2, 16, false); break;
         case K.spanId: this.hexId((2 << 3) | 2, 8, false); break;
@@ -917,7 +905,7 @@ class Scanner {
         case K.flags: this.count(); break;
         default: unusual();
       }
-    } while (this.more(0x7d));
+    });
     const must = (1 << K.traceId) | (1 << K.spanId);
     if ((seen & must) !== must) unusual();
     w.end(at);
