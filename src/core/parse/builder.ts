@@ -148,6 +148,24 @@ export class Builder {
     return s;
   }
 
+  /**
+   * Reads the span at `base[index]` with `read(s, a, c, this, this.here)` and keeps it, or records it as skipped
+   * (at its path) when `read` throws. True when it was kept. The JSON readers (Jaeger, OTLP, whole and streamed)
+   * frame every span this way. `read` and its arguments come separately rather than as one closure so that a span
+   * costs no closure of its own.
+   */
+  readSpan<A, C>(base: string, index: number, read: (s: unknown, a: A, c: C, b: Builder, where: () => string) => Span, s: unknown, a: A, c: C): boolean {
+    this.atBase = base;
+    this.atIndex = index;
+    try {
+      this.addSpan(read(s, a, c, this, this.here));
+      return true;
+    } catch (err) {
+      this.badSpan(this.here(), err);
+      return false;
+    }
+  }
+
   addSpan(span: Span): void {
     const list = this.traceSpans.get(span.traceId);
     if (list) list.push(span);

@@ -87,15 +87,7 @@ function firstTraceId(spans: unknown[]): string | undefined {
 }
 
 function readSpans(spans: unknown[], path: string, traceId: string | undefined, processes: Map<string, Resource | string> | undefined, b: Builder): void {
-  b.atBase = path;
-  for (let i = 0; i < spans.length; i++) {
-    b.atIndex = i;
-    try {
-      b.addSpan(jaegerSpan(spans[i], traceId, processes, b, b.here));
-    } catch (err) {
-      b.badSpan(`${path}[${i}]`, err);
-    }
-  }
+  for (let i = 0; i < spans.length; i++) b.readSpan(path, i, jaegerSpan, spans[i], traceId, processes);
 }
 
 function processResource(p: { serviceName?: string | null | undefined; tags?: Array<{ key: string; type?: string | null | undefined; value: unknown }> | null | undefined }, b: Builder): Resource {

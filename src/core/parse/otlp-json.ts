@@ -83,15 +83,7 @@ export function readOtlpDocument(doc: unknown, base: string, b: Builder): void {
       const spans = group.spans;
       if (!spans) continue;
       const spansPath = `${gPath}.spans`;
-      b.atBase = spansPath;
-      for (let i = 0; i < spans.length; i++) {
-        b.atIndex = i;
-        try {
-          b.addSpan(otlpSpan(spans[i], res, scope, b, b.here));
-        } catch (err) {
-          b.badSpan(b.here(), err);
-        }
-      }
+      for (let i = 0; i < spans.length; i++) b.readSpan(spansPath, i, otlpSpan, spans[i], res, scope);
     }
   }
 }

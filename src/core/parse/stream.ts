@@ -227,14 +227,7 @@ export class TraceStreamParser implements JsonStreamSink {
       this.jaegerTraces.set(trace, t);
     }
     if (t.firstTraceId === undefined && isObject(s) && typeof s.traceID === 'string') t.firstTraceId = canonicalTraceId(s.traceID);
-    b.atBase = base;
-    b.atIndex = index;
-    try {
-      b.addSpan(jaegerSpan(s, t.traceId, t.processes, b, b.here));
-      this.spans++;
-    } catch (err) {
-      b.badSpan(`${base}[${index}]`, err);
-    }
+    if (b.readSpan(base, index, jaegerSpan, s, t.traceId, t.processes)) this.spans++;
   }
 
   private closeJaegerTrace(t: JaegerTrace, trace: Record<string, unknown>, path: string): void {
@@ -266,14 +259,7 @@ export class TraceStreamParser implements JsonStreamSink {
       g = { resource: this.resourceOf(containers[containers.length - 3] as Record<string, unknown>, rsPath), scope: this.scopeOf(group, groupPath) };
       this.otlpGroups.set(group, g);
     }
-    b.atBase = base;
-    b.atIndex = index;
-    try {
-      b.addSpan(otlpSpan(s, g.resource, g.scope, b, b.here));
-      this.spans++;
-    } catch (err) {
-      b.badSpan(b.here(), err);
-    }
+    if (b.readSpan(base, index, otlpSpan, s, g.resource, g.scope)) this.spans++;
   }
 
   /** The resource of a resourceSpans entry (shared by its scopeSpans). */
@@ -306,14 +292,7 @@ export class TraceStreamParser implements JsonStreamSink {
     }
     const b = this.builder(f);
     if (f === 'jaeger') {
-      b.atBase = '$';
-      b.atIndex = index;
-      try {
-        b.addSpan(jaegerSpan(value, undefined, undefined, b, b.here));
-        this.spans++;
-      } catch (err) {
-        b.badSpan(`$[${index}]`, err);
-      }
+      if (b.readSpan('$', index, jaegerSpan, value, undefined, undefined)) this.spans++;
       return;
     }
     if (Array.isArray(value)) {
