@@ -87,28 +87,13 @@ export function anyValue(v: unknown, b: Builder, depth: number): AttrValue | und
   if (x !== undefined) return typeof x === 'string' ? { bytes: x } : undefined;
   x = v.arrayValue;
   if (x !== undefined) {
-    const values = listValues(x, depth);
-    if (values === undefined) return undefined;
-    const out: AttrValue[] = [];
-    for (const item of values) {
-      const e = anyValue(item, b, depth + 1);
-      if (e === undefined) return undefined;
-      out.push(e);
-    }
-    return { array: out };
+    const array = listOf(x, b, depth, anyValue);
+    return array === undefined ? undefined : { array };
   }
   x = v.kvlistValue;
   if (x !== undefined) {
-    const values = listValues(x, depth);
-    if (values === undefined) return undefined;
-    const out: Attr[] = [];
-    for (const kv of values) {
-      if (!isObject(kv) || typeof kv.key !== 'string') return undefined;
-      const e = kv.value === undefined || kv.value === null ? '' : anyValue(kv.value, b, depth + 1);
-      if (e === undefined) return undefined;
-      out.push({ key: b.intern(kv.key), value: e });
-    }
-    return { kvlist: out };
+    const kvlist = listOf(x, b, depth, keyValue);
+    return kvlist === undefined ? undefined : { kvlist };
   }
   // An empty AnyValue is legal OTLP (no value set): read it as the empty string.
   for (const k in v) if (Object.prototype.hasOwnProperty.call(v, k) && v[k] !== null) return undefined;
@@ -116,14 +101,30 @@ export function anyValue(v: unknown, b: Builder, depth: number): AttrValue | und
 }
 
 /**
- * The `values` of an ArrayValue or KeyValueList: none when absent (an empty list is legal OTLP), undefined when
- * unreadable or nested deeper than MAX_VALUE_DEPTH.
+ * The elements of an ArrayValue or KeyValueList, each read by `read` one level deeper: none when `values` is absent
+ * (an empty list is legal OTLP). A list is kept whole or not at all: undefined when it, or any one element, is
+ * unreadable, or when it is nested deeper than MAX_VALUE_DEPTH. `read` is handed `b` and the depth instead of
+ * closing over them, so that reading a list allocates nothing but the list.
  */
-function listValues(x: unknown, depth: number): readonly unknown[] | undefined {
+function listOf<T>(x: unknown, b: Builder, depth: number, read: (item: unknown, b: Builder, depth: number) => T | undefined): T[] | undefined {
   if (depth >= MAX_VALUE_DEPTH || !isObject(x)) return undefined;
   const values = x.values;
   if (values === undefined || values === null) return [];
-  return Array.isArray(values) ? values : undefined;
+  if (!Array.isArray(values)) return undefined;
+  const out: T[] = [];
+  for (const item of values) {
+    const e = read(item, b, depth + 1);
+    if (e === undefined) return undefined;
+    out.push(e);
+  }
+  return out;
+}
+
+/** One entry of a KeyValueList (a kvlistValue's element); a missing value reads as the empty string. */
+function keyValue(kv: unknown, b: Builder, depth: number): Attr | undefined {
+  if (!isObject(kv) || typeof kv.key !== 'string') return undefined;
+  const value = kv.value === undefined || kv.value === null ? '' : anyValue(kv.value, b, depth);
+  return value === undefined ? undefined : { key: b.intern(kv.key), value };
 }
 
 /**
