@@ -9,6 +9,16 @@ import type { Trace } from '../../../../src/core/model';
 const ids = (t: Trace, list: readonly number[]) => list.map(i => t.spans[i]!.spanId);
 const us = (ns: number) => ns / 1000;
 
+/**
+ * The analysis of `t` with its critical path in readable form: `path`, the span IDs on it in time order; `sections`,
+ * each stretch of it as [span ID, start µs, end µs], latest first (the order the walk back from the end finds them).
+ */
+function criticalPathOf(t: Trace) {
+  const a = analyzeTrace(t);
+  const sections = a.criticalSections!.map(s => [t.spans[s.spanIndex]!.spanId, us(s.startNs), us(s.endNs)]);
+  return { a, path: ids(t, a.criticalPath), sections };
+}
+
 test('self time subtracts the union of children clipped to the span', () => {
   const t = trace([
     { id: 'r', start: 0, dur: 100 },
@@ -28,9 +38,9 @@ test('critical path as Jaeger walks it: last-finishing child, back through the p
     { id: 'B1', parent: 'B', start: 35, dur: 25 },
     { id: 'C', parent: 'root', start: 50, dur: 70, followsFrom: true },
   ]);
-  const a = analyzeTrace(t);
-  assert.deepEqual(ids(t, a.criticalPath), ['root', 'B', 'B1']);
-  assert.deepEqual(a.criticalSections!.map(s => [t.spans[s.spanIndex]!.spanId, us(s.startNs), us(s.endNs)]), [
+  const { a, path, sections } = criticalPathOf(t);
+  assert.deepEqual(path, ['root', 'B', 'B1']);
+  assert.deepEqual(sections, [
     ['root', 90, 100], ['B', 60, 90], ['B1', 35, 60], ['B', 30, 35], ['root', 0, 30],
   ]);
   assert.ok(a.tree.flags[2]! & SpanFlag.Critical);
@@ -44,16 +54,16 @@ test('critical path through sequential children and a child that outlives its pa
     { id: 'B', parent: 'root', start: 40, dur: 50 },
     { id: 'late', parent: 'A', start: 25, dur: 200 },
   ]);
-  const a = analyzeTrace(t);
-  assert.deepEqual(ids(t, a.criticalPath), ['root', 'A', 'late', 'B']);
-  assert.deepEqual(a.criticalSections!.map(s => [t.spans[s.spanIndex]!.spanId, us(s.startNs), us(s.endNs)]), [
+  const { path, sections } = criticalPathOf(t);
+  assert.deepEqual(path, ['root', 'A', 'late', 'B']);
+  assert.deepEqual(sections, [
     ['root', 90, 100], ['B', 40, 90], ['root', 30, 40], ['late', 25, 30], ['A', 10, 25], ['root', 0, 10],
   ]);
 });
 
 test('critical path picks the top-level span that ends last (a 100k-deep chain: test/scale/analysis-100k.test.ts)', () => {
   const t = trace([{ id: 'a', start: 0, dur: 10 }, { id: 'b', start: 5, dur: 50 }]);
-  assert.deepEqual(ids(t, analyzeTrace(t).criticalPath), ['b']);
+  assert.deepEqual(criticalPathOf(t).path, ['b']);
 });
 
 test('per service and per operation stats with nearest-rank percentiles and errors', () => {
