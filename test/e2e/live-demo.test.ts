@@ -38,7 +38,16 @@ test('the demo: a live trace opens, its finding points at notifyShipping, and ju
   // The consumer's spans end after the response: wait until the row counts all 18 spans, then open it.
   await poll(async () => ((await row.innerText()).includes('18 spans') ? true : undefined), 10_000, 'all 18 spans of the checkout');
   await row.click();
-  const frame = await waterfallFrame(s.wb, 'order.created process');
+  // A tree row's command with arguments reaches the extension through an ID that VS Code's extension host drops each
+  // time the tree refreshes; the Live list refreshes several times a second while the shop sends, and on VS Code
+  // 1.139 a click that landed in between ran nothing ("Actual command not found ... spanscope.receiver.openTrace" in
+  // the log; CI saw it twice). A user clicks again: so does the test, only after that very message, and says so.
+  const frame = await waterfallFrame(s.wb, 'order.created process', 10_000).catch(async err => {
+    if (!/Actual command not found, wanted to execute spanscope\.receiver\.openTrace/.test(s.extensionLog())) throw err;
+    t.diagnostic('the first click on the Live row fell between two refreshes of the list (VS Code dropped its command); clicked again');
+    await row.click();
+    return waterfallFrame(s.wb, 'order.created process');
+  });
   await s.flowScreenshot('demo-waterfall');
 
   await s.wb.runCommand(focusViewCommand(findings));
