@@ -192,6 +192,16 @@ function findFiles(dir: string, test: (name: string) => boolean): string[] {
   return out;
 }
 
+/** What the extension logged in this session's window(s) (its output channel's files). */
+function extensionLog(userDataDir: string): string {
+  return findFiles(join(userDataDir, 'logs'), name => /Spanscope\.log$/.test(name)).map(f => readFileSync(f, 'utf8')).join('\n');
+}
+
+/** The last lines the extension logged, each cut to 300 characters. */
+function extensionLogTail(userDataDir: string, lines = 20): string[] {
+  return extensionLog(userDataDir).split('\n').filter(Boolean).slice(-lines).map(l => l.slice(0, 300));
+}
+
 function slug(name: string): string {
   return name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 80) || 'test';
 }
@@ -291,8 +301,7 @@ export async function withWorkbench(t: TestContext, options: SessionOptions, bod
         return proc;
       },
       extensionLog() {
-        return findFiles(join(userDataDir, 'logs'), name => /Spanscope\.log$/.test(name))
-          .map(f => readFileSync(f, 'utf8')).join('\n');
+        return extensionLog(userDataDir);
       },
       async flowScreenshot(name) {
         if (process.env.SPANSCOPE_SCREENSHOTS !== '1') return;
@@ -311,6 +320,16 @@ export async function withWorkbench(t: TestContext, options: SessionOptions, bod
       writeFileSync(join(dir, 'code-server.out.txt'), codeServerOutput());
       for (const { label, proc } of processes) writeFileSync(join(dir, `${slug(label)}.out.txt`), proc.output());
       t.diagnostic(`failure artefacts in ${relative(PROJECT_ROOT, dir)}`);
+      // CI keeps only the runner's output, not the artefacts: say there what the window showed and what the
+      // extension last logged, bounded, so that a failure seen once in CI can still be understood.
+      if (page) {
+        const wb = new Workbench(page);
+        const tabs = await page.locator('.tabs-container .tab').allInnerTexts().catch(() => []);
+        t.diagnostic(`editor tabs: ${tabs.map(x => x.trim()).join(' | ') || '(none)'}`);
+        t.diagnostic(`notifications: ${(await wb.notifications().catch(() => [])).join(' | ') || '(none)'}`);
+        for (const text of (await wb.webviewTexts().catch(() => [])).slice(0, 4)) t.diagnostic(`webview: ${text.replace(/\s+/g, ' ').slice(0, 300)}`);
+      }
+      for (const line of extensionLogTail(userDataDir)) t.diagnostic(`log: ${line}`);
     } catch { /* the original failure matters more */ }
     throw err;
   } finally {
