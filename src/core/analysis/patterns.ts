@@ -144,10 +144,19 @@ export function calleeOf(span: Span, cache: TemplateCache = new TemplateCache())
   return { key, literal: stmt !== undefined || url !== undefined ? `${stmt ?? ''}\0${url ?? ''}` : '', describe };
 }
 
-/** How much two sibling calls may seem to overlap and still count as one after the other, ns: some SDKs
- * (Node's) round start times to the millisecond, and a span may end a little after the caller moved on. */
-export function slack(durNs: number): number {
-  return Math.min(1.5e6, 0.1 * durNs);
+/** How much two sibling calls may seem to overlap and still count as one after the other, ns: a span may end a
+ * little after the caller moved on. With `coarseClock` (both starts on whole milliseconds), one millisecond more:
+ * Node's SDK stamps a start with Date.now() and adds a precise duration, so each span sits up to 1 ms early, and two
+ * calls one right after the other can seem to overlap by that much (a node-shop capture on a loaded machine read a
+ * sequential N+1 of 6 ms calls as "at most 2 at a time", twice in a row). */
+export function slack(durNs: number, coarseClock = false): number {
+  return Math.min(1.5e6, 0.1 * durNs) + (coarseClock ? 1e6 : 0);
+}
+
+/** Whether a start time sits on a whole millisecond: for precise clocks (Go, Java, Python: ns; Zipkin, Jaeger: µs)
+ * one start in a thousand does, every one of Node's does. */
+function onWholeMs(span: Span): boolean {
+  return span.startNs % 1_000_000n === 0n;
 }
 
 /** Two siblings, one right after the other: nothing happened between them that a result could feed. */
@@ -213,6 +222,8 @@ export function computePatterns({ tree, start, dur, selfTimeNs, criticalSections
     return k;
   };
   const sameCallee = (a: number, b: number) => nameKey(a) === nameKey(b) && callee(a).key === callee(b).key;
+  const coarse = (a: number, b: number) => onWholeMs(spans[a]!) && onWholeMs(spans[b]!);
+  const allCoarse = (members: readonly number[]) => members.every(m => onWholeMs(spans[m]!));
   const byName = new Map<string, number>();
   const groups = new Map<string, number[]>();
   /** Per parent, the backoff gaps of its retried children (not the parent's own work). */
@@ -266,7 +277,7 @@ export function computePatterns({ tree, start, dur, selfTimeNs, criticalSections
           while (k < same.length - 1) {
             // a run: each attempt but the last failed and ended before the next one started
             let e = k;
-            while (e < same.length - 1 && flags[same[e]!]! & SpanFlag.Error && start[same[e + 1]!]! >= start[same[e]!]! + dur[same[e]!]! - slack(dur[same[e]!]!)) e++;
+            while (e < same.length - 1 && flags[same[e]!]! & SpanFlag.Error && start[same[e + 1]!]! >= start[same[e]!]! + dur[same[e]!]! - slack(dur[same[e]!]!, coarse(same[e]!, same[e + 1]!))) e++;
             // the whole series of this exact call, and nothing after the success: a loop over items that
             // share a parameterised statement, one of which failed, is no retry
             if (e > k && k === 0 && e === same.length - 1) {
@@ -284,11 +295,12 @@ export function computePatterns({ tree, start, dur, selfTimeNs, criticalSections
         const first = members[0]!;
         let total = 0, maxDur = 0, wallEnd = -Infinity;
         let sequential = true;
+        const coarseClock = allCoarse(members);
         for (let m = 0; m < members.length; m++) {
           const c = members[m]!;
           total += dur[c]!;
           if (dur[c]! > maxDur) maxDur = dur[c]!;
-          if (start[c]! + slack(dur[c]!) < wallEnd) sequential = false;
+          if (start[c]! + slack(dur[c]!, coarseClock) < wallEnd) sequential = false;
           wallEnd = Math.max(wallEnd, start[c]! + dur[c]!);
         }
         const wall = wallEnd - start[first]!;
@@ -315,7 +327,7 @@ export function computePatterns({ tree, start, dur, selfTimeNs, criticalSections
     for (let k = 1; k <= kids.length; k++) {
       const c = kids[k], prev = kids[k - 1]!;
       const prevEnd = start[prev]! + dur[prev]!;
-      const continues = c !== undefined && start[c]! >= prevEnd - slack(Math.min(dur[prev]!, dur[c]!)) &&
+      const continues = c !== undefined && start[c]! >= prevEnd - slack(Math.min(dur[prev]!, dur[c]!), coarse(prev, c)) &&
         (sameCallee(c, prev) || rightAfter(prevEnd, dur[prev]!, start[c]!, dur[c]!));
       if (continues) continue;
       if (k - runStart >= SEQUENTIAL_CHAIN_MIN) {
@@ -444,7 +456,8 @@ export function computePatterns({ tree, start, dur, selfTimeNs, criticalSections
 
   function maxConcurrency(members: readonly number[]): number {
     const ev: [number, number][] = [];
-    for (const m of members) { ev.push([start[m]!, 1]); ev.push([start[m]! + dur[m]! - slack(dur[m]!), -1]); }
+    const coarseClock = allCoarse(members);
+    for (const m of members) { ev.push([start[m]!, 1]); ev.push([start[m]! + dur[m]! - slack(dur[m]!, coarseClock), -1]); }
     // ends before starts at the same instant: a call that starts as another ends does not overlap it
     ev.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
     let cur = 0, max = 0;
@@ -479,13 +492,14 @@ export function computePatterns({ tree, start, dur, selfTimeNs, criticalSections
     if (k < 2 || members.length < k + 2) return undefined;
     // calls beyond the first k must each start right as an earlier one ends (they waited for a slot)
     const ends = members.map(m => start[m]! + dur[m]!).sort((a, b) => a - b);
+    const coarseClock = allCoarse(members);
     let queued = 0;
     for (let j = k; j < members.length; j++) {
       const m = members[j]!;
       const s = start[m]!;
       // the latest end at or before s
       let lo = 0, hi = ends.length - 1, best = -1;
-      const sl = slack(dur[m]!);
+      const sl = slack(dur[m]!, coarseClock);
       while (lo <= hi) { const mid = (lo + hi) >> 1; if (ends[mid]! <= s + sl) { best = mid; lo = mid + 1; } else hi = mid - 1; }
       if (best >= 0 && s - ends[best]! <= slotWait(dur[m]!)) queued++;
     }

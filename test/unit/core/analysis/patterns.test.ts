@@ -54,6 +54,34 @@ test('a sequential N+1 whose calls brush against each other is still told once: 
   assert.deepEqual(of(t, 'sequential-chain'), []);
 });
 
+test("Node's millisecond start stamps: a sequential N+1 whose calls seem to overlap by up to 1 ms is still one after another", () => {
+  // Node's SDK stamps a start with Date.now() and adds a precise duration, so every span sits up to 1 ms early. Built
+  // here as Node records it: calls of about 6 ms, each starting 40 µs after the previous one really ended, every start
+  // cut down to its millisecond (CI read a capture like this as "in parallel (at most 2 at a time)", twice in a row).
+  const build = (offMs: number) => {
+    const specs: SpanSpec[] = [{ id: 'r', name: 'request handler', kind: 'server', start: 0, dur: ms(70) }];
+    // real starts (ms): early and late in their millisecond by turns, so some calls lose 0.02 ms and the next 0.95
+    const real = [1.02, 7.95, 14.02, 20.95, 27.02, 33.95, 40.02, 46.95, 53.02];
+    for (let i = 0; i < 8; i++) {
+      const d = real[i + 1]! - real[i]! - 0.04;
+      specs.push({ id: `q${i}`, parent: 'r', name: 'GET', kind: 'client', start: ms(Math.floor(real[i]!) + offMs), dur: ms(d), attrs: http(`/item/${i + 1}`, 37249) });
+    }
+    return trace(specs);
+  };
+  const node = build(0);
+  const starts = node.spans.slice(1).map(s => s.startNs);
+  const ends = node.spans.slice(1).map(s => s.startNs + BigInt(s.durationNs));
+  assert.ok(starts.some((s, i) => i > 0 && ends[i - 1]! - s > 600_000n), 'the trace has calls that seem to overlap by more than the precise-clock slack');
+  const f = of(node, 'n-plus-one');
+  assert.equal(f.length, 1);
+  assert.match(f[0]!.message, /made 8 calls.*one after another/);
+  assert.deepEqual(of(node, 'sequential-chain'), []);
+  assert.deepEqual(of(node, 'concurrency-limit'), []);
+  // the same overlaps from a precise clock (starts off whole milliseconds) are real: those calls did run together
+  const precise = of(build(0.0005), 'n-plus-one');
+  assert.match(precise[0]!.message, /in parallel \(at most 2 at a time\)/);
+});
+
 test('N+1 in parallel says so; 4 calls are not an N+1; different statements are not grouped', () => {
   const specs: SpanSpec[] = [{ id: 'r', start: 0, dur: ms(100) }];
   for (let i = 0; i < 6; i++) specs.push({ id: `p${i}`, parent: 'r', kind: 'client', name: 'SELECT', start: ms(1), dur: ms(20), attrs: { 'db.system': 'mysql', 'db.statement': `SELECT * FROM items WHERE id = ${i}` } });
