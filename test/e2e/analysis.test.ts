@@ -130,9 +130,10 @@ test('service graph, compare and latency distribution in VS Code; the comparison
   // (b) Compare Traces… from a search result's context menu (the side panel's search, of the embedded receiver
   // here; newest first, so in view): A the last fast checkout (58 ms), B the slow one (open now).
   await s.wb.runCommand(searchTraces);
-  await s.wb.pickQuickInput('frontend');
-  for (let i = 0; i < 3; i++) await s.wb.answerQuickInput(''); // any operation, no tags, any duration
-  await s.wb.pickQuickInput('Last hour');
+  // One receiver, so the form has five steps (no backend to choose); each answer waits for its step.
+  await s.wb.pickQuickInput('frontend', undefined, '1/5');
+  for (const step of ['2/5', '3/5', '4/5']) await s.wb.answerQuickInput('', undefined, step); // any operation, no tags, any duration
+  await s.wb.pickQuickInput('Last hour', undefined, '5/5');
   await s.wb.runCommand(focusViewCommand(tracesView));
   await rowMenu(s, tracesView.name, ' 58 ms · ', 'Compare Traces…');
   await s.wb.pickQuickInput(traceId(SLOW));

@@ -52,10 +52,12 @@ test('flow 4: Backends shows Jaeger connected; a search lists its traces; clicki
 
     // The search form: backend, service, operation, tags, duration, time range.
     await s.wb.runCommand(searchTraces!);
-    await s.wb.pickQuickInput('local-jaeger');
-    await s.wb.pickQuickInput(sent.service);
-    for (let i = 0; i < 3; i++) await s.wb.answerQuickInput(''); // any operation, no tags, any duration
-    await s.wb.pickQuickInput('Last hour');
+    // The form is one quick input of six steps (the receiver and local-jaeger to choose from); each answer waits
+    // for its step.
+    await s.wb.pickQuickInput('local-jaeger', undefined, '1/6');
+    await s.wb.pickQuickInput(sent.service, undefined, '2/6');
+    for (const step of ['3/6', '4/6', '5/6']) await s.wb.answerQuickInput('', undefined, step); // any operation, no tags, any duration
+    await s.wb.pickQuickInput('Last hour', undefined, '6/6');
     await s.wb.runCommand(focusViewCommand(tracesView!));
     const label = `${sent.service}: ${sent.rootName}`;
     const result = s.wb.view(tracesView!.name).locator('.monaco-list-row', { hasText: label }).first();

@@ -6,6 +6,7 @@ import { shortTraceId } from '../../core/ids';
 import { formatDuration } from '../../core/units/duration';
 import { Commands, registerCommand } from '../commands';
 import { Disposable } from '../lifecycle';
+import { BACK, StepInput, onAnswer, type StepAnswer } from '../stepInput';
 import type { TraceHistoryEntry, TraceService } from '../traces/traceService';
 import type { BackendsSource, ReceiverLike, ReceiverListItem, TraceSearchQuery, TraceSearchResult } from './deps';
 
@@ -246,33 +247,62 @@ export class TracesView extends Disposable implements vscode.TreeDataProvider<No
       ...(backends?.list() ?? []).filter(() => backends?.search !== undefined).map(b => ({ label: b.label, description: b.kind, id: b.id })),
     ];
     if (choices.length === 0) { void vscode.window.showInformationMessage(vscode.l10n.t('Add a backend or start the receiver to search traces.')); return; }
-    const backend = choices.length === 1 ? choices[0]! : await vscode.window.showQuickPick(choices, { title: vscode.l10n.t('Search traces in…') });
-    if (!backend) return;
-    const services = backend.id === RECEIVER_ID ? [...new Set((this._receiver?.list() ?? []).map(i => i.rootService))].sort() : await backends?.services?.(backend.id, new vscode.CancellationTokenSource().token).catch(() => []) ?? [];
-    const service = services.length
-      ? (await vscode.window.showQuickPick([{ label: vscode.l10n.t('(any service)'), value: '' }, ...services.map(s => ({ label: s, value: s }))], { title: vscode.l10n.t('Service (1/5)') }))?.value
-      : await vscode.window.showInputBox({ title: vscode.l10n.t('Service (1/5)'), prompt: vscode.l10n.t('Empty for any') });
-    if (service === undefined) return;
-    const operation = await vscode.window.showInputBox({ title: vscode.l10n.t('Operation (2/5)'), prompt: vscode.l10n.t('Span name; empty for any') });
-    if (operation === undefined) return;
-    const tags = await vscode.window.showInputBox({ title: vscode.l10n.t('Tags or TraceQL (3/5)'), prompt: vscode.l10n.t('http.status_code=500 error=true, or a TraceQL query for Tempo; empty for none') });
-    if (tags === undefined) return;
-    const duration = await vscode.window.showInputBox({ title: vscode.l10n.t('Duration (4/5)'), prompt: vscode.l10n.t('min-max in ms, e.g. 100- or 50-2000; empty for any'), validateInput: v => (v.trim() === '' || /^\s*\d*\s*-?\s*\d*\s*$/.test(v) ? undefined : vscode.l10n.t('Write min-max in ms')) });
-    if (duration === undefined) return;
-    const range = await vscode.window.showQuickPick([
+    // One quick input for the whole form (see StepInput): Back returns to the step before with its answer kept.
+    type Choice = (typeof choices)[number];
+    type Option = vscode.QuickPickItem & { value: string };
+    type Range = vscode.QuickPickItem & { minutes: number };
+    const ranges: Range[] = [
       { label: vscode.l10n.t('Last 15 minutes'), minutes: 15 }, { label: vscode.l10n.t('Last hour'), minutes: 60 },
       { label: vscode.l10n.t('Last 6 hours'), minutes: 360 }, { label: vscode.l10n.t('Last 24 hours'), minutes: 1440 }, { label: vscode.l10n.t('Last 7 days'), minutes: 10080 },
-    ], { title: vscode.l10n.t('Time range (5/5)') });
-    if (!range) return;
+    ];
+    let backend: Choice | undefined = choices.length === 1 ? choices[0]! : undefined;
+    let services: Option[] | undefined, servicesOf: string | undefined;
+    let service: Option | undefined, serviceText = '', operation = '', tags = '', duration = '';
+    let range: Range | undefined;
+    const steps: ((form: StepInput, step: number) => Promise<StepAnswer<unknown>>)[] = [
+      ...(choices.length > 1 ? [async (form: StepInput, step: number) => onAnswer(await form.pick(step, choices, { ...(backend ? { active: backend } : {}), placeholder: vscode.l10n.t('Search traces in…') }), v => { backend = v; })] : []),
+      async (form, step) => {
+        const b = backend!;
+        if (servicesOf !== b.id) {
+          const names = b.id === RECEIVER_ID ? [...new Set((this._receiver?.list() ?? []).map(i => i.rootService))].sort()
+            : await form.busy(backends?.services?.(b.id, new vscode.CancellationTokenSource().token).catch(() => []) ?? Promise.resolve([]));
+          services = names.length ? [{ label: vscode.l10n.t('(any service)'), value: '' }, ...names.map(n => ({ label: n, value: n }))] : undefined;
+          servicesOf = b.id;
+          service = undefined;
+        }
+        if (services) return onAnswer(await form.pick(step, services, { ...(service ? { active: service } : {}), placeholder: vscode.l10n.t('Service') }), v => { service = v; });
+        return onAnswer(await form.input(step, { prompt: vscode.l10n.t('Service; empty for any'), value: serviceText }), v => { serviceText = v; });
+      },
+      async (form, step) => onAnswer(await form.input(step, { prompt: vscode.l10n.t('Operation: span name; empty for any'), value: operation }), v => { operation = v; }),
+      async (form, step) => onAnswer(await form.input(step, { prompt: vscode.l10n.t('Tags or TraceQL: http.status_code=500 error=true, or a TraceQL query for Tempo; empty for none'), value: tags }), v => { tags = v; }),
+      async (form, step) => onAnswer(await form.input(step, {
+        prompt: vscode.l10n.t('Duration: min-max in ms, e.g. 100- or 50-2000; empty for any'), value: duration,
+        validate: v => (v.trim() === '' || /^\s*\d*\s*-?\s*\d*\s*$/.test(v) ? undefined : vscode.l10n.t('Write min-max in ms')),
+      }), v => { duration = v; }),
+      async (form, step) => onAnswer(await form.pick(step, ranges, { active: range ?? ranges[1]!, placeholder: vscode.l10n.t('Time range') }), v => { range = v; }),
+    ];
+    const form = new StepInput(vscode.l10n.t('Search Traces'), steps.length);
+    try {
+      for (let i = 0; i < steps.length;) {
+        const answer = await steps[i]!(form, i + 1);
+        if (answer === undefined) return;
+        i = answer === BACK ? Math.max(0, i - 1) : i + 1;
+      }
+    } finally {
+      form.dispose();
+    }
+    if (!backend || !range) return;
+    const serviceName = services ? service?.value ?? '' : serviceText.trim();
     const [minS, maxS] = duration.split('-').map(s => s.trim());
     const q: TraceSearchQuery = {
-      ...(service ? { service } : {}), ...(operation.trim() ? { operation: operation.trim() } : {}), ...(tags.trim() ? { tags: tags.trim() } : {}),
+      ...(serviceName ? { service: serviceName } : {}), ...(operation.trim() ? { operation: operation.trim() } : {}), ...(tags.trim() ? { tags: tags.trim() } : {}),
       ...(minS ? { minDurationMs: Number(minS) } : {}), ...(maxS ? { maxDurationMs: Number(maxS) } : {}),
       lookbackMinutes: range.minutes, limit: 50,
     };
+    const chosen = backend;
     const items = await vscode.window.withProgress({ location: { viewId: 'spanscope.traces' }, cancellable: true }, async (_p, token) =>
-      backend.id === RECEIVER_ID ? searchReceiver(this._receiver!, q) : (await backends?.search?.(backend.id, q, token)) ?? []);
-    this._results = { backendId: backend.id, query: q, items };
+      chosen.id === RECEIVER_ID ? searchReceiver(this._receiver!, q) : (await backends?.search?.(chosen.id, q, token)) ?? []);
+    this._results = { backendId: chosen.id, query: q, items };
     this._onDidChange.fire(undefined);
   }
 }

@@ -121,19 +121,31 @@ export class Workbench {
     return false;
   }
 
-  /** Types into the open quick input (an input box or a quick pick) and accepts it with Enter. */
-  async answerQuickInput(text: string, timeout = DEFAULT_TIMEOUT): Promise<void> {
+  /**
+   * Types into the open quick input (an input box or a quick pick) and accepts it with Enter. In a form of several
+   * steps in one quick input, `step` ("2/5") waits for that step: the widget stays open between steps, so without it
+   * the answer could go to the step just answered, before the next one replaced it.
+   */
+  async answerQuickInput(text: string, timeout = DEFAULT_TIMEOUT, step?: string): Promise<void> {
+    await this.quickInputStep(step, timeout);
     const input = this.page.locator(QUICK_INPUT_BOX);
     await input.waitFor({ state: 'visible', timeout });
     await input.fill(text);
     await this.page.keyboard.press('Enter');
   }
 
-  /** Selects the row of the open quick pick whose label contains `label`. */
-  async pickQuickInput(label: string, timeout = DEFAULT_TIMEOUT): Promise<void> {
+  /** Selects the row of the open quick pick whose label contains `label` (at `step`, as answerQuickInput). */
+  async pickQuickInput(label: string, timeout = DEFAULT_TIMEOUT, step?: string): Promise<void> {
+    await this.quickInputStep(step, timeout);
     const row = this.page.locator(QUICK_INPUT_ROWS, { hasText: label }).first();
     await row.waitFor({ state: 'visible', timeout });
     await row.click();
+  }
+
+  /** Waits until the open quick input's title shows `step` (VS Code writes "Title (2/5)"). */
+  private async quickInputStep(step: string | undefined, timeout: number): Promise<void> {
+    if (step === undefined) return;
+    await this.page.locator(`${QUICK_INPUT_OPEN} .quick-input-title`, { hasText: `(${step})` }).waitFor({ state: 'visible', timeout });
   }
 
   /** Opens a workspace file by name through Quick Open (Ctrl+P). */

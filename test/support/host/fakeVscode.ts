@@ -176,12 +176,30 @@ export interface FakeVscode {
   inputAnswer: string | undefined;
   /** window.withProgress tasks, in order: their title, the messages reported, and a way to cancel them. */
   readonly progress: { title: string; reports: string[]; cancel(): void }[];
+  /** Quick inputs made with createInputBox/createQuickPick, in order. */
+  readonly quickInputs: FakeQuickInput[];
   /** Editors opened with window.showTextDocument, in order. */
   readonly shownEditors: { document: { uri: Uri }; selection?: Range }[];
   clipboard: string;
   workspaceTrusted: boolean;
   workspaceFolders: { uri: Uri; name: string; index: number }[] | undefined;
   newContext(): FakeExtensionContext;
+}
+
+/** A quick input the host made, and the user's hand on it. */
+export interface FakeQuickInput {
+  readonly widget: Record<string, unknown> & { value: string; title?: string; step?: number; totalSteps?: number; buttons: readonly unknown[]; busy: boolean; enabled: boolean };
+  /** Between show() and hide()/dispose(). */
+  shown: boolean;
+  disposed: boolean;
+  /** Types a value (fires onDidChangeValue). */
+  type(value: string): void;
+  /** Presses Enter. For a quick pick, set widget.selectedItems first. */
+  accept(): void;
+  /** Presses a title bar button (QuickInputButtons.Back). */
+  press(button: unknown): void;
+  /** Presses Escape (or clicks away). */
+  escape(): void;
 }
 
 export interface FakeExtensionContext {
@@ -265,16 +283,53 @@ export function createFakeVscode(projectRoot: string): FakeVscode {
       reveal: async () => undefined, dispose: () => undefined,
     });
   };
-  const inputBox = () => {
+  /** The quick inputs created (createInputBox, createQuickPick), in order, each with a way to act as the user. */
+  const quickInputs: FakeQuickInput[] = [];
+  const quickInput = <W extends object>(name: string, fields: W) => {
     const accept = new EventEmitter<void>(), change = new EventEmitter<string>(), hide = new EventEmitter<void>(), button = new EventEmitter<unknown>();
-    const box = strict('InputBox', {
-      value: '', valueSelection: undefined as unknown, placeholder: undefined as string | undefined, prompt: undefined as string | undefined,
-      title: undefined as string | undefined, step: undefined as number | undefined, totalSteps: undefined as number | undefined,
-      enabled: true, busy: false, ignoreFocusOut: false, password: false, validationMessage: undefined as unknown, buttons: [] as unknown[],
+    const driver = { shown: false, disposed: false } as FakeQuickInput;
+    const widget = strict(name, {
+      ...fields,
+      value: '', placeholder: undefined as string | undefined, title: undefined as string | undefined, step: undefined as number | undefined,
+      totalSteps: undefined as number | undefined, enabled: true, busy: false, ignoreFocusOut: false, buttons: [] as unknown[],
       onDidAccept: accept.event, onDidChangeValue: change.event, onDidHide: hide.event, onDidTriggerButton: button.event,
-      show: () => undefined, hide: () => hide.fire(), dispose: () => undefined,
+      show: () => {
+        driver.shown = true;
+        // Answered as showQuickPick/showInputBox are when a test set `pick`/`inputAnswer`; a test that drives the
+        // quick input by hand (FakeVscode.quickInputs) leaves both unset.
+        const auto = name === 'QuickPick' ? fakeRef.pick : fakeRef.inputAnswer;
+        if (auto !== undefined) setTimeout(() => {
+          if (!driver.shown) return;
+          const w = widget as unknown as { items: unknown[]; selectedItems: unknown[]; value: string };
+          const chosen = name === 'QuickPick' ? fakeRef.pick?.(w.items) : fakeRef.inputAnswer;
+          calls.push({ api: `window.create${name}`, args: [name === 'QuickPick' ? w.items : w.value, { title: (widget as { title?: string }).title }] });
+          if (chosen === undefined) { widget.hide(); return; }
+          if (name === 'QuickPick') w.selectedItems = [chosen]; else driver.type(chosen as string);
+          accept.fire();
+        }, 0);
+      },
+      // VS Code fires onDidHide when a shown input is hidden or disposed (not again for one already hidden)
+      hide: () => { if (driver.shown) { driver.shown = false; hide.fire(); } },
+      dispose: () => { if (driver.shown) { driver.shown = false; hide.fire(); } driver.disposed = true; },
     });
-    return box;
+    Object.assign(driver, {
+      widget,
+      type: (v: string) => { (widget as { value: string }).value = v; change.fire(v); },
+      accept: () => accept.fire(),
+      press: (b: unknown) => button.fire(b),
+      escape: () => widget.hide(),
+    });
+    quickInputs.push(driver);
+    return widget;
+  };
+  const inputBox = () => quickInput('InputBox', { valueSelection: undefined as unknown, prompt: undefined as string | undefined, password: false, validationMessage: undefined as unknown });
+  const quickPick = () => {
+    const pick = quickInput('QuickPick', {
+      items: [] as unknown[], activeItems: [] as unknown[], selectedItems: [] as unknown[], canSelectMany: false, matchOnDescription: false,
+      matchOnDetail: false, keepScrollPosition: false, onDidChangeActive: event<unknown>(), onDidChangeSelection: event<unknown>(),
+      onDidTriggerItemButton: event<unknown>(),
+    });
+    return pick;
   };
   const webviewPanel = (viewType: string, title: string, showOptions: unknown, options: unknown) => {
     calls.push({ api: 'window.createWebviewPanel', args: [viewType, title, showOptions, options] });
@@ -305,6 +360,7 @@ export function createFakeVscode(projectRoot: string): FakeVscode {
     ExtensionMode: { Production: 1, Development: 2, Test: 3 },
     TreeItemCollapsibleState: { None: 0, Collapsed: 1, Expanded: 2 },
     QuickPickItemKind: { Separator: -1, Default: 0 },
+    QuickInputButtons: { Back: { iconPath: new ThemeIcon('arrow-left') } },
     LogLevel: { Off: 0, Trace: 1, Debug: 2, Info: 3, Warning: 4, Error: 5 },
     DecorationRangeBehavior: { OpenOpen: 0, ClosedClosed: 1, OpenClosed: 2, ClosedOpen: 3 },
     OverviewRulerLane: { Left: 1, Center: 2, Right: 4, Full: 7 },
@@ -330,6 +386,7 @@ export function createFakeVscode(projectRoot: string): FakeVscode {
       onDidChangeTextEditorVisibleRanges: event<unknown>(),
       createTreeView: treeView,
       createInputBox: inputBox,
+      createQuickPick: quickPick,
       createWebviewPanel: webviewPanel,
       createTextEditorDecorationType: (options: unknown) => strict('TextEditorDecorationType', { key: `decoration${++decorationTypes}`, options, dispose: () => undefined }),
       registerUriHandler: registration('window.registerUriHandler'),
@@ -438,7 +495,7 @@ export function createFakeVscode(projectRoot: string): FakeVscode {
 
   const fake: FakeVscode = {
     api: moduleApi,
-    commands, calls, settings, workspaceSettings, log: { lines }, messageAnswers, messages, configEvents, shownEditors: shown, statusItems, progress,
+    commands, calls, settings, workspaceSettings, log: { lines }, messageAnswers, messages, configEvents, shownEditors: shown, statusItems, progress, quickInputs,
     get pick() { return fakeRef.pick; },
     set pick(v) { fakeRef.pick = v; },
     get openDialogAnswer() { return fakeRef.openDialogAnswer; },
