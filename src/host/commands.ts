@@ -23,6 +23,7 @@ export const Commands = {
   clearReceiverStore: 'spanscope.receiver.clear',
   openReceiverTrace: 'spanscope.receiver.openTrace',
   showNewLiveTraces: 'spanscope.live.showNew',
+  openLiveSelection: 'spanscope.live.openSelected',
   // Backends (F)
   openTraceById: 'spanscope.openTraceById',
   addBackend: 'spanscope.addBackend',

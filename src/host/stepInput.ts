@@ -2,7 +2,10 @@
 // does not close in between. Separate showQuickPick/showInputBox calls close it after every answer, and VS Code then
 // gives the keyboard focus back to what had it before; when that is a webview (a waterfall), its frame takes the focus
 // a moment later, after the next step has opened, and that step closes as if the user had clicked away (a CI run lost
-// the search form at its second step this way). One widget also gives the user "2/5" and a Back button.
+// the search form at its second step this way). One widget also gives the user "2/5" and a Back button. The same
+// happens once before the first step when the form is started from the command palette while a webview had the
+// focus (the palette closing gives it back): so the form also stays open when the focus moves away, as Add Backend
+// does; Escape leaves it.
 import * as vscode from 'vscode';
 
 /** What a step answers when the user pressed Back. */
@@ -81,6 +84,7 @@ export class StepInput implements vscode.Disposable {
     q.title = this.title;
     q.step = step;
     q.totalSteps = this.totalSteps;
+    q.ignoreFocusOut = true;
     q.buttons = step > 1 ? [vscode.QuickInputButtons.Back] : [];
     return new Promise<StepAnswer<T>>(resolve => {
       let settled = false;

@@ -37,23 +37,15 @@ test('the demo: a live trace opens, its finding points at notifyShipping, and ju
   await poll(async () => { await showNewLiveTraces(s.wb, live.name); return await row.isVisible() ? true : undefined; }, 10_000, `trace ${traceId} in the Live list`);
   // The consumer's spans end after the response: wait until the row counts all 18 spans, then open it.
   await poll(async () => ((await row.innerText()).includes('18 spans') ? true : undefined), 10_000, 'all 18 spans of the checkout');
-  // A tree row's command with arguments reaches the extension through an ID that VS Code's extension host drops each
-  // time the tree refreshes; the Live list refreshes several times a second while the shop sends, and a click that
-  // lands in between runs nothing ("Actual command not found ... spanscope.receiver.openTrace" in the log or a
-  // notification; CI saw it three times, on VS Code 1.100 and 1.139). A user clicks again: so does the test, up to
-  // three clicks, only after that very message, and says so.
-  const dropped = /Actual command not found, wanted to execute spanscope\.receiver\.openTrace/;
-  let frame: Awaited<ReturnType<typeof waterfallFrame>> | undefined;
-  for (let click = 1; !frame; click++) {
-    await row.click();
-    frame = await waterfallFrame(s.wb, 'order.created process', click < 3 ? 10_000 : 30_000).catch(async err => {
-      if (click >= 3) throw err;
-      // No dropped command: the trace is still opening; wait out the 30 s the test always allowed one click.
-      if (!(dropped.test(s.extensionLog()) || (await s.wb.notifications()).some(n => dropped.test(n)))) return waterfallFrame(s.wb, 'order.created process', 20_000);
-      t.diagnostic(`click ${click} on the Live row fell between two refreshes of the list (VS Code dropped its command); clicking again`);
-      return undefined;
-    });
-  }
+  // One click opens it, while the shop keeps sending and the list refreshes several times a second. (A row's command
+  // with arguments went through an ID that VS Code's extension host forgets at each refresh: a click in between ran
+  // nothing, "Actual command not found ... spanscope.receiver.openTrace", in a third of CI runs. The row's command now
+  // has no arguments and opens the selection.)
+  await row.click();
+  const frame = await waterfallFrame(s.wb, 'order.created process', 30_000);
+  const dropped = /Actual command not found/;
+  assert.doesNotMatch(s.extensionLog(), dropped);
+  assert.ok(!(await s.wb.notifications()).some(n => dropped.test(n)), 'no notification of a dropped command');
   await s.flowScreenshot('demo-waterfall');
 
   await s.wb.runCommand(focusViewCommand(findings));

@@ -92,6 +92,7 @@ export class LiveView extends Disposable implements vscode.TreeDataProvider<Node
     this._register(this.tree.onDidChangeVisibility(e => { if (!e.visible) this.showNew(); }));
     this._register({ dispose: () => { if (this._timer) clearTimeout(this._timer); } });
     this._register(registerCommand(Commands.showNewLiveTraces, () => this.showNew()));
+    this._register(registerCommand(Commands.openLiveSelection, () => this.openSelected()));
     this._describe();
     this.sync();
   }
@@ -112,6 +113,12 @@ export class LiveView extends Disposable implements vscode.TreeDataProvider<Node
     // Nothing can move under the pointer when the list is empty or the view is hidden: new traces show at once.
     if (this._shown.length === 0 || this.tree.visible === false) this.showNew(false);
     this._onDidChange.fire();
+  }
+
+  /** Opens the trace of the selected row: what a click or Enter on a Live row runs. */
+  async openSelected(): Promise<void> {
+    const node = this.tree.selection[0];
+    if (node?.kind === 'live') await vscode.commands.executeCommand(Commands.openReceiverTrace, node.traceId);
   }
 
   /** Shows the traces that arrived since, at the top. */
@@ -210,7 +217,11 @@ export class TracesView extends Disposable implements vscode.TreeDataProvider<No
           item.tooltip = `trace ${node.traceId}`;
         }
         item.contextValue = 'trace.live';
-        item.command = { command: Commands.openReceiverTrace, title: 'Open', arguments: [node.traceId] };
+        // No arguments: a tree row's command with arguments reaches the extension through an ID that VS Code's
+        // extension host forgets at the view's next refresh, and the Live view refreshes several times a second
+        // while traces arrive, so a click between two refreshes ran nothing ("Actual command not found"). The row
+        // clicked is the view's selection by the time the command runs (VS Code sends it first).
+        item.command = { command: Commands.openLiveSelection, title: 'Open' };
         return item;
       }
       case 'history': {

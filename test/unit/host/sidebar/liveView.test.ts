@@ -3,9 +3,10 @@
 import { fakeVscode } from '../../../support/host/register';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { EventEmitter } from '../../../support/host/fakeVscode';
+import { EventEmitter, MemoryMemento } from '../../../support/host/fakeVscode';
 import { Commands } from '../../../../src/host/commands';
-import { LiveView } from '../../../../src/host/sidebar/tracesView';
+import { LiveView, TracesView } from '../../../../src/host/sidebar/tracesView';
+import { TraceService } from '../../../../src/host/traces/traceService';
 import type { ReceiverLike, ReceiverListItem } from '../../../../src/host/sidebar/deps';
 
 function item(traceId: string, lastUpdateMs: number, spanCount = 3): ReceiverListItem {
@@ -95,8 +96,9 @@ test('new Live traces show at once while the view is hidden', () => {
     onDidChangeTraces: traces.event,
     list: () => list.slice(),
   };
-  // The fake's window gets a tree view whose visibility the test sets (removed again below).
+  // The fake's window gets a tree view whose visibility the test sets (the fake's own is put back below).
   const window = fakeVscode.api.window as Record<string, unknown>;
+  const createTreeView = window['createTreeView'];
   const tree = { visible: true, onDidChangeVisibility: visibility.event, description: '', dispose: () => undefined };
   window['createTreeView'] = () => tree;
   const view = new LiveView(receiver, node => new (fakeVscode.api.TreeItem as new (l: string) => { label: string })(node.kind === 'live' ? node.traceId : '?') as never);
@@ -117,7 +119,52 @@ test('new Live traces show at once while the view is hidden', () => {
     view.sync();
     assert.deepEqual(ids(), ['c', 'b', 'a'], 'visible again: arrivals wait');
   } finally {
-    delete window['createTreeView'];
+    window['createTreeView'] = createTreeView;
     view.dispose();
+  }
+});
+
+// A tree row's command with arguments reaches the extension through an ID that VS Code's extension host forgets at the
+// view's next refresh; the Live view refreshes several times a second while traces arrive, and a click between two
+// refreshes ran nothing ("Actual command not found, wanted to execute spanscope.receiver.openTrace", seen on VS Code
+// 1.100 and 1.139). The row's command has no arguments; it opens the selection, which VS Code sends first.
+test('a Live row opens the selected trace through a command without arguments, which no refresh can lose', async () => {
+  const traces = new EventEmitter<void>();
+  const list = [item('a', 1000), item('b', 2000)];
+  const receiver: ReceiverLike = {
+    state: { kind: 'running', address: { httpUrl: 'http://127.0.0.1:4318' } },
+    onDidChangeState: new EventEmitter<void>().event,
+    onDidChangeTraces: traces.event,
+    list: () => list.slice(),
+  };
+  const history = new TraceService(new MemoryMemento());
+  const rowsOf = new TracesView(history, receiver, () => undefined);
+  const view = new LiveView(receiver, node => rowsOf.getTreeItem(node));
+  const opened: unknown[] = [];
+  const commands = fakeVscode.commands;
+  commands.set(Commands.openReceiverTrace, (id: unknown) => { opened.push(id); });
+  try {
+    const rows = view.getChildren().filter(n => n.kind === 'live');
+    assert.deepEqual(rows.map(n => (n.kind === 'live' ? n.traceId : '')), ['b', 'a']);
+    for (const row of rows) {
+      const command = view.getTreeItem(row).command!;
+      assert.equal(command.command, Commands.openLiveSelection);
+      assert.equal(command.arguments, undefined, 'no arguments for the extension host to forget');
+    }
+    const tree = view.tree as unknown as { selection: unknown[] };
+    tree.selection = [rows[1]];
+    await (fakeVscode.api.commands as { executeCommand(id: string): Promise<unknown> }).executeCommand(Commands.openLiveSelection);
+    assert.deepEqual(opened, ['a']);
+    // the header row selected (or nothing): nothing opens
+    tree.selection = [view.getChildren()[0]];
+    await (fakeVscode.api.commands as { executeCommand(id: string): Promise<unknown> }).executeCommand(Commands.openLiveSelection);
+    tree.selection = [];
+    await (fakeVscode.api.commands as { executeCommand(id: string): Promise<unknown> }).executeCommand(Commands.openLiveSelection);
+    assert.deepEqual(opened, ['a']);
+  } finally {
+    commands.delete(Commands.openReceiverTrace);
+    view.dispose();
+    rowsOf.dispose();
+    history.dispose();
   }
 });

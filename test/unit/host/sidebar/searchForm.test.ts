@@ -59,6 +59,7 @@ test('Search Traces: six steps in one quick input that never closes between them
   assert.equal(backend.widget.title, 'Search Traces');
   assert.deepEqual([backend.widget.step, backend.widget.totalSteps], [1, 6]);
   assert.deepEqual(backend.widget.buttons, [], 'no Back on the first step');
+  assert.equal(backend.widget.ignoreFocusOut, true, 'a webview taking the focus back does not close the form');
   pick(backend, 'local-jaeger');
   const service = await nextStep(seen + 1);
   // the step before is disposed only after this one is shown: the quick input never closes in between
