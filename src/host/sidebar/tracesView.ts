@@ -69,9 +69,13 @@ export function liveHeaderItem(node: { readonly pending: number; readonly shown:
  * Arrivals never move a row the user may be about to click: the rows shown keep their order (a trace that gets more
  * spans is updated in place), and new traces wait behind a first row "N new traces" until it is clicked (or show at
  * once when nothing can move: the list is empty or the view hidden). Only traces the receiver dropped leave the list.
+ *
+ * While rows stay where they are, only the rows that changed are refreshed (the header's count, a trace that grew),
+ * never the whole list: a whole refresh makes VS Code's extension host forget every row until the view has fetched
+ * them again, and a click in that moment found neither the row's command nor the selection, and opened nothing.
  */
 export class LiveView extends Disposable implements vscode.TreeDataProvider<Node> {
-  private readonly _onDidChange = this._register(new vscode.EventEmitter<void>());
+  private readonly _onDidChange = this._register(new vscode.EventEmitter<Node | Node[] | undefined>());
   readonly onDidChangeTreeData = this._onDidChange.event;
   private _timer: ReturnType<typeof setTimeout> | undefined;
   readonly tree: vscode.TreeView<Node>;
@@ -79,6 +83,11 @@ export class LiveView extends Disposable implements vscode.TreeDataProvider<Node
   private _shown: string[] = [];
   /** Arrived since, newest first, not shown yet. */
   private _pending: string[] = [];
+  /** The nodes handed to VS Code, one per trace and one header: a row is refreshed by passing the same object. */
+  private readonly _nodes = new Map<string, Node & { kind: 'live' }>();
+  private readonly _header: { kind: 'liveHeader'; pending: number; shown: number } = { kind: 'liveHeader', pending: 0, shown: 0 };
+  /** What each shown row says (spans, duration, errors, state), to refresh only those that changed. */
+  private _said = new Map<string, string>();
 
   constructor(private readonly _receiver: ReceiverLike, private readonly _items: (node: Node) => vscode.TreeItem) {
     super();
@@ -87,7 +96,7 @@ export class LiveView extends Disposable implements vscode.TreeDataProvider<Node
       if (this._timer) return;
       this._timer = setTimeout(() => { this._timer = undefined; this.sync(); }, 250);
     }));
-    this._register(_receiver.onDidChangeState(() => { this._describe(); this._onDidChange.fire(); }));
+    this._register(_receiver.onDidChangeState(() => { this._describe(); this._onDidChange.fire(undefined); }));
     // Hidden, the view has no pointer over it: what waited shows, so that it is there when the view opens again.
     this._register(this.tree.onDidChangeVisibility(e => { if (!e.visible) this.showNew(); }));
     this._register({ dispose: () => { if (this._timer) clearTimeout(this._timer); } });
@@ -104,15 +113,25 @@ export class LiveView extends Disposable implements vscode.TreeDataProvider<Node
 
   /** Takes in the receiver's current traces (done 250 ms after arrivals; tests call it directly). */
   sync(): void {
-    const newestFirst = this._receiver.list().sort((a, b) => b.lastUpdateMs - a.lastUpdateMs).map(i => i.traceId);
+    const items = this._receiver.list();
+    const newestFirst = items.sort((a, b) => b.lastUpdateMs - a.lastUpdateMs).map(i => i.traceId);
     const present = new Set(newestFirst);
     const known = new Set([...this._shown, ...this._pending]);
+    const before = this._shown.length;
     this._shown = this._shown.filter(id => present.has(id));
+    let moved = this._shown.length !== before;
     const arrived = newestFirst.filter(id => !known.has(id));
     this._pending = [...arrived, ...this._pending.filter(id => present.has(id))];
     // Nothing can move under the pointer when the list is empty or the view is hidden: new traces show at once.
-    if (this._shown.length === 0 || this.tree.visible === false) this.showNew(false);
-    this._onDidChange.fire();
+    if ((this._shown.length === 0 || this.tree.visible === false) && this._pending.length > 0) { this.showNew(false); moved = true; }
+    const said = new Map(items.map(i => [i.traceId, `${i.rootService}\0${i.rootName}\0${i.spanCount}\0${i.durationNs}\0${i.errorCount}\0${i.completed}`]));
+    const changed: Node[] = this._shown.filter(id => said.get(id) !== this._said.get(id)).map(id => this._node(id));
+    this._said = said;
+    if (moved) { this._onDidChange.fire(undefined); return; }
+    if (this._header.pending !== this._pending.length || this._header.shown !== this._shown.length) changed.unshift(this._header);
+    this._header.pending = this._pending.length;
+    this._header.shown = this._shown.length;
+    if (changed.length) this._onDidChange.fire(changed);
   }
 
   /** Opens the trace of the selected row: what a click or Enter on a Live row runs. */
@@ -129,17 +148,27 @@ export class LiveView extends Disposable implements vscode.TreeDataProvider<Node
     if (this._pending.length === 0) return;
     this._shown = [...this._pending, ...this._shown].slice(0, MAX_LIVE_ITEMS);
     this._pending = [];
-    if (fire) this._onDidChange.fire();
+    if (fire) this._onDidChange.fire(undefined);
   }
 
   getChildren(node?: Node): Node[] {
     if (node || this._shown.length === 0) return [];
-    return [{ kind: 'liveHeader', pending: this._pending.length, shown: this._shown.length }, ...this._shown.map(traceId => ({ kind: 'live' as const, traceId }))];
+    const live = new Set(this._shown);
+    for (const id of this._nodes.keys()) if (!live.has(id)) this._nodes.delete(id);
+    this._header.pending = this._pending.length;
+    this._header.shown = this._shown.length;
+    return [this._header, ...this._shown.map(id => this._node(id))];
   }
 
   getTreeItem(node: Node): vscode.TreeItem {
-    if (node.kind === 'liveHeader') return liveHeaderItem(node);
+    if (node.kind === 'liveHeader') return liveHeaderItem(node === this._header ? { pending: this._pending.length, shown: this._shown.length } : node);
     return this._items(node);
+  }
+
+  private _node(traceId: string): Node & { kind: 'live' } {
+    let n = this._nodes.get(traceId);
+    if (!n) this._nodes.set(traceId, n = { kind: 'live', traceId });
+    return n;
   }
 }
 
@@ -207,7 +236,9 @@ export class TracesView extends Disposable implements vscode.TreeDataProvider<No
         const item = new vscode.TreeItem(i ? `${i.rootService}: ${i.rootName}` : node.traceId);
         item.id = `live:${node.traceId}`;
         if (i) {
-          item.description = `${shortTraceId(node.traceId)} · ${formatDuration(i.durationNs)} · ${i.spanCount} spans${i.errorCount ? ` · ${i.errorCount} errors` : ''} · ${age(i.lastUpdateMs)}${i.completed ? '' : ' · receiving'}`;
+          // the start's clock time, not "5s ago": a row is refreshed only when its trace changes (see LiveView)
+          const when = new Date(Number(i.startNs / 1_000_000n));
+          item.description = `${shortTraceId(node.traceId)} · ${formatDuration(i.durationNs)} · ${i.spanCount} spans${i.errorCount ? ` · ${i.errorCount} errors` : ''}${Number.isFinite(when.getTime()) ? ` · ${when.toLocaleTimeString()}` : ''}${i.completed ? '' : ' · receiving'}`;
           item.iconPath = new vscode.ThemeIcon(i.errorCount ? 'error' : 'pulse', i.errorCount ? new vscode.ThemeColor('errorForeground') : undefined);
           const said = liveRowText(i);
           item.tooltip = said.tooltip;

@@ -75,18 +75,28 @@ export class Workbench {
   }
 
   /**
-   * Runs a command by its palette title, e.g. "Spanscope: Show Log". Waits for the exact row (the palette also
-   * lists fuzzy matches) and selects it.
+   * Runs a command by its palette title, e.g. "Spanscope: Show Log": waits for the exact row (the palette also lists
+   * fuzzy matches) and selects it in the same palette. Extension contributions appear a moment after the workbench is
+   * drawn, so a palette without the row is closed and opened again until the timeout (then the error lists its rows).
    */
   async runCommand(title: string, timeout = DEFAULT_TIMEOUT): Promise<void> {
-    const entries = await this.paletteEntries(title, timeout);
-    if (!entries.some(e => e.includes(title))) {
-      throw new Error(`"${title}" is not in the command palette; it lists: ${entries.slice(0, 10).join(' / ')}`);
+    const rows = this.page.locator(QUICK_INPUT_ROWS);
+    const row = rows.filter({ hasText: title }).first();
+    const deadline = Date.now() + timeout;
+    for (;;) {
+      await this.openPalette(title, Math.max(3000, deadline - Date.now()));
+      if (await row.waitFor({ state: 'visible', timeout: 2000 }).then(() => true, () => false)) {
+        await row.click();
+        return;
+      }
+      if (Date.now() > deadline) {
+        const labels = await rows.evaluateAll(els => els.map(el => el.getAttribute('aria-label') ?? el.textContent ?? ''));
+        await this.page.keyboard.press('Escape');
+        throw new Error(`"${title}" is not in the command palette; it lists: ${labels.slice(0, 10).join(' / ')}`);
+      }
+      await this.page.keyboard.press('Escape');
+      await new Promise(resolve => setTimeout(resolve, 300));
     }
-    await this.openPalette(title);
-    const row = this.page.locator(QUICK_INPUT_ROWS, { hasText: title }).first();
-    await row.waitFor({ state: 'visible', timeout });
-    await row.click();
   }
 
   /**
@@ -227,6 +237,10 @@ export class Workbench {
     const rows = this.page.locator('.runtime-extensions-editor .monaco-list-row');
     const text = await poll(async () => (await rows.allInnerTexts()).find(r => r.startsWith(`${extensionName}\n`) && /Activation: \d/.test(r)),
       timeout, `${extensionName} in Running Extensions`);
+    // Closed again: left open, the editor is restored by the next Reload Window and profiles the new extension host
+    // while it starts, which made each reload-and-read cycle of the activation test take twice as long.
+    const tab = this.page.locator('.tabs-container .tab.active', { hasText: 'Running Extensions' }).first();
+    await tab.locator('.action-label.codicon-close').click({ timeout: 5000 }).catch(() => undefined);
     return Number(/Activation: (\d+(?:\.\d+)?)\s*ms/.exec(text)?.[1] ?? NaN);
   }
 

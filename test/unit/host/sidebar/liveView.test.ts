@@ -168,3 +168,41 @@ test('a Live row opens the selected trace through a command without arguments, w
     history.dispose();
   }
 });
+
+// A whole refresh makes VS Code's extension host forget every row until the view has fetched them again; a click in
+// that moment found neither the row's command nor the selection (CI, VS Code 1.100: the Live row clicked, nothing
+// opened, no message). While the rows stay where they are, only what changed is refreshed, by the same node objects.
+test('arrivals refresh only the header; a trace that grew refreshes only its row; a whole refresh only when rows move', () => {
+  const traces = new EventEmitter<void>();
+  let list: ReceiverListItem[] = [item('a', 1000), item('b', 2000)];
+  const view = liveView(traces, () => list);
+  const fired: (string[] | 'all')[] = [];
+  const name = (n: { kind: string; traceId?: string }) => (n.kind === 'live' ? n.traceId! : n.kind);
+  const sub = view.onDidChangeTreeData(e => { fired.push(e === undefined || e === null ? 'all' : (Array.isArray(e) ? e : [e]).map(name)); });
+  try {
+    const shown = view.getChildren();
+    assert.deepEqual(shown.map(name), ['liveHeader', 'b', 'a']);
+    list = [...list, item('c', 3000)];
+    view.sync();
+    assert.deepEqual(fired, [['liveHeader']], 'a new trace waits: only the header changes');
+    list = [item('a', 4000, 9), item('b', 2000), item('c', 3000)];
+    view.sync();
+    assert.deepEqual(fired.at(-1), ['a'], '"a" got more spans: only its row');
+    view.sync();
+    assert.equal(fired.length, 2, 'nothing changed: no event');
+    // the events carry the very objects the view was given, which is how VS Code finds the rows to refresh
+    const again = view.getChildren();
+    assert.equal(again[0], shown[0]);
+    assert.equal(again.find(n => name(n) === 'a'), shown.find(n => name(n) === 'a'));
+    // rows move (a trace dropped, or the waiting ones shown): the whole list
+    list = list.filter(i => i.traceId !== 'b');
+    view.sync();
+    assert.equal(fired.at(-1), 'all');
+    view.showNew();
+    assert.equal(fired.at(-1), 'all');
+    assert.deepEqual(view.getChildren().map(name), ['liveHeader', 'c', 'a']);
+  } finally {
+    sub.dispose();
+    view.dispose();
+  }
+});
