@@ -29,6 +29,8 @@ export interface InputStepOptions {
 
 export class StepInput implements vscode.Disposable {
   private current: vscode.QuickInput | undefined;
+  /** The user closed the form (possibly while the next step was loading): every later step answers undefined. */
+  private closed = false;
 
   constructor(private readonly title: string, readonly totalSteps: number) {}
 
@@ -86,6 +88,7 @@ export class StepInput implements vscode.Disposable {
     q.totalSteps = this.totalSteps;
     q.ignoreFocusOut = true;
     q.buttons = step > 1 ? [vscode.QuickInputButtons.Back] : [];
+    if (this.closed) { q.dispose(); return Promise.resolve(undefined); }
     return new Promise<StepAnswer<T>>(resolve => {
       let settled = false;
       const subs: vscode.Disposable[] = [];
@@ -97,9 +100,15 @@ export class StepInput implements vscode.Disposable {
         for (const d of subs) d.dispose();
         resolve(answer);
       };
-      subs.push(...wire(finish),
-        q.onDidTriggerButton(b => { if (b === vscode.QuickInputButtons.Back) finish(BACK); }),
-        q.onDidHide(() => { finish(undefined); if (this.current === q) this.dispose(); }));
+      subs.push(...wire(finish), q.onDidTriggerButton(b => { if (b === vscode.QuickInputButtons.Back) finish(BACK); }));
+      // Kept after the answer: an answered step stays up (busy) while the next one loads, and closing it then closes
+      // the form. The hide of a step replaced by the next, or of the form disposed, is not the user's.
+      q.onDidHide(() => {
+        if (this.current !== q) return;
+        this.closed = true;
+        this.dispose();
+        finish(undefined);
+      });
       const previous = this.current;
       this.current = q;
       // shown before the previous step goes, so the quick input never closes between two steps

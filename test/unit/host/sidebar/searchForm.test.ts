@@ -107,6 +107,19 @@ test('Search Traces: Back keeps the earlier answer; Escape at any step leaves wi
   assert.equal(view.searchResults, undefined);
   assert.equal(servicesAsked(), 0, 'the receiver lists its services itself');
 
+
+  // Escape while a backend's services load (the answered step stays up, busy): the form is gone, no next step shows
+  seen = fakeVscode.quickInputs.length;
+  done = view.search();
+  const first = await nextStep(seen);
+  pick(first, 'local-jaeger');
+  await new Promise(r => setTimeout(r, 2)); // the services take 20 ms
+  assert.equal(first.widget.busy, true, 'busy while the services load');
+  first.escape();
+  await done;
+  assert.equal(fakeVscode.quickInputs.filter((q, i) => i > seen && q.shown).length, 0, 'nothing shown after Escape');
+  assert.equal(view.searchResults, undefined);
+
   // Escape on the first step: nothing asked, nothing searched
   seen = fakeVscode.quickInputs.length;
   done = view.search();
