@@ -2,6 +2,9 @@
 // run on come from traceSets.ts (open, Live, history, search results, backends, the editor's aggregate); this module
 // turns them into panel content (graph, diff, distribution) with the handlers that point back into the waterfall.
 // Each panel keeps a recipe (view + trace keys) so that it can be rebuilt after a window reload.
+// Their pick lists stay open when the focus moves away (ignoreFocusOut): run from the command palette while a
+// waterfall has the focus, the palette closing gives the webview its focus back a moment after the list opened, which
+// would close it (src/host/stepInput.ts tells how the search form lost its steps to this).
 import * as vscode from 'vscode';
 import { shortTraceId } from '../../core/ids';
 import { buildServiceGraph, graphFromDependencies } from '../../core/analysis/graph';
@@ -120,7 +123,7 @@ export class AnalysisCommands extends Disposable {
       choices.push({ label: vscode.l10n.t('Dependencies from {0}', b.displayName), description: vscode.l10n.t('last 24 hours'), refs: () => [], scope: vscode.l10n.t('{0}, last 24 hours', b.displayName), backend: b });
     }
     if (choices.length === 0) { void vscode.window.showInformationMessage(vscode.l10n.t('Open a trace or receive some traces first: the service graph is computed from their spans.')); return; }
-    const pick = choices.length === 1 ? choices[0] : await vscode.window.showQuickPick(choices, { title: vscode.l10n.t('Service graph of…') });
+    const pick = choices.length === 1 ? choices[0] : await vscode.window.showQuickPick(choices, { title: vscode.l10n.t('Service graph of…'), ignoreFocusOut: true });
     if (!pick) return;
     this.views.show(pick.backend ? await this.backendGraphContent(pick.backend, pick.scope) : this.graphContent(await pick.refs(), pick.scope, pick.liveSet === true));
   }
@@ -131,7 +134,7 @@ export class AnalysisCommands extends Disposable {
       signal => backend.search({ service, limit: 20 }, signal));
     if (found.length === 0) throw new Error(vscode.l10n.t('{0} has no recent traces of {1}.', backend.displayName, service));
     const picked = await vscode.window.showQuickPick(found.map(t => ({ label: `${t.rootService ?? ''} ${t.rootName ?? ''}`.trim() || t.traceId, description: t.durationMs !== undefined ? `${t.durationMs} ms` : '', detail: t.traceId, t })),
-      { title: vscode.l10n.t('Recent traces of {0} in {1}', service, backend.displayName), matchOnDetail: true });
+      { title: vscode.l10n.t('Recent traces of {0} in {1}', service, backend.displayName), matchOnDetail: true, ignoreFocusOut: true });
     if (picked) await vscode.commands.executeCommand(Commands.openTraceById, { traceId: picked.t.traceId, backend: backend.config.name });
   }
 
@@ -150,7 +153,7 @@ export class AnalysisCommands extends Disposable {
     if (hits.length === 0) throw new Error(vscode.l10n.t('No span of {0} in these traces.', service));
     const chosen = hits.length === 1 ? hits[0] : (await vscode.window.showQuickPick(
       hits.map(h => ({ label: h.ref.label, description: vscode.l10n.t('{0} spans of {1}', h.count, service), detail: h.ref.traceId, h })),
-      { title: vscode.l10n.t('Traces with {0}', service), matchOnDetail: true }))?.h;
+      { title: vscode.l10n.t('Traces with {0}', service), matchOnDetail: true, ignoreFocusOut: true }))?.h;
     if (chosen) await chosen.ref.reveal(chosen.spanId, /^[^\s"]+$/.test(service) ? `service=${service}` : undefined);
   }
 
@@ -216,7 +219,7 @@ export class AnalysisCommands extends Disposable {
     }
     if (ops.size === 0) { void vscode.window.showInformationMessage(vscode.l10n.t('Select a span in a waterfall first: its operation is the one measured.')); return undefined; }
     const picked = await vscode.window.showQuickPick([...ops.values()].sort((x, y) => y.count - x.count).slice(0, 500).map(o => ({ label: o.name, description: o.service, o })),
-      { title: vscode.l10n.t('Latency distribution of which operation?'), matchOnDescription: true });
+      { title: vscode.l10n.t('Latency distribution of which operation?'), matchOnDescription: true, ignoreFocusOut: true });
     return picked?.o;
   }
 
@@ -251,7 +254,7 @@ export class AnalysisCommands extends Disposable {
       type ScopeItem = vscode.QuickPickItem & { b?: AnalysisBackend };
       const local: ScopeItem = { label: vscode.l10n.t('Open and Live traces'), description: String(refs.length) };
       const picked = await vscode.window.showQuickPick<ScopeItem>([local, ...backends.map(b => ({ label: vscode.l10n.t('Search {0}', b.displayName), description: vscode.l10n.t('last hour, up to {0} traces', BACKEND_SAMPLE), b }))],
-        { title: vscode.l10n.t('Latency of {0} across…', op.name) });
+        { title: vscode.l10n.t('Latency of {0} across…', op.name), ignoreFocusOut: true });
       if (!picked) return;
       if (picked.b) {
         backend = picked.b;

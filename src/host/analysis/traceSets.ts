@@ -276,10 +276,10 @@ export class TraceSets {
         async () => { const t = await this.deps.reopen(e); return t ? this.openRef(t) : undefined; }, e.traceKey);
     }
     items.push({ label: vscode.l10n.t('$(edit) Enter a trace ID…'), byId: true, alwaysShow: true });
-    const picked = await vscode.window.showQuickPick(items, { title, matchOnDescription: true, matchOnDetail: true });
+    const picked = await vscode.window.showQuickPick(items, { title, matchOnDescription: true, matchOnDetail: true, ignoreFocusOut: true });
     if (!picked) return undefined;
     if (picked.ref) return picked.ref();
-    const id = (await vscode.window.showInputBox({ title, prompt: vscode.l10n.t('Trace ID (open traces and the receiver are searched first, then the backends)'), validateInput: v => (/^[\w-]{1,256}$/.test(v.trim()) ? undefined : vscode.l10n.t('Not a trace ID')) }))?.trim();
+    const id = (await vscode.window.showInputBox({ title, ignoreFocusOut: true, prompt: vscode.l10n.t('Trace ID (open traces and the receiver are searched first, then the backends)'), validateInput: v => (/^[\w-]{1,256}$/.test(v.trim()) ? undefined : vscode.l10n.t('Not a trace ID')) }))?.trim();
     return id ? this.refById(id) : undefined;
   }
 
