@@ -38,10 +38,15 @@ export function durationBar(ns: number, maxNs: number): string {
   return '█'.repeat(cells) + '░'.repeat(8 - cells);
 }
 
-/** A Live row's tooltip and screen-reader label: service, operation, duration, spans, errors, time, trace ID. Clock
- * times, not "1m ago": a row is redrawn only when its trace changes (LiveView), so an age would go stale. */
+/** A time of day for a Live row ('' for a time that is not one). Live rows show clock times, not "1m ago": a row is
+ * redrawn only when its trace changes (LiveView), so an age would go stale. */
+function clock(ms: number): string {
+  const d = new Date(ms);
+  return Number.isFinite(d.getTime()) ? d.toLocaleTimeString() : '';
+}
+
+/** A Live row's tooltip and screen-reader label: service, operation, duration, spans, errors, time, trace ID. */
 export function liveRowText(i: ReceiverListItem): { tooltip: string; label: string } {
-  const clock = (ms: number) => { const d = new Date(ms); return Number.isFinite(d.getTime()) ? d.toLocaleTimeString() : ''; };
   const time = clock(Number(i.startNs / 1_000_000n));
   const errors = i.errorCount ? `${i.errorCount} error${i.errorCount === 1 ? '' : 's'}` : 'no errors';
   const spans = `${i.spanCount} span${i.spanCount === 1 ? '' : 's'}`;
@@ -237,9 +242,8 @@ export class TracesView extends Disposable implements vscode.TreeDataProvider<No
         const item = new vscode.TreeItem(i ? `${i.rootService}: ${i.rootName}` : node.traceId);
         item.id = `live:${node.traceId}`;
         if (i) {
-          // the start's clock time, not "5s ago": a row is redrawn only when its trace changes (see LiveView)
-          const when = new Date(Number(i.startNs / 1_000_000n));
-          item.description = `${shortTraceId(node.traceId)} · ${formatDuration(i.durationNs)} · ${i.spanCount} spans${i.errorCount ? ` · ${i.errorCount} errors` : ''}${Number.isFinite(when.getTime()) ? ` · ${when.toLocaleTimeString()}` : ''}${i.completed ? '' : ' · receiving'}`;
+          const started = clock(Number(i.startNs / 1_000_000n));
+          item.description = `${shortTraceId(node.traceId)} · ${formatDuration(i.durationNs)} · ${i.spanCount} spans${i.errorCount ? ` · ${i.errorCount} errors` : ''}${started ? ` · ${started}` : ''}${i.completed ? '' : ' · receiving'}`;
           item.iconPath = new vscode.ThemeIcon(i.errorCount ? 'error' : 'pulse', i.errorCount ? new vscode.ThemeColor('errorForeground') : undefined);
           const said = liveRowText(i);
           item.tooltip = said.tooltip;
