@@ -92,8 +92,8 @@ export class StepInput implements vscode.Disposable {
     return new Promise<StepAnswer<T>>(resolve => {
       let settled = false;
       const subs: vscode.Disposable[] = [];
-      // The widget stays up after its answer, until the next step replaces it or the form is disposed: its
-      // listeners go now, so that the hide of that replacement is not read as the user leaving.
+      // The widget stays up after its answer, until the next step replaces it or the form is disposed: its accept and
+      // Back listeners go now, so that a second Enter on a step already answered does nothing.
       const finish = (answer: StepAnswer<T>) => {
         if (settled) return;
         settled = true;
