@@ -26,10 +26,11 @@ test('the extension activates in code-server: its commands are in the palette an
     // It is wall-clock time: on a machine busy with other work (2 cores, several test runs) it includes the time the
     // extension host waited for a core, and two readings in a row went over (195 ms, then 799 ms) while an idle
     // run reads 60-80 ms. So an over-budget reading is taken again after a window reload (a new activation, as every
-    // new window does), up to 4 readings: the best approaches the cost itself, and a real regression (every
-    // activation over budget) still fails.
+    // new window does), up to 6 readings: the best approaches the cost itself, and a real regression (every
+    // activation over budget) still fails. (4 were not enough on VS Code 1.139 in one CI run: 355, 112, 170, 130 ms,
+    // while our activate() itself logged 13-53 ms for the last three; other runs read 35-94 ms.)
     const readings = [await s.wb.activationTimeMs('Spanscope')];
-    while (readings.length < 4 && Math.min(...readings) > ACTIVATION_BUDGET_MS) {
+    while (readings.length < 6 && Math.min(...readings) > ACTIVATION_BUDGET_MS) {
       await s.wb.reloadWindow();
       await s.wb.runCommand('Spanscope: Show Log');
       readings.push(await s.wb.activationTimeMs('Spanscope'));
