@@ -222,7 +222,12 @@ export function computePatterns({ tree, start, dur, selfTimeNs, criticalSections
     return k;
   };
   const sameCallee = (a: number, b: number) => nameKey(a) === nameKey(b) && callee(a).key === callee(b).key;
-  const coarse = (a: number, b: number) => onWholeMs(spans[a]!) && onWholeMs(spans[b]!);
+  /** Whether `b` starts after `a` ends, within the slack for calls of `durNs`; the clocks are looked at (a bigint
+   * per span) only for the few pairs that seem to overlap. */
+  const startsAfter = (a: number, b: number, durNs: number) => {
+    const end = start[a]! + dur[a]!;
+    return start[b]! >= end - slack(durNs) || (start[b]! >= end - slack(durNs, true) && onWholeMs(spans[a]!) && onWholeMs(spans[b]!));
+  };
   const allCoarse = (members: readonly number[]) => members.every(m => onWholeMs(spans[m]!));
   const byName = new Map<string, number>();
   const groups = new Map<string, number[]>();
@@ -277,7 +282,7 @@ export function computePatterns({ tree, start, dur, selfTimeNs, criticalSections
           while (k < same.length - 1) {
             // a run: each attempt but the last failed and ended before the next one started
             let e = k;
-            while (e < same.length - 1 && flags[same[e]!]! & SpanFlag.Error && start[same[e + 1]!]! >= start[same[e]!]! + dur[same[e]!]! - slack(dur[same[e]!]!, coarse(same[e]!, same[e + 1]!))) e++;
+            while (e < same.length - 1 && flags[same[e]!]! & SpanFlag.Error && startsAfter(same[e]!, same[e + 1]!, dur[same[e]!]!)) e++;
             // the whole series of this exact call, and nothing after the success: a loop over items that
             // share a parameterised statement, one of which failed, is no retry
             if (e > k && k === 0 && e === same.length - 1) {
@@ -327,7 +332,7 @@ export function computePatterns({ tree, start, dur, selfTimeNs, criticalSections
     for (let k = 1; k <= kids.length; k++) {
       const c = kids[k], prev = kids[k - 1]!;
       const prevEnd = start[prev]! + dur[prev]!;
-      const continues = c !== undefined && start[c]! >= prevEnd - slack(Math.min(dur[prev]!, dur[c]!), coarse(prev, c)) &&
+      const continues = c !== undefined && startsAfter(prev, c, Math.min(dur[prev]!, dur[c]!)) &&
         (sameCallee(c, prev) || rightAfter(prevEnd, dur[prev]!, start[c]!, dur[c]!));
       if (continues) continue;
       if (k - runStart >= SEQUENTIAL_CHAIN_MIN) {

@@ -297,8 +297,7 @@ export function createFakeVscode(projectRoot: string): FakeVscode {
         driver.shown = true;
         // Answered as showQuickPick/showInputBox are when a test set `pick`/`inputAnswer`; a test that drives the
         // quick input by hand (FakeVscode.quickInputs) leaves both unset.
-        const auto = name === 'QuickPick' ? fakeRef.pick : fakeRef.inputAnswer;
-        if (auto !== undefined) setTimeout(() => {
+        if ((name === 'QuickPick' ? fakeRef.pick : fakeRef.inputAnswer) !== undefined) setTimeout(() => {
           if (!driver.shown) return;
           const w = widget as unknown as { items: unknown[]; selectedItems: unknown[]; value: string };
           const chosen = name === 'QuickPick' ? fakeRef.pick?.(w.items) : fakeRef.inputAnswer;
@@ -323,14 +322,11 @@ export function createFakeVscode(projectRoot: string): FakeVscode {
     return widget;
   };
   const inputBox = () => quickInput('InputBox', { valueSelection: undefined as unknown, prompt: undefined as string | undefined, password: false, validationMessage: undefined as unknown });
-  const quickPick = () => {
-    const pick = quickInput('QuickPick', {
-      items: [] as unknown[], activeItems: [] as unknown[], selectedItems: [] as unknown[], canSelectMany: false, matchOnDescription: false,
-      matchOnDetail: false, keepScrollPosition: false, onDidChangeActive: event<unknown>(), onDidChangeSelection: event<unknown>(),
-      onDidTriggerItemButton: event<unknown>(),
-    });
-    return pick;
-  };
+  const quickPick = () => quickInput('QuickPick', {
+    items: [] as unknown[], activeItems: [] as unknown[], selectedItems: [] as unknown[], canSelectMany: false, matchOnDescription: false,
+    matchOnDetail: false, keepScrollPosition: false, onDidChangeActive: event<unknown>(), onDidChangeSelection: event<unknown>(),
+    onDidTriggerItemButton: event<unknown>(),
+  });
   const webviewPanel = (viewType: string, title: string, showOptions: unknown, options: unknown) => {
     calls.push({ api: 'window.createWebviewPanel', args: [viewType, title, showOptions, options] });
     const dispose = new EventEmitter<void>();
