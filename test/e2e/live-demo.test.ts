@@ -37,10 +37,10 @@ test('the demo: a live trace opens, its finding points at notifyShipping, and ju
   await poll(async () => { await showNewLiveTraces(s.wb, live.name); return await row.isVisible() ? true : undefined; }, 10_000, `trace ${traceId} in the Live list`);
   // The consumer's spans end after the response: wait until the row counts all 18 spans, then open it.
   await poll(async () => ((await row.innerText()).includes('18 spans') ? true : undefined), 10_000, 'all 18 spans of the checkout');
-  // One click opens it, while the shop keeps sending and the list refreshes several times a second. (A row's command
-  // with arguments went through an ID that VS Code's extension host forgets at each refresh: a click in between ran
-  // nothing, "Actual command not found ... spanscope.receiver.openTrace", in a third of CI runs. The row's command now
-  // has no arguments and opens the selection.)
+  // One click opens it, while the shop keeps sending. (The list used to refresh as a whole several times a second,
+  // and VS Code's extension host forgets every row at such a refresh: a click in between ran nothing, "Actual command
+  // not found ... spanscope.receiver.openTrace" in a third of CI runs, or no message at all. The Live view now
+  // refreshes only the rows that changed, and a row's command has no arguments and opens the selection.)
   await row.click();
   const frame = await waterfallFrame(s.wb, 'order.created process', 30_000);
   const dropped = /Actual command not found/;
