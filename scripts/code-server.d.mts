@@ -17,6 +17,8 @@ export declare function installExtension(
   options: { userDataDir: string; extensionsDir: string; version?: string },
 ): string;
 export declare function freePort(preferred?: number): Promise<number>;
+/** A port free now, below the kernel's ephemeral range, for a server that binds it only later. */
+export declare function laterFreePort(): Promise<number>;
 export declare function writeUserSettings(userDataDir: string, settings?: Record<string, unknown>): void;
 export interface CodeServer {
   readonly url: string;

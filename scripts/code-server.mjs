@@ -218,6 +218,30 @@ export function installExtension(vsixPath, { userDataDir, extensionsDir, version
 }
 
 /** A free TCP port on 127.0.0.1 (the port is released before return; the caller binds it right away). */
+/**
+ * A port free now, for a server that binds it only later (the extension's receiver, seconds later in code-server),
+ * from below the kernel's ephemeral range: a port picked by the kernel (listen on 0) is released at once and the
+ * kernel may give it to the next server that listens on 0 (a test's Jaeger, another session), which then held the
+ * receiver's port in a CI run. Ports below that range are never handed out so; only another pick like this one could
+ * collide, and the pick is random. Falls back to freePort() when nothing there is free.
+ */
+export async function laterFreePort() {
+  let low = 32768;
+  try { low = Number(readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/)[0]) || low; } catch { /* not Linux */ }
+  const from = Math.min(20000, low - 1000);
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const port = from + Math.floor(Math.random() * (low - from));
+    const free = await new Promise(res => {
+      const srv = createServer();
+      srv.unref();
+      srv.once('error', () => res(false));
+      srv.listen(port, '127.0.0.1', () => srv.close(() => res(true)));
+    });
+    if (free) return port;
+  }
+  return freePort();
+}
+
 export function freePort(preferred = 0) {
   return new Promise((resolvePort, reject) => {
     const srv = createServer();

@@ -14,7 +14,7 @@ import { join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, type TestContext } from 'node:test';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { CODE_SERVER_VERSION, CODE_SERVER_VERSIONS, ensureCodeServer, freePort, installExtension, startCodeServer, type CodeServer } from '../../../scripts/code-server.mjs';
+import { CODE_SERVER_VERSION, CODE_SERVER_VERSIONS, ensureCodeServer, installExtension, laterFreePort, startCodeServer, type CodeServer } from '../../../scripts/code-server.mjs';
 import { PROJECT_ROOT } from '../paths';
 import { ensureVsix } from './vsix';
 import { Workbench, poll } from './workbench';
@@ -247,8 +247,8 @@ export async function withWorkbench(t: TestContext, options: SessionOptions, bod
     copyInstalled(installedTemplate(vsix, E2E_CODE_SERVER), extensionsDir);
     for (const extra of options.extensions ?? []) installExtension(extra, { userDataDir, extensionsDir, version: E2E_CODE_SERVER });
     const settings = {
-      'spanscope.receiver.port': await freePort(),
-      'spanscope.receiver.grpcPort': await freePort(),
+      'spanscope.receiver.port': await laterFreePort(),
+      'spanscope.receiver.grpcPort': await laterFreePort(),
       ...options.settings,
     };
     const codeServer = await startCodeServer({ version: E2E_CODE_SERVER, workspace, userDataDir, extensionsDir, settings, env: options.env ?? {} });
