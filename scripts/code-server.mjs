@@ -217,7 +217,6 @@ export function installExtension(vsixPath, { userDataDir, extensionsDir, version
   return `${r.stdout}`.trim();
 }
 
-/** A free TCP port on 127.0.0.1 (the port is released before return; the caller binds it right away). */
 /**
  * A port free now, for a server that binds it only later (the extension's receiver, seconds later in code-server),
  * from below the kernel's ephemeral range: a port picked by the kernel (listen on 0) is released at once and the
@@ -230,29 +229,31 @@ export async function laterFreePort() {
   try { low = Number(readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/)[0]) || low; } catch { /* not Linux */ }
   const from = Math.min(20000, low - 1000);
   for (let attempt = 0; attempt < 50; attempt++) {
-    const port = from + Math.floor(Math.random() * (low - from));
-    const free = await new Promise(res => {
-      const srv = createServer();
-      srv.unref();
-      srv.once('error', () => res(false));
-      srv.listen(port, '127.0.0.1', () => srv.close(() => res(true)));
-    });
-    if (free) return port;
+    const port = await probePort(from + Math.floor(Math.random() * (low - from)));
+    if (port !== undefined) return port;
   }
   return freePort();
 }
 
-export function freePort(preferred = 0) {
-  return new Promise((resolvePort, reject) => {
+/**
+ * A free TCP port on 127.0.0.1: `preferred` when it is free, else one the kernel picks. The port is released before
+ * return: the caller binds it right away.
+ */
+export async function freePort(preferred = 0) {
+  const port = (await probePort(preferred)) ?? (preferred !== 0 ? await probePort(0) : undefined);
+  if (port === undefined) throw new Error('no free port on 127.0.0.1');
+  return port;
+}
+
+/** Listens on `port` of 127.0.0.1 (0: the kernel picks) and closes again: the port it got, or undefined when taken. */
+function probePort(port) {
+  return new Promise(resolve => {
     const srv = createServer();
     srv.unref();
-    srv.once('error', err => {
-      if (preferred !== 0) freePort(0).then(resolvePort, reject);
-      else reject(err);
-    });
-    srv.listen(preferred, '127.0.0.1', () => {
+    srv.once('error', () => resolve(undefined));
+    srv.listen(port, '127.0.0.1', () => {
       const addr = srv.address();
-      srv.close(() => resolvePort(typeof addr === 'object' && addr ? addr.port : preferred));
+      srv.close(() => resolve(typeof addr === 'object' && addr ? addr.port : port));
     });
   });
 }
