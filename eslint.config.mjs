@@ -61,6 +61,18 @@ export default tseslint.config(
     },
   },
   {
+    // A pick or input box opened by a command must stay open when the focus moves: after the command palette closes,
+    // a webview that had the focus (the waterfall, the analysis) takes it back a moment later, and a quick input
+    // without ignoreFocusOut then closes as if the user had clicked away (seen in CI; users see it too).
+    files: ['src/host/**'],
+    rules: {
+      'no-restricted-syntax': ['error', {
+        selector: 'CallExpression[callee.property.name=/^(showQuickPick|showInputBox)$/]:not(:has(Property[key.name="ignoreFocusOut"]))',
+        message: 'Pass ignoreFocusOut: true (a webview taking the focus back would close this pick), or false with a comment saying why not.',
+      }],
+    },
+  },
+  {
     // Which room may import which (relative imports between src/* and webview/).
     files: ['src/**', 'webview/**'],
     plugins: { spanscope: { rules: { boundaries } } },

@@ -91,3 +91,10 @@ test('lint fails on a core module that imports from the host (a real file on dis
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('a pick or input box opened in the host says whether it stays open when a webview takes the focus back', async () => {
+  const call = (options: string) => `import * as vscode from 'vscode';\nexport const p = () => vscode.window.showQuickPick(['a'], ${options});\nexport const q = () => vscode.window.showInputBox(${options});\n`;
+  const without = await lintText(call("{ title: 't' }"), 'src/host/x.ts');
+  assert.equal(without.out.match(/ignoreFocusOut/g)?.length, 2, without.out);
+  assert.equal((await lintText(call("{ title: 't', ignoreFocusOut: true }"), 'src/host/x.ts')).status, 0);
+});

@@ -289,7 +289,7 @@ export class BackendsController extends Disposable {
   async addBackend(): Promise<BackendConfig | undefined> {
     const typePick = await vscode.window.showQuickPick(
       (['jaeger', 'tempo', 'zipkin'] as const).map(t => ({ label: BACKEND_TYPE_LABEL[t], type: t })),
-      { title: vscode.l10n.t('Add Backend: type') },
+      { title: vscode.l10n.t('Add Backend: type'), ignoreFocusOut: true },
     );
     if (!typePick) return undefined;
     const type = typePick.type;
@@ -343,7 +343,7 @@ export class BackendsController extends Disposable {
     if (!backendName) {
       const picked = await vscode.window.showQuickPick(
         this.manager.backends.map(b => ({ label: b.displayName, description: b.config.url, name: b.config.name })),
-        { title: vscode.l10n.t('Set credentials for which backend?') },
+        { title: vscode.l10n.t('Set credentials for which backend?'), ignoreFocusOut: true },
       );
       if (!picked) return;
       backendName = picked.name;
@@ -410,7 +410,7 @@ export async function askBackendCredentials(): Promise<BackendSecrets | undefine
   const none = vscode.l10n.t('None');
   const bearer = vscode.l10n.t('Bearer token');
   const basic = vscode.l10n.t('User name and password');
-  const kind = await vscode.window.showQuickPick([none, bearer, basic], { title: vscode.l10n.t('Credentials (kept in VS Code\'s secret storage)') });
+  const kind = await vscode.window.showQuickPick([none, bearer, basic], { title: vscode.l10n.t('Credentials (kept in VS Code\'s secret storage)'), ignoreFocusOut: true });
   if (kind === undefined) return null;
   if (kind === none) return undefined;
   if (kind === bearer) {

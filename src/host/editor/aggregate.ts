@@ -68,7 +68,7 @@ export class AggregateController {
     try {
       const groups = await p.groups(cts.token);
       if (groups.length === 0) { void vscode.window.showInformationMessage(vscode.l10n.t('{0} has no traces yet.', p.label)); return; }
-      const pick = await vscode.window.showQuickPick(groups.map(g => ({ label: g.operation ?? vscode.l10n.t('(all operations)'), description: g.detail ? `${g.service} · ${g.detail}` : g.service, g })), { title: vscode.l10n.t('Aggregate which service/operation?'), matchOnDescription: true });
+      const pick = await vscode.window.showQuickPick(groups.map(g => ({ label: g.operation ?? vscode.l10n.t('(all operations)'), description: g.detail ? `${g.service} · ${g.detail}` : g.service, g })), { title: vscode.l10n.t('Aggregate which service/operation?'), matchOnDescription: true, ignoreFocusOut: true });
       if (!pick) return;
       const n = this.lastN();
       const prepared = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Fetching the last {0} traces of {1}', n, pick.g.service), cancellable: true }, (_p, token) => p.fetch(pick.g, n, token));

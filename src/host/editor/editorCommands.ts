@@ -31,7 +31,7 @@ export function registerEditorCommands(host: HostContext, model: AnnotationModel
         ...aggregate.providers().map(p => ({ id: `provider:${p.id}`, label: `$(graph) ${p.label}`, description: vscode.l10n.t('last {0} traces of a service/operation', aggregate.lastN()) })),
         { id: 'off', label: vscode.l10n.t('$(circle-slash) Off') },
       ];
-      const pick = await vscode.window.showQuickPick(items, { title: vscode.l10n.t('Annotate code with…') });
+      const pick = await vscode.window.showQuickPick(items, { title: vscode.l10n.t('Annotate code with…'), ignoreFocusOut: true });
       if (!pick) return;
       if (pick.id === 'active') await model.showActive();
       else if (pick.id === 'off') model.clear();
@@ -64,7 +64,7 @@ export function registerEditorCommands(host: HostContext, model: AnnotationModel
           seen.add(key);
           items.push({ label: v.name(i), description: v.service(i), ref: { traceKey: active.traceKey, spanId: v.spanId(i) } });
         }
-        const pick = await vscode.window.showQuickPick(items, { title: vscode.l10n.t('Map which span to line {0}?', editor.selection.active.line + 1), matchOnDescription: true });
+        const pick = await vscode.window.showQuickPick(items, { title: vscode.l10n.t('Map which span to line {0}?', editor.selection.active.line + 1), matchOnDescription: true, ignoreFocusOut: true });
         if (!pick) return;
         ref = pick.ref;
       }
@@ -88,7 +88,7 @@ export function registerEditorCommands(host: HostContext, model: AnnotationModel
         ref: { traceKey: trace.traceKey, spanId: trace.view.spanId(span.spanIndex) },
       }));
       const addMapping = { label: vscode.l10n.t('$(add) Add a path mapping…'), description: '', detail: vscode.l10n.t('Proposed from the paths these spans wrote and the workspace files'), ref: undefined as SpanRef | undefined };
-      const pick = await vscode.window.showQuickPick([addMapping, ...items], { title: vscode.l10n.t('Unmapped spans ({0})', list.length), matchOnDetail: true });
+      const pick = await vscode.window.showQuickPick([addMapping, ...items], { title: vscode.l10n.t('Unmapped spans ({0})', list.length), matchOnDetail: true, ignoreFocusOut: true });
       if (!pick) return;
       if (!pick.ref) await vscode.commands.executeCommand(Commands.addPathMapping);
       else await revealSpan(traces, pick.ref, model);
@@ -98,13 +98,13 @@ export function registerEditorCommands(host: HostContext, model: AnnotationModel
       const proposals = proposePathMappings(paths, await index.get(), model.mapper.folders);
       const items: (vscode.QuickPickItem & { from?: string; to?: string })[] = proposals.map(p => ({ label: `"${p.from}" → "${p.to}"`, description: vscode.l10n.t('maps {0} span paths', p.explains), from: p.from, to: p.to }));
       items.push({ label: vscode.l10n.t('$(edit) Enter a mapping…') });
-      const pick = await vscode.window.showQuickPick(items, { title: vscode.l10n.t('Add to spanscope.pathMappings') });
+      const pick = await vscode.window.showQuickPick(items, { title: vscode.l10n.t('Add to spanscope.pathMappings'), ignoreFocusOut: true });
       if (!pick) return;
       let from = pick.from, to = pick.to;
       if (from === undefined) {
-        from = await vscode.window.showInputBox({ prompt: vscode.l10n.t('Path prefix as the spans write it'), placeHolder: '/app/', value: paths[0]?.replace(/[^/\\]*$/, '') ?? '' });
+        from = await vscode.window.showInputBox({ prompt: vscode.l10n.t('Path prefix as the spans write it'), placeHolder: '/app/', value: paths[0]?.replace(/[^/\\]*$/, '') ?? '', ignoreFocusOut: true });
         if (!from) return;
-        to = await vscode.window.showInputBox({ prompt: vscode.l10n.t('Local path (variables: ${workspaceFolder}, ${workspaceFolder:name})'), value: '${workspaceFolder}/' });
+        to = await vscode.window.showInputBox({ prompt: vscode.l10n.t('Local path (variables: ${workspaceFolder}, ${workspaceFolder:name})'), value: '${workspaceFolder}/', ignoreFocusOut: true });
         if (!to) return;
       }
       const c = vscode.workspace.getConfiguration('spanscope');

@@ -73,7 +73,7 @@ export async function revealSpans(traces: TraceService, refs: readonly SpanRef[]
       d: v && i >= 0 ? v.durationNsOf(i) : 0,
     };
   }).sort((a, b) => b.d - a.d);
-  const pick = await vscode.window.showQuickPick(items, { title: vscode.l10n.t('Reveal which span?'), matchOnDescription: true, matchOnDetail: true });
+  const pick = await vscode.window.showQuickPick(items, { title: vscode.l10n.t('Reveal which span?'), matchOnDescription: true, matchOnDetail: true, ignoreFocusOut: true });
   if (pick) await revealSpan(traces, pick.ref, model);
 }
 

@@ -48,7 +48,7 @@ export async function openSpanMapping(model: AnnotationModel, traceKey: string, 
   let line: number = m.line;
   if (m.candidates && m.candidates.length > 1 && m.confidence === 'low') {
     const items = m.candidates.map(c => ({ label: `${basename(c.file)}:${c.line}`, description: vscode.workspace.asRelativePath?.(dirname(c.file)) ?? dirname(c.file), detail: c.reason, c }));
-    const pick = await vscode.window.showQuickPick(items, { title: vscode.l10n.t('Where was "{0}" made? ({1} candidates)', t.view.name(i), m.candidates.length), matchOnDescription: true, matchOnDetail: true });
+    const pick = await vscode.window.showQuickPick(items, { title: vscode.l10n.t('Where was "{0}" made? ({1} candidates)', t.view.name(i), m.candidates.length), matchOnDescription: true, matchOnDetail: true, ignoreFocusOut: true });
     if (!pick) return true;
     path = pick.c.file;
     line = pick.c.line;

@@ -286,7 +286,7 @@ export class FleetService extends Disposable {
     if (!config) {
       if (this._sources.length === 0) return;
       const picked = await vscode.window.showQuickPick(this._sources.map(s => ({ label: s.config.name, description: `${METRIC_SOURCE_TYPE_LABEL[s.config.type]} · ${s.config.url}`, config: s.config })),
-        { title: vscode.l10n.t('Set credentials for which metric source?') });
+        { title: vscode.l10n.t('Set credentials for which metric source?'), ignoreFocusOut: true });
       if (!picked) return;
       config = picked.config;
     }

@@ -429,7 +429,7 @@ export class ReceiverController extends Disposable {
       if (choice === start) await this.start({ interactive: true });
       return undefined;
     }
-    const picked = await vscode.window.showQuickPick(items, { title: vscode.l10n.t('Traces Received'), matchOnDescription: true, matchOnDetail: true });
+    const picked = await vscode.window.showQuickPick(items, { title: vscode.l10n.t('Traces Received'), matchOnDescription: true, matchOnDetail: true, ignoreFocusOut: true });
     return picked ? this.openTrace(picked.traceId) : undefined;
   }
 

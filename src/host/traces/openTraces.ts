@@ -212,7 +212,7 @@ export class TraceOpener extends Disposable {
       ...(pinned.length ? [{ label: vscode.l10n.t('Pinned'), kind: vscode.QuickPickItemKind.Separator } as Item, ...pinned.map(item)] : []),
       ...(recent.length ? [{ label: vscode.l10n.t('Recent'), kind: vscode.QuickPickItemKind.Separator } as Item, ...recent.map(item)] : []),
     ];
-    const picked = await vscode.window.showQuickPick(items, { title: vscode.l10n.t('Open Recent Trace'), matchOnDescription: true, matchOnDetail: true });
+    const picked = await vscode.window.showQuickPick(items, { title: vscode.l10n.t('Open Recent Trace'), matchOnDescription: true, matchOnDetail: true, ignoreFocusOut: true });
     return picked?.entry ? this.reopen(picked.entry) : undefined;
   }
 
@@ -349,6 +349,7 @@ export class TraceOpener extends Disposable {
     const picked = await vscode.window.showQuickPick(items, {
       title: vscode.l10n.t('{0} holds {1} traces', name, prepared.length),
       placeHolder: vscode.l10n.t('Pick a trace to open'),
+      ignoreFocusOut: true,
       matchOnDescription: true,
     });
     if (!picked) return [];
