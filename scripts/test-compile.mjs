@@ -67,12 +67,15 @@ const packagesFromNodeModules = {
   },
 };
 
-/** Bundles `files` (paths relative to the project root) and returns the compiled paths, in the same order. */
-export async function compileTests(files) {
-  if (existsSync(COMPILED_DIR)) rmSync(COMPILED_DIR, { recursive: true, force: true });
+/**
+ * Bundles `files` (paths relative to the project root) into `outDir` (emptied first; it must lie inside the project,
+ * where the bundles find node_modules) and returns the compiled paths, relative to the root, in the same order.
+ */
+export async function compileTests(files, outDir = COMPILED_DIR) {
+  if (existsSync(outDir)) rmSync(outDir, { recursive: true, force: true });
   await esbuild.build({
     entryPoints: files.map(f => join(ROOT, f)),
-    outdir: COMPILED_DIR,
+    outdir: outDir,
     outbase: ROOT,
     bundle: true,
     platform: 'node',
@@ -84,7 +87,7 @@ export async function compileTests(files) {
     outExtension: { '.js': '.js' },
     plugins: [sourceLocations, packagesFromNodeModules],
   });
-  return files.map(f => relative(ROOT, join(COMPILED_DIR, f.replace(/\.(ts|tsx|mts|mjs)$/, '.js'))));
+  return files.map(f => relative(ROOT, join(outDir, f.replace(/\.(ts|tsx|mts|mjs)$/, '.js'))));
 }
 
 /**

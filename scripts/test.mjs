@@ -8,7 +8,8 @@
 //   node scripts/test.mjs --compiled --quick unit
 //                                    and the seeded fuzz tests run a quarter of their rounds (test/support/rounds.ts):
 //                                    `npm run test:unit`, the quick loop. Everything else runs them whole.
-//                                    Without --compiled every file runs from its TypeScript source through tsx.
+//                                    Without --compiled every file runs from its TypeScript source through tsx,
+//                                    except the unit files, which run compiled and grouped as in the quick loop.
 // The end-to-end tests in code-server run on two VS Code versions: with everything else on the oldest supported one
 // (package.json's engines), then once more on the newest.
 // SPANSCOPE_CODE_SERVER=VERSION runs them on that one version only.
@@ -51,14 +52,16 @@ if (!process.env.SPANSCOPE_TEST_NO_INSTALL) {
 }
 // Compiled: no TypeScript loader per file, and twice as many files at once as there are cores: several unit files
 // spend seconds waiting on a deadline, a retry delay or a child process, and with one file per core those waits
-// ran one after another (on 2 cores: 43 s at 2 at once, 36 s at 4); SPANSCOPE_TEST_CONCURRENCY overrides. The
-// files that can share a process go into one group fewer than that, so that one slot stays for the files that run
-// in a process of their own (on 2 cores, same run: 22.4 s of tests with 3 groups, 23.6 s with 4, 25.8 s with 2).
+// ran one after another (on 2 cores: 43 s at 2 at once, 36 s at 4); SPANSCOPE_TEST_CONCURRENCY overrides.
+// The unit files that can share a process go into one group fewer than twice the cores, so that in the quick loop
+// one slot stays for the files that run in a process of their own (on 2 cores, same run: 22.4 s of tests with 3
+// groups, 23.6 s with 4, 25.8 s with 2).
 // The whole suite: one file per core at once (node's own default leaves one core idle: on 2 cores, one file at a
 // time). Most of its time is end-to-end tests waiting on code-server, Chromium and the servers they start, so two
 // of them side by side share the cores well; a file that measures time against a budget carries a `// Runs alone:`
 // line and scripts/test-slot.mjs keeps everything else off the machine while it runs.
 const concurrency = Number(process.env.SPANSCOPE_TEST_CONCURRENCY) || (compiled ? 2 : 1) * availableParallelism();
+const GROUPS = Math.max(2, 2 * availableParallelism() - 1);
 const [firstVersion, ...laterVersions] = e2eCodeServerVersions();
 // Only the files that drive code-server run again on the later versions (the rest does not depend on the VS Code
 // version), in the same `node --test` run so that its closing summary counts everything.
@@ -66,6 +69,15 @@ const inCodeServer = compiled ? [] : files.filter(f => toolsNeeded([{ path: f, t
 if (inCodeServer.length && laterVersions.length) {
   console.log(`[test] the ${inCodeServer.length} end-to-end test files run on code-server ${firstVersion} and again on ${laterVersions.join(', ')} (the newest VS Code)`);
 }
+// The unit layer runs as the quick loop runs it, in the whole suite too: compiled once, and the files that can share
+// a process grouped (scripts/test-compile.mjs). Through the TypeScript loader, each of its 120-odd files paid about a
+// second of CPU for the loader's start and transforms.
+// (Into a directory of this run's own, inside the project where the bundles find node_modules, removed after it.)
+const isUnit = f => /^test[\\/]unit[\\/]/.test(f);
+const unitFiles = compiled ? [] : files.filter(isUnit);
+mkdirSync('out', { recursive: true });
+const unitDir = unitFiles.length ? mkdtempSync(join('out', 'test-run-')) : undefined;
+const unitRuns = unitDir ? groupTests(unitFiles, await compileTests(unitFiles, resolve(unitDir)), GROUPS, { outDir: resolve(unitDir) }) : [];
 /**
  * Every run of a file, in the order they should start: the files that run alone first (nothing is running yet, so
  * none waits for a long file beside it to end while a core idles, and none holds back files already started), then
@@ -74,16 +86,16 @@ if (inCodeServer.length && laterVersions.length) {
  * @returns {{ file: string, version?: string, alone: boolean }[]}
  */
 function startOrder() {
-  const runs = files.flatMap(file => {
+  const runs = files.filter(f => !isUnit(f)).flatMap(file => {
     // (A file that runs alone runs alone on every version: its marker line goes into each of its wrappers.)
     const text = readFileSync(file, 'utf8');
     const at = text.search(RUNS_ALONE);
     const marker = at < 0 ? undefined : text.slice(at).split('\n')[0];
     return [{ file, marker }, ...(inCodeServer.includes(file) ? laterVersions.map(version => ({ file, version, marker })) : [])];
   });
-  const rank = r => (r.marker ? 0 : inCodeServer.includes(r.file) ? 1 : /^test[\\/]unit[\\/]/.test(r.file) ? 3 : 2);
+  const rank = r => (r.marker ? 0 : inCodeServer.includes(r.file) ? 1 : 2);
   // (Array.prototype.sort is stable: within a rank, the files keep their path order.)
-  return runs.sort((a, b) => rank(a) - rank(b));
+  return [...runs.sort((a, b) => rank(a) - rank(b)), ...unitRuns.map(file => ({ file }))];
 }
 // node --test sorts the files it is given by path (Node 20), whatever order they are given in. So each run of a file
 // gets a wrapper whose name sorts in start order, in a directory of this run's own (removed after it; a second test
@@ -91,7 +103,7 @@ function startOrder() {
 // imports the test file, whose own path is what the reporters show.
 const runDir = compiled ? undefined : mkdtempSync(join(tmpdir(), 'spanscope-test-run-'));
 const ordered = runDir ? startOrder().map((r, i) => {
-  const name = `${String(i).padStart(4, '0')}-${r.file.replace(/^test[\\/]/, '').replace(/\.test\.tsx?$/, '').replace(/[\\/]/g, '-')}${r.version ? `-${r.version}` : ''}.test.mjs`;
+  const name = `${String(i).padStart(4, '0')}-${r.file.replace(/^(out[\\/]test[\\/])?test[\\/]/, '').replace(/\.test\.[jt]sx?$/, '').replace(/[\\/]/g, '-')}${r.version ? `-${r.version}` : ''}.test.mjs`;
   const wrapper = join(runDir, 'files', name);
   mkdirSync(dirname(wrapper), { recursive: true });
   writeFileSync(wrapper, `// Generated by scripts/test.mjs: ${r.file}${r.version ? ` on code-server ${r.version}` : ''}.\n`
@@ -109,8 +121,9 @@ const slotModule = pathToFileURL(join(dirname(fileURLToPath(import.meta.url)), '
 mkdirSync('out', { recursive: true });
 const reporters = ['--test-reporter=spec', '--test-reporter-destination=stdout', '--test-reporter=./scripts/test-times-reporter.mjs', '--test-reporter-destination=out/test-times.json'];
 const args = compiled
-  ? ['--enable-source-maps', '--test', ...reporters, `--test-concurrency=${concurrency}`, ...groupTests(files, await compileTests(files), Math.max(2, concurrency - 1))]
-  : ['--import', 'tsx', '--import', slotModule, '--test', ...reporters, `--test-concurrency=${concurrency}`, ...ordered];
+  ? ['--enable-source-maps', '--test', ...reporters, `--test-concurrency=${concurrency}`, ...groupTests(files, await compileTests(files), GROUPS)]
+  : ['--enable-source-maps', '--import', 'tsx', '--import', slotModule, '--test', ...reporters, `--test-concurrency=${concurrency}`, ...ordered];
 const r = spawnSync(process.execPath, args, { stdio: 'inherit', env: { ...process.env, SPANSCOPE_TEST: '1', SPANSCOPE_CODE_SERVER: firstVersion, ...(slots ? { SPANSCOPE_TEST_SLOTS: slots, SPANSCOPE_TEST_SHARED: shared } : {}), ...(quick ? { SPANSCOPE_TEST_QUICK: '1' } : {}) } });
 if (runDir) rmSync(runDir, { recursive: true, force: true });
+if (unitDir) rmSync(unitDir, { recursive: true, force: true });
 process.exit(r.status ?? 1);
