@@ -15,7 +15,7 @@
 // SPANSCOPE_CODE_SERVER=VERSION runs them on that one version only.
 // Before running, whatever the selected files need and this machine lacks is installed (Chromium, the real Jaeger
 // and Zipkin, code-server; see scripts/test-prereqs.mjs), so the command alone runs everything on a fresh clone.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -27,8 +27,13 @@ import { RUNS_ALONE } from './test-slot.mjs';
 const compiled = process.argv.includes('--compiled');
 const quick = process.argv.includes('--quick');
 const filters = process.argv.slice(2).filter(a => a !== '--compiled' && a !== '--quick');
-const build = spawnSync(process.execPath, ['scripts/build.mjs'], { stdio: 'inherit' });
-if (build.status !== 0) process.exit(build.status ?? 1);
+// The build (dist/, which many tests load) runs while the test files are found, prepared and compiled; the tests
+// start once it is done.
+const build = new Promise(done => {
+  const child = spawn(process.execPath, ['scripts/build.mjs'], { stdio: 'inherit' });
+  child.once('error', () => done(1));
+  child.once('exit', code => done(code ?? 1));
+});
 
 function walk(dir) {
   const out = [];
@@ -43,6 +48,7 @@ function walk(dir) {
 const files = walk('test').filter(f => filters.length === 0 || filters.some(x => f.includes(x)));
 if (files.length === 0) {
   console.error(`no test files match ${filters.join(' ')}`);
+  await build;
   process.exit(1);
 }
 if (!process.env.SPANSCOPE_TEST_NO_INSTALL) {
@@ -123,6 +129,12 @@ const reporters = ['--test-reporter=spec', '--test-reporter-destination=stdout',
 const args = compiled
   ? ['--enable-source-maps', '--test', ...reporters, `--test-concurrency=${concurrency}`, ...groupTests(files, await compileTests(files), GROUPS)]
   : ['--enable-source-maps', '--import', 'tsx', '--import', slotModule, '--test', ...reporters, `--test-concurrency=${concurrency}`, ...ordered];
+const built = await build;
+if (built !== 0) {
+  if (runDir) rmSync(runDir, { recursive: true, force: true });
+  if (unitDir) rmSync(unitDir, { recursive: true, force: true });
+  process.exit(built);
+}
 const r = spawnSync(process.execPath, args, { stdio: 'inherit', env: { ...process.env, SPANSCOPE_TEST: '1', SPANSCOPE_CODE_SERVER: firstVersion, ...(slots ? { SPANSCOPE_TEST_SLOTS: slots, SPANSCOPE_TEST_SHARED: shared } : {}), ...(quick ? { SPANSCOPE_TEST_QUICK: '1' } : {}) } });
 if (runDir) rmSync(runDir, { recursive: true, force: true });
 if (unitDir) rmSync(unitDir, { recursive: true, force: true });
