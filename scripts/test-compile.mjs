@@ -91,7 +91,7 @@ export async function compileTests(files, outDir = COMPILED_DIR) {
 }
 
 /**
- * Puts the compiled test files that can share a process into `groups` files (out/test/group-N.test.js), each
+ * Puts the compiled test files that can share a process into `groups` files (`outDir`/group-N.test.js), each
  * requiring its files one after another, each file inside a suite named by its source path; returns what to give
  * `node --test`: the group files first, then the files that run in a process of their own.
  * Why: `node --test` starts a process per file, and on 2 cores the start-up and module loading of 122 processes was

@@ -6,7 +6,7 @@
 // it). firstAt and lastAt are when its first and last tests were reported, in ms from the start: node reports the
 // files in the order they were given, holding back a file's results until those of the files before it are out, so
 // these say when results came out, not when the file ran (several run at a time).
-// The quick loop runs some files together in one process (groupTests in scripts/test-compile.mjs), each inside a
+// The unit layer runs some files together in one process (groupTests in scripts/test-compile.mjs), each inside a
 // suite named by its source path: such a file's time is its suite's, and its tests are the suite's direct children.
 import { relative } from 'node:path';
 
