@@ -81,7 +81,7 @@ if (inCodeServer.length && laterVersions.length) {
 // (Into a directory of this run's own, inside the project where the bundles find node_modules, removed after it.)
 const isUnit = f => /^test[\\/]unit[\\/]/.test(f);
 const unitFiles = compiled ? [] : files.filter(isUnit);
-mkdirSync('out', { recursive: true });
+mkdirSync('out', { recursive: true }); // (also where out/test-times.json goes)
 const unitDir = unitFiles.length ? mkdtempSync(join('out', 'test-run-')) : undefined;
 const unitRuns = unitDir ? groupTests(unitFiles, await compileTests(unitFiles, resolve(unitDir)), GROUPS, { outDir: resolve(unitDir) }) : [];
 /**
@@ -124,7 +124,6 @@ const slots = runDir ? join(runDir, 'slots') : undefined;
 const shared = runDir ? join(runDir, 'shared') : undefined;
 const slotModule = pathToFileURL(join(dirname(fileURLToPath(import.meta.url)), 'test-slot.mjs')).href;
 // The spec reporter prints (its summary closes the output, which CI reads); out/test-times.json gets each file's time.
-mkdirSync('out', { recursive: true });
 const reporters = ['--test-reporter=spec', '--test-reporter-destination=stdout', '--test-reporter=./scripts/test-times-reporter.mjs', '--test-reporter-destination=out/test-times.json'];
 const args = compiled
   ? ['--enable-source-maps', '--test', ...reporters, `--test-concurrency=${concurrency}`, ...groupTests(files, await compileTests(files), GROUPS)]

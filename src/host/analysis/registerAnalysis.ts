@@ -2,9 +2,6 @@
 // run on come from traceSets.ts (open, Live, history, search results, backends, the editor's aggregate); this module
 // turns them into panel content (graph, diff, distribution) with the handlers that point back into the waterfall.
 // Each panel keeps a recipe (view + trace keys) so that it can be rebuilt after a window reload.
-// Their pick lists stay open when the focus moves away (ignoreFocusOut): run from the command palette while a
-// waterfall has the focus, the palette closing gives the webview its focus back a moment after the list opened, which
-// would close it (src/host/stepInput.ts tells how the search form lost its steps to this).
 import * as vscode from 'vscode';
 import { shortTraceId } from '../../core/ids';
 import { buildServiceGraph, graphFromDependencies } from '../../core/analysis/graph';
